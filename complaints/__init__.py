@@ -1,0 +1,1 @@
+"""Complaints (TENANT app, one schema per tenant): intake, register, SOP, SLA, timeline."""

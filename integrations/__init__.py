@@ -1,0 +1,1 @@
+"""Adapters to outside systems, one subpackage each (whatsapp, sms, email, open311, lapor)."""

@@ -1,0 +1,57 @@
+"""REST API of the platform base: the public tenant directory and each tenant's profile."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants import selectors
+from tenants.models import Tenant
+
+
+class RegionOutput(serializers.Serializer[object]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class TenantOutput(serializers.Serializer[Tenant]):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    status = serializers.CharField()
+    region = RegionOutput(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, tenant: Tenant) -> str:
+        return selectors.tenant_url(tenant)
+
+
+class TenantDirectoryApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Search by name or region")],
+        responses=TenantOutput(many=True),
+        operation_id="tenant_directory",
+    )
+    def get(self, request: Request) -> Response:
+        tenants = selectors.directory(query=request.query_params.get("q", ""))
+        return Response(TenantOutput(tenants, many=True).data)
+
+
+class TenantProfileApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=TenantOutput, operation_id="tenant_profile")
+    def get(self, request: Request) -> Response:
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == "public":
+            raise Http404
+        return Response(TenantOutput(tenant).data)

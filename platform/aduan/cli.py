@@ -1,0 +1,129 @@
+"""The `aduan` command: run the platform and operate it.
+
+    aduan up                      migrate, create the demo, run web + worker + scheduler
+    aduan migrate                 migrate the public schema, the template and outdated tenants
+    aduan regions load [--only]   load the official region codes (idempotent)
+    aduan demo                    create the demo tenants and users
+    aduan web | worker | scheduler   one process of the platform (systemd, containers)
+    aduan manage ARGS...          any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+SETTINGS = "aduan.settings.production"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    from aduan import operations
+
+    operations.migrate(out=print)
+    return 0
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    _setup()
+    from aduan import operations
+
+    operations.load_regions(only=tuple(args.only or ()), source=args.source, out=print)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from aduan import operations
+
+    operations.demo(out=print)
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from aduan import supervisor
+
+    return supervisor.up(host=args.host, port=args.port, web_workers=args.web_workers)
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from aduan import supervisor
+
+    command = supervisor.process_command(args.command, host=args.host, port=args.port)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["aduan manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aduan", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run the whole platform locally")
+    up.add_argument("--host", default=os.environ.get("ADUAN_HOST", "127.0.0.1"))
+    up.add_argument("--port", type=int, default=int(os.environ.get("ADUAN_PORT", "8000")))
+    up.add_argument("--web-workers", type=int, default=2)
+    up.set_defaults(func=cmd_up)
+
+    sub.add_parser("migrate", help="migrate every schema").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
+
+    regions = sub.add_parser("regions", help="region reference data")
+    regions_sub = regions.add_subparsers(dest="action", required=True)
+    load = regions_sub.add_parser("load", help="load the official region codes")
+    load.add_argument("--source", help="folder with provinces/regencies/districts/villages.csv")
+    load.add_argument("--only", nargs="*", help="region code prefixes to load (a slice)")
+    load.set_defaults(func=cmd_regions)
+
+    for name in ("web", "worker", "scheduler"):
+        one = sub.add_parser(name, help=f"run the {name} process")
+        one.add_argument("--host", default=os.environ.get("ADUAN_HOST", "127.0.0.1"))
+        one.add_argument("--port", type=int, default=int(os.environ.get("ADUAN_PORT", "8000")))
+        one.set_defaults(func=cmd_process)
+
+    manage = sub.add_parser("manage", help="a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from django.core.management import CommandError
+    from django.db import DatabaseError
+
+    from aduan.errors import AduanError
+
+    try:
+        result: int = args.func(args)
+    except AduanError as exc:
+        print(f"aduan: error: {exc.message}", file=sys.stderr)
+        return 1
+    except (CommandError, DatabaseError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        print(f"aduan: error: {first_line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

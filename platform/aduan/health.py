@@ -1,0 +1,86 @@
+"""/healthz: database, broker and worker status; HTTP 503 when one of them is down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from aduan.broker import broker_kind
+
+PING_TIMEOUT = 2  # seconds: a health check must answer fast even when a service hangs
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def check_broker(broker_url: str) -> dict[str, Any]:
+    kind = broker_kind(broker_url)
+    try:
+        if kind == "redis":
+            import redis
+
+            client = redis.Redis.from_url(
+                broker_url, socket_timeout=PING_TIMEOUT, socket_connect_timeout=PING_TIMEOUT
+            )
+            try:
+                client.ping()
+            finally:
+                client.close()
+        elif kind == "rabbitmq":
+            import pika
+
+            parsed = urlparse(broker_url)
+            extra = urlencode({"socket_timeout": PING_TIMEOUT, "connection_attempts": 1})
+            url = parsed._replace(query="&".join(q for q in (parsed.query, extra) if q)).geturl()
+            pika.BlockingConnection(pika.URLParameters(url)).close()
+        elif kind == "postgres":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass('dramatiq.queue') IS NOT NULL")
+                row = cursor.fetchone()
+            if not row or not row[0]:
+                return {"ok": False, "kind": kind, "error": "queue table missing"}
+    except Exception as exc:
+        return {"ok": False, "kind": kind, "error": exc.__class__.__name__}
+    return {"ok": True, "kind": kind}
+
+
+def check_heartbeat(name: str) -> dict[str, Any]:
+    from aduan.models import Heartbeat
+
+    try:
+        beat = Heartbeat.objects.filter(name=name).first()
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    if beat is None:
+        return {"ok": False, "last_seen": None}
+    fresh = timezone.now() - beat.beat_at < timedelta(seconds=settings.WORKER_HEARTBEAT_TTL)
+    return {"ok": fresh, "last_seen": beat.beat_at.isoformat()}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = check_database()
+    checks = {
+        "database": database,
+        "broker": check_broker(settings.BROKER_URL),
+        "worker": check_heartbeat("worker") if database["ok"] else {"ok": False},
+    }
+    # The scheduler is reported, but a late tick alone does not take the platform down.
+    scheduler = check_heartbeat("scheduler") if database["ok"] else {"ok": False}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **checks, "scheduler": scheduler}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,72 @@
+"""Background jobs: the one way to enqueue, and the worker's heartbeat."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import dramatiq
+from django.db import close_old_connections, connection, transaction
+from dramatiq.middleware import Middleware
+
+logger = logging.getLogger("aduan.jobs")
+
+HEARTBEAT_INTERVAL = 10.0
+
+
+def enqueue_on_commit(actor: dramatiq.Actor[Any, Any], *args: Any, **kwargs: Any) -> None:
+    """Send a job once the current transaction commits; nothing is sent for a rollback."""
+    transaction.on_commit(lambda: actor.send(*args, **kwargs))
+
+
+def record_heartbeat(name: str, **detail: Any) -> None:
+    from django.utils import timezone
+
+    from aduan.models import Heartbeat
+
+    connection.set_schema_to_public()
+    Heartbeat.objects.update_or_create(
+        name=name, defaults={"beat_at": timezone.now(), "detail": detail}
+    )
+
+
+def forget_heartbeat(name: str) -> None:
+    from aduan.models import Heartbeat
+
+    connection.set_schema_to_public()
+    Heartbeat.objects.filter(name=name).delete()
+
+
+class WorkerHeartbeat(Middleware):
+    """Writes the "worker" heartbeat every few seconds while a worker runs; /healthz reads it."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._beat, name="aduan-heartbeat", daemon=True)
+        self._thread.start()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        try:
+            forget_heartbeat("worker")
+        finally:
+            connection.close()
+
+    def _beat(self) -> None:
+        while not self._stop.is_set():
+            try:
+                record_heartbeat("worker")
+            except Exception:  # the database may be restarting; the next beat retries
+                logger.warning("could not record the worker heartbeat", exc_info=True)
+            finally:
+                # A heartbeat connection left open would pin a backend for the worker's life.
+                close_old_connections()
+                connection.close()
+            self._stop.wait(HEARTBEAT_INTERVAL)

@@ -1,0 +1,96 @@
+"""Request-level plumbing: which tenant a request is for, and which language it speaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import get_script_prefix, set_script_prefix, set_urlconf
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from tenants.models import Domain, Tenant
+
+_PREFIX = re.compile(rf"^/{re.escape(settings.TENANT_PATH_PREFIX)}/(?P<slug>[a-z0-9-]+)(?P<rest>/.*)?$")
+
+
+class TenantMiddleware(TenantMainMiddleware):
+    """Selects the tenant schema by subdomain (`desa-babakan.<base>`) or by path prefix
+    (`/t/desa-babakan/...`). With a prefix, the rest of the path is routed through the tenant
+    URLconf and reverse() produces prefixed URLs, so pages work the same under both."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        connection.set_schema_to_public()
+        request.tenant_prefix = ""  # type: ignore[attr-defined]
+        match = _PREFIX.match(request.path_info)
+        if match:
+            tenant = (
+                Tenant.objects.select_related("region")
+                .exclude(schema_name=get_public_schema_name())
+                .filter(slug=match["slug"])
+                .first()
+            )
+            if tenant is None:
+                raise Http404("No such tenant")
+            if match["rest"] is None:
+                return HttpResponsePermanentRedirect(request.path + "/")
+            prefix = f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}"
+            request.tenant_prefix = prefix  # type: ignore[attr-defined]
+            request.path_info = match["rest"]
+            set_script_prefix(get_script_prefix().rstrip("/") + prefix + "/")
+            return self._activate(request, tenant)
+        hostname = self.hostname_from_request(request)
+        domain = Domain.objects.select_related("tenant", "tenant__region").filter(domain=hostname).first()
+        if domain is not None:
+            return self._activate(request, domain.tenant)
+        if hostname.endswith("." + settings.BASE_DOMAIN):
+            raise Http404("No such tenant")
+        # Any other allowed host (127.0.0.1, the bare base domain) is the platform itself.
+        public = Tenant.objects.filter(schema_name=get_public_schema_name()).first()
+        if public is None:
+            raise Http404("The platform is not set up yet: run `aduan migrate`")
+        return self._activate(request, public)
+
+    def _activate(self, request: HttpRequest, tenant: Tenant) -> None:
+        tenant.domain_url = self.hostname_from_request(request)
+        request.tenant = tenant  # type: ignore[attr-defined]
+        connection.set_tenant(tenant)
+        public = tenant.schema_name == get_public_schema_name()
+        request.urlconf = settings.PUBLIC_SCHEMA_URLCONF if public else settings.ROOT_URLCONF
+        set_urlconf(request.urlconf)
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "tenant_prefix", ""):
+            # The prefix is thread-local: leave nothing behind for the next request.
+            set_script_prefix(request.META.get("SCRIPT_NAME", "") or "/")
+        return response
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the user chose English (the language cookie, set by the
+    switcher). Browser Accept-Language is ignored on purpose: most devices in the villages
+    report English while their users read Indonesian."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

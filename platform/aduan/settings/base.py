@@ -1,0 +1,175 @@
+"""Settings read from the environment; deploy/README.md lists every variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from aduan import embedded
+from aduan.broker import broker_settings
+from aduan.paths import BASE_DIR, PACKAGE_DIR, state_dir
+
+STATE_DIR = state_dir()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("ADUAN_DEBUG", False)
+# A deployment must set its own key; the fallback only serves the local demo and tests.
+SECRET_KEY = os.environ.get("ADUAN_SECRET_KEY", "aduan-local-demo-key-not-for-production")
+BASE_DOMAIN = os.environ.get("ADUAN_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1", "[::1]"] + [
+    h for h in os.environ.get("ADUAN_ALLOWED_HOSTS", "").split(",") if h
+]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("ADUAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+# DATABASE_URL unset: start (or reuse) the embedded PostgreSQL under STATE_DIR.
+DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.ensure_running(STATE_DIR)
+DATABASES = {
+    "default": {
+        **dj_database_url.parse(DATABASE_URL),
+        "ENGINE": "django_tenants.postgresql_backend",
+        # Each backend caches the catalog of every schema it touched; at thousands of
+        # schemas that grows without bound, so connections are recycled.
+        "CONN_MAX_AGE": int(os.environ.get("ADUAN_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SHARED_APPS = [
+    "django_tenants",
+    "aduan.apps.AduanConfig",
+    "tenants.apps.TenantsConfig",
+    "billing.apps.BillingConfig",
+    "integrations.apps.IntegrationsConfig",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_dramatiq",
+    "dramatiq_crontab",
+]
+# Every table here is multiplied by the number of tenants: keep it to what is truly per tenant.
+TENANT_APPS = [
+    "complaints.apps.ComplaintsConfig",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_URLCONF = "aduan.urls_public"
+ROOT_URLCONF = "aduan.urls_tenants"
+# Path-prefix access to a tenant (/t/<slug>/...), so the demo works on plain localhost.
+TENANT_PATH_PREFIX = "t"
+
+AUTH_USER_MODEL = "tenants.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+MIDDLEWARE = [
+    "aduan.middleware.TenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "aduan.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "aduan.context_processors.platform",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "aduan.wsgi.application"
+
+# Bahasa Indonesia first, whatever the browser asks for; English on request.
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Jakarta"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = STATE_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(os.environ.get("ADUAN_MEDIA_ROOT", STATE_DIR / "media"))
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Aduan API",
+    "DESCRIPTION": "Public complaint handling for Indonesian government bodies.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# dramatiq: BROKER_URL redis:// or amqp:// picks that broker; unset, the PostgreSQL-backed
+# broker on the same database, so the embedded default needs no extra service.
+BROKER_URL = os.environ.get("BROKER_URL", "")
+DRAMATIQ_BROKER = broker_settings(BROKER_URL, DATABASE_URL)
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
+DRAMATIQ_CRONTAB = {"REDIS_URL": BROKER_URL if BROKER_URL.startswith("redis") else None}
+# A worker that has not written its heartbeat for this long is reported down by /healthz.
+WORKER_HEARTBEAT_TTL = int(os.environ.get("ADUAN_WORKER_HEARTBEAT_TTL", "45"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"aduan": {"level": os.environ.get("ADUAN_LOG_LEVEL", "INFO")}},
+}

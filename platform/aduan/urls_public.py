@@ -1,0 +1,14 @@
+"""URLconf of the public schema: the platform's own pages and API."""
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView
+
+from aduan import api, views
+from aduan.urls_common import urlpatterns as common
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.platform_home, name="home"),
+    path("api/v1/tenants/", api.TenantDirectoryApi.as_view(), name="api-tenant-directory"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_public"), name="api-schema"),
+    *common,
+]

@@ -1,0 +1,15 @@
+"""URLconf of a tenant schema, reached by subdomain or by the /t/<slug>/ prefix."""
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView
+
+from aduan import api, views
+from aduan.urls_common import urlpatterns as common
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.tenant_home, name="home"),
+    path("console/", views.console, name="console"),
+    path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_tenants"), name="api-schema"),
+    *common,
+]

@@ -1,0 +1,1 @@
+"""Tenants (SHARED app, public schema): government bodies, regions, users and provisioning."""

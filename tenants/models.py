@@ -1,0 +1,129 @@
+"""Public-schema models: region codes, tenants and their domains, users and memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Provinsi")
+    REGENCY = "regency", _("Kabupaten/Kota")
+    DISTRICT = "district", _("Kecamatan")
+    VILLAGE = "village", _("Desa/Kelurahan")
+
+
+class Region(models.Model):
+    """An official Indonesian region code (kode wilayah): `33.01.09.2014` is Desa Babakan.
+
+    Reference data, loaded once into the public schema by `aduan regions load`.
+    """
+
+    code = models.CharField(max_length=13, primary_key=True)
+    name = models.CharField(max_length=100)
+    level = models.CharField(max_length=8, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+
+class TenantKind(models.TextChoices):
+    PLATFORM = "PLATFORM", _("Platform")
+    DISDUKCAPIL = "DISDUKCAPIL", _("Dinas Kependudukan dan Pencatatan Sipil")
+    PEMKAB = "PEMKAB", _("Pemerintah Kabupaten/Kota")
+    OPD = "OPD", _("Perangkat Daerah")
+    PEMDES = "PEMDES", _("Pemerintah Desa/Kelurahan")
+    PROVINSI = "PROVINSI", _("Pemerintah Provinsi")
+    KEMENTERIAN_LEMBAGA = "KL", _("Kementerian/Lembaga")
+
+
+class TenantStatus(models.TextChoices):
+    ACTIVE = "active", _("Aktif")
+    SUSPENDED = "suspended", _("Ditangguhkan")
+    ARCHIVED = "archived", _("Diarsipkan")
+
+
+class Tenant(TenantMixin):
+    """A government body with its own schema. The public schema's row is the platform itself."""
+
+    slug = models.SlugField(max_length=63, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=TenantKind.choices)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    status = models.CharField(
+        max_length=10, choices=TenantStatus.choices, default=TenantStatus.ACTIVE
+    )
+    # The migration state (see tenants.provisioning) this schema was last brought to.
+    schema_state = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are made by tenants.provisioning (DDL replay), never by a migration run.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(DomainMixin):
+    """A host name that reaches a tenant: `<slug>.<ADUAN_BASE_DOMAIN>`."""
+
+
+class User(AbstractUser):
+    """Staff users live once in the public schema: one login across tenants."""
+
+
+class Role(models.TextChoices):
+    PLATFORM_OPERATOR = "platform_operator", _("Operator platform")
+    REGENCY_ADMIN = "regency_admin", _("Admin kabupaten")
+    TENANT_ADMIN = "tenant_admin", _("Admin instansi")
+    OFFICER = "officer", _("Petugas pengelola pengaduan")
+    ANSWER_TEAM = "answer_team", _("Tim penjawab")
+    LIAISON = "liaison", _("Petugas penghubung")
+    HEAD = "head", _("Kepala")
+    AUDITOR = "auditor", _("Auditor")
+    WBS_OFFICER = "wbs_officer", _("Petugas WBS")
+
+
+class Membership(models.Model):
+    """A user's role in one tenant. A user may hold several roles in several tenants."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tenant", "role"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.tenant}"
+
+
+class SchemaTemplate(models.Model):
+    """The SQL that builds a tenant schema at one migration state, captured once and replayed
+    for every new tenant (see tenants.provisioning)."""
+
+    state = models.CharField(max_length=64, unique=True)
+    statements = models.JSONField()
+    relation_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.state

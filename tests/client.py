@@ -1,0 +1,34 @@
+"""A Django test client that reaches a tenant by subdomain or by path prefix."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.conf import settings
+from django.test import Client
+
+from tenants.models import Tenant
+
+Via = Literal["path", "host"]
+
+
+class TenantClient(Client):
+    def _route(self, path: str, tenant: Tenant | None, via: Via, extra: dict[str, Any]) -> str:
+        if tenant is None:
+            extra.setdefault("HTTP_HOST", settings.BASE_DOMAIN)
+            return path
+        if via == "host":
+            extra.setdefault("HTTP_HOST", f"{tenant.slug}.{settings.BASE_DOMAIN}")
+            return path
+        extra.setdefault("HTTP_HOST", settings.BASE_DOMAIN)
+        return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}{path}"
+
+    def get(  # type: ignore[override]
+        self, path: str, data: Any = None, *, tenant: Tenant | None = None, via: Via = "path", **extra: Any
+    ) -> Any:
+        return super().get(self._route(path, tenant, via, extra), data, **extra)
+
+    def post(  # type: ignore[override]
+        self, path: str, data: Any = None, *, tenant: Tenant | None = None, via: Via = "path", **extra: Any
+    ) -> Any:
+        return super().post(self._route(path, tenant, via, extra), data, **extra)

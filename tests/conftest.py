@@ -1,0 +1,40 @@
+"""Shared fixtures: a migrated template captured once per session, fast tenants from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.client import TenantClient
+from tests.factories import PlatformData, TenantFactory, capture_platform_data, ensure_reference_data
+
+
+@pytest.fixture(scope="session")
+def platform_data(django_db_setup: None, django_db_blocker: Any) -> PlatformData:
+    with django_db_blocker.unblock():
+        return capture_platform_data()
+
+
+@pytest.fixture
+def reference_data(platform_data: PlatformData, db: None) -> PlatformData:
+    ensure_reference_data(platform_data)
+    return platform_data
+
+
+@pytest.fixture
+def tenant_factory(reference_data: PlatformData) -> Iterator[TenantFactory]:
+    factory = TenantFactory()
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def tenant_client() -> TenantClient:
+    return TenantClient()
+
+
+@pytest.fixture
+def committed(transactional_db: None) -> None:
+    """For tests whose data must be visible to other connections (workers, live server)."""

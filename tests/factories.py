@@ -1,0 +1,85 @@
+"""Test data through the real write paths (actions), never ad-hoc ORM writes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from psycopg import sql
+
+from tenants import provisioning, regions
+from tenants.actions import do_create_tenant, do_ensure_public_tenant
+from tenants.models import Region, SchemaTemplate, Tenant, TenantKind
+
+# Regions the tests use: the demo regencies, and Cilacap's districts and villages.
+REGION_SLICE = ("12.23", "61.03", "62.05", "33.01", "18.06.11")
+_counter = itertools.count(1)
+
+
+@dataclass
+class PlatformData:
+    """Reference data captured once per session and restored after a transactional flush."""
+
+    template_state: str
+    template_statements: list[str]
+    relation_count: int
+
+
+def ensure_reference_data(cached: PlatformData) -> None:
+    if not SchemaTemplate.objects.filter(state=cached.template_state).exists():
+        SchemaTemplate.objects.create(
+            state=cached.template_state,
+            statements=cached.template_statements,
+            relation_count=cached.relation_count,
+        )
+    if not Region.objects.filter(code="33.01.09.2014").exists():
+        regions.load_regions(prefixes=REGION_SLICE)
+    do_ensure_public_tenant()
+
+
+def capture_platform_data() -> PlatformData:
+    template = provisioning.ensure_template()
+    return PlatformData(template.state, list(template.statements), template.relation_count)
+
+
+@dataclass
+class TenantFactory:
+    created: list[str] = field(default_factory=list)
+
+    def __call__(
+        self,
+        *,
+        kind: TenantKind = TenantKind.PEMDES,
+        region_code: str | None = "33.01.09.2014",
+        name: str | None = None,
+        slug: str | None = None,
+        parent: Tenant | None = None,
+    ) -> Tenant:
+        number = next(_counter)
+        slug = slug or f"test-{kind.lower()}-{number}"
+        tenant = do_create_tenant(
+            slug=slug,
+            name=name or f"Test {kind.label} {number}",
+            kind=kind,
+            region_code=region_code,
+            parent=parent,
+        )
+        self.created.append(tenant.schema_name)
+        return tenant
+
+    def drop_all(self) -> None:
+        """Transactional tests commit their schemas; a flush does not drop schemas."""
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            for schema in self.created:
+                cursor.execute(
+                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)).as_string()
+                )
+        self.created.clear()
+
+
+def iter_tenants(factory: TenantFactory, count: int) -> Iterator[Tenant]:
+    for _ in range(count):
+        yield factory()

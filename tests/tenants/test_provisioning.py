@@ -1,0 +1,93 @@
+"""Tenant schemas built by DDL replay match a migrated schema, and fail atomically."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tenants import provisioning, regions
+from tenants.actions import do_create_tenant
+from tenants.errors import TenantError
+from tenants.models import Region, SchemaTemplate, Tenant
+from tests.factories import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _columns(schema: str) -> list[tuple[str, str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns"
+            " WHERE table_schema = %s ORDER BY table_name, column_name",
+            [schema],
+        )
+        return list(cursor.fetchall())
+
+
+def _relations(schema: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s ORDER BY 1",
+            [schema],
+        )
+        return list(cursor.fetchall())
+
+
+def test_replayed_schema_equals_the_migrated_template(tenant_factory: TenantFactory) -> None:
+    tenant = tenant_factory()
+    assert _columns(tenant.schema_name) == _columns(provisioning.TEMPLATE_SCHEMA)
+    assert _relations(tenant.schema_name) == _relations(provisioning.TEMPLATE_SCHEMA)
+    assert tenant.schema_state == provisioning.current_state()
+    template = SchemaTemplate.objects.get(state=provisioning.current_state())
+    assert template.relation_count == len(_relations(tenant.schema_name))
+
+
+def test_replayed_schema_records_its_migrations(tenant_factory: TenantFactory) -> None:
+    tenant = tenant_factory()
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT app, name FROM "{tenant.schema_name}".django_migrations')  # noqa: S608
+        applied = set(cursor.fetchall())
+    assert ("complaints", "0001_initial") in applied
+
+
+def test_a_failing_replay_leaves_no_schema_and_no_tenant(reference_data: object) -> None:
+    broken = SchemaTemplate(state="broken", statements=["CREATE TABLE x (id int)", "SELECT nonsense("], relation_count=0)
+    with pytest.raises(Exception, match="syntax error"):
+        provisioning.build_schema("t_broken_desk", broken)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regnamespace('t_broken_desk')")
+        assert cursor.fetchone() == (None,)
+
+
+def test_unknown_region_and_bad_slug_are_refused(reference_data: object) -> None:
+    before = Tenant.objects.count()
+    with pytest.raises(TenantError) as unknown:
+        do_create_tenant(slug="desa-x", name="Desa X", kind="PEMDES", region_code="99.99.99.9999")
+    assert unknown.value.extra == {"field": "region_code", "value": "99.99.99.9999"}
+    with pytest.raises(TenantError) as bad:
+        do_create_tenant(slug="Desa_X!", name="Desa X", kind="PEMDES", region_code=None)
+    assert bad.value.extra["field"] == "slug"
+    assert Tenant.objects.count() == before
+
+
+def test_duplicate_slug_is_refused_without_a_second_schema(tenant_factory: TenantFactory) -> None:
+    tenant = tenant_factory()
+    with pytest.raises(TenantError) as duplicate:
+        do_create_tenant(slug=tenant.slug, name="Again", kind="PEMDES", region_code=None)
+    assert duplicate.value.code == "tenants.duplicate_slug"
+    assert Tenant.objects.filter(slug=tenant.slug).count() == 1
+
+
+def test_region_load_is_idempotent(reference_data: object) -> None:
+    before = Region.objects.count()
+    loaded = regions.load_regions(prefixes=("33.01.09",))
+    assert loaded == Region.objects.filter(code__startswith="33.01.09").count() + 2  # + province, regency
+    assert Region.objects.count() == before
+    babakan = Region.objects.get(code="33.01.09.2014")
+    assert (babakan.name, babakan.level, babakan.parent_id) == ("Babakan", "village", "33.01.09")
+
+
+def test_full_region_data_counts(reference_data: object) -> None:
+    # The shipped copy holds every official code: 38 + 514 + 7,277 + 83,763.
+    assert regions.count_rows() == 38 + 514 + 7277 + 83763
