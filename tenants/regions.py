@@ -21,14 +21,20 @@ FILES = [
 ]
 
 
-def _rows(source: Path, prefixes: tuple[str, ...]) -> Iterator[tuple[str, str, str, str | None]]:
-    for filename, level in FILES:
+def check_source(source: Path) -> None:
+    for filename, _level in FILES:
         path = source / filename
-        if not path.exists():
+        if not path.is_file():
             raise TenantError(
                 TenantErrorCode.REGION_DATA_MISSING,
                 _("Berkas data wilayah %(path)s tidak ditemukan.") % {"path": path},
             )
+
+
+def _rows(source: Path, prefixes: tuple[str, ...]) -> Iterator[tuple[str, str, str, str | None]]:
+    check_source(source)
+    for filename, level in FILES:
+        path = source / filename
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             next(reader)  # header
@@ -45,6 +51,7 @@ def _rows(source: Path, prefixes: tuple[str, ...]) -> Iterator[tuple[str, str, s
 
 
 def count_rows(source: Path = PACKAGED_DATA) -> int:
+    check_source(source)
     total = 0
     for filename, _level in FILES:
         with (source / filename).open(encoding="utf-8") as handle:

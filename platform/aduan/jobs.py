@@ -46,6 +46,8 @@ class WorkerHeartbeat(Middleware):
         self._thread: threading.Thread | None = None
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # The first beat is synchronous: a booted worker is reported up at once.
+        self._beat_once()
         self._stop.clear()
         self._thread = threading.Thread(target=self._beat, name="aduan-heartbeat", daemon=True)
         self._thread.start()
@@ -60,13 +62,15 @@ class WorkerHeartbeat(Middleware):
             connection.close()
 
     def _beat(self) -> None:
-        while not self._stop.is_set():
-            try:
-                record_heartbeat("worker")
-            except Exception:  # the database may be restarting; the next beat retries
-                logger.warning("could not record the worker heartbeat", exc_info=True)
-            finally:
-                # A heartbeat connection left open would pin a backend for the worker's life.
-                close_old_connections()
-                connection.close()
-            self._stop.wait(HEARTBEAT_INTERVAL)
+        while not self._stop.wait(HEARTBEAT_INTERVAL):
+            self._beat_once()
+
+    def _beat_once(self) -> None:
+        try:
+            record_heartbeat("worker")
+        except Exception:  # the database may be restarting; the next beat retries
+            logger.warning("could not record the worker heartbeat", exc_info=True)
+        finally:
+            # A heartbeat connection left open would pin a backend for the worker's life.
+            close_old_connections()
+            connection.close()
