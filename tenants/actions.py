@@ -54,7 +54,7 @@ def do_create_tenant(
                 _("Slug %(slug)s sudah dipakai.") % {"slug": slug},
                 {"field": "slug", "value": slug},
             )
-        tenant = Tenant.objects.create(
+        tenant: Tenant = Tenant.objects.create(
             schema_name=provisioning.schema_name_for(slug),
             slug=slug,
             name=name,
@@ -69,6 +69,7 @@ def do_create_tenant(
 
 def do_ensure_public_tenant() -> Tenant:
     """The public schema's row: the platform itself, reached on the bare base domain."""
+    tenant: Tenant
     tenant, _created = Tenant.objects.get_or_create(
         schema_name="public",
         defaults={"slug": "platform", "name": "Aduan", "kind": TenantKind.PLATFORM},

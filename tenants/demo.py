@@ -22,14 +22,18 @@ class DemoTenant:
 
 
 DEMO_TENANTS = [
-    DemoTenant("pemkab-barito-utara", "Pemerintah Kabupaten Barito Utara", TenantKind.PEMKAB, "62.05"),
+    DemoTenant(
+        "pemkab-barito-utara", "Pemerintah Kabupaten Barito Utara", TenantKind.PEMKAB, "62.05"
+    ),
     DemoTenant(
         "disdukcapil-labuhanbatu-utara",
         "Disdukcapil Kabupaten Labuhanbatu Utara",
         TenantKind.DISDUKCAPIL,
         "12.23",
     ),
-    DemoTenant("disdukcapil-sanggau", "Disdukcapil Kabupaten Sanggau", TenantKind.DISDUKCAPIL, "61.03"),
+    DemoTenant(
+        "disdukcapil-sanggau", "Disdukcapil Kabupaten Sanggau", TenantKind.DISDUKCAPIL, "61.03"
+    ),
     DemoTenant("pemkab-cilacap", "Pemerintah Kabupaten Cilacap", TenantKind.PEMKAB, "33.01"),
     DemoTenant(
         "desa-kuripan-kidul",
@@ -39,7 +43,11 @@ DEMO_TENANTS = [
         "pemkab-cilacap",
     ),
     DemoTenant(
-        "desa-babakan", "Pemerintah Desa Babakan", TenantKind.PEMDES, "33.01.09.2014", "pemkab-cilacap"
+        "desa-babakan",
+        "Pemerintah Desa Babakan",
+        TenantKind.PEMDES,
+        "33.01.09.2014",
+        "pemkab-cilacap",
     ),
 ]
 

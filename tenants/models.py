@@ -15,7 +15,8 @@ class RegionLevel(models.TextChoices):
     VILLAGE = "village", _("Desa/Kelurahan")
 
 
-class Region(models.Model):
+# The reverse manager comes from Tenant, whose django-tenants base class mypy cannot see.
+class Region(models.Model):  # type: ignore[django-manager-missing]
     """An official Indonesian region code (kode wilayah): `33.01.09.2014` is Desa Babakan.
 
     Reference data, loaded once into the public schema by `aduan regions load`.
@@ -61,7 +62,9 @@ class Tenant(TenantMixin):
     slug = models.SlugField(max_length=63, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=TenantKind.choices)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants"
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -29,6 +29,7 @@ from django_tenants.utils import (
 )
 from psycopg import sql
 
+from aduan.db import tenant_db
 from tenants.models import SchemaTemplate, Tenant
 
 logger = logging.getLogger("aduan.provisioning")
@@ -39,7 +40,9 @@ CAPTURE_LOCK_KEY = 0x616475616E01
 
 # What a migration run executes that belongs in the replay. SELECTs (introspection),
 # savepoints and search_path changes are the runner's own business.
-_KEPT = re.compile(r"^\s*(CREATE|ALTER|DROP|COMMENT|INSERT|UPDATE|DELETE|SET\s+CONSTRAINTS)\b", re.I)
+_KEPT = re.compile(
+    r"^\s*(CREATE|ALTER|DROP|COMMENT|INSERT|UPDATE|DELETE|SET\s+CONSTRAINTS)\b", re.I
+)
 _DML = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
 
 
@@ -54,7 +57,9 @@ def _tenant_tables() -> set[str]:
     tables = {"django_migrations"}
     for app_name in settings.TENANT_APPS:
         config = apps.get_app_config(app_name.split(".apps.")[0].rsplit(".", 1)[-1])
-        tables.update(model._meta.db_table for model in config.get_models(include_auto_created=True))
+        tables.update(
+            model._meta.db_table for model in config.get_models(include_auto_created=True)
+        )
     return tables
 
 
@@ -117,9 +122,9 @@ def _relation_count(schema_name: str) -> int:
 
 def _migrate_schema(schema_name: str) -> None:
     """Run the real migrations on one schema (what django-tenants does per tenant)."""
-    connection.set_schema(schema_name, include_public=False)
+    tenant_db.set_schema(schema_name, include_public=False)
     MigrationRecorder(connection).ensure_schema()
-    connection.set_schema(schema_name)
+    tenant_db.set_schema(schema_name)
     try:
         call_command(
             get_tenant_base_migrate_command_class()(),
@@ -129,7 +134,7 @@ def _migrate_schema(schema_name: str) -> None:
             skip_checks=True,
         )
     finally:
-        connection.set_schema_to_public()
+        tenant_db.set_schema_to_public()
 
 
 def ensure_template() -> SchemaTemplate:
@@ -148,8 +153,14 @@ def ensure_template() -> SchemaTemplate:
 def _capture(state: str) -> SchemaTemplate:
     logger.info("capturing the tenant schema template for state %s", state[:12])
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string())
-        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string())
+        cursor.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
+            .format(sql.Identifier(TEMPLATE_SCHEMA))
+            .as_string()
+        )
+        cursor.execute(
+            sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string()
+        )
     recorder = _Recorder(_tenant_tables())
     with connection.execute_wrapper(recorder):
         _migrate_schema(TEMPLATE_SCHEMA)
@@ -169,7 +180,10 @@ def build_schema(schema_name: str, template: SchemaTemplate) -> None:
     """CREATE SCHEMA plus the template's SQL, in one round trip, inside the caller's
     transaction: a failure leaves no half-built schema behind."""
     script = ";\n".join(
-        [sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string(), *template.statements]
+        [
+            sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string(),
+            *template.statements,
+        ]
     )
     with transaction.atomic(), schema_context(schema_name), connection.cursor() as cursor:
         cursor.execute(script)

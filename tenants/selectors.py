@@ -22,7 +22,8 @@ def directory(*, query: str = "") -> QuerySet[Tenant]:
     )
     if query:
         tenants = tenants.filter(Q(name__icontains=query) | Q(region__name__icontains=query))
-    return tenants.order_by("name")[:DIRECTORY_LIMIT]
+    bounded: QuerySet[Tenant] = tenants.order_by("name")[:DIRECTORY_LIMIT]
+    return bounded
 
 
 def region_path(region: Region | None) -> list[Region]:

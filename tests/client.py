@@ -24,11 +24,23 @@ class TenantClient(Client):
         return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}{path}"
 
     def get(  # type: ignore[override]
-        self, path: str, data: Any = None, *, tenant: Tenant | None = None, via: Via = "path", **extra: Any
+        self,
+        path: str,
+        data: Any = None,
+        *,
+        tenant: Tenant | None = None,
+        via: Via = "path",
+        **extra: Any,
     ) -> Any:
         return super().get(self._route(path, tenant, via, extra), data, **extra)
 
     def post(  # type: ignore[override]
-        self, path: str, data: Any = None, *, tenant: Tenant | None = None, via: Via = "path", **extra: Any
+        self,
+        path: str,
+        data: Any = None,
+        *,
+        tenant: Tenant | None = None,
+        via: Via = "path",
+        **extra: Any,
     ) -> Any:
         return super().post(self._route(path, tenant, via, extra), data, **extra)

@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from tests.client import TenantClient
-from tests.factories import PlatformData, TenantFactory, capture_platform_data, ensure_reference_data
+from tests.factories import (
+    PlatformData,
+    TenantFactory,
+    capture_platform_data,
+    ensure_reference_data,
+)
 
 
 @pytest.fixture(scope="session")

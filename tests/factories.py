@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from psycopg import sql
 
+from aduan.db import tenant_db
 from tenants import provisioning, regions
 from tenants.actions import do_create_tenant, do_ensure_public_tenant
 from tenants.models import Region, SchemaTemplate, Tenant, TenantKind
@@ -71,11 +72,13 @@ class TenantFactory:
 
     def drop_all(self) -> None:
         """Transactional tests commit their schemas; a flush does not drop schemas."""
-        connection.set_schema_to_public()
+        tenant_db.set_schema_to_public()
         with connection.cursor() as cursor:
             for schema in self.created:
                 cursor.execute(
-                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)).as_string()
+                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
+                    .format(sql.Identifier(schema))
+                    .as_string()
                 )
         self.created.clear()
 

@@ -43,7 +43,8 @@ class TenantDirectoryApi(APIView):
     )
     def get(self, request: Request) -> Response:
         tenants = selectors.directory(query=request.query_params.get("q", ""))
-        return Response(TenantOutput(tenants, many=True).data)
+        # many=True makes a ListSerializer, which the stubs do not model.
+        return Response(TenantOutput(tenants, many=True).data)  # type: ignore[arg-type]
 
 
 class TenantProfileApi(APIView):

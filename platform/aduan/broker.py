@@ -42,7 +42,11 @@ def broker_settings(broker_url: str, database_url: str) -> dict[str, Any]:
             "MIDDLEWARE": MIDDLEWARE,
         }
     if kind == "stub":
-        return {"BROKER": "dramatiq.brokers.stub.StubBroker", "OPTIONS": {}, "MIDDLEWARE": MIDDLEWARE}
+        return {
+            "BROKER": "dramatiq.brokers.stub.StubBroker",
+            "OPTIONS": {},
+            "MIDDLEWARE": MIDDLEWARE,
+        }
     # The queue lives in the `dramatiq` schema of Aduan's own database (created by migrate).
     # Each process opens pool connections on demand only; cap them so web workers stay light.
     separator = "&" if "?" in database_url else "?"

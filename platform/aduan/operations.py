@@ -31,7 +31,11 @@ def migrate(*, out: Out) -> None:
     template = provisioning.ensure_template()
     out(f"Tenant schema template: {template.relation_count} relations per schema.")
     with tqdm(desc="Migrating tenants", unit="tenant", leave=False) as bar:
-        count = provisioning.migrate_outdated_tenants(progress=lambda _t: bar.update())
+
+        def advance(_tenant: object) -> None:
+            bar.update()
+
+        count = provisioning.migrate_outdated_tenants(progress=advance)
     out(f"Tenants migrated: {count}" if count else "Every tenant schema is current.")
 
 
@@ -41,7 +45,11 @@ def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: 
     folder = Path(source) if source else regions.PACKAGED_DATA
     total = None if only else regions.count_rows(folder)
     with tqdm(total=total, desc="Loading regions", unit="region") as bar:
-        loaded = regions.load_regions(folder, prefixes=only, progress=bar.update)
+
+        def advance_by(count: int) -> None:
+            bar.update(count)
+
+        loaded = regions.load_regions(folder, prefixes=only, progress=advance_by)
     out(f"Regions loaded: {loaded:,}")
     return loaded
 

@@ -24,7 +24,9 @@ STOP_GRACE_SECONDS = 10
 READY_TIMEOUT_SECONDS = 60
 
 
-def process_command(name: str, *, host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> list[str]:
+def process_command(
+    name: str, *, host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2
+) -> list[str]:
     """The command line of one platform process (also what the systemd units run)."""
     python = sys.executable
     if name == "web":
@@ -44,7 +46,7 @@ def process_command(name: str, *, host: str = "127.0.0.1", port: int = 8000, web
     raise ValueError(f"unknown process {name!r}")
 
 
-class AlreadyRunning(AduanError):
+class AlreadyRunningError(AduanError):
     pass
 
 
@@ -57,7 +59,7 @@ def _acquire_lock(state_dir: Path) -> IO[str]:
         handle.seek(0)
         pid = handle.read().strip() or "?"
         handle.close()
-        raise AlreadyRunning(
+        raise AlreadyRunningError(
             "aduan.already_running",
             f"Aduan is already running from {state_dir} (pid {pid}); stop it with Ctrl-C first.",
         ) from None
@@ -130,7 +132,9 @@ def _banner(host: str, port: int) -> str:
         lines.append(
             f"    {demo.name:<{width}}  {base}/t/{demo.slug}/   http://{demo.slug}.{sub_base}:{port}/"
         )
-    lines.append(f"  Demo logins (password: {DEMO_PASSWORD}), staff console at <tenant URL>console/:")
+    lines.append(
+        f"  Demo logins (password: {DEMO_PASSWORD}), staff console at <tenant URL>console/:"
+    )
     for username, role in DEMO_USERS:
         lines.append(f"    {username:<16} {role.label}")
     lines.append("Press Ctrl-C to stop.")
@@ -184,11 +188,17 @@ def _run_children(host: str, port: int, web_workers: int) -> int:
         ready = _wait_ready(f"http://{host}:{port}/healthz", children)
         print(_banner(host, port), flush=True)
         if not ready:
-            print(f"Warning: /healthz is not healthy yet; see http://{host}:{port}/healthz", flush=True)
+            print(
+                f"Warning: /healthz is not healthy yet; see http://{host}:{port}/healthz",
+                flush=True,
+            )
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
-                    print(f"aduan: error: the {name} process exited ({child.returncode})", file=sys.stderr)
+                    print(
+                        f"aduan: error: the {name} process exited ({child.returncode})",
+                        file=sys.stderr,
+                    )
                     return 1
             time.sleep(0.5)
         print("\nStopping Aduan...", flush=True)

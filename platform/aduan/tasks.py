@@ -9,7 +9,7 @@ from dramatiq_crontab import interval
 from aduan.jobs import record_heartbeat
 
 
-@interval(seconds=20)
+@interval(seconds=20)  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
 @dramatiq.actor(max_retries=0)
 def scheduler_tick() -> None:
     """Proves end to end that the scheduler enqueues and a worker runs what it enqueued."""

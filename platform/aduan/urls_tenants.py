@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
     path("console/", views.console, name="console"),
     path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),
-    path("api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_tenants"), name="api-schema"),
+    path(
+        "api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_tenants"), name="api-schema"
+    ),
     *common,
 ]

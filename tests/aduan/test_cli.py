@@ -21,7 +21,11 @@ ADUAN = str(Path(sys.executable).parent / "aduan")
 
 
 def _env(state: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(ADUAN_STATE_DIR=str(state), **extra)
     return env
 
@@ -43,7 +47,8 @@ def test_second_up_while_one_runs_says_so_and_exits_non_zero(tmp_path: Path) -> 
         lock.close()
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        f"aduan: error: Aduan is already running from {tmp_path} (pid {os.getpid()}); stop it with Ctrl-C first."
+        f"aduan: error: Aduan is already running from {tmp_path} (pid {os.getpid()});"
+        " stop it with Ctrl-C first."
     )
     assert not (tmp_path / "pgdata").exists()
 
@@ -82,7 +87,9 @@ def test_up_runs_web_worker_and_scheduler_then_stops_cleanly(tmp_path: Path) -> 
             health = json.load(response)
         assert health["status"] == "ok", health
         assert health["broker"]["kind"] == "postgres"
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/t/disdukcapil-sanggau/", timeout=10).read()
+        page = urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/t/disdukcapil-sanggau/", timeout=10
+        ).read()
         assert b"Disdukcapil Kabupaten Sanggau" in page and b"KABUPATEN SANGGAU" in page
         pgdata_pid = int((tmp_path / "pgdata" / "postmaster.pid").read_text().split()[0])
     finally:

@@ -32,7 +32,7 @@ def _pid_alive(pid: int) -> bool:
     import psutil
 
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return False
 
@@ -73,7 +73,8 @@ def test_database_url_selects_that_server_and_starts_nothing(tmp_path: Path) -> 
     script = (
         "import json, django; django.setup();"
         "from django.db import connection;"
-        "print(json.dumps([connection.settings_dict['HOST'], connection.cursor().connection.info.port]))"
+        "port = connection.cursor().connection.info.port;"
+        "print(json.dumps([connection.settings_dict['HOST'], port]))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],

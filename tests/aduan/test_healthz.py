@@ -45,20 +45,26 @@ def test_broker_down_is_503(tenant_client: TenantClient, reference_data: object)
 
 
 @pytest.mark.skipif(not _reachable("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379")
-def test_real_redis_broker_is_reported_up(tenant_client: TenantClient, reference_data: object) -> None:
+def test_real_redis_broker_is_reported_up(
+    tenant_client: TenantClient, reference_data: object
+) -> None:
     with override_settings(BROKER_URL=REDIS_URL):
         body = tenant_client.get("/healthz").json()
     assert body["broker"] == {"ok": True, "kind": "redis"}
 
 
 @pytest.mark.skipif(not _reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672")
-def test_real_rabbitmq_broker_is_reported_up(tenant_client: TenantClient, reference_data: object) -> None:
+def test_real_rabbitmq_broker_is_reported_up(
+    tenant_client: TenantClient, reference_data: object
+) -> None:
     with override_settings(BROKER_URL="amqp://guest:guest@127.0.0.1:5672/%2F"):
         body = tenant_client.get("/healthz").json()
     assert body["broker"] == {"ok": True, "kind": "rabbitmq"}
 
 
-def test_healthz_answers_on_tenant_hosts_too(tenant_client: TenantClient, tenant_factory: object) -> None:
+def test_healthz_answers_on_tenant_hosts_too(
+    tenant_client: TenantClient, tenant_factory: object
+) -> None:
     tenant = tenant_factory()  # type: ignore[operator]
     response = tenant_client.get("/healthz", tenant=tenant, via="host")
     assert set(response.json()) == {"status", "database", "broker", "worker", "scheduler"}

@@ -19,12 +19,16 @@ def test_indonesian_by_default_even_when_the_browser_asks_for_english(
     tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
     tenant = tenant_factory()
-    page = tenant_client.get("/", tenant=tenant, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    page = tenant_client.get(
+        "/", tenant=tenant, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert '<html lang="id">' in page
     assert "Pemerintah Desa/Kelurahan" in page
 
 
-def test_english_after_switching(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_english_after_switching(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant = tenant_factory()
     switched = tenant_client.post("/i18n/setlang/", {"language": "en", "next": "/"}, tenant=tenant)
     assert switched.status_code == 302
@@ -37,5 +41,9 @@ def test_every_catalog_is_translated_and_compiled() -> None:
     for po_path in LOCALE.glob("*/LC_MESSAGES/django.po"):
         po = polib.pofile(str(po_path))
         assert po.untranslated_entries() == [] and po.fuzzy_entries() == [], po_path
-        compiled = {e.msgid: e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo"))) if e.msgid}
-        assert compiled == {e.msgid: e.msgstr for e in po.translated_entries()}, "stale .mo: recompile"
+        compiled = {
+            e.msgid: e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo"))) if e.msgid
+        }
+        assert compiled == {e.msgid: e.msgstr for e in po.translated_entries()}, (
+            "stale .mo: recompile"
+        )

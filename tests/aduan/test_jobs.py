@@ -51,7 +51,11 @@ def wait_for(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
 def _test_database_params() -> dict[str, str]:
     """libpq parameters of the test database (pytest-django renamed it)."""
     params = connection.get_connection_params()
-    return {k: str(v) for k, v in params.items() if k in {"dbname", "user", "password", "host", "port"} and v}
+    return {
+        k: str(v)
+        for k, v in params.items()
+        if k in {"dbname", "user", "password", "host", "port"} and v
+    }
 
 
 def _with_middleware(broker: dramatiq.Broker) -> dramatiq.Broker:
@@ -63,7 +67,9 @@ def _with_middleware(broker: dramatiq.Broker) -> dramatiq.Broker:
 
 
 @contextmanager
-def running_worker(broker: dramatiq.Broker, *actors: dramatiq.Actor[Any, Any]) -> Iterator[dramatiq.Worker]:
+def running_worker(
+    broker: dramatiq.Broker, *actors: dramatiq.Actor[Any, Any]
+) -> Iterator[dramatiq.Worker]:
     """Bind the actors to `broker` and run a real dramatiq worker on it."""
     previous = [actor.broker for actor in actors]
     for actor in actors:
@@ -90,7 +96,9 @@ def test_job_enqueued_through_redis_runs_in_a_worker_inside_the_tenant(
     with schema_context(tenant.schema_name):
         Complaint.objects.create(subject="a", description="a")
         Complaint.objects.create(subject="b", description="b")
-    broker = _with_middleware(RedisBroker(url=REDIS_URL, namespace=f"aduan-test-{uuid.uuid4().hex[:8]}"))
+    namespace = f"aduan-test-{uuid.uuid4().hex[:8]}"
+    redis_broker = RedisBroker(url=REDIS_URL, namespace=namespace)  # type: ignore[no-untyped-call]
+    broker = _with_middleware(redis_broker)
     token = uuid.uuid4().hex
     with running_worker(broker, tasks.probe):
         # When the job is enqueued through Redis

@@ -39,20 +39,26 @@ def test_links_under_a_path_prefix_stay_under_it(
     assert reverse("healthz", urlconf="aduan.urls_public") == "/healthz"
 
 
-def test_prefix_without_trailing_slash_redirects(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_prefix_without_trailing_slash_redirects(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant = tenant_factory()
     response = tenant_client.get(f"/t/{tenant.slug}", HTTP_HOST="localhost")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/t/{tenant.slug}/"
 
 
-def test_unknown_tenant_is_404_by_path_and_by_host(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_unknown_tenant_is_404_by_path_and_by_host(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant_factory()
     assert tenant_client.get("/t/no-such-desk/", HTTP_HOST="localhost").status_code == 404
     assert tenant_client.get("/", HTTP_HOST="no-such-desk.localhost").status_code == 404
 
 
-def test_front_door_lists_active_tenants(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_front_door_lists_active_tenants(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant = tenant_factory(name="Pemerintah Desa Kuripan Kidul", region_code="33.01.02.2014")
     page = tenant_client.get("/").content.decode()
     assert f'<a href="/t/{tenant.slug}/">Pemerintah Desa Kuripan Kidul</a>' in page
@@ -62,7 +68,9 @@ def test_front_door_lists_active_tenants(tenant_factory: TenantFactory, tenant_c
     assert "Pemerintah Desa Kuripan Kidul" not in missing
 
 
-def test_tenant_profile_api_and_directory_api(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_tenant_profile_api_and_directory_api(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant = tenant_factory(name="Disdukcapil Sanggau", kind="DISDUKCAPIL", region_code="61.03")  # type: ignore[arg-type]
     profile = tenant_client.get("/api/v1/tenant/", tenant=tenant).json()
     assert profile == {
@@ -78,7 +86,9 @@ def test_tenant_profile_api_and_directory_api(tenant_factory: TenantFactory, ten
     assert [t["slug"] for t in directory] == [tenant.slug]
 
 
-def test_openapi_schema_per_host(tenant_factory: TenantFactory, tenant_client: TenantClient) -> None:
+def test_openapi_schema_per_host(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
     tenant = tenant_factory()
     accept = "application/vnd.oai.openapi+json"
     public = tenant_client.get("/api/schema/", HTTP_ACCEPT=accept).json()

@@ -6,12 +6,15 @@ from typing import Any
 
 import pytest
 
+from tenants.models import TenantKind
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.browser
 
 
-def test_landing_page_by_path_then_in_english(page: Any, live_server: Any, tenant_factory: TenantFactory) -> None:
+def test_landing_page_by_path_then_in_english(
+    page: Any, live_server: Any, tenant_factory: TenantFactory
+) -> None:
     # Given Desa Babakan's complaint desk
     tenant = tenant_factory(name="Pemerintah Desa Babakan", region_code="33.01.09.2014")
     # When a citizen opens it by path, on a browser that prefers English
@@ -31,8 +34,12 @@ def test_landing_page_by_path_then_in_english(page: Any, live_server: Any, tenan
     assert page.locator("#tenant-kind").inner_text() == "Village Government"
 
 
-def test_landing_page_by_subdomain(page: Any, live_server: Any, tenant_factory: TenantFactory) -> None:
-    tenant = tenant_factory(name="Disdukcapil Kabupaten Sanggau", kind="DISDUKCAPIL", region_code="61.03")  # type: ignore[arg-type]
+def test_landing_page_by_subdomain(
+    page: Any, live_server: Any, tenant_factory: TenantFactory
+) -> None:
+    tenant = tenant_factory(
+        name="Disdukcapil Kabupaten Sanggau", kind=TenantKind.DISDUKCAPIL, region_code="61.03"
+    )
     port = live_server.url.rsplit(":", 1)[1]
     # Chromium resolves every *.localhost name to the loopback address: no DNS needed.
     page.goto(f"http://{tenant.slug}.localhost:{port}/")
@@ -40,7 +47,9 @@ def test_landing_page_by_subdomain(page: Any, live_server: Any, tenant_factory: 
     assert "KABUPATEN SANGGAU" in page.locator("#tenant-region").inner_text()
 
 
-def test_front_door_leads_to_the_tenant(page: Any, live_server: Any, tenant_factory: TenantFactory) -> None:
+def test_front_door_leads_to_the_tenant(
+    page: Any, live_server: Any, tenant_factory: TenantFactory
+) -> None:
     tenant = tenant_factory(name="Pemerintah Desa Kuripan Kidul", region_code="33.01.02.2014")
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Pemerintah Desa Kuripan Kidul").click()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from aduan.db import tenant_db
 from complaints.models import Complaint
 from tests.factories import TenantFactory
 
@@ -32,7 +33,7 @@ def test_complaint_of_tenant_a_is_invisible_from_tenant_b(tenant_factory: Tenant
 
 
 def test_public_schema_has_no_tenant_tables(reference_data: object) -> None:
-    connection.set_schema_to_public()
+    tenant_db.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('public.complaints_complaint')")
         assert cursor.fetchone() == (None,)

@@ -27,7 +27,8 @@ def _columns(schema: str) -> list[tuple[str, str, str, str]]:
 def _relations(schema: str) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "SELECT c.relname, c.relkind FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE n.nspname = %s ORDER BY 1",
             [schema],
         )
@@ -46,13 +47,15 @@ def test_replayed_schema_equals_the_migrated_template(tenant_factory: TenantFact
 def test_replayed_schema_records_its_migrations(tenant_factory: TenantFactory) -> None:
     tenant = tenant_factory()
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{tenant.schema_name}".django_migrations')  # noqa: S608
+        cursor.execute(f'SELECT app, name FROM "{tenant.schema_name}".django_migrations')
         applied = set(cursor.fetchall())
     assert ("complaints", "0001_initial") in applied
 
 
 def test_a_failing_replay_leaves_no_schema_and_no_tenant(reference_data: object) -> None:
-    broken = SchemaTemplate(state="broken", statements=["CREATE TABLE x (id int)", "SELECT nonsense("], relation_count=0)
+    broken = SchemaTemplate(
+        state="broken", statements=["CREATE TABLE x (id int)", "SELECT nonsense("], relation_count=0
+    )
     with pytest.raises(Exception, match="syntax error"):
         provisioning.build_schema("t_broken_desk", broken)
     with connection.cursor() as cursor:
@@ -82,7 +85,9 @@ def test_duplicate_slug_is_refused_without_a_second_schema(tenant_factory: Tenan
 def test_region_load_is_idempotent(reference_data: object) -> None:
     before = Region.objects.count()
     loaded = regions.load_regions(prefixes=("33.01.09",))
-    assert loaded == Region.objects.filter(code__startswith="33.01.09").count() + 2  # + province, regency
+    assert (
+        loaded == Region.objects.filter(code__startswith="33.01.09").count() + 2
+    )  # + province, regency
     assert Region.objects.count() == before
     babakan = Region.objects.get(code="33.01.09.2014")
     assert (babakan.name, babakan.level, babakan.parent_id) == ("Babakan", "village", "33.01.09")

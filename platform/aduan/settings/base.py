@@ -10,7 +10,7 @@ import dj_database_url
 
 from aduan import embedded
 from aduan.broker import broker_settings
-from aduan.paths import BASE_DIR, PACKAGE_DIR, state_dir
+from aduan.paths import PACKAGE_DIR, state_dir
 
 STATE_DIR = state_dir()
 
@@ -29,9 +29,7 @@ BASE_DOMAIN = os.environ.get("ADUAN_BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1", "[::1]"] + [
     h for h in os.environ.get("ADUAN_ALLOWED_HOSTS", "").split(",") if h
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("ADUAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ADUAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # DATABASE_URL unset: start (or reuse) the embedded PostgreSQL under STATE_DIR.
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.ensure_running(STATE_DIR)
@@ -131,7 +129,7 @@ TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = STATE_DIR / "static"
+STATIC_ROOT: Path | None = STATE_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgresql://typecheck.invalid/aduan")
 
-from aduan.settings.base import *  # noqa: E402, F403
+from aduan.settings.base import *  # noqa: F403
