@@ -23,24 +23,14 @@ class TenantClient(Client):
         extra.setdefault("HTTP_HOST", settings.BASE_DOMAIN)
         return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}{path}"
 
-    def get(  # type: ignore[override]
+    def generic(  # type: ignore[override]
         self,
+        method: str,
         path: str,
-        data: Any = None,
-        *,
+        *args: Any,
         tenant: Tenant | None = None,
         via: Via = "path",
         **extra: Any,
     ) -> Any:
-        return super().get(self._route(path, tenant, via, extra), data, **extra)
-
-    def post(  # type: ignore[override]
-        self,
-        path: str,
-        data: Any = None,
-        *,
-        tenant: Tenant | None = None,
-        via: Via = "path",
-        **extra: Any,
-    ) -> Any:
-        return super().post(self._route(path, tenant, via, extra), data, **extra)
+        """Every verb (get, post, patch, ...) ends here, with `tenant=` and `via=` in extra."""
+        return super().generic(method, self._route(path, tenant, via, extra), *args, **extra)

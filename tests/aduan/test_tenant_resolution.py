@@ -18,7 +18,7 @@ def test_tenant_landing_page_shows_name_kind_and_region(
     # Given a village tenant in Desa Babakan, Kecamatan Kawunganten, Kabupaten Cilacap
     tenant = tenant_factory(name="Pemerintah Desa Babakan", region_code="33.01.09.2014")
     # When its landing page is opened by path prefix or by subdomain
-    response = tenant_client.get("/", tenant=tenant, via=via)  # type: ignore[arg-type]
+    response = tenant_client.get("/", tenant=tenant, via=via)
     # Then it is that tenant's page, in Bahasa Indonesia
     assert response.status_code == 200
     page = response.content.decode()
