@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -81,8 +80,3 @@ class TenantFactory:
                     .as_string()
                 )
         self.created.clear()
-
-
-def iter_tenants(factory: TenantFactory, count: int) -> Iterator[Tenant]:
-    for _ in range(count):
-        yield factory()
