@@ -26,9 +26,6 @@ class TenantMiddleware(TenantMainMiddleware):
     (`/t/desa-babakan/...`). With a prefix, the rest of the path is routed through the tenant
     URLconf and reverse() produces prefixed URLs, so pages work the same under both."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        super().__init__(get_response)
-
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         tenant_db.set_schema_to_public()
         request.tenant_prefix = ""  # type: ignore[attr-defined]

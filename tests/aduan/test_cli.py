@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aduan.supervisor import _acquire_lock
-from tests.aduan.test_embedded import _pid_alive
+from tests.services import pid_alive
 
 ROOT = Path(__file__).resolve().parents[2]
 ADUAN = str(Path(sys.executable).parent / "aduan")
@@ -100,4 +100,4 @@ def test_up_runs_web_worker_and_scheduler_then_stops_cleanly(tmp_path: Path) -> 
     assert up.returncode == 0, "".join(output) + rest
     assert "Aduan stopped." in rest
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
-    assert not _pid_alive(pgdata_pid)
+    assert not pid_alive(pgdata_pid)

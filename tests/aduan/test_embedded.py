@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.services import pid_alive, reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLD = (
@@ -27,16 +28,6 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _pid_alive(pid: int) -> bool:
-    """Running, not merely a zombie: in containers an exited server may wait to be reaped."""
-    import psutil
-
-    try:
-        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
-    except psutil.NoSuchProcess:
-        return False
-
-
 def test_embedded_server_starts_is_reused_and_stops_with_the_last_user(tmp_path: Path) -> None:
     state = tmp_path / "state"
     first = subprocess.Popen(
@@ -51,24 +42,16 @@ def test_embedded_server_starts_is_reused_and_stops_with_the_last_user(tmp_path:
         env=_env(), check=True, timeout=60,
     )  # fmt: skip
     assert int(second.stdout.strip()) == pid
-    assert _pid_alive(pid), "the server must outlive a process that merely reused it"
+    assert pid_alive(pid), "the server must outlive a process that merely reused it"
     # When the first (last) user exits, the server is stopped cleanly
     first.stdin.write("\n")
     first.stdin.close()
     assert first.wait(timeout=60) == 0
-    assert not _pid_alive(pid)
+    assert not pid_alive(pid)
     assert not (state / "pgdata" / "postmaster.pid").exists()
 
 
-def _reachable(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _reachable(5432), reason="no PostgreSQL on 127.0.0.1:5432")
+@pytest.mark.skipif(not reachable("127.0.0.1", 5432), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_database_url_selects_that_server_and_starts_nothing(tmp_path: Path) -> None:
     script = (
         "import json, django; django.setup();"

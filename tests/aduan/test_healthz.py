@@ -7,15 +7,15 @@ from django.test import override_settings
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
-from tests.aduan.test_jobs import REDIS_URL, _reachable, _with_middleware, running_worker
 from tests.client import TenantClient
+from tests.services import REDIS_URL, reachable, running_worker, with_middleware
 
 
 def test_healthy_with_database_broker_and_a_running_worker(
     tenant_client: TenantClient, reference_data: object, committed: None
 ) -> None:
     # Given a real worker running (it writes its heartbeat when it boots)
-    broker = _with_middleware(StubBroker())
+    broker = with_middleware(StubBroker())
     broker.emit_after("process_boot")
     with running_worker(broker, tasks.probe):
         response = tenant_client.get("/healthz")
@@ -44,7 +44,7 @@ def test_broker_down_is_503(tenant_client: TenantClient, reference_data: object)
     assert body["broker"] == {"ok": False, "kind": "redis", "error": "ConnectionError"}
 
 
-@pytest.mark.skipif(not _reachable("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not reachable("127.0.0.1", 6379), reason="no Redis on 127.0.0.1:6379")
 def test_real_redis_broker_is_reported_up(
     tenant_client: TenantClient, reference_data: object
 ) -> None:
@@ -53,7 +53,7 @@ def test_real_redis_broker_is_reported_up(
     assert body["broker"] == {"ok": True, "kind": "redis"}
 
 
-@pytest.mark.skipif(not _reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672")
+@pytest.mark.skipif(not reachable("127.0.0.1", 5672), reason="no RabbitMQ on 127.0.0.1:5672")
 def test_real_rabbitmq_broker_is_reported_up(
     tenant_client: TenantClient, reference_data: object
 ) -> None:
