@@ -4,6 +4,7 @@ aduan up                      migrate, create the demo, run web + worker + sched
 aduan migrate                 migrate the public schema, the template and outdated tenants
 aduan regions load [--only]   load the official region codes (idempotent)
 aduan demo                    create the demo tenants and users
+aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
 """
@@ -49,6 +50,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
+    from aduan import messages
+
+    return 1 if messages.refresh() else 0
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from aduan import supervisor
 
@@ -84,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="migrate every schema").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
+    sub.add_parser(
+        "messages", help="refresh and compile the translation catalogs (development)"
+    ).set_defaults(func=cmd_messages)
 
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)

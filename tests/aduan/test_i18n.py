@@ -10,7 +10,17 @@ import pytest
 from tests.client import TenantClient
 from tests.factories import TenantFactory
 
-LOCALE = Path(__file__).resolve().parents[2] / "platform" / "aduan" / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+# Each app keeps its own catalog (<app>/locale/en/...); the platform's is under platform/aduan.
+CATALOGS = sorted(
+    p
+    for pattern in (
+        "*/locale/*/LC_MESSAGES/django.po",
+        "platform/aduan/locale/*/LC_MESSAGES/django.po",
+    )
+    for p in ROOT.glob(pattern)
+    if ".venv" not in p.parts
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +48,8 @@ def test_english_after_switching(
 
 
 def test_every_catalog_is_translated_and_compiled() -> None:
-    for po_path in LOCALE.glob("*/LC_MESSAGES/django.po"):
+    assert CATALOGS, "no catalogs found"
+    for po_path in CATALOGS:
         po = polib.pofile(str(po_path))
         assert po.untranslated_entries() == [] and po.fuzzy_entries() == [], po_path
         compiled = {
