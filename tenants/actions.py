@@ -78,3 +78,9 @@ def do_ensure_public_tenant() -> Tenant:
         domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True}
     )
     return tenant
+
+
+# Members and invitations have their own module; tenants.actions is where callers find them.
+from tenants.members import do_grant_role  # noqa: E402
+
+__all__ = ["do_create_tenant", "do_ensure_public_tenant", "do_grant_role", "tenant_host"]

@@ -50,6 +50,15 @@ def is_platform_operator(user: AnyUser) -> bool:
     ).exists()
 
 
+def is_regency_admin(user: AnyUser) -> bool:
+    """Regency admin of at least one regency (a PEMKAB tenant)."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk, role=Role.REGENCY_ADMIN, tenant__kind=TenantKind.PEMKAB
+    ).exists()
+
+
 def governed_tenants(user: AnyUser) -> QuerySet[Tenant]:
     """Tenants this user administers as regency admin (or all, as platform operator)."""
     tenants: QuerySet[Tenant] = Tenant.objects.exclude(schema_name=get_public_schema_name())

@@ -6,12 +6,13 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.test import Client
 from psycopg import sql
 
 from aduan.db import tenant_db
 from tenants import provisioning, regions
-from tenants.actions import do_create_tenant, do_ensure_public_tenant
-from tenants.models import Region, SchemaTemplate, Tenant, TenantKind
+from tenants.actions import do_create_tenant, do_ensure_public_tenant, do_grant_role
+from tenants.models import Region, Role, SchemaTemplate, Tenant, TenantKind, User
 
 # Regions the tests use: the demo regencies, and Cilacap's districts and villages.
 REGION_SLICE = ("12.23", "61.03", "62.05", "33.01", "18.06.11")
@@ -42,6 +43,33 @@ def ensure_reference_data(cached: PlatformData) -> None:
 def capture_platform_data() -> PlatformData:
     template = provisioning.ensure_template()
     return PlatformData(template.state, list(template.statements), template.relation_count)
+
+
+DEFAULT_PASSWORD = "rahasia-Aduan-2026"
+
+
+def make_user(*, username: str | None = None, email: str | None = None) -> User:
+    """A staff user with DEFAULT_PASSWORD and no role anywhere."""
+    username = username or f"user{next(_counter)}"
+    return User.objects.create_user(
+        username=username, email=email or f"{username}@example.test", password=DEFAULT_PASSWORD
+    )
+
+
+def make_member(tenant: Tenant, *roles: Role | str, username: str | None = None) -> User:
+    """A new user holding these roles in this tenant (through the real write path).
+
+    For the platform operator pass the public tenant (`do_ensure_public_tenant()`); for a
+    regency admin, the regency's PEMKAB tenant."""
+    user = make_user(username=username)
+    for role in roles:
+        do_grant_role(user=user, tenant=tenant, role=role)
+    return user
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Log the test client in as this user, past every step a login requires."""
+    client.force_login(user)
 
 
 @dataclass

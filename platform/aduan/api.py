@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants import selectors
+from tenants.access import Public
 from tenants.models import Tenant
 
 
@@ -34,7 +34,7 @@ class TenantOutput(serializers.Serializer[Tenant]):
 
 
 class TenantDirectoryApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [Public]
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Search by name or region")],
@@ -48,7 +48,7 @@ class TenantDirectoryApi(APIView):
 
 
 class TenantProfileApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [Public]
 
     @extend_schema(responses=TenantOutput, operation_id="tenant_profile")
     def get(self, request: Request) -> Response:

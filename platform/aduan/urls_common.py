@@ -1,17 +1,20 @@
-"""URL patterns every host serves, public or tenant."""
+"""URL patterns every host serves, public or tenant. Every view declares its access
+(tenants.access); tests/test_authorization_matrix.py checks that."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, path
+from django.views.i18n import set_language
 
 from aduan.health import healthz
+from tenants.access import public_page
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", public_page(healthz), name="healthz"),
+    path("i18n/setlang/", public_page(set_language), name="set_language"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="aduan/login.html"),
+        public_page(auth_views.LoginView.as_view(template_name="aduan/login.html")),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
 ]

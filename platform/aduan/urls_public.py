@@ -5,10 +5,15 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.platform_home, name="home"),
     path("api/v1/tenants/", api.TenantDirectoryApi.as_view(), name="api-tenant-directory"),
-    path("api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_public"), name="api-schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="aduan.urls_public", permission_classes=[Public]),
+        name="api-schema",
+    ),
     *common,
 ]

@@ -5,13 +5,16 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
     path("console/", views.console, name="console"),
     path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),
     path(
-        "api/schema/", SpectacularAPIView.as_view(urlconf="aduan.urls_tenants"), name="api-schema"
+        "api/schema/",
+        SpectacularAPIView.as_view(urlconf="aduan.urls_tenants", permission_classes=[Public]),
+        name="api-schema",
     ),
     *common,
 ]

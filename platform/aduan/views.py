@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tenants import selectors
+from tenants import permissions, selectors
+from tenants.access import public_page, tenant_staff_required
+from tenants.models import Role
 
 
+@public_page
 def platform_home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     tenants = selectors.directory(query=query)
     return render(request, "aduan/platform_home.html", {"tenants": tenants, "query": query})
 
 
+@public_page
 def tenant_home(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
     context = {"tenant": tenant, "regions": selectors.region_path(tenant.region)}
     return render(request, "aduan/tenant_home.html", context)
 
 
-@login_required
+@tenant_staff_required
 def console(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
-    roles = selectors.roles_of(request.user, tenant)
+    # Roles reached from above (regency admin, operator) count too.
+    roles = [Role(r).label for r in sorted(permissions.roles_in(request.user, tenant))]
     return render(request, "aduan/console.html", {"tenant": tenant, "roles": roles})

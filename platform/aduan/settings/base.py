@@ -145,7 +145,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Fail closed: an API that does not declare its access (tenants.access) is refused.
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.access.Undeclared"],
     "EXCEPTION_HANDLER": "aduan.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,326 @@
+"""The authorization matrix: every routed endpoint, every method, every kind of caller.
+
+The endpoints are ENUMERATED from `aduan.urls_tenants` and `aduan.urls_public`, so a new
+endpoint is covered the moment it is routed. Each view's declared access (tenants.access) says
+who may reach it; a view that declares nothing fails here. For every endpoint and method:
+
+- anonymous: a page redirects to the login page, an API answers 401/403;
+- a user of another tenant (every staff role there): 404, and nothing changed;
+- a user of this tenant without one of the declared roles (every other role here, and the
+  regency admin / operator reaching from above when they are not declared): 404, nothing changed;
+- each declared role: neither 401, 403 nor 404 (nor an error).
+
+URL kwargs need example values that exist in the tenant under test: add a maker to `SAMPLES`
+(by kwarg name) or to `URL_SAMPLES` (by URL name, for a kwarg whose meaning differs per URL).
+A maker takes the `World` and returns the value; it is called before each request, so an
+endpoint that deletes its object still finds one for the next caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tenants.utils import get_public_schema_name
+from psycopg import sql
+
+from aduan.db import tenant_db
+from tenants.access import Access, Scope, declared_access
+from tenants.actions import do_ensure_public_tenant
+from tenants.models import Role, Tenant, TenantKind, User
+from tenants.permissions import STAFF_ROLES
+from tests.client import TenantClient
+from tests.factories import TenantFactory, make_member, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+URLCONFS = ("aduan.urls_tenants", "aduan.urls_public")
+TENANT_LEVEL_ROLES = frozenset(STAFF_ROLES)
+# Rows a request may legitimately change on its own: sessions, bookkeeping.
+UNWATCHED_TABLES = frozenset(
+    {
+        "django_session",
+        "django_migrations",
+        "tenants_region",
+        "tenants_schematemplate",
+        "aduan_heartbeat",
+    }
+)
+
+
+@dataclass
+class World:
+    """The tenant under test (a village under its regency) and another regency's tenant."""
+
+    tenant: Tenant
+    regency: Tenant
+    other: Tenant
+    public: Tenant
+    made: dict[str, Any] = field(default_factory=dict)
+
+
+Sample = Callable[[World], str]
+
+# Example values per URL kwarg name. Extend for your endpoints' kwargs.
+SAMPLES: dict[str, Sample] = {
+    "format": lambda world: "json",
+}
+# Example values per URL name and kwarg, where a kwarg means different things per URL.
+URL_SAMPLES: dict[str, dict[str, Sample]] = {}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    urlconf: str
+    route: str
+    name: str | None
+    kwargs: tuple[str, ...]
+    callback: Callable[..., Any]
+    is_api: bool
+    methods: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        where = "tenant" if self.urlconf.endswith("tenants") else "public"
+        return f"{where}:/{self.route}"
+
+
+def _methods(callback: Callable[..., Any]) -> tuple[str, ...]:
+    actions = getattr(callback, "actions", None)
+    if actions:  # a DRF viewset route
+        return tuple(sorted(m.upper() for m in actions))
+    view_class = getattr(callback, "view_class", None)
+    if view_class is None:  # a function view: whatever it does with a read and a write
+        return ("GET", "POST")
+    return tuple(
+        m.upper()
+        for m in view_class.http_method_names
+        if m not in {"options", "head"} and hasattr(view_class, m)
+    )
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str, namespace: str, kwargs: tuple[str, ...]
+) -> Iterator[tuple[str, str | None, tuple[str, ...], URLPattern]]:
+    for entry in patterns:
+        regex = entry.pattern.regex
+        names = kwargs + tuple(regex.groupindex)
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner, names)
+        else:
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield route, name, names, entry
+
+
+def endpoints() -> list[Endpoint]:
+    found = []
+    for urlconf in URLCONFS:
+        for route, name, kwargs, entry in _walk(get_resolver(urlconf).url_patterns, "", "", ()):
+            callback = entry.callback
+            found.append(
+                Endpoint(
+                    urlconf=urlconf,
+                    route=route,
+                    name=name,
+                    kwargs=kwargs,
+                    callback=callback,
+                    is_api=hasattr(callback, "cls"),
+                    methods=_methods(callback),
+                )
+            )
+    return found
+
+
+ENDPOINTS = endpoints()
+
+
+def _url(endpoint: Endpoint, world: World) -> str:
+    values = {}
+    for kwarg in endpoint.kwargs:
+        maker = URL_SAMPLES.get(endpoint.name or "", {}).get(kwarg) or SAMPLES.get(kwarg)
+        assert maker is not None, (
+            f"{endpoint.label}: no example value for URL kwarg {kwarg!r}; add one to SAMPLES"
+            " or URL_SAMPLES in tests/test_authorization_matrix.py"
+        )
+        values[kwarg] = maker(world)
+    tenant_db.set_schema_to_public()
+    assert endpoint.name is not None or not values, f"{endpoint.label}: name the URL pattern"
+    if endpoint.name is None:
+        return "/" + endpoint.route
+    return reverse(endpoint.name, urlconf=endpoint.urlconf, kwargs=values)
+
+
+def _fingerprint(schemas: list[str]) -> dict[str, str | None]:
+    """A digest of every watched table's rows: any insert, update or delete changes it."""
+    tenant_db.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE'"
+            " ORDER BY table_schema, table_name",
+            [schemas],
+        )
+        tables = [(s, t) for s, t in cursor.fetchall() if t not in UNWATCHED_TABLES]
+        digests = {}
+        for schema, table in tables:
+            cursor.execute(
+                sql.SQL("SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM {}.{} t")
+                .format(sql.Identifier(schema), sql.Identifier(table))
+                .as_string(connection.connection)
+            )
+            row = cursor.fetchone()
+            digests[f"{schema}.{table}"] = row[0] if row else None
+    return digests
+
+
+def _sign_in(client: TenantClient, user: User | None) -> None:
+    client.logout()
+    if user is not None:
+        sign_in(client, user)
+
+
+def _request(client: TenantClient, endpoint: Endpoint, method: str, world: World) -> Any:
+    url = _url(endpoint, world)
+    tenant = world.tenant if endpoint.urlconf == "aduan.urls_tenants" else None
+    try:
+        return client.generic(
+            method, url, data="{}", content_type="application/json", tenant=tenant
+        )
+    finally:
+        tenant_db.set_schema_to_public()
+
+
+def _describe(response: Any) -> str:
+    body = response.content[:300].decode(errors="replace")
+    return f"{response.status_code} {response.get('Location', '')} {body}"
+
+
+def _holder(world: World, role: str) -> User:
+    """A user holding exactly this role for the tenant under test."""
+    if role == Role.PLATFORM_OPERATOR:
+        return make_member(world.public, role)
+    if role == Role.REGENCY_ADMIN:
+        return make_member(world.regency, role)
+    return make_member(world.tenant, role)
+
+
+def _outsiders(world: World, access: Access, method: str) -> list[tuple[str, User]]:
+    """Signed-in callers who must get 404."""
+    allowed = access.roles_for(method)
+    callers = [("user of another tenant", make_member(world.other, *TENANT_LEVEL_ROLES))]
+    if access.scope is Scope.TENANT:
+        missing = sorted(TENANT_LEVEL_ROLES - allowed)
+        if missing:
+            callers.append((f"same tenant with {missing}", make_member(world.tenant, *missing)))
+        else:
+            callers.append(("signed in, no role anywhere", make_user()))
+    for role in (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR):
+        if role not in allowed:
+            callers.append((role, _holder(world, role)))
+    return callers
+
+
+@pytest.fixture
+def world(tenant_factory: TenantFactory) -> World:
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    return World(
+        tenant=tenant_factory(kind=TenantKind.PEMDES, parent=regency),
+        regency=regency,
+        other=tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="62.05"),
+        public=do_ensure_public_tenant(),
+    )
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.label for e in ENDPOINTS])
+def test_endpoint_access(endpoint: Endpoint, world: World, tenant_client: TenantClient) -> None:
+    # Given the endpoint's declared access
+    access = declared_access(endpoint.callback)
+    assert access is not None, (
+        f"{endpoint.label} declares no access: use a tenants.access decorator or permission class"
+    )
+    for method in endpoint.methods:
+        _check_method(endpoint, method, access, world, tenant_client)
+
+
+def _check_method(
+    endpoint: Endpoint, method: str, access: Access, world: World, tenant_client: TenantClient
+) -> None:
+    schemas = [get_public_schema_name(), world.tenant.schema_name, world.other.schema_name]
+
+    # When an anonymous caller asks
+    _sign_in(tenant_client, None)
+    anonymous = _request(tenant_client, endpoint, method, world)
+    # Then a restricted endpoint sends them to sign in; a public one serves them
+    if access.is_public:
+        assert anonymous.status_code != 500, f"{method} {_describe(anonymous)}"
+        assert anonymous.status_code not in {401, 403}, f"{method} {_describe(anonymous)}"
+        assert "/accounts/login/" not in anonymous.get("Location", ""), method
+        return
+    if endpoint.is_api:
+        assert anonymous.status_code in {401, 403}, f"{method} {_describe(anonymous)}"
+        assert json.loads(anonymous.content)["code"] == "not_authenticated"
+    else:
+        assert anonymous.status_code == 302, f"{method} {_describe(anonymous)}"
+        assert "/accounts/login/?next=" in anonymous["Location"]
+
+    # When signed-in callers without a declared role ask
+    for who, user in _outsiders(world, access, method):
+        _sign_in(tenant_client, user)
+        _url(endpoint, world)  # make the samples before the snapshot
+        before = _fingerprint(schemas)
+        response = _request(tenant_client, endpoint, method, world)
+        # Then they get 404, exactly as for a missing page, and nothing changed
+        assert response.status_code == 404, f"{method} {who}: {_describe(response)}"
+        assert _fingerprint(schemas) == before, f"{method} {who} changed data"
+
+    # When each declared role asks
+    for role in sorted(access.roles_for(method)):
+        _sign_in(tenant_client, _holder(world, role))
+        response = _request(tenant_client, endpoint, method, world)
+        # Then the endpoint serves them (success or a validation error, never a denial)
+        assert response.status_code not in {401, 403, 404}, (
+            f"{method} {role}: {_describe(response)}"
+        )
+        assert response.status_code != 500, f"{method} {role}: {_describe(response)}"
+        assert "/accounts/login/" not in response.get("Location", ""), f"{method} {role}"
+
+
+def test_the_matrix_enumerates_the_routed_endpoints() -> None:
+    # Given the URLconfs, when they are walked
+    labels = {e.label for e in ENDPOINTS}
+    # Then the base endpoints of both hosts are there, with their methods
+    assert {
+        "tenant:/",
+        "tenant:/console/",
+        "tenant:/api/v1/tenant/",
+        "public:/",
+        "public:/api/v1/tenants/",
+        "public:/accounts/login/",
+    } <= labels
+    console = next(e for e in ENDPOINTS if e.label == "tenant:/console/")
+    assert console.methods == ("GET", "POST")
+    profile = next(e for e in ENDPOINTS if e.label == "tenant:/api/v1/tenant/")
+    assert profile.is_api
+    assert profile.methods == ("GET",)
+
+
+def test_a_view_without_a_declaration_is_reported() -> None:
+    # Given a plain view and an API view relying on the defaults
+    from rest_framework.views import APIView
+
+    def plain(request: Any) -> None:
+        return None
+
+    class Plain(APIView):
+        pass
+
+    # When their declarations are read, then there are none: the matrix test fails on them
+    assert declared_access(plain) is None
+    assert declared_access(Plain.as_view()) is None
