@@ -79,6 +79,11 @@ class Tenant(TenantMixin):
     auto_create_schema = False
     auto_drop_schema = False
 
+    class Meta:
+        # A deploy finds the tenants behind with range scans of this index (a plain btree: no
+        # LIKE index beside it), not a pass over the fleet.
+        indexes = [models.Index(fields=["schema_state"], name="tenant_schema_state")]
+
     def __str__(self) -> str:
         return self.name
 
@@ -130,3 +135,41 @@ class SchemaTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.state
+
+
+class SchemaMigrationPlan(models.Model):
+    """The SQL that takes a tenant schema from one migration state to the next, recorded once
+    on a scratch copy of the template and replayed per tenant (see tenants.provisioning).
+
+    `replayable` is false when the step runs Python (a data migration): such a step depends on
+    each tenant's rows, so those tenants get a real migration run instead.
+    """
+
+    from_state = models.CharField(max_length=64)
+    to_state = models.CharField(max_length=64)
+    statements = models.JSONField()
+    replayable = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_state", "to_state"], name="unique_schema_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state[:12]} -> {self.to_state[:12]}"
+
+
+class SchemaMigrationFailure(models.Model):
+    """The first error of a tenant's last failed schema migration; gone once it succeeds."""
+
+    tenant = models.OneToOneField(
+        Tenant, on_delete=models.CASCADE, related_name="schema_migration_failure"
+    )
+    from_state = models.CharField(max_length=64)
+    to_state = models.CharField(max_length=64)
+    error = models.TextField()
+    failed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.error[:60]}"

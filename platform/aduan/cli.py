@@ -1,7 +1,7 @@
 """The `aduan` command: run the platform and operate it.
 
 aduan up                      migrate, create the demo, run web + worker + scheduler
-aduan migrate                 migrate the public schema, the template and outdated tenants
+aduan migrate [--workers N]   migrate the public schema, the template and outdated tenants
 aduan regions load [--only]   load the official region codes (idempotent)
 aduan demo                    create the demo tenants and users
 aduan messages                refresh and compile the translation catalogs (development)
@@ -30,8 +30,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     _setup()
     from aduan import operations
 
-    operations.migrate(out=print)
+    operations.migrate(
+        out=print, workers=args.workers, schemas_per_connection=args.schemas_per_connection
+    )
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
@@ -90,7 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--web-workers", type=int, default=2)
     up.set_defaults(func=cmd_up)
 
-    sub.add_parser("migrate", help="migrate every schema").set_defaults(func=cmd_migrate)
+    migrate = sub.add_parser("migrate", help="migrate every schema")
+    migrate.add_argument(
+        "--workers", type=_positive, help="tenants migrated in parallel (ADUAN_FLEET_WORKERS)"
+    )
+    migrate.add_argument(
+        "--schemas-per-connection",
+        type=_positive,
+        help="close a worker's database connection after this many tenant schemas"
+        " (ADUAN_FLEET_SCHEMAS_PER_CONNECTION)",
+    )
+    migrate.set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
     sub.add_parser(
         "messages", help="refresh and compile the translation catalogs (development)"

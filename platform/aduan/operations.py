@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,12 +12,20 @@ from django.db import connection
 from tqdm import tqdm
 
 from aduan.broker import broker_kind
+from aduan.errors import AduanError
 
 Out = Callable[[str], None]
 
 
-def migrate(*, out: Out) -> None:
-    """Public schema, broker queue, tenant template, then only the tenants that are behind."""
+def migrate(
+    *, out: Out, workers: int | None = None, schemas_per_connection: int | None = None
+) -> None:
+    """Public schema, broker queue, tenant template, then only the tenants that are behind.
+
+    Tenants are migrated in parallel, each in one transaction; a tenant that fails is rolled
+    back and listed, and the run ends with an error once every other tenant is done.
+    Running it again resumes with the tenants still behind.
+    """
     from tenants import provisioning
     from tenants.actions import do_ensure_public_tenant
 
@@ -30,13 +39,36 @@ def migrate(*, out: Out) -> None:
     do_ensure_public_tenant()
     template = provisioning.ensure_template()
     out(f"Tenant schema template: {template.relation_count} relations per schema.")
+    started = time.monotonic()
     with tqdm(desc="Migrating tenants", unit="tenant", leave=False) as bar:
 
-        def advance(_tenant: object) -> None:
+        def advance(_schema_name: str, _outcome: provisioning.Outcome) -> None:
             bar.update()
 
-        count = provisioning.migrate_outdated_tenants(progress=advance)
-    out(f"Tenants migrated: {count}" if count else "Every tenant schema is current.")
+        result = provisioning.migrate_outdated_tenants(
+            workers=workers or settings.FLEET_WORKERS,
+            schemas_per_connection=schemas_per_connection,
+            progress=advance,
+            on_start=lambda total: bar.reset(total=total),
+        )
+    if not result.migrated and not result.failed:
+        out("Every tenant schema is current.")
+        return
+    seconds = time.monotonic() - started
+    out(
+        f"Tenants migrated: {result.migrated:,} ({len(result.replayed):,} by plan,"
+        f" {len(result.migration_runs):,} by a migration run) in {seconds:.1f} s."
+    )
+    if result.failed:
+        out(f"Tenants failed and rolled back: {len(result.failed):,}")
+        for schema_name, error in sorted(result.failed.items()):
+            out(f"  {schema_name}: {error}")
+        raise AduanError(
+            "aduan.migrate_failed",
+            f"{len(result.failed):,} tenant schema(s) failed to migrate; fix the cause and run"
+            " `aduan migrate` again to resume with them.",
+            {"failed": result.failed},
+        )
 
 
 def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: Out) -> int:

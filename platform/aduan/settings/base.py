@@ -173,3 +173,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"aduan": {"level": os.environ.get("ADUAN_LOG_LEVEL", "INFO")}},
 }
+
+# Fleet migrations (`aduan migrate`): parallel workers, each with its own database connection,
+# closed after this many tenant schemas (a backend caches the catalog of every schema it
+# touched; see deploy/README.md).
+FLEET_WORKERS = int(os.environ.get("ADUAN_FLEET_WORKERS", "2"))
+FLEET_SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_FLEET_SCHEMAS_PER_CONNECTION", "200"))
