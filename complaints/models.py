@@ -1,16 +1,224 @@
-"""Tenant-schema models. Each table here exists once per tenant: keep them few and lean."""
+"""Tenant-schema models. Each table here exists once per tenant: keep them few and lean.
+
+Domain words: register = buku pengaduan, receipt = tanda terima, tracking code = kode lacak.
+Users live in the public schema; foreign keys to them carry no database constraint, so deleting
+a user never has to visit thousands of tenant schemas (the id stays as a historical record).
+"""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any, ClassVar
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aduan.db import tenant_db
+
+# No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from an SMS is hard to get wrong.
+TRACKING_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
+TRACKING_LENGTH = 10
+
+
+def new_tracking_code() -> str:
+    """Unguessable: 27 symbols ** 10 ≈ 2 ** 47.5."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Situs web")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Surel")
+    DESK = "desk", _("Tatap muka")
+    BOX = "box", _("Kotak pengaduan")
+    PHONE = "phone", _("Telepon")
+    SOCIAL = "social", _("Media sosial")
+    LAPOR = "lapor", _("SP4N-LAPOR!")
+    OPEN311 = "open311", _("Open311")
+
+
+# Channels through which staff enter a complaint on a citizen's behalf (the desk form).
+STAFF_ENTRY_CHANNELS = (Channel.DESK, Channel.BOX, Channel.PHONE)
+
+
+class RequiredElement(models.TextChoices):
+    """The elements a complaint must hold (Permenpan-RB 24/2014): the complainant's identity
+    and a clear object of complaint."""
+
+    NAME = "name", _("Nama")
+    ADDRESS = "address", _("Alamat")
+    PHONE = "phone", _("Nomor telepon/WhatsApp")
+    SUBJECT = "subject", _("Pokok pengaduan")
+    DESCRIPTION = "description", _("Uraian pengaduan")
 
 
 class Complaint(models.Model):
-    """A public complaint (pengaduan) held by one tenant."""
+    """A public complaint (pengaduan) held by one tenant, entered in its register."""
 
-    subject = models.CharField(max_length=200)
-    description = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    number = models.CharField(max_length=60, unique=True)
+    register_year = models.PositiveSmallIntegerField()
+    register_seq = models.PositiveIntegerField()
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    # The complainant (pengadu). Blank when missing: the complaint is then kept incomplete.
+    name = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)  # E.164, e.g. +6281234567890
+    email = models.EmailField(blank=True)
+
+    # The object of complaint.
+    subject = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    incident_at = models.DateTimeField(null=True, blank=True)
+    incident_place = models.CharField(max_length=300, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
+    address_text = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    desired_outcome = models.TextField(blank=True)
+
+    # Privacy as SP4N-LAPOR! defines it. Rahasia (not public) is the default, so the safe
+    # choice never depends on someone remembering a flag.
+    is_confidential = models.BooleanField(default=True)
+    is_anonymous = models.BooleanField(default=False)
+    # Whistleblowing (WBS): the reporter's identity is confidential by regulation; only WBS
+    # officers see these complaints at all.
+    is_wbs = models.BooleanField(default=False)
+
+    # The SOP state key; complaints.sop_hooks sets the first one.
+    state = models.CharField(max_length=40, default="received")
+    is_complete = models.BooleanField(default=True)
+    missing_elements = models.JSONField(default=list, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # What the channel delivered, as it came (nothing a citizen sent is ever dropped).
+    raw_payload = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # Also the index behind the register's default order and its year filter.
+            models.UniqueConstraint(
+                fields=["register_year", "register_seq"], name="complaint_register_entry"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.number
+
+
+class EventKind(models.TextChoices):
+    """Kinds of timeline entries. The field stores plain strings without DB choices, so other
+    parts of the app may add kinds here without a migration."""
+
+    FILED = "filed", _("Pengaduan diterima")
+    RECEIPT = "receipt", _("Tanda terima diberikan")
+    INFO_REQUESTED = "info_requested", _("Kelengkapan diminta")
+    COMPLETED = "completed", _("Kelengkapan dilengkapi")
+    UPDATED = "updated", _("Data diubah")
+    TRANSITION = "transition", _("Tahap berubah")
+    NOTE = "note", _("Catatan internal")
+    RESPONSE = "response", _("Tanggapan")
+    REPLY = "reply", _("Balasan pengadu")
+    ASSIGNED = "assigned", _("Penugasan")
+    ATTACHMENT = "attachment", _("Lampiran ditambahkan")
+
+
+class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("complaint events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("complaint events are append-only")
+
+
+class ComplaintEvent(models.Model):
+    """One entry of a complaint's timeline and audit trail: who, when, what, before and after.
+    Append-only: written only by complaints.audit.record_event, never changed or deleted."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=30)
+    is_public = models.BooleanField(default=False)
+    message = models.TextField(blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ComplaintEvent]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("complaint events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("complaint events are append-only")
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(EventKind(self.kind).label)
+        except ValueError:
+            return self.kind
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """MEDIA_ROOT/<schema>/complaints/<year>/<random>.<ext>: the tenant's files apart, and a
+    name no one can guess or choose."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    year = timezone.now().year
+    return f"{tenant_db.schema_name}/complaints/{year}/{secrets.token_urlsafe(16)}.{extension}"
+
+
+class Attachment(models.Model):
+    """A file sent with a complaint (photo or PDF), its type detected from its content."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.file.name)
+
+
+class RegisterCounter(models.Model):
+    """The last number given in a year's register (buku pengaduan)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

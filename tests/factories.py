@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.test import Client
+from django_tenants.utils import schema_context
 from psycopg import sql
 
 from aduan.db import tenant_db
+from complaints.actions.intake import do_file_complaint
+from complaints.models import Channel, Complaint
 from tenants import provisioning, regions
 from tenants.actions import do_create_tenant, do_ensure_public_tenant, do_grant_role
 from tenants.models import Region, Role, SchemaTemplate, Tenant, TenantKind, User
@@ -108,3 +112,18 @@ class TenantFactory:
                     .as_string()
                 )
         self.created.clear()
+
+
+def file_complaint(tenant: Tenant, **overrides: Any) -> Complaint:
+    """A complete complaint filed through the intake action, in the tenant's schema."""
+    values: dict[str, Any] = {
+        "channel": Channel.WEB,
+        "name": "Siti Aminah",
+        "address": "RT 02 RW 03, Desa Babakan",
+        "phone": "0812-3456-7890",
+        "subject": "Jalan desa berlubang",
+        "description": "Jalan di depan balai desa berlubang sejak Senin, membahayakan pengendara.",
+    }
+    values.update(overrides)
+    with schema_context(tenant.schema_name):
+        return do_file_complaint(tenant=tenant, **values)

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from aduan.db import tenant_db
 from complaints.models import Complaint
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, file_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,7 @@ def test_complaint_of_tenant_a_is_invisible_from_tenant_b(tenant_factory: Tenant
     # Given two tenants, and a complaint filed with A
     tenant_a = tenant_factory()
     tenant_b = tenant_factory()
-    with schema_context(tenant_a.schema_name):
-        Complaint.objects.create(subject="Jalan rusak", description="Jalan desa berlubang")
+    file_complaint(tenant_a, subject="Jalan rusak")
     # When B looks at its complaints, by the ORM and by raw SQL on its search_path
     with schema_context(tenant_b.schema_name):
         seen_by_orm = Complaint.objects.count()

@@ -135,6 +135,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("ADUAN_MEDIA_ROOT", STATE_DIR / "media"))
+# Complaint attachments (photos, PDF): checked by content in complaints.validation.
+ADUAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+ADUAN_ATTACHMENTS_MAX = int(os.environ.get("ADUAN_ATTACHMENTS_MAX", "5"))
+# A form never carries more files than that; refuse a flood before it is parsed.
+DATA_UPLOAD_MAX_NUMBER_FILES = ADUAN_ATTACHMENTS_MAX + 5
+# Public intake per client address (form and API together), DRF's rate syntax.
+ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)

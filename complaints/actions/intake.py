@@ -1,0 +1,238 @@
+"""Intake: the ONE function that creates a complaint. The web form, the public API, the staff
+desk and every channel (WhatsApp, SMS, e-mail, Open311, SP4N-LAPOR!) call it.
+
+The rule on bad input, the same for every caller:
+- a required element (Permenpan-RB 24/2014: name, address, phone/WhatsApp, subject,
+  description) that is MISSING does not stop intake: the complaint is kept, `is_complete` is
+  False, `missing_elements` lists what is missing, it starts in the "incomplete" state and a
+  public timeline entry asks the complainant for it (they complete it on the tracking page).
+  Nothing a citizen sent is dropped.
+- a value that is PRESENT but INVALID (a phone that is not an Indonesian number, a malformed
+  e-mail, an unknown village code, a disguised or oversized file) is refused with a field
+  error and nothing is stored: an interactive form re-shows it for correction. A channel
+  adapter that cannot vouch for a value passes it as missing and keeps the original in
+  `raw_payload`.
+- a submission with no subject, no description and no file holds nothing to keep: refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import register, sop_hooks
+from complaints.audit import record_event
+from complaints.errors import ComplaintError, ComplaintErrorCode
+from complaints.models import (
+    Attachment,
+    Channel,
+    Complaint,
+    EventKind,
+    RequiredElement,
+    new_tracking_code,
+)
+from complaints.validation import (
+    CheckedFile,
+    FieldProblem,
+    check_attachments,
+    coordinates_problem,
+    email_problem,
+    length_problem,
+    normalize_phone,
+    phone_problem,
+)
+from tenants.models import Region, RegionLevel, Tenant
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+LIMITS = {"name": 200, "subject": 200, "incident_place": 300, "address_text": 300}
+
+
+def raise_problems(problems: Sequence[FieldProblem | None]) -> None:
+    """One error for every field at fault; the first one names the code and message."""
+    found = [p for p in problems if p is not None]
+    if not found:
+        return
+    fields: dict[str, list[str]] = {}
+    for problem in found:
+        fields.setdefault(problem.field, []).append(problem.message)
+    first = found[0]
+    raise ComplaintError(first.code, first.message, {"field": first.field, "fields": fields})
+
+
+def missing_elements(complaint: Complaint) -> list[str]:
+    return [element.value for element in RequiredElement if not getattr(complaint, element.value)]
+
+
+def store_attachments(
+    complaint: Complaint, checked: Sequence[CheckedFile], stored: list[Attachment]
+) -> None:
+    for item in checked:
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+        )
+        # The stored name comes from the detected type, never from the sender's file name.
+        attachment.file.save(f"upload.{item.extension}", item.file, save=False)
+        stored.append(attachment)
+        attachment.save()
+
+
+def discard_files(stored: Sequence[Attachment]) -> None:
+    """Files are written before the transaction commits; on a rollback, remove them again."""
+    for attachment in stored:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+
+
+def do_file_complaint(
+    *,
+    tenant: Tenant,
+    channel: Channel | str,
+    name: str,
+    address: str,
+    phone: str,
+    subject: str,
+    description: str,
+    email: str = "",
+    incident_at: datetime | None = None,
+    incident_place: str = "",
+    category: str = "",
+    village_code: str = "",
+    address_text: str = "",
+    latitude: Decimal | float | str | None = None,
+    longitude: Decimal | float | str | None = None,
+    desired_outcome: str = "",
+    attachments: Sequence[File] = (),  # type: ignore[type-arg]
+    is_confidential: bool = True,
+    is_anonymous: bool = False,
+    is_wbs: bool = False,
+    actor: Actor = None,
+    actor_label: str = "",
+    raw_payload: dict[str, Any] | None = None,
+) -> Complaint:
+    """File a complaint in `tenant`'s register (the current schema must be the tenant's).
+
+    `actor` is the staff member entering it (desk, box, phone), None when the complainant or a
+    channel files it; `actor_label` names the latter on the timeline."""
+    if channel not in Channel.values:
+        raise ComplaintError(
+            ComplaintErrorCode.INVALID_CHANNEL,
+            _("Kanal pengaduan tidak dikenal."),
+            {"field": "channel", "value": str(channel)},
+        )
+    values = {
+        "name": name.strip(),
+        "address": address.strip(),
+        "subject": subject.strip(),
+        "description": description.strip(),
+        "incident_place": incident_place.strip(),
+        "address_text": address_text.strip(),
+    }
+    phone, email, village_code = phone.strip(), email.strip(), village_code.strip()
+    if not (values["subject"] or values["description"] or attachments):
+        raise ComplaintError(
+            ComplaintErrorCode.EMPTY,
+            _("Tuliskan pokok atau uraian pengaduan."),
+            {"field": "description"},
+        )
+    coord_problem, lat, lon = coordinates_problem(latitude, longitude)
+    checked, file_problem = check_attachments(attachments)
+    raise_problems(
+        [
+            *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),
+            phone_problem(phone) if phone else None,
+            email_problem(email) if email else None,
+            village_problem(village_code) if village_code else None,
+            coord_problem,
+            file_problem,
+        ]
+    )
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            seq = register.take_number(year)
+            complaint = Complaint(
+                number=register.format_number(seq, register.tenant_code(tenant), year),
+                register_year=year,
+                register_seq=seq,
+                tracking_code=unused_tracking_code(),
+                channel=channel,
+                phone=normalize_phone(phone) if phone else "",
+                email=email,
+                incident_at=incident_at,
+                category=category.strip()[:40],
+                village_code=village_code,
+                latitude=lat,
+                longitude=lon,
+                desired_outcome=desired_outcome.strip(),
+                # A whistleblower's report is never public.
+                is_confidential=is_confidential or is_wbs,
+                is_anonymous=is_anonymous,
+                is_wbs=is_wbs,
+                raw_payload=raw_payload,
+                created_at=now,
+                **values,
+            )
+            complaint.missing_elements = missing_elements(complaint)
+            complaint.is_complete = not complaint.missing_elements
+            complaint.save()
+            store_attachments(complaint, checked, stored)
+            label = actor_label or (str(Channel(channel).label) if actor is None else "")
+            record_event(
+                complaint,
+                kind=EventKind.FILED,
+                actor=actor,
+                actor_label=label,
+                is_public=True,
+                after={
+                    "number": complaint.number,
+                    "channel": complaint.channel,
+                    "attachments": len(stored),
+                },
+            )
+            if not complaint.is_complete:
+                record_event(
+                    complaint,
+                    kind=EventKind.INFO_REQUESTED,
+                    actor=actor,
+                    actor_label=label,
+                    is_public=True,
+                    after={"missing": complaint.missing_elements},
+                )
+            sop_hooks.on_filed(complaint)
+    except BaseException:
+        discard_files(stored)
+        raise
+    return complaint
+
+
+def village_problem(code: str) -> FieldProblem | None:
+    if Region.objects.filter(code=code, level=RegionLevel.VILLAGE).exists():
+        return None
+    return FieldProblem(
+        "village_code",
+        ComplaintErrorCode.UNKNOWN_VILLAGE,
+        _("Kode desa/kelurahan %(code)s tidak dikenal.") % {"code": code},
+    )
+
+
+def unused_tracking_code() -> str:
+    # 2**47 codes per tenant: a clash is all but impossible, but never give a code twice.
+    while True:
+        code = new_tracking_code()
+        if not Complaint.objects.filter(tracking_code=code).exists():
+            return code

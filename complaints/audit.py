@@ -1,0 +1,43 @@
+"""The complaint's timeline and audit trail (append-only): the only writer of events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from complaints.models import Complaint, ComplaintEvent
+
+
+def actor_name(actor: AbstractBaseUser | AnonymousUser | None) -> str:
+    if actor is None or not actor.is_authenticated:
+        return ""
+    full_name = getattr(actor, "get_full_name", lambda: "")()
+    return str(full_name or actor.get_username())
+
+
+def record_event(
+    complaint: Complaint,
+    *,
+    kind: str,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor_label: str = "",
+    message: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    is_public: bool = False,
+) -> ComplaintEvent:
+    """Append one entry: who (`actor`, or `actor_label` for a citizen or a channel), what
+    (`kind`, `message`), and the values `before` and `after` a change. `is_public` entries are
+    shown to the complainant on the tracking page; the others stay internal."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor_id=user.pk if user is not None else None,
+        actor_label=actor_label or actor_name(user),
+        kind=str(kind),
+        is_public=is_public,
+        message=message,
+        before=before,
+        after=after,
+    )

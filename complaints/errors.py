@@ -1,0 +1,32 @@
+"""Complaint-domain errors: one shape for every interface (see aduan.errors)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aduan.errors import AduanError, NotFoundError
+
+
+class ComplaintErrorCode(StrEnum):
+    NOT_FOUND = "complaints.not_found"
+    EMPTY = "complaints.empty"
+    INVALID_PHONE = "complaints.invalid_phone"
+    INVALID_EMAIL = "complaints.invalid_email"
+    TOO_LONG = "complaints.too_long"
+    INVALID_CHANNEL = "complaints.invalid_channel"
+    UNKNOWN_VILLAGE = "complaints.unknown_village"
+    INVALID_COORDINATES = "complaints.invalid_coordinates"
+    INVALID_PRIVACY = "complaints.invalid_privacy"
+    TOO_MANY_ATTACHMENTS = "complaints.too_many_attachments"
+    ATTACHMENT_TOO_LARGE = "complaints.attachment_too_large"
+    ATTACHMENT_TYPE = "complaints.attachment_type"
+    EMPTY_MESSAGE = "complaints.empty_message"
+    NOT_INCOMPLETE = "complaints.not_incomplete"
+
+
+class ComplaintError(AduanError):
+    pass
+
+
+class ComplaintNotFoundError(NotFoundError):
+    pass

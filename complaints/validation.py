@@ -1,0 +1,156 @@
+"""Checks on what a complainant sends. The rule (documented in actions/intake.py): a required
+element that is MISSING keeps the complaint incomplete; a value that is PRESENT but INVALID (a
+phone that is not an Indonesian number, a disguised file) is refused with a field error."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import filetype
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from complaints.errors import ComplaintErrorCode
+
+# Detected type -> stored extension. Only what a phone camera or a scanner makes.
+ALLOWED_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    code: ComplaintErrorCode
+    message: str
+
+
+def normalize_phone(value: str) -> str:
+    """An Indonesian phone or WhatsApp number in E.164 (`+6281234567890`); accepts the ways
+    people write it: 0812-3456-7890, 62812..., +62 812 ...; ValueError when it is not one."""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(value) from exc
+    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
+        raise ValueError(value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(value: str) -> FieldProblem | None:
+    try:
+        normalize_phone(value)
+    except ValueError:
+        return FieldProblem(
+            "phone",
+            ComplaintErrorCode.INVALID_PHONE,
+            _("Nomor telepon/WhatsApp tidak valid: gunakan nomor Indonesia, mis. 0812 3456 7890."),
+        )
+    return None
+
+
+def email_problem(value: str) -> FieldProblem | None:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return FieldProblem(
+            "email", ComplaintErrorCode.INVALID_EMAIL, _("Alamat surel tidak valid.")
+        )
+    return None
+
+
+def length_problem(field: str, value: str, limit: int) -> FieldProblem | None:
+    if len(value) <= limit:
+        return None
+    return FieldProblem(
+        field,
+        ComplaintErrorCode.TOO_LONG,
+        _("Terlalu panjang: paling banyak %(limit)s karakter.") % {"limit": limit},
+    )
+
+
+def coordinates_problem(
+    latitude: Decimal | float | str | None, longitude: Decimal | float | str | None
+) -> tuple[FieldProblem | None, Decimal | None, Decimal | None]:
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None, None
+    problem = FieldProblem(
+        "latitude",
+        ComplaintErrorCode.INVALID_COORDINATES,
+        _("Koordinat tidak valid: isi lintang (-90..90) dan bujur (-180..180)."),
+    )
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        return problem, None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return problem, None, None
+    return None, lat, lon
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    file: File  # type: ignore[type-arg]
+    original_name: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+
+
+def check_attachments(
+    files: Sequence[File],  # type: ignore[type-arg]
+    *,
+    already: int = 0,
+) -> tuple[list[CheckedFile], FieldProblem | None]:
+    """Type from the bytes (a `.jpg` that is really a program is refused), size and count."""
+    limit_count: int = settings.ADUAN_ATTACHMENTS_MAX
+    limit_bytes: int = settings.ADUAN_ATTACHMENT_MAX_BYTES
+    if already + len(files) > limit_count:
+        return [], FieldProblem(
+            "attachments",
+            ComplaintErrorCode.TOO_MANY_ATTACHMENTS,
+            _("Paling banyak %(count)s lampiran per pengaduan.") % {"count": limit_count},
+        )
+    checked: list[CheckedFile] = []
+    for upload in files:
+        name = str(upload.name or "")[-200:]
+        size = int(upload.size or 0)
+        if size > limit_bytes:
+            return [], FieldProblem(
+                "attachments",
+                ComplaintErrorCode.ATTACHMENT_TOO_LARGE,
+                _("Berkas %(name)s terlalu besar: paling besar %(limit)s.")
+                % {"name": name, "limit": filesizeformat(limit_bytes)},
+            )
+        upload.seek(0)
+        head = upload.read(2048)
+        kind = filetype.guess(head)
+        mime = kind.mime if kind is not None else ""
+        if mime not in ALLOWED_TYPES:
+            return [], FieldProblem(
+                "attachments",
+                ComplaintErrorCode.ATTACHMENT_TYPE,
+                _("Berkas %(name)s bukan foto (JPEG, PNG, WebP) atau PDF.") % {"name": name},
+            )
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        checked.append(
+            CheckedFile(upload, name, mime, ALLOWED_TYPES[mime], size, digest.hexdigest())
+        )
+    return checked, None
