@@ -6,15 +6,13 @@ import uuid
 
 import pytest
 from django.db import connection, transaction
-from django_tenants.utils import schema_context
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
 from aduan.jobs import enqueue_on_commit
 from aduan.models import Heartbeat
-from complaints.models import Complaint
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, file_complaint
 from tests.services import (
     REDIS_URL,
     current_database_params,
@@ -32,9 +30,8 @@ def test_job_enqueued_through_redis_runs_in_a_worker_inside_the_tenant(
 ) -> None:
     # Given a tenant with two complaints, and a worker consuming from Redis
     tenant = tenant_factory()
-    with schema_context(tenant.schema_name):
-        Complaint.objects.create(subject="a", description="a")
-        Complaint.objects.create(subject="b", description="b")
+    file_complaint(tenant, subject="a")
+    file_complaint(tenant, subject="b")
     namespace = f"aduan-test-{uuid.uuid4().hex[:8]}"
     redis_broker = RedisBroker(url=REDIS_URL, namespace=namespace)  # type: ignore[no-untyped-call]
     broker = with_middleware(redis_broker)
