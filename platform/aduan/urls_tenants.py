@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from complaints.urls import tenant_urlpatterns as complaints_urls
 from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,5 +17,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         SpectacularAPIView.as_view(urlconf="aduan.urls_tenants", permission_classes=[Public]),
         name="api-schema",
     ),
+    *complaints_urls,
     *common,
 ]

@@ -1,0 +1,182 @@
+"""A tenant admin's local holidays: API and page, validation and access."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from aduan.models import LocalHoliday
+from complaints.calendar import calendar_for
+from tenants.models import Membership, Role, Tenant, User
+from tests.client import TenantClient
+from tests.factories import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/holidays/"
+
+
+def member(tenant: Tenant, role: Role, name: str) -> User:
+    user = User.objects.create_user(username=name, password="rahasia-panjang-123")
+    Membership.objects.create(user=user, tenant=tenant, role=role)
+    return user
+
+
+def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a tenant admin
+    tenant = tenant_factory()
+    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    # When they add the regency's anniversary through the API
+    response = tenant_client.post(
+        API, {"date": "2026-11-23", "name": "Hari Jadi Cilacap"}, tenant=tenant
+    )
+    # Then it is stored, listed with the national days off, and the calendar skips it
+    assert response.status_code == 201
+    assert response.json() == {"date": "2026-11-23", "name": "Hari Jadi Cilacap"}
+    listed = tenant_client.get(API, {"year": 2026}, tenant=tenant).json()
+    assert listed["zone_label"] == "WIB"
+    assert {"date": "2026-11-23", "kind": "local_holiday", "name": "Hari Jadi Cilacap"} in listed[
+        "days_off"
+    ]
+    assert {
+        "date": "2026-03-23",
+        "kind": "cuti_bersama",
+        "name": "Cuti Bersama Hari Raya Idul Fitri",
+    } in listed["days_off"]
+    assert calendar_for(tenant).day_off(dt.date(2026, 11, 23)) is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"date": "2026-11-23", "name": "   "}, "invalid", "name"),
+        ({"date": "2026-12-25", "name": "Natal"}, "holidays.already_off", "date"),
+        ({"date": "2026-11-21", "name": "Sabtu"}, "holidays.already_off", "date"),
+        ({"date": "1890-11-24", "name": "Kuno"}, "holidays.out_of_range", "date"),
+        ({"date": "2026-02-30", "name": "Tidak ada"}, "invalid", "date"),
+        ({"name": "Tanpa tanggal"}, "invalid", "date"),
+    ],
+)
+def test_bad_local_holidays_are_refused_with_a_field_error(
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    body: dict[str, str],
+    code: str,
+    field: str,
+) -> None:
+    # Given a tenant admin
+    tenant = tenant_factory()
+    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    # When they send a bad holiday
+    response = tenant_client.post(API, body, tenant=tenant)
+    # Then it is refused, naming the field, and nothing is stored
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert field in response.json()["extra"]["fields"]
+    assert LocalHoliday.objects.filter(tenant=tenant).count() == 0
+
+
+def test_duplicate_local_holiday_is_refused(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a local holiday
+    tenant = tenant_factory()
+    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
+    # When the same date is added again
+    response = tenant_client.post(API, {"date": "2026-11-23", "name": "Lagi"}, tenant=tenant)
+    # Then it is refused and the first name stays
+    assert response.status_code == 400
+    assert response.json()["code"] == "holidays.duplicate"
+    assert list(LocalHoliday.objects.filter(tenant=tenant).values_list("name", flat=True)) == [
+        "Hari Jadi"
+    ]
+
+
+def test_officer_reads_but_may_not_change_and_strangers_get_404(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a tenant with an officer, and an admin of another tenant
+    tenant = tenant_factory()
+    other = tenant_factory()
+    officer = member(tenant, Role.OFFICER, "petugas")
+    stranger = member(other, Role.TENANT_ADMIN, "orang-lain")
+    # When the officer reads and tries to add
+    tenant_client.force_login(officer)
+    read = tenant_client.get(API, tenant=tenant)
+    write = tenant_client.post(API, {"date": "2026-11-23", "name": "X"}, tenant=tenant)
+    page = tenant_client.get("/holidays/", tenant=tenant)
+    # Then reading works, writing looks like nothing is there
+    assert read.status_code == 200
+    assert write.status_code == 404
+    assert page.status_code == 200
+    assert 'id="add-holiday"' not in page.content.decode()
+    # And the other tenant's admin sees nothing of this tenant, by API or page
+    tenant_client.force_login(stranger)
+    assert tenant_client.get(API, tenant=tenant).status_code == 404
+    assert (
+        tenant_client.post(API, {"date": "2026-11-23", "name": "X"}, tenant=tenant).status_code
+        == 404
+    )
+    assert tenant_client.get("/holidays/", tenant=tenant).status_code == 404
+    assert tenant_client.delete(f"{API}2026-11-23/", tenant=tenant).status_code == 404
+    assert LocalHoliday.objects.count() == 0
+    # And anonymous users are refused
+    tenant_client.logout()
+    assert tenant_client.get(API, tenant=tenant).status_code == 403
+
+
+def test_admin_adds_and_removes_on_the_page(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a tenant admin on the holidays page
+    tenant = tenant_factory()
+    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    page = tenant_client.get("/holidays/?year=2026", tenant=tenant)
+    assert page.status_code == 200
+    assert "Cuti Bersama Hari Raya Idul Fitri" in page.content.decode()
+    # When they add a holiday through the form
+    added = tenant_client.post(
+        "/holidays/", {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant
+    )
+    # Then they are sent back to that year, where it is listed
+    assert added.status_code == 302
+    assert added["Location"] == f"/t/{tenant.slug}/holidays/?year=2026"
+    assert (
+        "Hari Jadi"
+        in tenant_client.get(
+            added["Location"][len(f"/t/{tenant.slug}") :], tenant=tenant
+        ).content.decode()
+    )
+    # When a bad date is posted, the form shows the error and nothing is stored
+    bad = tenant_client.post("/holidays/", {"date": "2026-12-25", "name": "Natal"}, tenant=tenant)
+    assert bad.status_code == 400
+    assert (
+        "Tanggal itu sudah bukan hari kerja: Hari Raya Natal (libur nasional)."
+        in bad.content.decode()
+    )
+    assert LocalHoliday.objects.filter(tenant=tenant).count() == 1
+    # When they remove it
+    removed = tenant_client.post("/holidays/2026-11-23/remove/", tenant=tenant)
+    # Then it is gone
+    assert removed.status_code == 302
+    assert LocalHoliday.objects.filter(tenant=tenant).count() == 0
+
+
+def test_removing_through_the_api(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a local holiday
+    tenant = tenant_factory()
+    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
+    # When it is deleted, twice
+    first = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)
+    second = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)
+    # Then the first removes it and the second finds nothing
+    assert first.status_code == 204
+    assert second.status_code == 404
+    assert LocalHoliday.objects.filter(tenant=tenant).count() == 0
