@@ -66,9 +66,20 @@ class World:
 
 Sample = Callable[[World], str]
 
+
 # Example values per URL kwarg name. Extend for your endpoints' kwargs.
+def _local_holiday(world: World) -> str:
+    from aduan.models import LocalHoliday
+
+    LocalHoliday.objects.get_or_create(
+        tenant=world.tenant, date="2026-11-23", defaults={"name": "Hari Jadi"}
+    )
+    return "2026-11-23"
+
+
 SAMPLES: dict[str, Sample] = {
     "format": lambda world: "json",
+    "date": _local_holiday,  # complaints.urls: a tenant's local holiday
 }
 # Example values per URL name and kwarg, where a kwarg means different things per URL.
 URL_SAMPLES: dict[str, dict[str, Sample]] = {}

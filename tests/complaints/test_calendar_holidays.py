@@ -8,19 +8,13 @@ import pytest
 
 from aduan.models import LocalHoliday
 from complaints.calendar import calendar_for
-from tenants.models import Membership, Role, Tenant, User
+from tenants.models import Role
 from tests.client import TenantClient
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/holidays/"
-
-
-def member(tenant: Tenant, role: Role, name: str) -> User:
-    user = User.objects.create_user(username=name, password="rahasia-panjang-123")
-    Membership.objects.create(user=user, tenant=tenant, role=role)
-    return user
 
 
 def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
@@ -28,7 +22,7 @@ def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
 ) -> None:
     # Given a tenant admin
     tenant = tenant_factory()
-    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
     # When they add the regency's anniversary through the API
     response = tenant_client.post(
         API, {"date": "2026-11-23", "name": "Hari Jadi Cilacap"}, tenant=tenant
@@ -69,7 +63,7 @@ def test_bad_local_holidays_are_refused_with_a_field_error(
 ) -> None:
     # Given a tenant admin
     tenant = tenant_factory()
-    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
     # When they send a bad holiday
     response = tenant_client.post(API, body, tenant=tenant)
     # Then it is refused, naming the field, and nothing is stored
@@ -84,7 +78,7 @@ def test_duplicate_local_holiday_is_refused(
 ) -> None:
     # Given a local holiday
     tenant = tenant_factory()
-    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
     tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
     # When the same date is added again
     response = tenant_client.post(API, {"date": "2026-11-23", "name": "Lagi"}, tenant=tenant)
@@ -102,8 +96,8 @@ def test_officer_reads_but_may_not_change_and_strangers_get_404(
     # Given a tenant with an officer, and an admin of another tenant
     tenant = tenant_factory()
     other = tenant_factory()
-    officer = member(tenant, Role.OFFICER, "petugas")
-    stranger = member(other, Role.TENANT_ADMIN, "orang-lain")
+    officer = make_member(tenant, Role.OFFICER)
+    stranger = make_member(other, Role.TENANT_ADMIN)
     # When the officer reads and tries to add
     tenant_client.force_login(officer)
     read = tenant_client.get(API, tenant=tenant)
@@ -134,7 +128,7 @@ def test_admin_adds_and_removes_on_the_page(
 ) -> None:
     # Given a tenant admin on the holidays page
     tenant = tenant_factory()
-    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
     page = tenant_client.get("/holidays/?year=2026", tenant=tenant)
     assert page.status_code == 200
     assert "Cuti Bersama Hari Raya Idul Fitri" in page.content.decode()
@@ -171,7 +165,7 @@ def test_removing_through_the_api(
 ) -> None:
     # Given a local holiday
     tenant = tenant_factory()
-    tenant_client.force_login(member(tenant, Role.TENANT_ADMIN, "admin"))
+    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
     tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
     # When it is deleted, twice
     first = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)
