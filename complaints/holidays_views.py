@@ -23,8 +23,8 @@ from rest_framework.views import APIView
 from aduan.errors import AduanError, NotFoundError
 from complaints import holidays
 from complaints.calendar import DayOff, tenant_zone, zone_label
-from tenants.models import Tenant
 from tenants.access import ADMIN_ROLES, ALL_STAFF_ROLES, TenantRole, tenant_role_required
+from tenants.models import Tenant
 from tenants.permissions import can_administer
 
 
