@@ -69,11 +69,25 @@ def _tenant_app_labels() -> set[str]:
 def current_state() -> str:
     """A digest of the tenant apps' latest migrations: what a fully migrated tenant schema
     looks like. Shared apps are left out: their migrations never touch a tenant schema, so a
-    deploy that only changes the public schema leaves every tenant current."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    labels = _tenant_app_labels()
-    leaves = sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if app in labels)
-    return hashlib.sha256("\n".join(leaves).encode()).hexdigest()
+    deploy that only changes the public schema leaves every tenant current.
+
+    Computed once per process (loading the migration graph costs milliseconds on every new
+    tenant otherwise): a process serves the migrations it started with. Keyed by
+    MIGRATION_MODULES, which tests and the bench override.
+    """
+    key = repr(sorted(getattr(settings, "MIGRATION_MODULES", {}).items()))
+    state = _states.get(key)
+    if state is None:
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        labels = _tenant_app_labels()
+        leaves = sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if app in labels)
+        state = _states[key] = hashlib.sha256("\n".join(leaves).encode()).hexdigest()
+    return state
+
+
+_states: dict[str, str] = {}
+# Templates never change once captured (the state is their key): each process reads one once.
+_templates: dict[str, SchemaTemplate] = {}
 
 
 def _tenant_tables() -> set[str]:
@@ -163,14 +177,12 @@ def _migrate_schema(schema_name: str) -> None:
 def ensure_template() -> SchemaTemplate:
     """The template for the current migration state, capturing it first if needed."""
     state = current_state()
-    found = SchemaTemplate.objects.filter(state=state).first()
-    if found is not None:
-        return found
-    with _capture_lock():
-        found = SchemaTemplate.objects.filter(state=state).first()
-        if found is not None:
-            return found
-        return _capture(state)
+    found = _templates.get(state) or SchemaTemplate.objects.filter(state=state).first()
+    if found is None:
+        with _capture_lock():
+            found = SchemaTemplate.objects.filter(state=state).first() or _capture(state)
+    _templates[state] = found
+    return found
 
 
 def _capture(state: str) -> SchemaTemplate:

@@ -69,6 +69,9 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Tenant"
+# Send `SET search_path` only when the schema changes, not before every query: half the round
+# trips of a request or a fleet migration. The backend forgets the setting on rollback/close.
+TENANT_LIMIT_SET_CALLS = True
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "aduan.urls_public"
 ROOT_URLCONF = "aduan.urls_tenants"

@@ -1,0 +1,325 @@
+"""Provisioning and fleet-migration benchmark: Aduan's DDL replay against plain django-tenants
+(a migration run per tenant, and `clone_schema`) as the number of schemas grows.
+
+    .venv/bin/python -m tests.bench.bench_provision --tenants 5000
+
+It creates a scratch database on the server of DATABASE_URL (the embedded server when unset),
+builds the fleet there with Aduan's real write path, times samples of each way of creating a
+tenant at several fleet sizes, then a no-op deploy and a deploy adding one field across every
+tenant, prints one Markdown table and drops the scratch database. Not part of the test suite
+(pytest collects test_*.py only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE_MIGRATION = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("complaints", "{leaf}")]
+    operations = [
+        migrations.AddField("complaint", "bench_probe", models.IntegerField(default=0)),
+    ]
+"""
+
+
+@dataclass
+class Sample:
+    """Milliseconds of each timed creation."""
+
+    times: list[float]
+
+    def cell(self) -> str:
+        if not self.times:
+            return "-"
+        ordered = sorted(self.times)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return f"{statistics.median(ordered):,.0f} / {p95:,.0f} ({len(ordered)})"
+
+
+@dataclass
+class Row:
+    schemas: int
+    aduan: Sample
+    migrate: Sample
+    clone: Sample
+
+
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _counts(text: str) -> list[int]:
+    return sorted({_positive(part.strip()) for part in text.split(",") if part.strip()})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.bench_provision", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--tenants", type=_positive, default=5000, help="fleet size (5,000)")
+    parser.add_argument(
+        "--counts",
+        type=_counts,
+        default=[100, 1000, 2000, 5000],
+        help="fleet sizes at which to time samples (100,1000,2000,5000; capped at --tenants)",
+    )
+    parser.add_argument(
+        "--sample", type=_positive, default=50, help="Aduan creations timed per size (50)"
+    )
+    parser.add_argument(
+        "--slow-sample",
+        type=_positive,
+        default=20,
+        help="django-tenants creations timed per size and path (20)",
+    )
+    parser.add_argument(
+        "--slow-budget",
+        type=float,
+        default=60.0,
+        help="seconds per size and slow path after which sampling stops (at least 3 samples)",
+    )
+    parser.add_argument("--workers", type=_positive, default=2, help="fleet migration workers")
+    return parser
+
+
+def _server_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from aduan import embedded
+    from aduan.paths import state_dir
+
+    return embedded.ensure_running(state_dir())
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    """The same server URL naming another database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{dbname}"))
+
+
+@contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """A fresh database on that server, dropped afterwards whatever happens."""
+    name = f"aduan_bench_{os.getpid()}"
+    maintenance = _with_dbname(server_url, "postgres")
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _with_dbname(server_url, name)
+    finally:
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def _ms(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, out: Callable[[str], None]) -> None:
+        self.args = args
+        self.out = out
+        self.created = 0
+        self.slow_count = 0
+
+    # Aduan's path: the real onboarding write path (row, domain, schema by DDL replay).
+    def create_tenant(self) -> float:
+        from tenants.actions import do_create_tenant
+
+        self.created += 1
+        number = self.created
+        return _ms(
+            lambda: do_create_tenant(
+                slug=f"bench-{number}", name=f"Bench {number}", kind="PEMDES", region_code=None
+            )
+        )
+
+    def grow_to(self, count: int) -> None:
+        from tqdm import tqdm
+
+        missing = count - self.created
+        for _ in tqdm(range(missing), desc=f"Growing to {count:,}", unit="tenant", leave=False):
+            self.create_tenant()
+
+    def slow_sample(self, make: Callable[[str], None]) -> Sample:
+        """Time `make(schema_name)` on fresh schema names, dropping each schema after."""
+        from django.db import connection
+
+        times: list[float] = []
+        spent = 0.0
+        while len(times) < self.args.slow_sample and (
+            len(times) < 3 or spent < self.args.slow_budget
+        ):
+            self.slow_count += 1
+            schema_name = f"bench_slow_{self.slow_count}"
+            took = _ms(lambda: make(schema_name))  # noqa: B023 - called at once
+            times.append(took)
+            spent += took / 1000
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql.SQL("DROP SCHEMA {} CASCADE")
+                    .format(sql.Identifier(schema_name))
+                    .as_string()
+                )
+        return Sample(times)
+
+    def row(self, count: int) -> Row:
+        from django_tenants.clone import CloneSchema
+
+        from tenants import provisioning
+        from tenants.models import Tenant
+
+        self.grow_to(count - self.args.sample)
+        aduan = Sample([self.create_tenant() for _ in range(count - self.created)])
+
+        def by_migrations(schema_name: str) -> None:
+            # What TenantMixin.save() does with auto_create_schema: CREATE SCHEMA + migrate.
+            Tenant(schema_name=schema_name).create_schema(verbosity=0)
+
+        def by_clone(schema_name: str) -> None:
+            CloneSchema().clone_schema(provisioning.TEMPLATE_SCHEMA, schema_name)
+
+        return Row(count, aduan, self.slow_sample(by_migrations), self.slow_sample(by_clone))
+
+    def noop_deploy(self) -> float:
+        from aduan import operations
+
+        lines: list[str] = []
+        started = time.perf_counter()
+        operations.migrate(out=lines.append, workers=self.args.workers)
+        seconds = time.perf_counter() - started
+        assert lines[-1] == "Every tenant schema is current.", lines
+        return seconds
+
+    def add_field_deploy(self) -> tuple[float, float, int]:
+        """(whole deploy s, fleet part s, tenants migrated) for one AddField."""
+        from django.core.management import call_command
+        from django.db.migrations.loader import MigrationLoader
+        from django.test.utils import override_settings
+
+        from tenants import provisioning
+
+        leaf = max(n for app, n in MigrationLoader(None).graph.leaf_nodes() if app == "complaints")
+        with tempfile.TemporaryDirectory(prefix="aduan-bench-") as folder:
+            module = Path(folder) / "bench_probe_migrations"
+            shutil.copytree(
+                ROOT / "complaints" / "migrations",
+                module,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+            (module / "9999_bench_probe.py").write_text(PROBE_MIGRATION.format(leaf=leaf))
+            sys.path.insert(0, folder)
+            try:
+                with override_settings(MIGRATION_MODULES={"complaints": module.name}):
+                    started = time.perf_counter()
+                    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+                    provisioning.ensure_template()
+                    fleet_started = time.perf_counter()
+                    result = provisioning.migrate_outdated_tenants(workers=self.args.workers)
+                    finished = time.perf_counter()
+            finally:
+                sys.path.remove(folder)
+        if result.failed:
+            raise SystemExit(f"bench: error: tenants failed to migrate: {result.failed}")
+        return finished - started, finished - fleet_started, result.migrated
+
+    def run(self) -> None:
+        from django.core.management import call_command
+        from django.db import connection
+
+        from tenants import provisioning
+        from tenants.actions import do_ensure_public_tenant
+
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        do_ensure_public_tenant()
+        template = provisioning.ensure_template()
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()
+        counts = [c for c in self.args.counts if c < self.args.tenants] + [self.args.tenants]
+        rows = []
+        for count in counts:
+            rows.append(self.row(count))
+            self.out(f"  measured at {count:,} schemas")
+        noop = self.noop_deploy()
+        deploy, fleet, migrated = self.add_field_deploy()
+        self._print(template.relation_count, str(version[0] if version else "?"), rows)
+        self.out(f"- relations per tenant schema: {template.relation_count}")
+        self.out(f"- no-op deploy (`aduan migrate` with every tenant current): {noop:.2f} s")
+        self.out(
+            f"- one AddField across {migrated:,} tenants: {fleet:.1f} s for the fleet with"
+            f" {self.args.workers} workers ({fleet / max(migrated, 1) * 1000:.1f} ms per"
+            f" tenant); the whole deploy, with the public schema and the new template:"
+            f" {deploy:.1f} s"
+        )
+
+    def _print(self, relations: int, version: str, rows: Sequence[Row]) -> None:
+        self.out("")
+        self.out(
+            f"PostgreSQL {version}, {os.cpu_count()} CPU cores, {self.args.tenants:,} tenants,"
+            f" {relations} relations per tenant schema. Times in ms: median / p95 (samples)."
+        )
+        self.out("")
+        self.out(
+            "| schemas present | Aduan: DDL replay | django-tenants: migrations"
+            " | django-tenants: clone_schema |"
+        )
+        self.out("|---:|---:|---:|---:|")
+        for row in rows:
+            self.out(
+                f"| {row.schemas:,} | {row.aduan.cell()} | {row.migrate.cell()}"
+                f" | {row.clone.cell()} |"
+            )
+        self.out("")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for path in (str(ROOT), str(ROOT / "platform")):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "aduan.settings.test"
+    started = time.perf_counter()
+    with scratch_database(_server_url()) as url:
+        os.environ["DATABASE_URL"] = url
+        import django
+
+        django.setup()
+        Bench(args, print).run()
+    print(f"(bench ran {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
