@@ -108,6 +108,17 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The SLA clock (complaints.sla): the running step, its due date (UTC) and its pauses
+    # ([{"start", "end"}] ISO times) while it waited for the complainant. No index here: the
+    # job finds due dates in the public aduan.Deadline index.
+    state_entered_at = models.DateTimeField(null=True, blank=True)
+    sla_state = models.CharField(max_length=40, blank=True, default="")
+    sla_started_at = models.DateTimeField(null=True, blank=True)
+    sla_limit = models.JSONField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    sla_pauses = models.JSONField(default=list, blank=True)
+
     class Meta:
         constraints = [
             # Also the index behind the register's default order and its year filter.
@@ -135,6 +146,8 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("Balasan pengadu")
     ASSIGNED = "assigned", _("Penugasan")
     ATTACHMENT = "attachment", _("Lampiran ditambahkan")
+    SLA_REMINDER = "sla_reminder", _("Pengingat batas waktu")
+    SLA_ESCALATED = "sla_escalated", _("Lewat batas waktu, diteruskan ke pimpinan")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):

@@ -1,0 +1,378 @@
+"""The SLA clock of a complaint: the due date of its current step, pauses, reminders and
+escalation (counting rules: complaints.sla_clock; calendar: complaints.calendar).
+
+The clock runs per step. Entering a state of the SOP (`on_state_entered`, called by the
+transition action inside its transaction):
+
+- a state with a time limit starts a new step: the clock starts at the moment of entry and
+  the due date follows from the limit;
+- a state that `waits_for_complainant` pauses the running step (no due date, no reminders)
+  until the complainant replies (`on_complainant_replied`, called by the tracking page's reply
+  path) or the complaint goes back to the step's state; the step then resumes with its due
+  date pushed back by the paused days;
+- a terminal state, or a state without a limit, stops the clock.
+
+The due date lives on the complaint (`due_at`, UTC) and, while one runs, in the public-schema
+`aduan.Deadline` index, written in the same transaction: the periodic job (`run_sla_sweep`,
+scheduled in complaints.tasks) reads only that table and enters only the schemas that have a
+reminder or an escalation due. Each reminder and each escalation is sent once per deadline; a
+new deadline (a new step, or a step resumed after a pause) may be reminded and breached again.
+
+Due dates already set are not recomputed when a local holiday is added later: the date a
+complaint was given stays the date it was told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from aduan.db import tenant_db
+from aduan.models import Deadline, Notification, NotificationKind
+from complaints.audit import record_event
+from complaints.calendar import WorkingCalendar, calendar_for, zone_label
+from complaints.models import Complaint, EventKind
+from complaints.sla_clock import DueDate, LimitUnit, Pause, TimeLimit, compute_due
+from tenants.models import Membership, Role, Tenant, TenantStatus, User
+
+# Fields this module owns on Complaint (saved with update_fields).
+SLA_FIELDS = [
+    "state_entered_at",
+    "sla_state",
+    "sla_started_at",
+    "sla_limit",
+    "due_at",
+    "paused_at",
+    "sla_pauses",
+]
+
+
+def remind_working_days() -> int:
+    """Remind at the start of the n-th working day before the due day (default 1)."""
+    return int(getattr(settings, "ADUAN_SLA_REMIND_WORKING_DAYS", 1))
+
+
+def remind_hours() -> int:
+    """For hour limits: remind this many hours before the due moment (default 4)."""
+    return int(getattr(settings, "ADUAN_SLA_REMIND_HOURS", 4))
+
+
+class StateDefinition(Protocol):
+    """What the SLA needs of an SOP state (complaints.sop.State has it)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def terminal(self) -> bool: ...
+    @property
+    def waits_for_complainant(self) -> bool: ...
+    @property
+    def limit(self) -> Any: ...  # complaints.sop.Limit | None: has as_json()
+
+
+def current_tenant() -> Tenant:
+    tenant: Tenant = Tenant.objects.select_related("region").get(
+        schema_name=tenant_db.schema_name
+    )
+    return tenant
+
+
+def _pauses(complaint: Complaint) -> list[Pause]:
+    closed = [
+        Pause(dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
+        for p in complaint.sla_pauses or []
+    ]
+    if complaint.paused_at is not None:
+        closed.append(Pause(complaint.paused_at))
+    return closed
+
+
+def explain_due(complaint: Complaint, *, calendar: WorkingCalendar | None = None) -> DueDate | None:
+    """The due date of the complaint's current step and why that date; None when no clock runs
+    (no limit on the step, or a closed complaint)."""
+    if not complaint.sla_limit or complaint.sla_started_at is None:
+        return None
+    calendar = calendar or calendar_for(current_tenant())
+    return compute_due(complaint.sla_started_at, complaint.sla_limit, calendar, _pauses(complaint))
+
+
+def _limit_json(state: StateDefinition) -> dict[str, int] | None:
+    limit = state.limit
+    if limit is None:
+        return None
+    raw = limit.as_json() if hasattr(limit, "as_json") else limit
+    parsed = TimeLimit.parse(raw)
+    return parsed.as_dict() if parsed else None
+
+
+def _close_pause(complaint: Complaint, at: dt.datetime) -> None:
+    if complaint.paused_at is None:
+        return
+    end = max(at, complaint.paused_at)
+    complaint.sla_pauses = [
+        *(complaint.sla_pauses or []),
+        {"start": complaint.paused_at.isoformat(), "end": end.isoformat()},
+    ]
+    complaint.paused_at = None
+
+
+def _stop(complaint: Complaint) -> None:
+    complaint.sla_state = ""
+    complaint.sla_started_at = None
+    complaint.sla_limit = None
+    complaint.paused_at = None
+    complaint.sla_pauses = []
+
+
+def on_state_entered(
+    complaint: Complaint, state_definition: StateDefinition, at: dt.datetime
+) -> None:
+    """Set, pause, resume or clear the clock for the state the complaint just entered; call
+    inside the transition's transaction. Saves the SLA fields and the deadline index."""
+    state = state_definition
+    complaint.state_entered_at = at
+    if state.terminal:
+        _stop(complaint)
+    elif state.waits_for_complainant:
+        if complaint.sla_started_at is not None and complaint.paused_at is None:
+            complaint.paused_at = at
+    elif state.key == complaint.sla_state and (complaint.paused_at or complaint.sla_pauses):
+        # Back in the step that was waiting for the complainant: it goes on, not anew.
+        _close_pause(complaint, at)
+    else:
+        _stop(complaint)
+        limit = _limit_json(state)
+        if limit is not None:
+            complaint.sla_state = state.key
+            complaint.sla_started_at = at
+            complaint.sla_limit = limit
+    _save(complaint)
+
+
+def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
+    """The complainant answered: a paused clock resumes (the due date moves by the paused
+    days). Call inside the reply's transaction; does nothing when no clock is paused."""
+    if complaint.paused_at is None:
+        return
+    _close_pause(complaint, at)
+    _save(complaint)
+
+
+def _save(complaint: Complaint) -> None:
+    tenant = current_tenant()
+    due = explain_due(complaint, calendar=calendar_for(tenant))
+    complaint.due_at = due.due_at if due else None
+    with transaction.atomic():
+        complaint.save(update_fields=[*SLA_FIELDS, "updated_at"])
+        _sync_deadline(tenant, complaint, due)
+
+
+def _remind_at(due: DueDate) -> dt.datetime:
+    assert due.due_at is not None
+    if due.limit.unit == LimitUnit.HOURS:
+        at = due.due_at - dt.timedelta(hours=remind_hours())
+    else:
+        calendar = due.calendar
+        due_day = calendar.local_date(due.due_at)
+        if due.limit.unit == LimitUnit.WORKING_DAYS:
+            day = calendar.working_days_before(due_day, remind_working_days())
+        else:
+            day = due_day - dt.timedelta(days=remind_working_days())
+        at = calendar.start_of_day(day)
+    return max(at, due.start)
+
+
+def _sync_deadline(tenant: Tenant, complaint: Complaint, due: DueDate | None) -> None:
+    deadlines = Deadline.objects.filter(tenant=tenant, complaint_id=complaint.pk)
+    if due is None or due.due_at is None:
+        deadlines.delete()
+        return
+    existing = deadlines.first()
+    if (
+        existing is not None
+        and existing.due_at == due.due_at
+        and existing.state == complaint.sla_state
+    ):
+        return  # the same deadline: what was sent for it stays sent
+    Deadline.objects.update_or_create(
+        tenant=tenant,
+        complaint_id=complaint.pk,
+        defaults={
+            "state": complaint.sla_state,
+            "due_at": due.due_at,
+            "remind_at": _remind_at(due),
+            "reminded_at": None,
+            "escalated_at": None,
+        },
+    )
+
+
+# --- the periodic job ---------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    """What one run of the job did: the schemas it entered and what it sent."""
+
+    schemas: list[str] = field(default_factory=list)
+    reminded: list[tuple[str, int]] = field(default_factory=list)
+    escalated: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _owed(now: dt.datetime) -> Q:
+    return Q(remind_at__lte=now, reminded_at__isnull=True) | Q(
+        due_at__lte=now, escalated_at__isnull=True
+    )
+
+
+def run_sla_sweep(now: dt.datetime | None = None) -> SweepReport:
+    """Send the reminders and escalations that are due. One query on the public index finds
+    the tenants concerned; only their schemas are entered. Safe to run concurrently and again:
+    rows are locked (skip locked) and marked sent in the transaction that writes the event."""
+    now = now or timezone.now()
+    report = SweepReport()
+    tenant_db.set_schema_to_public()
+    tenant_ids = set(Deadline.objects.filter(_owed(now)).values_list("tenant_id", flat=True))
+    if not tenant_ids:
+        return report
+    tenants = Tenant.objects.filter(pk__in=tenant_ids, status=TenantStatus.ACTIVE).select_related(
+        "region"
+    )
+    for tenant in tenants.order_by("schema_name"):
+        report.schemas.append(tenant.schema_name)
+        with schema_context(tenant.schema_name):
+            _sweep_tenant(tenant, now, report)
+    return report
+
+
+def _recipients(tenant: Tenant, *roles: Role) -> list[User]:
+    for role in roles:  # the first role that has anyone
+        users = list(
+            User.objects.filter(
+                pk__in=Membership.objects.filter(tenant=tenant, role=role).values("user_id"),
+                is_active=True,
+            ).order_by("pk")
+        )
+        if users:
+            return users
+    return []
+
+
+def _sweep_tenant(tenant: Tenant, now: dt.datetime, report: SweepReport) -> None:
+    calendar = calendar_for(tenant)
+    with transaction.atomic():
+        rows = list(
+            Deadline.objects.select_for_update(skip_locked=True)
+            .filter(_owed(now), tenant=tenant)
+            .order_by("due_at", "pk")
+        )
+        complaints = Complaint.objects.in_bulk([row.complaint_id for row in rows])
+        for row in rows:
+            complaint = complaints.get(row.complaint_id)
+            if complaint is None or complaint.due_at != row.due_at:
+                row.delete()  # stale: the complaint moved on (its own index row is current)
+                continue
+            if row.due_at <= now and row.escalated_at is None:
+                _escalate(tenant, complaint, calendar, now)
+                row.escalated_at = now
+                row.reminded_at = row.reminded_at or now  # no reminder after the breach
+                report.escalated.append((tenant.schema_name, complaint.pk))
+            elif row.reminded_at is None:
+                _remind(tenant, complaint, calendar, now)
+                row.reminded_at = now
+                report.reminded.append((tenant.schema_name, complaint.pk))
+            row.save(update_fields=["reminded_at", "escalated_at"])
+
+
+def _due_text(complaint: Complaint, calendar: WorkingCalendar) -> str:
+    assert complaint.due_at is not None
+    local = complaint.due_at.astimezone(calendar.zone)
+    return f"{local:%d-%m-%Y %H:%M} {zone_label(calendar.zone)}"
+
+
+def _notify(
+    tenant: Tenant,
+    users: list[User],
+    kind: NotificationKind,
+    complaint: Complaint,
+    title: str,
+    body: str,
+    now: dt.datetime,
+) -> None:
+    Notification.objects.bulk_create(
+        Notification(
+            tenant=tenant,
+            recipient=user,
+            kind=kind,
+            complaint_id=complaint.pk,
+            title=title,
+            body=body,
+            created_at=now,
+        )
+        for user in users
+    )
+
+
+def _remind(
+    tenant: Tenant, complaint: Complaint, calendar: WorkingCalendar, now: dt.datetime
+) -> None:
+    # Stored text is in the source language: the recipients' language is not known here.
+    with translation.override(settings.LANGUAGE_CODE):
+        due = _due_text(complaint, calendar)
+        title = _("Pengingat batas waktu %(number)s") % {"number": complaint.number}
+        body = _("Pengaduan %(number)s (%(subject)s) jatuh tempo %(due)s.") % {
+            "number": complaint.number,
+            "subject": complaint.subject,
+            "due": due,
+        }
+    if complaint.assignee_id:
+        users = list(User.objects.filter(pk=complaint.assignee_id, is_active=True))
+    else:
+        users = _recipients(tenant, Role.OFFICER, Role.TENANT_ADMIN)
+    record_event(
+        complaint,
+        kind=EventKind.SLA_REMINDER,
+        actor_label="SLA",
+        message=body,
+        after={
+            "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+            "recipients": [u.pk for u in users],
+        },
+    )
+    _notify(tenant, users, NotificationKind.SLA_REMINDER, complaint, title, body, now)
+
+
+def _escalate(
+    tenant: Tenant, complaint: Complaint, calendar: WorkingCalendar, now: dt.datetime
+) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        due = _due_text(complaint, calendar)
+        title = _("Lewat batas waktu: %(number)s") % {"number": complaint.number}
+        body = _(
+            "Pengaduan %(number)s (%(subject)s) melewati batas waktu %(due)s pada tahap %(state)s."
+        ) % {
+            "number": complaint.number,
+            "subject": complaint.subject,
+            "due": due,
+            "state": complaint.sla_state,
+        }
+    users = _recipients(tenant, Role.HEAD, Role.TENANT_ADMIN)
+    record_event(
+        complaint,
+        kind=EventKind.SLA_ESCALATED,
+        actor_label="SLA",
+        message=body,
+        after={
+            "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+            "recipients": [u.pk for u in users],
+        },
+    )
+    _notify(tenant, users, NotificationKind.SLA_ESCALATION, complaint, title, body, now)
