@@ -81,6 +81,21 @@ def do_ensure_public_tenant() -> Tenant:
 
 
 # Members and invitations have their own module; tenants.actions is where callers find them.
-from tenants.members import do_grant_role  # noqa: E402
+from tenants.members import (  # noqa: E402
+    do_accept_invitation,
+    do_grant_role,
+    do_invite_member,
+    do_revoke_invitation,
+    do_revoke_role,
+)
 
-__all__ = ["do_create_tenant", "do_ensure_public_tenant", "do_grant_role", "tenant_host"]
+__all__ = [
+    "do_accept_invitation",
+    "do_create_tenant",
+    "do_ensure_public_tenant",
+    "do_grant_role",
+    "do_invite_member",
+    "do_revoke_invitation",
+    "do_revoke_role",
+    "tenant_host",
+]

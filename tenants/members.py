@@ -1,13 +1,36 @@
-"""Write paths for who belongs to a tenant: roles granted, invitations sent and accepted.
+"""Write paths for who belongs to a tenant: roles granted and removed, invitations (undangan)
+sent, accepted and revoked.
 
-Re-exported by tenants.actions; call them from there.
+Re-exported by tenants.actions; call them from there. An invitation is a link e-mailed to one
+address, valid for `INVITATION_TTL_DAYS`; whoever opens it either signs up (a new user) or, if
+a user with that e-mail already exists, confirms with that user's password. Only a SHA-256
+digest of the token is stored.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
 
-from tenants.models import Membership, Role, Tenant, User
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
+
+from aduan.errors import NotFoundError
+from aduan.jobs import enqueue_on_commit
+from tenants import permissions
+from tenants.auth_errors import AuthError, AuthErrorCode
+from tenants.models import Invitation, Membership, Role, Tenant, User
+
+USERNAME_MAX = 150
 
 
 def do_grant_role(*, user: User, tenant: Tenant, role: Role | str) -> Membership:
@@ -17,3 +40,222 @@ def do_grant_role(*, user: User, tenant: Tenant, role: Role | str) -> Membership
             user=user, tenant=tenant, role=Role(role)
         )
     return membership
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_path(tenant: Tenant, token: str) -> str:
+    """Where the invitation is accepted: on the tenant's own pages, or the platform's."""
+    if tenant.schema_name == get_public_schema_name():
+        return f"/accounts/invitation/{token}/"
+    return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}/accounts/invitation/{token}/"
+
+
+def invitation_url(tenant: Tenant, token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + invitation_path(tenant, token)
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError("tenants.not_found", _("Tidak ditemukan."))
+
+
+def _clean_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    try:
+        validate_email(cleaned)
+    except ValidationError:
+        raise AuthError(
+            AuthErrorCode.INVALID_EMAIL,
+            _("Alamat e-mail %(email)s tidak valid.") % {"email": email},
+            {"field": "email"},
+        ) from None
+    return cleaned
+
+
+def do_invite_member(
+    *, tenant: Tenant, email: str, role: Role | str, invited_by: User | None
+) -> Invitation:
+    """Invite someone by e-mail to take a role in a tenant; the mail leaves after commit.
+
+    `invited_by` must be allowed to grant the role (permissions.grantable_roles); `None` is the
+    platform itself acting on a decision already authorised (a background job). A new
+    invitation replaces a pending one for the same address and role. The returned instance
+    carries the raw token in `.token` (the one place besides the e-mail that has it).
+    """
+    cleaned = _clean_email(email)
+    if role not in Role.values:
+        raise AuthError(
+            AuthErrorCode.INVALID_ROLE,
+            _("Peran %(role)s tidak dikenal.") % {"role": role},
+            {"field": "role"},
+        )
+    role = Role(role)
+    if invited_by is not None:
+        grantable = permissions.grantable_roles(invited_by, tenant)
+        if not grantable:
+            raise _not_found()
+        if role not in grantable:
+            raise AuthError(
+                AuthErrorCode.ROLE_NOT_GRANTABLE,
+                _("Anda tidak dapat memberikan peran %(role)s di instansi ini.")
+                % {"role": role.label},
+                {"field": "role"},
+            )
+    if Membership.objects.filter(tenant=tenant, role=role, user__email__iexact=cleaned).exists():
+        raise AuthError(
+            AuthErrorCode.ALREADY_MEMBER,
+            _("%(email)s sudah memiliki peran %(role)s di instansi ini.")
+            % {"email": cleaned, "role": role.label},
+            {"field": "email"},
+        )
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        _pending(tenant).filter(email=cleaned, role=role).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            email=cleaned,
+            tenant=tenant,
+            role=role,
+            token_hash=token_digest(token),
+            expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
+            invited_by=invited_by,
+        )
+        from tenants.auth_tasks import send_invitation_email
+
+        enqueue_on_commit(send_invitation_email, invitation.pk, token)
+    invitation.token = token
+    return invitation
+
+
+def _pending(tenant: Tenant) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(tenant=tenant, accepted_at=None, revoked_at=None)
+
+
+def check_usable(invitation: Invitation | None) -> Invitation:
+    """The invitation if it may still be accepted; otherwise the error that says why."""
+    if invitation is None:
+        raise AuthError(
+            AuthErrorCode.INVITATION_NOT_FOUND,
+            _("Undangan tidak ditemukan. Periksa kembali tautan di e-mail Anda."),
+            {"field": "token"},
+        )
+    if invitation.revoked_at is not None:
+        raise AuthError(
+            AuthErrorCode.INVITATION_REVOKED,
+            _("Undangan ini sudah dibatalkan. Mintalah undangan baru kepada admin instansi."),
+            {"field": "token"},
+        )
+    if invitation.accepted_at is not None:
+        raise AuthError(
+            AuthErrorCode.INVITATION_USED,
+            _("Undangan ini sudah dipakai. Silakan masuk dengan akun Anda."),
+            {"field": "token"},
+        )
+    if invitation.expires_at <= timezone.now():
+        raise AuthError(
+            AuthErrorCode.INVITATION_EXPIRED,
+            _("Undangan ini sudah kedaluwarsa. Mintalah undangan baru kepada admin instansi."),
+            {"field": "token"},
+        )
+    return invitation
+
+
+def existing_user_for(invitation: Invitation) -> User | None:
+    """The user who already has the invited address, if any: they confirm with their password."""
+    user: User | None = (
+        User.objects.filter(email__iexact=invitation.email, is_active=True).order_by("pk").first()
+    )
+    return user
+
+
+def do_accept_invitation(*, token: str, username: str, password: str) -> User:
+    """Accept an invitation: a new user (username and password), or the existing user with
+    the invited address (their password; `username` is then ignored). Grants the role."""
+    with transaction.atomic():
+        invitation = check_usable(
+            Invitation.objects.select_for_update()
+            .select_related("tenant")
+            .filter(token_hash=token_digest(token))
+            .first()
+        )
+        user = existing_user_for(invitation)
+        if user is not None:
+            if not user.check_password(password):
+                raise AuthError(
+                    AuthErrorCode.WRONG_PASSWORD,
+                    _("Kata sandi salah untuk akun %(email)s.") % {"email": invitation.email},
+                    {"field": "password"},
+                )
+        else:
+            user = _new_user(username=username, email=invitation.email, password=password)
+        do_grant_role(user=user, tenant=invitation.tenant, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def _new_user(*, username: str, email: str, password: str) -> User:
+    username = username.strip()
+    try:
+        if not username or len(username) > USERNAME_MAX:
+            raise ValidationError("length")
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise AuthError(
+            AuthErrorCode.INVALID_USERNAME,
+            _("Nama pengguna hanya boleh huruf, angka dan @ . + - _ (maks. %(max)s).")
+            % {"max": USERNAME_MAX},
+            {"field": "username"},
+        ) from None
+    if User.objects.filter(username__iexact=username).exists():
+        raise AuthError(
+            AuthErrorCode.USERNAME_TAKEN,
+            _("Nama pengguna %(username)s sudah dipakai.") % {"username": username},
+            {"field": "username"},
+        )
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except ValidationError as exc:
+        raise AuthError(
+            AuthErrorCode.INVALID_PASSWORD, " ".join(exc.messages), {"field": "password"}
+        ) from None
+    user: User = User.objects.create_user(username=username, email=email, password=password)
+    return user
+
+
+def do_revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
+    """Cancel a pending invitation; its link stops working at once."""
+    if invitation.role not in permissions.grantable_roles(actor, invitation.tenant):
+        raise _not_found()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise AuthError(
+                AuthErrorCode.INVITATION_USED,
+                _("Undangan ini sudah diterima; cabut perannya dari daftar anggota."),
+                {"field": "invitation"},
+            )
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def do_revoke_role(*, membership: Membership, actor: User) -> None:
+    """Take a role away from a member. The last tenant admin stays (someone must administer)."""
+    if membership.role not in permissions.grantable_roles(actor, membership.tenant):
+        raise _not_found()
+    with transaction.atomic():
+        admins = Membership.objects.select_for_update().filter(
+            tenant=membership.tenant, role=Role.TENANT_ADMIN
+        )
+        if membership.role == Role.TENANT_ADMIN and len(admins) <= 1:
+            raise AuthError(
+                AuthErrorCode.LAST_ADMIN,
+                _("Admin instansi terakhir tidak dapat dicabut; undang admin lain dahulu."),
+                {"field": "membership"},
+            )
+        Membership.objects.filter(pk=membership.pk).delete()

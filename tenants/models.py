@@ -124,6 +124,39 @@ class Membership(models.Model):
         return f"{self.user} {self.role} @ {self.tenant}"
 
 
+class Invitation(models.Model):
+    """An e-mailed invitation to take a role in a tenant (undangan anggota).
+
+    Only a digest of the token is stored: the link in the e-mail is the one copy of it.
+    """
+
+    email = models.EmailField()
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # The raw token, only on the instance do_invite_member returns (never stored).
+    token: str = ""
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.role} @ {self.tenant_id}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
 class SchemaTemplate(models.Model):
     """The SQL that builds a tenant schema at one migration state, captured once and replayed
     for every new tenant (see tenants.provisioning)."""

@@ -108,3 +108,19 @@ def access_governed_tenant(user: AnyUser, slug: str) -> Tenant:
     if tenant is None:
         raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"slug": slug})
     return tenant
+
+
+def grantable_roles(user: AnyUser, tenant: Tenant) -> list[Role]:
+    """The roles this user may grant (invite someone to) in this tenant.
+
+    Staff roles by whoever administers the tenant; regency admin of a PEMKAB by its regency
+    admins and the operator; platform operator (in the public tenant) by an operator."""
+    if tenant.schema_name == get_public_schema_name():
+        return [Role.PLATFORM_OPERATOR] if is_platform_operator(user) else []
+    held = roles_in(user, tenant)
+    if not held & {Role.TENANT_ADMIN, Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR}:
+        return []
+    roles = [role for role in Role if role in STAFF_ROLES]
+    if tenant.kind == TenantKind.PEMKAB and held & {Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR}:
+        roles.insert(0, Role.REGENCY_ADMIN)
+    return roles

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from queue import Empty
 from typing import Any
 
+import dramatiq
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -74,6 +76,33 @@ def make_member(tenant: Tenant, *roles: Role | str, username: str | None = None)
 def sign_in(client: Client, user: User) -> None:
     """Log the test client in as this user, past every step a login requires."""
     client.force_login(user)
+
+
+def run_jobs(*actors: dramatiq.Actor[Any, Any]) -> int:
+    """Run, here and now (this thread, this transaction), the jobs of these actors waiting on
+    the test settings' stub broker; jobs of other actors stay queued. Returns how many ran.
+    Pair it with pytest-django's `django_capture_on_commit_callbacks(execute=True)` so that
+    `enqueue_on_commit` sends inside a test transaction."""
+    ran = 0
+    names = {actor.actor_name for actor in actors}
+    for actor in actors:
+        queue = actor.broker.queues[actor.queue_name]
+        kept = []
+        while True:
+            try:
+                data = queue.get_nowait()
+            except Empty:
+                break
+            queue.task_done()
+            message = dramatiq.Message.decode(data)
+            if message.actor_name in names:
+                actor.broker.get_actor(message.actor_name)(*message.args, **message.kwargs)
+                ran += 1
+            else:
+                kept.append(data)
+        for data in kept:
+            queue.put(data)
+    return ran
 
 
 @dataclass

@@ -31,8 +31,8 @@ from psycopg import sql
 
 from aduan.db import tenant_db
 from tenants.access import Access, Scope, declared_access
-from tenants.actions import do_ensure_public_tenant
-from tenants.models import Role, Tenant, TenantKind, User
+from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
+from tenants.models import Invitation, Role, Tenant, TenantKind, User
 from tenants.permissions import STAFF_ROLES
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, make_user, sign_in
@@ -67,7 +67,15 @@ class World:
 Sample = Callable[[World], str]
 
 
-# Example values per URL kwarg name. Extend for your endpoints' kwargs.
+def _invitation(world: World) -> Invitation:
+    return do_invite_member(
+        tenant=world.tenant,
+        email=f"{make_user().username}@example.test",
+        role=Role.OFFICER,
+        invited_by=None,
+    )
+
+
 def _local_holiday(world: World) -> str:
     from aduan.models import LocalHoliday
 
@@ -77,9 +85,15 @@ def _local_holiday(world: World) -> str:
     return "2026-11-23"
 
 
+# Example values per URL kwarg name. Extend for your endpoints' kwargs.
 SAMPLES: dict[str, Sample] = {
     "format": lambda world: "json",
     "date": _local_holiday,  # complaints.urls: a tenant's local holiday
+    "token": lambda world: _invitation(world).token,
+    "invitation_id": lambda world: str(_invitation(world).pk),
+    "membership_id": lambda world: str(
+        do_grant_role(user=make_user(), tenant=world.tenant, role=Role.AUDITOR).pk
+    ),
 }
 # Example values per URL name and kwarg, where a kwarg means different things per URL.
 URL_SAMPLES: dict[str, dict[str, Sample]] = {}
@@ -197,8 +211,10 @@ def _sign_in(client: TenantClient, user: User | None) -> None:
         sign_in(client, user)
 
 
-def _request(client: TenantClient, endpoint: Endpoint, method: str, world: World) -> Any:
-    url = _url(endpoint, world)
+def _request(
+    client: TenantClient, endpoint: Endpoint, method: str, world: World, url: str | None = None
+) -> Any:
+    url = url or _url(endpoint, world)
     tenant = world.tenant if endpoint.urlconf == "aduan.urls_tenants" else None
     try:
         return client.generic(
@@ -284,9 +300,9 @@ def _check_method(
     # When signed-in callers without a declared role ask
     for who, user in _outsiders(world, access, method):
         _sign_in(tenant_client, user)
-        _url(endpoint, world)  # make the samples before the snapshot
+        url = _url(endpoint, world)  # the samples exist before the snapshot
         before = _fingerprint(schemas)
-        response = _request(tenant_client, endpoint, method, world)
+        response = _request(tenant_client, endpoint, method, world, url)
         # Then they get 404, exactly as for a missing page, and nothing changed
         assert response.status_code == 404, f"{method} {who}: {_describe(response)}"
         assert _fingerprint(schemas) == before, f"{method} {who} changed data"

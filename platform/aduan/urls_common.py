@@ -2,10 +2,11 @@
 (tenants.access); tests/test_authorization_matrix.py checks that."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from aduan.health import healthz
+from tenants import auth_urls
 from tenants.access import public_page
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="login",
     ),
     path("accounts/logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
+    path("", include(auth_urls.common_urlpatterns)),
 ]

@@ -1,11 +1,12 @@
 """URLconf of a tenant schema, reached by subdomain or by the /t/<slug>/ prefix."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
 from complaints.urls import tenant_urlpatterns as complaints_urls
+from tenants import auth_urls
 from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,5 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-schema",
     ),
     *complaints_urls,
+    path("", include(auth_urls.tenant_urlpatterns)),
     *common,
 ]

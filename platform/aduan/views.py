@@ -29,4 +29,9 @@ def console(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
     # Roles reached from above (regency admin, operator) count too.
     roles = [Role(r).label for r in sorted(permissions.roles_in(request.user, tenant))]
-    return render(request, "aduan/console.html", {"tenant": tenant, "roles": roles})
+    context = {
+        "tenant": tenant,
+        "roles": roles,
+        "can_manage_members": bool(permissions.grantable_roles(request.user, tenant)),
+    }
+    return render(request, "aduan/console.html", context)

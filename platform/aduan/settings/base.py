@@ -146,6 +146,20 @@ DATA_UPLOAD_MAX_NUMBER_FILES = ADUAN_ATTACHMENTS_MAX + 5
 # Public intake per client address (form and API together), DRF's rate syntax.
 ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
 
+# E-mail leaves through an SMTP server (deploy/README.md: ADUAN_EMAIL_*).
+EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("ADUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ADUAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ADUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ADUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ADUAN_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("ADUAN_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("ADUAN_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_EMAIL_FROM", f"Aduan <noreply@{BASE_DOMAIN}>")
+# Links in e-mails (invitations) start with this.
+SITE_URL = os.environ.get("ADUAN_SITE_URL", "http://localhost:8000")
+INVITATION_TTL_DAYS = int(os.environ.get("ADUAN_INVITATION_TTL_DAYS", "7"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -170,7 +184,7 @@ SPECTACULAR_SETTINGS = {
 # broker on the same database, so the embedded default needs no extra service.
 BROKER_URL = os.environ.get("BROKER_URL", "")
 DRAMATIQ_BROKER = broker_settings(BROKER_URL, DATABASE_URL)
-DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "auth_tasks"]
 DRAMATIQ_CRONTAB = {"REDIS_URL": BROKER_URL if BROKER_URL.startswith("redis") else None}
 # A worker that has not written its heartbeat for this long is reported down by /healthz.
 WORKER_HEARTBEAT_TTL = int(os.environ.get("ADUAN_WORKER_HEARTBEAT_TTL", "45"))

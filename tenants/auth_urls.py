@@ -1,0 +1,46 @@
+"""URL patterns of members, invitations and sign-in; included by the aduan URLconfs."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from tenants import auth_api, auth_views
+
+# On every host: the invitation link (the platform's own invitations live on the front door).
+common_urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "accounts/invitation/<str:token>/",
+        auth_views.accept_invitation,
+        name="invitation-accept",
+    ),
+    path(
+        "api/v1/invitations/accept/",
+        auth_api.AcceptInvitationApi.as_view(),
+        name="api-invitation-accept",
+    ),
+]
+
+tenant_urlpatterns: list[URLPattern | URLResolver] = [
+    path("console/members/", auth_views.members, name="members"),
+    path(
+        "console/members/invitations/<int:invitation_id>/revoke/",
+        auth_views.revoke_invitation,
+        name="member-invitation-revoke",
+    ),
+    path(
+        "console/members/<int:membership_id>/remove/",
+        auth_views.remove_member,
+        name="member-remove",
+    ),
+    path("api/v1/members/", auth_api.MembersApi.as_view(), name="api-members"),
+    path(
+        "api/v1/members/<int:membership_id>/",
+        auth_api.MemberApi.as_view(),
+        name="api-member",
+    ),
+    path(
+        "api/v1/members/invitations/<int:invitation_id>/",
+        auth_api.InvitationApi.as_view(),
+        name="api-member-invitation",
+    ),
+]
