@@ -16,3 +16,28 @@ class TenantErrorCode(StrEnum):
 
 class TenantError(AduanError):
     pass
+
+
+class OnboardingErrorCode(StrEnum):
+    """Onboarding paths and the tenant lifecycle (tenants.onboarding, tenants.lifecycle)."""
+
+    NOT_A_REGENCY = "tenants.not_a_regency"
+    NOT_A_VILLAGE = "tenants.not_a_village"
+    REGENCY_EXISTS = "tenants.regency_exists"
+    OUTSIDE_REGENCY = "tenants.outside_regency"
+    INVALID_KIND = "tenants.invalid_kind"
+    MISSING_NAME = "tenants.missing_name"
+    CSV_INVALID = "tenants.csv_invalid"
+    CSV_ROWS = "tenants.csv_rows"
+    INVALID_PHONE = "tenants.invalid_phone"
+    INVALID_EMAIL = "tenants.invalid_email"
+    INVALID_LETTER = "tenants.invalid_letter"
+    LETTER_TOO_LARGE = "tenants.letter_too_large"
+    DESK_EXISTS = "tenants.desk_exists"
+    DESK_PENDING = "tenants.desk_pending"
+    ALREADY_DECIDED = "tenants.already_decided"
+    REASON_REQUIRED = "tenants.reason_required"
+    BAD_TRANSITION = "tenants.bad_transition"
+    NOT_ARCHIVED = "tenants.not_archived"
+    HAS_CHILDREN = "tenants.has_children"
+    READ_ONLY = "tenants.read_only"

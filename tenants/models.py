@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -206,3 +209,90 @@ class SchemaMigrationFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.error[:60]}"
+
+
+# --- Onboarding and lifecycle -------------------------------------------------------------
+
+
+def _letter_path(_instance: DeskRequest, _filename: str) -> str:
+    # The uploader's file name is never reused: it may be anything, and the path is private.
+    return f"desk-letters/{uuid.uuid4().hex}.pdf"
+
+
+class DeskRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu verifikasi")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class DeskRequest(models.Model):
+    """A village's request for a complaint desk (permohonan layanan pengaduan desa).
+
+    Public schema: it exists before the village's tenant does. The regency admin verifies it
+    (the platform operator while the regency has no PEMKAB tenant); on approval a background
+    job provisions the tenant and invites the desk officer.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="desk_requests")
+    officer_name = models.CharField(max_length=200)
+    officer_phone = models.CharField(max_length=20)  # E.164
+    officer_email = models.EmailField()
+    letter = models.FileField(upload_to=_letter_path, max_length=200)
+    status = models.CharField(
+        max_length=10, choices=DeskRequestStatus.choices, default=DeskRequestStatus.PENDING
+    )
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provisioned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One desk per village: at most one request waits at a time.
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=models.Q(status="pending"),
+                name="one_pending_desk_request_per_village",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.status}"
+
+
+class TenantEventKind(models.TextChoices):
+    CREATED = "created", _("Dibuat")
+    SUSPENDED = "suspended", _("Ditangguhkan")
+    REACTIVATED = "reactivated", _("Diaktifkan kembali")
+    ARCHIVED = "archived", _("Diarsipkan")
+    DELETED = "deleted", _("Dihapus")
+
+
+class TenantEvent(models.Model):
+    """The audit trail of a tenant's life: who did what, when and why.
+
+    Slug and name are copied so the record outlives a deleted tenant.
+    """
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    tenant_slug = models.SlugField(max_length=63)
+    tenant_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=TenantEventKind.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, default="")
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_slug} {self.kind}"

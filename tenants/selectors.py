@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django_tenants.utils import get_public_schema_name
 
-from tenants.models import Membership, Region, Tenant, TenantStatus
+from tenants.models import (
+    DeskRequest,
+    Membership,
+    Region,
+    RegionLevel,
+    Tenant,
+    TenantEvent,
+    TenantKind,
+    TenantStatus,
+)
+from tenants.onboarding import is_kelurahan
 
 DIRECTORY_LIMIT = 50
 
@@ -51,3 +66,151 @@ def roles_of(user: AbstractBaseUser | AnonymousUser, tenant: Tenant) -> list[str
 def tenant_url(tenant: Tenant) -> str:
     """The path-prefix URL, which works on any host without DNS."""
     return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}/"
+
+
+# --- Onboarding and lifecycle -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VillageMatch:
+    """A village with the names people tell it apart by (28 villages are called Babakan)."""
+
+    code: str
+    name: str
+    is_kelurahan: bool
+    district: str
+    regency: str
+    province: str
+
+    @property
+    def label(self) -> str:
+        kind = "Kel." if self.is_kelurahan else "Desa"
+        return (
+            f"{kind} {self.name} — Kec. {self.district} — {_short_regency(self.regency)}"
+            f" — {self.province.title()}"
+        )
+
+
+def _short_regency(name: str) -> str:
+    words = name.split(maxsplit=1)
+    if len(words) == 2 and words[0].upper() == "KABUPATEN":
+        return f"Kab. {words[1].title()}"
+    return name.title()
+
+
+def villages_matching(codes: Iterable[str]) -> list[VillageMatch]:
+    """Villages by code, with their district, regency and province names (one query)."""
+    codes = list(codes)
+    ancestors = {c.rsplit(".", 1)[0] for c in codes}
+    ancestors |= {c[:5] for c in codes} | {c[:2] for c in codes}
+    regions = {r.code: r for r in Region.objects.filter(code__in=[*codes, *ancestors])}
+    matches = []
+    for code in codes:
+        village = regions.get(code)
+        if village is None:
+            continue
+        district = regions.get(code.rsplit(".", 1)[0])
+        regency = regions.get(code[:5])
+        province = regions.get(code[:2])
+        matches.append(
+            VillageMatch(
+                code=code,
+                name=village.name,
+                is_kelurahan=is_kelurahan(village),
+                district=district.name if district else "",
+                regency=regency.name if regency else "",
+                province=province.name if province else "",
+            )
+        )
+    return matches
+
+
+VILLAGE_SEARCH_MIN = 3
+VILLAGE_SEARCH_LIMIT = 50
+
+
+def search_villages(query: str, *, limit: int = VILLAGE_SEARCH_LIMIT) -> list[VillageMatch]:
+    """Villages whose name contains the query, each with district, regency and province, so
+    the 28 Babakans can be told apart. Bounded; a query under 3 letters finds nothing."""
+    query = query.strip()
+    if len(query) < VILLAGE_SEARCH_MIN:
+        return []
+    codes = list(
+        Region.objects.filter(level=RegionLevel.VILLAGE, name__icontains=query)
+        .order_by("name", "code")
+        .values_list("code", flat=True)[:limit]
+    )
+    return villages_matching(codes)
+
+
+def intake_tenant(tenant: Tenant) -> Tenant:
+    """Where a citizen's new complaint to `tenant` goes: the tenant itself while it is
+    active; its parent (the regency's PEMKAB) while it is suspended or archived and the
+    parent is active; otherwise the tenant itself (the caller decides what to tell)."""
+    if tenant.status == TenantStatus.ACTIVE or tenant.parent_id is None:
+        return tenant
+    parent = Tenant.objects.filter(pk=tenant.parent_id, status=TenantStatus.ACTIVE).first()
+    return parent or tenant
+
+
+def is_read_only(tenant: Tenant) -> bool:
+    """Staff of a suspended or archived tenant may read but not write."""
+    return tenant.schema_name != get_public_schema_name() and tenant.status in {
+        TenantStatus.SUSPENDED,
+        TenantStatus.ARCHIVED,
+    }
+
+
+def desk_request_by_public_id(public_id: str) -> DeskRequest | None:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    found: DeskRequest | None = (
+        DeskRequest.objects.select_related("village", "tenant").filter(public_id=key).first()
+    )
+    return found
+
+
+def desk_requests_for(scope: Tenant) -> QuerySet[DeskRequest]:
+    """The verification queue of a scope: a regency's PEMKAB tenant sees its villages; the
+    platform (public tenant) sees villages of regencies that have no PEMKAB tenant."""
+    requests = DeskRequest.objects.select_related("village", "tenant", "decided_by")
+    if scope.schema_name == get_public_schema_name():
+        pemkab = Tenant.objects.filter(
+            kind=TenantKind.PEMKAB, region_id=Substr(OuterRef("village_id"), 1, 5)
+        )
+        return requests.filter(~Exists(pemkab))
+    if scope.kind != TenantKind.PEMKAB or not scope.region_id:
+        return requests.none()
+    return requests.filter(village_id__startswith=scope.region_id + ".")
+
+
+def decider_scope_of(desk_request: DeskRequest) -> Tenant | None:
+    """The tenant whose staff verifies this request: the regency's PEMKAB, or the platform
+    while the regency is not on Aduan."""
+    pemkab: Tenant | None = (
+        Tenant.objects.filter(kind=TenantKind.PEMKAB, region_id=desk_request.village_id[:5])
+        .order_by("pk")
+        .first()
+    )
+    if pemkab is not None:
+        return pemkab
+    public: Tenant | None = Tenant.objects.filter(schema_name=get_public_schema_name()).first()
+    return public
+
+
+def agencies_of(regency: Tenant) -> QuerySet[Tenant]:
+    agencies: QuerySet[Tenant] = (
+        Tenant.objects.filter(parent=regency).select_related("region").order_by("kind", "name")
+    )
+    return agencies
+
+
+def tenant_events(tenant: Tenant, *, limit: int = 50) -> QuerySet[TenantEvent]:
+    events: QuerySet[TenantEvent] = (
+        TenantEvent.objects.filter(tenant=tenant)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return events

@@ -4,6 +4,7 @@ aduan up                      migrate, create the demo, run web + worker + sched
 aduan migrate [--workers N]   migrate the public schema, the template and outdated tenants
 aduan regions load [--only]   load the official region codes (idempotent)
 aduan demo                    create the demo tenants and users
+aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -56,6 +57,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from aduan import operations
 
     operations.demo(out=print)
+    return 0
+
+
+def cmd_tenants_import(args: argparse.Namespace) -> int:
+    """Validate every row first; create all of them in one transaction, or none."""
+    _setup()
+    from tqdm import tqdm
+
+    from aduan.errors import AduanError
+    from tenants.errors import OnboardingErrorCode
+    from tenants.models import Tenant, TenantKind
+    from tenants.onboarding import AgencyRow, do_import_agencies
+
+    if not args.regency:
+        print("aduan: error: Sebutkan kabupaten tujuan dengan --regency SLUG.", file=sys.stderr)
+        return 1
+    regency = Tenant.objects.filter(slug=args.regency, kind=TenantKind.PEMKAB).first()
+    if regency is None:
+        print(f"aduan: error: Kabupaten {args.regency} tidak ditemukan.", file=sys.stderr)
+        return 1
+    with open(args.file, "rb") as handle:
+        content = handle.read()
+    try:
+        if args.dry_run:
+            plan = do_import_agencies(regency=regency, content=content, actor=None, dry_run=True)
+            for row in plan.rows:
+                print(f"OK baris {row.line}: {row.slug} ({row.kind}, {row.region_code}) {row.name}")
+            print(f"Uji coba: {len(plan.rows)} instansi valid, tidak ada yang dibuat.")
+            return 0
+        bars: list[tqdm[None]] = []
+
+        def advance(row: AgencyRow, total: int) -> None:
+            # The bar starts once every row is valid: errors print alone.
+            if not bars:
+                bars.append(tqdm(desc="Membuat instansi", unit="instansi", total=total))
+            bars[0].update()
+
+        try:
+            plan = do_import_agencies(
+                regency=regency, content=content, actor=None, progress=advance
+            )
+        finally:
+            for bar in bars:
+                bar.close()
+    except AduanError as exc:
+        if exc.code == OnboardingErrorCode.CSV_ROWS:
+            for error in exc.extra["errors"]:
+                print(
+                    f"aduan: error: baris {error['row']} ({error['field']}): {error['message']}",
+                    file=sys.stderr,
+                )
+        raise
+    print(f"{len(plan.rows)} instansi dibuat di bawah {regency.name}.")
     return 0
 
 
@@ -114,6 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "messages", help="refresh and compile the translation catalogs (development)"
     ).set_defaults(func=cmd_messages)
+
+    tenants = sub.add_parser("tenants", help="tenants: onboarding")
+    tenants_sub = tenants.add_subparsers(dest="action", required=True)
+    tenants_import = tenants_sub.add_parser(
+        "import", help="onboard a regency's agencies from a CSV file (name,kind,region_code,slug)"
+    )
+    tenants_import.add_argument("file", help="CSV file, UTF-8")
+    tenants_import.add_argument(
+        "--dry-run", action="store_true", help="validate every row, create nothing"
+    )
+    tenants_import.add_argument("--regency", help="slug of the regency's PEMKAB tenant")
+    tenants_import.set_defaults(func=cmd_tenants_import)
 
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
