@@ -39,5 +39,6 @@ class OnboardingErrorCode(StrEnum):
     REASON_REQUIRED = "tenants.reason_required"
     BAD_TRANSITION = "tenants.bad_transition"
     NOT_ARCHIVED = "tenants.not_archived"
+    NO_ARCHIVE = "tenants.no_archive"
     HAS_CHILDREN = "tenants.has_children"
     READ_ONLY = "tenants.read_only"

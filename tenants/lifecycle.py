@@ -63,14 +63,17 @@ def _set_status(
     return tenant
 
 
-def do_suspend_tenant(*, tenant: Tenant, reason: str, actor: User) -> Tenant:
-    """Staff read-only, citizens see a notice, new complaints go to the parent."""
+def _require_reason(reason: str) -> None:
+    # Every lasting change says why: the audit trail is read years later.
     if not reason.strip():
         raise TenantError(
-            OnboardingErrorCode.REASON_REQUIRED,
-            _("Alasan penangguhan wajib diisi."),
-            {"field": "reason"},
+            OnboardingErrorCode.REASON_REQUIRED, _("Alasan wajib diisi."), {"field": "reason"}
         )
+
+
+def do_suspend_tenant(*, tenant: Tenant, reason: str, actor: User) -> Tenant:
+    """Staff read-only, citizens see a notice, new complaints go to the parent."""
+    _require_reason(reason)
     with transaction.atomic():
         locked = _locked(tenant)
         if locked.status != TenantStatus.ACTIVE:
@@ -155,8 +158,9 @@ def write_export(tenant: Tenant, target: Path) -> dict[str, Any]:
 CANNOT_ARCHIVE = gettext_lazy("%(name)s tidak dapat diarsipkan karena berstatus %(status)s.")
 
 
-def do_archive_tenant(*, tenant: Tenant, actor: User, reason: str = "") -> TenantEvent:
+def do_archive_tenant(*, tenant: Tenant, actor: User, reason: str) -> TenantEvent:
     """Export everything into MEDIA_ROOT/archives/<slug>-<time>.zip, then mark it archived."""
+    _require_reason(reason)
     if tenant.status not in {TenantStatus.ACTIVE, TenantStatus.SUSPENDED}:
         raise _refuse(tenant, str(CANNOT_ARCHIVE))
     folder = Path(settings.MEDIA_ROOT) / ARCHIVE_DIR
@@ -206,9 +210,10 @@ def latest_archive(tenant: Tenant) -> Path | None:
     return path if path.is_file() else None
 
 
-def do_delete_tenant(*, tenant: Tenant, actor: User, reason: str = "") -> TenantEvent:
+def do_delete_tenant(*, tenant: Tenant, actor: User, reason: str) -> TenantEvent:
     """Drop the schema and delete the row; allowed only for an archived tenant whose archive
     is on disk, and without tenants under it."""
+    _require_reason(reason)
     with transaction.atomic():
         locked = _locked(tenant)
         archive = latest_archive(locked)

@@ -683,7 +683,7 @@ def do_provision_desk(*, desk_request_id: int) -> Tenant | None:
     provisioning.ensure_template()
     with transaction.atomic():
         desk_request = (
-            DeskRequest.objects.select_for_update()
+            DeskRequest.objects.select_for_update(of=("self",))
             .select_related("village", "decided_by", "tenant")
             .filter(pk=desk_request_id)
             .first()

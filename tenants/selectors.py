@@ -8,21 +8,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Case, Q, QuerySet, When
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
+from aduan.errors import NotFoundError
+from tenants import permissions
 from tenants.models import (
     DeskRequest,
     Membership,
     Region,
     RegionLevel,
+    Role,
     Tenant,
     TenantEvent,
     TenantKind,
     TenantStatus,
 )
 from tenants.onboarding import is_kelurahan
+from tenants.permissions import AnyUser
 
 DIRECTORY_LIMIT = 50
 
@@ -172,34 +176,6 @@ def desk_request_by_public_id(public_id: str) -> DeskRequest | None:
     return found
 
 
-def desk_requests_for(scope: Tenant) -> QuerySet[DeskRequest]:
-    """The verification queue of a scope: a regency's PEMKAB tenant sees its villages; the
-    platform (public tenant) sees villages of regencies that have no PEMKAB tenant."""
-    requests = DeskRequest.objects.select_related("village", "tenant", "decided_by")
-    if scope.schema_name == get_public_schema_name():
-        pemkab = Tenant.objects.filter(
-            kind=TenantKind.PEMKAB, region_id=Substr(OuterRef("village_id"), 1, 5)
-        )
-        return requests.filter(~Exists(pemkab))
-    if scope.kind != TenantKind.PEMKAB or not scope.region_id:
-        return requests.none()
-    return requests.filter(village_id__startswith=scope.region_id + ".")
-
-
-def decider_scope_of(desk_request: DeskRequest) -> Tenant | None:
-    """The tenant whose staff verifies this request: the regency's PEMKAB, or the platform
-    while the regency is not on Aduan."""
-    pemkab: Tenant | None = (
-        Tenant.objects.filter(kind=TenantKind.PEMKAB, region_id=desk_request.village_id[:5])
-        .order_by("pk")
-        .first()
-    )
-    if pemkab is not None:
-        return pemkab
-    public: Tenant | None = Tenant.objects.filter(schema_name=get_public_schema_name()).first()
-    return public
-
-
 def agencies_of(regency: Tenant) -> QuerySet[Tenant]:
     agencies: QuerySet[Tenant] = (
         Tenant.objects.filter(parent=regency).select_related("region").order_by("kind", "name")
@@ -214,3 +190,63 @@ def tenant_events(tenant: Tenant, *, limit: int = 50) -> QuerySet[TenantEvent]:
         .order_by("-created_at", "-pk")[:limit]
     )
     return events
+
+
+def access_regency(user: AnyUser, slug: str) -> Tenant:
+    """A regency (PEMKAB tenant) the user administers; `NotFoundError` otherwise."""
+    tenant = permissions.access_governed_tenant(user, slug)
+    if tenant.kind != TenantKind.PEMKAB:
+        raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"slug": slug})
+    return tenant
+
+
+def may_decide(user: AnyUser, desk_request: DeskRequest) -> bool:
+    """The regency admin of the village's regency, or a platform operator (who stands in
+    while the regency is not on Aduan)."""
+    if permissions.is_platform_operator(user):
+        return True
+    pemkab = Tenant.objects.filter(
+        kind=TenantKind.PEMKAB, region_id=desk_request.village_id[:5]
+    ).first()
+    return pemkab is not None and permissions.has_role(user, pemkab, Role.REGENCY_ADMIN)
+
+
+def access_desk_request(user: AnyUser, public_id: str) -> DeskRequest:
+    """A desk request this user may verify; `NotFoundError` for missing and forbidden alike."""
+    found = desk_request_by_public_id(public_id)
+    if found is None or not may_decide(user, found):
+        raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"id": str(public_id)})
+    return found
+
+
+def desk_queue(user: AnyUser, *, status: str = "") -> QuerySet[DeskRequest]:
+    """The requests this user verifies, pending first then newest."""
+    requests = DeskRequest.objects.select_related("village", "tenant", "decided_by")
+    if not permissions.is_platform_operator(user):
+        regions = [
+            code
+            for code in permissions.governed_tenants(user)
+            .filter(kind=TenantKind.PEMKAB)
+            .values_list("region_id", flat=True)
+            if code
+        ]
+        if not regions:
+            return requests.none()
+        where = Q()
+        for code in regions:
+            where |= Q(village__code__startswith=code + ".")
+        requests = requests.filter(where)
+    if status:
+        requests = requests.filter(status=status)
+    ordered: QuerySet[DeskRequest] = requests.order_by(
+        Case(When(status="pending", then=0), default=1), "-created_at"
+    )
+    return ordered
+
+
+def governed_list(user: AnyUser, *, query: str = "", limit: int = DIRECTORY_LIMIT) -> list[Tenant]:
+    """Tenants the user administers from above, searchable, bounded."""
+    tenants = permissions.governed_tenants(user).select_related("region", "parent")
+    if query:
+        tenants = tenants.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    return list(tenants.order_by("name")[:limit])

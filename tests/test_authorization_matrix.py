@@ -18,6 +18,7 @@ endpoint that deletes its object still finds one for the next caller.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -95,8 +96,59 @@ SAMPLES: dict[str, Sample] = {
         do_grant_role(user=make_user(), tenant=world.tenant, role=Role.AUDITOR).pk
     ),
 }
+
+
+def _desk_request(world: World) -> str:
+    """A pending desk request of a village in the world's regency (made once per world)."""
+    if "desk_request" not in world.made:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from pypdf import PdfWriter
+
+        from tenants.onboarding import do_request_desk
+
+        writer = PdfWriter()
+        writer.add_blank_page(width=200, height=200)
+        pdf = io.BytesIO()
+        writer.write(pdf)
+        world.made["desk_request"] = do_request_desk(
+            village_code="33.01.02.2014",
+            officer_name="Petugas Desa",
+            officer_phone="081234567890",
+            officer_email="desa@example.test",
+            letter=SimpleUploadedFile("surat.pdf", pdf.getvalue()),
+        ).public_id
+    return str(world.made["desk_request"])
+
+
+def _regency_slug(world: World) -> str:
+    return world.regency.slug
+
+
+def _governed_slug(world: World) -> str:
+    return world.tenant.slug
+
+
+SAMPLES["public_id"] = _desk_request
 # Example values per URL name and kwarg, where a kwarg means different things per URL.
-URL_SAMPLES: dict[str, dict[str, Sample]] = {}
+URL_SAMPLES: dict[str, dict[str, Sample]] = {
+    "desk-request-new": {"code": lambda world: "33.01.02.2014"},
+    **{
+        name: {"slug": _regency_slug}
+        for name in ("agencies", "agency-import", "api-agencies", "api-agency-import")
+    },
+    **{
+        name: {"slug": _governed_slug}
+        for name in (
+            "tenant-lifecycle",
+            "tenant-archive",
+            "api-governed-tenant",
+            "api-tenant-suspend",
+            "api-tenant-reactivate",
+            "api-tenant-archive",
+            "api-tenant-archive-download",
+        )
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 SETTINGS = "aduan.settings.production"
 
@@ -86,7 +87,7 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
                 print(f"OK baris {row.line}: {row.slug} ({row.kind}, {row.region_code}) {row.name}")
             print(f"Uji coba: {len(plan.rows)} instansi valid, tidak ada yang dibuat.")
             return 0
-        bars: list[tqdm[None]] = []
+        bars: list[Any] = []
 
         def advance(row: AgencyRow, total: int) -> None:
             # The bar starts once every row is valid: errors print alone.

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from tenants import urls as tenants_urls
 from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,5 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         SpectacularAPIView.as_view(urlconf="aduan.urls_public", permission_classes=[Public]),
         name="api-schema",
     ),
+    *tenants_urls.public_urlpatterns,
     *common,
 ]

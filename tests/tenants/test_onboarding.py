@@ -10,27 +10,21 @@ import pytest
 
 from aduan import cli
 from tenants.errors import OnboardingErrorCode, TenantErrorCode
-from tenants.models import Membership, Role, Tenant, TenantEvent, TenantKind, User
+from tenants.models import Role, Tenant, TenantEvent, TenantKind, User
 from tenants.onboarding import (
     do_create_agency,
     do_import_agencies,
     do_onboard_regency,
     plan_agency_import,
 )
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, make_member
 
 HEADER = "name,kind,region_code,slug\n"
 
 
-def _user(tenant: Tenant, role: Role, username: str) -> User:
-    user = User.objects.create_user(username=username, email=f"{username}@example.id")
-    Membership.objects.create(user=user, tenant=tenant, role=role)
-    return user
-
-
 @pytest.fixture
 def operator(tenant_factory: TenantFactory) -> User:
-    return _user(Tenant.objects.get(schema_name="public"), Role.PLATFORM_OPERATOR, "operator")
+    return make_member(Tenant.objects.get(schema_name="public"), Role.PLATFORM_OPERATOR, username="operator")
 
 
 @pytest.fixture
@@ -98,7 +92,7 @@ def test_a_regency_is_onboarded_once(operator: User, cilacap: Tenant) -> None:
 
 
 def test_regency_admin_creates_an_agency_with_a_derived_slug(cilacap: Tenant) -> None:
-    admin = _user(cilacap, Role.REGENCY_ADMIN, "admin-cilacap")
+    admin = make_member(cilacap, Role.REGENCY_ADMIN, username="admin-cilacap")
     # When the regency admin adds its health office without a slug or a region code
     tenant = do_create_agency(regency=cilacap, name="Dinas Kesehatan Kabupaten Cilacap",
                               kind="opd", actor=admin)  # fmt: skip
@@ -132,7 +126,7 @@ def test_regency_admin_creates_an_agency_with_a_derived_slug(cilacap: Tenant) ->
 def test_agency_refuses_bad_input_and_creates_nothing(
     cilacap: Tenant, kind: str, region: str, name: str, field: str, message: str
 ) -> None:
-    admin = _user(cilacap, Role.REGENCY_ADMIN, "admin-cilacap")
+    admin = make_member(cilacap, Role.REGENCY_ADMIN, username="admin-cilacap")
     with pytest.raises(Exception) as raised:
         do_create_agency(regency=cilacap, name=name, kind=kind, region_code=region, actor=admin)
     assert raised.value.extra["field"] == field  # type: ignore[attr-defined]
@@ -143,7 +137,7 @@ def test_agency_refuses_bad_input_and_creates_nothing(
 def test_a_village_with_a_desk_cannot_get_a_second_one(
     cilacap: Tenant, tenant_factory: TenantFactory
 ) -> None:
-    admin = _user(cilacap, Role.REGENCY_ADMIN, "admin-cilacap")
+    admin = make_member(cilacap, Role.REGENCY_ADMIN, username="admin-cilacap")
     tenant_factory(region_code="33.01.09.2014", slug="desa-babakan", parent=cilacap)
     with pytest.raises(Exception) as raised:
         do_create_agency(regency=cilacap, name="Desa Babakan Lagi", kind="PEMDES",
@@ -175,7 +169,7 @@ def test_dry_run_validates_and_creates_nothing(cilacap: Tenant) -> None:
 
 
 def test_import_creates_every_row_under_the_regency(cilacap: Tenant) -> None:
-    admin = _user(cilacap, Role.REGENCY_ADMIN, "admin-cilacap")
+    admin = make_member(cilacap, Role.REGENCY_ADMIN, username="admin-cilacap")
     seen: list[int] = []
     do_import_agencies(regency=cilacap, content=GOOD_CSV.encode("utf-8-sig"), actor=admin,
                        progress=lambda row, total: seen.append(row.line))  # fmt: skip
@@ -234,7 +228,7 @@ def test_partly_invalid_csv_reports_every_error_with_its_row_and_creates_none(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("nama,jenis\nDinas,OPD\n".encode(),
+        (b"nama,jenis\nDinas,OPD\n",
          "Baris judul harus berisi kolom name,kind,region_code,slug (ditemukan: nama,jenis)."),
         ("name,kind,region_code\nDinas Pendidikan Ñ,OPD,33.01\n".encode("latin-1"),
          "Berkas CSV harus berenkode UTF-8 (byte tak terbaca di posisi 39)."),
@@ -262,7 +256,7 @@ def test_cli_dry_run_lists_what_it_would_create(
     path = tmp_path / "agencies.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
     code = cli.main(["tenants", "import", str(path), "--dry-run", "--regency", "pemkab-cilacap"])
-    out, err = capsys.readouterr()
+    out, _err = capsys.readouterr()
     assert code == 0
     assert out.splitlines() == [
         "OK baris 2: dinkes-cilacap (OPD, 33.01) Dinas Kesehatan",
@@ -294,7 +288,7 @@ def test_cli_prints_every_row_error_and_exits_non_zero(
     path = tmp_path / "agencies.csv"
     path.write_text(HEADER + "Dinas,OPD,99.99,\nDesa,PEMDES,33.01,\n", encoding="utf-8")
     code = cli.main(["tenants", "import", str(path), "--regency", "pemkab-cilacap"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 1
     assert err.splitlines() == [
         "aduan: error: baris 2 (region_code): Kode wilayah 99.99 tidak dikenal.",
