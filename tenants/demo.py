@@ -87,7 +87,38 @@ def do_create_demo_data() -> list[Tenant]:
                 user.save()
             for tenant in _tenants_for(role, public, tenants):
                 Membership.objects.get_or_create(user=user, tenant=tenant, role=role)
+    _create_demo_desk_request()
     return list(tenants.values())
+
+
+# A village of Cilacap without a desk asks for one, so the verification queue is not empty.
+DEMO_DESK_VILLAGE = "33.01.12.2010"  # Desa Babakan, Kec. Karangpucung
+
+
+def _create_demo_desk_request() -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from tenants.models import DeskRequest
+    from tenants.onboarding import do_request_desk
+
+    if DeskRequest.objects.filter(village_id=DEMO_DESK_VILLAGE).exists():
+        return
+    if Tenant.objects.filter(region_id=DEMO_DESK_VILLAGE).exists():
+        return
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4, in points
+    letter = io.BytesIO()
+    writer.write(letter)
+    do_request_desk(
+        village_code=DEMO_DESK_VILLAGE,
+        officer_name="Sri Wahyuni",
+        officer_phone="0812-2700-1234",
+        officer_email="sekdes.babakan@example.id",
+        letter=SimpleUploadedFile("surat-permohonan.pdf", letter.getvalue()),
+    )
 
 
 def _tenants_for(role: Role, public: Tenant, tenants: dict[str, Tenant]) -> list[Tenant]:

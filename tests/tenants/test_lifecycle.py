@@ -14,7 +14,6 @@ from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
-from complaints.models import Complaint
 from tenants import lifecycle, selectors
 from tenants.errors import OnboardingErrorCode
 from tenants.models import Domain, Membership, Role, Tenant, TenantEvent, TenantKind, User
@@ -110,8 +109,8 @@ def test_archive_exports_every_table_and_the_media_then_delete_drops_the_schema(
         from complaints.actions.intake import do_file_complaint
 
         do_file_complaint(
-            tenant=village, channel="web", subject="Jalan rusak", description="Berlubang",
-            reporter_name="Budi", reporter_phone="081234567890",
+            tenant=village, channel="web", name="Budi", address="Dusun I", phone="081234567890",
+            subject="Jalan rusak", description="Berlubang di depan balai desa",
         )  # fmt: skip
     uploads = media / village.schema_name / "attachments"
     uploads.mkdir(parents=True)
