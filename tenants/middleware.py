@@ -45,7 +45,5 @@ class ReadOnlyTenantMiddleware:
             " diubah."
         ) % {"name": name}
         if request.path_info.startswith("/api/"):
-            return JsonResponse(
-                error_body(OnboardingErrorCode.READ_ONLY, message), status=403
-            )
+            return JsonResponse(error_body(OnboardingErrorCode.READ_ONLY, message), status=403)
         return render(request, "tenants/read_only.html", {"message": message}, status=403)

@@ -24,7 +24,9 @@ HEADER = "name,kind,region_code,slug\n"
 
 @pytest.fixture
 def operator(tenant_factory: TenantFactory) -> User:
-    return make_member(Tenant.objects.get(schema_name="public"), Role.PLATFORM_OPERATOR, username="operator")
+    return make_member(
+        Tenant.objects.get(schema_name="public"), Role.PLATFORM_OPERATOR, username="operator"
+    )
 
 
 @pytest.fixture

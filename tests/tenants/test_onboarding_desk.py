@@ -21,9 +21,9 @@ from tenants.errors import OnboardingErrorCode
 from tenants.models import DeskRequest, Role, Tenant, TenantEvent, TenantKind, User
 from tenants.onboarding import (
     do_approve_desk_request,
+    do_provision_desk,
     do_reject_desk_request,
     do_request_desk,
-    do_provision_desk,
 )
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
@@ -65,7 +65,7 @@ def broker() -> Iterator[dramatiq.Broker]:
 
 
 def enqueued(broker: dramatiq.Broker, actor: dramatiq.Actor[Any, Any]) -> list[tuple[Any, ...]]:
-    queue = broker.queues.get(actor.queue_name)  # type: ignore[attr-defined]
+    queue = broker.queues.get(actor.queue_name)
     messages = [dramatiq.Message.decode(m) for m in list(queue.queue)] if queue else []
     return [tuple(m.args) for m in messages if m.actor_name == actor.actor_name]
 
