@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -28,7 +27,7 @@ from pypdf.errors import PyPdfError
 
 from aduan.jobs import enqueue_on_commit
 from tenants import provisioning
-from tenants.actions import SLUG_MAX, SLUG_RE, do_create_tenant
+from tenants.actions import SLUG_MAX, SLUG_RE, do_create_tenant, do_invite_member
 from tenants.errors import OnboardingErrorCode, TenantError, TenantErrorCode
 from tenants.models import (
     DeskRequest,
@@ -42,8 +41,6 @@ from tenants.models import (
     TenantKind,
     User,
 )
-
-logger = logging.getLogger("aduan.onboarding")
 
 # Kinds a regency admin may onboard under its regency.
 AGENCY_KINDS = (TenantKind.OPD, TenantKind.DISDUKCAPIL, TenantKind.PEMDES)
@@ -176,16 +173,9 @@ def do_onboard_regency(
 
 
 def _invite(*, tenant: Tenant, email: str, roles: list[str], invited_by: User | None) -> None:
-    """Send activation links through the invitation system (tenants.actions)."""
-    from tenants import actions
-
-    invite = getattr(actions, "do_invite_member", None)
-    if invite is None:
-        # The invitation system is not installed in this build: say so in the log.
-        logger.warning("no invitation system: %s was not invited to %s", email, tenant.slug)
-        return
+    """One activation link per role (tenants.members); the mails leave after commit."""
     for role in roles:
-        invite(tenant=tenant, email=email, role=role, invited_by=invited_by)
+        do_invite_member(tenant=tenant, email=email, role=role, invited_by=invited_by)
 
 
 def _clean_email(value: str, name: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from aduan import cli
 from tenants.errors import OnboardingErrorCode, TenantErrorCode
-from tenants.models import Role, Tenant, TenantEvent, TenantKind, User
+from tenants.models import Invitation, Role, Tenant, TenantEvent, TenantKind, User
 from tenants.onboarding import (
     do_create_agency,
     do_import_agencies,
@@ -61,6 +61,13 @@ def test_operator_onboards_a_regency_with_derived_name_and_slug(operator: User) 
     # and the creation is audited with who did it
     event = TenantEvent.objects.get(tenant=tenant)
     assert (event.kind, event.actor, event.tenant_slug) == ("created", operator, "pemkab-sanggau")
+    # and its regency admin is invited by e-mail
+    invitation = Invitation.objects.get(tenant=tenant)
+    assert (invitation.email, invitation.role, invitation.invited_by) == (
+        "admin@sanggau.go.id",
+        Role.REGENCY_ADMIN,
+        operator,
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,6 +87,7 @@ def test_regency_onboarding_refuses_bad_input(
         do_onboard_regency(region_code=code, admin_email=email, actor=operator)
     assert (raised.value.code, raised.value.extra["field"]) == (error, field)  # type: ignore[attr-defined]
     assert Tenant.objects.count() == before
+    assert not Invitation.objects.exists()
 
 
 def test_a_regency_is_onboarded_once(operator: User, cilacap: Tenant) -> None:

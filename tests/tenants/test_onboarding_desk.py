@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from pypdf import PdfWriter
 
 from tenants import selectors, tasks
+from tenants.auth_tasks import send_invitation_email
 from tenants.errors import OnboardingErrorCode
-from tenants.models import DeskRequest, Role, Tenant, TenantEvent, TenantKind, User
+from tenants.models import DeskRequest, Invitation, Role, Tenant, TenantEvent, TenantKind, User
 from tenants.onboarding import (
     do_approve_desk_request,
     do_provision_desk,
@@ -307,9 +308,20 @@ def test_approval_provisions_in_the_background_then_invites_the_officer(
     assert desk_request.tenant == tenant
     event = TenantEvent.objects.get(tenant=tenant)
     assert (event.kind, event.actor) == ("created", regency_admin)
+    # and the officer is invited as tenant admin and complaint officer, by e-mail
+    invitations = Invitation.objects.filter(tenant=tenant).order_by("role")
+    assert [(i.email, i.role) for i in invitations] == [
+        ("siti@desa.example.id", Role.OFFICER),
+        ("siti@desa.example.id", Role.TENANT_ADMIN),
+    ]
+    for invitation_id, token in enqueued(broker, send_invitation_email):
+        send_invitation_email.fn(invitation_id, token)
+    assert [m.to for m in mail.outbox] == [["siti@desa.example.id"]] * 2
+    assert f"/t/{tenant.slug}/accounts/invitation/" in str(mail.outbox[0].body)
     # and running the job again (a retry) changes nothing
     assert do_provision_desk(desk_request_id=desk_request.pk) == tenant
     assert Tenant.objects.filter(region_id=KURIPAN).count() == 1
+    assert Invitation.objects.filter(tenant=tenant).count() == 2
 
 
 def test_rejection_emails_the_reason(

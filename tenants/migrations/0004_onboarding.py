@@ -12,7 +12,7 @@ import tenants.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenants", "0002_fleet_plans"),
+        ("tenants", "0003_invitations"),
     ]
 
     operations = [
