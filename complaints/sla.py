@@ -79,9 +79,7 @@ class StateDefinition(Protocol):
 
 
 def current_tenant() -> Tenant:
-    tenant: Tenant = Tenant.objects.select_related("region").get(
-        schema_name=tenant_db.schema_name
-    )
+    tenant: Tenant = Tenant.objects.select_related("region").get(schema_name=tenant_db.schema_name)
     return tenant
 
 

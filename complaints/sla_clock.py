@@ -112,6 +112,10 @@ class DueDate:
         return any(p.end is None for p in self.pauses)
 
     @property
+    def zone_label(self) -> str:
+        return zone_label(self.calendar.zone)
+
+    @property
     def due_local(self) -> dt.datetime | None:
         return self.due_at.astimezone(self.calendar.zone) if self.due_at else None
 

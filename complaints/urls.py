@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from complaints import holidays_views
+from complaints import holidays_views, sla_views
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("holidays/", holidays_views.holidays_page, name="holidays"),
@@ -16,5 +16,19 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         "api/v1/holidays/<str:date>/",
         holidays_views.LocalHolidayApi.as_view(),
         name="api-holiday",
+    ),
+    path("notifications/", sla_views.notifications_page, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        sla_views.notification_read_page,
+        name="notification-read",
+    ),
+    path(
+        "api/v1/notifications/", sla_views.NotificationListApi.as_view(), name="api-notifications"
+    ),
+    path(
+        "api/v1/notifications/<int:notification_id>/read/",
+        sla_views.NotificationReadApi.as_view(),
+        name="api-notification-read",
     ),
 ]

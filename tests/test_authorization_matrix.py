@@ -86,10 +86,30 @@ def _local_holiday(world: World) -> str:
     return "2026-11-23"
 
 
+def _notification(world: World) -> str:
+    """A notification of the newest user: the matrix signs in a freshly made caller right
+    before each request, so an allowed caller reads their own and an outsider someone else's."""
+    from aduan.models import Notification
+
+    user = User.objects.order_by("-pk").first() or make_user()
+    notification, _made = Notification.objects.get_or_create(
+        tenant=world.tenant,
+        recipient=user,
+        defaults={
+            "kind": "sla_reminder",
+            "title": "Pengingat",
+            "body": "Batas waktu",
+            "created_at": "2026-11-23T08:00:00+07:00",
+        },
+    )
+    return str(notification.pk)
+
+
 # Example values per URL kwarg name. Extend for your endpoints' kwargs.
 SAMPLES: dict[str, Sample] = {
     "format": lambda world: "json",
     "date": _local_holiday,  # complaints.urls: a tenant's local holiday
+    "notification_id": _notification,  # complaints.urls: the caller's own notification
     "token": lambda world: _invitation(world).token,
     "invitation_id": lambda world: str(_invitation(world).pk),
     "membership_id": lambda world: str(

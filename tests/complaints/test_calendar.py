@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from aduan.errors import AduanError
@@ -252,3 +253,26 @@ def test_holiday_names_follow_the_language() -> None:
     # Then the library's English name is used
     assert off is not None
     assert (off.kind, off.name) == (DayOffKind.CUTI_BERSAMA, "Eid al-Fitr Joint Holiday")
+
+
+def test_due_snippet_shows_the_date_and_why() -> None:
+    # Given a due date across the Christmas 2026 cuti bersama
+    due = compute_due(wib(2026, 12, 23, 15), {"working_days": 1}, WorkingCalendar())
+    # When the snippet the complaint and tracking pages include is rendered
+    with translation.override("id"):
+        html = render_to_string("complaints/_due.html", {"due": due})
+        paused = render_to_string(
+            "complaints/_due.html",
+            {
+                "due": compute_due(
+                    wib(2026, 12, 23, 15),
+                    {"days": 1},
+                    WorkingCalendar(),
+                    [Pause(wib(2026, 12, 23, 16))],
+                )
+            },
+        )
+    # Then it shows the local due date with its zone, and each skipped day
+    assert "Senin, 28 Desember 2026 23:59 WIB" in html
+    assert "Dilewati Kamis, 24 Des. 2026: Cuti Bersama Hari Raya Natal (cuti bersama)." in html
+    assert "dihentikan sementara, menunggu tanggapan pelapor" in paused

@@ -190,6 +190,10 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "auth_tasks"]
 DRAMATIQ_CRONTAB = {"REDIS_URL": BROKER_URL if BROKER_URL.startswith("redis") else None}
 # A worker that has not written its heartbeat for this long is reported down by /healthz.
 WORKER_HEARTBEAT_TTL = int(os.environ.get("ADUAN_WORKER_HEARTBEAT_TTL", "45"))
+# SLA reminders (complaints.sla): at the start of the n-th working day before a due day, and
+# this many hours before the due moment of an hour limit.
+ADUAN_SLA_REMIND_WORKING_DAYS = int(os.environ.get("ADUAN_SLA_REMIND_WORKING_DAYS", "1"))
+ADUAN_SLA_REMIND_HOURS = int(os.environ.get("ADUAN_SLA_REMIND_HOURS", "4"))
 
 LOGGING = {
     "version": 1,
