@@ -1,4 +1,5 @@
-"""A tenant's local holidays (libur daerah): the one write path, and the year's calendar."""
+"""A tenant's local holidays (libur daerah): the one write path, and the year's calendar.
+Adding or removing one recomputes the running due dates it touches, in the same transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError, NotFoundError
 from aduan.models import LocalHoliday
 from complaints.calendar import DayOff, DayOffKind, WorkingCalendar, national_days_off
+from complaints.sla import recompute_due_dates
 from tenants.models import Tenant
 from tenants.permissions import AnyUser, can_administer, is_staff_of
 
@@ -82,7 +84,9 @@ def do_add_local_holiday(
         )
     try:
         with transaction.atomic():
-            return LocalHoliday.objects.create(tenant=tenant, date=date, name=name)
+            holiday = LocalHoliday.objects.create(tenant=tenant, date=date, name=name)
+            recompute_due_dates(tenant, date)
+            return holiday
     except IntegrityError:
         raise AduanError(
             HolidayErrorCode.DUPLICATE,
@@ -95,5 +99,7 @@ def do_remove_local_holiday(*, tenant: Tenant, date: dt.date, actor: AnyUser) ->
     access_holidays(actor, tenant, write=True)
     with transaction.atomic():
         deleted, _rows = LocalHoliday.objects.filter(tenant=tenant, date=date).delete()
+        if deleted:
+            recompute_due_dates(tenant, date)
     if not deleted:
         raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."), {"date": str(date)})

@@ -18,8 +18,8 @@ scheduled in complaints.tasks) reads only that table and enters only the schemas
 reminder or an escalation due. Each reminder and each escalation is sent once per deadline; a
 new deadline (a new step, or a step resumed after a pause) may be reminded and breached again.
 
-Due dates already set are not recomputed when a local holiday is added later: the date a
-complaint was given stays the date it was told.
+When a tenant adds or removes a local holiday, the running due dates it touches are
+recomputed (`recompute_due_dates`), so the stored date always matches its explanation.
 """
 
 from __future__ import annotations
@@ -164,9 +164,14 @@ def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
     _save(complaint)
 
 
-def _save(complaint: Complaint) -> None:
-    tenant = current_tenant()
-    due = explain_due(complaint, calendar=calendar_for(tenant))
+def _save(
+    complaint: Complaint,
+    *,
+    tenant: Tenant | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    tenant = tenant or current_tenant()
+    due = explain_due(complaint, calendar=calendar or calendar_for(tenant))
     complaint.due_at = due.due_at if due else None
     with transaction.atomic():
         complaint.save(update_fields=[*SLA_FIELDS, "updated_at"])
@@ -211,6 +216,24 @@ def _sync_deadline(tenant: Tenant, complaint: Complaint, due: DueDate | None) ->
             "escalated_at": None,
         },
     )
+
+
+def recompute_due_dates(tenant: Tenant, since: dt.date) -> int:
+    """Recompute the running due dates of `tenant` that fall on or after `since` (its calendar
+    changed on that day). Reads the public index, enters only this tenant's schema; returns
+    how many complaints were looked at."""
+    calendar = calendar_for(tenant)
+    ids = list(
+        Deadline.objects.filter(
+            tenant=tenant, due_at__gte=calendar.start_of_day(since)
+        ).values_list("complaint_id", flat=True)
+    )
+    if not ids:
+        return 0
+    with schema_context(tenant.schema_name), transaction.atomic():
+        for complaint in Complaint.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+            _save(complaint, tenant=tenant, calendar=calendar)
+    return len(ids)
 
 
 # --- the periodic job ---------------------------------------------------------------------

@@ -13,11 +13,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
+from dramatiq_crontab import scheduler
 
 from aduan.db import tenant_db
 from aduan.models import Deadline, Notification
 from complaints.actions.intake import do_file_complaint
 from complaints.calendar import WIB, WIT
+from complaints.holidays import do_add_local_holiday, do_remove_local_holiday
 from complaints.models import Complaint, ComplaintEvent
 from complaints.sla import explain_due, on_complainant_replied, on_state_entered, run_sla_sweep
 from complaints.sop import Label, Limit, State
@@ -314,3 +316,40 @@ def test_the_job_enters_only_the_schemas_with_something_due(
     assert report.reminded == [(early.schema_name, soon.pk)]
     assert events(late_a, later_a, "sla_reminder") == []
     assert events(late_b, later_b, "sla_reminder") == []
+
+
+def test_a_new_local_holiday_moves_running_due_dates(tenant_factory: TenantFactory) -> None:
+    # Given a complaint in verification since Monday 2 November 2026 (due Monday 9th)
+    tenant = tenant_factory()
+    admin = make_member(tenant, Role.TENANT_ADMIN)
+    with at(wib(2026, 11, 2, 9)):
+        complaint = file_complaint(tenant)
+    complaint = enter(tenant, complaint, VERIFY, wib(2026, 11, 2, 9))
+    # When the admin declares Thursday 5th a local holiday
+    with at(wib(2026, 11, 3, 9)):
+        do_add_local_holiday(
+            tenant=tenant, date=dt.date(2026, 11, 5), name="Hari Jadi", actor=admin
+        )
+    # Then the due date moves to Tuesday 10th, in the complaint and in the index, explained
+    with schema_context(tenant.schema_name):
+        complaint = Complaint.objects.get(pk=complaint.pk)
+        due = explain_due(complaint)
+    assert complaint.due_at == wib(2026, 11, 10, 23, 59, 59)
+    deadline = deadline_of(tenant, complaint)
+    assert deadline is not None and deadline.due_at == complaint.due_at
+    assert due is not None
+    assert ("2026-11-05", "local_holiday") in [
+        (d.date.isoformat(), d.kind.value) for d in due.skipped
+    ]
+    # When it is removed again, the due date goes back
+    do_remove_local_holiday(tenant=tenant, date=dt.date(2026, 11, 5), actor=admin)
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.get(pk=complaint.pk).due_at == wib(2026, 11, 9, 23, 59, 59)
+
+
+def test_the_sweep_is_scheduled_every_five_minutes() -> None:
+    # Given the scheduler the `crontab` command runs (complaints.tasks registered its job)
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+    # Then the SLA sweep is among its jobs, every five minutes
+    assert "sla_sweep" in jobs
+    assert str(jobs["sla_sweep"].trigger.fields[6]) == "*/5"
