@@ -7,7 +7,9 @@ nothing, so a new endpoint is covered by the matrix the moment it is routed.
 
 APIs (Django REST framework) declare a permission class::
 
-    from tenants.access import Public, TenantRole, TenantStaff, PlatformOperator, RegencyAdmin
+    from tenants.access import (Public, TenantRole, TenantCapability, TenantStaff,
+                                PlatformOperator, RegencyAdmin)
+    from tenants.permissions import Capability   # roles -> capabilities: ROLE_CAPABILITIES
 
     class ComplaintListApi(APIView):
         permission_classes = [TenantRole(Role.OFFICER, Role.HEAD)]
@@ -17,6 +19,8 @@ APIs (Django REST framework) declare a permission class::
         permission_classes = [TenantRole(Role.TENANT_ADMIN, read=ALL_STAFF_ROLES)]
 
     permission_classes = [TenantStaff]        # any staff role in this tenant (or from above)
+    permission_classes = [TenantCapability(Capability.WORK_COMPLAINT,
+                                           read=[Capability.VIEW_ALL_COMPLAINTS])]
     permission_classes = [Public]             # anyone, signed in or not
     permission_classes = [PlatformOperator]   # platform (public schema) operator pages
     permission_classes = [RegencyAdmin]       # any regency admin (or the operator)
@@ -27,6 +31,7 @@ URLconf: `path("x/", tenant_staff_required(XView.as_view()))`)::
     @tenant_role_required(Role.TENANT_ADMIN, read=ALL_STAFF_ROLES)
     def members(request): ...
 
+    @tenant_capability_required(Capability.MANAGE_TENANT)
     @tenant_staff_required
     @public_page
     @operator_required
@@ -225,6 +230,14 @@ def TenantRole(*roles: str, read: Iterable[str] = ()) -> type[DeclaredAccess]:  
     return cast(type[DeclaredAccess], type(name, (DeclaredAccess,), {"access": access}))
 
 
+def TenantCapability(  # noqa: N802
+    capability: permissions.Capability, *, read: Iterable[permissions.Capability] = ()
+) -> type[DeclaredAccess]:
+    """A permission class for the roles holding a capability (permissions.ROLE_CAPABILITIES),
+    and for safe methods also those holding one of the `read` capabilities."""
+    return TenantRole(*permissions.roles_with(capability), read=permissions.roles_with(*read))
+
+
 class TenantStaff(DeclaredAccess):
     access = Access.tenant(*ALL_STAFF_ROLES)
 
@@ -276,6 +289,14 @@ def public_page(view: View) -> View:
 
 def tenant_role_required(*roles: str, read: Iterable[str] = ()) -> Callable[[View], View]:
     return declare(Access.tenant(*roles, read=read))
+
+
+def tenant_capability_required(
+    capability: permissions.Capability, *, read: Iterable[permissions.Capability] = ()
+) -> Callable[[View], View]:
+    return declare(
+        Access.tenant(*permissions.roles_with(capability), read=permissions.roles_with(*read))
+    )
 
 
 def tenant_staff_required(view: View) -> View:
