@@ -134,9 +134,6 @@ class TenantFactory:
         """Transactional tests commit their schemas; a flush does not drop schemas."""
         tenant_db.set_schema_to_public()
         with connection.cursor() as cursor:
-            # Rows with deferred foreign keys (object grants point at public users) leave
-            # pending trigger events that would forbid dropping their tables: check them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for schema in self.created:
                 cursor.execute(
                     sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")

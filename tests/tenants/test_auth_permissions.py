@@ -126,13 +126,24 @@ def test_object_permissions_refuse_the_public_schema(tenant_factory: TenantFacto
         assert cursor.fetchone() == (0,)
 
 
-def test_tenant_schema_has_only_the_user_grant_table(tenant_factory: TenantFactory) -> None:
-    # guardian's group table is left out of every tenant schema (Aduan grants to users only)
+def test_tenant_schema_keeps_guardian_lean(tenant_factory: TenantFactory) -> None:
+    # The unused group grant table is bare: its primary key and nothing else
     tenant = tenant_factory()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = %s AND table_name LIKE 'guardian%%'",
+            "SELECT tablename, count(*) FROM pg_indexes WHERE schemaname = %s"
+            " AND tablename LIKE 'guardian%%' GROUP BY tablename ORDER BY tablename",
             [tenant.schema_name],
         )
-        assert cursor.fetchall() == [("guardian_userobjectpermission",)]
+        assert cursor.fetchall() == [
+            ("guardian_groupobjectpermission", 1),
+            ("guardian_userobjectpermission", 7),
+        ]
+        # and no foreign key leaves the tenant schema
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+            " WHERE n.nspname = %s AND c.contype = 'f' AND c.conrelid::regclass::text"
+            " LIKE '%%guardian%%'",
+            [tenant.schema_name],
+        )
+        assert cursor.fetchone() == (0,)
