@@ -54,7 +54,7 @@ def add_probe_field(
         shutil.copytree(COMPLAINTS_MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
         (folder / "9999_fleet_probe.py").write_text(PROBE_MIGRATION.format(leaf=leaf, more=more))
         monkeypatch.syspath_prepend(str(tmp_path))
-        settings.MIGRATION_MODULES = {"complaints": module}
+        settings.MIGRATION_MODULES = {**settings.MIGRATION_MODULES, "complaints": module}
         return provisioning.current_state()
 
     return deploy
