@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aduan import cli
 from tenants.errors import OnboardingErrorCode, TenantErrorCode
@@ -17,7 +18,8 @@ from tenants.onboarding import (
     do_onboard_regency,
     plan_agency_import,
 )
-from tests.factories import TenantFactory, make_member
+from tests.client import TenantClient
+from tests.factories import TenantFactory, make_member, sign_in
 
 HEADER = "name,kind,region_code,slug\n"
 
@@ -337,3 +339,99 @@ def test_cli_refuses_a_missing_file(cilacap: Tenant, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err.strip() == (
         "aduan: error: [Errno 2] No such file or directory: '/nonexistent/x.csv'"
     )
+
+
+# --- Pages and API --------------------------------------------------------------------------
+
+
+def test_operator_onboards_a_regency_through_the_api_and_the_page(
+    operator: User, tenant_client: TenantClient
+) -> None:
+    sign_in(tenant_client, operator)
+    response = tenant_client.post(
+        "/api/v1/regencies/",
+        {"region_code": "61.03", "admin_email": "admin@sanggau.go.id"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert (response.json()["slug"], response.json()["kind"]) == ("pemkab-sanggau", "PEMKAB")
+    # A bad region code is a field error, and nothing is created
+    bad = tenant_client.post(
+        "/console/regencies/", {"region_code": "99.99", "admin_email": "a@b.id"}
+    )
+    assert bad.status_code == 400
+    assert "Kode wilayah 99.99 tidak dikenal." in bad.content.decode()
+    page = tenant_client.post(
+        "/console/regencies/", {"region_code": "62.05", "admin_email": "a@barut.go.id"}
+    )
+    assert (page.status_code, page["Location"]) == (302, "/console/tenants/pemkab-barito-utara/")
+    assert sorted(Tenant.objects.filter(kind="PEMKAB").values_list("slug", flat=True)) == [
+        "pemkab-barito-utara",
+        "pemkab-sanggau",
+    ]
+
+
+def test_regency_admin_is_404_for_the_operators_regency_page(
+    cilacap: Tenant, tenant_client: TenantClient
+) -> None:
+    sign_in(tenant_client, make_member(cilacap, Role.REGENCY_ADMIN))
+    response = tenant_client.post(
+        "/api/v1/regencies/", {"region_code": "61.03", "admin_email": "a@b.id"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 404
+    assert not Tenant.objects.filter(region_id="61.03").exists()
+
+
+def test_agencies_through_the_api_including_a_csv_dry_run(
+    cilacap: Tenant, tenant_client: TenantClient
+) -> None:
+    sign_in(tenant_client, make_member(cilacap, Role.REGENCY_ADMIN))
+    base = "/api/v1/regencies/pemkab-cilacap/agencies/"
+    created = tenant_client.post(base, {"name": "Dinas Sosial", "kind": "OPD"},
+                                 content_type="application/json")  # fmt: skip
+    assert (created.status_code, created.json()["slug"]) == (201, "dinas-sosial")
+    outside = tenant_client.post(
+        base, {"name": "Desa Lain", "kind": "PEMDES", "region_code": "61.03"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert outside.status_code == 400
+    assert outside.json()["extra"]["fields"] == {
+        "region_code": ["Wilayah 61.03 tidak berada di Pemerintah Kabupaten Cilacap."]
+    }
+    dry = tenant_client.post(base + "import/", {"file": _csv(GOOD_CSV), "dry_run": "true"})
+    assert dry.status_code == 200
+    assert [r["row"] for r in dry.json()["rows"]] == [2, 3, 4]
+    assert _agencies(cilacap) == ["dinas-sosial"]
+    bad = tenant_client.post(base + "import/", {"file": _csv(HEADER + "X,OPD,99.99,\n")})
+    assert bad.status_code == 400
+    assert bad.json()["extra"]["errors"] == [
+        {"row": 2, "field": "region_code", "message": "Kode wilayah 99.99 tidak dikenal."}
+    ]
+    done = tenant_client.post(base + "import/", {"file": _csv(GOOD_CSV)})
+    assert done.status_code == 201
+    assert len(tenant_client.get(base).json()) == 4
+
+
+def test_csv_upload_page_previews_then_creates(
+    cilacap: Tenant, tenant_client: TenantClient
+) -> None:
+    sign_in(tenant_client, make_member(cilacap, Role.REGENCY_ADMIN))
+    url = "/console/regencies/pemkab-cilacap/agencies/import/"
+    # A file with an error: the preview lists it and offers no confirmation
+    bad = tenant_client.post(url, {"file": _csv(HEADER + "Dinas,BUMN,33.01,\n")})
+    html = bad.content.decode()
+    assert "Baris 2 (kind): Jenis BUMN tidak dikenal" in html
+    assert 'name="confirm"' not in html
+    # A good file: preview, nothing created yet, then confirm creates all
+    preview = tenant_client.post(url, {"file": _csv(GOOD_CSV)})
+    assert preview.status_code == 200
+    assert 'name="confirm"' in preview.content.decode()
+    assert _agencies(cilacap) == []
+    confirmed = tenant_client.post(url, {"confirm": "1"})
+    assert confirmed["Location"] == "/console/regencies/pemkab-cilacap/agencies/"
+    assert len(_agencies(cilacap)) == 3
+
+
+def _csv(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("agencies.csv", text.encode(), content_type="text/csv")

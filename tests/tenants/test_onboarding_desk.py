@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dramatiq
@@ -54,6 +55,13 @@ def request_desk(village: str = KURIPAN, **overrides: Any) -> DeskRequest:
     }
     fields.update(overrides)
     return do_request_desk(**fields)
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Letters land in a scratch MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture
