@@ -353,3 +353,29 @@ def test_the_sweep_is_scheduled_every_five_minutes() -> None:
     # Then the SLA sweep is among its jobs, every five minutes
     assert "sla_sweep" in jobs
     assert str(jobs["sla_sweep"].trigger.fields[6]) == "*/5"
+
+
+def test_reminder_times_for_hour_and_calendar_day_limits(tenant_factory: TenantFactory) -> None:
+    # Given a complaint
+    tenant = tenant_factory()
+    with at(wib(2026, 11, 20, 16)):
+        complaint = file_complaint(tenant)
+    urgent = State(key="urgent", label=Label("Darurat", "Urgent"), limit=Limit("hours", 24))
+    followup = State(
+        key="followup", label=Label("Tindak lanjut", "Follow-up"), limit=Limit("days", 60)
+    )
+    # When it enters a 24-hour step on Friday 16:00 WIB
+    complaint = enter(tenant, complaint, urgent, wib(2026, 11, 20, 16))
+    deadline = deadline_of(tenant, complaint)
+    # Then it is due Saturday 16:00 (clock hours) and reminded 4 hours before
+    assert deadline is not None
+    assert (deadline.due_at, deadline.remind_at) == (wib(2026, 11, 21, 16), wib(2026, 11, 21, 12))
+    # When it enters a 60-day step (Perpres 76/2013) on the same Friday
+    complaint = enter(tenant, complaint, followup, wib(2026, 11, 20, 17))
+    deadline = deadline_of(tenant, complaint)
+    # Then it is due on 19 January 2027 and reminded from the day before
+    assert deadline is not None
+    assert (deadline.due_at, deadline.remind_at) == (
+        wib(2027, 1, 19, 23, 59, 59),
+        wib(2027, 1, 18),
+    )
