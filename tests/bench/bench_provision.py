@@ -15,9 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -101,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds per size and slow path after which sampling stops (at least 3 samples)",
     )
     parser.add_argument("--workers", type=_positive, default=2, help="fleet migration workers")
+    parser.add_argument(
+        "--grow-workers", type=_positive, default=2, help="threads building the untimed tenants"
+    )
     return parser
 
 
@@ -154,23 +159,63 @@ class Bench:
         self.slow_count = 0
 
     # Aduan's path: the real onboarding write path (row, domain, schema by DDL replay).
-    def create_tenant(self) -> float:
+    def create_tenant(self, number: int) -> float:
         from tenants.actions import do_create_tenant
 
-        self.created += 1
-        number = self.created
         return _ms(
             lambda: do_create_tenant(
                 slug=f"bench-{number}", name=f"Bench {number}", kind="PEMDES", region_code=None
             )
         )
 
+    def timed_tenant(self) -> float:
+        from tenants.provisioning import note_schema_touched
+
+        self.created += 1
+        took = self.create_tenant(self.created)
+        # Like any long-lived Aduan process: the connection is recycled after a few hundred
+        # schemas (a backend caches the catalog of every schema it touched).
+        note_schema_touched()
+        return took
+
     def grow_to(self, count: int) -> None:
+        """Untimed growth, by several threads (each with its own connection) to save time."""
+        from django.db import connection
         from tqdm import tqdm
 
+        from tenants.provisioning import note_schema_touched
+
         missing = count - self.created
-        for _ in tqdm(range(missing), desc=f"Growing to {count:,}", unit="tenant", leave=False):
-            self.create_tenant()
+        lock = threading.Lock()
+        with tqdm(total=missing, desc=f"Growing to {count:,}", unit="tenant", leave=False) as bar:
+
+            def grow(share: int) -> None:
+                try:
+                    for _ in range(share):
+                        with lock:
+                            self.created += 1
+                            number = self.created
+                        self.create_tenant(number)
+                        note_schema_touched()
+                        bar.update()
+                finally:
+                    connection.close()
+
+            workers = self.args.grow_workers
+            shares = [
+                missing // workers + (1 if n < missing % workers else 0) for n in range(workers)
+            ]
+            threads = [
+                threading.Thread(target=grow, args=(share,), daemon=True)
+                for share in shares
+                if share
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if self.created != count:
+            raise SystemExit(f"bench: error: grew to {self.created:,} tenants, not {count:,}")
 
     def slow_sample(self, make: Callable[[str], None]) -> Sample:
         """Time `make(schema_name)` on fresh schema names, dropping each schema after."""
@@ -201,7 +246,7 @@ class Bench:
         from tenants.models import Tenant
 
         self.grow_to(count - self.args.sample)
-        aduan = Sample([self.create_tenant() for _ in range(count - self.created)])
+        aduan = Sample([self.timed_tenant() for _ in range(count - self.created)])
 
         def by_migrations(schema_name: str) -> None:
             # What TenantMixin.save() does with auto_create_schema: CREATE SCHEMA + migrate.
@@ -310,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if path not in sys.path:
             sys.path.insert(0, path)
     os.environ["DJANGO_SETTINGS_MODULE"] = "aduan.settings.test"
+    # A terminated bench still drops its scratch database (the `finally` must run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     with scratch_database(_server_url()) as url:
         os.environ["DATABASE_URL"] = url
