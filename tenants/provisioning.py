@@ -400,8 +400,8 @@ def migrate_tenant(
                 .values_list("schema_name", "schema_state")
                 .first()
             )
-            if row is None:
-                return schema_name, Outcome.CURRENT, ""
+            if row is None:  # deleted since the list was made: nothing to migrate
+                return str(tenant_id), Outcome.CURRENT, ""
             schema_name, from_state = row
             if from_state in (to_state, ""):
                 return schema_name, Outcome.CURRENT, ""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.migrations.loader import MigrationLoader
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from aduan import cli, operations
+from aduan import broker, cli, operations
 from aduan.errors import AduanError
 from tenants import provisioning
 from tenants.models import SchemaMigrationFailure, SchemaMigrationPlan, SchemaTemplate, Tenant
@@ -306,3 +307,11 @@ def test_aduan_migrate_refuses_a_worker_count_below_one(
         "aduan migrate: error: argument --workers: expected a whole number of at least 1,"
         f" got {value!r}"
     )
+
+
+def test_workers_recycle_their_database_connections() -> None:
+    # A dramatiq worker thread lives for days: django_dramatiq closes its connections once
+    # they are older than CONN_MAX_AGE, before and after every job.
+    assert "django_dramatiq.middleware.DbConnectionsMiddleware" in broker.MIDDLEWARE
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    assert settings.FLEET_SCHEMAS_PER_CONNECTION == 200
