@@ -3,6 +3,8 @@ tenant's versioned SOP; until then the two entry states are fixed."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from complaints.models import Complaint
 
 RECEIVED = "received"
@@ -20,3 +22,12 @@ def on_completed(complaint: Complaint) -> None:
     if complaint.state == INCOMPLETE:
         complaint.state = RECEIVED
         complaint.save(update_fields=["state", "updated_at"])
+
+
+STATE_LABELS = {RECEIVED: _("Diterima"), INCOMPLETE: _("Menunggu kelengkapan dari pengadu")}
+
+
+def state_label(complaint: Complaint) -> str:
+    """The name of the complaint's current step, in the current language."""
+    known = STATE_LABELS.get(complaint.state)
+    return str(known) if known else complaint.state.replace("_", " ").capitalize()

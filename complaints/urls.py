@@ -1,10 +1,48 @@
-"""URL patterns of the complaints app, included with one line in the aduan URLconfs."""
+"""URL patterns of the complaints app, included with one line in the aduan URLconfs.
 
-from django.urls import URLPattern, URLResolver, path
+The complaint pages and APIs carry the "complaints" namespace
+(`reverse("complaints:track", kwargs={"code": ...})`)."""
 
-from complaints import holidays_views, sla_views
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from complaints import api, holidays_views, sla_views, views
+
+complaint_patterns: list[URLPattern | URLResolver] = [
+    # Public: the citizen's pages.
+    path("pengaduan/baru/", views.file_complaint, name="file"),
+    path("pengaduan/tanda-terima/<str:code>/", views.receipt, name="receipt"),
+    path("pengaduan/tanda-terima/<str:code>/pdf/", views.receipt_as_pdf, name="receipt-pdf"),
+    path("lacak/", views.track_lookup, name="track-lookup"),
+    path("lacak/<str:code>/", views.track, name="track"),
+    # Staff console.
+    path("console/pengaduan/", views.register, name="register"),
+    path("console/pengaduan/baru/", views.desk_entry, name="desk"),
+    path("console/pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
+    path(
+        "console/pengaduan/<int:complaint_id>/lampiran/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    # API.
+    path("api/v1/complaints/", api.IntakeApi.as_view(), name="api-file"),
+    path("api/v1/complaints/desk/", api.DeskIntakeApi.as_view(), name="api-desk"),
+    path("api/v1/complaints/<int:complaint_id>/", api.ComplaintApi.as_view(), name="api-detail"),
+    path("api/v1/complaints/<int:complaint_id>/notes/", api.NoteApi.as_view(), name="api-notes"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/responses/",
+        api.ResponseApi.as_view(),
+        name="api-responses",
+    ),
+    path("api/v1/register/", api.RegisterApi.as_view(), name="api-register"),
+    path("api/v1/track/<str:code>/", api.TrackApi.as_view(), name="api-track"),
+    path("api/v1/track/<str:code>/replies/", api.TrackReplyApi.as_view(), name="api-replies"),
+]
+
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include((complaint_patterns, "complaints"))),
     path("holidays/", holidays_views.holidays_page, name="holidays"),
     path(
         "holidays/<str:date>/remove/",

@@ -27,16 +27,18 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 from psycopg import sql
 
 from aduan.db import tenant_db
+from complaints.models import Complaint
 from tenants.access import Access, Scope, declared_access
 from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
 from tenants.models import Invitation, Role, Tenant, TenantKind, User
 from tenants.permissions import STAFF_ROLES
 from tests.client import TenantClient
-from tests.factories import TenantFactory, make_member, make_user, sign_in
+from tests.complaints.files import photo
+from tests.factories import TenantFactory, file_complaint, make_member, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +117,9 @@ SAMPLES: dict[str, Sample] = {
     "membership_id": lambda world: str(
         do_grant_role(user=make_user(), tenant=world.tenant, role=Role.AUDITOR).pk
     ),
+    "complaint_id": lambda world: str(_sample_complaint(world).pk),
+    "code": lambda world: _sample_complaint(world).tracking_code,
+    "attachment_id": lambda world: str(_sample_attachment_id(world)),
 }
 
 
@@ -169,6 +174,20 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         )
     },
 }
+
+
+def _sample_complaint(world: World) -> Complaint:
+    """One complaint (with a photo) in the tenant under test, made once per world."""
+    if "complaint" not in world.made:
+        world.made["complaint"] = file_complaint(world.tenant, attachments=[photo()])
+    complaint: Complaint = world.made["complaint"]
+    return complaint
+
+
+def _sample_attachment_id(world: World) -> int:
+    complaint = _sample_complaint(world)
+    with schema_context(world.tenant.schema_name):
+        return int(complaint.attachments.get().pk)
 
 
 @dataclass(frozen=True)

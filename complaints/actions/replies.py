@@ -1,0 +1,110 @@
+"""The complainant's side after intake: replies on the tracking page, and completing what an
+incomplete complaint lacks. The tracking code is the only credential, so a reply may FILL a
+missing element but never overwrite one that is already there (whoever holds a code must not
+be able to redirect the complaint to another phone number)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from complaints import sop_hooks
+from complaints.actions.intake import (
+    discard_files,
+    missing_elements,
+    raise_problems,
+    store_attachments,
+)
+from complaints.actions.working import MESSAGE_LIMIT
+from complaints.audit import record_event
+from complaints.errors import ComplaintError, ComplaintErrorCode
+from complaints.models import Attachment, Complaint, EventKind
+from complaints.validation import (
+    check_attachments,
+    length_problem,
+    normalize_phone,
+    phone_problem,
+)
+
+PUBLIC_LABEL = "Pengadu"
+
+
+def do_reply_to_complaint(
+    *,
+    complaint: Complaint,
+    message: str = "",
+    name: str = "",
+    address: str = "",
+    phone: str = "",
+    subject: str = "",
+    description: str = "",
+    attachments: Sequence[File] = (),  # type: ignore[type-arg]
+) -> Complaint:
+    """A reply from the complainant (public on their tracking page). Values for elements the
+    complaint is missing complete it; once nothing is missing it enters the SOP."""
+    text = message.strip()
+    offered = {
+        "name": name.strip(),
+        "address": address.strip(),
+        "phone": phone.strip(),
+        "subject": subject.strip(),
+        "description": description.strip(),
+    }
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        filling = {k: v for k, v in offered.items() if v and k in locked.missing_elements}
+        if not (text or filling or attachments):
+            raise ComplaintError(
+                ComplaintErrorCode.EMPTY_MESSAGE,
+                _("Tulis balasan atau lengkapi data yang diminta."),
+                {"field": "message"},
+            )
+        existing = locked.attachments.count()
+        checked, file_problem = check_attachments(attachments, already=existing)
+        raise_problems(
+            [
+                length_problem("message", text, MESSAGE_LIMIT),
+                length_problem("name", filling.get("name", ""), 200),
+                length_problem("subject", filling.get("subject", ""), 200),
+                phone_problem(filling["phone"]) if "phone" in filling else None,
+                file_problem,
+            ]
+        )
+        if "phone" in filling:
+            filling["phone"] = normalize_phone(filling["phone"])
+        stored: list[Attachment] = []
+        try:
+            if filling:
+                before = {k: getattr(locked, k) for k in filling}
+                for key, value in filling.items():
+                    setattr(locked, key, value)
+                locked.missing_elements = missing_elements(locked)
+                locked.is_complete = not locked.missing_elements
+                locked.save()
+                record_event(
+                    locked,
+                    kind=EventKind.COMPLETED,
+                    actor_label=PUBLIC_LABEL,
+                    is_public=True,
+                    before=before,
+                    after={**filling, "missing": locked.missing_elements},
+                )
+            store_attachments(locked, checked, stored)
+            if text or stored:
+                record_event(
+                    locked,
+                    kind=EventKind.REPLY,
+                    actor_label=PUBLIC_LABEL,
+                    message=text,
+                    is_public=True,
+                    after={"attachments": len(stored)} if stored else None,
+                )
+            if filling and locked.is_complete:
+                sop_hooks.on_completed(locked)
+        except BaseException:
+            discard_files(stored)
+            raise
+    return locked

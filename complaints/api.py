@@ -1,0 +1,382 @@
+"""REST API of complaints: public intake and tracking, the staff register and complaint view.
+
+The public intake is `POST api/v1/complaints/`; the staff list is `GET api/v1/register/`
+(the register, buku pengaduan) because one URL cannot be public for writing and restricted
+for reading under one access declaration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors
+from complaints.actions.intake import do_file_complaint
+from complaints.actions.replies import do_reply_to_complaint
+from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Complaint, ComplaintEvent
+from complaints.presenters import describe, public_actor, state_label
+from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
+from complaints.throttling import IntakeThrottle
+from tenants.access import Public, TenantRole
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+def _text(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
+
+
+class IntakeInput(serializers.Serializer[dict[str, Any]]):
+    """Types only: what is required, valid and allowed is decided by the intake action."""
+
+    name = _text()
+    address = _text()
+    phone = _text(help_text="Nomor Indonesia, mis. 0812 3456 7890 (disimpan E.164)")
+    email = _text()
+    subject = _text()
+    description = _text()
+    incident_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    incident_place = _text()
+    category = _text()
+    village_code = _text()
+    address_text = _text()
+    latitude = _text()
+    longitude = _text()
+    desired_outcome = _text()
+    # allow_null: in a multipart form a missing box would otherwise read as False; missing
+    # must mean the safe default (rahasia).
+    is_confidential = serializers.BooleanField(required=False, allow_null=True, default=None)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    is_wbs = serializers.BooleanField(required=False, default=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class DeskIntakeInput(IntakeInput):
+    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in STAFF_ENTRY_CHANNELS])
+
+
+def intake_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    values["is_confidential"] = values.get("is_confidential") is not False
+    values["latitude"] = values.get("latitude") or None
+    values["longitude"] = values.get("longitude") or None
+    return values
+
+
+class ReceiptOutput(serializers.Serializer[Complaint]):
+    number = serializers.CharField()
+    tracking_code = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    state = serializers.CharField()
+    is_complete = serializers.BooleanField()
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    track_url = serializers.SerializerMethodField()
+    receipt_pdf_url = serializers.SerializerMethodField()
+
+    def get_track_url(self, complaint: Complaint) -> str:
+        return reverse("complaints:track", kwargs={"code": complaint.tracking_code})
+
+    def get_receipt_pdf_url(self, complaint: Complaint) -> str:
+        return reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
+
+
+class PublicEventOutput(serializers.Serializer[ComplaintEvent]):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    def get_actor(self, event: ComplaintEvent) -> str:
+        return public_actor(event)
+
+    def get_text(self, event: ComplaintEvent) -> str:
+        return describe(event)
+
+
+class TrackOutput(serializers.Serializer[Complaint]):
+    """What the tracking code shows: never the complainant's identity, never internal notes."""
+
+    number = serializers.CharField()
+    subject = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    state = serializers.CharField()
+    state_label = serializers.SerializerMethodField()
+    is_complete = serializers.BooleanField()
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    events = serializers.SerializerMethodField()
+
+    def get_state_label(self, complaint: Complaint) -> str:
+        return state_label(complaint)
+
+    @extend_schema_field(PublicEventOutput(many=True))
+    def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
+        events = selectors.timeline(complaint, public_only=True)
+        return list(PublicEventOutput(events, many=True).data)  # type: ignore[arg-type]
+
+
+class ReplyInput(serializers.Serializer[dict[str, Any]]):
+    message = _text()
+    name = _text()
+    address = _text()
+    phone = _text()
+    subject = _text()
+    description = _text()
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class MessageInput(serializers.Serializer[dict[str, Any]]):
+    message = serializers.CharField(allow_blank=True)
+
+
+class StaffEventOutput(serializers.Serializer[ComplaintEvent]):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    is_public = serializers.BooleanField()
+    actor_id = serializers.IntegerField(allow_null=True)
+    actor_label = serializers.CharField()
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, event: ComplaintEvent) -> str:
+        return describe(event)
+
+
+class ComplainantOutput(serializers.Serializer[Complaint]):
+    name = serializers.CharField()
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class StaffComplaintOutput(serializers.Serializer[Complaint]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    channel = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.SerializerMethodField()
+    subject = serializers.CharField()
+    is_complete = serializers.BooleanField()
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    is_confidential = serializers.BooleanField()
+    is_anonymous = serializers.BooleanField()
+    is_wbs = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    complainant = serializers.SerializerMethodField()
+
+    def get_state_label(self, complaint: Complaint) -> str:
+        return state_label(complaint)
+
+    @extend_schema_field(ComplainantOutput(allow_null=True))
+    def get_complainant(self, complaint: Complaint) -> dict[str, str] | None:
+        """None when this viewer may not see who the complainant is (anonymous)."""
+        viewer: Viewer = self.context["viewer"]
+        if not viewer.sees_identity(complaint):
+            return None
+        return {
+            "name": complaint.name,
+            "address": complaint.address,
+            "phone": complaint.phone,
+            "email": complaint.email,
+        }
+
+
+class StaffComplaintDetailOutput(StaffComplaintOutput):
+    description = serializers.CharField()
+    desired_outcome = serializers.CharField()
+    incident_at = serializers.DateTimeField(allow_null=True)
+    incident_place = serializers.CharField()
+    category = serializers.CharField()
+    village_code = serializers.CharField()
+    address_text = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    tracking_code = serializers.CharField()
+    events = serializers.SerializerMethodField()
+
+    @extend_schema_field(StaffEventOutput(many=True))
+    def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
+        events = selectors.timeline(complaint)
+        return list(StaffEventOutput(events, many=True).data)  # type: ignore[arg-type]
+
+
+class RegisterOutput(serializers.Serializer[dict[str, Any]]):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = StaffComplaintOutput(many=True)
+
+
+def _viewer(request: Request) -> Viewer:
+    return Viewer.of(request.user, request.tenant)  # type: ignore[attr-defined]
+
+
+class IntakeApi(APIView):
+    """Public intake: anyone may file a complaint (rate-limited per address)."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+    parser_classes = PARSERS
+
+    @extend_schema(
+        request=IntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_file"
+    )
+    def post(self, request: Request) -> Response:
+        given = IntakeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = do_file_complaint(
+            tenant=request.tenant,  # type: ignore[attr-defined]
+            channel=Channel.WEB,
+            **intake_values(given.validated_data),
+        )
+        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class DeskIntakeApi(APIView):
+    """Staff record a complaint received face to face, in the box or by phone."""
+
+    permission_classes = [TenantRole(*DESK_ROLES)]
+    parser_classes = PARSERS
+
+    @extend_schema(
+        request=DeskIntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_desk"
+    )
+    def post(self, request: Request) -> Response:
+        given = DeskIntakeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = do_file_complaint(
+            tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request.user,
+            **intake_values(given.validated_data),
+        )
+        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class TrackApi(APIView):
+    permission_classes = [Public]
+
+    @extend_schema(responses=TrackOutput, operation_id="complaint_track")
+    def get(self, request: Request, code: str) -> Response:
+        complaint = selectors.complaint_by_tracking_code(code)
+        return Response(TrackOutput(complaint).data)
+
+
+class TrackReplyApi(APIView):
+    """The complainant replies, or completes what their complaint lacks."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+    parser_classes = PARSERS
+
+    @extend_schema(
+        request=ReplyInput, responses={201: TrackOutput}, operation_id="complaint_track_reply"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        complaint = selectors.complaint_by_tracking_code(code)
+        given = ReplyInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = do_reply_to_complaint(complaint=complaint, **given.validated_data)
+        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterApi(APIView):
+    permission_classes = [TenantRole(*READ_ROLES)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("channel", str, enum=Channel.values),
+            OpenApiParameter("year", int),
+            OpenApiParameter("q", str, description="Nomor, pokok pengaduan atau nama"),
+            OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+            OpenApiParameter("page", int),
+        ],
+        responses=RegisterOutput,
+        operation_id="complaint_register",
+    )
+    def get(self, request: Request) -> Response:
+        viewer = _viewer(request)
+        params = request.query_params
+        year = params.get("year", "")
+        complaints = selectors.register(
+            viewer,
+            state=params.get("state", ""),
+            channel=params.get("channel", ""),
+            year=int(year) if year.isdigit() else None,
+            query=params.get("q", ""),
+            sort=params.get("sort", "-number"),
+        )
+        page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+        results = StaffComplaintOutput(
+            list(page.object_list),  # type: ignore[arg-type]
+            many=True,
+            context={"viewer": viewer},
+        )
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": results.data,
+            }
+        )
+
+
+class ComplaintApi(APIView):
+    permission_classes = [TenantRole(*READ_ROLES)]
+
+    @extend_schema(responses=StaffComplaintDetailOutput, operation_id="complaint_detail")
+    def get(self, request: Request, complaint_id: int) -> Response:
+        viewer = _viewer(request)
+        complaint = selectors.access_complaint(viewer, complaint_id)
+        return Response(StaffComplaintDetailOutput(complaint, context={"viewer": viewer}).data)
+
+
+class NoteApi(APIView):
+    """An internal note (never shown to the complainant)."""
+
+    permission_classes = [TenantRole(*WORK_ROLES)]
+
+    @extend_schema(
+        request=MessageInput, responses={201: StaffEventOutput}, operation_id="complaint_note"
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        complaint = selectors.access_complaint(_viewer(request), complaint_id)
+        given = MessageInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        event = do_add_note(
+            complaint=complaint,
+            message=given.validated_data["message"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        return Response(StaffEventOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+class ResponseApi(APIView):
+    """A public response to the complainant (shown on the tracking page)."""
+
+    permission_classes = [TenantRole(*WORK_ROLES)]
+
+    @extend_schema(
+        request=MessageInput, responses={201: StaffEventOutput}, operation_id="complaint_respond"
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        complaint = selectors.access_complaint(_viewer(request), complaint_id)
+        given = MessageInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        event = do_respond_to_complaint(
+            complaint=complaint,
+            message=given.validated_data["message"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        return Response(StaffEventOutput(event).data, status=status.HTTP_201_CREATED)

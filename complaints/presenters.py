@@ -1,0 +1,78 @@
+"""How complaints and their timeline read to people, in the current language. Events keep
+structured facts (`after`); the words are made here, when shown, so each reader gets their
+language and the stored audit never holds a translation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import sop_hooks
+from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RequiredElement
+from tenants.models import Tenant
+
+
+def state_label(complaint: Complaint) -> str:
+    """The name of the complaint's current step (the SOP names its own steps)."""
+    return sop_hooks.state_label(complaint)
+
+
+def element_labels(keys: list[str]) -> str:
+    labels = []
+    for key in keys:
+        try:
+            labels.append(str(RequiredElement(key).label))
+        except ValueError:
+            labels.append(key)
+    return ", ".join(labels)
+
+
+def channel_label(key: str) -> str:
+    try:
+        return str(Channel(key).label)
+    except ValueError:
+        return key
+
+
+def describe(event: ComplaintEvent) -> str:
+    after = event.after or {}
+    if event.kind == EventKind.FILED:
+        return _("Dicatat di buku pengaduan dengan nomor %(number)s melalui %(channel)s.") % {
+            "number": after.get("number", ""),
+            "channel": channel_label(str(after.get("channel", ""))),
+        }
+    if event.kind == EventKind.INFO_REQUESTED:
+        return _(
+            "Pengaduan belum lengkap. Mohon lengkapi: %(elements)s (lewat halaman lacak ini)."
+        ) % {"elements": element_labels(list(after.get("missing", [])))}
+    if event.kind == EventKind.COMPLETED:
+        filled = [k for k in after if k != "missing"]
+        return _("Data dilengkapi: %(elements)s.") % {"elements": element_labels(filled)}
+    return event.message
+
+
+def public_actor(event: ComplaintEvent) -> str:
+    """Who did it, as the complainant may see it: never a staff member's name."""
+    if event.kind in (EventKind.REPLY, EventKind.COMPLETED) and event.actor_id is None:
+        return _("Pengadu")
+    if event.actor_id is not None:
+        return _("Petugas")
+    return event.actor_label
+
+
+def tenant_zone(tenant: Tenant) -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_time(moment: datetime, tenant: Tenant) -> datetime:
+    """A stored UTC time in the tenant's zone."""
+    return timezone.localtime(moment, tenant_zone(tenant))
+
+
+def format_local(moment: datetime, tenant: Tenant) -> str:
+    local = local_time(moment, tenant)
+    return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"

@@ -1,0 +1,277 @@
+"""Web pages of complaints: the public form, receipt and tracking page; the staff register,
+complaint view and desk entry. Thin: parse, access, one action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aduan.errors import AduanError, NotFoundError
+from complaints import selectors
+from complaints.actions.intake import do_file_complaint
+from complaints.actions.replies import do_reply_to_complaint
+from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.forms import (
+    ComplaintForm,
+    DeskComplaintForm,
+    ReplyForm,
+    TrackLookupForm,
+    WorkForm,
+    show_action_error,
+)
+from complaints.models import Channel, Complaint
+from complaints.presenters import (
+    channel_label,
+    describe,
+    element_labels,
+    format_local,
+    public_actor,
+    state_label,
+)
+from complaints.receipt import receipt_pdf
+from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
+from complaints.throttling import intake_allowed
+from tenants.access import public_page, tenant_role_required
+from tenants.models import Tenant
+
+
+def _tenant(request: HttpRequest) -> Tenant:
+    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+    return tenant
+
+
+def _by_code(code: str) -> Complaint:
+    try:
+        return selectors.complaint_by_tracking_code(code)
+    except NotFoundError:
+        raise Http404 from None
+
+
+def _timeline(complaint: Complaint, tenant: Tenant, *, public: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": format_local(event.at, tenant),
+            "kind": event.kind,
+            "kind_label": event.kind_label,
+            "actor": public_actor(event) if public else (event.actor_label or "-"),
+            "text": describe(event),
+            "is_public": event.is_public,
+        }
+        for event in selectors.timeline(complaint, public_only=public)
+    ]
+
+
+@public_page
+def file_complaint(request: HttpRequest) -> HttpResponse:
+    """The public complaint form; the safe privacy choice (rahasia) is pre-selected."""
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not intake_allowed(request):
+            return render(request, "complaints/too_many.html", status=429)
+        if form.is_valid():
+            try:
+                complaint = do_file_complaint(
+                    tenant=_tenant(request), channel=Channel.WEB, **form.intake_values()
+                )
+            except AduanError as error:
+                show_action_error(form, error)
+            else:
+                return redirect("complaints:receipt", code=complaint.tracking_code)
+    status = 400 if form.errors else 200
+    return render(request, "complaints/file.html", {"form": form}, status=status)
+
+
+def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+    tenant = _tenant(request)
+    track_path = reverse("complaints:track", kwargs={"code": complaint.tracking_code})
+    return {
+        "complaint": complaint,
+        "received_at": format_local(complaint.created_at, tenant),
+        "channel": channel_label(complaint.channel),
+        "missing": _missing_labels(complaint),
+        "attachments": complaint.attachments.count(),
+        "track_url": request.build_absolute_uri(track_path),
+        "track_path": track_path,
+        "show_name": bool(complaint.name) and not (complaint.is_anonymous or complaint.is_wbs),
+    }
+
+
+def _missing_labels(complaint: Complaint) -> list[str]:
+    return [element_labels([key]) for key in complaint.missing_elements]
+
+
+@public_page
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt (tanda terima) on screen, right after filing."""
+    complaint = _by_code(code)
+    return render(request, "complaints/receipt.html", _receipt_context(request, complaint))
+
+
+@public_page
+def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _by_code(code)
+    context = _receipt_context(request, complaint)
+    body = receipt_pdf(complaint, _tenant(request), track_url=context["track_url"])
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@public_page
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackLookupForm(request.GET or None)
+    if form.is_valid():
+        code = selectors.normalize_tracking_code(form.cleaned_data["code"])
+        if code:
+            return redirect("complaints:track", code=code)
+    return render(request, "complaints/track_lookup.html", {"form": form})
+
+
+@public_page
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen's view by tracking code: public entries, the current step, a reply box.
+    Never an internal note, never who the complainant is."""
+    complaint = _by_code(code)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not intake_allowed(request):
+            return render(request, "complaints/too_many.html", status=429)
+        if form.is_valid():
+            try:
+                do_reply_to_complaint(complaint=complaint, **form.cleaned_data)
+            except AduanError as error:
+                show_action_error(form, error)
+            else:
+                return redirect("complaints:track", code=complaint.tracking_code)
+    context = {
+        "complaint": complaint,
+        "state": state_label(complaint),
+        "received_at": format_local(complaint.created_at, _tenant(request)),
+        "events": _timeline(complaint, _tenant(request), public=True),
+        "missing": set(complaint.missing_elements),
+        "form": form,
+    }
+    return render(request, "complaints/track.html", context, status=400 if form.errors else 200)
+
+
+@tenant_role_required(*READ_ROLES)
+def register(request: HttpRequest) -> HttpResponse:
+    """The register (buku pengaduan): filter, search, sort, paginate."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    params = request.GET
+    year = params.get("year", "")
+    filters = {
+        "state": params.get("state", ""),
+        "channel": params.get("channel", ""),
+        "year": int(year) if year.isdigit() else None,
+        "query": params.get("q", ""),
+        "sort": params.get("sort", "-number"),
+    }
+    complaints = selectors.register(viewer, **filters)  # type: ignore[arg-type]
+    page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+    rows = [
+        {
+            "complaint": c,
+            "state": state_label(c),
+            "channel": channel_label(c.channel),
+            "name": c.name if viewer.sees_identity(c) else _("(anonim)"),
+            "received_at": format_local(c.created_at, tenant),
+        }
+        for c in page.object_list
+    ]
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "channels": Channel.choices,
+        "years": selectors.register_years(viewer),
+        "sorts": [
+            ("-number", _("Terbaru")),
+            ("number", _("Terlama")),
+            ("state", _("Tahap")),
+            ("subject", _("Pokok pengaduan")),
+        ],
+        "query_string": query.urlencode(),
+        "can_desk": bool(viewer.roles & DESK_ROLES),
+    }
+    return render(request, "complaints/register.html", context)
+
+
+@tenant_role_required(*WORK_ROLES, read=READ_ROLES)
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The complaint with its whole timeline; staff add internal notes and public responses."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = WorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        write = do_add_note if form.cleaned_data["kind"] == "note" else do_respond_to_complaint
+        try:
+            write(
+                complaint=complaint,
+                message=form.cleaned_data["message"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except AduanError as error:
+            form.add_error("message", error.message)
+        else:
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+    context = {
+        "complaint": complaint,
+        "state": state_label(complaint),
+        "channel": channel_label(complaint.channel),
+        "received_at": format_local(complaint.created_at, tenant),
+        "sees_identity": viewer.sees_identity(complaint),
+        "missing": _missing_labels(complaint),
+        "attachments": list(complaint.attachments.all()),
+        "events": _timeline(complaint, tenant, public=False),
+        "form": form,
+        "can_work": viewer.can_work,
+    }
+    return render(request, "complaints/complaint.html", context, status=400 if form.errors else 200)
+
+
+@tenant_role_required(*READ_ROLES)
+def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> FileResponse:
+    viewer = Viewer.of(request.user, _tenant(request))
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    found = complaint.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    extension = str(found.file.name).rsplit(".", 1)[-1]
+    return FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        filename=f"{complaint.register_seq:04d}-{found.pk}.{extension}",
+    )
+
+
+@tenant_role_required(*DESK_ROLES)
+def desk_entry(request: HttpRequest) -> HttpResponse:
+    """Staff record a complaint received face to face, from the box or by phone."""
+    form = DeskComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.intake_values()
+        try:
+            complaint = do_file_complaint(tenant=_tenant(request), actor=request.user, **values)
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:receipt", code=complaint.tracking_code)
+    status = 400 if form.errors else 200
+    return render(request, "complaints/desk.html", {"form": form}, status=status)
