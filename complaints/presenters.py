@@ -5,13 +5,12 @@ language and the stored audit never holds a translation."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import sop_hooks
+from complaints.calendar import tenant_zone, zone_label
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RequiredElement
 from tenants.models import Tenant
 
@@ -64,15 +63,11 @@ def public_actor(event: ComplaintEvent) -> str:
     return event.actor_label
 
 
-def tenant_zone(tenant: Tenant) -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def local_time(moment: datetime, tenant: Tenant) -> datetime:
     """A stored UTC time in the tenant's zone."""
     return timezone.localtime(moment, tenant_zone(tenant))
 
 
 def format_local(moment: datetime, tenant: Tenant) -> str:
-    local = local_time(moment, tenant)
-    return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"
+    zone = tenant_zone(tenant)
+    return f"{timezone.localtime(moment, zone):%d-%m-%Y %H:%M} {zone_label(zone)}"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
-from complaints import selectors
+from complaints import selectors, sla
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.working import do_add_note, do_respond_to_complaint
@@ -154,6 +154,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "state": state_label(complaint),
         "received_at": format_local(complaint.created_at, _tenant(request)),
         "events": _timeline(complaint, _tenant(request), public=True),
+        "due": sla.explain_due(complaint),
         "missing": set(complaint.missing_elements),
         "form": form,
     }
@@ -237,6 +238,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "missing": _missing_labels(complaint),
         "attachments": list(complaint.attachments.all()),
         "events": _timeline(complaint, tenant, public=False),
+        "due": sla.explain_due(complaint),
         "form": form,
         "can_work": viewer.can_work,
     }

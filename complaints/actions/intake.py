@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from complaints import register, sop_hooks
 from complaints.audit import record_event
+from complaints.calendar import tenant_zone
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import (
     Attachment,
@@ -160,7 +161,8 @@ def do_file_complaint(
         ]
     )
     now = timezone.now()
-    year = timezone.localtime(now).year
+    # The register year is the tenant's own: 00:30 WIT on 1 January is a new year there.
+    year = timezone.localtime(now, tenant_zone(tenant)).year
     stored: list[Attachment] = []
     try:
         with transaction.atomic():

@@ -4,10 +4,13 @@ complete an incomplete complaint; a code only resolves in its own tenant."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.models import Complaint, ComplaintEvent
+from complaints.sla import explain_due, on_state_entered
+from complaints.sop import Label, Limit, State
 from tenants.models import Role
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member
@@ -171,3 +174,39 @@ def test_an_unknown_or_malformed_code_is_not_found(
     tenant = tenant_factory()
     for code in ["AAAAAAAAAA", "0O1I", "x" * 30]:
         assert tenant_client.get(f"/api/v1/track/{code}/", tenant=tenant).status_code == 404
+
+
+VERIFY = State(
+    key="verification", label=Label("Verifikasi", "Verification"), limit=Limit("working_days", 5)
+)
+WAITING = State(
+    key="waiting", label=Label("Menunggu pengadu", "Waiting"), waits_for_complainant=True
+)
+
+
+def test_tracking_shows_the_due_date_and_a_reply_resumes_a_paused_clock(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a complaint whose verification step runs 5 working days
+    tenant = tenant_factory()
+    complaint = file_complaint(tenant)
+    with schema_context(tenant.schema_name):
+        on_state_entered(complaint, VERIFY, timezone.now())
+        due = explain_due(complaint)
+    assert due is not None and due.due_at is not None
+    # When the citizen opens the tracking page, then the due date and its reasons are shown
+    page = tenant_client.get(f"/lacak/{complaint.tracking_code}/", tenant=tenant).content.decode()
+    assert 'id="due-date"' in page
+    assert f"{due.due_local:%H:%M}" in page
+    assert "Tahap ini tidak memiliki batas waktu" not in page
+    # Given the step now waits for the complainant (the clock pauses)
+    with schema_context(tenant.schema_name):
+        on_state_entered(complaint, WAITING, timezone.now())
+        assert Complaint.objects.get(pk=complaint.pk).paused_at is not None
+    # When they reply on the tracking page
+    tenant_client.post(
+        f"/lacak/{complaint.tracking_code}/", {"message": "Ini datanya"}, tenant=tenant
+    )
+    # Then the clock runs again
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.get(pk=complaint.pk).paused_at is None
