@@ -36,6 +36,7 @@ URLconf: `path("x/", tenant_staff_required(XView.as_view()))`)::
     @public_page
     @operator_required
     @regency_admin_required
+    @signed_in_required     # only the sign-in steps themselves (two-factor page)
 
 What happens (the same for pages and APIs):
 
@@ -92,6 +93,7 @@ ADMIN_ROLES = frozenset({Role.TENANT_ADMIN, Role.REGENCY_ADMIN, Role.PLATFORM_OP
 
 class Scope(enum.StrEnum):
     PUBLIC = "public"  # anyone, anywhere
+    SIGNED_IN = "signed_in"  # any signed-in user, before the two-factor step (its own pages)
     TENANT = "tenant"  # roles in the tenant of the request
     PLATFORM = "platform"  # platform-wide roles: operator, regency admin
 
@@ -115,6 +117,10 @@ class Access:
     @classmethod
     def public(cls) -> Access:
         return cls(Scope.PUBLIC)
+
+    @classmethod
+    def signed_in(cls) -> Access:
+        return cls(Scope.SIGNED_IN)
 
     @classmethod
     def tenant(cls, *roles: str, read: Iterable[str] = ()) -> Access:
@@ -158,6 +164,8 @@ class Access:
             return Decision.ALLOW
         if not request.user.is_authenticated:
             return Decision.LOGIN
+        if self.scope is Scope.SIGNED_IN:
+            return Decision.ALLOW
         if not self.held_roles(request) & self.roles_for(request.method or "GET"):
             return Decision.NOT_FOUND
         if two_factor_pending(request):
@@ -173,18 +181,20 @@ def _cached_roles(request: HttpRequest, tenant: Tenant) -> frozenset[str]:
     return cache[tenant.pk]
 
 
-# The two-factor step plugs in here (tenants.auth); until a user must use it, nothing is pending.
-TwoFactorCheck = Callable[[HttpRequest], bool]
-_two_factor_checks: list[TwoFactorCheck] = []
-
-
-def register_two_factor_check(check: TwoFactorCheck) -> None:
-    if check not in _two_factor_checks:
-        _two_factor_checks.append(check)
-
-
 def two_factor_pending(request: HttpRequest) -> bool:
-    return any(check(request) for check in _two_factor_checks)
+    """Signed in, holding a role that requires two-factor authentication somewhere
+    (permissions.TWO_FACTOR_ROLES), and this session has not passed the OTP step yet."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's OTPMiddleware
+    if is_verified is not None and is_verified():
+        return False
+    cached: bool | None = request.__dict__.get("_aduan_two_factor_required")
+    if cached is None:
+        cached = permissions.requires_two_factor(user)
+        request.__dict__["_aduan_two_factor_required"] = cached
+    return cached
 
 
 def two_factor_url(request: HttpRequest) -> str:
@@ -254,6 +264,10 @@ class RegencyAdmin(DeclaredAccess):
     access = Access.platform(Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 
 
+class SignedIn(DeclaredAccess):
+    access = Access.signed_in()
+
+
 # --- pages ------------------------------------------------------------------------------
 
 
@@ -301,6 +315,11 @@ def tenant_capability_required(
 
 def tenant_staff_required(view: View) -> View:
     return declare(TenantStaff.access)(view)
+
+
+def signed_in_required(view: View) -> View:
+    """Any signed-in user, without the two-factor step: only for the sign-in steps themselves."""
+    return declare(Access.signed_in())(view)
 
 
 def operator_required(view: View) -> View:

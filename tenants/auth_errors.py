@@ -23,6 +23,7 @@ class AuthErrorCode(StrEnum):
     LAST_ADMIN = "members.last_admin"
     TWO_FACTOR_REQUIRED = "auth.two_factor_required"
     INVALID_OTP = "auth.invalid_otp"
+    ALREADY_ENROLLED = "auth.already_enrolled"
 
 
 class AuthError(AduanError):

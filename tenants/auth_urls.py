@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from tenants import auth_api, auth_views
+from tenants import auth_api, auth_two_factor, auth_views
 
 # On every host: the invitation link (the platform's own invitations live on the front door).
 common_urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,6 +12,17 @@ common_urlpatterns: list[URLPattern | URLResolver] = [
         "accounts/invitation/<str:token>/",
         auth_views.accept_invitation,
         name="invitation-accept",
+    ),
+    path("accounts/two-factor/", auth_two_factor.two_factor, name="two-factor"),
+    path(
+        "api/v1/auth/two-factor/",
+        auth_two_factor.TwoFactorApi.as_view(),
+        name="api-two-factor",
+    ),
+    path(
+        "api/v1/auth/two-factor/enrollment/",
+        auth_two_factor.TwoFactorEnrollmentApi.as_view(),
+        name="api-two-factor-enrollment",
     ),
     path(
         "api/v1/invitations/accept/",

@@ -127,6 +127,13 @@ def is_regency_admin(user: AnyUser) -> bool:
     ).exists()
 
 
+def requires_two_factor(user: AnyUser) -> bool:
+    """Holds, in any tenant, a role that must sign in with a second factor."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user_id=user.pk, role__in=TWO_FACTOR_ROLES).exists()
+
+
 def governed_tenants(user: AnyUser) -> QuerySet[Tenant]:
     """Tenants this user administers as regency admin (or all, as platform operator)."""
     tenants: QuerySet[Tenant] = Tenant.objects.exclude(schema_name=get_public_schema_name())

@@ -73,9 +73,20 @@ def make_member(tenant: Tenant, *roles: Role | str, username: str | None = None)
     return user
 
 
-def sign_in(client: Client, user: User) -> None:
-    """Log the test client in as this user, past every step a login requires."""
-    client.force_login(user)
+def sign_in(client: Client, user: User, *, two_factor: bool = True) -> None:
+    """Log the test client in as this user. With `two_factor` (the default) the session has
+    also passed the TOTP step, as it must for admins and heads (TWO_FACTOR_ROLES)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if two_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 def run_jobs(*actors: dramatiq.Actor[Any, Any]) -> int:

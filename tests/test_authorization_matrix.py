@@ -8,6 +8,8 @@ who may reach it; a view that declares nothing fails here. For every endpoint an
 - a user of another tenant (every staff role there): 404, and nothing changed;
 - a user of this tenant without one of the declared roles (every other role here, and the
   regency admin / operator reaching from above when they are not declared): 404, nothing changed;
+- a declared role that requires two-factor, before the OTP step: sent to it (page) or 403
+  `auth.two_factor_required` (API), nothing changed;
 - each declared role: neither 401, 403 nor 404 (nor an error).
 
 URL kwargs need example values that exist in the tenant under test: add a maker to `SAMPLES`
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tenants.utils import get_public_schema_name, schema_context
 from psycopg import sql
@@ -35,7 +37,7 @@ from complaints.models import Complaint
 from tenants.access import Access, Scope, declared_access
 from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
 from tenants.models import Invitation, Role, Tenant, TenantKind, User
-from tenants.permissions import STAFF_ROLES
+from tenants.permissions import STAFF_ROLES, TWO_FACTOR_ROLES
 from tests.client import TenantClient
 from tests.complaints.files import photo
 from tests.factories import TenantFactory, file_complaint, make_member, make_user, sign_in
@@ -89,11 +91,11 @@ def _local_holiday(world: World) -> str:
 
 
 def _notification(world: World) -> str:
-    """A notification of the newest user: the matrix signs in a freshly made caller right
-    before each request, so an allowed caller reads their own and an outsider someone else's."""
+    """A notification of the signed-in caller (`world.made["caller"]`, set at each sign-in), so
+    an allowed caller reads their own and an outsider theirs in another tenant's world."""
     from aduan.models import Notification
 
-    user = User.objects.order_by("-pk").first() or make_user()
+    user = world.made.get("caller") or make_user()
     notification, _made = Notification.objects.get_or_create(
         tenant=world.tenant,
         recipient=user,
@@ -273,33 +275,45 @@ def _url(endpoint: Endpoint, world: World) -> str:
     return reverse(endpoint.name, urlconf=endpoint.urlconf, kwargs=values)
 
 
-def _fingerprint(schemas: list[str]) -> dict[str, str | None]:
-    """A digest of every watched table's rows: any insert, update or delete changes it."""
-    tenant_db.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables"
-            " WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE'"
-            " ORDER BY table_schema, table_name",
-            [schemas],
-        )
-        tables = [(s, t) for s, t in cursor.fetchall() if t not in UNWATCHED_TABLES]
-        digests = {}
-        for schema, table in tables:
+class _Fingerprint:
+    """A digest of every watched table's rows (any insert, update or delete changes it), in
+    one query."""
+
+    def __init__(self, schemas: list[str]) -> None:
+        with connection.cursor() as cursor:
             cursor.execute(
-                sql.SQL("SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM {}.{} t")
-                .format(sql.Identifier(schema), sql.Identifier(table))
-                .as_string(connection.connection)
+                "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY(%s)"
+                " ORDER BY schemaname, tablename",
+                [schemas],
             )
-            row = cursor.fetchone()
-            digests[f"{schema}.{table}"] = row[0] if row else None
-    return digests
+            tables = [(s, t) for s, t in cursor.fetchall() if t not in UNWATCHED_TABLES]
+        parts = [
+            sql.SQL(
+                "SELECT {label}, (SELECT md5(string_agg(t::text, ',' ORDER BY t::text))"
+                " FROM {schema}.{table} t)"
+            ).format(
+                label=sql.Literal(f"{schema}.{table}"),
+                schema=sql.Identifier(schema),
+                table=sql.Identifier(table),
+            )
+            for schema, table in tables
+        ]
+        self.query = sql.SQL(" UNION ALL ").join(parts)
+
+    def __call__(self) -> dict[str, str | None]:
+        tenant_db.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(self.query.as_string(connection.connection))
+            return dict(cursor.fetchall())
 
 
-def _sign_in(client: TenantClient, user: User | None) -> None:
+def _sign_in(
+    client: TenantClient, world: World, user: User | None, *, two_factor: bool = True
+) -> None:
     client.logout()
+    world.made["caller"] = user
     if user is not None:
-        sign_in(client, user)
+        sign_in(client, user, two_factor=two_factor)
 
 
 def _request(
@@ -321,24 +335,29 @@ def _describe(response: Any) -> str:
 
 
 def _holder(world: World, role: str) -> User:
-    """A user holding exactly this role for the tenant under test."""
-    if role == Role.PLATFORM_OPERATOR:
-        return make_member(world.public, role)
-    if role == Role.REGENCY_ADMIN:
-        return make_member(world.regency, role)
-    return make_member(world.tenant, role)
+    """A user holding exactly this role for the tenant under test (made once per world)."""
+    key = f"holder:{role}"
+    if key not in world.made:
+        if role == Role.PLATFORM_OPERATOR:
+            world.made[key] = make_member(world.public, role)
+        elif role == Role.REGENCY_ADMIN:
+            world.made[key] = make_member(world.regency, role)
+        else:
+            world.made[key] = make_member(world.tenant, role)
+    user: User = world.made[key]
+    return user
 
 
 def _outsiders(world: World, access: Access, method: str) -> list[tuple[str, User]]:
     """Signed-in callers who must get 404."""
     allowed = access.roles_for(method)
-    callers = [("user of another tenant", make_member(world.other, *TENANT_LEVEL_ROLES))]
+    callers = [("user of another tenant", world.made["other"])]
     if access.scope is Scope.TENANT:
         missing = sorted(TENANT_LEVEL_ROLES - allowed)
         if missing:
             callers.append((f"same tenant with {missing}", make_member(world.tenant, *missing)))
         else:
-            callers.append(("signed in, no role anywhere", make_user()))
+            callers.append(("signed in, no role anywhere", world.made["nobody"]))
     for role in (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR):
         if role not in allowed:
             callers.append((role, _holder(world, role)))
@@ -346,34 +365,74 @@ def _outsiders(world: World, access: Access, method: str) -> list[tuple[str, Use
 
 
 @pytest.fixture
-def world(tenant_factory: TenantFactory) -> World:
+def world(tenant_factory: TenantFactory, tenant_client: TenantClient) -> World:
     regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
-    return World(
+    made = World(
         tenant=tenant_factory(kind=TenantKind.PEMDES, parent=regency),
         regency=regency,
         other=tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="62.05"),
         public=do_ensure_public_tenant(),
     )
+    made.made["other"] = make_member(made.other, *TENANT_LEVEL_ROLES)
+    made.made["nobody"] = make_user()
+    # Every caller signs in once here, so their second-factor devices exist before any
+    # snapshot is taken.
+    for user in [made.made["other"], *(_holder(made, role) for role in Role)]:
+        sign_in(tenant_client, user)
+    return made
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.label for e in ENDPOINTS])
-def test_endpoint_access(endpoint: Endpoint, world: World, tenant_client: TenantClient) -> None:
+class _RollBackError(Exception):
+    """Undo what one endpoint's requests did, so the next one starts from the same world."""
+
+
+def test_every_endpoint_enforces_its_declared_access(
+    world: World, tenant_client: TenantClient
+) -> None:
+    # One world for all endpoints (tenants are the slow part); each endpoint runs in a
+    # savepoint rolled back after it. Every failure is collected and reported together.
+    schemas = [get_public_schema_name(), world.tenant.schema_name, world.other.schema_name]
+    fingerprint = _Fingerprint(schemas)
+    failures = []
+    for endpoint in ENDPOINTS:
+        made = dict(world.made)  # what the samples make inside the savepoint goes with it
+        try:
+            with transaction.atomic():
+                _check_endpoint(endpoint, world, tenant_client, fingerprint)
+                raise _RollBackError
+        except _RollBackError:
+            pass
+        except AssertionError as failed:
+            failures.append(f"{endpoint.label}: {failed}")
+        finally:
+            tenant_db.set_schema_to_public()
+            world.made.clear()
+            world.made.update(made)
+    assert not failures, "\n".join(failures)
+
+
+def _check_endpoint(
+    endpoint: Endpoint, world: World, tenant_client: TenantClient, fingerprint: _Fingerprint
+) -> None:
     # Given the endpoint's declared access
     access = declared_access(endpoint.callback)
     assert access is not None, (
-        f"{endpoint.label} declares no access: use a tenants.access decorator or permission class"
+        "declares no access: use a tenants.access decorator or permission class"
     )
     for method in endpoint.methods:
-        _check_method(endpoint, method, access, world, tenant_client)
+        _check_method(endpoint, method, access, world, tenant_client, fingerprint)
 
 
 def _check_method(
-    endpoint: Endpoint, method: str, access: Access, world: World, tenant_client: TenantClient
+    endpoint: Endpoint,
+    method: str,
+    access: Access,
+    world: World,
+    tenant_client: TenantClient,
+    fingerprint: _Fingerprint,
 ) -> None:
-    schemas = [get_public_schema_name(), world.tenant.schema_name, world.other.schema_name]
-
     # When an anonymous caller asks
-    _sign_in(tenant_client, None)
+    _sign_in(tenant_client, world, None)
     anonymous = _request(tenant_client, endpoint, method, world)
     # Then a restricted endpoint sends them to sign in; a public one serves them
     if access.is_public:
@@ -388,19 +447,43 @@ def _check_method(
         assert anonymous.status_code == 302, f"{method} {_describe(anonymous)}"
         assert "/accounts/login/?next=" in anonymous["Location"]
 
+    if access.scope is Scope.SIGNED_IN:
+        # When any signed-in user asks (before the two-factor step), then it serves them
+        _sign_in(tenant_client, world, world.made["nobody"], two_factor=False)
+        response = _request(tenant_client, endpoint, method, world)
+        assert response.status_code not in {401, 403, 404}, f"{method} {_describe(response)}"
+        assert response.status_code != 500, f"{method} {_describe(response)}"
+        return
+
     # When signed-in callers without a declared role ask
     for who, user in _outsiders(world, access, method):
-        _sign_in(tenant_client, user)
+        _sign_in(tenant_client, world, user)
         url = _url(endpoint, world)  # the samples exist before the snapshot
-        before = _fingerprint(schemas)
+        before = fingerprint()
         response = _request(tenant_client, endpoint, method, world, url)
         # Then they get 404, exactly as for a missing page, and nothing changed
         assert response.status_code == 404, f"{method} {who}: {_describe(response)}"
-        assert _fingerprint(schemas) == before, f"{method} {who} changed data"
+        assert fingerprint() == before, f"{method} {who} changed data"
 
-    # When each declared role asks
-    for role in sorted(access.roles_for(method)):
-        _sign_in(tenant_client, _holder(world, role))
+    # When a declared role that requires two-factor asks before passing that step
+    for role in sorted(access.roles_for(method) & TWO_FACTOR_ROLES)[:1]:
+        _sign_in(tenant_client, world, _holder(world, role), two_factor=False)
+        url = _url(endpoint, world)
+        before = fingerprint()
+        response = _request(tenant_client, endpoint, method, world, url)
+        # Then it is sent to the two-factor step, and nothing changed
+        if endpoint.is_api:
+            assert response.status_code == 403, f"{method} {role}: {_describe(response)}"
+            assert json.loads(response.content)["code"] == "auth.two_factor_required"
+        else:
+            assert response.status_code == 302, f"{method} {role}: {_describe(response)}"
+            assert "/accounts/two-factor/?next=" in response["Location"]
+        assert fingerprint() == before, f"{method} {role} changed data before 2FA"
+
+    # When each declared role asks (for a write, the first one: the rest is the same code)
+    roles = sorted(access.roles_for(method))
+    for role in roles if method in {"GET", "HEAD"} else roles[:1]:
+        _sign_in(tenant_client, world, _holder(world, role))
         response = _request(tenant_client, endpoint, method, world)
         # Then the endpoint serves them (success or a validation error, never a denial)
         assert response.status_code not in {401, 403, 404}, (

@@ -61,9 +61,7 @@ def test_capabilities_follow_roles_in_the_tenant_and_from_above(
     assert permissions.capabilities_in(head, elsewhere) == frozenset()
     # and the regency admin administers the village from above, without reading complaints
     assert permissions.has_capability(regency_admin, village, Capability.MANAGE_MEMBERS)
-    assert not permissions.has_capability(
-        regency_admin, village, Capability.VIEW_ALL_COMPLAINTS
-    )
+    assert not permissions.has_capability(regency_admin, village, Capability.VIEW_ALL_COMPLAINTS)
     assert not permissions.has_capability(regency_admin, elsewhere, Capability.MANAGE_MEMBERS)
 
 

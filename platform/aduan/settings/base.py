@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "django_dramatiq",
     "dramatiq_crontab",
+    # Sign-in: lockout after failed logins, TOTP second factor (users live in public).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Also shared: its (empty) public tables keep Django's delete collector working in the
     # public schema; the grants themselves live in each tenant schema (see TENANT_APPS).
     "guardian",
@@ -102,6 +107,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failed logins, per username and address; a success resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("ADUAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADUAN_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tenants.auth_two_factor.locked_out"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Aduan"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -115,10 +132,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Staff of a suspended or archived tenant may read, not write.
     "tenants.middleware.ReadOnlyTenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES: list[dict[str, Any]] = [
