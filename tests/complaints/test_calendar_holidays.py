@@ -10,7 +10,7 @@ from aduan.models import LocalHoliday
 from complaints.calendar import calendar_for
 from tenants.models import Role
 from tests.client import TenantClient
-from tests.factories import TenantFactory, make_member
+from tests.factories import TenantFactory, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
 ) -> None:
     # Given a tenant admin
     tenant = tenant_factory()
-    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
     # When they add the regency's anniversary through the API
     response = tenant_client.post(
         API, {"date": "2026-11-23", "name": "Hari Jadi Cilacap"}, tenant=tenant
@@ -63,7 +63,7 @@ def test_bad_local_holidays_are_refused_with_a_field_error(
 ) -> None:
     # Given a tenant admin
     tenant = tenant_factory()
-    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
     # When they send a bad holiday
     response = tenant_client.post(API, body, tenant=tenant)
     # Then it is refused, naming the field, and nothing is stored
@@ -78,7 +78,7 @@ def test_duplicate_local_holiday_is_refused(
 ) -> None:
     # Given a local holiday
     tenant = tenant_factory()
-    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
     tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
     # When the same date is added again
     response = tenant_client.post(API, {"date": "2026-11-23", "name": "Lagi"}, tenant=tenant)
@@ -99,7 +99,7 @@ def test_officer_reads_but_may_not_change_and_strangers_get_404(
     officer = make_member(tenant, Role.OFFICER)
     stranger = make_member(other, Role.TENANT_ADMIN)
     # When the officer reads and tries to add
-    tenant_client.force_login(officer)
+    sign_in(tenant_client, officer)
     read = tenant_client.get(API, tenant=tenant)
     write = tenant_client.post(API, {"date": "2026-11-23", "name": "X"}, tenant=tenant)
     page = tenant_client.get("/holidays/", tenant=tenant)
@@ -109,7 +109,7 @@ def test_officer_reads_but_may_not_change_and_strangers_get_404(
     assert page.status_code == 200
     assert 'id="add-holiday"' not in page.content.decode()
     # And the other tenant's admin sees nothing of this tenant, by API or page
-    tenant_client.force_login(stranger)
+    sign_in(tenant_client, stranger)
     assert tenant_client.get(API, tenant=tenant).status_code == 404
     assert (
         tenant_client.post(API, {"date": "2026-11-23", "name": "X"}, tenant=tenant).status_code
@@ -128,7 +128,7 @@ def test_admin_adds_and_removes_on_the_page(
 ) -> None:
     # Given a tenant admin on the holidays page
     tenant = tenant_factory()
-    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
     page = tenant_client.get("/holidays/?year=2026", tenant=tenant)
     assert page.status_code == 200
     assert "Cuti Bersama Hari Raya Idul Fitri" in page.content.decode()
@@ -165,7 +165,7 @@ def test_removing_through_the_api(
 ) -> None:
     # Given a local holiday
     tenant = tenant_factory()
-    tenant_client.force_login(make_member(tenant, Role.TENANT_ADMIN))
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
     tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
     # When it is deleted, twice
     first = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)

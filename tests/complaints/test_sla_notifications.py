@@ -16,7 +16,7 @@ from complaints.sla import on_state_entered, run_sla_sweep
 from complaints.sop import Label, Limit, State
 from tenants.models import Role
 from tests.client import TenantClient
-from tests.factories import TenantFactory, make_member
+from tests.factories import TenantFactory, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_officer_sees_and_reads_their_reminder_others_cannot(
     notification = Notification.objects.get()
     assert notification.recipient_id == assignee.pk
     # When the assignee opens the page and the API
-    tenant_client.force_login(assignee)
+    sign_in(tenant_client, assignee)
     page = tenant_client.get("/notifications/", tenant=tenant)
     listed = tenant_client.get("/api/v1/notifications/", {"unread": "1"}, tenant=tenant)
     # Then the reminder is there
@@ -62,7 +62,7 @@ def test_officer_sees_and_reads_their_reminder_others_cannot(
     assert f"Pengingat batas waktu {complaint.number}" in page.content.decode()
     assert [n["id"] for n in listed.json()] == [notification.pk]
     # When the colleague tries to see or mark it
-    tenant_client.force_login(colleague)
+    sign_in(tenant_client, colleague)
     assert tenant_client.get("/api/v1/notifications/", tenant=tenant).json() == []
     refused = tenant_client.post(f"/api/v1/notifications/{notification.pk}/read/", tenant=tenant)
     # Then it is not found for them, and stays unread
@@ -70,7 +70,7 @@ def test_officer_sees_and_reads_their_reminder_others_cannot(
     notification.refresh_from_db()
     assert notification.read_at is None
     # When the assignee marks it read on the page
-    tenant_client.force_login(assignee)
+    sign_in(tenant_client, assignee)
     marked = tenant_client.post(f"/notifications/{notification.pk}/read/", tenant=tenant)
     # Then it is read, and no longer listed as unread
     assert marked.status_code == 302
