@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -31,7 +31,10 @@ def check_source(source: Path) -> None:
             )
 
 
-def _rows(source: Path, prefixes: tuple[str, ...]) -> Iterator[tuple[str, str, str, str | None]]:
+Row = tuple[str, str, str, str | None]
+
+
+def _rows(source: Path, prefixes: tuple[str, ...]) -> Iterator[Row]:
     check_source(source)
     for filename, level in FILES:
         path = source / filename
@@ -70,6 +73,16 @@ def load_regions(
     Rows come in level order (provinces first), so every parent exists before its children.
     Returns the number of regions in the source (or slice).
     """
+    return upsert_rows(parse_rows(source, prefixes), progress=progress)
+
+
+def parse_rows(source: Path = PACKAGED_DATA, prefixes: tuple[str, ...] = ()) -> Iterator[Row]:
+    """The source's rows (or a slice of them), provinces first."""
+    return _rows(source, prefixes)
+
+
+def upsert_rows(rows: Iterable[Row], *, progress: Callable[[int], None] | None = None) -> int:
+    """COPY the rows into a staging table, then upsert them; returns how many were given."""
     loaded = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -78,7 +91,7 @@ def load_regions(
         )
         raw = cursor.cursor
         with raw.copy("COPY region_stage (code, name, level, parent) FROM STDIN") as copy:
-            for row in _rows(source, prefixes):
+            for row in rows:
                 copy.write_row(row)
                 loaded += 1
                 if progress is not None and loaded % 5000 == 0:

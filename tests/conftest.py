@@ -19,7 +19,11 @@ from tests.factories import (
 @pytest.fixture(scope="session")
 def platform_data(django_db_setup: None, django_db_blocker: Any) -> PlatformData:
     with django_db_blocker.unblock():
-        return capture_platform_data()
+        data = capture_platform_data()
+        # Committed once: each test's rollback keeps it (only a transactional test's flush
+        # empties it, and then `reference_data` puts it back).
+        ensure_reference_data(data)
+        return data
 
 
 @pytest.fixture
