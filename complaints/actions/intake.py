@@ -50,6 +50,8 @@ from complaints.validation import (
     normalize_phone,
     phone_problem,
 )
+from integrations.models import NotificationKind
+from integrations.notify import notify_complaint
 from tenants.models import Region, RegionLevel, Tenant
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -216,6 +218,9 @@ def do_file_complaint(
                     after={"missing": complaint.missing_elements},
                 )
             sop_hooks.on_filed(complaint)
+            # integrations: the receipt (tanda terima) through the transactional outbox,
+            # written in this transaction (the one outbox call of intake).
+            notify_complaint(tenant=tenant, complaint=complaint, kind=NotificationKind.RECEIPT)
     except BaseException:
         discard_files(stored)
         raise

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
 from tenants import urls as tenants_urls
+from integrations.urls import public_urlpatterns as integrations_urls
 from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,5 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-schema",
     ),
     *tenants_urls.public_urlpatterns,
+    *integrations_urls,
     *common,
 ]

@@ -243,3 +243,10 @@ LOGGING = {
 # touched; see deploy/README.md).
 FLEET_WORKERS = int(os.environ.get("ADUAN_FLEET_WORKERS", "2"))
 FLEET_SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_FLEET_SCHEMAS_PER_CONNECTION", "200"))
+
+# Channels (integrations/): see deploy/README.md. The SMS gateway protocol is documented in
+# integrations/sms/gateway.py.
+ADUAN_SMS_SENDER = os.environ.get("ADUAN_SMS_SENDER", "1708")
+ADUAN_SMS_GATEWAY_URL = os.environ.get("ADUAN_SMS_GATEWAY_URL", "")
+ADUAN_SMS_GATEWAY_TOKEN = os.environ.get("ADUAN_SMS_GATEWAY_TOKEN", "")
+ADUAN_SMS_GATEWAY_SECRET = os.environ.get("ADUAN_SMS_GATEWAY_SECRET", "")

@@ -1,0 +1,9 @@
+"""Registers each channel's inbound handler with the inbound store (imported on demand)."""
+
+from __future__ import annotations
+
+from integrations import inbound
+from integrations.models import ChannelName
+from integrations.sms import handler as sms_handler
+
+inbound.register_handler(ChannelName.SMS, sms_handler.handle)

@@ -1,0 +1,134 @@
+"""Public-schema models of the channels: one inbound store and one outbox for the whole fleet.
+
+Both tables carry `tenant_id` instead of living in each tenant schema: one deliverer serves
+thousands of tenants (no poller per schema), and a message that arrives before it can be
+routed (an unknown SMS keyword, a shared WhatsApp number) has a home too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import Tenant
+
+
+class ChannelName(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("Surel")
+
+
+class InboundStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu diproses")
+    PROCESSED = "processed", _("Diproses")
+    FAILED = "failed", _("Gagal")
+
+
+class InboundMessage(models.Model):
+    """A message as a channel delivered it (raw payload kept for audit and replay).
+
+    `external_id` is the channel's own id (SMS gateway id, WhatsApp message id, Message-ID):
+    unique per channel, so a replayed webhook is stored once and files nothing twice."""
+
+    channel = models.CharField(max_length=20, choices=ChannelName.choices)
+    external_id = models.CharField(max_length=255)
+    # Set when the message could be routed to a tenant (at once or while processing).
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=InboundStatus.choices, default=InboundStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # What processing produced, e.g. {"tracking_code": "..."}.
+    result = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_once")
+        ]
+        indexes = [
+            # The sweeper's and the failed-messages page's query: only unfinished rows.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="inbound_unfinished",
+                condition=~models.Q(status="processed"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id}"
+
+
+class NotificationKind(models.TextChoices):
+    RECEIPT = "receipt", _("Tanda terima")
+    STATUS = "status", _("Perubahan status")
+    INFO_REQUEST = "info_request", _("Permintaan kelengkapan")
+    CLOSING = "closing", _("Penutupan dan penilaian")
+    REPLY = "reply", _("Balasan kanal")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu dikirim")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+
+
+class OutboxMessage(models.Model):
+    """A notification to a citizen, written in the same transaction as the change it tells
+    about and delivered by a job. `key` is its idempotency key: one notification, one row,
+    and the adapter passes it to the provider so a retry after an unknown outcome does not
+    send twice where the provider deduplicates."""
+
+    key = models.CharField(max_length=200, unique=True)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=ChannelName.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    recipient = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    # Channel specifics: a WhatsApp template name and parameters, e-mail threading headers.
+    extra = models.JSONField(default=dict, blank=True)
+    tracking_code = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    provider_message_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SmsKeyword(models.Model):
+    """The tenant's SMS keyword, the first word of an SMS to the shared short code
+    (BARUT for Barito Utara: `BARUT ADUAN <text>` to 1708). Unique across the platform."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+")
+    keyword = models.CharField(max_length=12, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.keyword

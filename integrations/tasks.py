@@ -1,0 +1,30 @@
+"""Channel jobs: process an inbound message, deliver a notification, and the sweeper that
+re-sends what is due (retries after backoff, jobs lost while the broker was down). One
+sweeper for the whole fleet: the tables are in the public schema, keyed by tenant."""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq_crontab import interval
+
+from integrations import inbound, outbox
+
+# Retries are the tables' business (backoff kept in the row), not the broker's: a job that
+# raised would otherwise be retried by dramatiq and by the sweeper.
+
+
+@dramatiq.actor(max_retries=0)
+def process_inbound(message_id: int) -> None:
+    inbound.process_message(message_id)
+
+
+@dramatiq.actor(max_retries=0)
+def deliver_outbox(message_id: int) -> None:
+    outbox.deliver(message_id)
+
+
+@interval(seconds=30)  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
+@dramatiq.actor(max_retries=0)
+def sweep_channels() -> None:
+    inbound.sweep_due()
+    outbox.sweep_due()

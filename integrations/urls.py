@@ -1,0 +1,55 @@
+"""URL patterns of the channels, included with one line in each aduan URLconf."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from integrations import views
+from integrations.sms import views as sms_views
+
+tenant_urlpatterns: list[URLPattern | URLResolver] = [
+    path("integrations/failed/", views.failed_page, name="integrations-failed"),
+    path(
+        "integrations/failed/<int:message_id>/retry/",
+        views.retry_page,
+        name="integrations-failed-retry",
+    ),
+    path("integrations/sms/", sms_views.keyword_page, name="integrations-sms-keyword"),
+    path(
+        "api/v1/integrations/failed/",
+        views.FailedMessagesApi.as_view(),
+        name="api-integrations-failed",
+    ),
+    path(
+        "api/v1/integrations/failed/<int:message_id>/retry/",
+        views.RetryMessageApi.as_view(),
+        name="api-integrations-failed-retry",
+    ),
+    path(
+        "api/v1/integrations/sms/keyword/",
+        sms_views.SmsKeywordApi.as_view(),
+        name="api-integrations-sms-keyword",
+    ),
+]
+
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("integrations/failed/", views.platform_failed_page, name="integrations-failed"),
+    path(
+        "integrations/failed/<int:message_id>/retry/",
+        views.platform_retry_page,
+        name="integrations-failed-retry",
+    ),
+    path(
+        "api/v1/integrations/failed/",
+        views.PlatformFailedMessagesApi.as_view(),
+        name="api-integrations-failed",
+    ),
+    path(
+        "api/v1/integrations/failed/<int:message_id>/retry/",
+        views.PlatformRetryMessageApi.as_view(),
+        name="api-integrations-failed-retry",
+    ),
+    path(
+        "integrations/sms/inbound/",
+        sms_views.SmsInboundWebhook.as_view(),
+        name="integrations-sms-inbound",
+    ),
+]
