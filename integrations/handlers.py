@@ -5,5 +5,7 @@ from __future__ import annotations
 from integrations import inbound
 from integrations.models import ChannelName
 from integrations.sms import handler as sms_handler
+from integrations.whatsapp import conversation as whatsapp_conversation
 
 inbound.register_handler(ChannelName.SMS, sms_handler.handle)
+inbound.register_handler(ChannelName.WHATSAPP, whatsapp_conversation.handle)

@@ -132,3 +132,67 @@ class SmsKeyword(models.Model):
 
     def __str__(self) -> str:
         return self.keyword
+
+
+class WhatsAppNumber(models.Model):
+    """A WhatsApp Business phone number Aduan receives on (Meta's phone-number id). With a
+    tenant it is that tenant's own number; without, it is the platform's shared number, whose
+    conversations ask for the village or regency to route to."""
+
+    phone_number_id = models.CharField(max_length=40, unique=True)
+    display_number = models.CharField(max_length=30, blank=True)
+    tenant = models.OneToOneField(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.display_number or self.phone_number_id
+
+
+class WhatsAppConversation(models.Model):
+    """Where a citizen's guided conversation stands (name, address, object of complaint),
+    and when they last wrote: WhatsApp's 24-hour customer-service window runs from there."""
+
+    phone_number_id = models.CharField(max_length=40)
+    wa_id = models.CharField(max_length=20)  # the citizen's WhatsApp id: digits, no "+"
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(max_length=20, default="start")
+    data = models.JSONField(default=dict, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone_number_id", "wa_id"], name="wa_conversation")
+        ]
+        indexes = [models.Index(fields=["wa_id"], name="wa_conversation_citizen")]
+
+    def __str__(self) -> str:
+        return f"{self.phone_number_id}/{self.wa_id}"
+
+
+class WhatsAppTemplate(models.Model):
+    """An approved WhatsApp message template (approved in Meta's WhatsApp Manager) for one
+    notification kind: outside the 24-hour window only these may be sent. A row without a
+    tenant is the platform's, used by every tenant that has none of its own. The template's
+    body takes two parameters: {{1}} the tracking code, {{2}} the note."""
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    name = models.CharField(max_length=512)
+    language = models.CharField(max_length=10, default="id")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "kind"],
+                name="wa_template_per_kind",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"

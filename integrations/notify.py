@@ -91,4 +91,5 @@ def notify_complaint(
         subject=subject,
         body=body,
         tracking_code=complaint.tracking_code,
+        extra={"note": note} if note else None,
     )

@@ -37,7 +37,7 @@ Sender = Callable[[OutboxMessage], str]
 # channel -> the adapter function that sends one message and returns the provider's id.
 SENDERS: dict[str, str] = {
     ChannelName.SMS: "integrations.sms.gateway.send_message",
-    ChannelName.WHATSAPP: "integrations.whatsapp.cloud.send_message",
+    ChannelName.WHATSAPP: "integrations.whatsapp.outbound.send_message",
     ChannelName.EMAIL: "integrations.email.smtp.send_message",
 }
 

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from integrations import views
 from integrations.sms import views as sms_views
+from integrations.whatsapp import views as whatsapp_views
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("integrations/failed/", views.failed_page, name="integrations-failed"),
@@ -51,5 +52,10 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
         "integrations/sms/inbound/",
         sms_views.SmsInboundWebhook.as_view(),
         name="integrations-sms-inbound",
+    ),
+    path(
+        "integrations/whatsapp/webhook/",
+        whatsapp_views.WhatsAppWebhook.as_view(),
+        name="integrations-whatsapp-webhook",
     ),
 ]

@@ -28,7 +28,7 @@ class SmsGatewayFake:
     def texts(self) -> list[str]:
         return [m["text"] for m in self.delivered.values()]
 
-    def handle(self, headers: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+    def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any]:
         with self.lock:
             if headers.get("Authorization") != f"Bearer {self.token}":
                 return 401, {"error": "unauthorized"}
@@ -43,17 +43,66 @@ class SmsGatewayFake:
             return 200, {"message_id": self.delivered[key]["message_id"]}
 
 
+@dataclass
+class CloudApiFake:
+    """The WhatsApp Business Cloud API endpoints Aduan uses: send a message, look up a medium,
+    download it. `media` maps a media id to (bytes, mime type)."""
+
+    token: str
+    version: str = "v21.0"
+    base: str = ""
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def texts_to(self, wa_id: str) -> list[str]:
+        return [m["text"]["body"] for m in self.sent if m["to"] == wa_id and m["type"] == "text"]
+
+    def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any]:
+        with self.lock:
+            if headers.get("Authorization") != f"Bearer {self.token}":
+                return 401, {"error": {"message": "Invalid OAuth access token", "code": 190}}
+            parts = path.strip("/").split("/")
+            if method == "POST" and len(parts) == 3 and parts[0] == self.version:
+                data = json.loads(body)
+                assert parts[2] == "messages" and data["messaging_product"] == "whatsapp"
+                data["phone_number_id"] = parts[1]
+                self.sent.append(data)
+                wamid = f"wamid.OUT{len(self.sent)}"
+                return 200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]}
+            if method == "GET" and len(parts) == 2 and parts[0] == self.version:
+                if parts[1] not in self.media:
+                    return 404, {"error": {"message": "Unsupported get request", "code": 100}}
+                url = f"{self.base}/download/{parts[1]}"
+                return 200, {"url": url, "mime_type": self.media[parts[1]][1], "id": parts[1]}
+            if method == "GET" and len(parts) == 2 and parts[0] == "download":
+                content, mime_type = self.media[parts[1]]
+                return 200, (content, mime_type)
+            return 404, {"error": {"message": "unknown endpoint"}}
+
+
 @contextmanager
 def serve(fake: Any) -> Iterator[str]:
-    """Run `fake.handle(headers, body)` behind a threaded HTTP server; yields its base URL."""
+    """Run `fake.handle(method, path, headers, body)` behind a threaded HTTP server; yields
+    its base URL. `handle` answers (status, JSON-able payload) or (status, (bytes, type))."""
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.answer("GET")
+
         def do_POST(self) -> None:
+            self.answer("POST")
+
+        def answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length", "0"))
-            status, payload = fake.handle(self.headers, self.rfile.read(length))
-            body = json.dumps(payload).encode()
+            body_in = self.rfile.read(length) if length else b""
+            status, payload = fake.handle(method, self.path, self.headers, body_in)
+            if isinstance(payload, tuple):  # raw bytes and their content type
+                body, content_type = payload
+            else:
+                body, content_type = json.dumps(payload).encode(), "application/json"
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

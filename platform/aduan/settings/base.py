@@ -250,3 +250,11 @@ ADUAN_SMS_SENDER = os.environ.get("ADUAN_SMS_SENDER", "1708")
 ADUAN_SMS_GATEWAY_URL = os.environ.get("ADUAN_SMS_GATEWAY_URL", "")
 ADUAN_SMS_GATEWAY_TOKEN = os.environ.get("ADUAN_SMS_GATEWAY_TOKEN", "")
 ADUAN_SMS_GATEWAY_SECRET = os.environ.get("ADUAN_SMS_GATEWAY_SECRET", "")
+# WhatsApp Business Cloud API (protocol: integrations/whatsapp/cloud.py).
+ADUAN_WHATSAPP_API_BASE = os.environ.get("ADUAN_WHATSAPP_API_BASE", "https://graph.facebook.com")
+ADUAN_WHATSAPP_API_VERSION = os.environ.get("ADUAN_WHATSAPP_API_VERSION", "v21.0")
+ADUAN_WHATSAPP_ACCESS_TOKEN = os.environ.get("ADUAN_WHATSAPP_ACCESS_TOKEN", "")
+ADUAN_WHATSAPP_APP_SECRET = os.environ.get("ADUAN_WHATSAPP_APP_SECRET", "")
+ADUAN_WHATSAPP_VERIFY_TOKEN = os.environ.get("ADUAN_WHATSAPP_VERIFY_TOKEN", "")
+# The platform's shared number (Meta's phone-number id); tenants' own numbers are data.
+ADUAN_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("ADUAN_WHATSAPP_PHONE_NUMBER_ID", "")

@@ -1,0 +1,126 @@
+"""The Meta WhatsApp Business Cloud API, as far as Aduan speaks it (one module: the protocol).
+
+- Webhook verification: `GET` with `hub.mode=subscribe`, `hub.verify_token` (must equal
+  ADUAN_WHATSAPP_VERIFY_TOKEN) and `hub.challenge`, answered with the challenge as plain text.
+- Notifications: `POST` with `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body,
+  keyed with the app secret ADUAN_WHATSAPP_APP_SECRET>`; the body is
+  `{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages",
+  "value": {"metadata": {"phone_number_id": ...}, "contacts": [...], "messages": [{"from",
+  "id", "timestamp", "type": "text"|"image"|"document"|..., "text": {"body"},
+  "image"|"document": {"id", "mime_type", "caption", "filename"}}], "statuses": [...]}}]}]}`.
+- Sending: `POST {base}/{version}/{phone-number-id}/messages` with a bearer token, a `text`
+  message inside the 24-hour customer-service window, a `template` message outside it; the
+  answer `{"messages": [{"id": "wamid..."}]}` carries the message id.
+- Media: `GET {base}/{version}/{media-id}` gives `{"url", "mime_type"}`; `GET url` (with the
+  bearer token) gives the bytes.
+
+The Cloud API takes no idempotency key: a send whose outcome is unknown (a timeout after the
+request left) may be repeated once by the outbox's retry. The outbox's row lock makes sure no
+two deliverers send the same notification at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+TIMEOUT = 15.0
+
+
+def api_url(path: str) -> str:
+    base: str = settings.ADUAN_WHATSAPP_API_BASE.rstrip("/")
+    return f"{base}/{settings.ADUAN_WHATSAPP_API_VERSION}/{path.lstrip('/')}"
+
+
+def auth_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.ADUAN_WHATSAPP_ACCESS_TOKEN}"}
+
+
+def signature_valid(raw_body: bytes, header: str) -> bool:
+    secret: str = settings.ADUAN_WHATSAPP_APP_SECRET
+    if not secret or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(header.removeprefix("sha256="), expected)
+
+
+def sign(raw_body: bytes, secret: str) -> str:
+    """The header value Meta sends (used by the tests' fake and by local tooling)."""
+    return "sha256=" + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def verify_subscription(mode: str, token: str) -> bool:
+    expected: str = settings.ADUAN_WHATSAPP_VERIFY_TOKEN
+    return (
+        mode == "subscribe"
+        and bool(expected)
+        and hmac.compare_digest(token.encode(), expected.encode())
+    )
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    phone_number_id: str
+    message: dict[str, Any]
+    profile_name: str
+
+
+def incoming_messages(body: dict[str, Any]) -> list[IncomingMessage]:
+    """The messages of a notification body (statuses and other fields are skipped)."""
+    found = []
+    for entry in body.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            number = str((value.get("metadata") or {}).get("phone_number_id", ""))
+            names = {
+                str(c.get("wa_id", "")): str((c.get("profile") or {}).get("name", ""))
+                for c in value.get("contacts") or []
+                if isinstance(c, dict)
+            }
+            for message in value.get("messages") or []:
+                if isinstance(message, dict) and message.get("id") and message.get("from"):
+                    sender = str(message["from"])
+                    found.append(IncomingMessage(number, message, names.get(sender, "")))
+    return found
+
+
+def post_message(phone_number_id: str, payload: dict[str, Any]) -> str:
+    response = httpx.post(
+        api_url(f"{phone_number_id}/messages"),
+        json={"messaging_product": "whatsapp", "recipient_type": "individual", **payload},
+        headers=auth_headers(),
+        timeout=TIMEOUT,
+    )
+    response.raise_for_status()
+    return str(response.json()["messages"][0]["id"])
+
+
+def send_text(phone_number_id: str, to: str, body: str) -> str:
+    return post_message(phone_number_id, {"to": to, "type": "text", "text": {"body": body}})
+
+
+def send_template(
+    phone_number_id: str, to: str, name: str, language: str, parameters: list[str]
+) -> str:
+    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if parameters:
+        template["components"] = [
+            {"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}
+        ]
+    return post_message(phone_number_id, {"to": to, "type": "template", "template": template})
+
+
+def download_media(media_id: str) -> tuple[bytes, str]:
+    """The bytes and the declared content type of an uploaded medium."""
+    meta = httpx.get(api_url(media_id), headers=auth_headers(), timeout=TIMEOUT)
+    meta.raise_for_status()
+    info = meta.json()
+    content = httpx.get(str(info["url"]), headers=auth_headers(), timeout=TIMEOUT)
+    content.raise_for_status()
+    return content.content, str(info.get("mime_type", ""))
