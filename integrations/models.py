@@ -196,3 +196,22 @@ class WhatsAppTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class EmailMailbox(models.Model):
+    """A tenant's own mailbox (e.g. pengaduan@desa.id) that Aduan polls by IMAP. The password
+    is stored encrypted (integrations.crypto, Fernet); the poll job never logs it."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+")
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=255)
+    password_encrypted = models.TextField()
+    folder = models.CharField(max_length=255, default="INBOX")
+    is_active = models.BooleanField(default=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}"

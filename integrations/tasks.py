@@ -28,3 +28,23 @@ def deliver_outbox(message_id: int) -> None:
 def sweep_channels() -> None:
     inbound.sweep_due()
     outbox.sweep_due()
+
+
+@interval(seconds=60)  # type: ignore[untyped-decorator]
+@dramatiq.actor(max_retries=0)
+def poll_mailboxes() -> None:
+    """One job per active IMAP mailbox (mailboxes are rows of one public table)."""
+    from integrations.models import EmailMailbox
+
+    for pk in EmailMailbox.objects.filter(is_active=True).values_list("pk", flat=True):
+        poll_mailbox.send(pk)
+
+
+@dramatiq.actor(max_retries=0, time_limit=300_000)
+def poll_mailbox(mailbox_id: int) -> None:
+    from integrations.email.imap import poll_mailbox as poll
+    from integrations.models import EmailMailbox
+
+    mailbox = EmailMailbox.objects.select_related("tenant").filter(pk=mailbox_id).first()
+    if mailbox is not None and mailbox.is_active:
+        poll(mailbox)

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from integrations import views
+from integrations.email import views as email_views
 from integrations.sms import views as sms_views
 from integrations.whatsapp import views as whatsapp_views
 
@@ -14,6 +15,12 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         name="integrations-failed-retry",
     ),
     path("integrations/sms/", sms_views.keyword_page, name="integrations-sms-keyword"),
+    path("integrations/email/", email_views.mailbox_page, name="integrations-email"),
+    path(
+        "api/v1/integrations/email/mailbox/",
+        email_views.MailboxApi.as_view(),
+        name="api-integrations-email-mailbox",
+    ),
     path(
         "api/v1/integrations/failed/",
         views.FailedMessagesApi.as_view(),
@@ -57,5 +64,10 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
         "integrations/whatsapp/webhook/",
         whatsapp_views.WhatsAppWebhook.as_view(),
         name="integrations-whatsapp-webhook",
+    ),
+    path(
+        "integrations/email/inbound/",
+        email_views.EmailInboundWebhook.as_view(),
+        name="integrations-email-inbound",
     ),
 ]

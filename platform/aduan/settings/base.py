@@ -258,3 +258,9 @@ ADUAN_WHATSAPP_APP_SECRET = os.environ.get("ADUAN_WHATSAPP_APP_SECRET", "")
 ADUAN_WHATSAPP_VERIFY_TOKEN = os.environ.get("ADUAN_WHATSAPP_VERIFY_TOKEN", "")
 # The platform's shared number (Meta's phone-number id); tenants' own numbers are data.
 ADUAN_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("ADUAN_WHATSAPP_PHONE_NUMBER_ID", "")
+# E-mail channel: inbound addresses <local>+<tenant slug>[.<tracking code>]@<domain>.
+ADUAN_EMAIL_INBOUND_DOMAIN = os.environ.get("ADUAN_EMAIL_INBOUND_DOMAIN", BASE_DOMAIN)
+ADUAN_EMAIL_INBOUND_LOCALPART = os.environ.get("ADUAN_EMAIL_INBOUND_LOCALPART", "aduan")
+ADUAN_EMAIL_INBOUND_SECRET = os.environ.get("ADUAN_EMAIL_INBOUND_SECRET", "")
+# Fernet key for credentials at rest (IMAP passwords); unset: derived from the SECRET_KEY.
+ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")

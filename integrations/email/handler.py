@@ -1,0 +1,109 @@
+"""Processing of a stored inbound e-mail: a reply threads onto its complaint, anything else
+files a new complaint through the one intake action (its receipt goes back by SMTP)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from complaints import sla
+from complaints.actions.intake import do_file_complaint
+from complaints.audit import record_event
+from complaints.errors import ComplaintError
+from complaints.models import Channel, Complaint, EventKind
+from complaints.validation import email_problem
+from integrations.email import mime
+from integrations.errors import IntegrationError, IntegrationErrorCode
+from integrations.models import InboundMessage
+from tenants.models import Tenant
+
+
+def handle(message: InboundMessage) -> dict[str, Any]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _handle(message)
+
+
+def _handle(message: InboundMessage) -> dict[str, Any]:
+    try:
+        raw = base64.b64decode(str(message.payload.get("mime_b64", "")), validate=True)
+    except ValueError:
+        raise mime.malformed(_("isi tersimpan bukan base64")) from None
+    mail = mime.parse(raw)
+    tenant = message.tenant
+    token = mime.thread_token(mail)
+    if token is not None:
+        slug, code = token
+        target = tenant or (Tenant.objects.filter(slug=slug).first() if slug else None)
+        if target is not None and (tenant is None or not slug or slug == target.slug):
+            with schema_context(target.schema_name):
+                complaint = Complaint.objects.filter(tracking_code=code).first()
+                if complaint is not None:
+                    message.tenant = target
+                    return record_reply(message, complaint, mail)
+    if tenant is None:
+        slug = mime.addressed_tenant_slug(mail)
+        tenant = Tenant.objects.filter(slug=slug).first() if slug else None
+    if tenant is None:
+        raise IntegrationError(
+            IntegrationErrorCode.UNROUTABLE,
+            _("Tidak ada instansi untuk alamat tujuan %(to)s.")
+            % {"to": ", ".join(mail.recipients) or "-"},
+        )
+    message.tenant = tenant
+    return {"tracking_code": file_mail_complaint(message, tenant, mail)}
+
+
+def record_reply(
+    message: InboundMessage, complaint: Complaint, mail: mime.ParsedMail
+) -> dict[str, Any]:
+    """The complainant's reply goes on the complaint's timeline (a paused SLA clock resumes).
+    Attached files of a reply stay in the stored raw message."""
+    with transaction.atomic():
+        record_event(
+            complaint,
+            kind=EventKind.REPLY,
+            actor_label=mail.from_name or mail.from_address,
+            message=mail.text,
+            is_public=True,
+            after={"inbound_id": message.pk, "attachments": len(mail.attachments)},
+        )
+        sla.on_complainant_replied(complaint, timezone.now())
+    return {"reply_to": complaint.tracking_code}
+
+
+def file_mail_complaint(message: InboundMessage, tenant: Tenant, mail: mime.ParsedMail) -> str:
+    files = [SimpleUploadedFile(a.name, a.content, a.content_type) for a in mail.attachments]
+    values: dict[str, Any] = {
+        "tenant": tenant,
+        "channel": Channel.EMAIL,
+        "name": mail.from_name[:200],
+        "address": "",
+        "phone": "",
+        # An address intake would refuse is kept in the raw payload, the element missing.
+        "email": mail.from_address if email_problem(mail.from_address) is None else "",
+        "subject": mail.subject[:200],
+        "description": mail.text,
+        "raw_payload": {
+            "channel": "email",
+            "inbound_id": message.pk,
+            "message_id": mail.message_id,
+            "from": mail.from_address,
+            "subject": mail.subject,
+        },
+    }
+    with schema_context(tenant.schema_name):
+        try:
+            complaint = do_file_complaint(**values, attachments=files)
+        except ComplaintError as error:
+            if error.extra.get("field") != "attachments":
+                raise
+            values["raw_payload"]["refused_attachments"] = error.message
+            complaint = do_file_complaint(**values)
+    return complaint.tracking_code

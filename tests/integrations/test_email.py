@@ -1,0 +1,248 @@
+"""The e-mail channel: raw-MIME webhook, IMAP polling (a real pymap server on loopback),
+replies threaded by token, outbound by SMTP (a real aiosmtpd server on loopback)."""
+
+from __future__ import annotations
+
+import imaplib
+import time
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from django_tenants.utils import schema_context
+
+from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
+from integrations import crypto, inbound, outbox
+from integrations.email import imap
+from integrations.models import (
+    EmailMailbox,
+    InboundMessage,
+    InboundStatus,
+    OutboxMessage,
+    OutboxStatus,
+)
+from tenants.models import Role, Tenant
+from tests.client import TenantClient
+from tests.complaints.files import png_bytes
+from tests.factories import TenantFactory, make_member, sign_in
+from tests.integrations.conftest import IMAP_PASSWORD, IMAP_USER, SmtpInbox
+
+WEBHOOK = "/integrations/email/inbound/"
+
+
+def citizen_mail(
+    to: str, subject: str, body: str, *, message_id: str, photo: bool = False
+) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = "Budi Santoso <budi@example.id>"
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Message-ID"] = message_id
+    mail.set_content(body)
+    if photo:
+        mail.add_attachment(png_bytes(), maintype="image", subtype="png", filename="jalan.png")
+    return mail.as_bytes()
+
+
+MAIL_SECRET = "mail-secret"  # the smtp fixture sets it
+
+
+def post_mail(client: TenantClient, raw: bytes, secret: str = MAIL_SECRET) -> Any:
+    return client.post(WEBHOOK, raw, content_type="message/rfc822", HTTP_X_MAIL_SECRET=secret)
+
+
+def process_and_send() -> list[InboundMessage]:
+    done = []
+    for pk in InboundMessage.objects.filter(status=InboundStatus.PENDING).values_list(
+        "pk", flat=True
+    ):
+        processed = inbound.process_message(pk)
+        assert processed is not None
+        done.append(processed)
+    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list(
+        "pk", flat=True
+    ):
+        delivered = outbox.deliver(pk)
+        assert delivered is not None and delivered.status == OutboxStatus.SENT, delivered
+    return done
+
+
+@pytest.fixture
+def desa(tenant_factory: TenantFactory) -> Tenant:
+    return tenant_factory(name="Pemerintah Desa Kuripan Kidul", slug="kuripan-kidul")
+
+
+def test_a_mail_files_a_complaint_and_the_reply_threads_onto_it(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    # When a citizen writes to the village's address, with a photo
+    raw = citizen_mail(
+        "aduan+kuripan-kidul@aduan.test",
+        "Lampu jalan mati",
+        "Lampu jalan di dusun 2 mati sejak seminggu.",
+        message_id="<m1@example.id>",
+        photo=True,
+    )
+    assert post_mail(tenant_client, raw).status_code == 200
+    [message] = process_and_send()
+    # Then a complaint is filed with the sender, the subject, the text and the photo
+    assert message.status == InboundStatus.PROCESSED
+    with schema_context(desa.schema_name):
+        complaint = Complaint.objects.get()
+        photos = Attachment.objects.filter(complaint=complaint).count()
+    assert complaint.channel == Channel.EMAIL
+    assert (complaint.name, complaint.email, complaint.subject) == (
+        "Budi Santoso",
+        "budi@example.id",
+        "Lampu jalan mati",
+    )
+    assert complaint.description == "Lampu jalan di dusun 2 mati sejak seminggu."
+    assert photos == 1
+    # and the receipt went out by SMTP, carrying the reply token
+    [receipt] = smtp.messages
+    assert receipt["To"] == "budi@example.id"
+    assert receipt["Subject"] == f"Pengaduan {complaint.number} [Aduan #{complaint.tracking_code}]"
+    assert receipt["Reply-To"] == f"aduan+kuripan-kidul.{complaint.tracking_code}@aduan.test"
+    assert complaint.tracking_code in receipt.get_payload()
+    # When the citizen replies to it (quoting the receipt)
+    reply = citizen_mail(
+        receipt["Reply-To"],
+        "Re: " + receipt["Subject"],
+        "Lokasinya di depan masjid.\n\n> Pengaduan Anda telah diterima",
+        message_id="<m2@example.id>",
+    )
+    post_mail(tenant_client, reply)
+    [threaded] = process_and_send()
+    # Then the reply is on the complaint's timeline, not a new complaint
+    assert threaded.result == {"reply_to": complaint.tracking_code}
+    with schema_context(desa.schema_name):
+        assert Complaint.objects.count() == 1
+        event = ComplaintEvent.objects.get(complaint=complaint, kind=EventKind.REPLY)
+    assert event.message == "Lokasinya di depan masjid."
+    assert event.is_public
+
+
+def test_malformed_mime_is_kept_as_failed_with_a_clear_error(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    # When a message whose multipart body has no boundary arrives
+    raw = (
+        b"From: budi@example.id\r\nTo: aduan+kuripan-kidul@aduan.test\r\n"
+        b"Message-ID: <broken@example.id>\r\nSubject: rusak\r\n"
+        b"Content-Type: multipart/mixed\r\n\r\nthis is not a multipart body\r\n"
+    )
+    assert post_mail(tenant_client, raw).status_code == 200
+    [message] = process_and_send()
+    # Then it is kept (raw) as failed with the reason, nothing filed, nothing sent
+    assert message.status == InboundStatus.FAILED
+    assert message.last_error.startswith(
+        "integrations.malformed: Surel tidak dapat dibaca: NoBoundaryInMultipartDefect"
+    )
+    assert message.next_attempt_at is None  # waits for a person: retrying cannot help
+    assert message.payload["mime_b64"]
+    with schema_context(desa.schema_name):
+        assert Complaint.objects.count() == 0
+    assert smtp.messages == []
+
+
+def test_the_webhook_refuses_a_wrong_secret_and_keeps_a_replay_once(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    raw = citizen_mail("aduan+kuripan-kidul@aduan.test", "x", "y", message_id="<r@example.id>")
+    refused = post_mail(tenant_client, raw, secret="guess")
+    assert refused.status_code == 403
+    assert InboundMessage.objects.count() == 0
+    post_mail(tenant_client, raw)
+    post_mail(tenant_client, raw)
+    process_and_send()
+    assert InboundMessage.objects.count() == 1
+    with schema_context(desa.schema_name):
+        assert Complaint.objects.count() == 1
+
+
+def test_imap_polling_files_unseen_mail_once(
+    desa: Tenant, imap_server: int, smtp: SmtpInbox, tenant_client: TenantClient
+) -> None:
+    # Given the village's own mailbox on a real IMAP server, set by its admin (page)
+    admin = make_member(desa, Role.TENANT_ADMIN)
+    sign_in(tenant_client, admin)
+    saved = tenant_client.post(
+        "/integrations/email/",
+        {
+            "host": "127.0.0.1",
+            "port": imap_server,
+            "username": IMAP_USER,
+            "password": IMAP_PASSWORD,
+            "folder": "INBOX",
+            "is_active": "on",
+        },
+        tenant=desa,
+    )
+    assert saved.status_code == 302
+    mailbox = EmailMailbox.objects.get(tenant=desa)
+    # (the password is stored encrypted, never in clear)
+    assert IMAP_PASSWORD not in mailbox.password_encrypted
+    assert crypto.decrypt(mailbox.password_encrypted) == IMAP_PASSWORD
+    # and a citizen's mail waiting unseen in it
+    unique = f"<imap-{time.monotonic_ns()}@example.id>"
+    client = imaplib.IMAP4("127.0.0.1", imap_server)
+    client.login(IMAP_USER, IMAP_PASSWORD)
+    client.append(
+        "INBOX",
+        None,
+        None,
+        citizen_mail("pengaduan@desa.id", "Sampah", "Sampah menumpuk.", message_id=unique),
+    )
+    client.logout()
+    # When the poll job runs twice
+    assert imap.poll_mailbox(mailbox) == 1
+    assert imap.poll_mailbox(mailbox) == 0
+    process_and_send()
+    # Then the mail is filed once in the village's register
+    with schema_context(desa.schema_name):
+        complaint = Complaint.objects.get()
+    assert (complaint.channel, complaint.subject) == (Channel.EMAIL, "Sampah")
+    mailbox.refresh_from_db()
+    assert mailbox.last_error == ""
+    assert [m["To"] for m in smtp.messages] == ["budi@example.id"]
+
+
+def test_a_wrong_imap_password_is_recorded_on_the_mailbox(
+    desa: Tenant, imap_server: int, tenant_client: TenantClient
+) -> None:
+    # Given a mailbox with a wrong password, set through the API
+    sign_in(tenant_client, make_member(desa, Role.TENANT_ADMIN))
+    response = tenant_client.put(
+        "/api/v1/integrations/email/mailbox/",
+        {
+            "host": "127.0.0.1",
+            "port": imap_server,
+            "use_ssl": False,
+            "username": IMAP_USER,
+            "password": "wrong",
+        },
+        content_type="application/json",
+        tenant=desa,
+    )
+    assert response.status_code == 200
+    assert "password" not in response.json()
+    assert response.json()["address"] == "aduan+kuripan-kidul@localhost"
+    # When it is polled
+    assert imap.poll_mailbox(EmailMailbox.objects.get(tenant=desa)) == 0
+    # Then the failure is recorded for the admin, and nothing is stored
+    mailbox = EmailMailbox.objects.get(tenant=desa)
+    assert mailbox.last_error.startswith("error:")
+    assert InboundMessage.objects.count() == 0
+
+
+def test_a_new_mailbox_needs_a_password(desa: Tenant, tenant_client: TenantClient) -> None:
+    sign_in(tenant_client, make_member(desa, Role.TENANT_ADMIN))
+    response = tenant_client.put(
+        "/api/v1/integrations/email/mailbox/",
+        {"host": "imap.desa.id", "port": 993, "username": "x"},
+        content_type="application/json",
+        tenant=desa,
+    )
+    assert response.status_code == 400
+    assert response.json()["extra"]["field"] == "password"
+    assert not EmailMailbox.objects.filter(tenant=desa).exists()
