@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
-from tenants import urls as tenants_urls
 from integrations.urls import public_urlpatterns as integrations_urls
+from tenants import urls as tenants_urls
 from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
