@@ -16,6 +16,7 @@ class IntegrationErrorCode(StrEnum):
     INVALID_KEYWORD = "integrations.invalid_keyword"
     DUPLICATE_KEYWORD = "integrations.duplicate_keyword"
     NOT_CONFIGURED = "integrations.not_configured"
+    INVALID_SETTING = "integrations.invalid_setting"
 
 
 class IntegrationError(AduanError):

@@ -26,8 +26,11 @@ def deliver_outbox(message_id: int) -> None:
 @interval(seconds=30)  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
 @dramatiq.actor(max_retries=0)
 def sweep_channels() -> None:
+    from integrations.staff import deliver_staff_notifications
+
     inbound.sweep_due()
     outbox.sweep_due()
+    deliver_staff_notifications()
 
 
 @interval(seconds=60)  # type: ignore[untyped-decorator]

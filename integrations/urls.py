@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from integrations import views
 from integrations.email import views as email_views
 from integrations.sms import views as sms_views
+from integrations.whatsapp import settings_views as whatsapp_settings
 from integrations.whatsapp import views as whatsapp_views
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,6 +17,12 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("integrations/sms/", sms_views.keyword_page, name="integrations-sms-keyword"),
     path("integrations/email/", email_views.mailbox_page, name="integrations-email"),
+    path("integrations/whatsapp/", whatsapp_settings.whatsapp_page, name="integrations-whatsapp"),
+    path(
+        "api/v1/integrations/whatsapp/",
+        whatsapp_settings.WhatsAppSettingsApi.as_view(),
+        name="api-integrations-whatsapp",
+    ),
     path(
         "api/v1/integrations/email/mailbox/",
         email_views.MailboxApi.as_view(),
