@@ -435,3 +435,13 @@ def test_csv_upload_page_previews_then_creates(
 
 def _csv(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("agencies.csv", text.encode(), content_type="text/csv")
+
+
+def test_front_door_shows_console_links_only_to_those_who_govern(
+    cilacap: Tenant, tenant_client: TenantClient
+) -> None:
+    sign_in(tenant_client, make_member(cilacap, Role.OFFICER))
+    assert 'id="console-links"' not in tenant_client.get("/").content.decode()
+    sign_in(tenant_client, make_member(cilacap, Role.REGENCY_ADMIN))
+    html = tenant_client.get("/").content.decode()
+    assert '<a href="/console/desk-requests/">Verifikasi layanan desa</a>' in html
