@@ -22,6 +22,7 @@ class ComplaintErrorCode(StrEnum):
     ATTACHMENT_TYPE = "complaints.attachment_type"
     EMPTY_MESSAGE = "complaints.empty_message"
     NOT_INCOMPLETE = "complaints.not_incomplete"
+    NOT_ASSIGNABLE = "complaints.not_assignable"
 
 
 class ComplaintError(AduanError):

@@ -2,8 +2,10 @@
 complaint on behalf of a staff user.
 
 Who sees what:
-- the register and the complaint view: a tenant's officer, answer team, liaison, head,
-  auditor, tenant admin and WBS officer. Regency admins and the platform operator administer
+- the register and the complaint view: a tenant's officer, answer team, head, auditor,
+  tenant admin and WBS officer see every complaint; a liaison officer who holds none of those
+  roles sees only the complaints assigned to them (django-guardian object permissions, granted
+  by `complaints.actions.assign`). Regency admins and the platform operator administer
   tenants but do not read their complaints.
 - whistleblowing (WBS) complaints: only WBS officers; for everyone else they do not exist.
 - an anonymous complainant's identity: only those who must contact them (officer, head,
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent
 from tenants.models import Role, Tenant
-from tenants.permissions import roles_in
+from tenants.permissions import objects_for, roles_in
 
 READ_ROLES = frozenset(
     {
@@ -55,10 +57,16 @@ class Viewer:
     """A staff user's roles in the request's tenant, read once."""
 
     roles: frozenset[str]
+    user: AbstractBaseUser | AnonymousUser | None = None
 
     @classmethod
     def of(cls, user: AbstractBaseUser | AnonymousUser, tenant: Tenant) -> Viewer:
-        return cls(frozenset(roles_in(user, tenant)))
+        return cls(frozenset(roles_in(user, tenant)), user)
+
+    @property
+    def sees_assigned_only(self) -> bool:
+        """A liaison officer and nothing more: only what was handed to them."""
+        return bool(self.roles & READ_ROLES) and not (self.roles & (READ_ROLES - {Role.LIAISON}))
 
     @property
     def can_read(self) -> bool:
@@ -88,6 +96,10 @@ def visible_complaints(viewer: Viewer) -> QuerySet[Complaint]:
     complaints = Complaint.objects.all()
     if not viewer.sees_wbs:
         complaints = complaints.filter(is_wbs=False)
+    if viewer.sees_assigned_only:
+        if viewer.user is None:
+            return Complaint.objects.none()
+        complaints = objects_for(viewer.user, "complaints.view_complaint", complaints)
     return complaints
 
 

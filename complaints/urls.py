@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from complaints import api, holidays_views, sla_views, views
+from complaints import api, assign_views, holidays_views, sla_views, views
 
 complaint_patterns: list[URLPattern | URLResolver] = [
     # Public: the citizen's pages.
@@ -25,8 +25,18 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         views.attachment,
         name="attachment",
     ),
+    path(
+        "console/pengaduan/<int:complaint_id>/penugasan/",
+        assign_views.assign_page,
+        name="assign",
+    ),
     # API.
     path("api/v1/complaints/", api.IntakeApi.as_view(), name="api-file"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/assignment/",
+        assign_views.AssignmentApi.as_view(),
+        name="api-assign",
+    ),
     path("api/v1/complaints/desk/", api.DeskIntakeApi.as_view(), name="api-desk"),
     path("api/v1/complaints/<int:complaint_id>/", api.ComplaintApi.as_view(), name="api-detail"),
     path("api/v1/complaints/<int:complaint_id>/notes/", api.NoteApi.as_view(), name="api-notes"),
