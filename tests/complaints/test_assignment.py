@@ -45,7 +45,8 @@ def test_a_liaison_sees_only_the_complaints_assigned_to_them(
     officer = make_member(tenant, Role.OFFICER)
     ana, budi = make_member(tenant, Role.LIAISON), make_member(tenant, Role.LIAISON)
     as_officer, as_ana, as_budi = TenantClient(), TenantClient(), TenantClient()
-    sign_in(as_officer, officer), sign_in(as_ana, ana), sign_in(as_budi, budi)
+    for client, user in ((as_officer, officer), (as_ana, ana), (as_budi, budi)):
+        sign_in(client, user)
     # Before any assignment a liaison sees nothing
     assert _visible(as_ana, tenant) == []
     # When the officer hands the first complaint to Ana
@@ -83,7 +84,8 @@ def test_a_grant_in_one_tenant_does_not_reach_the_same_id_in_another(
     do_grant_role(tenant=b, user=liaison, role=Role.LIAISON)
     officer_a = make_member(a, Role.OFFICER)
     as_officer, as_liaison = TenantClient(), TenantClient()
-    sign_in(as_officer, officer_a), sign_in(as_liaison, liaison)
+    sign_in(as_officer, officer_a)
+    sign_in(as_liaison, liaison)
     # When tenant A assigns its complaint to the liaison
     assert _assign(as_officer, a, in_a, liaison.pk) == 200
     # Then the liaison sees A's and not B's, though both are complaint #1
