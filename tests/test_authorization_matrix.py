@@ -33,6 +33,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from psycopg import sql
 
 from aduan.db import tenant_db
+from complaints.actions.assign import do_assign_complaint
 from complaints.models import Complaint
 from tenants.access import Access, Scope, declared_access
 from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
@@ -196,7 +197,16 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
 def _sample_complaint(world: World) -> Complaint:
     """One complaint (with a photo) in the tenant under test, made once per world."""
     if "complaint" not in world.made:
-        world.made["complaint"] = file_complaint(world.tenant, attachments=[photo()])
+        complaint = file_complaint(world.tenant, attachments=[photo()])
+        # A liaison officer reaches only what is assigned to them: hand it to the holder.
+        with schema_context(world.tenant.schema_name):
+            do_assign_complaint(
+                tenant=world.tenant,
+                complaint=complaint,
+                assignee=_holder(world, Role.LIAISON),
+                actor=_holder(world, Role.OFFICER),
+            )
+        world.made["complaint"] = complaint
     complaint: Complaint = world.made["complaint"]
     return complaint
 
