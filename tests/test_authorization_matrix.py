@@ -197,16 +197,16 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
 def _sample_complaint(world: World) -> Complaint:
     """One complaint (with a photo) in the tenant under test, made once per world."""
     if "complaint" not in world.made:
-        complaint = file_complaint(world.tenant, attachments=[photo()])
+        filed = file_complaint(world.tenant, attachments=[photo()])
         # A liaison officer reaches only what is assigned to them: hand it to the holder.
         with schema_context(world.tenant.schema_name):
             do_assign_complaint(
                 tenant=world.tenant,
-                complaint=complaint,
+                complaint=filed,
                 assignee=_holder(world, Role.LIAISON),
                 actor=_holder(world, Role.OFFICER),
             )
-        world.made["complaint"] = complaint
+        world.made["complaint"] = filed
     complaint: Complaint = world.made["complaint"]
     return complaint
 
