@@ -92,6 +92,12 @@ class Complaint(models.Model):
 
     # The SOP state key; complaints.sop_hooks sets the first one.
     state = models.CharField(max_length=40, default="received")
+    # The SOP version the complaint started under and keeps to the end (no index: nothing
+    # looks complaints up by version).
+    sop_version = models.ForeignKey(
+        "SopVersion", null=True, blank=True, on_delete=models.PROTECT, db_index=False,
+        related_name="+",
+    )  # fmt: skip
     is_complete = models.BooleanField(default=True)
     missing_elements = models.JSONField(default=list, blank=True)
     assignee = models.ForeignKey(
@@ -235,3 +241,26 @@ class RegisterCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class SopVersion(models.Model):
+    """One version of the tenant's SOP (see complaints.sop). Versions are never changed: an
+    edit adds the next number, the latest is the one new complaints start under, and a
+    complaint keeps the version it started with."""
+
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    note = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"SOP v{self.number}"

@@ -69,6 +69,8 @@ class SopErrorCode(StrEnum):
     DEAD_END_STATE = "sop.dead_end_state"
     BAD_LIMIT = "sop.bad_limit"
     BAD_INPUT = "sop.bad_input"
+    STALE_VERSION = "sop.stale_version"
+    INVALID_JSON = "sop.invalid_json"  # the editor's text did not parse
 
 
 class SopError(AduanError):
@@ -101,11 +103,11 @@ class Limit:
         return {self.unit: self.amount}
 
     def describe(self) -> str:
-        if self.unit == "working_days":
-            return _("%(n)d hari kerja") % {"n": self.amount}
-        if self.unit == "hours":
-            return _("%(n)d jam") % {"n": self.amount}
-        return _("%(n)d hari kalender") % {"n": self.amount}
+        """"5 hari kerja": worded by the SLA clock, which counts it."""
+        from complaints.sla_clock import LimitUnit as ClockUnit
+        from complaints.sla_clock import TimeLimit
+
+        return TimeLimit(ClockUnit(self.unit), self.amount).describe()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from complaints import api, assign_views, holidays_views, sla_views, views
+from complaints import api, api_sop, assign_views, holidays_views, sla_views, views, views_sop
 
 complaint_patterns: list[URLPattern | URLResolver] = [
     # Public: the citizen's pages.
@@ -50,7 +50,6 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("api/v1/track/<str:code>/replies/", api.TrackReplyApi.as_view(), name="api-replies"),
 ]
 
-
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((complaint_patterns, "complaints"))),
     path("holidays/", holidays_views.holidays_page, name="holidays"),
@@ -78,5 +77,18 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         "api/v1/notifications/<int:notification_id>/read/",
         sla_views.NotificationReadApi.as_view(),
         name="api-notification-read",
+    ),
+    path("console/sop/", views_sop.sop_editor, name="sop-editor"),
+    path(
+        "console/complaints/<int:complaint_id>/steps/",
+        views_sop.complaint_steps,
+        name="complaint-steps",
+    ),
+    path("api/v1/sop/", api_sop.SopApi.as_view(), name="api-sop"),
+    path("api/v1/sop/versions/", api_sop.SopVersionsApi.as_view(), name="api-sop-versions"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/transitions/",
+        api_sop.ComplaintTransitionsApi.as_view(),
+        name="api-complaint-transitions",
     ),
 ]

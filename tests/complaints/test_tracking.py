@@ -48,7 +48,7 @@ def test_tracking_shows_public_entries_only(
     assert api["events"][1]["text"] == "Jalan akan ditambal minggu ini."
     assert "Cek ke Kasi Pelayanan" not in str(api)
     assert api["state"] == "received"
-    assert api["state_label"] == "Diterima"
+    assert api["state_label"] == "Diterima dan dicatat petugas pengelola pengaduan"
 
 
 @pytest.mark.parametrize("privacy", [{"is_anonymous": True}, {"is_wbs": True}, {}])

@@ -1,0 +1,209 @@
+"""The transition engine: works a complaint through the SOP version it started under.
+
+`do_transition_complaint` is the only code that moves a complaint from one SOP state to the
+next. It checks, in this order: the step exists from the current state in the complaint's SOP
+version, the actor holds a role the step allows in this tenant, the step's inputs are present
+and valid; then it changes the state, writes the timeline (the change, with before and after,
+and any public response to the complainant) and starts the new state's clock, in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.db import tenant_db
+from aduan.errors import AduanError, NotFoundError
+from complaints import sla
+from complaints.actions.sop import do_ensure_sop_version
+from complaints.audit import record_event
+from complaints.models import Complaint, EventKind
+from complaints.sop import InputSpec, Sop, Transition
+from complaints.sop_selectors import sop_of
+from tenants.models import Tenant
+from tenants.permissions import is_staff_of, roles_in
+
+AnyUser = AbstractBaseUser | AnonymousUser
+MAX_TEXT = 10_000
+TRUE_WORDS = frozenset({"true", "1", "on", "yes", "ya"})
+FALSE_WORDS = frozenset({"false", "0", "off", "no", "tidak", ""})
+
+
+class WorkflowErrorCode(StrEnum):
+    UNKNOWN_TRANSITION = "workflow.unknown_transition"
+    NOT_FROM_HERE = "workflow.not_from_current_state"
+    ROLE_NOT_ALLOWED = "workflow.role_not_allowed"
+    INVALID_INPUT = "workflow.invalid_input"
+
+
+def current_tenant() -> Tenant:
+    """The tenant whose schema the connection is on (a real row, also under schema_context)."""
+    tenant = getattr(tenant_db, "tenant", None)
+    if isinstance(tenant, Tenant):
+        return tenant
+    found: Tenant = Tenant.objects.get(schema_name=tenant_db.schema_name)
+    return found
+
+
+def complaint_sop(complaint: Complaint) -> Sop:
+    """The SOP the complaint runs under; one filed before SOPs existed joins the active one."""
+    if complaint.sop_version_id is None:
+        complaint.sop_version = do_ensure_sop_version(tenant=current_tenant())
+        complaint.save(update_fields=["sop_version", "updated_at"])
+    assert complaint.sop_version is not None
+    return sop_of(complaint.sop_version, tenant_db.schema_name)
+
+
+def allowed_transitions(complaint: Complaint, user: AnyUser) -> list[Transition]:
+    """The steps this user may take on the complaint now (for the complaint view's buttons)."""
+    if not user.is_authenticated:
+        return []
+    roles = roles_in(user, current_tenant())
+    return [
+        t for t in complaint_sop(complaint).transitions_from(complaint.state) if t.roles & roles
+    ]
+
+
+def _clean_input(spec: InputSpec, raw: Any) -> Any:
+    """The value to store, None when absent; raises ValueError with the message to show."""
+    if spec.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in FALSE_WORDS):
+            return False
+        if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS:
+            return True
+        raise ValueError(_("Harus ya atau tidak (true/false)."))
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        raise ValueError(_("Harus berupa teks."))
+    value = raw.strip()
+    if spec.type == "text":
+        if len(value) > MAX_TEXT:
+            raise ValueError(_("Paling banyak %(n)d karakter.") % {"n": MAX_TEXT})
+        return value
+    if spec.type == "date":
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(_("Tanggal tidak valid (format YYYY-MM-DD).")) from None
+    if spec.choice(value) is None:
+        raise ValueError(
+            _("Pilihan tidak dikenal: %(value)s. Pilihan: %(choices)s.")
+            % {"value": value, "choices": ", ".join(c.key for c in spec.choices)}
+        )
+    return value
+
+
+def clean_inputs(transition: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The step's inputs checked against its definition; `AduanError` with every field error."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    specs = {spec.key: spec for spec in transition.inputs}
+    for key in inputs:
+        if key not in specs:
+            errors[key] = [_("Isian ini tidak dikenal untuk langkah ini.")]
+    for spec in transition.inputs:
+        try:
+            value = _clean_input(spec, inputs.get(spec.key))
+        except ValueError as invalid:
+            errors[spec.key] = [str(invalid)]
+            continue
+        if value is None:
+            if spec.required:
+                errors[spec.key] = [_("Wajib diisi.")]
+            continue
+        cleaned[spec.key] = value
+    for spec in transition.inputs:
+        value, parent = cleaned.get(spec.key), cleaned.get(spec.depends_on)
+        if spec.depends_on and value is not None and parent is not None:
+            choice = spec.choice(value)
+            if choice is not None and choice.group != parent:
+                errors[spec.key] = [
+                    _("Pilihan %(value)s tidak sesuai dengan %(parent)s = %(chosen)s.")
+                    % {"value": value, "parent": spec.depends_on, "chosen": parent}
+                ]
+    if errors:
+        first = next(iter(errors))
+        raise AduanError(
+            WorkflowErrorCode.INVALID_INPUT,
+            _("Isian langkah %(transition)s belum benar: %(field)s: %(message)s")
+            % {"transition": transition.key, "field": first, "message": errors[first][0]},
+            {"field": first, "fields": errors},
+        )
+    return cleaned
+
+
+def do_transition_complaint(
+    *, complaint: Complaint, transition: str, actor: AnyUser, inputs: dict[str, Any] | None = None
+) -> Complaint:
+    """Take one SOP step on the complaint; see the module docstring for the checks."""
+    tenant = current_tenant()
+    if not is_staff_of(actor, tenant):
+        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
+    with transaction.atomic():
+        # The row lock makes two simultaneous steps on one complaint run one after the other;
+        # the second then sees the state the first left.
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        sop = complaint_sop(complaint)
+        step = sop.transition(transition)
+        if step is None:
+            raise AduanError(
+                WorkflowErrorCode.UNKNOWN_TRANSITION,
+                _("Langkah %(transition)s tidak ada di SOP pengaduan ini.")
+                % {"transition": transition},
+                {"field": "transition"},
+            )
+        if complaint.state not in step.sources:
+            raise AduanError(
+                WorkflowErrorCode.NOT_FROM_HERE,
+                _("Langkah %(transition)s tidak dapat dilakukan dari tahap %(state)s.")
+                % {"transition": step.key, "state": complaint.state},
+                {"field": "transition", "state": complaint.state},
+            )
+        if not step.roles & roles_in(actor, tenant):
+            raise AduanError(
+                WorkflowErrorCode.ROLE_NOT_ALLOWED,
+                _("Peran Anda tidak berwenang melakukan langkah %(transition)s.")
+                % {"transition": step.key},
+                {"field": "transition", "roles": sorted(step.roles)},
+            )
+        cleaned = clean_inputs(step, inputs or {})
+        before = complaint.state
+        complaint.state = step.target
+        complaint.save(update_fields=["state", "updated_at"])
+        public = {s.key for s in step.inputs if s.public}
+        record_event(
+            complaint,
+            kind=EventKind.TRANSITION,
+            actor=actor,
+            message=step.label.id,
+            before={"state": before},
+            after={
+                "state": step.target,
+                "transition": step.key,
+                "sop_version": complaint.sop_version.number if complaint.sop_version else None,
+                "inputs": {k: v for k, v in cleaned.items() if k not in public},
+            },
+        )
+        for spec in step.inputs:
+            if spec.key in public and spec.key in cleaned:
+                record_event(
+                    complaint,
+                    kind=EventKind.RESPONSE,
+                    actor=actor,
+                    message=cleaned[spec.key],
+                    is_public=True,
+                )
+        entered = sop.state(step.target)
+        assert entered is not None  # a stored SOP was validated: every target exists
+        sla.on_state_entered(complaint, entered, timezone.now())
+    return complaint

@@ -1,0 +1,204 @@
+"""REST API of the SOP: the editor (tenant admins) and the steps on a complaint (staff).
+
+- `GET/PUT api/v1/sop/`: the active SOP; a PUT stores a new version after validating it.
+- `GET api/v1/sop/versions/`: every version, newest first.
+- `GET/POST api/v1/complaints/<id>/transitions/`: the steps the user may take now; take one.
+Access is declared (tenants.access): a signed-in user without the role gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aduan.errors import NotFoundError
+from complaints.actions.sop import do_edit_sop
+from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
+from complaints.models import Complaint, SopVersion
+from complaints.sop import Transition
+from complaints.sop_selectors import current_definition, version_history
+from tenants.access import ADMIN_ROLES, TenantRole, TenantStaff
+from tenants.models import Role, Tenant
+from tenants.permissions import has_role, is_staff_of
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def request_tenant(request: Request) -> Tenant:
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Tenant):  # the declarations let no tenant-less request in
+        raise NotFoundError("sop.not_found", _("Tidak ditemukan."))
+    return tenant
+
+
+def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:
+    """A complaint of this tenant the user may work on as staff; whistleblowing (WBS)
+    complaints only for WBS officers. Missing and forbidden alike: `NotFoundError`."""
+    if not isinstance(tenant, Tenant) or not is_staff_of(user, tenant):
+        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None or (complaint.is_wbs and not has_role(user, tenant, Role.WBS_OFFICER)):
+        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
+    return complaint
+
+
+class SopOutput(serializers.Serializer[Any]):
+    version = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    created_by = serializers.CharField(allow_null=True)
+    definition = serializers.JSONField()
+
+
+class SopInput(serializers.Serializer[Any]):
+    definition = serializers.JSONField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    based_on = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class SopVersionOutput(serializers.Serializer[SopVersion]):
+    version = serializers.IntegerField(source="number")
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.SerializerMethodField()
+
+    def get_created_by(self, version: SopVersion) -> str | None:
+        return _username(version)
+
+
+def _username(version: SopVersion | None) -> str | None:
+    if version is None or version.created_by_id is None:
+        return None
+    user = version.created_by
+    return user.get_username() if user is not None else None
+
+
+def _sop_body(version: SopVersion | None, definition: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": version.number if version else None,
+        "note": version.note if version else "",
+        "created_at": version.created_at if version else None,
+        "created_by": _username(version),
+        "definition": definition,
+    }
+
+
+class SopApi(APIView):
+    permission_classes = [TenantRole(*ADMIN_ROLES)]
+
+    @extend_schema(responses=SopOutput, operation_id="sop_read")
+    def get(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        version, definition = current_definition(tenant)
+        return Response(SopOutput(_sop_body(version, definition)).data)
+
+    @extend_schema(request=SopInput, responses=SopOutput, operation_id="sop_edit")
+    def put(self, request: Request) -> Response:
+        tenant = request_tenant(request)
+        data = SopInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = do_edit_sop(
+            tenant=tenant,
+            definition=data.validated_data["definition"],
+            note=data.validated_data["note"],
+            based_on=data.validated_data.get("based_on"),
+            actor=request.user,
+        )
+        return Response(SopOutput(_sop_body(version, version.definition)).data)
+
+
+class SopVersionsApi(APIView):
+    permission_classes = [TenantRole(*ADMIN_ROLES)]
+
+    @extend_schema(responses=SopVersionOutput(many=True), operation_id="sop_versions")
+    def get(self, request: Request) -> Response:
+        versions = list(version_history())
+        return Response(SopVersionOutput(versions, many=True).data)  # type: ignore[arg-type]
+
+
+# `label` and `required` shadow attributes of DRF's Field in the stubs; as output field names
+# they are what API clients expect.
+class ChoiceOutput(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    group = serializers.CharField()
+
+
+class InputSpecOutput(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    type = serializers.CharField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    public = serializers.BooleanField()
+    depends_on = serializers.CharField()
+    choices = ChoiceOutput(many=True)
+
+
+class TransitionOutput(serializers.Serializer[Transition]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    to = serializers.CharField(source="target")
+    inputs = InputSpecOutput(many=True)
+
+
+class ComplaintStepsOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    sop_version = serializers.IntegerField(allow_null=True)
+    terminal = serializers.BooleanField()
+    transitions = TransitionOutput(many=True)
+
+
+class TransitionInput(serializers.Serializer[Any]):
+    transition = serializers.CharField(max_length=50)
+    inputs = serializers.DictField(required=False, default=dict)
+
+
+def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
+    sop = complaint_sop(complaint)
+    state = sop.state(complaint.state)
+    return {
+        "id": complaint.pk,
+        "number": complaint.number,
+        "state": complaint.state,
+        "state_label": str(state.label) if state else complaint.state,
+        "sop_version": complaint.sop_version.number if complaint.sop_version else None,
+        "terminal": bool(state and state.terminal),
+        "transitions": allowed_transitions(complaint, user),
+    }
+
+
+class ComplaintTransitionsApi(APIView):
+    # Any staff may ask; which step a role may take is the SOP's business (engine: 400).
+    permission_classes = [TenantStaff]
+
+    @extend_schema(responses=ComplaintStepsOutput, operation_id="complaint_steps")
+    def get(self, request: Request, complaint_id: int) -> Response:
+        tenant = getattr(request, "tenant", None)
+        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)
+
+    @extend_schema(
+        request=TransitionInput, responses=ComplaintStepsOutput, operation_id="complaint_transition"
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        tenant = getattr(request, "tenant", None)
+        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = do_transition_complaint(
+            complaint=complaint,
+            transition=data.validated_data["transition"],
+            actor=request.user,
+            inputs=data.validated_data["inputs"],
+        )
+        return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)

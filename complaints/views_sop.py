@@ -1,0 +1,132 @@
+"""Staff pages of the SOP: the editor (tenant admins) and the steps on a complaint (staff)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aduan.errors import AduanError, NotFoundError
+from complaints.actions.sop import do_edit_sop
+from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
+from complaints.api_sop import access_complaint_for_work
+from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
+from complaints.sop_selectors import current_definition, version_history
+from tenants.access import ADMIN_ROLES, tenant_role_required, tenant_staff_required
+from tenants.models import Role, Tenant
+
+
+def _role_label(key: str) -> str:
+    try:
+        return str(Role(key).label)
+    except ValueError:
+        return key
+
+
+def sop_rendering(sop: Sop) -> dict[str, Any]:
+    """The SOP as rows a template can show: states, then steps with their role names."""
+    return {
+        "sop": sop,
+        "steps": [
+            {
+                "transition": t,
+                "sources": [str(s.label) if (s := sop.state(k)) else k for k in t.sources],
+                "target": str(s.label) if (s := sop.state(t.target)) else t.target,
+                "roles": [_role_label(r) for r in sorted(t.roles)],
+            }
+            for t in sop.transitions
+        ],
+    }
+
+
+@tenant_role_required(*ADMIN_ROLES)
+def sop_editor(request: HttpRequest) -> HttpResponse:
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Tenant):
+        raise Http404
+    version, definition = current_definition(tenant)
+    text = json.dumps(definition, indent=2, ensure_ascii=False)
+    problems: list[dict[str, Any]] = []
+    note = ""
+    if request.method == "POST":
+        text = request.POST.get("definition", "")
+        note = request.POST.get("note", "")
+        based_on = request.POST.get("based_on", "")
+        try:
+            try:
+                submitted = json.loads(text)
+            except json.JSONDecodeError as bad:
+                raise SopError(
+                    SopErrorCode.INVALID_JSON,
+                    _("Teks SOP bukan JSON yang valid (baris %(line)d, kolom %(col)d).")
+                    % {"line": bad.lineno, "col": bad.colno},
+                ) from None
+            saved = do_edit_sop(
+                tenant=tenant,
+                definition=submitted,
+                note=note,
+                based_on=int(based_on) if based_on.isdigit() else None,
+                actor=request.user,
+            )
+        except AduanError as error:
+            problems = error.extra.get("problems") or [
+                {"code": error.code, "message": error.message}
+            ]
+        else:
+            messages.success(request, _("SOP versi %(n)d disimpan.") % {"n": saved.number})
+            return redirect("sop-editor")
+    context = {
+        "tenant": tenant,
+        "version": version,
+        "text": text,
+        "note": note,
+        "problems": problems,
+        "versions": list(version_history()[:50]),
+        **sop_rendering(parse_sop(definition)),
+    }
+    return render(request, "complaints/sop_editor.html", context, status=400 if problems else 200)
+
+
+@tenant_staff_required
+def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The complaint's current step and the steps this user may take, each with its form."""
+    tenant = getattr(request, "tenant", None)
+    try:
+        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    sop = complaint_sop(complaint)
+    error: AduanError | None = None
+    chosen = ""
+    if request.method == "POST":
+        chosen = request.POST.get("transition", "")
+        inputs = {
+            k: v for k, v in request.POST.items() if k not in {"transition", "csrfmiddlewaretoken"}
+        }
+        try:
+            complaint = do_transition_complaint(
+                complaint=complaint, transition=chosen, actor=request.user, inputs=inputs
+            )
+        except AduanError as failed:
+            error = failed
+        else:
+            step = sop.transition(chosen)
+            messages.success(
+                request,
+                _("Langkah dilakukan: %(step)s.") % {"step": step.label if step else chosen},
+            )
+            return redirect("complaint-steps", complaint_id=complaint.pk)
+    context = {
+        "complaint": complaint,
+        "state": sop.state(complaint.state),
+        "transitions": allowed_transitions(complaint, request.user),
+        "error": error,
+        "field_errors": error.extra.get("fields", {}) if error else {},
+        "chosen": chosen,
+        "submitted": request.POST if error else {},
+    }
+    return render(request, "complaints/sop_steps.html", context, status=400 if error else 200)

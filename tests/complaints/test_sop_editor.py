@@ -1,0 +1,224 @@
+"""The SOP editor: tenant admins read and edit their SOP as versions, by API and page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django_tenants.utils import schema_context
+
+from complaints.models import SopVersion
+from complaints.sop_templates import template_for
+from tenants.models import Role, Tenant, TenantKind
+from tests.client import TenantClient
+from tests.factories import TenantFactory, make_member, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def versions(tenant: Tenant) -> list[tuple[int, str]]:
+    with schema_context(tenant.schema_name):
+        return list(SopVersion.objects.order_by("number").values_list("number", "note"))
+
+
+def admin_client(tenant: Tenant) -> TenantClient:
+    client = TenantClient()
+    sign_in(client, make_member(tenant, Role.TENANT_ADMIN))
+    return client
+
+
+def edited(kind: str = TenantKind.PEMDES) -> dict[str, Any]:
+    """The template with the village's own regulation cited on the first state."""
+    definition = template_for(kind)
+    definition["states"][1]["legal_basis"] = ["Perdes Babakan 3/2024 tentang Pengaduan"]
+    return definition
+
+
+def put(client: TenantClient, tenant: Tenant, body: dict[str, Any]) -> Any:
+    return client.put(
+        "/api/v1/sop/", json.dumps(body), content_type="application/json", tenant=tenant
+    )
+
+
+def test_before_first_use_the_api_shows_the_kind_template(tenant_factory: TenantFactory) -> None:
+    # Given a fresh Disdukcapil tenant and its admin
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    client = admin_client(tenant)
+    # When the admin reads the SOP
+    response = client.get("/api/v1/sop/", tenant=tenant)
+    # Then it is the Disdukcapil template, not yet stored as a version
+    assert response.status_code == 200
+    body = response.json()
+    assert body["version"] is None
+    assert body["definition"] == template_for(TenantKind.DISDUKCAPIL)
+    assert versions(tenant) == []
+
+
+def test_an_edit_stores_a_new_version_over_the_template(tenant_factory: TenantFactory) -> None:
+    # Given a village and its admin
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    # When the admin saves an edited SOP
+    response = put(client, tenant, {"definition": edited(), "note": "Dasar hukum desa"})
+    # Then the template became version 1 and the edit version 2, the active one
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 2
+    assert [n for n, _ in versions(tenant)] == [1, 2]
+    assert versions(tenant)[1][1] == "Dasar hukum desa"
+    active = client.get("/api/v1/sop/", tenant=tenant).json()
+    assert active["version"] == 2
+    assert active["definition"]["states"][1]["legal_basis"] == [
+        "Perdes Babakan 3/2024 tentang Pengaduan"
+    ]
+    history = client.get("/api/v1/sop/versions/", tenant=tenant).json()
+    assert [v["version"] for v in history] == [2, 1]
+    assert history[0]["created_by"] is not None and history[1]["created_by"] is None
+
+
+def test_saving_the_same_definition_adds_no_version(tenant_factory: TenantFactory) -> None:
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    put(client, tenant, {"definition": edited()})
+    # When the same definition is saved again
+    response = put(client, tenant, {"definition": edited()})
+    # Then nothing new is stored
+    assert response.json()["version"] == 2
+    assert [n for n, _ in versions(tenant)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "code", "named"),
+    [
+        ("unreachable", "sop.unreachable_state", {"state": "limbo"}),
+        ("no_terminal", "sop.no_terminal_state", {"path": "states"}),
+        ("unknown_role", "sop.unknown_role", {"transition": "give_receipt"}),
+        ("into_nowhere", "sop.unknown_target", {"transition": "give_receipt"}),
+        ("from_unknown", "sop.unknown_state", {"transition": "give_receipt"}),
+        ("duplicate_state", "sop.duplicate_state", {"state": "received"}),
+        ("duplicate_transition", "sop.duplicate_transition", {"transition": "close"}),
+        ("terminal_out", "sop.terminal_has_transitions", {"transition": "reopen"}),
+        ("bad_limit", "sop.bad_limit", {"path": "states[1].limit"}),
+        ("no_initial", "sop.missing_initial", {"path": "initial"}),
+    ],
+)
+def test_an_invalid_sop_is_refused_naming_the_problem(
+    tenant_factory: TenantFactory, breakage: str, code: str, named: dict[str, str]
+) -> None:
+    # Given a village whose admin breaks the SOP in one way
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    definition = template_for(TenantKind.PEMDES)
+    states, steps = definition["states"], definition["transitions"]
+    give_receipt = next(t for t in steps if t["key"] == "give_receipt")
+    if breakage == "unreachable":
+        states.append({"key": "limbo", "label": "Limbo", "terminal": True})
+    elif breakage == "no_terminal":
+        for state in states:
+            state["terminal"] = False
+    elif breakage == "unknown_role":
+        give_receipt["roles"] = ["kepala_desa"]
+    elif breakage == "into_nowhere":
+        give_receipt["to"] = "somewhere"
+    elif breakage == "from_unknown":
+        give_receipt["from"] = ["nowhere"]
+    elif breakage == "duplicate_state":
+        states.append(dict(states[1]))
+    elif breakage == "duplicate_transition":
+        steps.append(dict(steps[-1]))
+    elif breakage == "terminal_out":
+        steps.append({"key": "reopen", "label": "Buka", "from": "closed", "to": "received",
+                      "roles": ["officer"]})  # fmt: skip
+    elif breakage == "bad_limit":
+        states[1]["limit"] = {"working_days": 0}
+    elif breakage == "no_initial":
+        del definition["initial"]
+    # When it is saved
+    response = put(client, tenant, {"definition": definition})
+    # Then it is refused with the problem named, and nothing is stored
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == code
+    assert {k: body["extra"][k] for k in named} == named
+    assert body["extra"]["problems"][0]["code"] == code
+    assert versions(tenant) == []
+
+
+def test_an_edit_over_a_newer_version_is_refused(tenant_factory: TenantFactory) -> None:
+    # Given two admins who both opened version 1, and one of them saved version 2
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    put(client, tenant, {"definition": template_for(TenantKind.PEMDES), "note": "v1"})
+    put(client, tenant, {"definition": edited(), "based_on": 1})
+    # When the other saves their change based on version 1
+    other = edited()
+    other["states"][2]["limit"] = {"working_days": 2}
+    response = put(client, tenant, {"definition": other, "based_on": 1})
+    # Then it is refused and version 2 stays the active one
+    assert response.status_code == 400
+    assert response.json()["code"] == "sop.stale_version"
+    assert response.json()["extra"]["latest"] == 2
+    assert [n for n, _ in versions(tenant)] == [1, 2]
+
+
+def test_only_the_tenant_admin_reaches_the_editor(tenant_factory: TenantFactory) -> None:
+    # Given a village, one of its officers and the admin of another village
+    tenant = tenant_factory()
+    other = tenant_factory()
+    officer = TenantClient()
+    sign_in(officer, make_member(tenant, Role.OFFICER))
+    stranger = admin_client(other)
+    anonymous = TenantClient()
+    # When they try the SOP API and page
+    for client in (officer, stranger):
+        assert client.get("/api/v1/sop/", tenant=tenant).status_code == 404
+        assert client.get("/api/v1/sop/versions/", tenant=tenant).status_code == 404
+        assert put(client, tenant, {"definition": edited()}).status_code == 404
+        assert client.get("/console/sop/", tenant=tenant).status_code == 404
+    assert anonymous.get("/api/v1/sop/", tenant=tenant).status_code == 403
+    assert anonymous.get("/console/sop/", tenant=tenant).status_code == 302
+    # Then nothing was stored
+    assert versions(tenant) == []
+
+
+def test_the_editor_page_shows_the_sop_and_saves_a_version(tenant_factory: TenantFactory) -> None:
+    # Given a village admin on the editor page
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    page = client.get("/console/sop/", tenant=tenant)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="sop-states"' in html and "Tanda terima diberikan kepada pelapor" in html
+    assert "Petugas penghubung" in html  # role names, not keys
+    # When they save an edited definition from the textarea
+    saved = client.post(
+        "/console/sop/",
+        {"definition": json.dumps(edited()), "note": "Perdes", "based_on": ""},
+        tenant=tenant,
+    )
+    # Then it is stored and the page shows the new version
+    assert saved.status_code == 302
+    assert [n for n, _ in versions(tenant)] == [1, 2]
+    assert "Perdes Babakan 3/2024" in client.get("/console/sop/", tenant=tenant).content.decode()
+
+
+def test_the_editor_page_shows_every_problem_and_keeps_the_text(
+    tenant_factory: TenantFactory,
+) -> None:
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    broken = template_for(TenantKind.PEMDES)
+    broken["transitions"][1]["roles"] = ["kepala_desa"]
+    broken["transitions"][2]["to"] = "somewhere"
+    # When the broken SOP and then text that is not JSON are posted
+    response = client.post("/console/sop/", {"definition": json.dumps(broken)}, tenant=tenant)
+    not_json = client.post("/console/sop/", {"definition": "{states: ["}, tenant=tenant)
+    # Then both are refused with the problems listed and the text kept for correction
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "sop.unknown_role" in html and "sop.unknown_target" in html
+    assert "kepala_desa" in html
+    assert not_json.status_code == 400
+    assert "sop.invalid_json" in not_json.content.decode()
+    assert "{states: [" in not_json.content.decode()
+    assert versions(tenant) == []
