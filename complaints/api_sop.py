@@ -22,11 +22,11 @@ from aduan.errors import NotFoundError
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.models import Complaint, SopVersion
+from complaints.selectors import READ_ROLES, Viewer, access_complaint
 from complaints.sop import Transition
 from complaints.sop_selectors import current_definition, version_history
-from tenants.access import ADMIN_ROLES, TenantRole, TenantStaff
-from tenants.models import Role, Tenant
-from tenants.permissions import has_role, is_staff_of
+from tenants.access import ADMIN_ROLES, TenantRole
+from tenants.models import Tenant
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -39,14 +39,11 @@ def request_tenant(request: Request) -> Tenant:
 
 
 def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:
-    """A complaint of this tenant the user may work on as staff; whistleblowing (WBS)
-    complaints only for WBS officers. Missing and forbidden alike: `NotFoundError`."""
-    if not isinstance(tenant, Tenant) or not is_staff_of(user, tenant):
+    """The complaint as `complaints.selectors.access_complaint` gives it to this user (WBS only
+    for WBS officers, a liaison only what is assigned to them); `NotFoundError` otherwise."""
+    if not isinstance(tenant, Tenant):
         raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
-    complaint = Complaint.objects.filter(pk=complaint_id).first()
-    if complaint is None or (complaint.is_wbs and not has_role(user, tenant, Role.WBS_OFFICER)):
-        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
-    return complaint
+    return access_complaint(Viewer.of(user, tenant), complaint_id)
 
 
 class SopOutput(serializers.Serializer[Any]):
@@ -179,7 +176,7 @@ def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
 
 class ComplaintTransitionsApi(APIView):
     # Any staff may ask; which step a role may take is the SOP's business (engine: 400).
-    permission_classes = [TenantStaff]
+    permission_classes = [TenantRole(*READ_ROLES)]
 
     @extend_schema(responses=ComplaintStepsOutput, operation_id="complaint_steps")
     def get(self, request: Request, complaint_id: int) -> Response:

@@ -14,9 +14,10 @@ from aduan.errors import AduanError, NotFoundError
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.api_sop import access_complaint_for_work
+from complaints.selectors import READ_ROLES
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
 from complaints.sop_selectors import current_definition, version_history
-from tenants.access import ADMIN_ROLES, tenant_role_required, tenant_staff_required
+from tenants.access import ADMIN_ROLES, tenant_role_required
 from tenants.models import Role, Tenant
 
 
@@ -91,7 +92,7 @@ def sop_editor(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/sop_editor.html", context, status=400 if problems else 200)
 
 
-@tenant_staff_required
+@tenant_role_required(*READ_ROLES)
 def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint's current step and the steps this user may take, each with its form."""
     tenant = getattr(request, "tenant", None)

@@ -147,3 +147,25 @@ def test_the_assignment_page_assigns(tenant_factory: TenantFactory) -> None:
     assert done.status_code == 302
     view = client.get(f"/console/pengaduan/{complaint.pk}/", tenant=tenant).content.decode()
     assert 'id="assignee">penghubung-babakan' in view
+
+
+def test_a_liaison_works_the_steps_of_assigned_complaints_only(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a complaint and a liaison officer it is not assigned to
+    tenant = tenant_factory()
+    complaint = file_complaint(tenant)
+    liaison = make_member(tenant, Role.LIAISON)
+    officer = TenantClient()
+    sign_in(officer, make_member(tenant, Role.OFFICER))
+    client = TenantClient()
+    sign_in(client, liaison)
+    steps = f"/api/v1/complaints/{complaint.pk}/transitions/"
+    # Then its steps do not exist for them, by API or page
+    assert client.get(steps, tenant=tenant).status_code == 404
+    page = f"/console/complaints/{complaint.pk}/steps/"
+    assert client.get(page, tenant=tenant).status_code == 404
+    # When it is assigned to them, they reach its steps
+    assert _assign(officer, tenant, complaint, liaison.pk) == 200
+    assert client.get(steps, tenant=tenant).status_code == 200
+    assert client.get(page, tenant=tenant).status_code == 200
