@@ -7,6 +7,7 @@ routed (an unknown SMS keyword, a shared WhatsApp number) has a home too.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -215,3 +216,45 @@ class EmailMailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}"
+
+
+class Open311Client(models.Model):
+    """An application allowed to post to the Open311 GeoReport v2 API with an `api_key`.
+
+    Only a hash of the key is kept; the key is shown once, when the client is created. A client
+    bound to a tenant may only post to that jurisdiction; one without a tenant posts anywhere
+    (a national app, the front door)."""
+
+    name = models.CharField(max_length=200)
+    contact = models.CharField(max_length=200, blank=True)
+    key_prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="open311_clients"
+    )
+    # A back office may push status updates (servicerequestupdates); a citizen app may not.
+    can_push_updates = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Open311Token(models.Model):
+    """A request posted to the platform's front door: the client gets this token and learns the
+    routed request's `service_request_id` from `tokens/{token}`."""
+
+    token = models.CharField(max_length=40, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    complaint_id = models.BigIntegerField()
+    client = models.ForeignKey(
+        Open311Client, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token

@@ -172,6 +172,9 @@ def _governed_slug(world: World) -> str:
 
 
 SAMPLES["public_id"] = _desk_request
+# integrations.open311: a service of the catalogue and a request of the tenant under test.
+SAMPLES["service_code"] = lambda world: "lainnya"
+SAMPLES["service_request_id"] = lambda world: f"{world.tenant.slug}-1"
 # Example values per URL name and kwarg, where a kwarg means different things per URL.
 URL_SAMPLES: dict[str, dict[str, Sample]] = {
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},

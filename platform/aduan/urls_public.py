@@ -1,10 +1,11 @@
 """URLconf of the public schema: the platform's own pages and API."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from integrations.open311 import urls as open311_urls
 from integrations.urls import public_urlpatterns as integrations_urls
 from tenants import urls as tenants_urls
 from tenants.access import Public
@@ -19,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     *tenants_urls.public_urlpatterns,
     *integrations_urls,
+    path("", include(open311_urls)),
     *common,
 ]

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
 from complaints.urls import tenant_urlpatterns as complaints_urls
+from integrations.open311 import urls as open311_urls
 from integrations.urls import tenant_urlpatterns as integrations_urls
 from tenants import auth_urls
 from tenants.access import Public
@@ -22,5 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *complaints_urls,
     path("", include(auth_urls.tenant_urlpatterns)),
     *integrations_urls,
+    path("", include(open311_urls)),
     *common,
 ]
