@@ -175,8 +175,26 @@ SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"
 SAMPLES["service_request_id"] = lambda world: f"{world.tenant.slug}-1"
+
+
+def _open311_client(world: World, *, platform: bool) -> str:
+    from integrations.open311.actions import do_create_open311_client
+
+    tenant = None if platform else world.tenant
+    client, _key = do_create_open311_client(name="Matrix", tenant=tenant, actor=None)
+    return str(client.pk)
+
+
 # Example values per URL name and kwarg, where a kwarg means different things per URL.
 URL_SAMPLES: dict[str, dict[str, Sample]] = {
+    **{
+        name: {"client_id": lambda world: _open311_client(world, platform=False)}
+        for name in ("open311-client-revoke", "api-open311-client-revoke")
+    },
+    **{
+        name: {"client_id": lambda world: _open311_client(world, platform=True)}
+        for name in ("open311-platform-client-revoke", "api-open311-platform-client-revoke")
+    },
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},
     **{
         name: {"slug": _regency_slug}

@@ -5,49 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0001_initial'),
-        ('tenants', '0002_fleet_plans'),
+        ("integrations", "0001_initial"),
+        ("tenants", "0002_fleet_plans"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WhatsAppNumber',
+            name="WhatsAppNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_number_id', models.CharField(max_length=40, unique=True)),
-                ('display_number', models.CharField(blank=True, max_length=30)),
-                ('tenant', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone_number_id", models.CharField(max_length=40, unique=True)),
+                ("display_number", models.CharField(blank=True, max_length=30)),
+                (
+                    "tenant",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WhatsAppConversation',
+            name="WhatsAppConversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_number_id', models.CharField(max_length=40)),
-                ('wa_id', models.CharField(max_length=20)),
-                ('step', models.CharField(default='start', max_length=20)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('last_inbound_at', models.DateTimeField(blank=True, null=True)),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phone_number_id", models.CharField(max_length=40)),
+                ("wa_id", models.CharField(max_length=20)),
+                ("step", models.CharField(default="start", max_length=20)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("last_inbound_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['wa_id'], name='wa_conversation_citizen')],
-                'constraints': [models.UniqueConstraint(fields=('phone_number_id', 'wa_id'), name='wa_conversation')],
+                "indexes": [models.Index(fields=["wa_id"], name="wa_conversation_citizen")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("phone_number_id", "wa_id"), name="wa_conversation"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WhatsAppTemplate',
+            name="WhatsAppTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', 'Tanda terima'), ('status', 'Perubahan status'), ('info_request', 'Permintaan kelengkapan'), ('closing', 'Penutupan dan penilaian'), ('reply', 'Balasan kanal')], max_length=20)),
-                ('name', models.CharField(max_length=512)),
-                ('language', models.CharField(default='id', max_length=10)),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "Tanda terima"),
+                            ("status", "Perubahan status"),
+                            ("info_request", "Permintaan kelengkapan"),
+                            ("closing", "Penutupan dan penilaian"),
+                            ("reply", "Balasan kanal"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=512)),
+                ("language", models.CharField(default="id", max_length=10)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'kind'), name='wa_template_per_kind', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "kind"), name="wa_template_per_kind", nulls_distinct=False
+                    )
+                ],
             },
         ),
     ]

@@ -5,27 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0002_whatsapp'),
-        ('tenants', '0003_invitations'),
+        ("integrations", "0002_whatsapp"),
+        ("tenants", "0003_invitations"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailMailbox',
+            name="EmailMailbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('host', models.CharField(max_length=255)),
-                ('port', models.PositiveIntegerField(default=993)),
-                ('use_ssl', models.BooleanField(default=True)),
-                ('username', models.CharField(max_length=255)),
-                ('password_encrypted', models.TextField()),
-                ('folder', models.CharField(default='INBOX', max_length=255)),
-                ('is_active', models.BooleanField(default=True)),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('tenant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("host", models.CharField(max_length=255)),
+                ("port", models.PositiveIntegerField(default=993)),
+                ("use_ssl", models.BooleanField(default=True)),
+                ("username", models.CharField(max_length=255)),
+                ("password_encrypted", models.TextField()),
+                ("folder", models.CharField(default="INBOX", max_length=255)),
+                ("is_active", models.BooleanField(default=True)),
+                ("last_polled_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "tenant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
     ]

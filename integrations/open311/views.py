@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from aduan.errors import AduanError
-from integrations.open311 import actions, selectors, spec
+from integrations.open311 import actions, selectors, spec, updates
 from integrations.open311.errors import Open311Error, Open311ErrorCode
 from tenants.access import public_page
 from tenants.models import Tenant, TenantStatus
@@ -174,22 +174,31 @@ def post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return spec.render(fmt, [entry], root="service_requests", item="request")
 
 
-@open311_view("GET")
-def request_detail(request: HttpRequest, *, service_request_id: str, fmt: str) -> HttpResponse:
-    given = jurisdiction(request, request.GET)
-    parsed = selectors.parse_request_id(service_request_id)
-    not_found = Open311Error(
+def not_found_request() -> Open311Error:
+    return Open311Error(
         Open311ErrorCode.UNKNOWN_REQUEST, _("service_request_id tidak ditemukan."), status=404
     )
+
+
+def request_target(service_request_id: str, given: Tenant | None) -> tuple[Tenant, int]:
+    """The tenant and complaint id a service_request_id names (404 if it names none, or a
+    tenant other than the jurisdiction asked for)."""
+    parsed = selectors.parse_request_id(service_request_id)
     if parsed is None or (given is not None and parsed[0] != given.slug):
-        raise not_found
+        raise not_found_request()
     tenant = Tenant.objects.filter(slug=parsed[0]).exclude(status=TenantStatus.ARCHIVED).first()
     if tenant is None or tenant.schema_name == get_public_schema_name():
-        raise not_found
+        raise not_found_request()
+    return tenant, parsed[1]
+
+
+@open311_view("GET")
+def request_detail(request: HttpRequest, *, service_request_id: str, fmt: str) -> HttpResponse:
+    tenant, complaint_id = request_target(service_request_id, jurisdiction(request, request.GET))
     with schema_context(tenant.schema_name):
-        complaint = selectors.public_complaints().filter(pk=parsed[1]).first()
+        complaint = selectors.public_complaints().filter(pk=complaint_id).first()
         if complaint is None:
-            raise not_found
+            raise not_found_request()
         payload = [selectors.represent(complaint, tenant)]
     return spec.render(fmt, payload, root="service_requests", item="request")
 
@@ -208,3 +217,49 @@ def token_detail(request: HttpRequest, *, token: str, fmt: str) -> HttpResponse:
         }
     ]
     return spec.render(fmt, payload, root="service_requests", item="request")
+
+
+@open311_view("GET", "POST")
+def service_request_updates(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """mySociety's extension: GET the updates in a window, POST one from a back office."""
+    if request.method == "POST":
+        return post_update(request, fmt)
+    tenant = required_jurisdiction(request, request.GET)
+    with schema_context(tenant.schema_name):
+        found = updates.list_updates(
+            tenant,
+            start=selectors.parse_w3c(request.GET.get("start_date", ""), "start_date"),
+            end=selectors.parse_w3c(request.GET.get("end_date", ""), "end_date"),
+        )
+    payload = [update.as_dict() for update in found]
+    return spec.render(fmt, payload, root="service_request_updates", item="request_update")
+
+
+def post_update(request: HttpRequest, fmt: str) -> HttpResponse:
+    params = request.POST
+    for name in ("service_request_id", "update_id", "status", "description"):
+        if not params.get(name, "").strip():
+            raise Open311Error(
+                Open311ErrorCode.MISSING,
+                _("%(name)s wajib diisi.") % {"name": name},
+                {"field": name},
+            )
+    given = jurisdiction(request, params)
+    tenant, complaint_id = request_target(params["service_request_id"], given)
+    client = actions.authenticate(params.get("api_key", "").strip(), tenant)
+    with schema_context(tenant.schema_name):
+        complaint = selectors.public_complaints().filter(pk=complaint_id).first()
+        if complaint is None:
+            raise not_found_request()
+        event = updates.do_push_service_request_update(
+            tenant=tenant,
+            complaint=complaint,
+            client=client,
+            update_id=params["update_id"].strip()[:100],
+            status=params["status"],
+            description=params["description"],
+            media_url=params.get("media_url", "").strip()[:500],
+            updated_at=selectors.parse_w3c(params.get("updated_datetime", ""), "updated_datetime"),
+        )
+    payload = [{"update_id": str(event.pk)}]
+    return spec.render(fmt, payload, root="service_request_updates", item="request_update")

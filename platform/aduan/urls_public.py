@@ -20,6 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     *tenants_urls.public_urlpatterns,
     *integrations_urls,
-    path("", include(open311_urls)),
+    path("", include(open311_urls.public_urlpatterns)),
     *common,
 ]

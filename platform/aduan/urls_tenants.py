@@ -23,6 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *complaints_urls,
     path("", include(auth_urls.tenant_urlpatterns)),
     *integrations_urls,
-    path("", include(open311_urls)),
+    path("", include(open311_urls.tenant_urlpatterns)),
     *common,
 ]
