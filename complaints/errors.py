@@ -23,6 +23,16 @@ class ComplaintErrorCode(StrEnum):
     EMPTY_MESSAGE = "complaints.empty_message"
     NOT_INCOMPLETE = "complaints.not_incomplete"
     NOT_ASSIGNABLE = "complaints.not_assignable"
+    # Forwarding between tenants (complaints.actions.forward).
+    REASON_REQUIRED = "complaints.reason_required"
+    UNKNOWN_TARGET = "complaints.unknown_target"
+    FORWARD_TO_SELF = "complaints.forward_to_self"
+    FORWARD_LOOP = "complaints.forward_loop"
+    FORWARD_WBS = "complaints.forward_wbs"
+    FORWARD_PENDING = "complaints.forward_pending"
+    NOT_PENDING = "complaints.not_pending"
+    LOCATION_REQUIRED = "complaints.location_required"
+    UNKNOWN_CATEGORY = "complaints.unknown_category"
 
 
 class ComplaintError(AduanError):

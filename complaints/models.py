@@ -154,6 +154,10 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Lampiran ditambahkan")
     SLA_REMINDER = "sla_reminder", _("Pengingat batas waktu")
     SLA_ESCALATED = "sla_escalated", _("Lewat batas waktu, diteruskan ke pimpinan")
+    # No wrong door (complaints.forwarding).
+    ROUTED = "routed", _("Dirutekan")
+    FORWARDED = "forwarded", _("Diteruskan ke instansi lain")
+    FORWARD_ACCEPTED = "forward_accepted", _("Penerusan diterima")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
@@ -264,3 +268,23 @@ class SopVersion(models.Model):
 
     def __str__(self) -> str:
         return f"SOP v{self.number}"
+
+
+class ForwardStub(models.Model):
+    """What stays at a tenant after a complaint moved on (forwarded or returned): its register
+    entry (the number keeps its place in this register), the link and the reason. The status
+    is read from where the complaint is now (tenants.models.TrackingCode), never copied."""
+
+    number = models.CharField(max_length=60, unique=True)
+    register_year = models.PositiveSmallIntegerField()
+    register_seq = models.PositiveIntegerField()
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    subject = models.CharField(max_length=200, blank=True)
+    to_tenant_id = models.BigIntegerField()
+    to_tenant_name = models.CharField(max_length=200)
+    reason = models.TextField()
+    state_when_moved = models.CharField(max_length=40)
+    moved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.number

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tenants import provisioning
+from tenants import directory, provisioning
 from tenants.errors import TenantError, TenantErrorCode
 from tenants.models import Domain, Region, Tenant, TenantKind
 
@@ -64,6 +64,7 @@ def do_create_tenant(
         )
         Domain.objects.create(domain=tenant_host(slug), tenant=tenant, is_primary=True)
         provisioning.provision(tenant, template)
+        directory.declare_defaults(tenant)
     return tenant
 
 

@@ -296,3 +296,142 @@ class TenantEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_slug} {self.kind}"
+
+
+# --- No wrong door: the authority directory, routing records, the tracking index ---------
+
+
+class CategoryLevel(models.TextChoices):
+    VILLAGE = "village", _("Desa")
+    REGENCY = "regency", _("Kabupaten/Kota")
+    PROVINCE = "province", _("Provinsi")
+
+
+class Category(models.Model):
+    """A matter citizens complain about (kategori), aligned with SP4N-LAPOR!'s topics. Loaded
+    from tenants/data/categories.json by tenants.directory.load_catalogue (idempotent)."""
+
+    key = models.SlugField(max_length=40, primary_key=True)
+    topic = models.CharField(max_length=60)
+    name = models.CharField(max_length=100)
+    level = models.CharField(max_length=8, choices=CategoryLevel.choices)
+    agency = models.CharField(max_length=30)
+    agency_hints = models.JSONField(default=list)
+    keywords = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Authority(models.Model):
+    """What a tenant declares it handles and where: the categories, the region it covers (a
+    code prefix: its village, or its whole regency) and its higher authority."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="authority")
+    categories = models.ManyToManyField(Category, blank=True, related_name="authorities")
+    # Every village whose code starts with this one is covered ("" covers nothing).
+    coverage_code = models.CharField(max_length=13, blank=True, db_index=True)
+    higher = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_customized = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.coverage_code}"
+
+
+class TrackingCode(models.Model):
+    """The global tracking-code index (kode lacak → where the complaint is now). A complaint
+    marked for SP4N-LAPOR! from the front door has no tenant: see LaporReferral."""
+
+    code = models.CharField(max_length=10, primary_key=True)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class HopKind(models.TextChoices):
+    ROUTE = "route", _("Dirutekan otomatis")
+    FORWARD = "forward", _("Diteruskan")
+    RETURN = "return", _("Dikembalikan")
+
+
+class HopStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu diterima")
+    ACCEPTED = "accepted", _("Diterima")
+    RETURNED = "returned", _("Dikembalikan")
+
+
+class Hop(models.Model):
+    """One step of a complaint's journey between tenants (A → B), with its reason."""
+
+    tracking_code = models.CharField(max_length=10, db_index=True)
+    kind = models.CharField(max_length=8, choices=HopKind.choices)
+    from_tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    to_tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    from_number = models.CharField(max_length=60)
+    to_number = models.CharField(max_length=60)
+    reason = models.TextField()
+    status = models.CharField(max_length=8, choices=HopStatus.choices)
+    decision_reason = models.TextField(blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code}: {self.from_tenant_id} → {self.to_tenant_id}"
+
+
+class TriageStatus(models.TextChoices):
+    OPEN = "open", _("Menunggu pemilahan")
+    DONE = "done", _("Selesai dipilah")
+
+
+class TriageEntry(models.Model):
+    """A complaint the router was unsure about, in its regency admin's triage queue. The
+    complaint itself stays filed in `holder` (never dropped); this row points at it."""
+
+    tracking_code = models.CharField(max_length=10, unique=True)
+    regency = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=200, blank=True)
+    proposal = models.JSONField(default=dict)
+    reason = models.TextField()
+    status = models.CharField(max_length=4, choices=TriageStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["regency", "status"], name="triage_queue")]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class LaporReferral(models.Model):
+    """A complaint whose responsible body is not on Aduan: to send to SP4N-LAPOR! (the
+    channels work sends it). From the front door with no holder on Aduan, `payload` keeps
+    everything the citizen sent."""
+
+    tracking_code = models.CharField(max_length=10, unique=True)
+    holder = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(max_length=40, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
+    payload = models.JSONField(null=True, blank=True)
+    reason = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.tracking_code

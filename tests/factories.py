@@ -17,7 +17,7 @@ from psycopg import sql
 from aduan.db import tenant_db
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
-from tenants import provisioning, regions
+from tenants import directory, provisioning, regions
 from tenants.actions import do_create_tenant, do_ensure_public_tenant, do_grant_role
 from tenants.models import Region, Role, SchemaTemplate, Tenant, TenantKind, User
 
@@ -46,6 +46,7 @@ def ensure_reference_data(cached: PlatformData) -> None:
         # Parsed once per session: re-reading 83,763 villages per test cost about a second.
         regions.upsert_rows(_region_slice())
     do_ensure_public_tenant()
+    directory.ensure_catalogue()
 
 
 @functools.cache

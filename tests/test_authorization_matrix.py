@@ -141,6 +141,43 @@ SAMPLES: dict[str, Sample] = {
 }
 
 
+# No wrong door (tenants.routing_urls): a complaint held by the tenant under test, an entry of
+# its regency's triage queue, and the tenant itself in the authority directory.
+def _held_complaint(world: World) -> str:
+    """One complaint, made again only when a request moved it away."""
+    from django_tenants.utils import schema_context
+
+    from complaints.models import Complaint
+    from tests.factories import file_complaint
+
+    made = world.made.get("complaint")
+    with schema_context(world.tenant.schema_name):
+        if made is None or not Complaint.objects.filter(pk=made.pk).exists():
+            made = world.made["complaint"] = file_complaint(world.tenant)
+    return str(made.pk)
+
+
+def _triage_entry(world: World) -> str:
+    """One open entry of the regency's triage queue, made again once it was decided."""
+    from complaints.actions.forward import do_route_filed_complaint
+    from tenants.models import TriageEntry, TriageStatus
+    from tests.factories import file_complaint
+
+    code = world.made.get("triage")
+    if (
+        code is None
+        or not TriageEntry.objects.filter(tracking_code=code, status=TriageStatus.OPEN).exists()
+    ):
+        unsure = file_complaint(world.regency, subject="Mohon perhatian", description="Tolong.")
+        do_route_filed_complaint(schema_name=world.regency.schema_name, complaint_id=unsure.pk)
+        tenant_db.set_schema_to_public()
+        code = world.made["triage"] = unsure.tracking_code
+    return str(code)
+
+
+_FORWARDING: dict[str, Sample] = {"complaint_id": _held_complaint}
+
+
 def _desk_request(world: World) -> str:
     """A pending desk request of a village in the world's regency (made once per world)."""
     if "desk_request" not in world.made:
@@ -212,6 +249,14 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
             "api-tenant-archive-download",
         )
     },
+    "forwarding-accept": _FORWARDING,
+    "forwarding-return": _FORWARDING,
+    "api-forwarding-forward": _FORWARDING,
+    "api-forwarding-accept": _FORWARDING,
+    "api-forwarding-return": _FORWARDING,
+    "api-triage-send": {"code": _triage_entry},
+    "api-track": {"code": lambda world: "TIDAKADA42"},
+    "api-authority": {"slug": lambda world: world.tenant.slug},
 }
 
 

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import register, sop_hooks
+from complaints import forwarding, register, sop_hooks
 from complaints.audit import record_event
 from complaints.calendar import tenant_zone
 from complaints.errors import ComplaintError, ComplaintErrorCode
@@ -221,6 +221,7 @@ def do_file_complaint(
             # integrations: the receipt (tanda terima) through the transactional outbox,
             # written in this transaction (the one outbox call of intake).
             notify_complaint(tenant=tenant, complaint=complaint, kind=NotificationKind.RECEIPT)
+            forwarding.on_filed(tenant, complaint)
     except BaseException:
         discard_files(stored)
         raise

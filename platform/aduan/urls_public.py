@@ -9,6 +9,7 @@ from integrations.open311 import urls as open311_urls
 from integrations.urls import public_urlpatterns as integrations_urls
 from tenants import urls as tenants_urls
 from tenants.access import Public
+from tenants.routing_urls import public_urlpatterns as routing_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.platform_home, name="home"),
@@ -21,5 +22,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *tenants_urls.public_urlpatterns,
     *integrations_urls,
     path("", include(open311_urls.public_urlpatterns)),
+    *routing_urls,
     *common,
 ]

@@ -10,6 +10,7 @@ from integrations.open311 import urls as open311_urls
 from integrations.urls import tenant_urlpatterns as integrations_urls
 from tenants import auth_urls
 from tenants.access import Public
+from tenants.routing_urls import tenant_urlpatterns as routing_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
@@ -24,5 +25,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(auth_urls.tenant_urlpatterns)),
     *integrations_urls,
     path("", include(open311_urls.tenant_urlpatterns)),
+    *routing_urls,
     *common,
 ]

@@ -1,0 +1,300 @@
+"""Cross-tenant moves of a complaint (forward, return), the global tracking index and the
+journey. The write paths are in complaints.actions.forward; this module holds the move itself,
+the intake hook and the reads.
+
+A move takes the complaint, its timeline and its attachments out of one tenant's schema into
+another's, and leaves a stub (complaints.models.ForwardStub) at the origin, all in ONE database
+transaction: both schemas live in one database, so the connection's search_path is switched
+between them inside the same `atomic`. Attachment files are copied BEFORE the transaction (a
+file system is not transactional); the copies are deleted if it fails, the originals once it
+has committed. A failure anywhere leaves exactly one owner and nothing lost.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from aduan.db import tenant_db
+from aduan.models import Deadline
+from complaints import register
+from complaints.audit import record_event
+from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
+from tenants.models import Hop, HopKind, HopStatus, Tenant, TrackingCode
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# Set by the front door while it files a complaint it has already routed.
+_routed_at_intake: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "routed_at_intake", default=False
+)
+
+
+@contextmanager
+def already_routed() -> Iterator[None]:
+    token = _routed_at_intake.set(True)
+    try:
+        yield
+    finally:
+        _routed_at_intake.reset(token)
+
+
+def on_filed(tenant: Tenant, complaint: Complaint) -> None:
+    """Intake's hook, inside the filing transaction: index the tracking code (so it works from
+    the first minute, wherever the complaint goes) and ask the router whether it belongs here.
+    WBS reports are never routed."""
+    TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": tenant})
+    if complaint.is_wbs or _routed_at_intake.get():
+        return
+    from aduan.jobs import enqueue_on_commit
+    from tenants.tasks import route_filed_complaint
+
+    enqueue_on_commit(route_filed_complaint, tenant.schema_name, complaint.pk)
+
+
+@contextmanager
+def in_schema(tenant: Tenant) -> Iterator[None]:
+    """Switch the connection's search_path inside the current transaction, then back."""
+    previous = connection.tenant  # type: ignore[attr-defined]
+    tenant_db.set_tenant(tenant)
+    try:
+        yield
+    finally:
+        tenant_db.set_tenant(previous)
+
+
+def _copy_files(attachments: list[Attachment], target: Tenant) -> list[str]:
+    """Copies under the target's folder, made before the move's transaction."""
+    copies: list[str] = []
+    try:
+        for attachment in attachments:
+            old = str(attachment.file.name)
+            tail = old.split("/", 1)[1] if "/" in old else old
+            with default_storage.open(old, "rb") as handle:
+                copies.append(default_storage.save(f"{target.schema_name}/{tail}", handle))
+    except BaseException:
+        _delete_files(copies)
+        raise
+    return copies
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def fail_point(step: str) -> None:
+    """Called between the steps of a move; a test makes it raise to prove the rollback."""
+
+
+@dataclass
+class Moved:
+    complaint: Complaint
+    hop: Hop
+
+
+def move_complaint(
+    *,
+    complaint_id: int,
+    origin: Tenant,
+    target: Tenant,
+    kind: HopKind,
+    reason: str,
+    actor: Actor,
+    check: Any = None,
+) -> Moved:
+    """Move a complaint from `origin` to `target` and leave a stub behind (see the module
+    docstring). `check(complaint, journey)` runs under the row lock to refuse a move."""
+    with in_schema(origin):
+        attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
+    copies = _copy_files(attachments, target)
+    originals = [str(a.file.name) for a in attachments]
+    try:
+        with transaction.atomic():
+            moved = _move_rows(
+                complaint_id=complaint_id,
+                origin=origin,
+                target=target,
+                kind=kind,
+                reason=reason,
+                actor=actor,
+                check=check,
+                copies=copies,
+            )
+    except BaseException:
+        _delete_files(copies)
+        raise
+    transaction.on_commit(lambda: _delete_files(originals))
+    return moved
+
+
+def _move_rows(
+    *,
+    complaint_id: int,
+    origin: Tenant,
+    target: Tenant,
+    kind: HopKind,
+    reason: str,
+    actor: Actor,
+    check: Any,
+    copies: list[str],
+) -> Moved:
+    now = timezone.now()
+    with in_schema(origin):
+        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+        journey = list(Hop.objects.filter(tracking_code=complaint.tracking_code))
+        if check is not None:
+            check(complaint, journey)
+        events = list(ComplaintEvent.objects.filter(complaint_id=complaint_id).order_by("at", "id"))
+        attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
+    fail_point("read")
+
+    origin_number = complaint.number
+    with in_schema(target):
+        stub = ForwardStub.objects.filter(tracking_code=complaint.tracking_code).first()
+        if stub is not None:
+            # Coming back to a former holder: it takes its old register entry back.
+            year, seq, number = stub.register_year, stub.register_seq, stub.number
+            stub.delete()
+        else:
+            year = timezone.localtime(now).year
+            seq = register.take_number(year)
+            number = register.format_number(seq, register.tenant_code(target), year)
+        arrived = Complaint.objects.create(
+            **{
+                f.attname: getattr(complaint, f.attname)
+                for f in Complaint._meta.concrete_fields
+                if f.attname not in {"id", "number", "register_year", "register_seq", "assignee_id"}
+            },
+            number=number,
+            register_year=year,
+            register_seq=seq,
+        )
+        ComplaintEvent.objects.bulk_create(
+            ComplaintEvent(
+                complaint=arrived,
+                at=e.at,
+                actor_id=e.actor_id,
+                actor_label=e.actor_label,
+                kind=e.kind,
+                is_public=e.is_public,
+                message=e.message,
+                before=e.before,
+                after=e.after,
+            )
+            for e in events
+        )
+        Attachment.objects.bulk_create(
+            Attachment(
+                complaint=arrived,
+                file=copy,
+                original_name=a.original_name,
+                content_type=a.content_type,
+                size=a.size,
+                sha256=a.sha256,
+                created_at=a.created_at,
+            )
+            for a, copy in zip(attachments, copies, strict=True)
+        )
+        record_event(
+            arrived,
+            kind=EventKind.FORWARDED,
+            actor=actor,
+            actor_label="" if actor is not None else "Aduan",
+            message=reason,
+            is_public=True,
+            before={"tenant": origin.name, "number": origin_number},
+            after={"tenant": target.name, "number": number, "kind": str(kind)},
+        )
+    fail_point("arrived")
+
+    with in_schema(origin):
+        ForwardStub.objects.create(
+            number=origin_number,
+            register_year=complaint.register_year,
+            register_seq=complaint.register_seq,
+            tracking_code=complaint.tracking_code,
+            subject=complaint.subject,
+            to_tenant_id=target.pk,
+            to_tenant_name=target.name,
+            reason=reason,
+            state_when_moved=complaint.state,
+            moved_at=now,
+        )
+        # A move, not an edit: the timeline lives on, whole, at the receiver. Other apps'
+        # rows that still point at the complaint stop the delete, and so the whole move.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM complaints_attachment WHERE complaint_id = %s", [complaint_id]
+            )
+            cursor.execute(
+                "DELETE FROM complaints_complaintevent WHERE complaint_id = %s", [complaint_id]
+            )
+        Complaint.objects.filter(pk=complaint_id).delete()
+    fail_point("left")
+
+    hop = Hop.objects.create(
+        tracking_code=complaint.tracking_code,
+        kind=kind,
+        from_tenant=origin,
+        to_tenant=target,
+        from_number=origin_number,
+        to_number=number,
+        reason=reason,
+        status=HopStatus.PENDING,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        at=now,
+    )
+    TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": target})
+    # The SLA's cross-tenant deadline index follows the complaint to its new holder.
+    Deadline.objects.filter(tenant=origin, complaint_id=complaint_id).update(
+        tenant=target, complaint_id=arrived.pk
+    )
+    fail_point("recorded")
+    return Moved(arrived, hop)
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def journey(tracking_code: str) -> list[Hop]:
+    return list(
+        Hop.objects.filter(tracking_code=tracking_code).select_related("from_tenant", "to_tenant")
+    )
+
+
+def pending_hop(tenant: Tenant, tracking_code: str) -> Hop | None:
+    hop: Hop | None = (
+        Hop.objects.filter(tracking_code=tracking_code, to_tenant=tenant, status=HopStatus.PENDING)
+        .order_by("-at", "-id")
+        .first()
+    )
+    return hop
+
+
+def holder_of(tracking_code: str) -> Tenant | None:
+    entry = TrackingCode.objects.filter(code=tracking_code).select_related("tenant").first()
+    return entry.tenant if entry is not None else None
+
+
+def current_state(tracking_code: str) -> tuple[Tenant | None, str]:
+    """Where the complaint is now and its state there: the stub's read-only mirror."""
+    holder = holder_of(tracking_code)
+    if holder is None or holder.schema_name == get_public_schema_name():
+        return None, ""
+    with in_schema(holder):
+        state = (
+            Complaint.objects.filter(tracking_code=tracking_code)
+            .values_list("state", flat=True)
+            .first()
+        )
+    return holder, state or ""

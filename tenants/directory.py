@@ -1,0 +1,222 @@
+"""The authority directory (public schema): the category catalogue, and what each tenant
+declares it handles (categories), where (coverage: a region-code prefix) and who is above it.
+
+Defaults per tenant kind, made when a tenant is created (and for tenants made before the
+directory existed, by `ensure_directory`):
+- PEMDES: the village-level categories, covering its village;
+- DISDUKCAPIL: the civil-registry categories, covering its regency;
+- OPD: the categories whose agency hint is in its name (a "Dinas Pekerjaan Umum dan Penataan
+  Ruang" gets roads and bridges), covering its regency;
+- PEMKAB: the regional-government categories, covering its regency (it is also where the
+  router sends what no one below declares: up the hierarchy);
+- PROVINSI: the province-level categories, covering its province;
+- KL (ministries and agencies): nothing by default.
+A regency admin adjusts the declarations of its own tenants (`do_update_authority`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
+
+from tenants.errors import TenantError, TenantErrorCode
+from tenants.models import (
+    Authority,
+    Category,
+    CategoryLevel,
+    Region,
+    RegionLevel,
+    Tenant,
+    TenantKind,
+)
+
+CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
+
+
+def catalogue_rows(source: Path = CATALOGUE) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = json.loads(source.read_text(encoding="utf-8"))["categories"]
+    return rows
+
+
+def load_catalogue(source: Path = CATALOGUE) -> int:
+    """Insert or update every category of the catalogue; safe to repeat. Returns the count."""
+    rows = catalogue_rows(source)
+    with transaction.atomic():
+        for row in rows:
+            Category.objects.update_or_create(
+                key=row["key"],
+                defaults={
+                    "topic": row["topic"],
+                    "name": row["name"],
+                    "level": row["level"],
+                    "agency": row["agency"],
+                    "agency_hints": row["agency_hints"],
+                    "keywords": row["keywords"],
+                },
+            )
+    return len(rows)
+
+
+def ensure_catalogue() -> None:
+    if not Category.objects.exists():
+        load_catalogue()
+
+
+def default_category_keys(tenant: Tenant, categories: Iterable[Category]) -> list[str]:
+    """Which catalogue categories a tenant of this kind (and name) handles by default."""
+    name = tenant.name.lower()
+    keys = []
+    for category in categories:
+        if tenant.kind == TenantKind.PEMDES:
+            wanted = category.level == CategoryLevel.VILLAGE
+        elif tenant.kind == TenantKind.DISDUKCAPIL:
+            wanted = category.agency == "disdukcapil"
+        elif tenant.kind == TenantKind.PEMKAB:
+            wanted = category.agency == "pemkab"
+        elif tenant.kind == TenantKind.PROVINSI:
+            wanted = category.level == CategoryLevel.PROVINCE
+        elif tenant.kind == TenantKind.OPD:
+            wanted = category.level == CategoryLevel.REGENCY and any(
+                hint in name for hint in category.agency_hints
+            )
+        else:
+            wanted = False
+        if wanted:
+            keys.append(category.key)
+    return keys
+
+
+def default_coverage(tenant: Tenant) -> str:
+    """A village body covers its village; a regency body its regency; a province its province."""
+    region: Region | None = tenant.region
+    if region is None:
+        return ""
+    if tenant.kind == TenantKind.PEMDES:
+        return region.code
+    if tenant.kind == TenantKind.PROVINSI:
+        return region.code[:2]
+    if region.level == RegionLevel.PROVINCE:
+        return region.code
+    return region.code[:5]  # the regency of a regency-level body's region
+
+
+def default_higher(tenant: Tenant) -> Tenant | None:
+    """The parent when there is one; else the regency's government; else the province's."""
+    if tenant.parent_id is not None:
+        parent: Tenant | None = tenant.parent
+        return parent
+    region: Region | None = tenant.region
+    if region is None:
+        return None
+    candidates = []
+    if tenant.kind not in {TenantKind.PEMKAB, TenantKind.PROVINSI} and len(region.code) >= 5:
+        candidates.append((TenantKind.PEMKAB, region.code[:5]))
+    if tenant.kind != TenantKind.PROVINSI:
+        candidates.append((TenantKind.PROVINSI, region.code[:2]))
+    for kind, code in candidates:
+        found: Tenant | None = (
+            Tenant.objects.filter(kind=kind, region_id=code)
+            .exclude(pk=tenant.pk)
+            .order_by("pk")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def declare_defaults(tenant: Tenant) -> Authority:
+    """The tenant's declaration, made from the defaults of its kind when it has none yet."""
+    existing = Authority.objects.filter(tenant=tenant).first()
+    if existing is not None:
+        return existing
+    ensure_catalogue()
+    categories = list(Category.objects.all())
+    authority = Authority.objects.create(
+        tenant=tenant, coverage_code=default_coverage(tenant), higher=default_higher(tenant)
+    )
+    authority.categories.set(
+        Category.objects.filter(key__in=default_category_keys(tenant, categories))
+    )
+    return authority
+
+
+def ensure_directory() -> int:
+    """Load the catalogue and declare defaults for every tenant without a declaration (a
+    command for deployments that had tenants before the directory). Returns how many."""
+    load_catalogue()
+    missing = (
+        Tenant.objects.exclude(schema_name=get_public_schema_name())
+        .filter(authority__isnull=True)
+        .select_related("region", "parent")
+    )
+    count = 0
+    for tenant in missing.iterator():
+        declare_defaults(tenant)
+        count += 1
+    return count
+
+
+def do_update_authority(
+    *,
+    tenant: Tenant,
+    category_keys: Sequence[str],
+    coverage_code: str,
+    higher_slug: str = "",
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Authority:
+    """A regency admin (or the operator) adjusts a tenant's declaration. The caller has checked
+    that the actor governs the tenant (tenants.permissions.access_governed_tenant)."""
+    known = set(Category.objects.filter(key__in=category_keys).values_list("key", flat=True))
+    unknown = sorted(set(category_keys) - known)
+    if unknown:
+        raise TenantError(
+            TenantErrorCode.UNKNOWN_CATEGORY,
+            _("Kategori tidak dikenal: %(keys)s.") % {"keys": ", ".join(unknown)},
+            {"field": "categories", "value": unknown},
+        )
+    coverage_code = coverage_code.strip()
+    region_code = tenant.region_id or ""
+    # A body may only cover land inside its own regency (a province: its province).
+    root = region_code[:2] if tenant.kind == TenantKind.PROVINSI else region_code[:5]
+    if coverage_code and not (root and coverage_code.startswith(root)):
+        raise TenantError(
+            TenantErrorCode.COVERAGE_OUTSIDE,
+            _("Wilayah %(code)s di luar wilayah instansi ini.") % {"code": coverage_code},
+            {"field": "coverage_code", "value": coverage_code},
+        )
+    if coverage_code and not Region.objects.filter(code=coverage_code).exists():
+        raise TenantError(
+            TenantErrorCode.UNKNOWN_REGION,
+            _("Kode wilayah %(code)s tidak dikenal.") % {"code": coverage_code},
+            {"field": "coverage_code", "value": coverage_code},
+        )
+    higher = None
+    if higher_slug:
+        higher = (
+            Tenant.objects.exclude(schema_name=get_public_schema_name())
+            .exclude(pk=tenant.pk)
+            .filter(slug=higher_slug)
+            .first()
+        )
+        if higher is None:
+            raise TenantError(
+                TenantErrorCode.UNKNOWN_TENANT,
+                _("Instansi %(slug)s tidak ditemukan.") % {"slug": higher_slug},
+                {"field": "higher", "value": higher_slug},
+            )
+    with transaction.atomic():
+        authority = declare_defaults(tenant)
+        authority.coverage_code = coverage_code
+        authority.higher = higher
+        authority.is_customized = True
+        authority.save()
+        authority.categories.set(Category.objects.filter(key__in=known))
+    return authority

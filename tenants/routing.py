@@ -1,0 +1,293 @@
+"""The router ("no wrong door"): which body should handle a complaint, and why.
+
+It proposes an authority from three things, each explained in the stored reason:
+- the category: the one given, or a keyword classifier over the subject and description
+  (the longest keywords win their words; the category with the most keywords is chosen; it is
+  sure when it has two or more, or when no other category matched at all);
+- the place: a village code, or the address text matched against the names of the villages
+  (and districts, to tell two villages of one name apart) of the regency in scope.
+  Coordinates are NOT resolved: Aduan holds no village boundaries, and the reason says so;
+- the directory (tenants.directory): the tenants declaring that category and covering that
+  village, the narrowest coverage first.
+
+Outcomes: ROUTE to a tenant (sure of both), TRIAGE at the regency government (unsure), or
+LAPOR when no body on Aduan can take it. A body that is not on Aduan hands up the hierarchy
+(village → regency government → province) before SP4N-LAPOR!.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tenants.models import (
+    Authority,
+    Category,
+    CategoryLevel,
+    Region,
+    RegionLevel,
+    Tenant,
+    TenantKind,
+    TenantStatus,
+)
+
+
+class Outcome(enum.StrEnum):
+    ROUTE = "route"
+    TRIAGE = "triage"
+    LAPOR = "lapor"
+
+
+@dataclass
+class Proposal:
+    outcome: Outcome
+    target: Tenant | None
+    category: Category | None
+    village: Region | None
+    regency_code: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "target": self.target.slug if self.target else None,
+            "category": self.category.key if self.category else None,
+            "village_code": self.village.code if self.village else None,
+            "regency_code": self.regency_code,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Classification:
+    category: Category | None
+    sure: bool
+    matched: list[str]
+    reason: str
+
+
+def _pattern(keyword: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _compiled(
+    signature: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[str, str, re.Pattern[str]]]:
+    found = [(key, kw, _pattern(kw)) for key, keywords in signature for kw in keywords]
+    # Longest first: "jalan desa" claims its words before "jalan" can.
+    return sorted(found, key=lambda item: -len(item[1]))
+
+
+def classify(text: str, categories: list[Category] | None = None) -> Classification:
+    """The category whose keywords the text holds most, with the words that decided it."""
+    categories = categories if categories is not None else list(Category.objects.all())
+    by_key = {c.key: c for c in categories}
+    signature = tuple((c.key, tuple(c.keywords)) for c in categories)
+    taken: list[tuple[int, int]] = []
+    found: dict[str, list[tuple[int, str]]] = {}
+    for key, _keyword, pattern in _compiled(signature):
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            found.setdefault(key, []).append((span[0], match.group(0)))
+    hits: dict[str, list[str]] = {}
+    for key, spans in found.items():
+        # The words in the order the text has them, each once.
+        hits[key] = list(dict.fromkeys(word for _start, word in sorted(spans)))
+    if not hits:
+        return Classification(None, False, [], _("tidak ada kata kunci kategori"))
+    scores = Counter({key: len(words) for key, words in hits.items()})
+    ranked = scores.most_common()
+    best_key, best = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    category = by_key[best_key]
+    quoted = ", ".join(f"'{w}'" for w in hits[best_key])
+    if best == second:
+        tied = ", ".join(sorted(by_key[k].name for k, s in ranked if s == best))
+        return Classification(
+            None,
+            False,
+            hits[best_key],
+            _("kata kunci seimbang antara: %(names)s") % {"names": tied},
+        )
+    sure = best >= 2 or second == 0
+    reason = _("kata kunci: %(words)s → %(category)s") % {
+        "words": quoted,
+        "category": category.name,
+    }
+    if not sure:
+        reason += " " + _("(belum yakin)")
+    return Classification(category, sure, hits[best_key], reason)
+
+
+def resolve_village(
+    *, village_code: str = "", address_text: str = "", regency_code: str = ""
+) -> tuple[Region | None, str]:
+    """The village of the complaint and how it was found (or why it was not)."""
+    if village_code:
+        village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
+        if village is not None:
+            return village, _("desa %(code)s (%(name)s)") % {
+                "code": village.code,
+                "name": village.name,
+            }
+        return None, _("kode desa %(code)s tidak dikenal") % {"code": village_code}
+    if address_text and len(regency_code) == 5:
+        villages = _named_in(address_text, regency_code, RegionLevel.VILLAGE)
+        if len(villages) > 1:
+            districts = _named_in(address_text, regency_code, RegionLevel.DISTRICT)
+            codes = {d.code for d in districts}
+            names = {d.name.lower() for d in districts}
+            # "Babakan, Kawunganten": Kawunganten is the district here, not its namesake village.
+            narrowed = [v for v in villages if v.code[:8] in codes and v.name.lower() not in names]
+            villages = narrowed or villages
+        if len(villages) == 1:
+            village = villages[0]
+            return village, _("alamat '%(text)s' → desa %(code)s (%(name)s)") % {
+                "text": address_text,
+                "code": village.code,
+                "name": village.name,
+            }
+        if villages:
+            return None, _("alamat cocok dengan %(count)s desa") % {"count": len(villages)}
+        return None, _("alamat tidak cocok dengan desa mana pun di kabupaten ini")
+    return None, _("lokasi desa tidak diketahui")
+
+
+def _named_in(text: str, regency_code: str, level: str) -> list[Region]:
+    # One regency holds a few hundred villages: matching their names in Python is cheap.
+    regions = Region.objects.filter(level=level, code__startswith=regency_code + ".")
+    return [r for r in regions if _pattern(r.name).search(text)]
+
+
+def _active(tenants: Any) -> Any:
+    return tenants.filter(status=TenantStatus.ACTIVE)
+
+
+def declared_authority(category: Category, village_code: str) -> list[Tenant]:
+    """Active tenants declaring `category` for this village, narrowest coverage first."""
+    parts = village_code.split(".")
+    prefixes = [".".join(parts[: i + 1]) for i in range(len(parts))]
+    found = (
+        Authority.objects.filter(
+            categories=category,
+            coverage_code__in=prefixes,
+            tenant__status=TenantStatus.ACTIVE,
+        )
+        .select_related("tenant")
+        .order_by("-coverage_code", "tenant_id")
+    )
+    authorities = list(found)
+    if not authorities:
+        return []
+    narrowest = len(authorities[0].coverage_code)
+    return [a.tenant for a in authorities if len(a.coverage_code) == narrowest]
+
+
+def regency_government(regency_code: str) -> Tenant | None:
+    found: Tenant | None = (
+        _active(Tenant.objects.filter(kind=TenantKind.PEMKAB, region_id=regency_code))
+        .order_by("pk")
+        .first()
+    )
+    return found
+
+
+def province_government(province_code: str) -> Tenant | None:
+    found: Tenant | None = (
+        _active(Tenant.objects.filter(kind=TenantKind.PROVINSI, region_id=province_code))
+        .order_by("pk")
+        .first()
+    )
+    return found
+
+
+def up_the_hierarchy(category: Category | None, region_code: str) -> tuple[Tenant | None, str]:
+    """Who takes a matter whose own body is not on Aduan: the regency government, then the
+    province (a province matter skips the regency)."""
+    if len(region_code) >= 5 and (category is None or category.level != CategoryLevel.PROVINCE):
+        regency = regency_government(region_code[:5])
+        if regency is not None:
+            return regency, _("naik ke %(name)s") % {"name": regency.name}
+    if len(region_code) >= 2:
+        province = province_government(region_code[:2])
+        if province is not None:
+            return province, _("naik ke %(name)s") % {"name": province.name}
+    return None, _("tidak ada instansi di atasnya di Aduan: diteruskan ke SP4N-LAPOR!")
+
+
+def propose(
+    *,
+    subject: str = "",
+    description: str = "",
+    category_key: str = "",
+    village_code: str = "",
+    address_text: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    regency_code: str = "",
+) -> Proposal:
+    """Where a complaint should go. `regency_code` is the regency in scope (the front door's
+    choice, or the receiving tenant's regency): address text is matched inside it."""
+    reasons: list[str] = []
+    categories = list(Category.objects.all())
+    category: Category | None = None
+    sure_of_category = False
+    if category_key:
+        category = next((c for c in categories if c.key == category_key), None)
+        if category is not None:
+            sure_of_category = True
+            reasons.append(_("kategori dipilih: %(name)s") % {"name": category.name})
+    if category is None:
+        found = classify(f"{subject}\n{description}", categories)
+        category, sure_of_category = found.category, found.sure
+        reasons.append(found.reason)
+
+    village, where = resolve_village(
+        village_code=village_code, address_text=address_text, regency_code=regency_code
+    )
+    reasons.append(where)
+    if village is None and latitude not in (None, "") and longitude not in (None, ""):
+        reasons.append(_("koordinat tidak dipetakan ke desa: Aduan tidak menyimpan batas desa"))
+    regency_code = village.code[:5] if village is not None else regency_code[:5]
+
+    if category is not None and sure_of_category and village is not None:
+        holders = declared_authority(category, village.code)
+        if len(holders) == 1:
+            reasons.append(f"→ {holders[0].name}")
+            return Proposal(Outcome.ROUTE, holders[0], category, village, regency_code, reasons)
+        if len(holders) > 1:
+            names = ", ".join(t.name for t in holders)
+            reasons.append(_("lebih dari satu instansi: %(names)s") % {"names": names})
+        else:
+            target, why = up_the_hierarchy(category, village.code)
+            reasons.append(
+                _("belum ada instansi %(category)s untuk desa ini di Aduan")
+                % {"category": category.name}
+            )
+            reasons.append(why)
+            outcome = Outcome.ROUTE if target is not None else Outcome.LAPOR
+            return Proposal(outcome, target, category, village, regency_code, reasons)
+
+    # Unsure: the regency government sorts it (triage); without one, up or to SP4N-LAPOR!.
+    triage = regency_government(regency_code) if regency_code else None
+    if triage is not None:
+        reasons.append(_("ke antrean pemilahan %(name)s") % {"name": triage.name})
+        return Proposal(Outcome.TRIAGE, triage, category, village, regency_code, reasons)
+    target, why = up_the_hierarchy(category, regency_code)
+    reasons.append(why)
+    outcome = Outcome.TRIAGE if target is not None else Outcome.LAPOR
+    return Proposal(outcome, target, category, village, regency_code, reasons)

@@ -1,0 +1,125 @@
+"""The router: categories from keywords, villages from codes and addresses, authorities from
+the directory, and the reason it gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tenants.models import Authority, Tenant, TenantKind
+from tenants.routing import Outcome, classify, propose
+from tests.factories import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+BABAKAN_KAWUNGANTEN = "33.01.09.2014"
+BABAKAN_KARANGPUCUNG = "33.01.12.2010"
+
+
+def test_keywords_choose_the_category_and_say_which_words_decided(reference_data: object) -> None:
+    # When a text about an e-KTP is classified
+    found = classify("KTP saya belum jadi", None)
+    many = classify("Perekaman e-KTP sudah 3 bulan, KTP belum dicetak")
+    # Then one keyword and no rival is sure; the words are named in the reason
+    assert (found.category and found.category.key, found.sure) == ("ktp-el", True)
+    assert found.reason == "kata kunci: 'KTP' → KTP elektronik (KTP-el)"
+    assert many.category is not None and many.category.key == "ktp-el"
+    assert many.matched == ["Perekaman", "e-KTP", "KTP"]
+
+
+def test_a_tie_or_no_keyword_is_unsure(reference_data: object) -> None:
+    # When the text names two matters equally, or none
+    tie = classify("Jalan rusak dan sampah menumpuk", None)
+    none = classify("Mohon perhatiannya", None)
+    # Then no category is chosen
+    assert (tie.category, tie.sure) == (None, False)
+    assert tie.reason.startswith("kata kunci seimbang antara: ")
+    assert (none.category, none.sure, none.reason) == (None, False, "tidak ada kata kunci kategori")
+
+
+def test_defaults_per_kind_declare_categories_coverage_and_higher_authority(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a regency with its Disdukcapil, its public-works OPD and a village
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    dukcapil = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="33.01", parent=regency)
+    pupr = tenant_factory(
+        kind=TenantKind.OPD,
+        region_code="33.01",
+        parent=regency,
+        name="Dinas Pekerjaan Umum dan Penataan Ruang Kab. Cilacap",
+    )
+    village = tenant_factory(kind=TenantKind.PEMDES, region_code=BABAKAN_KAWUNGANTEN)
+
+    # Then each declares its kind's categories and coverage; the village's higher authority
+    # is the regency government even without a parent
+    def declared(tenant: Tenant) -> tuple[list[str], str, int | None]:
+        authority = Authority.objects.get(tenant=tenant)
+        keys = sorted(authority.categories.values_list("key", flat=True))
+        return keys, authority.coverage_code, authority.higher_id
+
+    assert declared(dukcapil) == (
+        ["akta-kelahiran", "akta-kematian", "kartu-keluarga", "kia", "ktp-el", "pindah-datang"],
+        "33.01",
+        regency.pk,
+    )
+    assert declared(pupr) == (["jalan-jembatan"], "33.01", regency.pk)
+    assert declared(village) == (
+        [
+            "administrasi-desa",
+            "bansos-desa",
+            "dana-desa",
+            "infrastruktur-desa",
+            "surat-keterangan-desa",
+        ],
+        BABAKAN_KAWUNGANTEN,
+        regency.pk,
+    )
+    assert declared(regency) == (["kepegawaian", "pemerintahan-umum"], "33.01", None)
+
+
+def test_a_village_matter_goes_to_the_right_babakan_by_its_code(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given the two Desa Babakan of Cilacap on Aduan
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    kawunganten = tenant_factory(region_code=BABAKAN_KAWUNGANTEN, parent=regency)
+    karangpucung = tenant_factory(region_code=BABAKAN_KARANGPUCUNG, parent=regency)
+    # When a village-funds matter names the village by code, or by name and district
+    by_code = propose(
+        subject="Dana desa tidak transparan",
+        description="APBDes tidak diumumkan",
+        village_code=BABAKAN_KARANGPUCUNG,
+    )
+    by_address = propose(
+        subject="Dana desa tidak transparan",
+        address_text="Desa Babakan, Kecamatan Kawunganten",
+        regency_code="33.01",
+    )
+    ambiguous = propose(
+        subject="Dana desa tidak transparan", address_text="Desa Babakan", regency_code="33.01"
+    )
+    # Then each reaches its own Babakan, and a bare "Babakan" goes to the regency's triage
+    assert (by_code.outcome, by_code.target) == (Outcome.ROUTE, karangpucung)
+    assert by_code.reason == (
+        "kata kunci: 'Dana desa', 'APBDes' → Dana desa dan keuangan desa; "
+        f"desa {BABAKAN_KARANGPUCUNG} (Babakan); → {karangpucung.name}"
+    )
+    assert (by_address.outcome, by_address.target) == (Outcome.ROUTE, kawunganten)
+    assert (ambiguous.outcome, ambiguous.target) == (Outcome.TRIAGE, regency)
+    assert "alamat cocok dengan 2 desa" in ambiguous.reason
+
+
+def test_a_body_not_on_aduan_hands_up_then_to_lapor(tenant_factory: TenantFactory) -> None:
+    # Given Cilacap's government on Aduan but no Disdukcapil, and Sanggau with nothing at all
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    # When KTP matters from each are routed
+    cilacap = propose(subject="KTP-el belum jadi", village_code=BABAKAN_KAWUNGANTEN)
+    sanggau = propose(subject="KTP-el belum jadi", regency_code="61.03")
+    coordinates = propose(
+        subject="KTP-el belum jadi", regency_code="61.03", latitude="-7.5", longitude="109.0"
+    )
+    # Then Cilacap's goes up to the regency government, Sanggau's is marked for SP4N-LAPOR!
+    assert (cilacap.outcome, cilacap.target) == (Outcome.ROUTE, regency)
+    assert "belum ada instansi KTP elektronik (KTP-el) untuk desa ini di Aduan" in cilacap.reason
+    assert (sanggau.outcome, sanggau.target) == (Outcome.LAPOR, None)
+    assert "koordinat tidak dipetakan ke desa" in coordinates.reason
