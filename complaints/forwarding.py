@@ -148,6 +148,8 @@ def _move_rows(
     check: Any,
     copies: list[str],
 ) -> Moved:
+    # Public tables (Hop, TrackingCode, Deadline) are on every tenant's search_path, so the
+    # move switches schemas only twice: origin → target → origin. Each switch is a round trip.
     now = timezone.now()
     with in_schema(origin):
         complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
@@ -156,43 +158,91 @@ def _move_rows(
             check(complaint, journey)
         events = list(ComplaintEvent.objects.filter(complaint_id=complaint_id).order_by("at", "id"))
         attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
-    fail_point("read")
+        fail_point("read")
+        held_before = any(h.from_tenant_id == target.pk for h in journey)
+        with in_schema(target):
+            arrived = _arrive(
+                complaint, events, attachments, copies, origin, target, kind, reason, actor,
+                held_before, now,
+            )  # fmt: skip
+        fail_point("arrived")
+        _leave(complaint, target, reason, now)
+        fail_point("left")
+        hop = Hop.objects.create(
+            tracking_code=complaint.tracking_code,
+            kind=kind,
+            from_tenant=origin,
+            to_tenant=target,
+            from_number=complaint.number,
+            to_number=arrived.number,
+            reason=reason,
+            status=HopStatus.PENDING,
+            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+            at=now,
+        )
+        if not TrackingCode.objects.filter(code=complaint.tracking_code).update(tenant=target):
+            TrackingCode.objects.create(code=complaint.tracking_code, tenant=target)
+        # The SLA's cross-tenant deadline index follows the complaint to its new holder.
+        Deadline.objects.filter(tenant=origin, complaint_id=complaint_id).update(
+            tenant=target, complaint_id=arrived.pk
+        )
+        fail_point("recorded")
+    return Moved(arrived, hop)
 
-    origin_number = complaint.number
-    with in_schema(target):
-        stub = ForwardStub.objects.filter(tracking_code=complaint.tracking_code).first()
-        if stub is not None:
-            # Coming back to a former holder: it takes its old register entry back.
-            year, seq, number = stub.register_year, stub.register_seq, stub.number
-            stub.delete()
-        else:
-            year = timezone.localtime(now).year
-            seq = register.take_number(year)
-            number = register.format_number(seq, register.tenant_code(target), year)
-        arrived = Complaint.objects.create(
-            **{
-                f.attname: getattr(complaint, f.attname)
-                for f in Complaint._meta.concrete_fields
-                if f.attname not in {"id", "number", "register_year", "register_seq", "assignee_id"}
-            },
-            number=number,
-            register_year=year,
-            register_seq=seq,
+
+def _arrive(
+    complaint: Complaint,
+    events: list[ComplaintEvent],
+    attachments: list[Attachment],
+    copies: list[str],
+    origin: Tenant,
+    target: Tenant,
+    kind: HopKind,
+    reason: str,
+    actor: Actor,
+    held_before: bool,
+    now: Any,
+) -> Complaint:
+    """The receiver's side (its schema on the search_path): register entry, rows, event."""
+    stub = (
+        ForwardStub.objects.filter(tracking_code=complaint.tracking_code).first()
+        if held_before
+        else None
+    )
+    if stub is not None:
+        # Coming back to a former holder: it takes its old register entry back.
+        year, seq, number = stub.register_year, stub.register_seq, stub.number
+        stub.delete()
+    else:
+        year = timezone.localtime(now).year
+        seq = register.take_number(year)
+        number = register.format_number(seq, register.tenant_code(target), year)
+    skip = {"id", "number", "register_year", "register_seq", "assignee_id"}
+    arrived = Complaint.objects.create(
+        **{
+            f.attname: getattr(complaint, f.attname)
+            for f in Complaint._meta.concrete_fields
+            if f.attname not in skip
+        },
+        number=number,
+        register_year=year,
+        register_seq=seq,
+    )
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(
+            complaint=arrived,
+            at=e.at,
+            actor_id=e.actor_id,
+            actor_label=e.actor_label,
+            kind=e.kind,
+            is_public=e.is_public,
+            message=e.message,
+            before=e.before,
+            after=e.after,
         )
-        ComplaintEvent.objects.bulk_create(
-            ComplaintEvent(
-                complaint=arrived,
-                at=e.at,
-                actor_id=e.actor_id,
-                actor_label=e.actor_label,
-                kind=e.kind,
-                is_public=e.is_public,
-                message=e.message,
-                before=e.before,
-                after=e.after,
-            )
-            for e in events
-        )
+        for e in events
+    )
+    if attachments:
         Attachment.objects.bulk_create(
             Attachment(
                 complaint=arrived,
@@ -205,62 +255,41 @@ def _move_rows(
             )
             for a, copy in zip(attachments, copies, strict=True)
         )
-        record_event(
-            arrived,
-            kind=EventKind.FORWARDED,
-            actor=actor,
-            actor_label="" if actor is not None else "Aduan",
-            message=reason,
-            is_public=True,
-            before={"tenant": origin.name, "number": origin_number},
-            after={"tenant": target.name, "number": number, "kind": str(kind)},
-        )
-    fail_point("arrived")
+    record_event(
+        arrived,
+        kind=EventKind.FORWARDED,
+        actor=actor,
+        actor_label="" if actor is not None else "Aduan",
+        message=reason,
+        is_public=True,
+        before={"tenant": origin.name, "number": complaint.number},
+        after={"tenant": target.name, "number": number, "kind": str(kind)},
+    )
+    return arrived
 
-    with in_schema(origin):
-        ForwardStub.objects.create(
-            number=origin_number,
-            register_year=complaint.register_year,
-            register_seq=complaint.register_seq,
-            tracking_code=complaint.tracking_code,
-            subject=complaint.subject,
-            to_tenant_id=target.pk,
-            to_tenant_name=target.name,
-            reason=reason,
-            state_when_moved=complaint.state,
-            moved_at=now,
-        )
-        # A move, not an edit: the timeline lives on, whole, at the receiver. Other apps'
-        # rows that still point at the complaint stop the delete, and so the whole move.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM complaints_attachment WHERE complaint_id = %s", [complaint_id]
-            )
-            cursor.execute(
-                "DELETE FROM complaints_complaintevent WHERE complaint_id = %s", [complaint_id]
-            )
-        Complaint.objects.filter(pk=complaint_id).delete()
-    fail_point("left")
 
-    hop = Hop.objects.create(
+def _leave(complaint: Complaint, target: Tenant, reason: str, now: Any) -> None:
+    """The origin's side (its schema on the search_path): the stub replaces the complaint."""
+    ForwardStub.objects.create(
+        number=complaint.number,
+        register_year=complaint.register_year,
+        register_seq=complaint.register_seq,
         tracking_code=complaint.tracking_code,
-        kind=kind,
-        from_tenant=origin,
-        to_tenant=target,
-        from_number=origin_number,
-        to_number=number,
+        subject=complaint.subject,
+        to_tenant_id=target.pk,
+        to_tenant_name=target.name,
         reason=reason,
-        status=HopStatus.PENDING,
-        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
-        at=now,
+        state_when_moved=complaint.state,
+        moved_at=now,
     )
-    TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": target})
-    # The SLA's cross-tenant deadline index follows the complaint to its new holder.
-    Deadline.objects.filter(tenant=origin, complaint_id=complaint_id).update(
-        tenant=target, complaint_id=arrived.pk
-    )
-    fail_point("recorded")
-    return Moved(arrived, hop)
+    # A move, not an edit: the timeline lives on, whole, at the receiver. Other apps' rows
+    # that still point at the complaint stop the delete (PROTECT), and so the whole move.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM complaints_attachment WHERE complaint_id = %s", [complaint.pk])
+        cursor.execute(
+            "DELETE FROM complaints_complaintevent WHERE complaint_id = %s", [complaint.pk]
+        )
+    Complaint.objects.filter(pk=complaint.pk).delete()
 
 
 # --- reads ---------------------------------------------------------------------------------
