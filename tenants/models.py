@@ -346,8 +346,9 @@ class TrackingCode(models.Model):
     marked for SP4N-LAPOR! from the front door has no tenant: see LaporReferral."""
 
     code = models.CharField(max_length=10, primary_key=True)
+    # A deleted tenant (archived first, see tenants.lifecycle) takes its codes with it.
     tenant = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -373,8 +374,9 @@ class Hop(models.Model):
 
     tracking_code = models.CharField(max_length=10, db_index=True)
     kind = models.CharField(max_length=8, choices=HopKind.choices)
-    from_tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
-    to_tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    # Deleting a tenant (after its archive) removes the steps it took part in.
+    from_tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    to_tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     from_number = models.CharField(max_length=60)
     to_number = models.CharField(max_length=60)
     reason = models.TextField()
@@ -402,7 +404,7 @@ class TriageEntry(models.Model):
 
     tracking_code = models.CharField(max_length=10, unique=True)
     regency = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    holder = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     subject = models.CharField(max_length=200, blank=True)
     proposal = models.JSONField(default=dict)
     reason = models.TextField()
@@ -424,7 +426,7 @@ class LaporReferral(models.Model):
 
     tracking_code = models.CharField(max_length=10, unique=True)
     holder = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     category = models.CharField(max_length=40, blank=True)
     village_code = models.CharField(max_length=13, blank=True)

@@ -239,9 +239,11 @@ def propose(
     latitude: Any = None,
     longitude: Any = None,
     regency_code: str = "",
+    excluding: Tenant | None = None,
 ) -> Proposal:
     """Where a complaint should go. `regency_code` is the regency in scope (the front door's
-    choice, or the receiving tenant's regency): address text is matched inside it."""
+    choice, or the receiving tenant's regency): address text is matched inside it.
+    `excluding` is a body that said "not ours": never proposed as the handler."""
     reasons: list[str] = []
     categories = list(Category.objects.all())
     category: Category | None = None
@@ -265,7 +267,11 @@ def propose(
     regency_code = village.code[:5] if village is not None else regency_code[:5]
 
     if category is not None and sure_of_category and village is not None:
-        holders = declared_authority(category, village.code)
+        holders = [
+            t
+            for t in declared_authority(category, village.code)
+            if excluding is None or t.pk != excluding.pk
+        ]
         if len(holders) == 1:
             reasons.append(f"→ {holders[0].name}")
             return Proposal(Outcome.ROUTE, holders[0], category, village, regency_code, reasons)

@@ -212,12 +212,15 @@ def do_return_forwarded_complaint(
 # --- routing at intake ---------------------------------------------------------------------
 
 
-def _proposal_for(tenant: Tenant, complaint: Complaint) -> Proposal:
+def _proposal_for(
+    tenant: Tenant, complaint: Complaint, excluding: Tenant | None = None
+) -> Proposal:
     region = tenant.region_id or ""
     village_code = complaint.village_code
     if not village_code and not complaint.address_text and tenant.kind == TenantKind.PEMDES:
         village_code = region  # filed at a village desk: about that village unless told
     return propose(
+        excluding=excluding,
         subject=complaint.subject,
         description=complaint.description,
         category_key=complaint.category,
@@ -273,6 +276,49 @@ def do_route_filed_complaint(*, schema_name: str, complaint_id: int) -> Proposal
                     "reason": proposal.reason,
                 },
             )
+    return proposal
+
+
+def do_hand_to_authority(
+    *, tenant: Tenant, complaint_id: int, reason: str, actor: Actor
+) -> Proposal:
+    """ "Bukan wewenang" (not our authority): an officer says the complaint is not theirs, and
+    the router finds who should have it instead. Sure → forwarded there; unsure → to the
+    regency government's triage queue; no body on Aduan → marked for SP4N-LAPOR!. The SOP's
+    "not our authority" step calls this (once) with the officer's reason."""
+    reason = _reason(reason)
+    with in_schema(tenant):
+        complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        raise _not_found(complaint_id)
+    if complaint.is_wbs:
+        raise ComplaintError(
+            ComplaintErrorCode.FORWARD_WBS,
+            _("Laporan WBS tidak pernah diteruskan ke instansi lain."),
+            {"id": complaint_id},
+        )
+    proposal = _proposal_for(tenant, complaint, excluding=tenant)
+    why = f"{reason}; {proposal.reason}"
+    target = proposal.target
+    with transaction.atomic():
+        if target is None:
+            LaporReferral.objects.get_or_create(
+                tracking_code=complaint.tracking_code,
+                defaults={
+                    "holder": tenant,
+                    "category": proposal.category.key if proposal.category else "",
+                    "village_code": proposal.village.code if proposal.village else "",
+                    "reason": why,
+                },
+            )
+        elif target.pk == tenant.pk:  # the regency government itself is unsure: its queue
+            _triage(complaint, tenant, proposal)
+        else:
+            moved = do_forward_complaint(
+                tenant=tenant, complaint_id=complaint_id, to=target, reason=why, actor=actor
+            )
+            if proposal.outcome is Outcome.TRIAGE:
+                _triage(moved.complaint, target, proposal)
     return proposal
 
 

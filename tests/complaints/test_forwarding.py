@@ -15,6 +15,7 @@ from complaints import forwarding
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
+    do_hand_to_authority,
     do_return_forwarded_complaint,
 )
 from complaints.errors import ComplaintError, ComplaintErrorCode
@@ -279,3 +280,32 @@ def test_a_failure_inside_the_move_leaves_the_complaint_untouched_at_the_origin(
     assert not Hop.objects.exists()
     assert TrackingCode.objects.get(code=filed.tracking_code).tenant == village
     assert files_under(media_root) == [village.schema_name]
+
+
+def test_not_our_authority_hands_it_to_the_body_the_router_finds(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given Babakan, Cilacap's government and its public-works agency
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab")
+    pupr = tenant_factory(
+        kind=TenantKind.OPD, region_code="33.01", name="Dinas Pekerjaan Umum", slug="pupr"
+    )
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency, slug="desa-babakan")
+    bridge = file_complaint(village, subject="Jembatan putus", description="Jembatan ambruk.")
+    funds = file_complaint(village, subject="Dana desa", description="APBDes tidak dibuka.")
+    # When the village officer marks each "not our authority"
+    to_pupr = do_hand_to_authority(
+        tenant=village, complaint_id=bridge.pk, reason="Bukan wewenang desa", actor=None
+    )
+    upward = do_hand_to_authority(
+        tenant=village, complaint_id=funds.pk, reason="Sudah di luar desa", actor=None
+    )
+    # Then the bridge goes to public works, and the village-funds matter (the village itself
+    # excluded) goes up to the regency government, each with both reasons
+    assert (to_pupr.target, upward.target) == (pupr, regency)
+    hops = {h.tracking_code: h for h in Hop.objects.all()}
+    assert hops[bridge.tracking_code].to_tenant == pupr
+    assert hops[bridge.tracking_code].reason.startswith("Bukan wewenang desa; kata kunci: ")
+    assert hops[funds.tracking_code].to_tenant == regency
+    assert "naik ke" in hops[funds.tracking_code].reason
+    assert rows(village)[0] == []
