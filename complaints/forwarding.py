@@ -27,8 +27,10 @@ from django_tenants.utils import get_public_schema_name
 from aduan.db import tenant_db
 from aduan.models import Deadline
 from complaints import register
+from complaints.actions.sop import do_ensure_sop_version
 from complaints.audit import record_event
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.sop_selectors import sop_of
 from tenants.models import Hop, HopKind, HopStatus, Tenant, TrackingCode
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -217,7 +219,19 @@ def _arrive(
         year = timezone.localtime(now).year
         seq = register.take_number(year)
         number = register.format_number(seq, register.tenant_code(target), year)
-    skip = {"id", "number", "register_year", "register_seq", "assignee_id"}
+    # The SOP version is a row of the origin's schema: the complaint continues under the
+    # receiver's active SOP, in the same state when the receiver's SOP has it, else at its start.
+    version = do_ensure_sop_version(tenant=target)
+    sop = sop_of(version, target.schema_name)
+    if sop.state(complaint.state) is not None:
+        state = complaint.state
+    elif not complaint.is_complete and sop.incomplete:
+        state = sop.incomplete
+    else:
+        state = sop.initial
+    skip = {
+        "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
+    }  # fmt: skip
     arrived = Complaint.objects.create(
         **{
             f.attname: getattr(complaint, f.attname)
@@ -227,6 +241,8 @@ def _arrive(
         number=number,
         register_year=year,
         register_seq=seq,
+        sop_version=version,
+        state=state,
     )
     ComplaintEvent.objects.bulk_create(
         ComplaintEvent(
