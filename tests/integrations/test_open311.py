@@ -190,7 +190,7 @@ def test_post_with_a_bad_api_key_is_403_and_stores_nothing(
     elsewhere = new_key(tenant=other)
     form = {
         "jurisdiction_id": "babakan",
-        "service_code": "infrastruktur",
+        "service_code": "infrastruktur-desa",
         "lat": "-7",
         "long": "110",
     }
@@ -210,7 +210,7 @@ def test_post_needs_a_location(tenant_client: TenantClient, village: Tenant) -> 
     response = post(
         tenant_client,
         "json",
-        {"api_key": key, "jurisdiction_id": "babakan", "service_code": "infrastruktur"},
+        {"api_key": key, "jurisdiction_id": "babakan", "service_code": "infrastruktur-desa"},
     )
     assert response.status_code == 400
     assert body(response) == [
@@ -234,7 +234,7 @@ def test_post_files_a_complaint_and_answers_an_array_of_one(
         {
             "api_key": key,
             "jurisdiction_id": "babakan",
-            "service_code": "infrastruktur",
+            "service_code": "infrastruktur-desa",
             "lat": "-7.250445",
             "long": "110.402544",
             "address_string": "Jl. Raya Babakan 12",
@@ -271,7 +271,7 @@ def test_post_files_a_complaint_and_answers_an_array_of_one(
     )
     assert (complaint.subject, complaint.category, complaint.village_code) == (
         "Jalan berlubang",
-        "infrastruktur",
+        "infrastruktur-desa",
         "33.01.09.2014",
     )
     assert str(complaint.latitude) == "-7.250445" and str(complaint.longitude) == "110.402544"
@@ -285,7 +285,7 @@ def test_post_in_xml_and_a_bad_attribute_value(
     tenant_client: TenantClient, village: Tenant
 ) -> None:
     key = new_key(tenant=village)
-    form = {"api_key": key, "service_code": "kebersihan", "address_string": "Pasar Babakan"}
+    form = {"api_key": key, "service_code": "sampah-lingkungan", "address_string": "Pasar Babakan"}
     # When a tenant-bound client posts on the tenant's host with an unknown attribute value
     refused = post(tenant_client, "xml", {**form, "attribute[rahasia]": "mungkin"}, tenant=village)
     # Then 400, nothing stored
@@ -314,7 +314,7 @@ def test_a_single_request_is_still_an_array_and_lists_hide_what_is_not_public(
     public = file_complaint(
         village,
         is_confidential=False,
-        category="infrastruktur",
+        category="infrastruktur-desa",
         description="x" * 5000,
         address_text="Jl. Raya Babakan 12",
         latitude="-7.25",
@@ -337,7 +337,7 @@ def test_a_single_request_is_still_an_array_and_lists_hide_what_is_not_public(
     assert item["status"] == "closed"
     assert item["status_notes"] == "Sudah ditambal."
     assert item["description"] == "x" * 4000
-    assert item["service_code"] == "infrastruktur"
+    assert item["service_code"] == "infrastruktur-desa"
     assert item["agency_responsible"] == village.name
     assert (item["address"], item["lat"], item["long"]) == ("Jl. Raya Babakan 12", -7.25, 110.4)
     assert item["requested_datetime"].endswith("+07:00")
@@ -384,10 +384,10 @@ def test_expected_datetime_comes_from_the_sla(tenant_client: TenantClient, villa
 
 def test_list_filters(tenant_client: TenantClient, village: Tenant) -> None:
     # Given three complaints: two about roads (one closed), one about waste
-    road = file_complaint(village, category="infrastruktur", is_confidential=False)
-    closed_road = file_complaint(village, category="infrastruktur", is_confidential=False)
+    road = file_complaint(village, category="infrastruktur-desa", is_confidential=False)
+    closed_road = file_complaint(village, category="infrastruktur-desa", is_confidential=False)
     enter_state(closed_road, village, "closed")
-    waste = file_complaint(village, category="kebersihan", is_confidential=False)
+    waste = file_complaint(village, category="sampah-lingkungan", is_confidential=False)
 
     def ids(query: str) -> list[str]:
         response = tenant_client.get(f"{BASE}/requests.json?jurisdiction_id=babakan&{query}")
@@ -397,9 +397,9 @@ def test_list_filters(tenant_client: TenantClient, village: Tenant) -> None:
     def rid(c: Complaint) -> str:
         return f"babakan-{c.pk}"
 
-    assert ids("service_code=infrastruktur") == sorted([rid(road), rid(closed_road)])
+    assert ids("service_code=infrastruktur-desa") == sorted([rid(road), rid(closed_road)])
     assert ids("status=closed") == [rid(closed_road)]
-    assert ids("status=open&service_code=kebersihan") == [rid(waste)]
+    assert ids("status=open&service_code=sampah-lingkungan") == [rid(waste)]
     assert ids(f"service_request_id={rid(road)},{rid(waste)}&status=closed") == sorted(
         [rid(road), rid(waste)]
     )
@@ -444,7 +444,7 @@ def test_front_door_routes_by_village_and_answers_a_token(
     key = new_key()
     form = {
         "api_key": key,
-        "service_code": "penerangan",
+        "service_code": "penerangan-jalan",
         "lat": "-7.25",
         "long": "110.4",
         "description": "Lampu jalan mati.",

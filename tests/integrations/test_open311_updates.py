@@ -148,7 +148,7 @@ def test_tenant_admin_creates_and_revokes_a_key_on_the_page(
     assert client.revoked_at is not None
     refused = tenant_client.post(
         f"{BASE}/requests.json",
-        {"api_key": key, "service_code": "lainnya", "address_string": "Balai desa"},
+        {"api_key": key, "service_code": "pemerintahan-umum", "address_string": "Balai desa"},
         tenant=village,
     )
     assert refused.status_code == 403
