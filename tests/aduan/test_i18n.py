@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.utils import translation
 
 from tests.client import TenantClient
 from tests.factories import TenantFactory
@@ -45,6 +46,8 @@ def test_english_after_switching(
     page = tenant_client.get("/", tenant=tenant).content.decode()
     assert '<html lang="en">' in page
     assert "Village Government" in page and "Staff sign-in" in page
+    # and the English request leaves nothing behind in the thread
+    assert translation.get_language() == "id"
 
 
 def test_every_catalog_is_translated_and_compiled() -> None:
