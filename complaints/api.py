@@ -6,11 +6,17 @@ for reading under one access declaration."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -342,41 +348,41 @@ class ComplaintApi(APIView):
         return Response(StaffComplaintDetailOutput(complaint, context={"viewer": viewer}).data)
 
 
-class NoteApi(APIView):
-    """An internal note (never shown to the complainant)."""
+class _MessageApi(APIView):
+    """Staff write a message on a complaint: `write` is the action that records it."""
 
     permission_classes = [TenantRole(*WORK_ROLES)]
+    write: Callable[..., ComplaintEvent]
 
-    @extend_schema(
+    def post(self, request: Request, complaint_id: int) -> Response:
+        complaint = selectors.access_complaint(_viewer(request), complaint_id)
+        given = MessageInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        event = type(self).write(
+            complaint=complaint,
+            message=given.validated_data["message"],
+            actor=request.user,
+        )
+        return Response(StaffEventOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    post=extend_schema(
         request=MessageInput, responses={201: StaffEventOutput}, operation_id="complaint_note"
     )
-    def post(self, request: Request, complaint_id: int) -> Response:
-        complaint = selectors.access_complaint(_viewer(request), complaint_id)
-        given = MessageInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        event = do_add_note(
-            complaint=complaint,
-            message=given.validated_data["message"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-        return Response(StaffEventOutput(event).data, status=status.HTTP_201_CREATED)
+)
+class NoteApi(_MessageApi):
+    """An internal note (never shown to the complainant)."""
+
+    write = staticmethod(do_add_note)
 
 
-class ResponseApi(APIView):
-    """A public response to the complainant (shown on the tracking page)."""
-
-    permission_classes = [TenantRole(*WORK_ROLES)]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=MessageInput, responses={201: StaffEventOutput}, operation_id="complaint_respond"
     )
-    def post(self, request: Request, complaint_id: int) -> Response:
-        complaint = selectors.access_complaint(_viewer(request), complaint_id)
-        given = MessageInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        event = do_respond_to_complaint(
-            complaint=complaint,
-            message=given.validated_data["message"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-        return Response(StaffEventOutput(event).data, status=status.HTTP_201_CREATED)
+)
+class ResponseApi(_MessageApi):
+    """A public response to the complainant (shown on the tracking page)."""
+
+    write = staticmethod(do_respond_to_complaint)
