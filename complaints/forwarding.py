@@ -19,18 +19,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from aduan.db import tenant_db
 from aduan.models import Deadline
-from complaints import register
+from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.audit import record_event
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.sop import Sop
 from complaints.sop_selectors import sop_of
+from integrations import outbox
 from tenants.models import Hop, HopKind, HopStatus, Tenant, TrackingCode
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -184,10 +188,14 @@ def _move_rows(
         )
         if not TrackingCode.objects.filter(code=complaint.tracking_code).update(tenant=target):
             TrackingCode.objects.create(code=complaint.tracking_code, tenant=target)
-        # The SLA's cross-tenant deadline index follows the complaint to its new holder.
-        Deadline.objects.filter(tenant=origin, complaint_id=complaint_id).update(
-            tenant=target, complaint_id=arrived.pk
-        )
+        # The SLA's cross-tenant deadline index follows the complaint to its new holder (a
+        # complaint that started over at the receiver has its own new deadline already).
+        deadline = Deadline.objects.filter(tenant=origin, complaint_id=complaint_id)
+        if arrived.state != complaint.state:
+            deadline.delete()
+        else:
+            deadline.update(tenant=target, complaint_id=arrived.pk)
+        outbox.move_pending(tracking_code=complaint.tracking_code, origin=origin, target=target)
         fail_point("recorded")
     return Moved(arrived, hop)
 
@@ -220,10 +228,14 @@ def _arrive(
         seq = register.take_number(year)
         number = register.format_number(seq, register.tenant_code(target), year)
     # The SOP version is a row of the origin's schema: the complaint continues under the
-    # receiver's active SOP, in the same state when the receiver's SOP has it, else at its start.
+    # receiver's active SOP, in the same state when the receiver's SOP has it as a working
+    # step; else (a state it does not know, or an end state such as "not our authority") it
+    # starts at the receiver's start, with a fresh SLA clock.
     version = do_ensure_sop_version(tenant=target)
     sop = sop_of(version, target.schema_name)
-    if sop.state(complaint.state) is not None:
+    known = sop.state(complaint.state)
+    restart = known is None or known.terminal
+    if not restart:
         state = complaint.state
     elif not complaint.is_complete and sop.incomplete:
         state = sop.incomplete
@@ -232,6 +244,8 @@ def _arrive(
     skip = {
         "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
     }  # fmt: skip
+    if restart:
+        skip |= set(sla.SLA_FIELDS) | {"due_at"}
     arrived = Complaint.objects.create(
         **{
             f.attname: getattr(complaint, f.attname)
@@ -281,7 +295,34 @@ def _arrive(
         before={"tenant": origin.name, "number": complaint.number},
         after={"tenant": target.name, "number": number, "kind": str(kind)},
     )
+    if restart:
+        _start_over(arrived, complaint.state, sop, target, now)
     return arrived
+
+
+def _start_over(arrived: Complaint, before: str, sop: Sop, target: Tenant, now: Any) -> None:
+    """The receiver's SOP has no working step of that name: say so on the timeline and start
+    the clock of its first state now (the origin's due date does not follow the complaint)."""
+    entered = sop.state(arrived.state)
+    assert entered is not None  # the initial and incomplete states of a validated SOP exist
+    record_event(
+        arrived,
+        kind=EventKind.TRANSITION,
+        actor_label="Aduan",
+        message=_(
+            "Tahap %(before)s tidak ada di SOP %(tenant)s: pengaduan mulai dari tahap awal "
+            "(%(state)s); batas waktunya dihitung sejak diterima di sini."
+        )
+        % {"before": before, "tenant": target.name, "state": entered.label.id},
+        before={"state": before},
+        after={"state": arrived.state, "restarted": True},
+    )
+    sla.on_state_entered(arrived, entered, now)
+
+
+def _complaint_type() -> int:
+    content_type_id: int = ContentType.objects.get_for_model(Complaint).pk  # cached
+    return content_type_id
 
 
 def _leave(complaint: Complaint, target: Tenant, reason: str, now: Any) -> None:
@@ -300,10 +341,19 @@ def _leave(complaint: Complaint, target: Tenant, reason: str, now: Any) -> None:
     )
     # A move, not an edit: the timeline lives on, whole, at the receiver. Other apps' rows
     # that still point at the complaint stop the delete (PROTECT), and so the whole move.
+    # The origin's object permissions on it go too (guardian keeps them by id, as text): its
+    # staff keep the stub only, and no later row with a reused id could inherit a grant.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM complaints_attachment WHERE complaint_id = %s", [complaint.pk])
         cursor.execute(
             "DELETE FROM complaints_complaintevent WHERE complaint_id = %s", [complaint.pk]
+        )
+        cursor.execute(
+            "WITH users AS (DELETE FROM guardian_userobjectpermission"
+            " WHERE content_type_id = %s AND object_pk = %s)"
+            " DELETE FROM guardian_groupobjectpermission"
+            " WHERE content_type_id = %s AND object_pk = %s",
+            [_complaint_type(), str(complaint.pk)] * 2,
         )
     Complaint.objects.filter(pk=complaint.pk).delete()
 

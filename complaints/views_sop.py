@@ -14,6 +14,7 @@ from aduan.errors import AduanError, NotFoundError
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.api_sop import access_complaint_for_work
+from complaints.models import Complaint
 from complaints.selectors import READ_ROLES
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
 from complaints.sop_selectors import current_definition, version_history
@@ -120,6 +121,9 @@ def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
                 request,
                 _("Langkah dilakukan: %(step)s.") % {"step": step.label if step else chosen},
             )
+            if not Complaint.objects.filter(pk=complaint.pk).exists():
+                # "Not our authority" handed it to another body: only the stub is left here.
+                return redirect("forwarding")
             return redirect("complaint-steps", complaint_id=complaint.pk)
     context = {
         "complaint": complaint,

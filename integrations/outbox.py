@@ -86,6 +86,17 @@ def enqueue(
     return message
 
 
+def move_pending(*, tracking_code: str, origin: Tenant, target: Tenant) -> int:
+    """A complaint moved to another tenant (complaints.forwarding): its notifications not yet
+    sent go out as the new holder's (its reply address, its WhatsApp number), still once each:
+    the row keeps its key, and a row being sent right now is locked, so this waits and then
+    leaves it alone (it is no longer pending). Call inside the move's transaction."""
+    # The status filter lets the planner use the small partial index of pending rows.
+    return OutboxMessage.objects.filter(
+        status=OutboxStatus.PENDING, tracking_code=tracking_code, tenant=origin
+    ).update(tenant=target)
+
+
 def deliver(message_id: int) -> OutboxMessage | None:
     """Send one pending notification (the job's body). Safe to run twice."""
     with transaction.atomic():

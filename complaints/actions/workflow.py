@@ -34,6 +34,11 @@ AnyUser = AbstractBaseUser | AnonymousUser
 MAX_TEXT = 10_000
 TRUE_WORDS = frozenset({"true", "1", "on", "yes", "ya"})
 FALSE_WORDS = frozenset({"false", "0", "off", "no", "tidak", ""})
+# The SOP state that means "bukan wewenang" (not our authority): entering it hands the
+# complaint to the router (complaints.actions.forward.do_hand_to_authority), which forwards it
+# to the body it finds or marks it for SP4N-LAPOR!. A tenant's edited SOP keeps the key to
+# keep the behaviour.
+NOT_OUR_AUTHORITY = "not_our_authority"
 
 
 class WorkflowErrorCode(StrEnum):
@@ -206,4 +211,14 @@ def do_transition_complaint(
         entered = sop.state(step.target)
         assert entered is not None  # a stored SOP was validated: every target exists
         sla.on_state_entered(complaint, entered, timezone.now())
+        if step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs:
+            # In the same transaction: the step is taken only if the hand-over is.
+            from complaints.actions.forward import do_hand_to_authority
+
+            do_hand_to_authority(
+                tenant=tenant,
+                complaint_id=complaint.pk,
+                reason=str(cleaned.get("reason") or step.label.id),
+                actor=actor,
+            )
     return complaint

@@ -3,27 +3,45 @@ WBS, and the router's automatic forward of a matter filed at the wrong desk."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import dramatiq
 import pytest
+import time_machine
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from aduan.models import Deadline
 from complaints import forwarding
+from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
     do_hand_to_authority,
     do_return_forwarded_complaint,
 )
+from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
-from tenants.models import Hop, HopKind, HopStatus, Tenant, TenantKind, TrackingCode
+from tenants.models import (
+    Hop,
+    HopKind,
+    HopStatus,
+    LaporReferral,
+    Role,
+    Tenant,
+    TenantKind,
+    TrackingCode,
+)
+from tenants.permissions import has_object_permission
 from tenants.tasks import route_filed_complaint
+from tests.client import TenantClient
 from tests.complaints.files import photo, png_bytes
-from tests.factories import TenantFactory, file_complaint, make_member
+from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +327,239 @@ def test_not_our_authority_hands_it_to_the_body_the_router_finds(
     assert hops[funds.tracking_code].to_tenant == regency
     assert "naik ke" in hops[funds.tracking_code].reason
     assert rows(village)[0] == []
+
+
+# --- what travels with a move: object permissions, the SLA clock, "not our authority" -----
+
+
+def test_a_moved_complaint_leaves_no_object_permission_at_the_origin(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a complaint at Babakan assigned to its liaison officer (guardian grants on it)
+    village = tenant_factory(slug="desa-babakan")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr")
+    officer = make_member(village, Role.OFFICER)
+    liaison = make_member(village, Role.LIAISON)
+    filed = file_complaint(village)
+    with schema_context(village.schema_name):
+        do_assign_complaint(tenant=village, complaint=filed, assignee=liaison, actor=officer)
+        assert grants(str(filed.pk)) == 2
+        # and an unrelated complaint assigned too, whose grants must stay
+        other = file_complaint(village)
+        do_assign_complaint(tenant=village, complaint=other, assignee=liaison, actor=officer)
+    # When the complaint is forwarded
+    moved = do_forward_complaint(
+        tenant=village, complaint_id=filed.pk, to=pupr, reason="r", actor=officer
+    )
+    # Then the origin holds no grant on it (only the other complaint's), the liaison can
+    # reach nothing of it at the origin, and the receiver starts without an assignee or grant
+    with schema_context(village.schema_name):
+        assert grants(str(filed.pk)) == 0
+        assert grants(str(other.pk)) == 2
+        assert not has_object_permission(liaison, "complaints.view_complaint", filed)
+    with schema_context(pupr.schema_name):
+        assert grants(str(moved.complaint.pk)) == 0
+        assert Complaint.objects.get().assignee_id is None
+
+
+def grants(object_pk: str) -> int:
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    return (
+        UserObjectPermission.objects.filter(object_pk=object_pk).count()
+        + GroupObjectPermission.objects.filter(object_pk=object_pk).count()
+    )
+
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_a_state_unknown_to_the_receiver_starts_at_its_first_state_with_a_new_clock(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a complaint at Desa Babakan (the village SOP) in its "receipt given" step, which
+    # the public-works agency's SOP (SP4N-LAPOR!) does not have
+    village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr")
+    officer = make_member(village, Role.OFFICER)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=WIB), tick=False):
+        filed = file_complaint(village)
+        with schema_context(village.schema_name):
+            do_transition_complaint(complaint=filed, transition="give_receipt", actor=officer)
+    assert Deadline.objects.filter(tenant=village, complaint_id=filed.pk).exists()
+    # When it is forwarded on Wednesday at 10:00 WIB
+    forwarded_at = dt.datetime(2026, 11, 25, 10, 0, tzinfo=WIB)
+    with time_machine.travel(forwarded_at, tick=False):
+        moved = do_forward_complaint(
+            tenant=village, complaint_id=filed.pk, to=pupr, reason="Jalan kabupaten", actor=None
+        )
+    # Then it starts at the receiver's first state, its clock started at the forward: three
+    # working days not counting the day of receipt (Thu, Fri, Mon) → Monday 30 November
+    with schema_context(pupr.schema_name):
+        arrived = Complaint.objects.get()
+        events = list(ComplaintEvent.objects.filter(complaint=arrived))
+    assert (arrived.state, arrived.sla_state, arrived.sla_started_at) == (
+        "received",
+        "received",
+        forwarded_at,
+    )
+    assert arrived.sla_limit == {"working_days": 3}
+    assert arrived.due_at is not None
+    assert arrived.due_at.astimezone(WIB).date() == dt.date(2026, 11, 30)
+    assert arrived.due_at.astimezone(WIB).time() >= dt.time(23, 59, 59)
+    # and the deadline index names the receiver's row only
+    assert list(Deadline.objects.values_list("tenant_id", "complaint_id", "due_at")) == [
+        (pupr.pk, moved.complaint.pk, arrived.due_at)
+    ]
+    # and the timeline says why, after the forward
+    assert [e.kind for e in events][-2:] == [EventKind.FORWARDED, EventKind.TRANSITION]
+    restart = events[-1]
+    assert (restart.before, restart.after) == (
+        {"state": "receipt_given"},
+        {"state": "received", "restarted": True},
+    )
+    assert restart.message == (
+        f"Tahap receipt_given tidak ada di SOP {pupr.name}: pengaduan mulai dari tahap awal "
+        "(Diterima: menunggu verifikasi admin); batas waktunya dihitung sejak diterima di sini."
+    )
+
+
+def test_a_state_the_receiver_knows_keeps_its_clock(tenant_factory: TenantFactory) -> None:
+    # Given a complaint just received at one village, forwarded to another (same SOP)
+    a, b = tenant_factory(slug="desa-a"), tenant_factory(slug="desa-b")
+    filed = file_complaint(a)
+    with schema_context(a.schema_name):
+        before = Complaint.objects.get()
+    moved = do_forward_complaint(tenant=a, complaint_id=filed.pk, to=b, reason="r", actor=None)
+    # Then it continues in the same step with the same due date, indexed at the receiver
+    arrived = moved.complaint
+    assert (arrived.state, arrived.sla_started_at, arrived.due_at) == (
+        before.state,
+        before.sla_started_at,
+        before.due_at,
+    )
+    assert list(Deadline.objects.values_list("tenant_id", "complaint_id")) == [(b.pk, arrived.pk)]
+    with schema_context(b.schema_name):
+        assert EventKind.TRANSITION not in set(
+            ComplaintEvent.objects.values_list("kind", flat=True)
+        )
+
+
+def not_our_authority(client: TenantClient, tenant: Tenant, complaint: Complaint) -> Any:
+    return client.post(
+        f"/api/v1/complaints/{complaint.pk}/transitions/",
+        json.dumps(
+            {
+                "transition": "mark_not_our_authority",
+                "inputs": {"reason": "Urusan KTP-el, bukan wewenang dinas ini"},
+            }
+        ),
+        content_type="application/json",
+        tenant=tenant,
+    )
+
+
+def test_the_sops_not_our_authority_step_hands_it_to_the_competent_body(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a KTP-el matter filed at Cilacap's public-works agency (SP4N-LAPOR! SOP), and
+    # Cilacap's Disdukcapil on Aduan
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab")
+    pupr = tenant_factory(
+        kind=TenantKind.OPD,
+        region_code="33.01",
+        parent=regency,
+        name="Dinas Pekerjaan Umum",
+        slug="pupr",
+    )
+    dukcapil = tenant_factory(
+        kind=TenantKind.DISDUKCAPIL, region_code="33.01", parent=regency, slug="dukcapil"
+    )
+    filed = file_complaint(
+        pupr,
+        subject="KTP-el belum jadi",
+        description="e-KTP belum dicetak.",
+        village_code="33.01.09.2014",
+    )
+    officer = make_member(pupr, Role.OFFICER)
+    client = TenantClient()
+    sign_in(client, officer)
+    # When the officer takes the "bukan wewenang" step through the API
+    response = not_our_authority(client, pupr, filed)
+    # Then the step is taken, and the complaint is forwarded to Disdukcapil by the router
+    assert response.status_code == 200, response.json()
+    assert (response.json()["state"], response.json()["terminal"]) == ("not_our_authority", True)
+    hop = Hop.objects.get(tracking_code=filed.tracking_code)
+    assert (hop.from_tenant, hop.to_tenant, hop.kind, hop.status) == (
+        pupr,
+        dukcapil,
+        HopKind.FORWARD,
+        HopStatus.PENDING,
+    )
+    assert hop.reason.startswith("Urusan KTP-el, bukan wewenang dinas ini; kata kunci: ")
+    assert TrackingCode.objects.get(code=filed.tracking_code).tenant == dukcapil
+    # and the agency keeps the stub with the state it left in; Disdukcapil starts it afresh
+    with schema_context(pupr.schema_name):
+        assert not Complaint.objects.exists()
+        assert ForwardStub.objects.get().state_when_moved == "not_our_authority"
+    with schema_context(dukcapil.schema_name):
+        arrived = Complaint.objects.get()
+    assert (arrived.state, arrived.sla_state) == ("received", "received")
+    # and the complaint's steps at the agency are gone (not found), not an error
+    gone = client.get(f"/api/v1/complaints/{filed.pk}/transitions/", tenant=pupr)
+    assert gone.status_code == 404
+
+
+def test_not_our_authority_with_no_body_on_aduan_marks_it_for_lapor(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a KTP-el matter at Cilacap's public-works agency, and no Disdukcapil, no regency
+    # government and no province on Aduan
+    pupr = tenant_factory(
+        kind=TenantKind.OPD, region_code="33.01", name="Dinas Pekerjaan Umum", slug="pupr"
+    )
+    filed = file_complaint(pupr, subject="KTP-el belum jadi", description="e-KTP belum dicetak.")
+    officer = make_member(pupr, Role.OFFICER)
+    client = TenantClient()
+    sign_in(client, officer)
+    # When the officer takes the "bukan wewenang" step
+    response = not_our_authority(client, pupr, filed)
+    # Then it is marked for SP4N-LAPOR! and stays, closed as not ours, at the agency
+    assert response.status_code == 200, response.json()
+    referral = LaporReferral.objects.get(tracking_code=filed.tracking_code)
+    assert referral.holder == pupr
+    assert referral.reason.startswith("Urusan KTP-el, bukan wewenang dinas ini; ")
+    assert not Hop.objects.exists()
+    with schema_context(pupr.schema_name):
+        assert Complaint.objects.get().state == "not_our_authority"
+
+
+def test_a_refused_hand_over_leaves_the_step_untaken(tenant_factory: TenantFactory) -> None:
+    # Given a complaint waiting at Disdukcapil to be accepted (forwarded by a village)
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab")
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency, slug="desa-babakan")
+    dukcapil = tenant_factory(
+        kind=TenantKind.DISDUKCAPIL, region_code="33.01", parent=regency, slug="dukcapil"
+    )
+    opd = tenant_factory(kind=TenantKind.OPD, region_code="33.01", parent=regency, slug="opd")
+    filed = file_complaint(village, subject="Jalan rusak", description="Jalan rusak parah.")
+    at_opd = do_forward_complaint(
+        tenant=village, complaint_id=filed.pk, to=opd, reason="r", actor=None
+    ).complaint
+    officer = make_member(opd, Role.OFFICER)
+    client = TenantClient()
+    sign_in(client, officer)
+    # When its officer marks it "not our authority" before accepting it
+    response = not_our_authority(client, opd, at_opd)
+    # Then it is refused (accept or return it first), and nothing changed
+    assert response.status_code == 400
+    assert response.json()["code"] == ComplaintErrorCode.FORWARD_PENDING
+    with schema_context(opd.schema_name):
+        assert Complaint.objects.get().state == "received"
+    assert Hop.objects.count() == 1
+    assert not dukcapil_holds(dukcapil)
+
+
+def dukcapil_holds(tenant: Tenant) -> bool:
+    with schema_context(tenant.schema_name):
+        return Complaint.objects.exists()

@@ -11,12 +11,15 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from dramatiq.brokers.redis import RedisBroker
 
+from complaints.actions.forward import do_forward_complaint
 from complaints.errors import ComplaintError
 from complaints.models import Channel, Complaint
 from integrations import outbox, tasks
 from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
 from integrations.sms import gsm7
+from tenants.models import TenantKind
 from tests.factories import TenantFactory, file_complaint
+from tests.integrations.conftest import SmtpInbox
 from tests.integrations.fakes import SmsGatewayFake
 from tests.services import REDIS_URL, reachable, running_worker, with_middleware
 
@@ -144,3 +147,40 @@ def test_with_the_broker_down_intake_succeeds_and_every_receipt_goes_out_once_la
     for message in OutboxMessage.objects.all():
         assert outbox.deliver(message.pk) is None
     assert len(sms_gateway.requests) == 100
+
+
+def test_a_pending_notification_moves_with_a_forwarded_complaint_and_goes_out_once(
+    tenant_factory: TenantFactory, db: None, smtp: SmtpInbox
+) -> None:
+    # Given two complaints by e-mail at Desa Babakan: one receipt already sent, one pending
+    village = tenant_factory(slug="desa-babakan")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr")
+    sent = file_complaint(village, email="siti@example.test")
+    outbox.deliver(OutboxMessage.objects.get(tracking_code=sent.tracking_code).pk)
+    pending = file_complaint(village, email="siti@example.test")
+    # When both are forwarded to the public-works agency
+    for complaint in (sent, pending):
+        do_forward_complaint(
+            tenant=village, complaint_id=complaint.pk, to=pupr, reason="Jalan", actor=None
+        )
+    # Then the pending receipt is now the agency's (same row, same key); the sent one stays
+    rows = {m.tracking_code: m for m in OutboxMessage.objects.all()}
+    assert len(rows) == 2
+    assert rows[pending.tracking_code].tenant == pupr
+    assert rows[pending.tracking_code].key == (
+        f"{village.schema_name}:{pending.tracking_code}:receipt"
+    )
+    assert (rows[sent.tracking_code].tenant, rows[sent.tracking_code].status) == (
+        village,
+        OutboxStatus.SENT,
+    )
+    # When the deliverer and the sweeper run
+    outbox.deliver(rows[pending.tracking_code].pk)
+    outbox.deliver(rows[pending.tracking_code].pk)
+    outbox.sweep_due(now=timezone.now() + timedelta(hours=1))
+    # Then the citizen got each receipt exactly once; the moved one's replies reach the agency
+    assert len(smtp.messages) == 2
+    moved = [m for m in smtp.messages if pending.tracking_code in str(m["Subject"])]
+    assert len(moved) == 1
+    assert moved[0]["Reply-To"] == f"aduan+pupr.{pending.tracking_code}@aduan.test"
+    assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 2
