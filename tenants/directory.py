@@ -2,7 +2,7 @@
 declares it handles (categories), where (coverage: a region-code prefix) and who is above it.
 
 Defaults per tenant kind, made when a tenant is created (and for tenants made before the
-directory existed, by `ensure_directory`):
+directory existed, by `ensure_directory`, which every `aduan migrate` runs):
 - PEMDES: the village-level categories, covering its village;
 - DISDUKCAPIL: the civil-registry categories, covering its regency;
 - OPD: the categories whose agency hint is in its name (a "Dinas Pekerjaan Umum dan Penataan
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,23 +46,27 @@ def catalogue_rows(source: Path = CATALOGUE) -> list[dict[str, Any]]:
     return rows
 
 
+CATALOGUE_FIELDS = ("topic", "name", "level", "agency", "agency_hints", "keywords")
+
+
 def load_catalogue(source: Path = CATALOGUE) -> int:
-    """Insert or update every category of the catalogue; safe to repeat. Returns the count."""
+    """Insert or update the categories of the catalogue that differ from the file (one read
+    when none does); safe to repeat. Returns how many were written."""
     rows = catalogue_rows(source)
+    stored = {c["key"]: c for c in Category.objects.values("key", *CATALOGUE_FIELDS)}
+    changed = [
+        row
+        for row in rows
+        if stored.get(row["key"]) != {"key": row["key"], **{f: row[f] for f in CATALOGUE_FIELDS}}
+    ]
+    if not changed:
+        return 0
     with transaction.atomic():
-        for row in rows:
+        for row in changed:
             Category.objects.update_or_create(
-                key=row["key"],
-                defaults={
-                    "topic": row["topic"],
-                    "name": row["name"],
-                    "level": row["level"],
-                    "agency": row["agency"],
-                    "agency_hints": row["agency_hints"],
-                    "keywords": row["keywords"],
-                },
+                key=row["key"], defaults={f: row[f] for f in CATALOGUE_FIELDS}
             )
-    return len(rows)
+    return len(changed)
 
 
 def ensure_catalogue() -> None:
@@ -132,36 +137,46 @@ def default_higher(tenant: Tenant) -> Tenant | None:
     return None
 
 
-def declare_defaults(tenant: Tenant) -> Authority:
+def declare_defaults(tenant: Tenant, categories: list[Category] | None = None) -> Authority:
     """The tenant's declaration, made from the defaults of its kind when it has none yet."""
     existing = Authority.objects.filter(tenant=tenant).first()
     if existing is not None:
         return existing
-    ensure_catalogue()
-    categories = list(Category.objects.all())
+    if categories is None:
+        ensure_catalogue()
+        categories = list(Category.objects.all())
     authority = Authority.objects.create(
         tenant=tenant, coverage_code=default_coverage(tenant), higher=default_higher(tenant)
     )
-    authority.categories.set(
-        Category.objects.filter(key__in=default_category_keys(tenant, categories))
-    )
+    wanted = set(default_category_keys(tenant, categories))
+    authority.categories.set([c for c in categories if c.key in wanted])
     return authority
 
 
-def ensure_directory() -> int:
-    """Load the catalogue and declare defaults for every tenant without a declaration (a
-    command for deployments that had tenants before the directory). Returns how many."""
-    load_catalogue()
-    missing = (
+@dataclass
+class DirectoryReport:
+    categories_written: int
+    tenants_declared: int
+
+
+def ensure_directory() -> DirectoryReport:
+    """Part of every deploy (`aduan migrate`): bring the catalogue in line with the file and
+    declare defaults for the tenants without a declaration (made before the directory
+    existed, or by a path that skipped it). With nothing to do it costs two queries, however
+    many tenants there are; the work is per changed category and per undeclared tenant only."""
+    written = load_catalogue()
+    missing = list(
         Tenant.objects.exclude(schema_name=get_public_schema_name())
         .filter(authority__isnull=True)
         .select_related("region", "parent")
+        .order_by("pk")
     )
-    count = 0
-    for tenant in missing.iterator():
-        declare_defaults(tenant)
-        count += 1
-    return count
+    if missing:
+        categories = list(Category.objects.all())
+        with transaction.atomic():
+            for tenant in missing:
+                declare_defaults(tenant, categories)
+    return DirectoryReport(written, len(missing))
 
 
 def do_update_authority(

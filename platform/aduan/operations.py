@@ -26,7 +26,7 @@ def migrate(
     back and listed, and the run ends with an error once every other tenant is done.
     Running it again resumes with the tenants still behind.
     """
-    from tenants import provisioning
+    from tenants import directory, provisioning
     from tenants.actions import do_ensure_public_tenant
 
     out("Migrating the public schema...")
@@ -37,6 +37,12 @@ def migrate(
         with connection.cursor() as cursor:
             dramatiq_postgres.init(cursor.cursor)
     do_ensure_public_tenant()
+    report = directory.ensure_directory()
+    if report.categories_written or report.tenants_declared:
+        out(
+            f"Authority directory: {report.categories_written:,} categories updated,"
+            f" {report.tenants_declared:,} tenants declared with their kind's defaults."
+        )
     template = provisioning.ensure_template()
     out(f"Tenant schema template: {template.relation_count} relations per schema.")
     started = time.monotonic()
