@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -129,6 +130,8 @@ class FrontDoorInput(serializers.Serializer[dict[str, Any]]):
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True
     )
+    # Photos or PDFs (multipart), checked by content as at a tenant's intake.
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class FrontDoorOutput(serializers.Serializer[FrontDoorResult]):
@@ -152,12 +155,13 @@ FRONT_DOOR_FIELDS = (
 )
 
 
-def _file(values: dict[str, Any]) -> FrontDoorResult:
+def _file(values: dict[str, Any], attachments: list[Any]) -> FrontDoorResult:
     text: dict[str, Any] = {k: str(values.get(k) or "") for k in FRONT_DOOR_FIELDS}
     return do_file_at_front_door(
         **text,
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
+        attachments=attachments,
     )
 
 
@@ -165,6 +169,7 @@ class FrontDoorApi(APIView):
     """POST a complaint without choosing the body: Aduan routes it and files it there."""
 
     permission_classes = [Public]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request=FrontDoorInput,
@@ -174,7 +179,7 @@ class FrontDoorApi(APIView):
     def post(self, request: Request) -> Response:
         given = FrontDoorInput(data=request.data)
         given.is_valid(raise_exception=True)
-        result = _file(given.validated_data)
+        result = _file(given.validated_data, given.validated_data["attachments"])
         return Response(FrontDoorOutput(result).data, status=201)
 
 
@@ -201,7 +206,7 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in FRONT_DOOR_FIELDS}
         try:
-            result = _file(values)
+            result = _file(values, request.FILES.getlist("attachments"))
         except AduanError as problem:
             error = problem
         else:

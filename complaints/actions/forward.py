@@ -14,17 +14,20 @@ target held it before), and a forward of a complaint still waiting to be accepte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from complaints.actions.intake import do_file_complaint
+from complaints.actions.intake import do_file_complaint, raise_problems
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode, ComplaintNotFoundError
 from complaints.forwarding import (
@@ -36,6 +39,7 @@ from complaints.forwarding import (
     pending_hop,
 )
 from complaints.models import Channel, Complaint, EventKind, new_tracking_code
+from complaints.validation import CheckedFile, check_attachments
 from tenants.models import (
     Category,
     Hop,
@@ -368,12 +372,16 @@ def do_file_at_front_door(
     longitude: Decimal | float | str | None = None,
     is_anonymous: bool = False,
     raw_payload: dict[str, Any] | None = None,
+    attachments: Sequence[File] = (),  # type: ignore[type-arg]
 ) -> FrontDoorResult:
     """A citizen who does not know who is responsible: route first, then file there. An unsure
     complaint is filed with the regency government and enters its triage queue; with no body
-    on Aduan it is kept here, whole, for SP4N-LAPOR!. The tracking code works at once."""
+    on Aduan it is kept here, whole (its files too), for SP4N-LAPOR!. The tracking code works
+    at once. Attachments are checked by content as at a tenant's intake, before routing."""
     regency_code, village_code = regency_code.strip(), village_code.strip()
     category = category.strip()
+    checked, file_problem = check_attachments(attachments)
+    raise_problems([file_problem])
     if not village_code and not (
         regency_code
         and Region.objects.filter(code=regency_code, level=RegionLevel.REGENCY).exists()
@@ -417,10 +425,15 @@ def do_file_at_front_door(
     }
     target = proposal.target
     if target is None:
-        return _keep_for_lapor(proposal, fields)
+        return _keep_for_lapor(proposal, fields, checked)
     with transaction.atomic(), schema_context(target.schema_name), already_routed():
+        # The intake action stores the files in the receiver's own folder, with the complaint.
         complaint = do_file_complaint(
-            tenant=target, channel=Channel.WEB, actor_label=_("Pintu depan Aduan"), **fields
+            tenant=target,
+            channel=Channel.WEB,
+            actor_label=_("Pintu depan Aduan"),
+            attachments=[c.file for c in checked],
+            **fields,
         )
         record_event(complaint, kind=EventKind.ROUTED, actor_label="Aduan", message=proposal.reason)
         if proposal.outcome is Outcome.TRIAGE:
@@ -428,29 +441,53 @@ def do_file_at_front_door(
     return FrontDoorResult(complaint.tracking_code, proposal, target, complaint.number)
 
 
-def _keep_for_lapor(proposal: Proposal, fields: dict[str, Any]) -> FrontDoorResult:
-    if not (fields["subject"].strip() or fields["description"].strip()):
+def _keep_for_lapor(
+    proposal: Proposal, fields: dict[str, Any], checked: Sequence[CheckedFile]
+) -> FrontDoorResult:
+    if not (fields["subject"].strip() or fields["description"].strip() or checked):
         raise ComplaintError(
             ComplaintErrorCode.EMPTY,
             _("Tuliskan pokok atau uraian pengaduan."),
             {"field": "description"},
         )
-    payload = {
+    payload: dict[str, Any] = {
         k: (v.isoformat() if isinstance(v, datetime) else str(v) if v is not None else None)
         for k, v in fields.items()
         if k != "raw_payload"
     }
-    with transaction.atomic():
+    code = new_tracking_code()
+    while TrackingCode.objects.filter(code=code).exists():
         code = new_tracking_code()
-        while TrackingCode.objects.filter(code=code).exists():
-            code = new_tracking_code()
-        TrackingCode.objects.create(code=code, tenant=None)
-        LaporReferral.objects.create(
-            tracking_code=code,
-            holder=None,
-            category=proposal.category.key if proposal.category else "",
-            village_code=proposal.village.code if proposal.village else "",
-            payload=payload,
-            reason=proposal.reason,
-        )
+    # Kept in the platform's folder until the channels work sends them to SP4N-LAPOR!; saved
+    # before the transaction (a file system is not transactional), removed if it fails.
+    saved: list[str] = []
+    try:
+        for index, item in enumerate(checked, start=1):
+            name = f"{get_public_schema_name()}/lapor/{code}/{index}.{item.extension}"
+            item.file.seek(0)
+            saved.append(default_storage.save(name, item.file))
+        payload["attachments"] = [
+            {
+                "file": stored,
+                "original_name": item.original_name,
+                "content_type": item.content_type,
+                "size": item.size,
+                "sha256": item.sha256,
+            }
+            for stored, item in zip(saved, checked, strict=True)
+        ]
+        with transaction.atomic():
+            TrackingCode.objects.create(code=code, tenant=None)
+            LaporReferral.objects.create(
+                tracking_code=code,
+                holder=None,
+                category=proposal.category.key if proposal.category else "",
+                village_code=proposal.village.code if proposal.village else "",
+                payload=payload,
+                reason=proposal.reason,
+            )
+    except BaseException:
+        for stored in saved:
+            default_storage.delete(stored)
+        raise
     return FrontDoorResult(code, proposal, None, "")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django_tenants.utils import schema_context
 
 from complaints.actions.forward import do_accept_forwarded_complaint, do_forward_complaint
-from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
 from tenants.models import (
     Authority,
     LaporReferral,
@@ -20,6 +22,7 @@ from tenants.models import (
     TriageStatus,
 )
 from tests.client import TenantClient
+from tests.complaints.files import disguised_program, photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +285,143 @@ def test_the_regency_admin_adjusts_a_declaration(
     assert (authority.is_customized, authority.coverage_code) == (True, "33.01")
     assert list(authority.categories.values_list("key", flat=True)) == ["jalan-jembatan"]
     assert Authority.objects.get(tenant=stranger).is_customized is False
+
+
+# --- attachments at the front door ----------------------------------------------------------
+
+
+def test_front_door_attachments_travel_with_the_routed_complaint(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, media_root: Path
+) -> None:
+    # Given Cilacap's Babakan on Aduan
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency, slug="desa-babakan")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", parent=regency, slug="pupr")
+    # When a citizen files a village matter at the front door with a photo (multipart)
+    response = tenant_client.post(
+        "/api/v1/intake/",
+        {
+            **CITIZEN,
+            "village_code": "33.01.09.2014",
+            "subject": "Dana desa tidak diumumkan",
+            "description": "APBDes tidak dipasang.",
+            "attachments": [photo("papan.png")],
+        },
+    )
+    # Then the photo is the complaint's, in the village's own folder
+    assert response.status_code == 201, response.content
+    with schema_context(village.schema_name):
+        complaint = Complaint.objects.get()
+        stored = list(Attachment.objects.filter(complaint=complaint))
+        filed = ComplaintEvent.objects.get(kind=EventKind.FILED)
+    assert complaint.tracking_code == response.json()["tracking_code"]
+    assert [(a.original_name, a.content_type, a.size) for a in stored] == [
+        ("papan.png", "image/png", len(png_bytes()))
+    ]
+    assert str(stored[0].file.name).startswith(f"{village.schema_name}/complaints/")
+    assert Path(media_root, str(stored[0].file.name)).read_bytes() == png_bytes()
+    assert filed.after is not None and filed.after["attachments"] == 1
+    # and it travels on when the village forwards the complaint
+    moved = do_forward_complaint(
+        tenant=village, complaint_id=complaint.pk, to=pupr, reason="Jalan", actor=None
+    )
+    with schema_context(pupr.schema_name):
+        (there,) = Attachment.objects.filter(complaint_id=moved.complaint.pk)
+    assert Path(media_root, str(there.file.name)).read_bytes() == png_bytes()
+
+
+def test_the_front_door_refuses_a_disguised_file_and_keeps_nothing(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, media_root: Path
+) -> None:
+    # Given Babakan on Aduan
+    village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan")
+    # When a program named like a photo comes with a complaint
+    response = tenant_client.post(
+        "/api/v1/intake/",
+        {
+            **CITIZEN,
+            "village_code": "33.01.09.2014",
+            "subject": "Dana desa",
+            "description": "APBDes.",
+            "attachments": [photo(), disguised_program("bukti.jpg")],
+        },
+    )
+    # Then it is refused with the field's error, as at a tenant's intake, and nothing is kept
+    assert response.status_code == 400
+    assert response.json()["code"] == "complaints.attachment_type"
+    assert response.json()["extra"]["fields"] == {
+        "attachments": ["Berkas bukti.jpg bukan foto (JPEG, PNG, WebP) atau PDF."]
+    }
+    assert not TrackingCode.objects.exists()
+    with schema_context(village.schema_name):
+        assert not Complaint.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_with_no_body_on_aduan_the_files_are_kept_for_lapor(
+    reference_data: object, tenant_client: TenantClient, media_root: Path
+) -> None:
+    # When a citizen of Sanggau (no tenant there) files a KTP matter with a photo
+    response = tenant_client.post(
+        "/api/v1/intake/",
+        {
+            **CITIZEN,
+            "regency_code": "61.03",
+            "subject": "KTP-el hilang",
+            "description": "x",
+            "attachments": [photo("ktp.png")],
+        },
+    )
+    # Then the referral keeps the file with what SP4N-LAPOR! needs to send it on
+    assert response.status_code == 201, response.content
+    code = response.json()["tracking_code"]
+    payload = LaporReferral.objects.get(tracking_code=code).payload
+    assert payload is not None
+    (kept,) = payload["attachments"]
+    assert kept == {
+        "file": f"public/lapor/{code}/1.png",
+        "original_name": "ktp.png",
+        "content_type": "image/png",
+        "size": len(png_bytes()),
+        "sha256": hashlib.sha256(png_bytes()).hexdigest(),
+    }
+    assert Path(media_root, kept["file"]).read_bytes() == png_bytes()
+
+
+def test_the_front_door_page_takes_attachments(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given Babakan on Aduan, and the page offers a file input
+    village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan")
+    page = tenant_client.get("/pengaduan/").content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="attachments" type="file" multiple' in page
+    # When the form is sent with a photo
+    response = tenant_client.post(
+        "/pengaduan/",
+        {
+            **CITIZEN,
+            "village_code": "33.01.09.2014",
+            "subject": "Surat keterangan tidak dilayani",
+            "description": "SKTM saya ditolak.",
+            "attachments": photo(),
+        },
+    )
+    # Then the complaint has it
+    assert response.status_code == 200
+    with schema_context(village.schema_name):
+        assert Attachment.objects.get().complaint.tracking_code in response.content.decode()
+    # and a disguised file is refused on the page, with the message
+    refused = tenant_client.post(
+        "/pengaduan/",
+        {
+            **CITIZEN,
+            "village_code": "33.01.09.2014",
+            "subject": "x",
+            "attachments": disguised_program(),
+        },
+    )
+    assert refused.status_code == 400
+    assert "bukan foto (JPEG, PNG, WebP) atau PDF" in refused.content.decode()
+    with schema_context(village.schema_name):
+        assert Complaint.objects.count() == 1
