@@ -31,7 +31,7 @@ def record_event(
     (`kind`, `message`), and the values `before` and `after` a change. `is_public` entries are
     shown to the complainant on the tracking page; the others stay internal."""
     user = actor if actor is not None and actor.is_authenticated else None
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         actor_id=user.pk if user is not None else None,
         actor_label=actor_label or actor_name(user),
@@ -41,3 +41,10 @@ def record_event(
         before=before,
         after=after,
     )
+    if complaint.channel == "lapor":
+        # A complaint imported from SP4N-LAPOR!: its status changes and public answers go
+        # back there, through the outbox, in this same transaction.
+        from integrations.lapor.push import on_event
+
+        on_event(complaint, event)
+    return event

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent
-from tenants.models import Role, Tenant
+from tenants.models import LaporReferral, Role, Tenant
 from tenants.permissions import objects_for, roles_in
 
 READ_ROLES = frozenset(
@@ -172,3 +172,16 @@ def complaint_by_tracking_code(code: str) -> Complaint:
     if complaint is None:
         raise not_found()
     return complaint
+
+
+def lapor_link(complaint: Complaint) -> dict[str, str] | None:
+    """The complaint's counterpart on SP4N-LAPOR!: imported from there, or sent there because
+    its authority is not on Aduan (tenants.models.LaporReferral, public schema). None if
+    neither; `tracking_id` is empty while a referral waits to be sent."""
+    raw = complaint.raw_payload or {}
+    if complaint.channel == "lapor" and raw.get("lapor_id"):
+        return {"direction": "imported", "tracking_id": str(raw.get("tracking_id", ""))}
+    referral = LaporReferral.objects.filter(tracking_code=complaint.tracking_code).first()
+    if referral is None:
+        return None
+    return {"direction": "sent", "tracking_id": referral.lapor_tracking_id}

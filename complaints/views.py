@@ -241,6 +241,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "due": sla.explain_due(complaint),
         "form": form,
         "can_work": viewer.can_work,
+        "lapor": selectors.lapor_link(complaint),
     }
     return render(request, "complaints/complaint.html", context, status=400 if form.errors else 200)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from integrations import inbound
 from integrations.email import handler as email_handler
+from integrations.lapor import sync as lapor_sync
 from integrations.models import ChannelName
 from integrations.sms import handler as sms_handler
 from integrations.whatsapp import conversation as whatsapp_conversation
@@ -11,3 +12,4 @@ from integrations.whatsapp import conversation as whatsapp_conversation
 inbound.register_handler(ChannelName.SMS, sms_handler.handle)
 inbound.register_handler(ChannelName.WHATSAPP, whatsapp_conversation.handle)
 inbound.register_handler(ChannelName.EMAIL, email_handler.handle)
+inbound.register_handler(ChannelName.LAPOR, lapor_sync.handle)

@@ -19,6 +19,7 @@ class ChannelName(models.TextChoices):
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
     EMAIL = "email", _("Surel")
+    LAPOR = "lapor", _("SP4N-LAPOR!")
 
 
 class InboundStatus(models.TextChoices):
@@ -258,3 +259,21 @@ class Open311Token(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class LaporConnection(models.Model):
+    """A tenant's connection to SP4N-LAPOR! (its instansi's integration account there). The
+    secret is stored encrypted (integrations.crypto, Fernet). The import job visits only the
+    tenants that have a row here; `cursor` is LAPOR!'s opaque position in the list of
+    complaints disposed to the tenant, advanced as each page is stored."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=200)
+    secret_encrypted = models.TextField()
+    is_active = models.BooleanField(default=True)
+    cursor = models.CharField(max_length=500, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.client_id

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 def route(complaint: Complaint) -> tuple[str, str] | None:
     """(channel, recipient) for this complaint's notifications, or None."""
+    if complaint.channel == ChannelName.LAPOR:
+        # SP4N-LAPOR! tells its own reporters; Aduan pushes follow-ups there instead
+        # (integrations.lapor.push), never a second message of its own.
+        return None
     if complaint.channel == ChannelName.SMS and complaint.phone:
         return ChannelName.SMS, complaint.phone
     if complaint.channel == ChannelName.WHATSAPP and complaint.phone:

@@ -51,3 +51,25 @@ def poll_mailbox(mailbox_id: int) -> None:
     mailbox = EmailMailbox.objects.select_related("tenant").filter(pk=mailbox_id).first()
     if mailbox is not None and mailbox.is_active:
         poll(mailbox)
+
+
+@interval(seconds=300)  # type: ignore[untyped-decorator]
+@dramatiq.actor(max_retries=0)
+def sync_lapor() -> None:
+    """Arm the SP4N-LAPOR! import of every connected tenant: only the tenants with a row in
+    the public LaporConnection table, never a loop over all tenants. Each import runs as an
+    inbound message (integrations.lapor.sync)."""
+    from integrations.lapor.sync import do_schedule_sync
+    from integrations.models import LaporConnection
+
+    for connection in LaporConnection.objects.filter(is_active=True).select_related("tenant"):
+        do_schedule_sync(connection=connection)
+
+
+@interval(seconds=300)  # type: ignore[untyped-decorator]
+@dramatiq.actor(max_retries=0, time_limit=300_000)
+def send_lapor_referrals() -> None:
+    """Send to SP4N-LAPOR! the complaints whose authority is not on Aduan."""
+    from integrations.lapor.referrals import send_due
+
+    send_due()

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from integrations import views
 from integrations.email import views as email_views
+from integrations.lapor import views as lapor_views
 from integrations.sms import views as sms_views
 from integrations.whatsapp import settings_views as whatsapp_settings
 from integrations.whatsapp import views as whatsapp_views
@@ -17,6 +18,18 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("integrations/sms/", sms_views.keyword_page, name="integrations-sms-keyword"),
     path("integrations/email/", email_views.mailbox_page, name="integrations-email"),
+    path("integrations/lapor/", lapor_views.lapor_page, name="integrations-lapor"),
+    path("integrations/lapor/test/", lapor_views.lapor_test_page, name="integrations-lapor-test"),
+    path(
+        "api/v1/integrations/lapor/",
+        lapor_views.LaporConnectionApi.as_view(),
+        name="api-integrations-lapor",
+    ),
+    path(
+        "api/v1/integrations/lapor/test/",
+        lapor_views.LaporTestApi.as_view(),
+        name="api-integrations-lapor-test",
+    ),
     path("integrations/whatsapp/", whatsapp_settings.whatsapp_page, name="integrations-whatsapp"),
     path(
         "api/v1/integrations/whatsapp/",

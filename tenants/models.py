@@ -434,6 +434,22 @@ class LaporReferral(models.Model):
     reason = models.TextField()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once SP4N-LAPOR! has it (integrations.lapor.referrals): its id and TrackingID.
+    lapor_id = models.CharField(max_length=100, blank=True)
+    lapor_tracking_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The sending job's query: only the referrals LAPOR! does not have yet.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="lapor_referral_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code

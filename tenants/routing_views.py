@@ -63,12 +63,14 @@ def track(code: str) -> dict[str, Any] | None:
     if entry is None:
         return None
     holder, state = forwarding.current_state(code)
-    lapor = LaporReferral.objects.filter(tracking_code=code).exists()
+    referral = LaporReferral.objects.filter(tracking_code=code).first()
     return {
         "tracking_code": code,
         "holder": holder.name if holder is not None else None,
         "state": state,
-        "lapor": lapor,
+        "lapor": referral is not None,
+        # SP4N-LAPOR!'s TrackingID once it was sent there (integrations.lapor.referrals).
+        "lapor_tracking_id": referral.lapor_tracking_id if referral is not None else "",
         "journey": forwarding.journey(code),
     }
 
@@ -86,6 +88,7 @@ class TrackOutput(serializers.Serializer[dict[str, Any]]):
     holder = serializers.CharField(allow_null=True)
     state = serializers.CharField()
     lapor = serializers.BooleanField()
+    lapor_tracking_id = serializers.CharField(allow_blank=True)
     journey = JourneyStep(many=True)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.integrations.fakes import CloudApiFake, SmsGatewayFake, serve
+from tests.integrations.fakes import CloudApiFake, LaporFake, SmsGatewayFake, serve
 
 SMS_SECRET = "gateway-shared-secret"
 WA_APP_SECRET = "meta-app-secret"
@@ -46,6 +46,15 @@ def cloud_api(settings: Any) -> Iterator[CloudApiFake]:
         settings.ADUAN_WHATSAPP_APP_SECRET = WA_APP_SECRET
         settings.ADUAN_WHATSAPP_VERIFY_TOKEN = WA_VERIFY_TOKEN
         settings.ADUAN_WHATSAPP_PHONE_NUMBER_ID = WA_SHARED_NUMBER
+        yield fake
+
+
+@pytest.fixture
+def lapor_server(settings: Any) -> Iterator[LaporFake]:
+    fake = LaporFake()
+    with serve(fake) as base:
+        settings.ADUAN_LAPOR_API_BASE = base
+        settings.ADUAN_LAPOR_CLIENT_ID = settings.ADUAN_LAPOR_CLIENT_SECRET = ""
         yield fake
 
 

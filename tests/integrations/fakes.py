@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 
 @dataclass
@@ -79,6 +80,105 @@ class CloudApiFake:
                 content, mime_type = self.media[parts[1]]
                 return 200, (content, mime_type)
             return 404, {"error": {"message": "unknown endpoint"}}
+
+
+@dataclass
+class LaporFake:
+    """SP4N-LAPOR! as integrations/lapor/protocol.py describes it (the assumed protocol):
+    token sign-in per instansi account, the complaints disposed to the caller paged by cursor
+    (at most `page_size` a page, whatever the client asks), one complaint, follow-ups and new
+    complaints deduplicated by Idempotency-Key. `fail_next` answers that many calls with 503."""
+
+    accounts: dict[str, str] = field(default_factory=dict)  # client_id -> secret
+    page_size: int = 2
+    complaints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disposed_to: dict[str, str] = field(default_factory=dict)  # complaint id -> client_id
+    order: list[str] = field(default_factory=list)  # change order; cursor = position
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> client_id
+    followups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    created: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> body
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    fail_next: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def dispose(self, client_id: str, lapor_id: str, **fields: Any) -> dict[str, Any]:
+        record = {
+            "id": lapor_id,
+            "tracking_id": f"LAP-{lapor_id}",
+            "title": "Jalan rusak",
+            "content": "Jalan kabupaten rusak parah.",
+            "topic": "",
+            "is_secret": True,
+            "is_anonymous": False,
+            "reporter": {"name": "Budi", "phone": "081234567890", "email": "", "address": "X"},
+            "location": {"address": "", "village_code": "", "latitude": None, "longitude": None},
+            "created_at": "2026-11-20T08:00:00+07:00",
+            "status": "proses",
+            **fields,
+        }
+        with self.lock:
+            self.complaints[lapor_id] = record
+            self.disposed_to[lapor_id] = client_id
+            self.order.append(lapor_id)
+        return record
+
+    def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any]:
+        with self.lock:
+            url = urlsplit(path)
+            self.requests.append((method, url.path))
+            if self.fail_next:
+                self.fail_next -= 1
+                return 503, {"error": "unavailable", "message": "coba lagi"}
+            if method == "POST" and url.path == "/auth/token":
+                data = json.loads(body)
+                if self.accounts.get(data.get("client_id")) != data.get("client_secret"):
+                    return 401, {"error": "invalid_client", "message": "kredensial salah"}
+                token = f"tok-{len(self.tokens) + 1}"
+                self.tokens[token] = data["client_id"]
+                return 200, {"access_token": token, "expires_in": 3600}
+            caller = self.tokens.get(headers.get("Authorization", "").removeprefix("Bearer "))
+            if caller is None:
+                return 401, {"error": "invalid_token", "message": "token tidak berlaku"}
+            parts = url.path.strip("/").split("/")
+            key = headers.get("Idempotency-Key", "")
+            if method == "GET" and parts == ["complaints"]:
+                query = parse_qs(url.query)
+                since = int((query.get("since") or ["0"])[0] or 0)
+                limit = min(int((query.get("limit") or ["50"])[0]), self.page_size)
+                mine = [
+                    (n, i) for n, i in enumerate(self.order, 1)
+                    if n > since and self.disposed_to[i] == caller
+                ]  # fmt: skip
+                page = mine[:limit]
+                return 200, {
+                    "items": [{"id": i, "tracking_id": f"LAP-{i}"} for _n, i in page],
+                    "next_cursor": str(page[-1][0]) if page else str(since),
+                    "has_more": len(mine) > limit,
+                }
+            if method == "GET" and len(parts) == 2 and parts[0] == "complaints":
+                if self.disposed_to.get(parts[1]) != caller:
+                    return 404, {"error": "not_found", "message": "tidak ditemukan"}
+                return 200, self.complaints[parts[1]]
+            if method == "POST" and len(parts) == 3 and parts[2] == "followups":
+                if self.disposed_to.get(parts[1]) != caller:
+                    return 404, {"error": "not_found", "message": "tidak ditemukan"}
+                if key in self.by_key:
+                    return 200, {"id": self.by_key[key]["id"]}
+                followup = {**json.loads(body), "id": f"tl-{len(self.by_key) + 1}"}
+                self.by_key[key] = followup
+                self.followups.setdefault(parts[1], []).append(followup)
+                return 201, {"id": followup["id"]}
+            if method == "POST" and parts == ["complaints"]:
+                if key in self.by_key:
+                    first = self.by_key[key]
+                    return 200, {"id": first["id"], "tracking_id": first["tracking_id"]}
+                number = 9000 + len(self.created) + 1
+                made = {"id": str(number), "tracking_id": f"LAP-{number}"}
+                self.by_key[key] = made
+                self.created[made["id"]] = {**json.loads(body), "by": caller}
+                return 201, made
+            return 404, {"error": "unknown endpoint"}
 
 
 @contextmanager

@@ -76,6 +76,7 @@ def test_a_village_matter_at_the_front_door_reaches_the_right_babakan(
         "holder": karangpucung.name,
         "state": "received",
         "lapor": False,
+        "lapor_tracking_id": "",
         "journey": [],
     }
 

@@ -262,5 +262,10 @@ ADUAN_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("ADUAN_WHATSAPP_PHONE_NUMBER_ID"
 ADUAN_EMAIL_INBOUND_DOMAIN = os.environ.get("ADUAN_EMAIL_INBOUND_DOMAIN", BASE_DOMAIN)
 ADUAN_EMAIL_INBOUND_LOCALPART = os.environ.get("ADUAN_EMAIL_INBOUND_LOCALPART", "aduan")
 ADUAN_EMAIL_INBOUND_SECRET = os.environ.get("ADUAN_EMAIL_INBOUND_SECRET", "")
+# SP4N-LAPOR! integration API (protocol, assumed: integrations/lapor/protocol.py). Tenants set
+# their own credentials; these are the platform's, for front-door complaints with no holder.
+ADUAN_LAPOR_API_BASE = os.environ.get("ADUAN_LAPOR_API_BASE", "https://api.lapor.go.id/v1")
+ADUAN_LAPOR_CLIENT_ID = os.environ.get("ADUAN_LAPOR_CLIENT_ID", "")
+ADUAN_LAPOR_CLIENT_SECRET = os.environ.get("ADUAN_LAPOR_CLIENT_SECRET", "")
 # Fernet key for credentials at rest (IMAP passwords); unset: derived from the SECRET_KEY.
 ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")
