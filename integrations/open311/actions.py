@@ -235,8 +235,9 @@ def do_submit_service_request(
     *, tenant: Tenant | None, form: ServiceRequestForm, client: Open311Client
 ) -> Submitted:
     """File the request as a complaint of `tenant` (None: the platform's front door routes it
-    by the village code). Open311 requests are public unless attribute[rahasia]=ya; the
-    person's identity is never part of a public listing either way."""
+    by the village code). Like every complaint, a request is rahasia (not public) unless the
+    client says otherwise with attribute[rahasia]=tidak; the person's identity is never part
+    of a public listing either way."""
     service = spec.find_service(form.service_code)
     if service is None:
         raise Open311Error(
@@ -277,7 +278,8 @@ def do_submit_service_request(
             address_text=form.address_string[:300],
             latitude=form.lat,
             longitude=form.long,
-            is_confidential=form.attribute("rahasia") == spec.CONFIDENTIAL_YES,
+            # Rahasia by default (SP4N-LAPOR!'s rule): only an explicit "tidak" makes it public.
+            is_confidential=form.attribute("rahasia") != spec.CONFIDENTIAL_NO,
             actor_label=client.name,
             raw_payload=raw,
         )

@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from complaints.models import Complaint, ComplaintEvent, EventKind
+from aduan.db import tenant_db
+from complaints.models import Complaint, ComplaintEvent, EventKind, SopVersion
+from complaints.sop_selectors import sop_of
 from integrations.models import Open311Token
 from integrations.open311 import spec
 from integrations.open311.errors import Open311Error, Open311ErrorCode
@@ -56,7 +58,7 @@ def parse_request_id(value: str) -> tuple[str, int] | None:
 
 def public_complaints() -> QuerySet[Complaint]:
     """Complaints of the current schema that may be listed at all."""
-    return Complaint.objects.filter(is_wbs=False)
+    return Complaint.objects.filter(is_wbs=False).select_related("sop_version")
 
 
 def last_public_response(complaint: Complaint) -> str:
@@ -68,6 +70,27 @@ def last_public_response(complaint: Complaint) -> str:
     return event.message if event is not None else ""
 
 
+def status_of(complaint: Complaint, tenant: Tenant) -> str:
+    """open or closed under the complaint's own SOP version (a tenant's edited SOP may add or
+    rename terminal states); a complaint filed before SOPs existed: the kind's template."""
+    if complaint.sop_version_id is None:
+        return spec.status_of(complaint.state, tenant.kind)
+    version = complaint.sop_version
+    assert version is not None
+    state = sop_of(version, tenant_db.schema_name).state(complaint.state)
+    return spec.CLOSED if state is not None and state.terminal else spec.OPEN
+
+
+def closed_filter(tenant: Tenant) -> Q:
+    """Complaints in a terminal state of their own SOP version, as one condition (a tenant has
+    a handful of versions: one term each)."""
+    closed = Q(sop_version__isnull=True, state__in=spec.closed_states(tenant.kind))
+    for version in SopVersion.objects.all():
+        terminal = [s.key for s in sop_of(version, tenant_db.schema_name).states if s.terminal]
+        closed |= Q(sop_version=version, state__in=terminal)
+    return closed
+
+
 def represent(complaint: Complaint, tenant: Tenant) -> dict[str, Any]:
     """One request, field by field as GeoReport v2 lists them."""
     service = spec.find_service(complaint.category)
@@ -75,7 +98,7 @@ def represent(complaint: Complaint, tenant: Tenant) -> dict[str, Any]:
     open311: dict[str, Any] = (complaint.raw_payload or {}).get("open311") or {}
     return {
         "service_request_id": request_id(tenant, complaint.pk),
-        "status": spec.status_of(complaint.state, tenant.kind),
+        "status": status_of(complaint, tenant),
         "status_notes": "" if hidden else spec.clip_description(last_public_response(complaint)),
         "service_name": service.name if service else "",
         "service_code": complaint.category,
@@ -133,11 +156,10 @@ def find_requests(
             )
     if service_codes:
         complaints = complaints.filter(category__in=service_codes)
-    closed = spec.closed_states(tenant.kind)
     if set(statuses) == {spec.OPEN}:
-        complaints = complaints.exclude(state__in=closed)
+        complaints = complaints.exclude(closed_filter(tenant))
     elif set(statuses) == {spec.CLOSED}:
-        complaints = complaints.filter(state__in=closed)
+        complaints = complaints.filter(closed_filter(tenant))
     if start is None and end is None:
         start = timezone.now() - DEFAULT_WINDOW
     if start is not None:

@@ -107,7 +107,10 @@ def attributes() -> list[Attribute]:
             "singlevaluelist",
             False,
             _("Rahasiakan pengaduan"),
-            _("Pengaduan yang dirahasiakan tidak ditampilkan uraiannya kepada publik."),
+            _(
+                "Bawaan: ya. Pengaduan yang dirahasiakan tidak ditampilkan uraian, tempat, "
+                "foto dan tanggapannya kepada publik; kirim tidak agar tampil publik."
+            ),
             ((CONFIDENTIAL_NO, _("Tidak")), (CONFIDENTIAL_YES, _("Ya"))),
         ),
     ]

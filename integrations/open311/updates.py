@@ -60,14 +60,14 @@ def list_updates(tenant: Tenant, *, start: datetime | None, end: datetime | None
         is_public=True,
         complaint__is_wbs=False,
         complaint__is_confidential=False,
-    ).select_related("complaint")
+    ).select_related("complaint", "complaint__sop_version")
     if start is not None:
         events = events.filter(at__gte=start)
     if end is not None:
         events = events.filter(at__lte=end)
     found: list[Update] = []
     for event in events.order_by("at", "pk")[: selectors.MAX_RESULTS]:
-        status = spec.status_of(event.complaint.state, tenant.kind).upper()
+        status = selectors.status_of(event.complaint, tenant).upper()
         found.append(
             Update(
                 update_id=str(event.pk),

@@ -9,18 +9,21 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django_tenants.utils import schema_context
 
+from complaints.actions.sop import do_edit_sop
+from complaints.actions.workflow import do_transition_complaint
 from complaints.audit import record_event
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from complaints.sla import on_state_entered
-from complaints.sop_templates import parsed_template
+from complaints.sop_templates import parsed_template, template_for
 from integrations.models import Open311Client, Open311Token
 from integrations.open311.actions import do_create_open311_client, do_revoke_open311_client
 from tenants.actions import do_ensure_public_tenant
-from tenants.models import Tenant, TenantKind
+from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
-from tests.factories import TenantFactory, file_complaint
+from tests.factories import TenantFactory, file_complaint, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +264,8 @@ def test_post_files_a_complaint_and_answers_an_array_of_one(
     assert answer[0]["service_request_id"] == f"babakan-{complaint.pk}"
     assert answer[0]["account_id"] == "akun-9"
     assert complaint.tracking_code in answer[0]["service_notice"]
-    # And the complaint came through intake, complete, public and from the Open311 channel
+    # And the complaint came through intake, complete, rahasia (the client did not say
+    # otherwise) and from the Open311 channel
     assert complaint.channel == Channel.OPEN311
     assert (complaint.name, complaint.address, complaint.phone, complaint.email) == (
         "Siti Aminah",
@@ -275,7 +279,7 @@ def test_post_files_a_complaint_and_answers_an_array_of_one(
         "33.01.09.2014",
     )
     assert str(complaint.latitude) == "-7.250445" and str(complaint.longitude) == "110.402544"
-    assert complaint.is_complete is True and complaint.is_confidential is False
+    assert complaint.is_complete is True and complaint.is_confidential is True
     assert complaint.raw_payload is not None
     assert complaint.raw_payload["open311"]["attributes"]["lampiran"] == ["a", "b"]
     assert complaint.raw_payload["open311"]["media_url"] == "https://foto.example.test/1.jpg"
@@ -481,3 +485,67 @@ def test_only_a_hash_of_the_key_is_kept() -> None:
     stored = Open311Client.objects.get(pk=client.pk)
     assert key not in (stored.key_hash, stored.key_prefix) and stored.key_prefix == key[:8]
     assert ComplaintEvent.objects.none().count() == 0
+
+
+def test_a_request_is_rahasia_unless_the_client_says_tidak(
+    tenant_client: TenantClient, village: Tenant
+) -> None:
+    key = new_key(tenant=village)
+    form = {
+        "api_key": key,
+        "service_code": "sampah-lingkungan",
+        "address_string": "Pasar Babakan",
+        "description": "Sampah menumpuk di pasar.",
+    }
+    # When a client posts without attribute[rahasia], and another with rahasia=tidak
+    assert post(tenant_client, "json", form, tenant=village).status_code == 200
+    public = {**form, "attribute[rahasia]": "tidak", "description": "Selokan mampet."}
+    assert post(tenant_client, "json", public, tenant=village).status_code == 200
+    # Then the first is rahasia (not public), the second public
+    with schema_context(village.schema_name):
+        secret, shown = Complaint.objects.order_by("pk")
+    assert (secret.is_confidential, shown.is_confidential) == (True, False)
+    # and a listing shows only the public one's description
+    listed = body(tenant_client.get(f"{BASE}/requests.json", tenant=village))
+    descriptions = {r["service_request_id"]: r["description"] for r in listed}
+    assert descriptions == {
+        f"babakan-{secret.pk}": "",
+        f"babakan-{shown.pk}": "Selokan mampet.",
+    }
+    # and the service definition documents the default
+    definition = body(tenant_client.get(f"{BASE}/services/sampah-lingkungan.json"))
+    rahasia = next(a for a in definition["attributes"] if a["code"] == "rahasia")
+    assert rahasia["datatype_description"].startswith("Bawaan: ya.")
+
+
+def test_status_follows_the_complaints_own_sop_version(
+    tenant_client: TenantClient, village: Tenant
+) -> None:
+    # Given the village's SOP edited with a terminal state of its own, "ditolak"
+    definition = template_for(village.kind)
+    definition["states"].append(
+        {"key": "ditolak", "label": {"id": "Ditolak", "en": "Rejected"}, "terminal": True}
+    )
+    definition["transitions"].append(
+        {"key": "reject", "label": {"id": "Tolak", "en": "Reject"}, "from": ["received"],
+         "to": "ditolak", "roles": ["officer"]}
+    )  # fmt: skip
+    with schema_context(village.schema_name):
+        do_edit_sop(tenant=village, definition=definition, actor=AnonymousUser())
+    # and a public complaint filed under it, rejected, and one still open
+    rejected = file_complaint(village, is_confidential=False, category="infrastruktur-desa")
+    waiting = file_complaint(village, is_confidential=False, category="infrastruktur-desa")
+    officer = make_member(village, Role.OFFICER)
+    with schema_context(village.schema_name):
+        do_transition_complaint(
+            complaint=Complaint.objects.get(pk=rejected.pk), transition="reject", actor=officer
+        )
+    # When an Open311 client asks (the kind's default template has no "ditolak")
+    listed = body(tenant_client.get(f"{BASE}/requests.json", tenant=village))
+    closed = body(tenant_client.get(f"{BASE}/requests.json?status=closed", tenant=village))
+    opened = body(tenant_client.get(f"{BASE}/requests.json?status=open", tenant=village))
+    # Then the status comes from the complaint's own SOP version
+    statuses = {r["service_request_id"]: r["status"] for r in listed}
+    assert statuses == {f"babakan-{rejected.pk}": "closed", f"babakan-{waiting.pk}": "open"}
+    assert [r["service_request_id"] for r in closed] == [f"babakan-{rejected.pk}"]
+    assert [r["service_request_id"] for r in opened] == [f"babakan-{waiting.pk}"]
