@@ -8,7 +8,9 @@ from django.utils import timezone
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.workflow import complaint_sop, current_tenant
-from complaints.models import Complaint
+from complaints.audit import record_event
+from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.sop import Sop
 
 # The entry states of every default template (complaints.sop_templates); a tenant's edited SOP
 # may name its own.
@@ -34,6 +36,69 @@ def on_completed(complaint: Complaint) -> None:
         complaint.state = sop.initial
         complaint.save(update_fields=["state", "updated_at"])
         _enter(complaint)
+
+
+# How the automatic step back is written in the timeline (the audit keeps the source language).
+REPLY_STEP = "complainant_replied"
+REPLY_STEP_LABEL = "Keterangan tambahan diterima dari pengadu"
+
+
+def on_complainant_replied(complaint: Complaint, actor_label: str) -> None:
+    """The complainant answered (tracking page, API, a channel's reply): inside the reply's
+    transaction, with the complaint row locked.
+
+    A complaint waiting for more information (a `waits_for_complainant` state other than the
+    incomplete one, e.g. awaiting_information) goes back to the state it was in when staff
+    asked, and the clock of that step runs again (the waiting days are not counted). Any other
+    paused clock just resumes. The incomplete state is left by completing the file instead
+    (`on_completed`)."""
+    sop = complaint_sop(complaint)
+    here = sop.state(complaint.state)
+    if here is None or not here.waits_for_complainant or complaint.state == sop.incomplete:
+        sla.on_complainant_replied(complaint, timezone.now())
+        return
+    target = _state_before_waiting(complaint, sop)
+    if target is None:
+        sla.on_complainant_replied(complaint, timezone.now())
+        return
+    before = complaint.state
+    complaint.state = target
+    complaint.save(update_fields=["state", "updated_at"])
+    record_event(
+        complaint,
+        kind=EventKind.TRANSITION,
+        actor_label=actor_label,
+        message=REPLY_STEP_LABEL,
+        before={"state": before},
+        after={
+            "state": target,
+            "transition": REPLY_STEP,
+            "sop_version": complaint.sop_version.number if complaint.sop_version else None,
+            "inputs": {},
+        },
+    )
+    _enter(complaint)
+
+
+def _state_before_waiting(complaint: Complaint, sop: Sop) -> str | None:
+    """Where the complaint was when it started waiting; else the SOP's declared way out of the
+    waiting state (the target of its first step to a state that runs)."""
+    entered = (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind=EventKind.TRANSITION, after__state=complaint.state
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    previous = (entered.before or {}).get("state") if entered is not None else None
+    state = sop.state(previous) if isinstance(previous, str) else None
+    if state is not None and not state.terminal and not state.waits_for_complainant:
+        return state.key
+    for step in sop.transitions_from(complaint.state):
+        target = sop.state(step.target)
+        if target is not None and not target.terminal and not target.waits_for_complainant:
+            return target.key
+    return None
 
 
 def _enter(complaint: Complaint) -> None:

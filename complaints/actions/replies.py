@@ -9,10 +9,9 @@ from collections.abc import Sequence
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import sla, sop_hooks
+from complaints import sop_hooks
 from complaints.actions.intake import (
     discard_files,
     missing_elements,
@@ -103,10 +102,10 @@ def do_reply_to_complaint(
                     is_public=True,
                     after={"attachments": len(stored)} if stored else None,
                 )
-            # A clock paused while waiting for the complainant resumes on their reply.
-            sla.on_complainant_replied(locked, timezone.now())
             if filling and locked.is_complete:
                 sop_hooks.on_completed(locked)
+            # Back from waiting for more information, the step's clock running again.
+            sop_hooks.on_complainant_replied(locked, PUBLIC_LABEL)
         except BaseException:
             discard_files(stored)
             raise

@@ -184,19 +184,33 @@ def do_transition_complaint(
         cleaned = clean_inputs(step, inputs or {})
         before = complaint.state
         complaint.state = step.target
-        complaint.save(update_fields=["state", "updated_at"])
+        changed = ["state", "updated_at"]
+        audit_before: dict[str, Any] = {"state": before}
+        audit_after: dict[str, Any] = {}
+        if sop.incomplete and before == sop.incomplete and step.target != sop.incomplete:
+            # Staff declare the file complete (the missing elements came by phone, at the
+            # desk...): from now on it is complete, which is where the case limit counts from
+            # (Perpres 76/2013: 60 days from the file being complete).
+            audit_before.update(is_complete=complaint.is_complete,
+                                missing_elements=complaint.missing_elements)  # fmt: skip
+            complaint.is_complete = True
+            complaint.missing_elements = []
+            changed += ["is_complete", "missing_elements"]
+            audit_after.update(is_complete=True, missing_elements=[])
+        complaint.save(update_fields=changed)
         public = {s.key for s in step.inputs if s.public}
         record_event(
             complaint,
             kind=EventKind.TRANSITION,
             actor=actor,
             message=step.label.id,
-            before={"state": before},
+            before=audit_before,
             after={
                 "state": step.target,
                 "transition": step.key,
                 "sop_version": complaint.sop_version.number if complaint.sop_version else None,
                 "inputs": {k: v for k, v in cleaned.items() if k not in public},
+                **audit_after,
             },
         )
         for spec in step.inputs:

@@ -9,11 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from complaints import sla
+from complaints import sop_hooks
 from complaints.actions.intake import do_file_complaint
 from complaints.audit import record_event
 from complaints.errors import ComplaintError
@@ -66,6 +66,7 @@ def record_reply(
     """The complainant's reply goes on the complaint's timeline (a paused SLA clock resumes).
     Attached files of a reply stay in the stored raw message."""
     with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         record_event(
             complaint,
             kind=EventKind.REPLY,
@@ -74,7 +75,8 @@ def record_reply(
             is_public=True,
             after={"inbound_id": message.pk, "attachments": len(mail.attachments)},
         )
-        sla.on_complainant_replied(complaint, timezone.now())
+        # Back from waiting for more information (or a paused clock resumes).
+        sop_hooks.on_complainant_replied(complaint, mail.from_name or mail.from_address)
     return {"reply_to": complaint.tracking_code}
 
 

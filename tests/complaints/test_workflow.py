@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django_tenants.utils import schema_context
 
+from aduan.models import Deadline
 from complaints.models import Complaint, ComplaintEvent
 from complaints.sop_templates import template_for
 from tenants.models import Role, Tenant, TenantKind, User
@@ -320,3 +321,75 @@ def test_each_step_starts_or_pauses_the_sla_clock(tenant_factory: TenantFactory)
     assert [e.message for e in events(tenant, complaint, "response")] == [
         "Mohon kirim nomor NIK Anda."
     ]
+
+
+def test_staff_completing_the_file_makes_the_complaint_complete(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a regency complaint filed without the complainant's phone number
+    tenant = tenant_factory(kind=TenantKind.PEMKAB, region_code="62.05")
+    staff = Staff(tenant, Role.OFFICER)
+    complaint = file_complaint(tenant, phone="")
+    with schema_context(tenant.schema_name):
+        waiting = Complaint.objects.get(pk=complaint.pk)
+    assert (waiting.state, waiting.is_complete, waiting.missing_elements) == (
+        "incomplete", False, ["phone"]
+    )  # fmt: skip
+    # When the officer records that the missing element came by phone
+    walk(staff, complaint, [(Role.OFFICER, "complete_file", {"note": "Nomor HP lewat telepon"})])
+    # Then the file is complete (the 60 days of Perpres 76/2013 count from here), audited
+    with schema_context(tenant.schema_name):
+        done = Complaint.objects.get(pk=complaint.pk)
+    assert (done.state, done.is_complete, done.missing_elements) == ("received", True, [])
+    (move,) = events(tenant, complaint, "transition")
+    assert move.before == {
+        "state": "incomplete", "is_complete": False, "missing_elements": ["phone"]
+    }  # fmt: skip
+    assert (move.after["is_complete"], move.after["missing_elements"]) == (True, [])
+
+
+def wib(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # type: ignore[arg-type]
+
+
+def test_a_reply_to_a_request_for_information_returns_to_the_step_and_its_clock(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a Disdukcapil complaint received Monday 23 November 2026 09:00 WIB (2 working days:
+    # due Wednesday 25th), and the officer asking the complainant on Tuesday 10:00
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    staff = Staff(tenant, Role.OFFICER)
+    with time_machine.travel(wib(2026, 11, 23, 9), tick=False):
+        complaint = file_complaint(tenant)
+    with time_machine.travel(wib(2026, 11, 24, 10), tick=False):
+        walk(staff, complaint, [(Role.OFFICER, "request_information",
+                                 {"question": "Mohon kirim nomor NIK Anda."})])  # fmt: skip
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.get(pk=complaint.pk).due_at is None  # paused
+    # When the complainant answers on the tracking API on Wednesday 10:00
+    with time_machine.travel(wib(2026, 11, 25, 10), tick=False):
+        reply = tenant_client.post(
+            f"/api/v1/track/{complaint.tracking_code}/replies/",
+            {"message": "NIK saya 6103012345678901."},
+            content_type="application/json",
+            tenant=tenant,
+        )
+    # Then it is back in the step it was in, its clock running again without the waiting days
+    # (Tuesday and Wednesday not counted: due Friday 27th instead of Wednesday 25th)
+    assert reply.status_code == 201, reply.json()
+    assert reply.json()["state"] == "received"
+    with schema_context(tenant.schema_name):
+        back = Complaint.objects.get(pk=complaint.pk)
+        deadline = Deadline.objects.get(tenant=tenant, complaint_id=complaint.pk)
+    assert (back.state, back.paused_at, back.sla_state) == ("received", None, "received")
+    assert back.due_at == wib(2026, 11, 27, 23, 59, 59)
+    assert deadline.due_at == back.due_at and deadline.reminded_at is None
+    moves = events(tenant, complaint, "transition")
+    assert [(e.before["state"], e.after["state"], e.after["transition"]) for e in moves] == [
+        ("received", "awaiting_information", "request_information"),
+        ("awaiting_information", "received", "complainant_replied"),
+    ]
+    assert moves[1].actor_id is None
+    assert [e.message for e in events(tenant, complaint, "reply")] == ["NIK saya 6103012345678901."]
+    # and the officer takes the next step from there
+    walk(staff, complaint, [(Role.OFFICER, "distribute", {})])

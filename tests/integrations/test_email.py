@@ -246,3 +246,43 @@ def test_a_new_mailbox_needs_a_password(desa: Tenant, tenant_client: TenantClien
     assert response.status_code == 400
     assert response.json()["extra"]["field"] == "password"
     assert not EmailMailbox.objects.filter(tenant=desa).exists()
+
+
+def test_a_mailed_answer_to_a_request_for_information_returns_the_complaint_to_its_step(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    # Given a complaint filed by mail, verified, then waiting for more information
+    raw = citizen_mail("aduan+kuripan-kidul@aduan.test", "Jalan rusak", "Jalan berlubang.",
+                       message_id="<a1@example.id>")  # fmt: skip
+    post_mail(tenant_client, raw)
+    process_and_send()
+    officer = make_member(desa, Role.OFFICER)
+    staff = TenantClient()
+    sign_in(staff, officer)
+    with schema_context(desa.schema_name):
+        complaint = Complaint.objects.get()
+    for transition, inputs in [
+        ("complete_file", {"note": "Alamat dan nomor HP lewat telepon"}),
+        ("give_receipt", {}),
+        ("verify", {}),
+        ("request_information", {"question": "Di RT berapa?"}),
+    ]:
+        taken = staff.post(
+            f"/api/v1/complaints/{complaint.pk}/transitions/",
+            {"transition": transition, "inputs": inputs},
+            content_type="application/json",
+            tenant=desa,
+        )
+        assert taken.status_code == 200, taken.json()
+    # When the citizen answers by replying to the receipt
+    reply_to = f"aduan+kuripan-kidul.{complaint.tracking_code}@aduan.test"
+    post_mail(tenant_client, citizen_mail(reply_to, "Re: Jalan rusak", "RT 03.",
+                                          message_id="<a2@example.id>"))  # fmt: skip
+    process_and_send()
+    # Then the complaint is back in the step it was in when staff asked
+    with schema_context(desa.schema_name):
+        back = Complaint.objects.get()
+        last = ComplaintEvent.objects.filter(complaint=back, kind=EventKind.TRANSITION).last()
+    assert back.state == "verified"
+    assert last is not None and last.after["transition"] == "complainant_replied"
+    assert last.actor_label == "Budi Santoso"
