@@ -348,8 +348,13 @@ def test_staff_completing_the_file_makes_the_complaint_complete(
     assert (move.after["is_complete"], move.after["missing_elements"]) == (True, [])
 
 
-def wib(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # type: ignore[arg-type]
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+def wib(
+    year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=WIB)
 
 
 def test_a_reply_to_a_request_for_information_returns_to_the_step_and_its_clock(
