@@ -28,7 +28,7 @@ from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Complaint, ComplaintEvent
-from complaints.presenters import describe, public_actor, state_label
+from complaints.presenters import describe, event_files, public_actor, state_label
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
 from complaints.throttling import IntakeThrottle
 from tenants.access import Public, TenantRole
@@ -144,6 +144,13 @@ class MessageInput(serializers.Serializer[dict[str, Any]]):
     message = serializers.CharField(allow_blank=True)
 
 
+class EventFileOutput(serializers.Serializer[dict[str, Any]]):
+    input = serializers.CharField()
+    attachment = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+
+
 class StaffEventOutput(serializers.Serializer[ComplaintEvent]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -153,9 +160,14 @@ class StaffEventOutput(serializers.Serializer[ComplaintEvent]):
     actor_id = serializers.IntegerField(allow_null=True)
     actor_label = serializers.CharField()
     text = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
 
     def get_text(self, event: ComplaintEvent) -> str:
         return describe(event)
+
+    @extend_schema_field(EventFileOutput(many=True))
+    def get_files(self, event: ComplaintEvent) -> list[dict[str, Any]]:
+        return event_files(event)
 
 
 class ComplainantOutput(serializers.Serializer[Complaint]):

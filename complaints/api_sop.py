@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -160,6 +162,26 @@ class TransitionInput(serializers.Serializer[Any]):
     inputs = serializers.DictField(required=False, default=dict)
 
 
+class TransitionFormInput(serializers.Serializer[Any]):
+    """multipart/form-data, needed for a step with a file input (e.g. the minutes, berita
+    acara, of a review meeting): `transition`, then one part per input named by its key
+    (files as file parts)."""
+
+    transition = serializers.CharField(max_length=50)
+    minutes = serializers.FileField(
+        required=False, help_text="Contoh isian berkas: berita acara rapat (PDF/foto)"
+    )
+
+
+def form_inputs(request: Request | HttpRequest) -> dict[str, Any]:
+    """The step's inputs of a form post (page or multipart API): every field but the step's
+    name, and every uploaded file."""
+    skip = {"transition", "csrfmiddlewaretoken"}
+    values: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in skip}
+    values.update(request.FILES.items())
+    return values
+
+
 def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
     sop = complaint_sop(complaint)
     state = sop.state(complaint.state)
@@ -177,6 +199,7 @@ def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
 class ComplaintTransitionsApi(APIView):
     # Any staff may ask; which step a role may take is the SOP's business (engine: 400).
     permission_classes = [TenantRole(*READ_ROLES)]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(responses=ComplaintStepsOutput, operation_id="complaint_steps")
     def get(self, request: Request, complaint_id: int) -> Response:
@@ -185,17 +208,25 @@ class ComplaintTransitionsApi(APIView):
         return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)
 
     @extend_schema(
-        request=TransitionInput, responses=ComplaintStepsOutput, operation_id="complaint_transition"
+        request={
+            "application/json": TransitionInput,
+            "multipart/form-data": TransitionFormInput,
+        },
+        responses=ComplaintStepsOutput,
+        operation_id="complaint_transition",
     )
     def post(self, request: Request, complaint_id: int) -> Response:
         tenant = getattr(request, "tenant", None)
         complaint = access_complaint_for_work(request.user, tenant, complaint_id)
-        data = TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        if request.content_type.startswith("multipart/"):
+            form = TransitionFormInput(data={"transition": request.POST.get("transition")})
+            form.is_valid(raise_exception=True)
+            transition, inputs = form.validated_data["transition"], form_inputs(request)
+        else:
+            data = TransitionInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            transition, inputs = data.validated_data["transition"], data.validated_data["inputs"]
         complaint = do_transition_complaint(
-            complaint=complaint,
-            transition=data.validated_data["transition"],
-            actor=request.user,
-            inputs=data.validated_data["inputs"],
+            complaint=complaint, transition=transition, actor=request.user, inputs=inputs
         )
         return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)

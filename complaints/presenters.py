@@ -5,7 +5,9 @@ language and the stored audit never holds a translation."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +54,32 @@ def describe(event: ComplaintEvent) -> str:
         filled = [k for k in after if k != "missing"]
         return _("Data dilengkapi: %(elements)s.") % {"elements": element_labels(filled)}
     return event.message
+
+
+def event_files(event: ComplaintEvent) -> list[dict[str, Any]]:
+    """The files a step stored (file inputs such as the minutes, berita acara), with the
+    staff download link; internal: never on the tracking page."""
+    if event.kind != EventKind.TRANSITION:
+        return []
+    inputs = (event.after or {}).get("inputs") or {}
+    files = []
+    for key, value in inputs.items():
+        if isinstance(value, dict) and isinstance(value.get("attachment"), int):
+            files.append(
+                {
+                    "input": key,
+                    "attachment": value["attachment"],
+                    "name": str(value.get("name") or ""),
+                    "url": reverse(
+                        "complaints:attachment",
+                        kwargs={
+                            "complaint_id": event.complaint_id,
+                            "attachment_id": value["attachment"],
+                        },
+                    ),
+                }
+            )
+    return files
 
 
 def public_actor(event: ComplaintEvent) -> str:

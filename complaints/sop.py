@@ -24,7 +24,10 @@ The JSON shape (every key is `lower_snake_case`; labels are `{"id": ..., "en": .
 
 Input types: text, choice (with `choices: [{"key", "label", "group"?}]` and optional
 `depends_on`, the key of another choice input whose chosen key must equal the group), boolean,
-date (ISO `YYYY-MM-DD`). A `public` text input is shown to the complainant (a public response).
+date (ISO `YYYY-MM-DD`), file (a PDF or photo, checked by its content like every attachment,
+stored as an attachment of the complaint and linked from the step's timeline entry; e.g. the
+minutes, berita acara, of a review meeting). A `public` text input is shown to the complainant
+(a public response).
 `validate_sop` refuses a definition with an `SopError` naming the first problem; every problem
 found is listed in `extra["problems"]` so an editor can show them all.
 """
@@ -45,8 +48,8 @@ from tenants.models import Role
 
 LimitUnit = Literal["working_days", "hours", "days"]
 LIMIT_UNITS: tuple[LimitUnit, ...] = ("working_days", "hours", "days")
-InputType = Literal["text", "choice", "boolean", "date"]
-INPUT_TYPES: tuple[InputType, ...] = ("text", "choice", "boolean", "date")
+InputType = Literal["text", "choice", "boolean", "date", "file"]
+INPUT_TYPES: tuple[InputType, ...] = ("text", "choice", "boolean", "date", "file")
 KNOWN_ROLES = frozenset(str(role) for role in Role)
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # Generous bounds that still catch a typo (a limit of 50000 working days is no SOP).
@@ -103,7 +106,7 @@ class Limit:
         return {self.unit: self.amount}
 
     def describe(self) -> str:
-        """"5 hari kerja": worded by the SLA clock, which counts it."""
+        """ "5 hari kerja": worded by the SLA clock, which counts it."""
         from complaints.sla_clock import LimitUnit as ClockUnit
         from complaints.sla_clock import TimeLimit
 
@@ -294,7 +297,7 @@ def _input(value: Any, path: str) -> InputSpec:
     if kind not in INPUT_TYPES:
         raise _shape(
             f"{path}.type",
-            _("Isian %(key)s: jenis %(type)s tidak dikenal (text, choice, boolean, date).")
+            _("Isian %(key)s: jenis %(type)s tidak dikenal (text, choice, boolean, date, file).")
             % {"key": key, "type": kind},
             SopErrorCode.BAD_INPUT,
         )
@@ -574,6 +577,19 @@ def _input_problems(t: Transition) -> list[Problem]:
                 )
             )
         by_key[spec.key] = spec
+    for spec in t.inputs:
+        if spec.public and spec.type == "file":
+            problems.append(
+                Problem(
+                    SopErrorCode.BAD_INPUT,
+                    _(
+                        "Langkah %(transition)s: isian berkas %(input)s tidak dapat dikirim ke "
+                        "pengadu (public hanya untuk isian teks)."
+                    )
+                    % {"transition": t.key, "input": spec.key},
+                    {"transition": t.key},
+                )
+            )
     for spec in t.inputs:
         if not spec.depends_on:
             continue

@@ -299,7 +299,10 @@ PEMDES: Json = {
         _step("decide_outcome", "Tetapkan hasil pembahasan", "Record the outcome",
               ["review_meeting"], "outcome_decided", [LIAISON, OFFICER, HEAD],
               inputs=[
-                  _text("minutes", "Berita acara rapat", "Meeting minutes (berita acara)"),
+                  # The signed minutes (berita acara), scanned or photographed.
+                  {"key": "minutes", "label": _l("Berita acara rapat (PDF/foto)",
+                                                 "Meeting minutes, berita acara (PDF/photo)"),
+                   "type": "file", "required": True},
                   _choice("outcome_kind", "Jenis hasil", "Outcome kind", OUTCOME_KINDS),
                   {"key": "outcome_action", "label": _l("Tindak lanjut", "Follow-up action"),
                    "type": "choice", "required": True, "depends_on": "outcome_kind",

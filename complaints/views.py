@@ -29,6 +29,7 @@ from complaints.presenters import (
     channel_label,
     describe,
     element_labels,
+    event_files,
     format_local,
     public_actor,
     state_label,
@@ -61,6 +62,7 @@ def _timeline(complaint: Complaint, tenant: Tenant, *, public: bool) -> list[dic
             "actor": public_actor(event) if public else (event.actor_label or "-"),
             "text": describe(event),
             "is_public": event.is_public,
+            "files": [] if public else event_files(event),
         }
         for event in selectors.timeline(complaint, public_only=public)
     ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError, NotFoundError
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
-from complaints.api_sop import access_complaint_for_work
+from complaints.api_sop import access_complaint_for_work, form_inputs
 from complaints.models import Complaint
 from complaints.selectors import READ_ROLES
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
@@ -106,9 +106,7 @@ def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
     chosen = ""
     if request.method == "POST":
         chosen = request.POST.get("transition", "")
-        inputs = {
-            k: v for k, v in request.POST.items() if k not in {"transition", "csrfmiddlewaretoken"}
-        }
+        inputs = form_inputs(request)
         try:
             complaint = do_transition_complaint(
                 complaint=complaint, transition=chosen, actor=request.user, inputs=inputs

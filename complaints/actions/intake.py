@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import forwarding, register, sop_hooks
+from complaints.attachments import discard_files as discard_files  # re-exported
+from complaints.attachments import store_attachments as store_attachments  # re-exported
 from complaints.audit import record_event
 from complaints.calendar import tenant_zone
 from complaints.errors import ComplaintError, ComplaintErrorCode
@@ -41,7 +43,6 @@ from complaints.models import (
     new_tracking_code,
 )
 from complaints.validation import (
-    CheckedFile,
     FieldProblem,
     check_attachments,
     coordinates_problem,
@@ -73,30 +74,6 @@ def raise_problems(problems: Sequence[FieldProblem | None]) -> None:
 
 def missing_elements(complaint: Complaint) -> list[str]:
     return [element.value for element in RequiredElement if not getattr(complaint, element.value)]
-
-
-def store_attachments(
-    complaint: Complaint, checked: Sequence[CheckedFile], stored: list[Attachment]
-) -> None:
-    for item in checked:
-        attachment = Attachment(
-            complaint=complaint,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-        )
-        # The stored name comes from the detected type, never from the sender's file name.
-        attachment.file.save(f"upload.{item.extension}", item.file, save=False)
-        stored.append(attachment)
-        attachment.save()
-
-
-def discard_files(stored: Sequence[Attachment]) -> None:
-    """Files are written before the transaction commits; on a rollback, remove them again."""
-    for attachment in stored:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
 
 
 def do_file_complaint(

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
+from complaints.attachments import discard_files, store_attachments
 from complaints.audit import record_event
-from complaints.models import Complaint, EventKind
+from complaints.models import Attachment, Complaint, EventKind
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.sop_selectors import sop_of
+from complaints.validation import CheckedFile, check_attachments
 from tenants.models import Tenant
 from tenants.permissions import is_staff_of, roles_in
 
@@ -88,6 +91,15 @@ def _clean_input(spec: InputSpec, raw: Any) -> Any:
         raise ValueError(_("Harus ya atau tidak (true/false)."))
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if spec.type == "file":
+        if not isinstance(raw, File):
+            raise ValueError(_("Harus berupa berkas (PDF atau foto) yang diunggah."))
+        # The same checks as every attachment: type from the bytes, size. Not the citizen's
+        # count limit: staff minutes must never be refused because the citizen sent photos.
+        checked, problem = check_attachments([raw])
+        if problem is not None:
+            raise ValueError(problem.message)
+        return checked[0]
     if not isinstance(raw, str):
         raise ValueError(_("Harus berupa teks."))
     value = raw.strip()
@@ -198,41 +210,74 @@ def do_transition_complaint(
             changed += ["is_complete", "missing_elements"]
             audit_after.update(is_complete=True, missing_elements=[])
         complaint.save(update_fields=changed)
-        public = {s.key for s in step.inputs if s.public}
-        record_event(
-            complaint,
-            kind=EventKind.TRANSITION,
-            actor=actor,
-            message=step.label.id,
-            before=audit_before,
-            after={
-                "state": step.target,
-                "transition": step.key,
-                "sop_version": complaint.sop_version.number if complaint.sop_version else None,
-                "inputs": {k: v for k, v in cleaned.items() if k not in public},
-                **audit_after,
-            },
-        )
-        for spec in step.inputs:
-            if spec.key in public and spec.key in cleaned:
-                record_event(
-                    complaint,
-                    kind=EventKind.RESPONSE,
-                    actor=actor,
-                    message=cleaned[spec.key],
-                    is_public=True,
-                )
-        entered = sop.state(step.target)
-        assert entered is not None  # a stored SOP was validated: every target exists
-        sla.on_state_entered(complaint, entered, timezone.now())
-        if step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs:
-            # In the same transaction: the step is taken only if the hand-over is.
-            from complaints.actions.forward import do_hand_to_authority
+        stored: list[Attachment] = []
+        try:
+            _store_files(complaint, cleaned, stored)
+            _record_step(complaint, step, sop, cleaned, actor, audit_before, audit_after)
+            if step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs:
+                # In the same transaction: the step is taken only if the hand-over is.
+                from complaints.actions.forward import do_hand_to_authority
 
-            do_hand_to_authority(
-                tenant=tenant,
-                complaint_id=complaint.pk,
-                reason=str(cleaned.get("reason") or step.label.id),
-                actor=actor,
-            )
+                do_hand_to_authority(
+                    tenant=tenant,
+                    complaint_id=complaint.pk,
+                    reason=str(cleaned.get("reason") or step.label.id),
+                    actor=actor,
+                )
+        except BaseException:
+            discard_files(stored)
+            raise
     return complaint
+
+
+def _store_files(complaint: Complaint, cleaned: dict[str, Any], stored: list[Attachment]) -> None:
+    """File inputs become attachments of the complaint; the step keeps a link to each."""
+    for key, value in list(cleaned.items()):
+        if isinstance(value, CheckedFile):
+            store_attachments(complaint, [value], stored)
+            attachment = stored[-1]
+            cleaned[key] = {
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            }
+
+
+def _record_step(
+    complaint: Complaint,
+    step: Transition,
+    sop: Sop,
+    cleaned: dict[str, Any],
+    actor: AnyUser,
+    audit_before: dict[str, Any],
+    audit_after: dict[str, Any],
+) -> None:
+    """The step's timeline entries (the change; any public response) and the new clock."""
+    public = {s.key for s in step.inputs if s.public}
+    record_event(
+        complaint,
+        kind=EventKind.TRANSITION,
+        actor=actor,
+        message=step.label.id,
+        before=audit_before,
+        after={
+            "state": step.target,
+            "transition": step.key,
+            "sop_version": complaint.sop_version.number if complaint.sop_version else None,
+            "inputs": {k: v for k, v in cleaned.items() if k not in public},
+            **audit_after,
+        },
+    )
+    for spec in step.inputs:
+        if spec.key in public and spec.key in cleaned:
+            record_event(
+                complaint,
+                kind=EventKind.RESPONSE,
+                actor=actor,
+                message=cleaned[spec.key],
+                is_public=True,
+            )
+    entered = sop.state(step.target)
+    assert entered is not None  # a stored SOP was validated: every target exists
+    sla.on_state_entered(complaint, entered, timezone.now())

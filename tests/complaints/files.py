@@ -26,3 +26,17 @@ def disguised_program(name: str = "foto.jpg") -> SimpleUploadedFile:
 
 def oversized_photo(limit: int, name: str = "besar.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes() + b"\x00" * limit, content_type="image/png")
+
+
+def pdf_bytes() -> bytes:
+    """A minimal real PDF (one empty page)."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def minutes_pdf(name: str = "berita-acara.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")

@@ -66,6 +66,8 @@ def test_templates_follow_the_seeds() -> None:
     pemdes = validate_sop(template_for(TenantKind.PEMDES))
     outcome = pemdes.transition("decide_outcome")
     assert outcome is not None
+    minutes = next(i for i in outcome.inputs if i.key == "minutes")
+    assert (minutes.type, minutes.required) == ("file", True)  # berita acara, a real file
     kinds = next(i for i in outcome.inputs if i.key == "outcome_kind")
     assert [c.key for c in kinds.choices] == ["administrative", "corrective", "policy"]
     forward = pemdes.transition("forward")
@@ -197,6 +199,12 @@ def test_bad_inputs_are_refused() -> None:
          "choices": [{"key": "a", "label": "A", "group": "x"}]}
     )  # fmt: skip
     assert refused(bad_group).code == "sop.bad_input"
+    public_file = minimal()
+    public_file["transitions"][0]["inputs"].append(
+        {"key": "minutes", "label": "Berita acara", "type": "file", "public": True}
+    )
+    assert refused(public_file).code == "sop.bad_input"
+    assert "minutes" in refused(public_file).message
 
 
 def test_malformed_json_shapes_are_refused_with_a_path() -> None:

@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from aduan.models import Deadline
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Attachment, Complaint, ComplaintEvent
 from complaints.sop_templates import template_for
 from tenants.models import Role, Tenant, TenantKind, User
 from tests.client import TenantClient
+from tests.complaints.files import disguised_program, minutes_pdf, pdf_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +55,18 @@ class Staff:
                 assignee = Complaint.objects.get(pk=complaint.pk).assignee_id
             if assignee != self.users[Role.LIAISON].pk:
                 self.hand_to_liaison(complaint)
+        url = f"/api/v1/complaints/{complaint.pk}/transitions/"
+        if any(isinstance(v, (bytes, File)) for v in inputs.values()):
+            # A step with a file input goes as multipart: one part per input.
+            form = {
+                k: SimpleUploadedFile("berita-acara.pdf", v) if isinstance(v, bytes) else v
+                for k, v in inputs.items()
+            }
+            return self.clients[role].post(
+                url, {"transition": transition, **form}, tenant=self.tenant
+            )
         return self.clients[role].post(
-            f"/api/v1/complaints/{complaint.pk}/transitions/",
+            url,
             json.dumps({"transition": transition, "inputs": inputs}),
             content_type="application/json",
             tenant=self.tenant,
@@ -147,7 +160,7 @@ PEMDES_PATH: list[tuple[Role, str, dict[str, Any]]] = [
     (Role.LIAISON, "forward", {"official": "kaur", "official_name": "Bapak Darto"}),
     (Role.LIAISON, "schedule_review", {"meeting_date": "2026-11-27", "invite_reporter": True}),
     (Role.HEAD, "decide_outcome", {
-        "minutes": "Rapat 27/11: jalan diperbaiki dengan dana desa.",
+        "minutes": pdf_bytes(),
         "outcome_kind": "administrative", "outcome_action": "procedure_fix",
         "recommendation": "Perbaikan jalan masuk RKPDes.",
     }),
@@ -170,7 +183,23 @@ def test_pemdes_complaint_from_intake_to_closed(tenant_factory: TenantFactory) -
     assert [e.after["transition"] for e in moves] == [step for _, step, _ in PEMDES_PATH]
     outcome = moves[5].after["inputs"]
     assert outcome["outcome_kind"] == "administrative"
-    assert outcome["minutes"].startswith("Rapat 27/11")
+    # the minutes (berita acara) stored as an attachment, linked from the step's entry
+    with schema_context(tenant.schema_name):
+        (minutes,) = Attachment.objects.filter(complaint_id=complaint.pk)
+    assert (minutes.content_type, minutes.original_name) == ("application/pdf", "berita-acara.pdf")
+    assert outcome["minutes"] == {
+        "attachment": minutes.pk, "name": "berita-acara.pdf", "content_type": "application/pdf",
+        "size": minutes.size,
+    }  # fmt: skip
+    detail = staff.clients[Role.OFFICER].get(f"/api/v1/complaints/{complaint.pk}/",
+                                             tenant=tenant).json()  # fmt: skip
+    (step,) = [e for e in detail["events"] if e["files"]]
+    link = f"/t/{tenant.slug}/console/pengaduan/{complaint.pk}/lampiran/{minutes.pk}/"
+    assert step["files"] == [{"input": "minutes", "attachment": minutes.pk,
+                              "name": "berita-acara.pdf", "url": link}]  # fmt: skip
+    download = staff.clients[Role.OFFICER].get(link)
+    assert download.status_code == 200
+    assert download.getvalue().startswith(b"%PDF")
     assert moves[4].after["inputs"] == {
         "meeting_date": "2026-11-27", "invite_reporter": True, "invite_reported": False
     }  # fmt: skip
@@ -226,7 +255,7 @@ def test_missing_or_invalid_inputs_are_refused_with_field_errors(
     # When the outcome is recorded without minutes, with an action of another kind, a bad date
     missing = staff.take(Role.HEAD, complaint, "decide_outcome", outcome_kind="corrective",
                          outcome_action="procedure_fix", recommendation="Teguran")  # fmt: skip
-    unknown = staff.take(Role.HEAD, complaint, "decide_outcome", minutes="x",
+    unknown = staff.take(Role.HEAD, complaint, "decide_outcome", minutes=pdf_bytes(),
                          outcome_kind="bribe", outcome_action="reprimand", recommendation="-",
                          extra_field="?")  # fmt: skip
     # Then each is refused field by field, and the complaint stays at the meeting
@@ -398,3 +427,59 @@ def test_a_reply_to_a_request_for_information_returns_to_the_step_and_its_clock(
     assert [e.message for e in events(tenant, complaint, "reply")] == ["NIK saya 6103012345678901."]
     # and the officer takes the next step from there
     walk(staff, complaint, [(Role.OFFICER, "distribute", {})])
+
+
+def test_the_minutes_must_be_a_real_pdf_or_photo(tenant_factory: TenantFactory) -> None:
+    # Given a village complaint at its review meeting
+    tenant = tenant_factory()
+    staff = Staff(tenant, Role.OFFICER, Role.LIAISON, Role.HEAD)
+    complaint = file_complaint(tenant)
+    walk(staff, complaint, PEMDES_PATH[:5])
+    outcome = {"outcome_kind": "administrative", "outcome_action": "clarification",
+               "recommendation": "-"}  # fmt: skip
+    # When the minutes are a program named like a photo, or text instead of a file
+    disguised = staff.take(Role.HEAD, complaint, "decide_outcome", minutes=disguised_program(),
+                           **outcome)  # fmt: skip
+    as_text = staff.take(Role.HEAD, complaint, "decide_outcome", minutes="Rapat selesai",
+                         **outcome)  # fmt: skip
+    # Then both are refused on the minutes field; nothing stored, the state unchanged
+    assert disguised.status_code == 400
+    assert disguised.json()["extra"]["fields"] == {
+        "minutes": ["Berkas foto.jpg bukan foto (JPEG, PNG, WebP) atau PDF."]
+    }
+    assert as_text.status_code == 400
+    assert as_text.json()["extra"]["fields"] == {
+        "minutes": ["Harus berupa berkas (PDF atau foto) yang diunggah."]
+    }
+    with schema_context(tenant.schema_name):
+        assert Attachment.objects.filter(complaint_id=complaint.pk).count() == 0
+    assert state_of(tenant, complaint) == "review_meeting"
+
+
+def test_the_steps_page_takes_the_minutes_as_an_upload(tenant_factory: TenantFactory) -> None:
+    # Given a village complaint at its review meeting, and its head on the steps page
+    tenant = tenant_factory()
+    staff = Staff(tenant, Role.OFFICER, Role.LIAISON, Role.HEAD)
+    complaint = file_complaint(tenant)
+    walk(staff, complaint, PEMDES_PATH[:5])
+    head = staff.clients[Role.HEAD]
+    page = head.get(f"/console/complaints/{complaint.pk}/steps/", tenant=tenant)
+    html = page.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file" id="decide_outcome-minutes" name="minutes"' in html
+    # When the head submits the outcome form with the scanned minutes
+    posted = head.post(
+        f"/console/complaints/{complaint.pk}/steps/",
+        {"transition": "decide_outcome", "minutes": minutes_pdf("BA-27-11.pdf"),
+         "outcome_kind": "corrective", "outcome_action": "coaching",
+         "recommendation": "Pembinaan petugas"},
+        tenant=tenant,
+    )  # fmt: skip
+    # Then the step is taken and the complaint's timeline links the minutes
+    assert posted.status_code == 302
+    assert state_of(tenant, complaint) == "outcome_decided"
+    with schema_context(tenant.schema_name):
+        minutes = Attachment.objects.get(complaint_id=complaint.pk)
+    view = staff.clients[Role.OFFICER].get(f"/console/pengaduan/{complaint.pk}/", tenant=tenant)
+    link = f"/t/{tenant.slug}/console/pengaduan/{complaint.pk}/lampiran/{minutes.pk}/"
+    assert f'<a class="event-file" href="{link}">BA-27-11.pdf</a>' in view.content.decode()
