@@ -27,9 +27,11 @@ from complaints import selectors
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.calendar import calendar_for
 from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Complaint, ComplaintEvent
-from complaints.presenters import describe, event_files, public_actor, state_label
+from complaints.presenters import case_time, describe, event_files, public_actor, state_label
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
+from complaints.sla import current_tenant
 from complaints.throttling import IntakeThrottle
 from tenants.access import Public, TenantRole
 
@@ -177,6 +179,17 @@ class ComplainantOutput(serializers.Serializer[Complaint]):
     email = serializers.CharField()
 
 
+class CaseTimeOutput(serializers.Serializer[dict[str, Any]]):
+    """The whole case's time limit (the SOP's case_limit): due date and what remains."""
+
+    due_at = serializers.DateTimeField(allow_null=True)
+    limit = serializers.DictField(child=serializers.IntegerField())
+    overdue = serializers.BooleanField()
+    finished = serializers.BooleanField()
+    paused = serializers.BooleanField()
+    remaining = serializers.CharField()
+
+
 class StaffComplaintOutput(serializers.Serializer[Complaint]):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -191,9 +204,18 @@ class StaffComplaintOutput(serializers.Serializer[Complaint]):
     is_wbs = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     complainant = serializers.SerializerMethodField()
+    case_time = serializers.SerializerMethodField()
 
     def get_state_label(self, complaint: Complaint) -> str:
         return state_label(complaint)
+
+    @extend_schema_field(CaseTimeOutput(allow_null=True))
+    def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
+        # One calendar for a page of the register (a list shares this child serializer).
+        calendar = getattr(self, "_calendar", None) or calendar_for(current_tenant())
+        self._calendar = calendar
+        found = case_time(complaint, calendar)
+        return found.as_dict() if found else None
 
     @extend_schema_field(ComplainantOutput(allow_null=True))
     def get_complainant(self, complaint: Complaint) -> dict[str, str] | None:

@@ -124,6 +124,14 @@ class Complaint(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     sla_pauses = models.JSONField(default=list, blank=True)
+    # The whole case's clock (the SOP's case_limit, e.g. 60 days of Perpres 76/2013): started
+    # when the complaint entered the limit's start state, stopped when it reached an end; its
+    # pauses ([{"start", "end"}], end null while open) while it waited for the complainant.
+    case_started_at = models.DateTimeField(null=True, blank=True)
+    case_limit = models.JSONField(null=True, blank=True)
+    case_due_at = models.DateTimeField(null=True, blank=True)
+    case_pauses = models.JSONField(default=list, blank=True)
+    case_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -4,6 +4,8 @@ language and the stored audit never holds a translation."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import sop_hooks
-from complaints.calendar import tenant_zone, zone_label
+from complaints import sla, sop_hooks
+from complaints.calendar import WorkingCalendar, tenant_zone, zone_label
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RequiredElement
+from complaints.sla_clock import DueDate, LimitUnit
 from tenants.models import Tenant
 
 
@@ -99,3 +102,62 @@ def local_time(moment: datetime, tenant: Tenant) -> datetime:
 def format_local(moment: datetime, tenant: Tenant) -> str:
     zone = tenant_zone(tenant)
     return f"{timezone.localtime(moment, zone):%d-%m-%Y %H:%M} {zone_label(zone)}"
+
+
+@dataclass
+class CaseTime:
+    """The whole case's time limit as people read it: its due date and what remains."""
+
+    due: DueDate
+    overdue: bool
+    finished: bool
+    remaining: str
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        return self.due.due_at
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "due_at": self.due.due_at,
+            "limit": self.due.limit.as_dict(),
+            "overdue": self.overdue,
+            "finished": self.finished,
+            "paused": self.due.is_paused,
+            "remaining": self.remaining,
+        }
+
+
+def case_time(
+    complaint: Complaint, calendar: WorkingCalendar, now: dt.datetime | None = None
+) -> CaseTime | None:
+    """The case limit's due date and the time left (or over), in the active language; None
+    when the complaint's SOP has no case limit or its clock has not started."""
+    due = sla.explain_case_due(complaint, calendar=calendar)
+    if due is None:
+        return None
+    now = now or timezone.now()
+    ended = complaint.case_ended_at
+    if due.due_at is None:
+        return CaseTime(due, False, False, _("dihentikan sementara, menunggu tanggapan pengadu"))
+    if ended is not None:
+        late = ended > due.due_at
+        text = _("selesai melewati batas waktu") if late else _("selesai dalam batas waktu")
+        return CaseTime(due, late, True, text)
+    if now > due.due_at:
+        days = (calendar.local_date(now) - calendar.local_date(due.due_at)).days
+        text = _("lewat batas waktu %(n)d hari") % {"n": days} if days else _("lewat batas waktu")
+        return CaseTime(due, True, False, text)
+    if due.limit.unit == LimitUnit.HOURS:
+        hours = int((due.due_at - now).total_seconds() // 3600)
+        return CaseTime(due, False, False, _("sisa %(n)d jam") % {"n": hours})
+    today, last = calendar.local_date(now), calendar.local_date(due.due_at)
+    if today == last:
+        return CaseTime(due, False, False, _("jatuh tempo hari ini"))
+    days_left = [
+        today + dt.timedelta(days=i) for i in range(1, (last - today).days + 1)
+    ]  # today itself is running; count the days after it up to the due day
+    if due.limit.unit == LimitUnit.WORKING_DAYS:
+        n = sum(1 for day in days_left if calendar.is_working_day(day))
+        return CaseTime(due, False, False, _("sisa %(n)d hari kerja") % {"n": n})
+    return CaseTime(due, False, False, _("sisa %(n)d hari") % {"n": len(days_left)})

@@ -52,7 +52,15 @@ SLA_FIELDS = [
     "due_at",
     "paused_at",
     "sla_pauses",
+    "case_started_at",
+    "case_limit",
+    "case_due_at",
+    "case_pauses",
+    "case_ended_at",
 ]
+# Deadline.kind: the current step's limit, and the whole case's (the SOP's case_limit).
+STEP = "step"
+CASE = "case"
 
 
 def remind_working_days() -> int:
@@ -102,6 +110,83 @@ def explain_due(complaint: Complaint, *, calendar: WorkingCalendar | None = None
     return compute_due(complaint.sla_started_at, complaint.sla_limit, calendar, _pauses(complaint))
 
 
+class CaseLimitDefinition(Protocol):
+    """What the SLA needs of an SOP's case limit (complaints.sop.CaseLimit has it)."""
+
+    @property
+    def limit(self) -> Any: ...  # complaints.sop.Limit: has as_json()
+    @property
+    def starts_at(self) -> str: ...
+    @property
+    def ends_at(self) -> tuple[str, ...]: ...
+
+
+def _case_pauses(complaint: Complaint) -> list[Pause]:
+    return [
+        Pause(
+            dt.datetime.fromisoformat(p["start"]),
+            dt.datetime.fromisoformat(p["end"]) if p.get("end") else None,
+        )
+        for p in complaint.case_pauses or []
+    ]
+
+
+def explain_case_due(
+    complaint: Complaint, *, calendar: WorkingCalendar | None = None
+) -> DueDate | None:
+    """The due date of the whole case (the SOP's case limit) and why; None when the SOP has
+    none or its clock has not started (an incomplete file)."""
+    if not complaint.case_limit or complaint.case_started_at is None:
+        return None
+    calendar = calendar or calendar_for(current_tenant())
+    return compute_due(
+        complaint.case_started_at, complaint.case_limit, calendar, _case_pauses(complaint)
+    )
+
+
+def _case_pause(complaint: Complaint, at: dt.datetime) -> None:
+    pauses = list(complaint.case_pauses or [])
+    if not pauses or pauses[-1].get("end"):
+        pauses.append({"start": at.isoformat(), "end": None})
+    complaint.case_pauses = pauses
+
+
+def _case_resume(complaint: Complaint, at: dt.datetime) -> None:
+    pauses = list(complaint.case_pauses or [])
+    if pauses and not pauses[-1].get("end"):
+        start = dt.datetime.fromisoformat(pauses[-1]["start"])
+        pauses[-1] = {"start": pauses[-1]["start"], "end": max(at, start).isoformat()}
+    complaint.case_pauses = pauses
+
+
+def _on_case_state(
+    complaint: Complaint,
+    state: StateDefinition,
+    case_limit: CaseLimitDefinition | None,
+    initial: str,
+    at: dt.datetime,
+) -> None:
+    """The whole case's clock: starts once, at the limit's start state; pauses and resumes
+    with the complainant like a step; stops for good at an end state or a terminal one."""
+    if complaint.case_ended_at is not None:
+        return
+    if complaint.case_started_at is None:
+        if case_limit is not None and state.key == (case_limit.starts_at or initial):
+            complaint.case_started_at = at
+            limit = case_limit.limit
+            complaint.case_limit = limit.as_json() if hasattr(limit, "as_json") else limit
+            complaint.case_pauses = []
+        return
+    ends_at = case_limit.ends_at if case_limit is not None else ()
+    if state.terminal or state.key in ends_at:
+        _case_resume(complaint, at)
+        complaint.case_ended_at = at
+    elif state.waits_for_complainant:
+        _case_pause(complaint, at)
+    else:
+        _case_resume(complaint, at)
+
+
 def _limit_json(state: StateDefinition) -> dict[str, int] | None:
     limit = state.limit
     if limit is None:
@@ -131,11 +216,19 @@ def _stop(complaint: Complaint) -> None:
 
 
 def on_state_entered(
-    complaint: Complaint, state_definition: StateDefinition, at: dt.datetime
+    complaint: Complaint,
+    state_definition: StateDefinition,
+    at: dt.datetime,
+    *,
+    case_limit: CaseLimitDefinition | None = None,
+    initial: str = "",
 ) -> None:
-    """Set, pause, resume or clear the clock for the state the complaint just entered; call
-    inside the transition's transaction. Saves the SLA fields and the deadline index."""
+    """Set, pause, resume or clear the clock for the state the complaint just entered, and
+    the whole case's clock when the SOP has a `case_limit` (`initial`: the SOP's initial
+    state, where a case limit without `starts_at` starts); call inside the transition's
+    transaction. Saves the SLA fields and the deadline index."""
     state = state_definition
+    _on_case_state(complaint, state, case_limit, initial, at)
     complaint.state_entered_at = at
     if state.terminal:
         _stop(complaint)
@@ -158,9 +251,13 @@ def on_state_entered(
 def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
     """The complainant answered: a paused clock resumes (the due date moves by the paused
     days). Call inside the reply's transaction; does nothing when no clock is paused."""
-    if complaint.paused_at is None:
+    if complaint.paused_at is None and not (
+        complaint.case_pauses and not complaint.case_pauses[-1].get("end")
+    ):
         return
     _close_pause(complaint, at)
+    if complaint.case_ended_at is None:
+        _case_resume(complaint, at)
     _save(complaint)
 
 
@@ -171,11 +268,17 @@ def _save(
     calendar: WorkingCalendar | None = None,
 ) -> None:
     tenant = tenant or current_tenant()
-    due = explain_due(complaint, calendar=calendar or calendar_for(tenant))
+    calendar = calendar or calendar_for(tenant)
+    due = explain_due(complaint, calendar=calendar)
     complaint.due_at = due.due_at if due else None
+    case_due = (
+        explain_case_due(complaint, calendar=calendar) if complaint.case_ended_at is None else None
+    )
+    complaint.case_due_at = case_due.due_at if case_due else None
     with transaction.atomic():
         complaint.save(update_fields=[*SLA_FIELDS, "updated_at"])
         _sync_deadline(tenant, complaint, due)
+        _sync_deadline(tenant, complaint, case_due, kind=CASE)
 
 
 def _remind_at(due: DueDate) -> dt.datetime:
@@ -193,23 +296,23 @@ def _remind_at(due: DueDate) -> dt.datetime:
     return max(at, due.start)
 
 
-def _sync_deadline(tenant: Tenant, complaint: Complaint, due: DueDate | None) -> None:
-    deadlines = Deadline.objects.filter(tenant=tenant, complaint_id=complaint.pk)
+def _sync_deadline(
+    tenant: Tenant, complaint: Complaint, due: DueDate | None, *, kind: str = STEP
+) -> None:
+    deadlines = Deadline.objects.filter(tenant=tenant, complaint_id=complaint.pk, kind=kind)
     if due is None or due.due_at is None:
         deadlines.delete()
         return
+    state = complaint.sla_state if kind == STEP else CASE
     existing = deadlines.first()
-    if (
-        existing is not None
-        and existing.due_at == due.due_at
-        and existing.state == complaint.sla_state
-    ):
+    if existing is not None and existing.due_at == due.due_at and existing.state == state:
         return  # the same deadline: what was sent for it stays sent
     Deadline.objects.update_or_create(
         tenant=tenant,
         complaint_id=complaint.pk,
+        kind=kind,
         defaults={
-            "state": complaint.sla_state,
+            "state": state,
             "due_at": due.due_at,
             "remind_at": _remind_at(due),
             "reminded_at": None,
@@ -298,24 +401,29 @@ def _sweep_tenant(tenant: Tenant, now: dt.datetime, report: SweepReport) -> None
         complaints = Complaint.objects.in_bulk([row.complaint_id for row in rows])
         for row in rows:
             complaint = complaints.get(row.complaint_id)
-            if complaint is None or complaint.due_at != row.due_at:
+            case = row.kind == CASE
+            current = None if complaint is None else (
+                complaint.case_due_at if case else complaint.due_at
+            )  # fmt: skip
+            if complaint is None or current != row.due_at:
                 row.delete()  # stale: the complaint moved on (its own index row is current)
                 continue
             if row.due_at <= now and row.escalated_at is None:
-                _escalate(tenant, complaint, calendar, now)
+                _escalate(tenant, complaint, calendar, now, case=case)
                 row.escalated_at = now
                 row.reminded_at = row.reminded_at or now  # no reminder after the breach
                 report.escalated.append((tenant.schema_name, complaint.pk))
             elif row.reminded_at is None:
-                _remind(tenant, complaint, calendar, now)
+                _remind(tenant, complaint, calendar, now, case=case)
                 row.reminded_at = now
                 report.reminded.append((tenant.schema_name, complaint.pk))
             row.save(update_fields=["reminded_at", "escalated_at"])
 
 
-def _due_text(complaint: Complaint, calendar: WorkingCalendar) -> str:
-    assert complaint.due_at is not None
-    local = complaint.due_at.astimezone(calendar.zone)
+def _due_text(complaint: Complaint, calendar: WorkingCalendar, *, case: bool = False) -> str:
+    due_at = complaint.case_due_at if case else complaint.due_at
+    assert due_at is not None
+    local = due_at.astimezone(calendar.zone)
     return f"{local:%d-%m-%Y %H:%M} {zone_label(calendar.zone)}"
 
 
@@ -343,57 +451,93 @@ def _notify(
 
 
 def _remind(
-    tenant: Tenant, complaint: Complaint, calendar: WorkingCalendar, now: dt.datetime
+    tenant: Tenant,
+    complaint: Complaint,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+    *,
+    case: bool = False,
 ) -> None:
     # Stored text is in the source language: the recipients' language is not known here.
     with translation.override(settings.LANGUAGE_CODE):
-        due = _due_text(complaint, calendar)
-        title = _("Pengingat batas waktu %(number)s") % {"number": complaint.number}
-        body = _("Pengaduan %(number)s (%(subject)s) jatuh tempo %(due)s.") % {
-            "number": complaint.number,
-            "subject": complaint.subject,
-            "due": due,
-        }
+        due = _due_text(complaint, calendar, case=case)
+        values = {"number": complaint.number, "subject": complaint.subject, "due": due}
+        if case:
+            title = _("Pengingat batas waktu penyelesaian %(number)s") % values
+            body = (
+                _(
+                    "Batas waktu penyelesaian seluruh pengaduan %(number)s (%(subject)s) jatuh "
+                    "tempo %(due)s."
+                )
+                % values
+            )
+        else:
+            title = _("Pengingat batas waktu %(number)s") % values
+            body = _("Pengaduan %(number)s (%(subject)s) jatuh tempo %(due)s.") % values
     if complaint.assignee_id:
         users = list(User.objects.filter(pk=complaint.assignee_id, is_active=True))
     else:
         users = _recipients(tenant, Role.OFFICER, Role.TENANT_ADMIN)
+    due_at = complaint.case_due_at if case else complaint.due_at
     record_event(
         complaint,
         kind=EventKind.SLA_REMINDER,
         actor_label="SLA",
         message=body,
         after={
-            "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+            "due_at": due_at.isoformat() if due_at else None,
             "recipients": [u.pk for u in users],
+            "scope": CASE if case else STEP,
         },
     )
     _notify(tenant, users, NotificationKind.SLA_REMINDER, complaint, title, body, now)
 
 
 def _escalate(
-    tenant: Tenant, complaint: Complaint, calendar: WorkingCalendar, now: dt.datetime
+    tenant: Tenant,
+    complaint: Complaint,
+    calendar: WorkingCalendar,
+    now: dt.datetime,
+    *,
+    case: bool = False,
 ) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        due = _due_text(complaint, calendar)
-        title = _("Lewat batas waktu: %(number)s") % {"number": complaint.number}
-        body = _(
-            "Pengaduan %(number)s (%(subject)s) melewati batas waktu %(due)s pada tahap %(state)s."
-        ) % {
+        due = _due_text(complaint, calendar, case=case)
+        values = {
             "number": complaint.number,
             "subject": complaint.subject,
             "due": due,
-            "state": complaint.sla_state,
+            "state": complaint.sla_state if not case else complaint.state,
         }
+        if case:
+            title = _("Lewat batas waktu penyelesaian: %(number)s") % values
+            body = (
+                _(
+                    "Pengaduan %(number)s (%(subject)s) belum selesai dalam batas waktu "
+                    "penyelesaian %(due)s (tahap sekarang %(state)s)."
+                )
+                % values
+            )
+        else:
+            title = _("Lewat batas waktu: %(number)s") % values
+            body = (
+                _(
+                    "Pengaduan %(number)s (%(subject)s) melewati batas waktu %(due)s pada tahap "
+                    "%(state)s."
+                )
+                % values
+            )
     users = _recipients(tenant, Role.HEAD, Role.TENANT_ADMIN)
+    due_at = complaint.case_due_at if case else complaint.due_at
     record_event(
         complaint,
         kind=EventKind.SLA_ESCALATED,
         actor_label="SLA",
         message=body,
         after={
-            "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
+            "due_at": due_at.isoformat() if due_at else None,
             "recipients": [u.pk for u in users],
+            "scope": CASE if case else STEP,
         },
     )
     _notify(tenant, users, NotificationKind.SLA_ESCALATION, complaint, title, body, now)

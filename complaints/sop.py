@@ -6,7 +6,8 @@ The JSON shape (every key is `lower_snake_case`; labels are `{"id": ..., "en": .
     {
       "initial": "received",                  # where a complete complaint starts
       "incomplete": "incomplete",             # optional: where an incomplete one waits
-      "case_limit": {"working_days": 5, "starts_at": "received"},   # optional, whole case
+      "case_limit": {"working_days": 5, "starts_at": "received",    # optional: whole case
+                     "ends_at": ["answered"], "legal_basis": ["..."]},
       "legal_basis": ["Permenpan-RB 62/2018"],                       # optional, whole SOP
       "states": [
         {"key": "received", "label": {"id": "Diterima", "en": "Received"},
@@ -54,6 +55,7 @@ KNOWN_ROLES = frozenset(str(role) for role in Role)
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # Generous bounds that still catch a typo (a limit of 50000 working days is no SOP).
 MAX_LIMIT = {"working_days": 365, "hours": 24 * 30, "days": 730}
+CASE_LIMIT_KEYS = frozenset({"starts_at", "ends_at", "legal_basis"})
 
 
 class SopErrorCode(StrEnum):
@@ -71,6 +73,7 @@ class SopErrorCode(StrEnum):
     UNREACHABLE_STATE = "sop.unreachable_state"
     DEAD_END_STATE = "sop.dead_end_state"
     BAD_LIMIT = "sop.bad_limit"
+    BAD_CASE_LIMIT = "sop.bad_case_limit"
     BAD_INPUT = "sop.bad_input"
     STALE_VERSION = "sop.stale_version"
     INVALID_JSON = "sop.invalid_json"  # the editor's text did not parse
@@ -157,8 +160,23 @@ class Transition:
 
 @dataclass(frozen=True)
 class CaseLimit:
+    """The time limit of the whole case (e.g. Perpres 76/2013: finished within 60 days of the
+    file being complete): its clock starts when the complaint enters `starts_at` (the initial
+    state when blank; complaints enter it once their file is complete) and stops at a state of
+    `ends_at` or any terminal state; it pauses while the complaint waits for the complainant."""
+
     limit: Limit
     starts_at: str
+    ends_at: tuple[str, ...] = ()
+    legal_basis: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.limit.as_json(),
+            "starts_at": self.starts_at,
+            "ends_at": list(self.ends_at),
+            "legal_basis": list(self.legal_basis),
+        }
 
 
 @dataclass(frozen=True)
@@ -391,10 +409,14 @@ def _parse(definition: Any) -> Sop:
     case_limit = None
     if data.get("case_limit") is not None:
         raw_case = _obj(data["case_limit"], "case_limit")
-        limit = _limit(raw_case, "case_limit", extra_keys=frozenset({"starts_at"}))
+        limit = _limit(raw_case, "case_limit", extra_keys=CASE_LIMIT_KEYS)
         starts_at = raw_case.get("starts_at")
+        ends_at = raw_case.get("ends_at")
         case_limit = CaseLimit(
-            limit, "" if starts_at is None else _key(starts_at, "case_limit.starts_at")
+            limit,
+            "" if starts_at is None else _key(starts_at, "case_limit.starts_at"),
+            () if ends_at is None else _sources(ends_at, "case_limit.ends_at"),
+            _basis(raw_case.get("legal_basis"), "case_limit.legal_basis"),
         )
     initial = data.get("initial")
     return Sop(
@@ -470,13 +492,8 @@ def _graph_problems(sop: Sop) -> list[Problem]:
             % {"state": sop.incomplete},
             sop.incomplete,
         )
-    if sop.case_limit and sop.case_limit.starts_at and sop.case_limit.starts_at not in keys:
-        state_problem(
-            SopErrorCode.UNKNOWN_STATE,
-            _("Batas waktu seluruh kasus dimulai di keadaan %(state)s yang tidak ada.")
-            % {"state": sop.case_limit.starts_at},
-            sop.case_limit.starts_at,
-        )
+    if sop.case_limit:
+        problems.extend(_case_limit_problems(sop, sop.case_limit, keys))
     for t in sop.transitions:
         for source in t.sources:
             if source not in keys:
@@ -547,6 +564,47 @@ def _graph_problems(sop: Sop) -> list[Problem]:
                 _("Dari keadaan %(state)s tidak ada jalan menuju keadaan akhir.")
                 % {"state": s.key},
                 s.key,
+            )
+    return problems
+
+
+def _case_limit_problems(sop: Sop, case: CaseLimit, keys: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(message: str, state: str) -> None:
+        problems.append(Problem(SopErrorCode.BAD_CASE_LIMIT, message, {"state": state}))
+
+    start = sop.state(case.starts_at or sop.initial)
+    if case.starts_at and case.starts_at not in keys:
+        problems.append(
+            Problem(
+                SopErrorCode.UNKNOWN_STATE,
+                _("Batas waktu seluruh kasus dimulai di keadaan %(state)s yang tidak ada.")
+                % {"state": case.starts_at},
+                {"state": case.starts_at},
+            )
+        )
+    elif start is not None and (start.terminal or start.waits_for_complainant):
+        problem(
+            _(
+                "Batas waktu seluruh kasus tidak dapat dimulai di keadaan %(state)s: keadaan "
+                "itu keadaan akhir atau menunggu pengadu."
+            )
+            % {"state": start.key},
+            start.key,
+        )
+    for end in case.ends_at:
+        if end not in keys:
+            problem(
+                _("Batas waktu seluruh kasus berakhir di keadaan %(state)s yang tidak ada.")
+                % {"state": end},
+                end,
+            )
+        elif start is not None and end == start.key:
+            problem(
+                _("Batas waktu seluruh kasus tidak boleh berakhir di keadaan awalnya %(state)s.")
+                % {"state": end},
+                end,
             )
     return problems
 

@@ -103,9 +103,12 @@ def _state_before_waiting(complaint: Complaint, sop: Sop) -> str | None:
 
 def _enter(complaint: Complaint) -> None:
     """Start the SLA clock of the state the complaint is now in."""
-    state = complaint_sop(complaint).state(complaint.state)
+    sop = complaint_sop(complaint)
+    state = sop.state(complaint.state)
     if state is not None:
-        sla.on_state_entered(complaint, state, timezone.now())
+        sla.on_state_entered(
+            complaint, state, timezone.now(), case_limit=sop.case_limit, initial=sop.initial
+        )
 
 
 def state_label(complaint: Complaint) -> str:

@@ -120,8 +120,13 @@ def _information_received(target: str, roles: list[str]) -> Json:
 DISDUKCAPIL: Json = {
     "initial": "received",
     "incomplete": "incomplete",
-    # "dinyatakan lengkap ... maksimal diselesaikan dalam 5 (lima) hari kerja" (seed 002).
-    "case_limit": {"working_days": 5, "starts_at": "received"},
+    # "dinyatakan lengkap ... maksimal diselesaikan dalam 5 (lima) hari kerja" (seed 002):
+    # counted from a complete complaint's receipt to the answer to the complainant.
+    "case_limit": {
+        "working_days": 5, "starts_at": "received", "ends_at": ["answered"],
+        "legal_basis": [SOP_DINAS + ": pengaduan yang dinyatakan lengkap diselesaikan paling "
+                        "lama 5 hari kerja", PERMENPAN_62_2018],
+    },
     "legal_basis": [PERMENPAN_62_2018, SOP_DINAS],
     "states": [
         _incomplete(),
@@ -323,8 +328,13 @@ PEMDES: Json = {
 SP4N_LAPOR: Json = {
     "initial": "received",
     "incomplete": "incomplete",
-    # Perpres 76/2013: finished within 60 days of the file being complete.
-    "case_limit": {"days": 60, "starts_at": "received"},
+    # Perpres 76/2013: finished within 60 days of the file being complete (a complaint enters
+    # "received" only once its file is complete).
+    "case_limit": {
+        "days": 60, "starts_at": "received",
+        "legal_basis": [PERPRES_76_2013 + ": diselesaikan paling lama 60 hari sejak berkas "
+                        "pengaduan dinyatakan lengkap"],
+    },
     "legal_basis": [PERPRES_76_2013, PERMENPAN_62_2018, SP4N],
     "states": [
         _incomplete(),

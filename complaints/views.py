@@ -15,7 +15,9 @@ from aduan.errors import AduanError, NotFoundError
 from complaints import selectors, sla
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
+from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.calendar import calendar_for
 from complaints.forms import (
     ComplaintForm,
     DeskComplaintForm,
@@ -26,6 +28,7 @@ from complaints.forms import (
 )
 from complaints.models import Channel, Complaint
 from complaints.presenters import (
+    case_time,
     channel_label,
     describe,
     element_labels,
@@ -179,9 +182,11 @@ def register(request: HttpRequest) -> HttpResponse:
     }
     complaints = selectors.register(viewer, **filters)  # type: ignore[arg-type]
     page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+    calendar = calendar_for(tenant)
     rows = [
         {
             "complaint": c,
+            "case": case_time(c, calendar),
             "state": state_label(c),
             "channel": channel_label(c.channel),
             "name": c.name if viewer.sees_identity(c) else _("(anonim)"),
@@ -218,6 +223,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
         raise Http404 from None
+    calendar = calendar_for(tenant)
     form = WorkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         write = do_add_note if form.cleaned_data["kind"] == "note" else do_respond_to_complaint
@@ -240,7 +246,9 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "missing": _missing_labels(complaint),
         "attachments": list(complaint.attachments.all()),
         "events": _timeline(complaint, tenant, public=False),
-        "due": sla.explain_due(complaint),
+        "due": sla.explain_due(complaint, calendar=calendar),
+        "case": case_time(complaint, calendar),
+        "case_limit": complaint_sop(complaint).case_limit,
         "form": form,
         "can_work": viewer.can_work,
         "lapor": selectors.lapor_link(complaint),

@@ -280,4 +280,6 @@ def _record_step(
             )
     entered = sop.state(step.target)
     assert entered is not None  # a stored SOP was validated: every target exists
-    sla.on_state_entered(complaint, entered, timezone.now())
+    sla.on_state_entered(
+        complaint, entered, timezone.now(), case_limit=sop.case_limit, initial=sop.initial
+    )

@@ -43,7 +43,8 @@ class LocalHoliday(models.Model):
 
 
 class Deadline(models.Model):
-    """The open deadline of one complaint's current step, indexed across all tenants.
+    """An open deadline of one complaint, indexed across all tenants: its current step's, and
+    its whole case's (kind "case") when its SOP has a case limit.
 
     Written in the same transaction as the complaint's own due date (complaints.sla), so the
     periodic SLA job (complaints.tasks) queries this one table and enters only the schemas
@@ -53,6 +54,8 @@ class Deadline(models.Model):
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
     complaint_id = models.BigIntegerField()
+    # "step": the current step's limit; "case": the whole case's limit (the SOP's case_limit).
+    kind = models.CharField(max_length=10, default="step")
     state = models.CharField(max_length=100)
     due_at = models.DateTimeField()
     remind_at = models.DateTimeField()
@@ -61,7 +64,9 @@ class Deadline(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "complaint_id"], name="unique_deadline")
+            models.UniqueConstraint(
+                fields=["tenant", "complaint_id", "kind"], name="unique_deadline_kind"
+            )
         ]
         # The job's two questions, each answered from a partial index of what is still owed.
         indexes = [

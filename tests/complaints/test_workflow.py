@@ -414,7 +414,7 @@ def test_a_reply_to_a_request_for_information_returns_to_the_step_and_its_clock(
     assert reply.json()["state"] == "received"
     with schema_context(tenant.schema_name):
         back = Complaint.objects.get(pk=complaint.pk)
-        deadline = Deadline.objects.get(tenant=tenant, complaint_id=complaint.pk)
+        deadline = Deadline.objects.get(tenant=tenant, complaint_id=complaint.pk, kind="step")
     assert (back.state, back.paused_at, back.sla_state) == ("received", None, "received")
     assert back.due_at == wib(2026, 11, 27, 23, 59, 59)
     assert deadline.due_at == back.due_at and deadline.reminded_at is None

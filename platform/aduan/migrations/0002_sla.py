@@ -6,63 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('aduan', '0001_initial'),
-        ('tenants', '0001_initial'),
+        ("aduan", "0001_initial"),
+        ("tenants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('complaint_id', models.BigIntegerField()),
-                ('state', models.CharField(max_length=100)),
-                ('due_at', models.DateTimeField()),
-                ('remind_at', models.DateTimeField()),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("complaint_id", models.BigIntegerField()),
+                ("state", models.CharField(max_length=100)),
+                ("due_at", models.DateTimeField()),
+                ("remind_at", models.DateTimeField()),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('reminded_at__isnull', True)), fields=['remind_at'], name='deadline_remind_pending'), models.Index(condition=models.Q(('escalated_at__isnull', True)), fields=['due_at'], name='deadline_escalate_pending')],
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'complaint_id'), name='unique_deadline')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("reminded_at__isnull", True)),
+                        fields=["remind_at"],
+                        name="deadline_remind_pending",
+                    ),
+                    models.Index(
+                        condition=models.Q(("escalated_at__isnull", True)),
+                        fields=["due_at"],
+                        name="deadline_escalate_pending",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "complaint_id"), name="unique_deadline"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LocalHoliday',
+            name="LocalHoliday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('name', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='local_holidays', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("name", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="local_holidays",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'date'), name='unique_local_holiday')],
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("tenant", "date"), name="unique_local_holiday")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sla_reminder', 'sla_reminder'), ('sla_escalation', 'sla_escalation')], max_length=32)),
-                ('complaint_id', models.BigIntegerField(blank=True, null=True)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('url', models.CharField(blank=True, default='', max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sla_reminder", "sla_reminder"),
+                            ("sla_escalation", "sla_escalation"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("complaint_id", models.BigIntegerField(blank=True, null=True)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("url", models.CharField(blank=True, default="", max_length=300)),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('delivered_at__isnull', True)), fields=['created_at'], name='notification_outbox')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("delivered_at__isnull", True)),
+                        fields=["created_at"],
+                        name="notification_outbox",
+                    )
+                ],
             },
         ),
     ]
