@@ -68,7 +68,10 @@ def on_event(complaint: Complaint, event: ComplaintEvent) -> OutboxMessage | Non
         recipient=lapor_id,
         body=content,
         tracking_code=complaint.tracking_code,
-        extra={"status": str(status_of(complaint))},
+        extra={
+            "status": str(status_of(complaint)),
+            "connection_tenant_id": (complaint.raw_payload or {}).get("connection_tenant_id"),
+        },
     )
 
 
@@ -76,7 +79,11 @@ def send_message(message: OutboxMessage) -> str:
     """The outbox's sender for channel "lapor": one follow-up with the row's key."""
     from integrations.lapor.sync import client_for
 
-    connection = LaporConnection.objects.filter(tenant=message.tenant, is_active=True).first()
+    # The account LAPOR! disposed the complaint to, wherever the complaint is now.
+    owner = message.extra.get("connection_tenant_id") or message.tenant_id
+    if owner is None:
+        raise IntegrationError(IntegrationErrorCode.NOT_CONFIGURED, "no tenant for this push")
+    connection = LaporConnection.objects.filter(tenant_id=owner, is_active=True).first()
     if connection is None:
         raise IntegrationError(
             IntegrationErrorCode.NOT_CONFIGURED, "the tenant has no active SP4N-LAPOR! connection"

@@ -186,6 +186,9 @@ def import_complaint(message: InboundMessage) -> dict[str, Any]:
         "inbound_id": message.pk,
         "lapor_id": lapor_id,
         "tracking_id": str(detail.get("tracking_id", "")),
+        # LAPOR! disposed it to this tenant: its account pushes the follow-ups, also after
+        # the complaint is forwarded to a body that has no LAPOR! connection of its own.
+        "connection_tenant_id": tenant.pk,
         "complaint": detail,
     }
     # LAPOR! already disposed it to this instansi: the router does not move it again.

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from dramatiq_crontab import scheduler
 
-from complaints.actions.forward import do_hand_to_authority
+from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
 from integrations import crypto, inbound, outbox, tasks
@@ -386,3 +387,40 @@ def test_a_referral_without_credentials_waits_and_is_retried(
     [created] = lapor_server.created.values()
     assert created["by"] == "aduan-platform"
     assert created["reporter"]["name"] == "Siti"
+
+
+def test_a_forwarded_import_still_pushes_with_the_account_it_was_disposed_to(
+    pemkab: Tenant,
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    lapor_server: LaporFake,
+) -> None:
+    # Given a complaint imported by Barito Utara, forwarded to an agency without LAPOR!
+    agency = tenant_factory(kind=TenantKind.OPD, region_code="62.05", name="Dinas PU Barut")
+    lapor_server.accounts["barut"] = "s3cret"
+    lapor_server.dispose("barut", "601")
+    connect(tenant_client, pemkab, "barut", "s3cret")
+    sync()
+    [complaint] = complaints_of(pemkab)
+    moved = do_forward_complaint(
+        tenant=pemkab, complaint_id=complaint.pk, to=agency, reason="Jalan: PU", actor=None
+    )
+    # When the agency answers the reporter
+    with schema_context(agency.schema_name):
+        do_respond_to_complaint(
+            complaint=Complaint.objects.get(pk=moved.complaint.pk),
+            message="Perbaikan dijadwalkan.",
+            actor=make_member(agency, Role.OFFICER),
+        )
+    send_outbox()
+    # Then LAPOR! gets it, once, through Barito Utara's account
+    assert [f["content"] for f in lapor_server.followups["601"]] == ["Perbaikan dijadwalkan."]
+    assert OutboxMessage.objects.get(channel="lapor").status == OutboxStatus.SENT
+
+
+def test_the_lapor_jobs_are_scheduled() -> None:
+    # Given the scheduler the `crontab` command runs (integrations.tasks registered its jobs)
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+    # Then the import and the referral sending run every five minutes
+    assert str(jobs["sync_lapor"].trigger) == "interval[0:05:00]"
+    assert str(jobs["send_lapor_referrals"].trigger) == "interval[0:05:00]"
