@@ -37,8 +37,9 @@ Assumed wire format (JSON bodies, UTF-8; base URL ADUAN_LAPOR_API_BASE):
   repeated key → 200 with the first follow-up's id and nothing recorded twice.
 - A new complaint for an authority that is not on Aduan: `POST {base}/complaints` with
   `Idempotency-Key` and `{"title", "content", "topic", "is_secret", "is_anonymous",
-  "reporter": {...}, "location": {...}, "reference"}` → 201 `{"id", "tracking_id"}`; a
-  repeated key → 200 with the first complaint.
+  "reporter": {...}, "location": {...}, "reference", "attachments": [{"name",
+  "content_type", "content_base64"}]}` (photos and PDFs, as LAPOR!'s own form takes
+  lampiran) → 201 `{"id", "tracking_id"}`; a repeated key → 200 with the first complaint.
 - Errors: 4xx `{"error", "message"}`; 5xx or a timeout is an outage, retried later.
 """
 

@@ -11,11 +11,13 @@ complaint (tracking page and API).
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -69,6 +71,10 @@ def complaint_body(referral: LaporReferral) -> dict[str, Any] | None:
             "is_anonymous": data.get("is_anonymous") == "True",
             "is_secret": True,  # the front door files rahasia (not public)
         }
+        files = [
+            (str(a["original_name"] or a["file"]), str(a["content_type"]), str(a["file"]))
+            for a in data.get("attachments") or []
+        ]
     else:
         with schema_context(referral.holder.schema_name):
             complaint = Complaint.objects.filter(tracking_code=referral.tracking_code).first()
@@ -87,6 +93,11 @@ def complaint_body(referral: LaporReferral) -> dict[str, Any] | None:
             "is_anonymous": complaint.is_anonymous,
             "is_secret": complaint.is_confidential,
         }
+        with schema_context(referral.holder.schema_name):
+            files = [
+                (a.original_name or str(a.file.name), a.content_type, str(a.file.name))
+                for a in complaint.attachments.order_by("pk")
+            ]
     anonymous = bool(fields["is_anonymous"])
     return {
         "title": fields["title"],
@@ -104,7 +115,16 @@ def complaint_body(referral: LaporReferral) -> dict[str, Any] | None:
             "longitude": fields["longitude"],
         },
         "reference": referral.tracking_code,
+        "attachments": [
+            {"name": name, "content_type": content_type, "content_base64": _read(path)}
+            for name, content_type, path in files
+        ],
     }
+
+
+def _read(path: str) -> str:
+    with default_storage.open(path, "rb") as stored:
+        return base64.b64encode(stored.read()).decode()
 
 
 def do_send_referral(referral_id: int, now: datetime | None = None) -> LaporReferral | None:

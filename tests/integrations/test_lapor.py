@@ -3,8 +3,10 @@ of integrations/lapor/protocol.py: credentials, import, push, referrals, failure
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +28,17 @@ from integrations.models import (
 )
 from tenants.models import LaporReferral, Role, Tenant, TenantKind
 from tests.client import TenantClient
+from tests.complaints.files import photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 from tests.integrations.fakes import LaporFake
 
 API = "/api/v1/integrations/lapor/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture
@@ -329,7 +338,9 @@ def test_a_complaint_whose_authority_is_not_on_aduan_is_sent_once(
     village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan-lapor")
     lapor_server.accounts["babakan"] = "s3cret"
     connect(tenant_client, village, "babakan", "s3cret")
-    complaint = file_complaint(village, subject="KTP-el hilang", description="e-KTP hilang.")
+    complaint = file_complaint(
+        village, subject="KTP-el hilang", description="e-KTP hilang.", attachments=[photo()]
+    )
     # When the officer marks it "not our authority" (nobody on Aduan can take it)
     proposal = do_hand_to_authority(
         tenant=village, complaint_id=complaint.pk, reason="Bukan wewenang desa", actor=None
@@ -344,6 +355,13 @@ def test_a_complaint_whose_authority_is_not_on_aduan_is_sent_once(
     assert created["by"] == "babakan"
     assert (created["title"], created["reference"]) == ("KTP-el hilang", complaint.tracking_code)
     assert created["is_secret"] is True
+    assert created["attachments"] == [
+        {
+            "name": "jalan.png",
+            "content_type": "image/png",
+            "content_base64": base64.b64encode(png_bytes()).decode(),
+        }
+    ]
     referral.refresh_from_db()
     assert (referral.lapor_id, referral.lapor_tracking_id) == (lapor_id, f"LAP-{lapor_id}")
     assert referral.sent_at is not None
@@ -366,14 +384,12 @@ def test_a_referral_without_credentials_waits_and_is_retried(
     # Given a front-door complaint nobody on Aduan can take, and no platform credentials
     response = tenant_client.post(
         "/api/v1/intake/",
-        json.dumps(
-            {
-                "name": "Siti", "address": "RT 1", "phone": "081234567890",
-                "regency_code": "61.03", "subject": "KTP-el hilang", "description": "x",
-            }
-        ),
-        content_type="application/json",
+        {
+            "name": "Siti", "address": "RT 1", "phone": "081234567890", "regency_code": "61.03",
+            "subject": "KTP-el hilang", "description": "x", "attachments": [photo("ktp.png")],
+        },
     )  # fmt: skip
+    assert response.status_code == 201, response.content
     code = response.json()["tracking_code"]
     # When the job runs, it is not sent and waits with the reason
     assert referrals.send_due() == 0
@@ -387,6 +403,10 @@ def test_a_referral_without_credentials_waits_and_is_retried(
     [created] = lapor_server.created.values()
     assert created["by"] == "aduan-platform"
     assert created["reporter"]["name"] == "Siti"
+    assert [(a["name"], a["content_type"]) for a in created["attachments"]] == [
+        ("ktp.png", "image/png")
+    ]
+    assert base64.b64decode(created["attachments"][0]["content_base64"]) == png_bytes()
 
 
 def test_a_forwarded_import_still_pushes_with_the_account_it_was_disposed_to(
