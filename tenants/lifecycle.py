@@ -21,7 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -236,6 +236,9 @@ def do_delete_tenant(*, tenant: Tenant, actor: User, reason: str) -> TenantEvent
             reason=reason.strip(),
             detail={"archive": archive.relative_to(settings.MEDIA_ROOT).as_posix()},
         )
-        # Drops the schema in this transaction (PostgreSQL DDL is transactional).
+        # Drops the schema in this transaction (PostgreSQL DDL is transactional). Deferred
+        # foreign-key checks still queued by this transaction would refuse the drop: run them.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         locked.delete(force_drop=True)
     return event

@@ -2,9 +2,11 @@
 
 django-tenants offers two ways to make a schema: run every migration (seconds, and slower as
 the catalog grows) or `clone_schema` (scans the whole catalog, so it slows with every tenant).
-Aduan instead migrates one template schema, records every statement that migration executes,
-and stores them as a `SchemaTemplate` keyed by the migration state. A new tenant is then one
-transaction: CREATE SCHEMA plus that SQL, whose cost does not depend on how many schemas exist.
+Aduan instead migrates one template schema and describes the result from the catalog as plain
+CREATE TABLEs (tenants.schema_ddl, checked against the migrated schema), stored as a
+`SchemaTemplate` keyed by the migration state. A new tenant is then one transaction: CREATE
+SCHEMA plus that SQL, whose cost does not depend on how many schemas exist. (Replaying the
+migration history itself does not stay flat: its ALTER TABLEs scan the whole pg_depend.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from django_tenants.utils import (
 from psycopg import sql
 
 from aduan.db import tenant_db
+from tenants import schema_ddl
 from tenants.models import SchemaMigrationFailure, SchemaMigrationPlan, SchemaTemplate, Tenant
 
 logger = logging.getLogger("aduan.provisioning")
@@ -45,6 +48,10 @@ logger = logging.getLogger("aduan.provisioning")
 TEMPLATE_SCHEMA = "_aduan_template"
 # Scratch schema where a migration plan is recorded (rebuilt from the older template).
 PLAN_SCHEMA = "_aduan_plan"
+# Scratch schema where a freshly captured template proves itself (always rolled back).
+VERIFY_SCHEMA = "_aduan_verify"
+# First statement of a template read from the catalog (tenants.schema_ddl): a SQL comment.
+COMPACT_MARK = "-- aduan compact template v1"
 # Serialises template captures across processes (any constant bigint would do).
 CAPTURE_LOCK_KEY = 0x616475616E01
 
@@ -157,7 +164,7 @@ def _relation_count(schema_name: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _migrate_schema(schema_name: str) -> None:
+def run_migrations(schema_name: str) -> None:
     """Run the real migrations on one schema (what django-tenants does per tenant)."""
     tenant_db.set_schema(schema_name, include_public=False)
     MigrationRecorder(connection).ensure_schema()
@@ -178,11 +185,18 @@ def ensure_template() -> SchemaTemplate:
     """The template for the current migration state, capturing it first if needed."""
     state = current_state()
     found = _templates.get(state) or SchemaTemplate.objects.filter(state=state).first()
-    if found is None:
+    # Templates captured before compact templates replay a whole migration history: recapture.
+    if found is None or not _is_compact(found):
         with _capture_lock():
-            found = SchemaTemplate.objects.filter(state=state).first() or _capture(state)
+            found = SchemaTemplate.objects.filter(state=state).first()
+            if found is None or not _is_compact(found):
+                found = _capture(state)
     _templates[state] = found
     return found
+
+
+def _is_compact(template: SchemaTemplate) -> bool:
+    return bool(template.statements) and template.statements[0] == COMPACT_MARK
 
 
 def _capture(state: str) -> SchemaTemplate:
@@ -196,15 +210,33 @@ def _capture(state: str) -> SchemaTemplate:
         cursor.execute(
             sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string()
         )
-    recorder = _Recorder(_tenant_tables())
-    with connection.execute_wrapper(recorder):
-        _migrate_schema(TEMPLATE_SCHEMA)
-    template = SchemaTemplate.objects.create(
+    run_migrations(TEMPLATE_SCHEMA)
+    statements = [COMPACT_MARK, *schema_ddl.compact_script(TEMPLATE_SCHEMA)]
+    _verify(statements)
+    template, _created = SchemaTemplate.objects.update_or_create(
         state=state,
-        statements=recorder.statements,
-        relation_count=_relation_count(TEMPLATE_SCHEMA),
+        defaults={"statements": statements, "relation_count": _relation_count(TEMPLATE_SCHEMA)},
     )
     return template
+
+
+def _verify(statements: list[str]) -> None:
+    """Prove the compact script rebuilds what the migrations built: replay it into a scratch
+    schema, compare the two catalogs, roll the scratch schema back."""
+    with transaction.atomic():
+        build_schema(VERIFY_SCHEMA, SchemaTemplate(statements=statements))
+        built, migrated = (
+            schema_ddl.fingerprint(VERIFY_SCHEMA),
+            schema_ddl.fingerprint(TEMPLATE_SCHEMA),
+        )
+        transaction.set_rollback(True)
+    if built != migrated:
+        differences = [repr(item) for item in migrated if item not in built][:3] or [
+            repr(item) for item in built if item not in migrated
+        ][:3]
+        raise schema_ddl.UnsupportedSchemaError(
+            "the compact template differs from the migrated one: " + "; ".join(differences)
+        )
 
 
 def schema_name_for(slug: str) -> str:
@@ -345,7 +377,7 @@ def _record_plan(source: SchemaTemplate, to_state: str) -> SchemaMigrationPlan:
         pending = _pending_migrations(PLAN_SCHEMA)
         recorder = _Recorder(_tenant_tables())
         with connection.execute_wrapper(recorder):
-            _migrate_schema(PLAN_SCHEMA)
+            run_migrations(PLAN_SCHEMA)
     finally:
         _drop_schema(PLAN_SCHEMA)
     labels = _tenant_app_labels()
@@ -411,7 +443,7 @@ def migrate_tenant(
                 outcome = Outcome.REPLAYED
             elif to_state == current_state():
                 with _migration_run_lock:
-                    _migrate_schema(schema_name)
+                    run_migrations(schema_name)
                 outcome = Outcome.MIGRATION_RUN
             else:
                 raise LookupError(f"no plan from {from_state[:12]} to {to_state[:12]}")

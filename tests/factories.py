@@ -153,6 +153,10 @@ class TenantFactory:
         """Transactional tests commit their schemas; a flush does not drop schemas."""
         tenant_db.set_schema_to_public()
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks still queued in this test's transaction would refuse
+            # the drop ("pending trigger events"): run them now.
+            if connection.in_atomic_block:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for schema in self.created:
                 cursor.execute(
                     sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")

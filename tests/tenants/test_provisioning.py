@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tenants import provisioning, regions
+from tenants import provisioning, regions, schema_ddl
 from tenants.actions import do_create_tenant
 from tenants.errors import TenantError
 from tenants.models import Region, SchemaTemplate, Tenant
@@ -37,6 +37,10 @@ def _relations(schema: str) -> list[tuple[str, str]]:
 
 def test_replayed_schema_equals_the_migrated_template(tenant_factory: TenantFactory) -> None:
     tenant = tenant_factory()
+    # Every column, default, identity, constraint, index, comment, row and sequence position
+    assert schema_ddl.fingerprint(tenant.schema_name) == schema_ddl.fingerprint(
+        provisioning.TEMPLATE_SCHEMA
+    )
     assert _columns(tenant.schema_name) == _columns(provisioning.TEMPLATE_SCHEMA)
     assert _relations(tenant.schema_name) == _relations(provisioning.TEMPLATE_SCHEMA)
     assert tenant.schema_state == provisioning.current_state()
@@ -50,6 +54,54 @@ def test_replayed_schema_records_its_migrations(tenant_factory: TenantFactory) -
         cursor.execute(f'SELECT app, name FROM "{tenant.schema_name}".django_migrations')
         applied = set(cursor.fetchall())
     assert ("complaints", "0001_initial") in applied
+
+
+def test_the_template_is_plain_create_tables_not_a_migration_history(
+    reference_data: object,
+) -> None:
+    # ALTER TABLE costs more with every schema in the database (it scans pg_depend): a
+    # template holds none but the foreign keys added once all tables exist.
+    template = provisioning.ensure_template()
+    assert template.statements[0] == provisioning.COMPACT_MARK
+    alters = [s for s in template.statements if s.startswith("ALTER TABLE")]
+    assert alters and all(" FOREIGN KEY " in s for s in alters)
+    creates = [s for s in template.statements if s.startswith("CREATE TABLE")]
+    assert len(creates) == len({s.split()[2] for s in creates}) >= 5
+
+
+def test_a_history_template_is_recaptured_as_a_compact_one(reference_data: object) -> None:
+    state = provisioning.current_state()
+    compact = list(SchemaTemplate.objects.get(state=state).statements)
+    SchemaTemplate.objects.filter(state=state).update(statements=compact[1:])
+    provisioning._templates.clear()
+
+    def schema_part(statements: list[str]) -> list[str]:  # migration records carry a time
+        return [s for s in statements if not s.startswith('INSERT INTO "django_migrations"')]
+
+    try:
+        assert schema_part(provisioning.ensure_template().statements) == schema_part(compact)
+        stored = SchemaTemplate.objects.get(state=state).statements
+        assert stored[0] == provisioning.COMPACT_MARK
+        assert schema_part(stored) == schema_part(compact)
+    finally:
+        provisioning._templates.clear()
+
+
+def test_a_schema_with_objects_migrations_do_not_make_is_refused(reference_data: object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA t_strange; CREATE TABLE t_strange.a (id int)")
+        cursor.execute("CREATE VIEW t_strange.v AS SELECT id FROM t_strange.a")
+    with pytest.raises(schema_ddl.UnsupportedSchemaError, match=r"relation v \(v\)"):
+        schema_ddl.compact_script("t_strange")
+
+
+def test_a_compact_script_that_rebuilds_less_fails_its_verification(
+    reference_data: object,
+) -> None:
+    statements = provisioning.ensure_template().statements
+    missing_index = [s for s in statements if "guardian_us_user_id_8eae14_idx" not in s]
+    with pytest.raises(schema_ddl.UnsupportedSchemaError, match="guardian_us_user_id_8eae14"):
+        provisioning._verify(missing_index)
 
 
 def test_a_failing_replay_leaves_no_schema_and_no_tenant(reference_data: object) -> None:

@@ -1,0 +1,265 @@
+"""A schema's compact SQL, read from the PostgreSQL catalog: one CREATE TABLE per table.
+
+Replaying a migration history (CREATE TABLE, then every later ADD COLUMN, ALTER COLUMN ...)
+costs more with every schema in the database: PostgreSQL's ALTER TABLE ... ADD COLUMN ...
+NOT NULL DEFAULT (and any ALTER that rewrites or re-checks a table) scans the whole of
+pg_depend (find_composite_type_dependencies), which holds rows for every tenant. Measured with
+backend CPU time: 27 ms per tenant at 500 schemas, 77 ms at 2,500. The same schema written as
+plain CREATE TABLEs stays at 20 ms. So the migrated template is described once from the
+catalog, the way pg_dump does it, but in-process: on the same connection and transaction (a
+template captured inside a transaction is visible to it) and with no client binary to match
+the server's version.
+
+`compact_script` reads the template; `fingerprint` describes any schema so that the capture
+can prove the compact script rebuilds exactly what the migrations built. Object kinds Django
+migrations do not make (views, triggers, functions, free-standing sequences) are refused
+rather than silently left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
+from psycopg import sql
+
+
+class UnsupportedSchemaError(RuntimeError):
+    """The template holds something this module cannot describe."""
+
+
+@contextmanager
+def _reading(schema_name: str) -> Iterator[Any]:
+    """A cursor whose search_path is only `schema_name`: the catalog functions then print the
+    schema's own names unqualified and anything elsewhere qualified."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Put back afterwards: inside a caller's transaction a savepoint's release keeps a
+        # SET LOCAL, and django-tenants believes the search_path is still its own.
+        cursor.execute("SELECT current_setting('search_path')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('search_path', %s, true)", [f'"{schema_name}"'])
+        try:
+            yield cursor
+        finally:
+            cursor.execute("SELECT set_config('search_path', %s, true)", [before])
+
+
+def _compose(template: str, **parts: sql.Composable) -> str:
+    """SQL text with identifiers and literals quoted by psycopg."""
+    return sql.SQL(template).format(**parts).as_string()
+
+
+def _rows(cursor: Any, query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    cursor.execute(query, params)
+    return list(cursor.fetchall())
+
+
+_TABLES = """
+SELECT c.oid, c.relname FROM pg_class c
+WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r' ORDER BY c.relname
+"""
+_STRANGERS = """
+SELECT 'relation ' || c.relname || ' (' || c.relkind::text || ')' FROM pg_class c
+WHERE c.relnamespace = %s::regnamespace AND c.relkind NOT IN ('r', 'i', 'S')
+UNION ALL
+SELECT 'sequence ' || s.relname FROM pg_class s
+WHERE s.relnamespace = %s::regnamespace AND s.relkind = 'S' AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
+    AND d.deptype = 'i')
+UNION ALL
+SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal
+UNION ALL
+SELECT 'function ' || p.proname FROM pg_proc p WHERE p.pronamespace = %s::regnamespace
+UNION ALL
+SELECT 'type ' || t.typname FROM pg_type t WHERE t.typnamespace = %s::regnamespace
+AND t.typtype <> 'c' AND t.typelem = 0 AND t.typrelid = 0
+"""
+_COLUMNS = """
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+       col_description(a.attrelid, a.attnum),
+       s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle
+FROM pg_attribute a
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_depend dep ON a.attidentity <> '' AND dep.refclassid = 'pg_class'::regclass
+     AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
+     AND dep.classid = 'pg_class'::regclass
+LEFT JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+LEFT JOIN pg_sequence q ON q.seqrelid = s.oid
+WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum
+"""
+_CONSTRAINTS = """
+SELECT c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c
+WHERE c.conrelid = %s ORDER BY c.contype = 'f', c.conname
+"""
+# pg_get_indexdef always names the table with its schema: drop that one qualification.
+_INDEXES = """
+SELECT ic.relname, replace(pg_get_indexdef(i.indexrelid),
+    ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ',
+    ' ON ' || quote_ident(c.relname) || ' ')
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indrelid = %s AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+    AND c.contype IN ('p', 'u', 'x'))
+ORDER BY ic.relname
+"""
+
+
+def _refuse_strangers(cursor: Any, schema_name: str) -> None:
+    strangers = [row[0] for row in _rows(cursor, _STRANGERS, [schema_name] * 5)]
+    if strangers:
+        raise UnsupportedSchemaError(
+            f"schema {schema_name} holds objects a compact template cannot describe: "
+            + ", ".join(sorted(strangers))
+        )
+
+
+def _column_sql(row: tuple[Any, ...]) -> str:
+    name, kind, not_null, default, identity, generated, collation = row[:7]
+    seq_name, start, increment, minimum, maximum, cache, cycle = row[8:15]
+    parts = [sql.Identifier(name).as_string(), kind]
+    if collation:
+        parts.append(f"COLLATE {sql.Identifier(collation).as_string()}")
+    if generated == "s":
+        parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
+    elif default is not None:
+        parts.append(f"DEFAULT {default}")
+    if identity:
+        mode = "ALWAYS" if identity == "a" else "BY DEFAULT"
+        parts.append(
+            f"GENERATED {mode} AS IDENTITY (SEQUENCE NAME {sql.Identifier(seq_name).as_string()}"
+            f" START WITH {start} INCREMENT BY {increment} MINVALUE {minimum}"
+            f" MAXVALUE {maximum} CACHE {cache}{' CYCLE' if cycle else ' NO CYCLE'})"
+        )
+    if not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def compact_script(schema_name: str) -> list[str]:
+    """Statements that rebuild `schema_name`'s tables, indexes, constraints, comments, rows
+    and identity sequence positions in whatever schema is first on the search_path."""
+    tables_sql: list[str] = []
+    indexes: list[str] = []
+    data: list[str] = []
+    foreign_keys: list[str] = []
+    comments: list[str] = []
+    with _reading(schema_name) as cursor:
+        _refuse_strangers(cursor, schema_name)
+        for oid, table in _rows(cursor, _TABLES, [schema_name]):
+            ident = sql.Identifier(table).as_string()
+            columns = _rows(cursor, _COLUMNS, [oid])
+            body = [_column_sql(column) for column in columns]
+            for name, contype, definition in _rows(cursor, _CONSTRAINTS, [oid]):
+                clause = f"CONSTRAINT {sql.Identifier(name).as_string()} {definition}"
+                if contype == "f":
+                    foreign_keys.append(f"ALTER TABLE {ident} ADD {clause}")
+                else:
+                    body.append(clause)
+            tables_sql.append(f"CREATE TABLE {ident} ({', '.join(body)})")
+            indexes.extend(definition for _name, definition in _rows(cursor, _INDEXES, [oid]))
+            comments.extend(_comments(cursor, oid, table, columns))
+            data.extend(_data(cursor, table, columns))
+    return [*tables_sql, *indexes, *data, *foreign_keys, *comments]
+
+
+def _comments(cursor: Any, oid: int, name: str, columns: list[tuple[Any, ...]]) -> list[str]:
+    found = _rows(cursor, "SELECT obj_description(%s, 'pg_class')", [oid])
+    table = sql.Identifier(name)
+    out = []
+    if found and found[0][0] is not None:
+        out.append(
+            _compose(
+                "COMMENT ON TABLE {table} IS {text}", table=table, text=sql.Literal(found[0][0])
+            )
+        )
+    for column in columns:
+        if column[7] is not None:
+            out.append(
+                _compose(
+                    "COMMENT ON COLUMN {table}.{column} IS {text}",
+                    table=table,
+                    column=sql.Identifier(column[0]),
+                    text=sql.Literal(column[7]),
+                )
+            )
+    return out
+
+
+def _data(cursor: Any, name: str, columns: list[tuple[Any, ...]]) -> list[str]:
+    """The table's rows (migration records, data a migration wrote) as one INSERT, and the
+    position of its identity sequences."""
+    out = []
+    table = sql.Identifier(name)
+    rows = _rows(cursor, _compose("SELECT json_agg(t)::text FROM {table} t", table=table), [])
+    if rows and rows[0][0] is not None:
+        names = sql.SQL(", ").join(sql.Identifier(c[0]) for c in columns if c[5] != "s")
+        out.append(
+            _compose(
+                "INSERT INTO {table} ({names}) OVERRIDING SYSTEM VALUE SELECT {names}"
+                " FROM json_populate_recordset(NULL::{table}, {rows})",
+                table=table,
+                names=names,
+                rows=sql.Literal(rows[0][0]),
+            )
+        )
+    for column in columns:
+        if column[8] is None:
+            continue
+        last_value, is_called = _sequence_position(cursor, column[8])
+        if is_called:
+            out.append(
+                _compose(
+                    "SELECT setval(quote_ident({seq}), {value}, true)",
+                    seq=sql.Literal(column[8]),
+                    value=sql.Literal(last_value),
+                )
+            )
+    return out
+
+
+def _sequence_position(cursor: Any, name: str) -> tuple[int, bool]:
+    found = _rows(
+        cursor, _compose("SELECT last_value, is_called FROM {seq}", seq=sql.Identifier(name)), []
+    )
+    return int(found[0][0]), bool(found[0][1])
+
+
+def fingerprint(schema_name: str) -> list[tuple[Any, ...]]:
+    """Everything that makes two schemas the same for Aduan's code: tables, columns in order,
+    defaults, identities, constraints, indexes, comments, rows and sequence positions, with
+    names relative to the schema so that two schemas can be compared."""
+    out: list[tuple[Any, ...]] = []
+    with _reading(schema_name) as cursor:
+        for oid, table in _rows(cursor, _TABLES, [schema_name]):
+            columns = _rows(cursor, _COLUMNS, [oid])
+            out.append(("table", table, tuple(tuple(c) for c in columns)))
+            out.extend(("constraint", table, *row) for row in _rows(cursor, _CONSTRAINTS, [oid]))
+            out.extend(("index", table, *row) for row in _rows(cursor, _INDEXES, [oid]))
+            out.extend(("comment", table, c) for c in _comments(cursor, oid, table, columns))
+            digest = _rows(
+                cursor,
+                _compose(
+                    "SELECT count(*), md5(coalesce(string_agg(r, ',' ORDER BY r), ''))"
+                    " FROM (SELECT row_to_json(t)::text r FROM {table} t) rows",
+                    table=sql.Identifier(table),
+                ),
+                [],
+            )
+            out.append(("rows", table, *digest[0]))
+            out.extend(
+                ("sequence", table, c[8], *_sequence_position(cursor, c[8]))
+                for c in columns
+                if c[8] is not None
+            )
+    return out
