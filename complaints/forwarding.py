@@ -243,6 +243,7 @@ def _arrive(
         state = sop.initial
     skip = {
         "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
+        "merged_into_id",  # an id in the origin's schema: meaningless at the receiver
     }  # fmt: skip
     if restart:
         skip |= set(sla.SLA_FIELDS) | {"due_at"}

@@ -133,11 +133,31 @@ class Complaint(models.Model):
     case_pauses = models.JSONField(default=list, blank=True)
     case_ended_at = models.DateTimeField(null=True, blank=True)
 
+    # After closing: when it entered a terminal state (the reopen window counts from here),
+    # the complainant's satisfaction rating (penilaian kepuasan, 1-5, once) and, for a
+    # duplicate, the complaint it was merged into (it follows that one's status).
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True, default="")
+    rated_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, db_index=False,
+        related_name="merged_duplicates",
+    )  # fmt: skip
+
     class Meta:
         constraints = [
             # Also the index behind the register's default order and its year filter.
             models.UniqueConstraint(
                 fields=["register_year", "register_seq"], name="complaint_register_entry"
+            )
+        ]
+        indexes = [
+            # A complaint's merged duplicates, shown on its view; few rows are ever merged.
+            models.Index(
+                fields=["merged_into"],
+                name="complaint_merged_into",
+                condition=models.Q(merged_into__isnull=False),
             )
         ]
 
@@ -166,6 +186,11 @@ class EventKind(models.TextChoices):
     ROUTED = "routed", _("Dirutekan")
     FORWARDED = "forwarded", _("Diteruskan ke instansi lain")
     FORWARD_ACCEPTED = "forward_accepted", _("Penerusan diterima")
+    # After closing (complaints.actions.closing).
+    RATED = "rated", _("Penilaian kepuasan")
+    REOPENED = "reopened", _("Dibuka kembali")
+    MERGED = "merged", _("Digabung ke pengaduan lain")
+    MERGE_RECEIVED = "merge_received", _("Pengaduan lain digabungkan ke sini")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):

@@ -15,9 +15,10 @@ The JSON shape (every key is `lower_snake_case`; labels are `{"id": ..., "en": .
          "limit": {"working_days": 2},        # or {"hours": n} or {"days": n} (calendar)
          "legal_basis": ["..."]}
       ],
+      "reopen": {"to": "received", "within_days": 14},   # optional, see below
       "transitions": [
         {"key": "answer", "label": {...}, "from": ["distributed"], "to": "answered",
-         "roles": ["answer_team"], "legal_basis": ["..."],
+         "roles": ["answer_team"], "legal_basis": ["..."], "notify": true,
          "inputs": [{"key": "response", "label": {...}, "type": "text", "required": true,
                      "public": true}]}
       ]
@@ -29,6 +30,15 @@ date (ISO `YYYY-MM-DD`), file (a PDF or photo, checked by its content like every
 stored as an attachment of the complaint and linked from the step's timeline entry; e.g. the
 minutes, berita acara, of a review meeting). A `public` text input is shown to the complainant
 (a public response).
+
+`notify` on a transition says whether the complainant is told of it through their channel
+(integrations.notify). Absent, the rule is: a step into a terminal state (closing, with the
+rating link), into a state that waits for the complainant (a request for information), or one
+that gave a public response notifies; any other step stays internal.
+
+`reopen`: a closed complaint may be reopened (by its complainant or staff) within
+`within_days` calendar days of closing, into the non-terminal state `to`. Absent, it is
+`{"to": <initial>, "within_days": 14}` (DEFAULT_REOPEN_DAYS).
 `validate_sop` refuses a definition with an `SopError` naming the first problem; every problem
 found is listed in `extra["problems"]` so an editor can show them all.
 """
@@ -56,6 +66,9 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # Generous bounds that still catch a typo (a limit of 50000 working days is no SOP).
 MAX_LIMIT = {"working_days": 365, "hours": 24 * 30, "days": 730}
 CASE_LIMIT_KEYS = frozenset({"starts_at", "ends_at", "legal_basis"})
+# Two weeks: long enough to notice the answer did not help, short enough that a case closes.
+DEFAULT_REOPEN_DAYS = 14
+MAX_REOPEN_DAYS = 365
 
 
 class SopErrorCode(StrEnum):
@@ -75,6 +88,7 @@ class SopErrorCode(StrEnum):
     BAD_LIMIT = "sop.bad_limit"
     BAD_CASE_LIMIT = "sop.bad_case_limit"
     BAD_INPUT = "sop.bad_input"
+    BAD_REOPEN = "sop.bad_reopen"
     STALE_VERSION = "sop.stale_version"
     INVALID_JSON = "sop.invalid_json"  # the editor's text did not parse
 
@@ -156,6 +170,17 @@ class Transition:
     roles: frozenset[str]
     inputs: tuple[InputSpec, ...] = ()
     legal_basis: tuple[str, ...] = ()
+    # None: the default rule (see the module docstring).
+    notify: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReopenRule:
+    """Where a reopened complaint goes (`to`; empty: the SOP's initial state) and for how many
+    calendar days after closing it may be reopened."""
+
+    to: str = ""
+    within_days: int = DEFAULT_REOPEN_DAYS
 
 
 @dataclass(frozen=True)
@@ -187,6 +212,7 @@ class Sop:
     incomplete: str = ""
     case_limit: CaseLimit | None = None
     legal_basis: tuple[str, ...] = ()
+    reopen: ReopenRule = ReopenRule()
     _state_index: dict[str, State] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -202,6 +228,10 @@ class Sop:
 
     def transitions_from(self, state_key: str) -> list[Transition]:
         return [t for t in self.transitions if state_key in t.sources]
+
+    @property
+    def reopen_target(self) -> str:
+        return self.reopen.to or self.initial
 
 
 @dataclass
@@ -404,6 +434,9 @@ def _parse(definition: Any) -> Sop:
                     for j, x in enumerate(_list(item.get("inputs", []), f"{path}.inputs"))
                 ),
                 legal_basis=_basis(item.get("legal_basis"), f"{path}.legal_basis"),
+                notify=None
+                if item.get("notify") is None
+                else _bool(item["notify"], f"{path}.notify"),
             )
         )
     case_limit = None
@@ -426,7 +459,24 @@ def _parse(definition: Any) -> Sop:
         transitions=tuple(transitions),
         case_limit=case_limit,
         legal_basis=_basis(data.get("legal_basis"), "legal_basis"),
+        reopen=_reopen(data.get("reopen")),
     )
+
+
+def _reopen(value: Any) -> ReopenRule:
+    if value is None:
+        return ReopenRule()
+    data = _obj(value, "reopen")
+    days = data.get("within_days", DEFAULT_REOPEN_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= MAX_REOPEN_DAYS:
+        raise _shape(
+            "reopen.within_days",
+            _("reopen.within_days harus bilangan bulat antara 1 dan %(max)d.")
+            % {"max": MAX_REOPEN_DAYS},
+            SopErrorCode.BAD_REOPEN,
+        )
+    to = data.get("to")
+    return ReopenRule("" if to is None else _key(to, "reopen.to"), days)
 
 
 def _error(problems: list[Problem]) -> SopError:
@@ -494,6 +544,15 @@ def _graph_problems(sop: Sop) -> list[Problem]:
         )
     if sop.case_limit:
         problems.extend(_case_limit_problems(sop, sop.case_limit, keys))
+    if sop.reopen.to and sop.reopen.to not in keys:
+        problems.append(
+            Problem(
+                SopErrorCode.BAD_REOPEN,
+                _("Keadaan tujuan pembukaan kembali (reopen.to) %(state)s tidak ada.")
+                % {"state": sop.reopen.to},
+                {"path": "reopen.to", "state": sop.reopen.to},
+            )
+        )
     for t in sop.transitions:
         for source in t.sources:
             if source not in keys:
@@ -526,6 +585,18 @@ def _graph_problems(sop: Sop) -> list[Problem]:
             )
         problems.extend(_input_problems(t))
     terminals = {s.key for s in sop.states if s.terminal}
+    if sop.reopen.to in terminals:
+        problems.append(
+            Problem(
+                SopErrorCode.BAD_REOPEN,
+                _(
+                    "Pengaduan yang dibuka kembali tidak boleh langsung selesai: reopen.to "
+                    "%(state)s adalah keadaan akhir."
+                )
+                % {"state": sop.reopen.to},
+                {"path": "reopen.to", "state": sop.reopen.to},
+            )
+        )
     if not terminals:
         problems.append(
             Problem(

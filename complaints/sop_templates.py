@@ -128,6 +128,7 @@ DISDUKCAPIL: Json = {
                         "lama 5 hari kerja", PERMENPAN_62_2018],
     },
     "legal_basis": [PERMENPAN_62_2018, SOP_DINAS],
+    "reopen": {"to": "received", "within_days": 14},
     "states": [
         _incomplete(),
         _state(
@@ -222,6 +223,7 @@ VILLAGE_OFFICIALS = [
 PEMDES: Json = {
     "initial": "received",
     "incomplete": "incomplete",
+    "reopen": {"to": "received", "within_days": 14},
     "legal_basis": [PERMENPAN_62_2018, SOP_DESA],
     "states": [
         _incomplete(),
@@ -335,6 +337,7 @@ SP4N_LAPOR: Json = {
         "legal_basis": [PERPRES_76_2013 + ": diselesaikan paling lama 60 hari sejak berkas "
                         "pengaduan dinyatakan lengkap"],
     },
+    "reopen": {"to": "received", "within_days": 14},
     "legal_basis": [PERPRES_76_2013, PERMENPAN_62_2018, SP4N],
     "states": [
         _incomplete(),
@@ -361,6 +364,7 @@ SP4N_LAPOR: Json = {
         _step("verify", "Verifikasi, klasifikasi dan disposisi",
               "Verify, classify and disposition", ["received", "on_hold"], "dispositioned",
               [TENANT_ADMIN, OFFICER],
+              notify=True,  # SP4N-LAPOR! tells the reporter of the disposition
               inputs=[
                   _choice("classification", "Klasifikasi", "Classification", [
                       ("aspiration", "Aspirasi", "Aspiration"),

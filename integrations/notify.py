@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from integrations import outbox
 from integrations.models import ChannelName, NotificationKind, OutboxMessage, SmsKeyword
+from integrations.sms import gsm7
 from tenants.models import Tenant
 
 if TYPE_CHECKING:
@@ -42,7 +43,30 @@ def sms_keyword(tenant: Tenant) -> str:
     return found or ""
 
 
-def render(tenant: Tenant, complaint: Complaint, kind: str, channel: str, note: str) -> str:
+def _sms(head: str, note: str, tail: str) -> str:
+    """`head note tail` in one GSM-7 SMS: the note is cut (or dropped) so that the head (the
+    tracking code) and the tail (a link or how to check) always arrive whole."""
+    head, tail = gsm7.fit(head), gsm7.fit(tail)
+    room = gsm7.SINGLE_SMS - gsm7.septets(head) - gsm7.septets(tail) - 2
+    note = gsm7.fit(note) if note else ""
+    if note and gsm7.septets(note) > room:
+        note = "" if room < 12 else gsm7.fit(note[: room * 2])
+        while note and gsm7.septets(note) > room - 3:
+            note = note[:-1]
+        note = note.rstrip() + "..." if note else ""
+    return " ".join(part for part in (head, note, tail) if part)
+
+
+def render(
+    tenant: Tenant,
+    complaint: Complaint,
+    kind: str,
+    channel: str,
+    note: str,
+    *,
+    state: str = "",
+    link: str = "",
+) -> str:
     code = complaint.tracking_code
     if channel == ChannelName.SMS:
         # One SMS: 160 GSM-7 characters (tests check every text against the alphabet).
@@ -50,36 +74,76 @@ def render(tenant: Tenant, complaint: Complaint, kind: str, channel: str, note: 
         check = _("Cek: %(kw)s STATUS %(code)s") % {"kw": keyword, "code": code} if keyword else ""
         if kind == NotificationKind.RECEIPT:
             text = _("Aduan Anda diterima. Kode lacak: %(code)s.") % {"code": code}
-        else:
-            text = _("Aduan %(code)s: %(note)s") % {"code": code, "note": note}
-        return f"{text} {check}".strip()
+            return f"{text} {check}".strip()
+        if kind == NotificationKind.CLOSING and link:
+            head = _("Aduan %(code)s selesai.") % {"code": code}
+            tail = _("Beri nilai 1-5: %(link)s") % {"link": link}
+            return _sms(head, note, tail)
+        if kind == NotificationKind.INFO_REQUEST:
+            head = _("Aduan %(code)s: mohon keterangan tambahan.") % {"code": code}
+            return _sms(head, note, link or check)
+        if state:
+            head = _("Aduan %(code)s: %(state)s.") % {"code": code, "state": state}
+            return _sms(head, note, check)
+        return _sms(_("Aduan %(code)s:") % {"code": code}, note, check)
     lines = []
     if kind == NotificationKind.RECEIPT:
         lines.append(
             _("Pengaduan Anda telah diterima oleh %(tenant)s dan dicatat dengan nomor %(number)s.")
             % {"tenant": tenant.name, "number": complaint.number}
         )
+    elif kind == NotificationKind.CLOSING:
+        lines.append(
+            _("Pengaduan nomor %(number)s telah selesai ditangani.") % {"number": complaint.number}
+        )
+    elif kind == NotificationKind.INFO_REQUEST:
+        lines.append(
+            _("Pengaduan nomor %(number)s memerlukan keterangan tambahan dari Anda:")
+            % {"number": complaint.number}
+        )
     else:
         lines.append(_("Kabar pengaduan nomor %(number)s:") % {"number": complaint.number})
+    if state and kind != NotificationKind.RECEIPT:
+        lines.append(_("Tahap: %(state)s") % {"state": state})
     if note:
         lines.append(note)
+    if link and kind == NotificationKind.CLOSING:
+        lines.append(
+            _("Mohon beri penilaian (1-5) atas penanganan pengaduan Anda: %(link)s")
+            % {"link": link}
+        )
+    elif link:
+        lines.append(_("Lihat dan balas di halaman lacak: %(link)s") % {"link": link})
     lines.append(_("Kode lacak: %(code)s") % {"code": code})
     return "\n".join(lines)
 
 
 def notify_complaint(
-    *, tenant: Tenant, complaint: Complaint, kind: str, note: str = "", event_key: str = ""
+    *,
+    tenant: Tenant,
+    complaint: Complaint,
+    kind: str,
+    note: str = "",
+    event_key: str = "",
+    state: str = "",
+    link: str = "",
 ) -> OutboxMessage | None:
     """Write the notification for this change of `complaint` (call inside its transaction).
 
     `event_key` tells apart two notifications of the same kind (e.g. the id of the timeline
-    entry of a status change); the receipt has one per complaint."""
+    entry of a status change); the receipt has one per complaint. `state` is the step's name,
+    `link` the tracking page (for closing, its rating form). Everything given is sent: the
+    caller (complaints.notifications) decides what a confidential complaint may carry."""
     target = route(complaint)
     if target is None:
         return None
     channel, recipient = target
     with translation.override(settings.LANGUAGE_CODE):
-        body = render(tenant, complaint, kind, channel, note)
+        body = render(tenant, complaint, kind, channel, note, state=state, link=link)
+        # A WhatsApp template's {{2}}: the one line that matters.
+        summary = " ".join(
+            part for part in (f"{state}." if state else "", note, link) if part
+        ).strip()
         subject = (
             _("Pengaduan %(number)s") % {"number": complaint.number}
             if channel == ChannelName.EMAIL
@@ -95,5 +159,5 @@ def notify_complaint(
         subject=subject,
         body=body,
         tracking_code=complaint.tracking_code,
-        extra={"note": note} if note else None,
+        extra={"note": summary} if summary else None,
     )

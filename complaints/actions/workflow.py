@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
-from complaints import sla
+from complaints import notifications, sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.attachments import discard_files, store_attachments
 from complaints.audit import record_event
-from complaints.models import Attachment, Complaint, EventKind
+from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.sop_selectors import sop_of
 from complaints.validation import CheckedFile, check_attachments
@@ -195,8 +195,12 @@ def do_transition_complaint(
             )
         cleaned = clean_inputs(step, inputs or {})
         before = complaint.state
+        entered = sop.state(step.target)
+        assert entered is not None  # a stored SOP was validated: every target exists
         complaint.state = step.target
-        changed = ["state", "updated_at"]
+        # The reopen window counts from here (complaints.actions.closing).
+        complaint.closed_at = timezone.now() if entered.terminal else None
+        changed = ["state", "closed_at", "updated_at"]
         audit_before: dict[str, Any] = {"state": before}
         audit_after: dict[str, Any] = {}
         if sop.incomplete and before == sop.incomplete and step.target != sop.incomplete:
@@ -213,8 +217,21 @@ def do_transition_complaint(
         stored: list[Attachment] = []
         try:
             _store_files(complaint, cleaned, stored)
-            _record_step(complaint, step, sop, cleaned, actor, audit_before, audit_after)
-            if step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs:
+            moved, public_texts = _record_step(
+                complaint, step, sop, cleaned, actor, audit_before, audit_after
+            )
+            handing_over = step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
+            # Written before the hand-over: a pending notification moves with the complaint.
+            notifications.on_transition(
+                tenant=tenant,
+                complaint=complaint,
+                sop=sop,
+                step=step,
+                event=moved,
+                public_text="\n".join(public_texts),
+                handing_over=handing_over,
+            )
+            if handing_over:
                 # In the same transaction: the step is taken only if the hand-over is.
                 from complaints.actions.forward import do_hand_to_authority
 
@@ -252,10 +269,12 @@ def _record_step(
     actor: AnyUser,
     audit_before: dict[str, Any],
     audit_after: dict[str, Any],
-) -> None:
-    """The step's timeline entries (the change; any public response) and the new clock."""
+) -> tuple[ComplaintEvent, list[str]]:
+    """The step's timeline entries (the change; any public response) and the new clock.
+    Returns the change's entry and the public texts (for the complainant's notification)."""
     public = {s.key for s in step.inputs if s.public}
-    record_event(
+    public_texts: list[str] = []
+    moved = record_event(
         complaint,
         kind=EventKind.TRANSITION,
         actor=actor,
@@ -271,6 +290,7 @@ def _record_step(
     )
     for spec in step.inputs:
         if spec.key in public and spec.key in cleaned:
+            public_texts.append(str(cleaned[spec.key]))
             record_event(
                 complaint,
                 kind=EventKind.RESPONSE,
@@ -283,3 +303,4 @@ def _record_step(
     sla.on_state_entered(
         complaint, entered, timezone.now(), case_limit=sop.case_limit, initial=sop.initial
     )
+    return moved, public_texts

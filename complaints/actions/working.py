@@ -1,8 +1,6 @@
 """Staff work on a complaint: internal notes and public responses (tanggapan).
 
-Neither is sent anywhere yet: delivering a response through the complaint's channel
-(WhatsApp, SMS, e-mail) belongs to the channels' outbox; the complainant reads it on the
-tracking page meanwhile."""
+A public response is also sent through the complaint's channel (complaints.notifications)."""
 
 from __future__ import annotations
 
@@ -10,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from complaints import notifications
+from complaints.actions.workflow import current_tenant
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, ComplaintEvent, EventKind
@@ -43,6 +43,14 @@ def do_respond_to_complaint(
     """A public response to the complainant, shown on the tracking page."""
     text = checked_message(message)
     with transaction.atomic():
-        return record_event(
+        event = record_event(
             complaint, kind=EventKind.RESPONSE, actor=actor, message=text, is_public=True
         )
+        # Also through the complainant's channel (the text only where not confidential).
+        notifications.on_public_event(
+            tenant=current_tenant(),
+            complaint=complaint,
+            event=event,
+            note=text,
+        )
+        return event

@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
+from complaints.notifications import state_name
 from complaints.validation import phone_problem
 from integrations import outbox
 from integrations.models import ChannelName, InboundMessage, NotificationKind
@@ -91,10 +92,11 @@ def file_sms_complaint(message: InboundMessage, tenant: Tenant, text: str) -> st
 
 
 def status_text(tenant: Tenant, code: str) -> str:
+    """The step's name as the SOP words it in Bahasa Indonesia (never the raw state key)."""
     with schema_context(tenant.schema_name):
         complaint = Complaint.objects.filter(tracking_code=code.upper()).first()
-    if complaint is None:
-        return _("Kode lacak %(code)s tidak ditemukan.") % {"code": code.upper()[:12]}
-    state = complaint.state.replace("_", " ")
+        if complaint is None:
+            return _("Kode lacak %(code)s tidak ditemukan.") % {"code": code.upper()[:12]}
+        state = state_name(complaint)
     values = {"code": complaint.tracking_code, "state": state}
     return _("Aduan %(code)s: status %(state)s.") % values

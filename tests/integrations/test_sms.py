@@ -197,9 +197,13 @@ def test_status_answers_the_state_of_the_complaint(
     deliver_sms(tenant_client, f"barut status {complaint.tracking_code.lower()}")
     process_all()
     send_outbox()
-    # Then its state comes back
+    # Then its step comes back by the name the SOP gives it in Bahasa Indonesia, not its key
     [sent] = sms_gateway.delivered.values()
-    assert sent["text"] == f"Aduan {complaint.tracking_code}: status {complaint.state}."
+    assert complaint.state == "received"
+    assert sent["text"] == (
+        f"Aduan {complaint.tracking_code}: status Diterima: menunggu verifikasi admin."
+    )
+    assert gsm7.fits_one_sms(sent["text"])
 
 
 def test_the_sms_reply_fits_even_with_a_long_tenant_name(

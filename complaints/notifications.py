@@ -1,0 +1,129 @@
+"""What the complainant is told through their channel (SMS, WhatsApp, e-mail), and when.
+
+Called inside the transaction of the change (the transition, a public response, a reopen, a
+merge), so the outbox row (integrations.notify) exists exactly when the change committed; its
+key carries the id of the change's timeline entry, so a change is told once.
+
+Privacy: a notification leaves Aduan through outside providers (an SMS gateway, Meta, mail
+servers). For a confidential (rahasia, the default) or WBS complaint it carries only the
+tracking code, the SOP step's name and the link to the tracking page, never what staff wrote;
+the complainant reads that on the tracking page. A public complaint's notification carries the
+public response itself.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from complaints.models import Complaint, ComplaintEvent
+from complaints.sop import Sop, State, Transition
+from integrations.models import NotificationKind
+from integrations.notify import notify_complaint
+from tenants.models import Tenant
+from tenants.selectors import tenant_url
+
+RATING_ANCHOR = "nilai"
+
+
+def track_link(tenant: Tenant, complaint: Complaint, *, rating: bool = False) -> str:
+    """The tracking page (its rating form with `rating`) as an absolute URL for a message."""
+    base = settings.SITE_URL.rstrip("/") + tenant_url(tenant)
+    return f"{base}lacak/{complaint.tracking_code}/" + (f"#{RATING_ANCHOR}" if rating else "")
+
+
+def shareable(complaint: Complaint) -> bool:
+    """May a notification carry what staff wrote? Not for rahasia or WBS complaints."""
+    return not (complaint.is_confidential or complaint.is_wbs)
+
+
+def kind_of_transition(
+    step: Transition, entered: State, *, responded: bool, handing_over: bool = False
+) -> str | None:
+    """The notification a step gives, or None (see complaints.sop: `notify`). A complaint
+    handed to the competent body is not closed for its complainant: a status change."""
+    if step.notify is False:
+        return None
+    if handing_over:
+        return NotificationKind.STATUS
+    if entered.terminal:
+        return NotificationKind.CLOSING
+    if entered.waits_for_complainant:
+        return NotificationKind.INFO_REQUEST
+    if step.notify or responded:
+        return NotificationKind.STATUS
+    return None
+
+
+def on_transition(
+    *,
+    tenant: Tenant,
+    complaint: Complaint,
+    sop: Sop,
+    step: Transition,
+    event: ComplaintEvent,
+    public_text: str,
+    handing_over: bool = False,
+) -> None:
+    """Tell the complainant of a step just taken (inside its transaction), and the
+    complainants of duplicates merged into this complaint, which follow its status.
+    `handing_over`: the complaint leaves for another body; the platform's tracking page
+    (which finds it wherever it is) is the link."""
+    entered = sop.state(step.target)
+    if entered is None:
+        return
+    kind = kind_of_transition(step, entered, responded=bool(public_text), handing_over=handing_over)
+    if kind is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        state = str(entered.label)
+    closing = kind == NotificationKind.CLOSING
+    link = (
+        f"{settings.SITE_URL.rstrip('/')}/lacak/{complaint.tracking_code}/"
+        if handing_over
+        else track_link(tenant, complaint, rating=closing)
+    )
+    notify_complaint(
+        tenant=tenant,
+        complaint=complaint,
+        kind=kind,
+        note=public_text if shareable(complaint) else "",
+        state=state,
+        link=link,
+        event_key=str(event.pk),
+    )
+    # A duplicate's complainant learns the step only: the text belongs to another complainant.
+    for duplicate in Complaint.objects.filter(merged_into=complaint):
+        notify_complaint(
+            tenant=tenant,
+            complaint=duplicate,
+            kind=NotificationKind.STATUS,
+            state=state,
+            link=track_link(tenant, duplicate),
+            event_key=f"via-{complaint.tracking_code}-{event.pk}",
+        )
+
+
+def state_name(complaint: Complaint) -> str:
+    """The complaint's current step as the citizen reads it (Bahasa Indonesia)."""
+    from complaints.sop_hooks import state_label  # sop_hooks imports the actions using this
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return state_label(complaint)
+
+
+def on_public_event(
+    *, tenant: Tenant, complaint: Complaint, event: ComplaintEvent, note: str = ""
+) -> None:
+    """Tell the complainant of a public entry outside the SOP steps (a response, a reopen,
+    a merge): the state's name, and `note` only where the complaint is not confidential."""
+    state = state_name(complaint)
+    notify_complaint(
+        tenant=tenant,
+        complaint=complaint,
+        kind=NotificationKind.STATUS,
+        note=note if shareable(complaint) else "",
+        state=state,
+        link=track_link(tenant, complaint),
+        event_key=str(event.pk),
+    )
