@@ -3,6 +3,7 @@ for information, closing with the rating link; through the complaint's channel, 
 
 from __future__ import annotations
 
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -28,6 +29,12 @@ RESPONSE = "Lampu jalan di RT 02 sudah diganti oleh Dinas PU pada hari Rabu."
 def take(tenant: Tenant, complaint: Complaint, user: User, step: str, **inputs: Any) -> None:
     with schema_context(tenant.schema_name):
         do_transition_complaint(complaint=complaint, transition=step, actor=user, inputs=inputs)
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
 
 
 def kinds() -> list[str]:
@@ -103,7 +110,7 @@ def test_a_public_complaint_by_email_gets_the_response_and_the_rating_link(
     deliver_all()
     # Then every notification went out once, by e-mail, threaded on the complaint
     assert len(smtp.messages) == 5
-    bodies = [str(m.get_payload(decode=True), "utf-8") for m in smtp.messages]
+    bodies = [body_of(m) for m in smtp.messages]
     assert all(m["To"] == "siti@example.test" for m in smtp.messages)
     assert RESPONSE in bodies[2]
     assert "Di RT berapa tepatnya?" in bodies[3]
@@ -131,7 +138,7 @@ def test_a_wbs_report_never_carries_what_staff_wrote(
     deliver_all()
     # Then the reporter is told that there is news, never the text itself
     assert len(smtp.messages) == 4
-    bodies = " ".join(str(m.get_payload(decode=True), "utf-8") for m in smtp.messages)
+    bodies = " ".join(body_of(m) for m in smtp.messages)
     assert "Bidang X" not in bodies
     assert bodies.count(f"/lacak/{complaint.tracking_code}/") == 3
 
