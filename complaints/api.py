@@ -7,6 +7,7 @@ for reading under one access declaration."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -24,11 +25,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
+from complaints.actions import closing, merge
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.calendar import calendar_for
-from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Complaint, ComplaintEvent
+from complaints.models import (
+    STAFF_ENTRY_CHANNELS,
+    Attachment,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+)
 from complaints.presenters import case_time, describe, event_files, public_actor, state_label
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
 from complaints.sla import current_tenant
@@ -112,19 +120,41 @@ class PublicEventOutput(serializers.Serializer[ComplaintEvent]):
 
 
 class TrackOutput(serializers.Serializer[Complaint]):
-    """What the tracking code shows: never the complainant's identity, never internal notes."""
+    """What the tracking code shows: never the complainant's identity, never internal notes.
+    A duplicate merged into another complaint shows that one's number and follows its step."""
 
     number = serializers.CharField()
     subject = serializers.CharField()
     created_at = serializers.DateTimeField()
-    state = serializers.CharField()
+    state = serializers.SerializerMethodField()
     state_label = serializers.SerializerMethodField()
     is_complete = serializers.BooleanField()
     missing_elements = serializers.ListField(child=serializers.CharField())
+    merged_into_number = serializers.SerializerMethodField()
+    rating = serializers.IntegerField(allow_null=True)
+    rating_comment = serializers.CharField()
+    can_rate = serializers.SerializerMethodField()
+    can_reopen = serializers.SerializerMethodField()
+    reopen_until = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
+    def get_state(self, complaint: Complaint) -> str:
+        return (complaint.merged_into or complaint).state
+
     def get_state_label(self, complaint: Complaint) -> str:
-        return state_label(complaint)
+        return state_label(complaint.merged_into or complaint)
+
+    def get_merged_into_number(self, complaint: Complaint) -> str | None:
+        return complaint.merged_into.number if complaint.merged_into else None
+
+    def get_can_rate(self, complaint: Complaint) -> bool:
+        return closing.can_rate(complaint)
+
+    def get_can_reopen(self, complaint: Complaint) -> bool:
+        return closing.can_reopen(complaint)
+
+    def get_reopen_until(self, complaint: Complaint) -> datetime | None:
+        return closing.reopen_deadline(complaint)
 
     @extend_schema_field(PublicEventOutput(many=True))
     def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
@@ -231,6 +261,27 @@ class StaffComplaintOutput(serializers.Serializer[Complaint]):
         }
 
 
+class AttachmentOutput(serializers.Serializer[Attachment]):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class DuplicateOutput(serializers.Serializer[Complaint]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    subject = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOutput(many=True)
+    events = serializers.SerializerMethodField()
+
+    @extend_schema_field(StaffEventOutput(many=True))
+    def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
+        events = selectors.timeline(complaint)
+        return list(StaffEventOutput(events, many=True).data)  # type: ignore[arg-type]
+
+
 class StaffComplaintDetailOutput(StaffComplaintOutput):
     description = serializers.CharField()
     desired_outcome = serializers.CharField()
@@ -242,12 +293,24 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     tracking_code = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    rating_comment = serializers.CharField()
+    rated_at = serializers.DateTimeField(allow_null=True)
+    merged_into_id = serializers.IntegerField(allow_null=True)
     events = serializers.SerializerMethodField()
+    duplicates = serializers.SerializerMethodField()
 
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
         events = selectors.timeline(complaint)
         return list(StaffEventOutput(events, many=True).data)  # type: ignore[arg-type]
+
+    @extend_schema_field(DuplicateOutput(many=True))
+    def get_duplicates(self, complaint: Complaint) -> list[dict[str, Any]]:
+        """Complaints merged into this one, with their timelines and files."""
+        found = selectors.merged_duplicates(complaint).prefetch_related("attachments")
+        return list(DuplicateOutput(found, many=True).data)  # type: ignore[arg-type]
 
 
 class RegisterOutput(serializers.Serializer[dict[str, Any]]):
@@ -420,3 +483,100 @@ class ResponseApi(_MessageApi):
     """A public response to the complainant (shown on the tracking page)."""
 
     write = staticmethod(do_respond_to_complaint)
+
+
+class RatingInput(serializers.Serializer[dict[str, Any]]):
+    # Text, so that every bad score (0, 6, "lima") gets the action's one message.
+    score = serializers.CharField(allow_blank=True, help_text="1 sampai 5")
+    comment = _text()
+
+
+class ReasonInput(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class TrackRatingApi(APIView):
+    """The complainant rates their closed complaint, 1 to 5 with an optional comment, once."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+
+    @extend_schema(
+        request=RatingInput, responses={201: TrackOutput}, operation_id="complaint_track_rate"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        complaint = selectors.complaint_by_tracking_code(code)
+        given = RatingInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = closing.do_rate_complaint(complaint=complaint, **given.validated_data)
+        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class TrackReopenApi(APIView):
+    """The complainant reopens their closed complaint within the SOP's days, with a reason."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+
+    @extend_schema(
+        request=ReasonInput, responses={201: TrackOutput}, operation_id="complaint_track_reopen"
+    )
+    def post(self, request: Request, code: str) -> Response:
+        complaint = selectors.complaint_by_tracking_code(code)
+        given = ReasonInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = closing.do_reopen_complaint(
+            complaint=complaint, reason=given.validated_data["reason"]
+        )
+        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class ReopenApi(APIView):
+    """Staff reopen a closed complaint within the SOP's days, with a reason."""
+
+    permission_classes = [TenantRole(*closing.REOPEN_ROLES)]
+
+    @extend_schema(
+        request=ReasonInput,
+        responses={200: StaffComplaintDetailOutput},
+        operation_id="complaint_reopen",
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        viewer = _viewer(request)
+        complaint = selectors.access_complaint(viewer, complaint_id)
+        given = ReasonInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = closing.do_reopen_complaint(
+            complaint=complaint, reason=given.validated_data["reason"], actor=request.user
+        )
+        return Response(StaffComplaintDetailOutput(complaint, context={"viewer": viewer}).data)
+
+
+class MergeInput(serializers.Serializer[dict[str, Any]]):
+    into = serializers.CharField(help_text="ID atau nomor register pengaduan tujuan")
+    reason = _text()
+
+
+class MergeApi(APIView):
+    """Staff merge this complaint (a duplicate) into another complaint of the same tenant."""
+
+    permission_classes = [TenantRole(*merge.MERGE_ROLES)]
+
+    @extend_schema(
+        request=MergeInput,
+        responses={200: StaffComplaintDetailOutput},
+        operation_id="complaint_merge",
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        viewer = _viewer(request)
+        complaint = selectors.access_complaint(viewer, complaint_id)
+        given = MergeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        into = merge.merge_target(viewer, given.validated_data["into"])
+        complaint = merge.do_merge_complaints(
+            duplicate=complaint,
+            into=into,
+            actor=request.user,
+            reason=given.validated_data["reason"],
+        )
+        return Response(StaffComplaintDetailOutput(complaint, context={"viewer": viewer}).data)

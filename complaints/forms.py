@@ -122,3 +122,29 @@ class WorkForm(forms.Form):
 
 class TrackLookupForm(forms.Form):
     code = forms.CharField(label=_("Kode lacak"), max_length=20)
+
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class RatingForm(forms.Form):
+    """The complainant's satisfaction rating; the action checks the score (1 to 5)."""
+
+    score = _text(
+        _("Nilai kepuasan Anda (1 = sangat tidak puas, 5 = sangat puas)"),
+        widget=forms.RadioSelect(choices=SCORE_CHOICES),
+    )
+    comment = _text(_("Komentar (tidak wajib)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    """Reopening (the complainant or staff) and merging: why."""
+
+    reason = _text(_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label=_("Gabungkan ke pengaduan (nomor register atau ID)"), max_length=60
+    )
+    reason = _text(_("Alasan (tidak wajib)"), widget=forms.Textarea(attrs={"rows": 2}))

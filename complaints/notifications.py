@@ -113,16 +113,22 @@ def state_name(complaint: Complaint) -> str:
 
 
 def on_public_event(
-    *, tenant: Tenant, complaint: Complaint, event: ComplaintEvent, note: str = ""
+    *,
+    tenant: Tenant,
+    complaint: Complaint,
+    event: ComplaintEvent,
+    note: str = "",
+    safe: bool = False,
 ) -> None:
     """Tell the complainant of a public entry outside the SOP steps (a response, a reopen,
-    a merge): the state's name, and `note` only where the complaint is not confidential."""
+    a merge): the state's name, and `note` only where the complaint is not confidential or
+    the note is `safe` (Aduan's own words, no staff text)."""
     state = state_name(complaint)
     notify_complaint(
         tenant=tenant,
         complaint=complaint,
         kind=NotificationKind.STATUS,
-        note=note if shareable(complaint) else "",
+        note=note if safe or shareable(complaint) else "",
         state=state,
         link=track_link(tenant, complaint),
         event_key=str(event.pk),

@@ -53,6 +53,15 @@ def describe(event: ComplaintEvent) -> str:
         return _(
             "Pengaduan belum lengkap. Mohon lengkapi: %(elements)s (lewat halaman lacak ini)."
         ) % {"elements": element_labels(list(after.get("missing", [])))}
+    if event.kind == EventKind.MERGED:
+        return _("Pengaduan ini digabungkan ke pengaduan nomor %(number)s.") % {
+            "number": after.get("number", "")
+        }
+    if event.kind == EventKind.MERGE_RECEIVED:
+        text = _("Pengaduan nomor %(number)s digabungkan ke pengaduan ini.") % {
+            "number": after.get("number", "")
+        }
+        return f"{text} {event.message}".strip()
     if event.kind == EventKind.COMPLETED:
         filled = [k for k in after if k != "missing"]
         return _("Data dilengkapi: %(elements)s.") % {"elements": element_labels(filled)}

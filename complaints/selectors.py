@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
@@ -185,3 +185,27 @@ def lapor_link(complaint: Complaint) -> dict[str, str] | None:
     if referral is None:
         return None
     return {"direction": "sent", "tracking_id": referral.lapor_tracking_id}
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """The complainants' satisfaction ratings (1-5) in this tenant, for reports."""
+
+    count: int
+    average: float | None  # None when nobody rated yet
+
+
+def rating_summary(*, year: int | None = None) -> RatingSummary:
+    """The number and average of ratings given to the current tenant's complaints (optionally
+    of one register year). One aggregate query over the tenant's own schema."""
+    complaints = Complaint.objects.filter(rating__isnull=False)
+    if year:
+        complaints = complaints.filter(register_year=year)
+    found = complaints.aggregate(count=Count("id"), average=Avg("rating"))
+    average = found["average"]
+    return RatingSummary(int(found["count"]), round(float(average), 2) if average else None)
+
+
+def merged_duplicates(complaint: Complaint) -> QuerySet[Complaint]:
+    """The complaints merged into this one (by the partial index on merged_into)."""
+    return Complaint.objects.filter(merged_into=complaint).order_by("register_year", "register_seq")

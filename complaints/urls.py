@@ -16,6 +16,8 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("pengaduan/tanda-terima/<str:code>/pdf/", views.receipt_as_pdf, name="receipt-pdf"),
     path("lacak/", views.track_lookup, name="track-lookup"),
     path("lacak/<str:code>/", views.track, name="track"),
+    path("lacak/<str:code>/nilai/", views.track_rate, name="track-rate"),
+    path("lacak/<str:code>/buka-kembali/", views.track_reopen, name="track-reopen"),
     # Staff console.
     path("console/pengaduan/", views.register, name="register"),
     path("console/pengaduan/baru/", views.desk_entry, name="desk"),
@@ -24,6 +26,16 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         "console/pengaduan/<int:complaint_id>/lampiran/<int:attachment_id>/",
         views.attachment,
         name="attachment",
+    ),
+    path(
+        "console/pengaduan/<int:complaint_id>/gabung/",
+        views.merge_page,
+        name="merge",
+    ),
+    path(
+        "console/pengaduan/<int:complaint_id>/buka-kembali/",
+        views.reopen_page,
+        name="reopen",
     ),
     path(
         "console/pengaduan/<int:complaint_id>/penugasan/",
@@ -48,6 +60,18 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("api/v1/register/", api.RegisterApi.as_view(), name="api-register"),
     path("api/v1/track/<str:code>/", api.TrackApi.as_view(), name="api-track"),
     path("api/v1/track/<str:code>/replies/", api.TrackReplyApi.as_view(), name="api-replies"),
+    path("api/v1/track/<str:code>/rating/", api.TrackRatingApi.as_view(), name="api-rating"),
+    path("api/v1/track/<str:code>/reopen/", api.TrackReopenApi.as_view(), name="api-track-reopen"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/merge/",
+        api.MergeApi.as_view(),
+        name="api-merge",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/reopen/",
+        api.ReopenApi.as_view(),
+        name="api-reopen",
+    ),
 ]
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [

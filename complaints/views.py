@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
 from complaints import selectors, sla
+from complaints.actions import closing, merge
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.workflow import complaint_sop
@@ -21,12 +23,15 @@ from complaints.calendar import calendar_for
 from complaints.forms import (
     ComplaintForm,
     DeskComplaintForm,
+    MergeForm,
+    RatingForm,
+    ReasonForm,
     ReplyForm,
     TrackLookupForm,
     WorkForm,
     show_action_error,
 )
-from complaints.models import Channel, Complaint
+from complaints.models import Attachment, Channel, Complaint
 from complaints.presenters import (
     case_time,
     channel_label,
@@ -140,8 +145,9 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def track(request: HttpRequest, code: str) -> HttpResponse:
-    """The citizen's view by tracking code: public entries, the current step, a reply box.
-    Never an internal note, never who the complainant is."""
+    """The citizen's view by tracking code: public entries, the current step, a reply box,
+    and after closing the rating and reopen forms. Never an internal note, never who the
+    complainant is."""
     complaint = _by_code(code)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -154,16 +160,108 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
                 show_action_error(form, error)
             else:
                 return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, form=form)
+
+
+def _track_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form: ReplyForm | None = None,
+    rating_form: RatingForm | None = None,
+    reopen_form: ReasonForm | None = None,
+) -> HttpResponse:
+    tenant = _tenant(request)
+    # A duplicate merged into another complaint follows that one's step and due date (its
+    # number only: the other complaint's tracking code and texts are another citizen's).
+    followed = complaint.merged_into or complaint
+    context = {
+        "complaint": complaint,
+        "merged_into": complaint.merged_into,
+        "state": state_label(followed),
+        "received_at": format_local(complaint.created_at, tenant),
+        "events": _timeline(complaint, tenant, public=True),
+        "due": sla.explain_due(followed),
+        "missing": set(complaint.missing_elements),
+        "form": form or ReplyForm(),
+        "can_rate": closing.can_rate(complaint),
+        "rating_form": rating_form or RatingForm(),
+        "can_reopen": closing.can_reopen(complaint),
+        "reopen_until": _reopen_until(complaint, tenant),
+        "reopen_form": reopen_form or ReasonForm(),
+    }
+    failed = any(f is not None and f.errors for f in (form, rating_form, reopen_form))
+    return render(request, "complaints/track.html", context, status=400 if failed else 200)
+
+
+def _reopen_until(complaint: Complaint, tenant: Tenant) -> str:
+    deadline = closing.reopen_deadline(complaint)
+    return format_local(deadline, tenant) if deadline else ""
+
+
+@public_page
+def track_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The complainant rates their closed complaint (1-5, once) from the tracking page."""
+    complaint = _by_code(code)
+    if request.method != "POST":
+        return redirect("complaints:track", code=complaint.tracking_code)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            closing.do_rate_complaint(complaint=complaint, **form.cleaned_data)
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, rating_form=form)
+
+
+@public_page
+def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    """The complainant reopens their closed complaint (within the SOP's days) with a reason."""
+    complaint = _by_code(code)
+    if request.method != "POST":
+        return redirect("complaints:track", code=complaint.tracking_code)
+    if not intake_allowed(request):
+        return render(request, "complaints/too_many.html", status=429)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            closing.do_reopen_complaint(complaint=complaint, reason=form.cleaned_data["reason"])
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, reopen_form=form)
+
+
+@tenant_role_required(*closing.REOPEN_ROLES)
+def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff reopen a closed complaint, with a reason."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closing.do_reopen_complaint(
+                complaint=complaint, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:detail", complaint_id=complaint.pk)
     context = {
         "complaint": complaint,
         "state": state_label(complaint),
-        "received_at": format_local(complaint.created_at, _tenant(request)),
-        "events": _timeline(complaint, _tenant(request), public=True),
-        "due": sla.explain_due(complaint),
-        "missing": set(complaint.missing_elements),
+        "can_reopen": closing.can_reopen(complaint),
+        "reopen_until": _reopen_until(complaint, tenant),
         "form": form,
     }
-    return render(request, "complaints/track.html", context, status=400 if form.errors else 200)
+    return render(request, "complaints/reopen.html", context, status=400 if form.errors else 200)
 
 
 @tenant_role_required(*READ_ROLES)
@@ -252,6 +350,17 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "form": form,
         "can_work": viewer.can_work,
         "lapor": selectors.lapor_link(complaint),
+        "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),
+        "can_merge": bool(viewer.roles & merge.MERGE_ROLES) and complaint.merged_into_id is None,
+        # Duplicates merged into this one: their timelines and files are read from here.
+        "duplicates": [
+            {
+                "complaint": duplicate,
+                "events": _timeline(duplicate, tenant, public=False),
+                "attachments": list(duplicate.attachments.all()),
+            }
+            for duplicate in selectors.merged_duplicates(complaint)
+        ],
     }
     return render(request, "complaints/complaint.html", context, status=400 if form.errors else 200)
 
@@ -263,7 +372,12 @@ def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> F
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
         raise Http404 from None
-    found = complaint.attachments.filter(pk=attachment_id).first()
+    # A duplicate's files are read from the complaint it was merged into.
+    found = (
+        Attachment.objects.filter(pk=attachment_id)
+        .filter(Q(complaint=complaint) | Q(complaint__merged_into=complaint))
+        .first()
+    )
     if found is None:
         raise Http404
     extension = str(found.file.name).rsplit(".", 1)[-1]
@@ -288,3 +402,29 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
             return redirect("complaints:receipt", code=complaint.tracking_code)
     status = 400 if form.errors else 200
     return render(request, "complaints/desk.html", {"form": form}, status=status)
+
+
+@tenant_role_required(*merge.MERGE_ROLES)
+def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff merge this complaint (a duplicate) into another one of the register."""
+    viewer = Viewer.of(request.user, _tenant(request))
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            into = merge.merge_target(viewer, form.cleaned_data["into"])
+            merge.do_merge_complaints(
+                duplicate=complaint,
+                into=into,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:detail", complaint_id=into.pk)
+    context = {"complaint": complaint, "state": state_label(complaint), "form": form}
+    return render(request, "complaints/merge.html", context, status=400 if form.errors else 200)
