@@ -14,12 +14,12 @@ from complaints.actions.workflow import do_transition_complaint
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
 from integrations import outbox
-from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
+from integrations.models import NotificationKind, OutboxMessage, OutboxStatus, WhatsAppTemplate
 from integrations.sms import gsm7
 from tenants.models import Role, Tenant, TenantKind, User
 from tests.factories import TenantFactory, file_complaint, make_member
 from tests.integrations.conftest import SmtpInbox
-from tests.integrations.fakes import SmsGatewayFake
+from tests.integrations.fakes import CloudApiFake, SmsGatewayFake
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,33 @@ def test_a_step_marked_notify_false_is_not_told(
     take(tenant, complaint, admin, "first_response", response=RESPONSE)
     # Then only the receipt was written
     assert kinds() == [NotificationKind.RECEIPT]
+
+
+def test_whatsapp_outside_the_window_closes_with_the_approved_template_and_the_link(
+    tenant_factory: TenantFactory, cloud_api: CloudApiFake
+) -> None:
+    # Given a complaint that came by WhatsApp, no conversation open (outside the 24-hour
+    # window), and the platform's approved template for closing
+    tenant = tenant_factory(kind=TenantKind.PEMKAB, region_code="62.05")
+    officer = make_member(tenant, Role.OFFICER)
+    complaint = file_complaint(tenant, channel=Channel.WHATSAPP, phone="081234567890")
+    WhatsAppTemplate.objects.create(
+        kind=NotificationKind.CLOSING, name="aduan_selesai", language="id"
+    )
+    # When it is worked to the end and the closing delivered
+    walk_to_closed(tenant, complaint, officer)
+    closing = OutboxMessage.objects.get(kind=NotificationKind.CLOSING)
+    outbox.deliver(closing.pk)
+    # Then the template went out with the tracking code, and the step and rating link as {{2}}
+    closing.refresh_from_db()
+    assert closing.status == OutboxStatus.SENT
+    last = cloud_api.sent[-1]
+    assert (last["type"], last["template"]["name"], last["to"]) == (
+        "template", "aduan_selesai", "6281234567890",
+    )  # fmt: skip
+    code = complaint.tracking_code
+    link = f"{settings.SITE_URL.rstrip('/')}/t/{tenant.slug}/lacak/{code}/#nilai"
+    assert last["template"]["components"][0]["parameters"] == [
+        {"type": "text", "text": code},
+        {"type": "text", "text": f"Selesai. {link}"},
+    ]
