@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from aduan.db import tenant_db
+from aduan.errors import AduanError
 from aduan.models import Deadline
 from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
@@ -355,6 +356,17 @@ def _leave(complaint: Complaint, target: Tenant, reason: str, now: Any) -> None:
             " DELETE FROM guardian_groupobjectpermission"
             " WHERE content_type_id = %s AND object_pk = %s",
             [_complaint_type(), str(complaint.pk)] * 2,
+        )
+    if Complaint.objects.filter(merged_into_id=complaint.pk).exists():
+        # Its merged duplicates stay in this register and follow it here: refuse the move
+        # (rolled back whole) rather than leave them pointing nowhere.
+        raise AduanError(
+            "complaints.forward_has_duplicates",
+            _(
+                "Pengaduan ini punya pengaduan ganda yang digabungkan ke sini; pengaduan "
+                "seperti ini tidak dapat diteruskan ke instansi lain."
+            ),
+            {"field": "complaint"},
         )
     Complaint.objects.filter(pk=complaint.pk).delete()
 

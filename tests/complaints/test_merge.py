@@ -192,3 +192,28 @@ def test_the_merge_page(office: Tenant, staff: TenantClient) -> None:
     assert response.status_code == 302
     assert response["Location"].endswith(f"/console/pengaduan/{a.pk}/")
     assert reload(office, b).merged_into_id == a.pk
+
+
+def test_a_complaint_with_merged_duplicates_is_not_forwarded(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a village complaint A with a duplicate B merged into it, and the regency's agency
+    from aduan.errors import AduanError
+    from complaints.actions.forward import do_forward_complaint
+    from complaints.actions.merge import do_merge_complaints
+
+    village = tenant_factory()
+    tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr-merge")
+    officer = make_member(village, Role.OFFICER)
+    a, b = file_complaint(village), file_complaint(village, attachments=[photo()])
+    with schema_context(village.schema_name):
+        do_merge_complaints(duplicate=b, into=a, actor=officer)
+    # When A is forwarded
+    with pytest.raises(AduanError) as refused:
+        do_forward_complaint(
+            tenant=village, complaint_id=a.pk, to="pupr-merge", reason="Jalan", actor=officer
+        )
+    # Then the move is refused whole: A, its timeline and B's link stay
+    assert refused.value.code == "complaints.forward_has_duplicates"
+    assert reload(village, b).merged_into_id == a.pk
+    assert kinds(village, a)[-1] == "merge_received"
