@@ -191,6 +191,11 @@ def do_reopen_complaint(
         before = locked.state
         locked.state = target.key
         locked.closed_at = None
+        # The whole-case clock (the SOP's case_limit) ended at closing: it starts anew when
+        # the reopen state is where it starts (complaints.sla).
+        locked.case_started_at = locked.case_ended_at = locked.case_due_at = None
+        locked.case_limit = None
+        locked.case_pauses = []
         locked.save(update_fields=["state", "closed_at", "updated_at"])
         event = record_event(
             locked,
@@ -203,7 +208,7 @@ def do_reopen_complaint(
             after={"state": target.key, "reason": text},
         )
         # The step's SLA starts anew from the reopen.
-        sla.on_state_entered(locked, target, now)
+        sla.on_state_entered(locked, target, now, case_limit=sop.case_limit, initial=sop.initial)
         if by_staff:
             # The complainant did not ask for it: tell them (they asked: they know).
             notifications.on_public_event(tenant=tenant, complaint=locked, event=event)

@@ -142,7 +142,7 @@ def do_merge_complaints(
             before={"state": before},
             after={"state": rest.key, "merged_into": a.pk, "number": a.number, "reason": note},
         )
-        sla.on_state_entered(b, rest, now)
+        sla.on_state_entered(b, rest, now, case_limit=sop.case_limit, initial=sop.initial)
         record_event(
             a,
             kind=EventKind.MERGE_RECEIVED,

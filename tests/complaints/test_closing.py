@@ -191,6 +191,9 @@ def test_the_complainant_reopens_within_the_days_and_the_sla_restarts(
     assert (stored.state, stored.closed_at) == ("received", None)
     assert (stored.sla_state, stored.sla_started_at) == ("received", later)
     assert stored.due_at is not None and stored.due_at > later
+    # and the whole case's clock (5 working days from "received") starts anew too
+    assert (stored.case_started_at, stored.case_ended_at) == (later, None)
+    assert stored.case_due_at is not None and stored.case_due_at > later
     # and the timeline says who, why, before and after (public: the complainant sees it)
     with schema_context(office.schema_name):
         event = ComplaintEvent.objects.filter(complaint_id=complaint.pk).last()
