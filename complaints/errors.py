@@ -23,6 +23,7 @@ class ComplaintErrorCode(StrEnum):
     EMPTY_MESSAGE = "complaints.empty_message"
     NOT_INCOMPLETE = "complaints.not_incomplete"
     NOT_ASSIGNABLE = "complaints.not_assignable"
+    INVALID_TEAM = "complaints.invalid_team"
     # Forwarding between tenants (complaints.actions.forward).
     REASON_REQUIRED = "complaints.reason_required"
     UNKNOWN_TARGET = "complaints.unknown_target"

@@ -109,6 +109,12 @@ class Complaint(models.Model):
         db_index=False,
         related_name="+",
     )
+    # The team it is assigned to (complaints.actions.teams). No index: only a change of the
+    # team's members (rare, by an admin) looks complaints up by team.
+    team = models.ForeignKey(
+        "Team", null=True, blank=True, on_delete=models.PROTECT, db_index=False,
+        related_name="+",
+    )  # fmt: skip
     # What the channel delivered, as it came (nothing a citizen sent is ever dropped).
     raw_payload = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -179,6 +185,7 @@ class EventKind(models.TextChoices):
     RESPONSE = "response", _("Tanggapan")
     REPLY = "reply", _("Balasan pengadu")
     ASSIGNED = "assigned", _("Penugasan")
+    TEAM_ASSIGNED = "team_assigned", _("Penugasan ke tim")
     ATTACHMENT = "attachment", _("Lampiran ditambahkan")
     SLA_REMINDER = "sla_reminder", _("Pengingat batas waktu")
     SLA_ESCALATED = "sla_escalated", _("Lewat batas waktu, diteruskan ke pimpinan")
@@ -321,3 +328,33 @@ class ForwardStub(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Team(models.Model):
+    """A team (tim) of the tenant's staff, e.g. Disdukcapil's answer team (Tim Penjawab): a
+    complaint assigned to it is worked by each of its members (complaints.actions.teams)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """One member of a team (a user of the public schema; no database constraint)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.user_id}"

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from complaints import api, api_sop, assign_views, holidays_views, sla_views, views, views_sop
+from complaints import (
+    api,
+    api_sop,
+    assign_views,
+    holidays_views,
+    sla_views,
+    team_views,
+    views,
+    views_sop,
+)
 
 complaint_patterns: list[URLPattern | URLResolver] = [
     # Public: the citizen's pages.
@@ -42,12 +51,22 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         assign_views.assign_page,
         name="assign",
     ),
+    path(
+        "console/pengaduan/<int:complaint_id>/tim/",
+        team_views.complaint_team_page,
+        name="assign-team",
+    ),
     # API.
     path("api/v1/complaints/", api.IntakeApi.as_view(), name="api-file"),
     path(
         "api/v1/complaints/<int:complaint_id>/assignment/",
         assign_views.AssignmentApi.as_view(),
         name="api-assign",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/team/",
+        team_views.ComplaintTeamApi.as_view(),
+        name="api-assign-team",
     ),
     path("api/v1/complaints/desk/", api.DeskIntakeApi.as_view(), name="api-desk"),
     path("api/v1/complaints/<int:complaint_id>/", api.ComplaintApi.as_view(), name="api-detail"),
@@ -102,6 +121,10 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         sla_views.NotificationReadApi.as_view(),
         name="api-notification-read",
     ),
+    path("console/tim/", team_views.teams_page, name="teams"),
+    path("console/tim/<int:team_id>/", team_views.team_page, name="team"),
+    path("api/v1/teams/", team_views.TeamsApi.as_view(), name="api-teams"),
+    path("api/v1/teams/<int:team_id>/", team_views.TeamApi.as_view(), name="api-team"),
     path("console/sop/", views_sop.sop_editor, name="sop-editor"),
     path(
         "console/complaints/<int:complaint_id>/steps/",

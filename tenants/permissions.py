@@ -242,6 +242,26 @@ def revoke_object_permission(user: AbstractBaseUser, perm: str, obj: Model) -> N
     remove_perm(perm, user, obj)
 
 
+def grant_object_permission_on_many(
+    user: AbstractBaseUser, perm: str, objects: QuerySet[M]
+) -> None:
+    """`grant_object_permission` on every object of `objects` at once (bulk insert of the
+    grants missing; the ones held stay)."""
+    from guardian.shortcuts import assign_perm
+
+    _in_tenant_schema()
+    assign_perm(perm, user, objects)  # type: ignore[arg-type]  # the stubs omit bulk
+
+
+def revoke_object_permission_on_many(
+    user: AbstractBaseUser, perm: str, objects: QuerySet[M]
+) -> None:
+    from guardian.shortcuts import remove_perm
+
+    _in_tenant_schema()
+    remove_perm(perm, user, objects)
+
+
 def has_object_permission(user: AnyUser, perm: str, obj: Model) -> bool:
     """Whether `user` was granted `perm` on `obj` in the current tenant schema (user grants
     only; roles are checked apart, with has_role/has_capability)."""

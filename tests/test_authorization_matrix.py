@@ -208,6 +208,23 @@ def _governed_slug(world: World) -> str:
     return world.tenant.slug
 
 
+def _team(world: World) -> str:
+    """A team of the tenant under test (complaints.urls), made once per world."""
+    if "team" not in world.made:
+        from complaints.actions.teams import do_save_team
+
+        with schema_context(world.tenant.schema_name):
+            world.made["team"] = do_save_team(
+                tenant=world.tenant,
+                team=None,
+                name="Tim Matriks",
+                member_ids=[],
+                actor=_holder(world, Role.OFFICER),
+            )
+    return str(world.made["team"].pk)
+
+
+SAMPLES["team_id"] = _team
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"

@@ -1,4 +1,4 @@
-"""Assigning a complaint to a person (penugasan).
+"""Assigning a complaint to a person (penugasan); to a team: complaints.actions.teams.
 
 The assignee gets django-guardian object permissions on that one complaint in this tenant's
 schema. That is what lets a liaison officer (petugas penghubung), who holds no tenant-wide
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
-from complaints.models import Complaint, EventKind
+from complaints.models import Complaint, EventKind, TeamMember
 from tenants.models import Membership, Role, Tenant, User
 from tenants.permissions import grant_object_permission, revoke_object_permission
 
@@ -61,7 +61,11 @@ def do_assign_complaint(
     if (previous.pk if previous else None) == (assignee.pk if assignee else None):
         return complaint
     with transaction.atomic():
-        if previous is not None:
+        # A member of the complaint's team keeps it through the team.
+        if previous is not None and not (
+            complaint.team_id
+            and TeamMember.objects.filter(team_id=complaint.team_id, user_id=previous.pk).exists()
+        ):
             for perm in OBJECT_PERMISSIONS:
                 revoke_object_permission(previous, perm, complaint)
         if assignee is not None:
