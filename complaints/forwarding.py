@@ -400,9 +400,10 @@ def current_state(tracking_code: str) -> tuple[Tenant | None, str]:
     if holder is None or holder.schema_name == get_public_schema_name():
         return None, ""
     with in_schema(holder):
-        state = (
+        # A duplicate merged into another complaint follows that one's state.
+        row = (
             Complaint.objects.filter(tracking_code=tracking_code)
-            .values_list("state", flat=True)
+            .values_list("state", "merged_into__state")
             .first()
         )
-    return holder, state or ""
+    return holder, (row[1] or row[0]) if row else ""
