@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, ComplaintEvent
 from complaints.sop import Sop, State, Transition
@@ -132,4 +133,25 @@ def on_public_event(
         state=state,
         link=track_link(tenant, complaint),
         event_key=str(event.pk),
+    )
+
+
+def on_filed(*, tenant: Tenant, complaint: Complaint) -> None:
+    """The receipt (tanda terima), inside the filing transaction. An incomplete complaint's
+    receipt also asks for what is missing and links the tracking page where it is completed
+    (by e-mail or WhatsApp; the SMS receipt keeps to the code and how to check)."""
+    from complaints.presenters import element_labels  # presenters import the SOP hooks
+
+    note = ""
+    if complaint.missing_elements:
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Mohon lengkapi: %(elements)s.") % {
+                "elements": element_labels(list(complaint.missing_elements))
+            }
+    notify_complaint(
+        tenant=tenant,
+        complaint=complaint,
+        kind=NotificationKind.RECEIPT,
+        note=note,
+        link=track_link(tenant, complaint) if note else "",
     )

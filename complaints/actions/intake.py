@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import forwarding, register, sop_hooks
+from complaints import forwarding, notifications, register, sop_hooks
 from complaints.attachments import discard_files as discard_files  # re-exported
 from complaints.attachments import store_attachments as store_attachments  # re-exported
 from complaints.audit import record_event
@@ -51,8 +51,6 @@ from complaints.validation import (
     normalize_phone,
     phone_problem,
 )
-from integrations.models import NotificationKind
-from integrations.notify import notify_complaint
 from tenants.models import Region, RegionLevel, Tenant
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -197,7 +195,7 @@ def do_file_complaint(
             sop_hooks.on_filed(complaint)
             # integrations: the receipt (tanda terima) through the transactional outbox,
             # written in this transaction (the one outbox call of intake).
-            notify_complaint(tenant=tenant, complaint=complaint, kind=NotificationKind.RECEIPT)
+            notifications.on_filed(tenant=tenant, complaint=complaint)
             forwarding.on_filed(tenant, complaint)
     except BaseException:
         discard_files(stored)

@@ -215,3 +215,22 @@ def test_whatsapp_outside_the_window_closes_with_the_approved_template_and_the_l
         {"type": "text", "text": code},
         {"type": "text", "text": f"Selesai. {link}"},
     ]
+
+
+def test_an_incomplete_complaint_s_receipt_asks_for_what_is_missing(
+    tenant_factory: TenantFactory, smtp: SmtpInbox, sms_gateway: SmsGatewayFake
+) -> None:
+    # Given a complaint by e-mail without an address, and one by SMS (no name, no address)
+    tenant = tenant_factory(kind=TenantKind.PEMKAB, region_code="62.05")
+    by_mail = file_complaint(tenant, address="", email="siti@example.test")
+    by_sms = file_complaint(tenant, channel=Channel.SMS, name="", address="", phone="081234567890")
+    # When the receipts are delivered
+    deliver_all()
+    # Then the e-mail asks for the address and links the tracking page where it is completed
+    [mail] = smtp.messages
+    body = body_of(mail)
+    assert "Mohon lengkapi: Alamat." in body
+    assert f"/t/{tenant.slug}/lacak/{by_mail.tracking_code}/" in body
+    # and the SMS receipt stays one short SMS with the code
+    [sms] = sms_gateway.requests
+    assert sms["text"] == f"Aduan Anda diterima. Kode lacak: {by_sms.tracking_code}."
