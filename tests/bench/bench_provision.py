@@ -56,13 +56,39 @@ class Sample:
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         return f"{statistics.median(ordered):,.0f} / {p95:,.0f} ({len(ordered)})"
 
+    def mean_cell(self) -> str:
+        # /proc counts CPU in clock ticks (10 ms): only a mean over the sample means anything.
+        if not self.times:
+            return "-"
+        return f"{statistics.mean(self.times):,.1f} ({len(self.times)})"
+
 
 @dataclass
 class Row:
     schemas: int
     aduan: Sample
+    aduan_cpu: Sample
     migrate: Sample
     clone: Sample
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_ms() -> float | None:
+    """CPU time the server process of this thread's connection has used, when the server runs
+    on this machine: unlike wall time, it barely moves with whatever else the machine runs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    try:
+        stat = Path(f"/proc/{row[0] if row else 0}/stat").read_text()
+    except OSError:  # a remote server, or another user's process
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / _TICKS
 
 
 def _positive(text: str) -> int:
@@ -168,15 +194,20 @@ class Bench:
             )
         )
 
-    def timed_tenant(self) -> float:
+    def timed_tenant(self) -> tuple[float, float | None]:
+        """(wall ms, server CPU ms or None) of one creation."""
         from tenants.provisioning import note_schema_touched
 
         self.created += 1
+        cpu_before = backend_cpu_ms()
         took = self.create_tenant(self.created)
+        cpu_after = backend_cpu_ms()
         # Like any long-lived Aduan process: the connection is recycled after a few hundred
         # schemas (a backend caches the catalog of every schema it touched).
         note_schema_touched()
-        return took
+        if cpu_before is None or cpu_after is None:
+            return took, None
+        return took, cpu_after - cpu_before
 
     def grow_to(self, count: int) -> None:
         """Untimed growth, by several threads (each with its own connection) to save time."""
@@ -244,9 +275,12 @@ class Bench:
         from django_tenants.clone import CloneSchema
 
         from tenants import provisioning
+
         self.grow_to(count - self.args.sample)
         connection.close()  # the timed creations start on a fresh connection
-        aduan = Sample([self.timed_tenant() for _ in range(count - self.created)])
+        timed = [self.timed_tenant() for _ in range(count - self.created)]
+        aduan = Sample([wall for wall, _cpu in timed])
+        aduan_cpu = Sample([cpu for _wall, cpu in timed if cpu is not None])
 
         def by_migrations(schema_name: str) -> None:
             # What TenantMixin.create_schema() does: CREATE SCHEMA, then django-tenants' own
@@ -262,7 +296,13 @@ class Bench:
         def by_clone(schema_name: str) -> None:
             CloneSchema().clone_schema(provisioning.TEMPLATE_SCHEMA, schema_name)
 
-        return Row(count, aduan, self.slow_sample(by_migrations), self.slow_sample(by_clone))
+        return Row(
+            count,
+            aduan,
+            aduan_cpu,
+            self.slow_sample(by_migrations),
+            self.slow_sample(by_clone),
+        )
 
     def noop_deploy(self) -> float:
         from aduan import operations
@@ -276,6 +316,7 @@ class Bench:
 
     def add_field_deploy(self) -> tuple[float, float, int]:
         """(whole deploy s, fleet part s, tenants migrated) for one AddField."""
+        from django.conf import settings
         from django.core.management import call_command
         from django.db.migrations.loader import MigrationLoader
         from django.test.utils import override_settings
@@ -293,7 +334,8 @@ class Bench:
             (module / "9999_bench_probe.py").write_text(PROBE_MIGRATION.format(leaf=leaf))
             sys.path.insert(0, folder)
             try:
-                with override_settings(MIGRATION_MODULES={"complaints": module.name}):
+                modules = {**settings.MIGRATION_MODULES, "complaints": module.name}
+                with override_settings(MIGRATION_MODULES=modules):
                     started = time.perf_counter()
                     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
                     provisioning.ensure_template()
@@ -344,15 +386,21 @@ class Bench:
         )
         self.out("")
         self.out(
-            "| schemas present | Aduan: DDL replay | django-tenants: migrations"
-            " | django-tenants: clone_schema |"
+            "| schemas present | Aduan: DDL replay | Aduan: server CPU"
+            " | django-tenants: migrations | django-tenants: clone_schema |"
         )
-        self.out("|---:|---:|---:|---:|")
+        self.out("|---:|---:|---:|---:|---:|")
         for row in rows:
             self.out(
-                f"| {row.schemas:,} | {row.aduan.cell()} | {row.migrate.cell()}"
-                f" | {row.clone.cell()} |"
+                f"| {row.schemas:,} | {row.aduan.cell()} | {row.aduan_cpu.mean_cell()}"
+                f" | {row.migrate.cell()} | {row.clone.cell()} |"
             )
+        self.out("")
+        self.out(
+            "Server CPU: mean ms of CPU time the PostgreSQL backend spent per Aduan creation"
+            " (from /proc, in 10 ms ticks; '-' when the server is not on this machine): unlike"
+            " wall time, load on the machine barely moves it."
+        )
         self.out("")
 
 
