@@ -298,7 +298,13 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
     rating_comment = serializers.CharField()
     rated_at = serializers.DateTimeField(allow_null=True)
     merged_into_id = serializers.IntegerField(allow_null=True)
+    team = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+
+    def get_team(self, complaint: Complaint) -> str | None:
+        """The team it is assigned to (complaints.actions.teams), by name."""
+        return complaint.team.name if complaint.team_id and complaint.team else None
+
     duplicates = serializers.SerializerMethodField()
 
     @extend_schema_field(StaffEventOutput(many=True))

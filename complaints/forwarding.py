@@ -245,6 +245,7 @@ def _arrive(
     skip = {
         "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
         "merged_into_id",  # an id in the origin's schema: meaningless at the receiver
+        "team_id",  # so is the origin's team
     }  # fmt: skip
     if restart:
         skip |= set(sla.SLA_FIELDS) | {"due_at"}
@@ -319,7 +320,8 @@ def _start_over(arrived: Complaint, before: str, sop: Sop, target: Tenant, now: 
         before={"state": before},
         after={"state": arrived.state, "restarted": True},
     )
-    sla.on_state_entered(arrived, entered, now)
+    # The receiver's own case limit (if its SOP has one) counts from here too.
+    sla.on_state_entered(arrived, entered, now, case_limit=sop.case_limit, initial=sop.initial)
 
 
 def _complaint_type() -> int:

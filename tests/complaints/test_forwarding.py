@@ -407,9 +407,15 @@ def test_a_state_unknown_to_the_receiver_starts_at_its_first_state_with_a_new_cl
     assert arrived.due_at is not None
     assert arrived.due_at.astimezone(WIB).date() == dt.date(2026, 11, 30)
     assert arrived.due_at.astimezone(WIB).time() >= dt.time(23, 59, 59)
-    # and the deadline index names the receiver's row only
-    assert list(Deadline.objects.values_list("tenant_id", "complaint_id", "due_at")) == [
-        (pupr.pk, moved.complaint.pk, arrived.due_at)
+    # and the deadline index names the receiver's rows only: the step, and the receiver's
+    # whole-case limit (Perpres 76/2013: 60 days) counted from the forward too
+    assert arrived.case_started_at == forwarded_at
+    assert arrived.case_due_at == dt.datetime(2027, 1, 24, 23, 59, 59, tzinfo=WIB)
+    assert list(
+        Deadline.objects.order_by("kind").values_list("tenant_id", "complaint_id", "kind", "due_at")
+    ) == [
+        (pupr.pk, moved.complaint.pk, "case", arrived.case_due_at),
+        (pupr.pk, moved.complaint.pk, "step", arrived.due_at),
     ]
     # and the timeline says why, after the forward
     assert [e.kind for e in events][-2:] == [EventKind.FORWARDED, EventKind.TRANSITION]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context
 
+from complaints.actions.forward import do_forward_complaint
 from complaints.models import Complaint, ComplaintEvent, EventKind, Team, TeamMember
 from tenants.models import Role, Tenant, User
 from tests.client import TenantClient
@@ -58,6 +59,8 @@ def test_a_team_works_its_complaints_and_later_members_see_them_too(
     given = send(officer, "post", f"/api/v1/complaints/{first.pk}/team/", tenant,
                  {"team": team["id"]})  # fmt: skip
     assert given.status_code == 200 and given.json()["team"] == "Tim Penjawab"
+    detail = officer.get(f"/api/v1/complaints/{first.pk}/", tenant=tenant).json()
+    assert detail["team"] == "Tim Penjawab"
     # Then both members see and may work it; neither sees the other complaint; Cici nothing
     assert sees(as_ana, tenant, first) and sees(as_budi, tenant, first)
     assert not sees(as_ana, tenant, second)
@@ -198,3 +201,19 @@ def test_team_pages(tenant_factory: TenantFactory) -> None:
     # And a blank name is refused on the page with the field's error
     blank = admin.post("/console/tim/", {"name": "", "members": []}, tenant=tenant)
     assert blank.status_code == 400
+
+
+def test_a_forwarded_complaint_leaves_its_team_behind(tenant_factory: TenantFactory) -> None:
+    # Given a village complaint assigned to a team, and another village with a team of its own
+    a, b = tenant_factory(slug="desa-a"), tenant_factory(slug="desa-b")
+    admin_a = client_of(make_member(a, Role.TENANT_ADMIN, Role.OFFICER))
+    admin_b = client_of(make_member(b, Role.TENANT_ADMIN))
+    complaint = file_complaint(a)
+    team = send(admin_a, "post", "/api/v1/teams/", a, {"name": "Tim A"}).json()
+    assert send(admin_b, "post", "/api/v1/teams/", b, {"name": "Tim B"}).status_code == 201
+    send(admin_a, "post", f"/api/v1/complaints/{complaint.pk}/team/", a, {"team": team["id"]})
+    # When it is forwarded to the other village
+    moved = do_forward_complaint(tenant=a, complaint_id=complaint.pk, to=b, reason="r", actor=None)
+    # Then it arrives without a team (the origin's team id means nothing there)
+    with schema_context(b.schema_name):
+        assert Complaint.objects.get(pk=moved.complaint.pk).team_id is None
