@@ -18,10 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from integrations.backoff import next_attempt
+from integrations.errors import IntegrationError, IntegrationErrorCode, IntegrationNotFoundError
 from integrations.models import ChannelName, OutboxMessage, OutboxStatus
 from integrations.queue import send_after_commit, send_quietly
 from tenants.models import Tenant
@@ -124,6 +127,40 @@ def deliver(message_id: int) -> OutboxMessage | None:
             message.last_error = ""
         message.save()
         return message
+
+
+def failed_notifications(tenant: Tenant | None) -> QuerySet[OutboxMessage]:
+    """Notifications that used up their attempts: the platform's (every tenant) or one
+    tenant's. They wait on the failed-messages page for a person's Retry."""
+    found = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("-created_at")
+    return found if tenant is None else found.filter(tenant=tenant)
+
+
+def access_failed_notification(message_id: int, tenant: Tenant | None) -> OutboxMessage:
+    message = failed_notifications(tenant).filter(pk=message_id).first()
+    if message is None:
+        raise IntegrationNotFoundError(IntegrationErrorCode.NOT_FOUND, _("Pesan tidak ditemukan."))
+    return message
+
+
+def do_retry_notification(*, message: OutboxMessage, actor: Any = None) -> OutboxMessage:
+    """Send a failed notification again now (the admin's Retry). It is pending again under
+    the same key, so it still goes out once: a second Retry is refused while it is not failed,
+    and the deliverer's row lock keeps a sweep and this job from both sending it. Its attempts
+    are kept: if this send fails too, it is failed again at once, not after another round."""
+    from integrations import tasks
+
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != OutboxStatus.FAILED:
+            raise IntegrationError(
+                IntegrationErrorCode.NOT_FAILED, _("Pesan ini tidak sedang gagal.")
+            )
+        locked.status = OutboxStatus.PENDING
+        locked.next_attempt_at = timezone.now() + LEASE
+        locked.save(update_fields=["status", "next_attempt_at"])
+        send_after_commit(tasks.deliver_outbox, locked.pk)
+    return locked
 
 
 def sweep_due(now: datetime | None = None, limit: int = 500) -> int:

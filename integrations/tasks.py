@@ -73,3 +73,11 @@ def send_lapor_referrals() -> None:
     from integrations.lapor.referrals import send_due
 
     send_due()
+
+
+@dramatiq.actor(max_retries=0, time_limit=300_000)
+def send_lapor_referral(referral_id: int) -> None:
+    """Send one referral now (a Retry on the failed-messages page)."""
+    from integrations.lapor.referrals import do_send_referral
+
+    do_send_referral(referral_id)

@@ -16,6 +16,26 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         views.retry_page,
         name="integrations-failed-retry",
     ),
+    path(
+        "integrations/failed/outbound/<int:outbox_id>/retry/",
+        views.retry_outbound_page,
+        name="integrations-failed-outbound-retry",
+    ),
+    path(
+        "integrations/failed/lapor-referrals/<int:referral_id>/retry/",
+        views.retry_referral_page,
+        name="integrations-failed-referral-retry",
+    ),
+    path(
+        "api/v1/integrations/failed/outbound/<int:outbox_id>/retry/",
+        views.RetryOutboundApi.as_view(),
+        name="api-integrations-failed-outbound-retry",
+    ),
+    path(
+        "api/v1/integrations/failed/lapor-referrals/<int:referral_id>/retry/",
+        views.RetryReferralApi.as_view(),
+        name="api-integrations-failed-referral-retry",
+    ),
     path("integrations/sms/", sms_views.keyword_page, name="integrations-sms-keyword"),
     path("integrations/email/", email_views.mailbox_page, name="integrations-email"),
     path("integrations/lapor/", lapor_views.lapor_page, name="integrations-lapor"),
@@ -74,6 +94,26 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
         "api/v1/integrations/failed/<int:message_id>/retry/",
         views.PlatformRetryMessageApi.as_view(),
         name="api-integrations-failed-retry",
+    ),
+    path(
+        "integrations/failed/outbound/<int:outbox_id>/retry/",
+        views.platform_retry_outbound_page,
+        name="integrations-failed-outbound-retry",
+    ),
+    path(
+        "integrations/failed/lapor-referrals/<int:referral_id>/retry/",
+        views.platform_retry_referral_page,
+        name="integrations-failed-referral-retry",
+    ),
+    path(
+        "api/v1/integrations/failed/outbound/<int:outbox_id>/retry/",
+        views.PlatformRetryOutboundApi.as_view(),
+        name="api-integrations-failed-outbound-retry",
+    ),
+    path(
+        "api/v1/integrations/failed/lapor-referrals/<int:referral_id>/retry/",
+        views.PlatformRetryReferralApi.as_view(),
+        name="api-integrations-failed-referral-retry",
     ),
     path(
         "integrations/sms/inbound/",

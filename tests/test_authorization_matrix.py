@@ -124,6 +124,38 @@ def _failed_inbound(world: World) -> str:
     return str(message.pk)
 
 
+def _failed_outbox(world: World) -> str:
+    from integrations.models import OutboxMessage, OutboxStatus
+
+    message, _ = OutboxMessage.objects.get_or_create(
+        key=f"matrix-failed:{world.tenant.schema_name}",
+        defaults={
+            "tenant": world.tenant,
+            "channel": "sms",
+            "kind": "receipt",
+            "recipient": "+6281234567890",
+            "body": "x",
+        },
+    )
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxStatus.FAILED, last_error="matrix"
+    )
+    return str(message.pk)
+
+
+def _failing_referral(world: World) -> str:
+    from tenants.models import LaporReferral
+
+    referral, _ = LaporReferral.objects.get_or_create(
+        tracking_code="MATRIXREF1",
+        defaults={"holder": world.tenant, "reason": "matrix"},
+    )
+    LaporReferral.objects.filter(pk=referral.pk).update(
+        holder=world.tenant, sent_at=None, last_error="matrix"
+    )
+    return str(referral.pk)
+
+
 # Example values per URL kwarg name. Extend for your endpoints' kwargs.
 SAMPLES: dict[str, Sample] = {
     "format": lambda world: "json",
@@ -138,6 +170,8 @@ SAMPLES: dict[str, Sample] = {
     "code": lambda world: _sample_complaint(world).tracking_code,
     "attachment_id": lambda world: str(_sample_attachment_id(world)),
     "message_id": _failed_inbound,  # integrations.urls: a failed inbound message
+    "outbox_id": _failed_outbox,  # integrations.urls: a notification that used up its attempts
+    "referral_id": _failing_referral,  # integrations.urls: a LAPOR! referral that fails
 }
 
 

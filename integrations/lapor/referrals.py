@@ -13,26 +13,31 @@ from __future__ import annotations
 
 import base64
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from complaints.models import Complaint
 from integrations import crypto
 from integrations.backoff import next_attempt
+from integrations.errors import IntegrationError, IntegrationErrorCode, IntegrationNotFoundError
 from integrations.lapor.protocol import Credentials, LaporClient, LaporRejectedError
 from integrations.models import LaporConnection
-from tenants.models import Category, LaporReferral
+from integrations.queue import send_after_commit
+from tenants.models import Category, LaporReferral, Tenant
 
 logger = logging.getLogger("aduan.integrations")
 BATCH = 100
 MAX_ATTEMPTS = 12
+# A Retry hands the referral to its job; the periodic sender takes over if the job is lost.
+LEASE = timedelta(minutes=1)
 
 
 def credentials_for(referral: LaporReferral) -> Credentials | None:
@@ -180,3 +185,40 @@ def send_due(now: datetime | None = None) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     return sum(1 for pk in due if (sent := do_send_referral(pk, now)) and sent.sent_at)
+
+
+def failing_referrals(tenant: Tenant | None) -> QuerySet[LaporReferral]:
+    """Referrals LAPOR! does not have yet because sending them failed: retried with backoff,
+    or, after MAX_ATTEMPTS, waiting for a person (no next attempt). The platform's (every
+    holder, and those without one) or those one tenant holds."""
+    found = (
+        LaporReferral.objects.filter(sent_at__isnull=True)
+        .exclude(last_error="")
+        .order_by("-created_at")
+    )
+    return found if tenant is None else found.filter(holder=tenant)
+
+
+def access_failing_referral(referral_id: int, tenant: Tenant | None) -> LaporReferral:
+    referral = failing_referrals(tenant).filter(pk=referral_id).first()
+    if referral is None:
+        raise IntegrationNotFoundError(IntegrationErrorCode.NOT_FOUND, _("Pesan tidak ditemukan."))
+    return referral
+
+
+def do_retry_referral(*, referral: LaporReferral, actor: Any = None) -> LaporReferral:
+    """Send a failing referral again now (the admin's Retry). Sending is safe to repeat (a
+    sent referral is left alone, the idempotency key is the tracking code), so LAPOR! gets
+    the complaint once however often Retry is pressed."""
+    from integrations import tasks
+
+    with transaction.atomic():
+        locked = LaporReferral.objects.select_for_update().get(pk=referral.pk)
+        if locked.sent_at is not None:
+            raise IntegrationError(
+                IntegrationErrorCode.NOT_FAILED, _("Pesan ini tidak sedang gagal.")
+            )
+        locked.next_attempt_at = timezone.now() + LEASE
+        locked.save(update_fields=["next_attempt_at"])
+        send_after_commit(tasks.send_lapor_referral, locked.pk)
+    return locked
