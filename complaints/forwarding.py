@@ -13,6 +13,8 @@ has committed. A failure anywhere leaves exactly one owner and nothing lost.
 from __future__ import annotations
 
 import contextvars
+import functools
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,23 +22,41 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Exists, Model, OuterRef
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
+from psycopg import sql
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError
 from aduan.models import Deadline
 from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
-from complaints.audit import record_event
-from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.audit import actor_name, record_event
+from complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    ForwardStub,
+)
 from complaints.sop import Sop
-from complaints.sop_selectors import sop_of
-from integrations import outbox
-from tenants.models import Hop, HopKind, HopStatus, Tenant, TrackingCode
+from complaints.sop_selectors import sop_by_id, sop_of
+from integrations.models import OutboxMessage, OutboxStatus
+from tenants.models import (
+    Hop,
+    HopKind,
+    HopStatus,
+    Tenant,
+    TrackingCode,
+    TriageEntry,
+    TriageStatus,
+)
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -70,8 +90,12 @@ def on_filed(tenant: Tenant, complaint: Complaint) -> None:
 
 @contextmanager
 def in_schema(tenant: Tenant) -> Iterator[None]:
-    """Switch the connection's search_path inside the current transaction, then back."""
+    """Switch the connection's search_path inside the current transaction, then back. Already
+    there: nothing to do (switching again would cost another `SET search_path` round trip)."""
     previous = connection.tenant  # type: ignore[attr-defined]
+    if isinstance(previous, Tenant) and previous.pk == tenant.pk:
+        yield
+        return
     tenant_db.set_tenant(tenant)
     try:
         yield
@@ -109,6 +133,13 @@ class Moved:
     hop: Hop
 
 
+class _AttachmentsChangedError(Exception):
+    """A file was added between the read of the attachments and the row lock: move again."""
+
+
+ATTEMPTS = 3
+
+
 def move_complaint(
     *,
     complaint_id: int,
@@ -118,30 +149,41 @@ def move_complaint(
     reason: str,
     actor: Actor,
     check: Any = None,
+    close_triage: bool = False,
 ) -> Moved:
     """Move a complaint from `origin` to `target` and leave a stub behind (see the module
-    docstring). `check(complaint, journey)` runs under the row lock to refuse a move."""
-    with in_schema(origin):
-        attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
-    copies = _copy_files(attachments, target)
-    originals = [str(a.file.name) for a in attachments]
-    try:
-        with transaction.atomic():
-            moved = _move_rows(
-                complaint_id=complaint_id,
-                origin=origin,
-                target=target,
-                kind=kind,
-                reason=reason,
-                actor=actor,
-                check=check,
-                copies=copies,
-            )
-    except BaseException:
-        _delete_files(copies)
-        raise
-    transaction.on_commit(lambda: _delete_files(originals))
-    return moved
+    docstring). `check(complaint, journey)` runs under the row lock to refuse a move;
+    `close_triage` marks its open triage entry decided, in the same transaction."""
+    for attempt in range(1, ATTEMPTS + 1):
+        with in_schema(origin):
+            attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
+            copies = _copy_files(attachments, target)
+            try:
+                with transaction.atomic():
+                    moved = _move_rows(
+                        complaint_id=complaint_id,
+                        origin=origin,
+                        target=target,
+                        kind=kind,
+                        reason=reason,
+                        actor=actor,
+                        check=check,
+                        attachments=attachments,
+                        copies=copies,
+                        close_triage=close_triage,
+                    )
+            except _AttachmentsChangedError:
+                _delete_files(copies)
+                if attempt == ATTEMPTS:
+                    raise
+                continue
+            except BaseException:
+                _delete_files(copies)
+                raise
+        originals = [str(a.file.name) for a in attachments]
+        transaction.on_commit(functools.partial(_delete_files, originals))
+        return moved
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _move_rows(
@@ -153,57 +195,77 @@ def _move_rows(
     reason: str,
     actor: Actor,
     check: Any,
+    attachments: list[Attachment],
     copies: list[str],
+    close_triage: bool,
 ) -> Moved:
-    # Public tables (Hop, TrackingCode, Deadline) are on every tenant's search_path, so the
-    # move switches schemas only twice: origin → target → origin. Each switch is a round trip.
+    # Round trips are what a move costs (bench_forward), so: the connection is already on the
+    # origin's schema; it switches once, to the target's; the origin's and the public tables
+    # are then written by schema-qualified statements, one for each side.
     now = timezone.now()
-    with in_schema(origin):
-        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
-        journey = list(Hop.objects.filter(tracking_code=complaint.tracking_code))
-        if check is not None:
-            check(complaint, journey)
-        events = list(ComplaintEvent.objects.filter(complaint_id=complaint_id).order_by("at", "id"))
-        attachments = list(Attachment.objects.filter(complaint_id=complaint_id).order_by("pk"))
-        fail_point("read")
-        held_before = any(h.from_tenant_id == target.pk for h in journey)
-        with in_schema(target):
-            arrived = _arrive(
-                complaint, events, attachments, copies, origin, target, kind, reason, actor,
-                held_before, now,
-            )  # fmt: skip
-        fail_point("arrived")
-        _leave(complaint, target, reason, now)
-        fail_point("left")
-        hop = Hop.objects.create(
-            tracking_code=complaint.tracking_code,
-            kind=kind,
-            from_tenant=origin,
-            to_tenant=target,
-            from_number=complaint.number,
-            to_number=arrived.number,
-            reason=reason,
-            status=HopStatus.PENDING,
-            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
-            at=now,
+    # The row lock, whether duplicates were merged into it, and the journey so far (the
+    # public table, on the search_path): one read.
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",))
+        .annotate(
+            has_duplicates=Exists(Complaint.objects.filter(merged_into_id=OuterRef("pk"))),
+            journey=ArraySubquery(
+                Hop.objects.filter(tracking_code=OuterRef("tracking_code"))
+                .order_by("at", "id")
+                .values(
+                    json=JSONObject(
+                        id="id",
+                        kind="kind",
+                        from_tenant_id="from_tenant_id",
+                        to_tenant_id="to_tenant_id",
+                        status="status",
+                    )
+                )
+            ),
         )
-        if not TrackingCode.objects.filter(code=complaint.tracking_code).update(tenant=target):
-            TrackingCode.objects.create(code=complaint.tracking_code, tenant=target)
-        # The SLA's cross-tenant deadline index follows the complaint to its new holder (a
-        # complaint that started over at the receiver has its own new deadline already).
-        deadline = Deadline.objects.filter(tenant=origin, complaint_id=complaint_id)
-        if arrived.state != complaint.state:
-            deadline.delete()
-        else:
-            deadline.update(tenant=target, complaint_id=arrived.pk)
-        outbox.move_pending(tracking_code=complaint.tracking_code, origin=origin, target=target)
+        .get(pk=complaint_id)
+    )
+    journey = [Hop(tracking_code=complaint.tracking_code, **step) for step in complaint.journey]
+    if check is not None:
+        check(complaint, journey)
+    if complaint.has_duplicates:
+        # Its merged duplicates stay in this register and follow it here: refuse the move
+        # (before anything is written) rather than leave them pointing nowhere.
+        raise AduanError(
+            "complaints.forward_has_duplicates",
+            _(
+                "Pengaduan ini punya pengaduan ganda yang digabungkan ke sini; pengaduan "
+                "seperti ini tidak dapat diteruskan ke instansi lain."
+            ),
+            {"field": "complaint"},
+        )
+    fail_point("read")
+    held_before = any(h.from_tenant_id == target.pk for h in journey)
+    with in_schema(target):
+        arrived = _arrive(
+            complaint, attachments, copies, origin, target, kind, reason, actor, held_before, now
+        )
+        fail_point("arrived")
+        _leave(complaint, origin, target, reason, now, [a.pk for a in attachments])
+        fail_point("left")
+        hop = _record(
+            complaint, arrived, origin, target, kind, reason, actor, now, close_triage=close_triage
+        )
         fail_point("recorded")
     return Moved(arrived, hop)
 
 
+def _table(schema: str, model: type[Model]) -> sql.Composed:
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(model._meta.db_table))
+
+
+EVENT_COLUMNS = (
+    "at", "actor_id", "actor_label", "kind", "is_public", "message", "before", "after",
+)  # fmt: skip
+
+
 def _arrive(
     complaint: Complaint,
-    events: list[ComplaintEvent],
     attachments: list[Attachment],
     copies: list[str],
     origin: Tenant,
@@ -224,16 +286,21 @@ def _arrive(
         # Coming back to a former holder: it takes its old register entry back.
         year, seq, number = stub.register_year, stub.register_seq, stub.number
         stub.delete()
+        version_id = None
     else:
         year = timezone.localtime(now).year
-        seq = register.take_number(year)
+        seq, version_id = register.take_number_and_active_sop(year)
         number = register.format_number(seq, register.tenant_code(target), year)
     # The SOP version is a row of the origin's schema: the complaint continues under the
     # receiver's active SOP, in the same state when the receiver's SOP has it as a working
     # step; else (a state it does not know, or an end state such as "not our authority") it
     # starts at the receiver's start, with a fresh SLA clock.
-    version = do_ensure_sop_version(tenant=target)
-    sop = sop_of(version, target.schema_name)
+    if version_id is None:
+        version = do_ensure_sop_version(tenant=target)
+        version_id = version.pk
+        sop = sop_of(version, target.schema_name)
+    else:
+        sop = sop_by_id(version_id, target.schema_name)
     known = sop.state(complaint.state)
     restart = known is None or known.terminal
     if not restart:
@@ -258,46 +325,60 @@ def _arrive(
         number=number,
         register_year=year,
         register_seq=seq,
-        sop_version=version,
+        sop_version_id=version_id,
         state=state,
     )
-    ComplaintEvent.objects.bulk_create(
-        ComplaintEvent(
-            complaint=arrived,
-            at=e.at,
-            actor_id=e.actor_id,
-            actor_label=e.actor_label,
-            kind=e.kind,
-            is_public=e.is_public,
-            message=e.message,
-            before=e.before,
-            after=e.after,
-        )
-        for e in events
-    )
+    # The timeline is copied inside the database (one statement, nothing over the wire), the
+    # forward's own entry last; the same columns complaints.audit.record_event writes.
+    forwarded = {
+        "at": now,
+        "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+        "actor_label": actor_name(actor) if actor is not None else "Aduan",
+        "kind": str(EventKind.FORWARDED),
+        "is_public": True,
+        "message": reason,
+        "before": json.dumps({"tenant": origin.name, "number": complaint.number}),
+        "after": json.dumps({"tenant": target.name, "number": number, "kind": str(kind)}),
+    }
+    columns = sql.SQL(", ").join(map(sql.Identifier, EVENT_COLUMNS))
+    files: sql.Composable = sql.SQL("")
+    file_params: list[Any] = []
     if attachments:
-        Attachment.objects.bulk_create(
-            Attachment(
-                complaint=arrived,
-                file=copy,
-                original_name=a.original_name,
-                content_type=a.content_type,
-                size=a.size,
-                sha256=a.sha256,
-                created_at=a.created_at,
-            )
-            for a, copy in zip(attachments, copies, strict=True)
+        # The attachment rows ride along in the same statement.
+        files = sql.SQL(
+            "WITH files AS (INSERT INTO {} (complaint_id, file, original_name, content_type,"
+            " size, sha256, created_at) VALUES {}) "
+        ).format(
+            sql.Identifier(Attachment._meta.db_table),
+            sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s)") for _ in attachments),
         )
-    record_event(
-        arrived,
-        kind=EventKind.FORWARDED,
-        actor=actor,
-        actor_label="" if actor is not None else "Aduan",
-        message=reason,
-        is_public=True,
-        before={"tenant": origin.name, "number": complaint.number},
-        after={"tenant": target.name, "number": number, "kind": str(kind)},
-    )
+        for a, copy in zip(attachments, copies, strict=True):
+            file_params += [
+                arrived.pk, copy, a.original_name, a.content_type, a.size, a.sha256, a.created_at,
+            ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "{files}INSERT INTO {events} (complaint_id, {columns})"
+                " SELECT %s, {columns} FROM ("
+                " SELECT 0 AS part, id, {columns} FROM {origin_events} WHERE complaint_id = %s"
+                " UNION ALL SELECT 1, 0, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb"
+                ") AS timeline ORDER BY part, at, id"
+            )
+            .format(
+                files=files,
+                events=sql.Identifier(ComplaintEvent._meta.db_table),
+                columns=columns,
+                origin_events=_table(origin.schema_name, ComplaintEvent),
+            )
+            .as_string(cursor.connection),
+            [
+                *file_params,
+                arrived.pk,
+                complaint.pk,
+                *(forwarded[c] for c in EVENT_COLUMNS),
+            ],
+        )
     if restart:
         _start_over(arrived, complaint.state, sop, target, now)
     return arrived
@@ -324,53 +405,179 @@ def _start_over(arrived: Complaint, before: str, sop: Sop, target: Tenant, now: 
     sla.on_state_entered(arrived, entered, now, case_limit=sop.case_limit, initial=sop.initial)
 
 
-def _complaint_type() -> int:
-    content_type_id: int = ContentType.objects.get_for_model(Complaint).pk  # cached
-    return content_type_id
+def _leave(
+    complaint: Complaint,
+    origin: Tenant,
+    target: Tenant,
+    reason: str,
+    now: Any,
+    attachment_ids: list[int],
+) -> None:
+    """The origin's side, in one statement on its schema: the stub replaces the complaint.
 
-
-def _leave(complaint: Complaint, target: Tenant, reason: str, now: Any) -> None:
-    """The origin's side (its schema on the search_path): the stub replaces the complaint."""
-    ForwardStub.objects.create(
-        number=complaint.number,
-        register_year=complaint.register_year,
-        register_seq=complaint.register_seq,
-        tracking_code=complaint.tracking_code,
-        subject=complaint.subject,
-        to_tenant_id=target.pk,
-        to_tenant_name=target.name,
-        reason=reason,
-        state_when_moved=complaint.state,
-        moved_at=now,
-    )
-    # A move, not an edit: the timeline lives on, whole, at the receiver. Other apps' rows
-    # that still point at the complaint stop the delete (PROTECT), and so the whole move.
-    # The origin's object permissions on it go too (guardian keeps them by id, as text): its
-    # staff keep the stub only, and no later row with a reused id could inherit a grant.
+    A move, not an edit: the timeline lives on, whole, at the receiver. Rows of other tables
+    that still point at the complaint fail the foreign keys at commit, and so the whole move.
+    The origin's object permissions on it go too (guardian keeps them by id, as text): its
+    staff keep the stub only, and no later row with a reused id could inherit a grant."""
+    schema = origin.schema_name
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM complaints_attachment WHERE complaint_id = %s", [complaint.pk])
         cursor.execute(
-            "DELETE FROM complaints_complaintevent WHERE complaint_id = %s", [complaint.pk]
+            sql.SQL(
+                "WITH stub AS (INSERT INTO {stubs} (number, register_year, register_seq,"
+                " tracking_code, subject, to_tenant_id, to_tenant_name, reason,"
+                " state_when_moved, moved_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)),"
+                " files AS (DELETE FROM {attachments} WHERE complaint_id = %s RETURNING id),"
+                " timeline AS (DELETE FROM {events} WHERE complaint_id = %s),"
+                " kind AS (SELECT id FROM {content_types}"
+                " WHERE app_label = 'complaints' AND model = 'complaint'),"
+                " user_grants AS (DELETE FROM {user_grants}"
+                " WHERE content_type_id = (SELECT id FROM kind) AND object_pk = %s),"
+                " group_grants AS (DELETE FROM {group_grants}"
+                " WHERE content_type_id = (SELECT id FROM kind) AND object_pk = %s),"
+                " complaint AS (DELETE FROM {complaints} WHERE id = %s)"
+                " SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM files"
+            )
+            .format(
+                stubs=_table(schema, ForwardStub),
+                attachments=_table(schema, Attachment),
+                events=_table(schema, ComplaintEvent),
+                content_types=_table(get_public_schema_name(), ContentType),
+                user_grants=sql.SQL("{}.guardian_userobjectpermission").format(
+                    sql.Identifier(schema)
+                ),
+                group_grants=sql.SQL("{}.guardian_groupobjectpermission").format(
+                    sql.Identifier(schema)
+                ),
+                complaints=_table(schema, Complaint),
+            )
+            .as_string(cursor.connection),
+            [
+                complaint.number,
+                complaint.register_year,
+                complaint.register_seq,
+                complaint.tracking_code,
+                complaint.subject,
+                target.pk,
+                target.name,
+                reason,
+                complaint.state,
+                now,
+                complaint.pk,
+                complaint.pk,
+                str(complaint.pk),
+                str(complaint.pk),
+                complaint.pk,
+            ],
         )
+        row = cursor.fetchone()
+    deleted = list(row[0]) if row else []
+    if deleted != attachment_ids:
+        raise _AttachmentsChangedError(complaint.pk)
+
+
+def _record(
+    complaint: Complaint,
+    arrived: Complaint,
+    origin: Tenant,
+    target: Tenant,
+    kind: HopKind,
+    reason: str,
+    actor: Actor,
+    now: Any,
+    *,
+    close_triage: bool,
+) -> Hop:
+    """The public side, in one statement: the journey's step, the tracking index, the SLA's
+    deadline index (a complaint that started over has its own new deadline already) and the
+    citizen's notifications not yet sent, which go out as the new holder's (its reply
+    address, its WhatsApp number), still once each: the row keeps its key, and a row being
+    sent right now is locked, so this waits and then leaves it alone (no longer pending)."""
+    public = get_public_schema_name()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    restarted = arrived.state != complaint.state
+    if restarted:
+        deadline = sql.SQL("DELETE FROM {} WHERE tenant_id = %s AND complaint_id = %s")
+        deadline_params = [origin.pk, complaint.pk]
+    else:
+        deadline = sql.SQL(
+            "UPDATE {} SET tenant_id = %s, complaint_id = %s"
+            " WHERE tenant_id = %s AND complaint_id = %s"
+        )
+        deadline_params = [target.pk, arrived.pk, origin.pk, complaint.pk]
+    triage: sql.Composable = sql.SQL("")
+    triage_params: list[Any] = []
+    if close_triage:
+        triage = sql.SQL(
+            " triage AS (UPDATE {} SET status = %s, decided_at = %s"
+            " WHERE tracking_code = %s AND status = %s),"
+        ).format(_table(public, TriageEntry))
+        triage_params = [
+            str(TriageStatus.DONE),
+            now,
+            complaint.tracking_code,
+            str(TriageStatus.OPEN),
+        ]
+    statement = sql.SQL(
+        "WITH hop AS (INSERT INTO {hops} (tracking_code, kind, from_tenant_id, to_tenant_id,"
+        " from_number, to_number, reason, status, decision_reason, actor_id, at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s) RETURNING id),"
+        " code AS (INSERT INTO {codes} (code, tenant_id, created_at, updated_at)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (code)"
+        " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at),"
+        " deadline AS ({deadline}),"
+        " outbox AS (UPDATE {outbox} SET tenant_id = %s"
+        " WHERE status = %s AND tracking_code = %s AND tenant_id = %s),"
+        "{triage}"
+        " done AS (SELECT 1) SELECT id FROM hop"
+    ).format(
+        hops=_table(public, Hop),
+        codes=_table(public, TrackingCode),
+        deadline=deadline.format(_table(public, Deadline)),
+        outbox=_table(public, OutboxMessage),
+        triage=triage,
+    )
+    with connection.cursor() as cursor:
         cursor.execute(
-            "WITH users AS (DELETE FROM guardian_userobjectpermission"
-            " WHERE content_type_id = %s AND object_pk = %s)"
-            " DELETE FROM guardian_groupobjectpermission"
-            " WHERE content_type_id = %s AND object_pk = %s",
-            [_complaint_type(), str(complaint.pk)] * 2,
+            statement.as_string(cursor.connection),
+            [
+                complaint.tracking_code,
+                str(kind),
+                origin.pk,
+                target.pk,
+                complaint.number,
+                arrived.number,
+                reason,
+                str(HopStatus.PENDING),
+                actor_id,
+                now,
+                complaint.tracking_code,
+                target.pk,
+                now,
+                now,
+                *deadline_params,
+                target.pk,
+                str(OutboxStatus.PENDING),
+                complaint.tracking_code,
+                origin.pk,
+                *triage_params,
+            ],
         )
-    if Complaint.objects.filter(merged_into_id=complaint.pk).exists():
-        # Its merged duplicates stay in this register and follow it here: refuse the move
-        # (rolled back whole) rather than leave them pointing nowhere.
-        raise AduanError(
-            "complaints.forward_has_duplicates",
-            _(
-                "Pengaduan ini punya pengaduan ganda yang digabungkan ke sini; pengaduan "
-                "seperti ini tidak dapat diteruskan ke instansi lain."
-            ),
-            {"field": "complaint"},
-        )
-    Complaint.objects.filter(pk=complaint.pk).delete()
+        row = cursor.fetchone()
+    assert row is not None
+    return Hop(
+        id=row[0],
+        tracking_code=complaint.tracking_code,
+        kind=kind,
+        from_tenant=origin,
+        to_tenant=target,
+        from_number=complaint.number,
+        to_number=arrived.number,
+        reason=reason,
+        status=HopStatus.PENDING,
+        decision_reason="",
+        actor_id=actor_id,
+        at=now,
+    )
 
 
 # --- reads ---------------------------------------------------------------------------------

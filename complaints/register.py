@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from complaints.models import RegisterCounter
+from complaints.models import RegisterCounter, SopVersion
 from tenants.models import Tenant
 
 
@@ -35,3 +35,23 @@ def take_number(year: int) -> int:
         row = cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+def take_number_and_active_sop(year: int) -> tuple[int, int | None]:
+    """`take_number`, and the id of the tenant's active SOP version (None before its first
+    use) in the same round trip: a forward needs both, and pays per round trip."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a register number must be taken inside the intake transaction")
+    table = connection.ops.quote_name(RegisterCounter._meta.db_table)
+    versions = connection.ops.quote_name(SopVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH taken AS (INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last) "
+            f"SELECT taken.last, (SELECT id FROM {versions} ORDER BY number DESC LIMIT 1) "
+            "FROM taken",
+            [year],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0]), row[1]

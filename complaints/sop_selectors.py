@@ -41,6 +41,14 @@ def sop_of(version: SopVersion, schema_name: str) -> Sop:
     return sop
 
 
+def sop_by_id(version_id: int, schema_name: str) -> Sop:
+    """`sop_of` by the version's id: the stored definition is read only when not parsed yet."""
+    sop = _PARSED.get((schema_name, version_id))
+    if sop is not None:
+        return sop
+    return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
+
+
 def current_definition(tenant: Tenant) -> tuple[SopVersion | None, dict[str, Any]]:
     """The active version and its definition; before the first use, the kind's template
     (which becomes version 1 when the first complaint is filed or the SOP first edited)."""

@@ -7,6 +7,7 @@ a row lock while it sends, so two deliverers never send the same row; the adapte
 row's key to the provider as an idempotency key, so a retry after an unknown outcome is not
 a second message where the provider deduplicates. Failures are retried with backoff; the
 sweeper re-sends jobs that were lost (the broker was down when the change committed).
+A complaint moved to another tenant takes its pending rows with it (complaints.forwarding).
 """
 
 from __future__ import annotations
@@ -88,17 +89,6 @@ def enqueue(
     if created:
         send_after_commit(tasks.deliver_outbox, message.pk)
     return message
-
-
-def move_pending(*, tracking_code: str, origin: Tenant, target: Tenant) -> int:
-    """A complaint moved to another tenant (complaints.forwarding): its notifications not yet
-    sent go out as the new holder's (its reply address, its WhatsApp number), still once each:
-    the row keeps its key, and a row being sent right now is locked, so this waits and then
-    leaves it alone (it is no longer pending). Call inside the move's transaction."""
-    # The status filter lets the planner use the small partial index of pending rows.
-    return OutboxMessage.objects.filter(
-        status=OutboxStatus.PENDING, tracking_code=tracking_code, tenant=origin
-    ).update(tenant=target)
 
 
 def deliver(message_id: int) -> OutboxMessage | None:

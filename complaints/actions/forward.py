@@ -146,12 +146,10 @@ def do_forward_complaint(
             reason=reason,
             actor=actor,
             check=check,
+            close_triage=True,  # forwarded: the regency admin's triage decision is made
         )
     except Complaint.DoesNotExist:
         raise _not_found(complaint_id) from None
-    TriageEntry.objects.filter(
-        tracking_code=moved.complaint.tracking_code, status=TriageStatus.OPEN
-    ).update(status=TriageStatus.DONE, decided_at=timezone.now())
     return moved
 
 

@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--tenants", type=_positive, default=1000, help="tenants present")
     parser.add_argument("--forwards", type=_positive, default=200, help="forwards timed")
+    parser.add_argument(
+        "--queries",
+        action="store_true",
+        help="also list the statements of one forward (after the timed ones) with their times",
+    )
     return parser
 
 
@@ -45,6 +50,24 @@ def _photo() -> object:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), (200, 30, 30)).save(buffer, format="PNG")
     return SimpleUploadedFile("jalan.png", buffer.getvalue(), content_type="image/png")
+
+
+def explain_reads(village: object, statements: list[str]) -> None:
+    """EXPLAIN ANALYZE the reads of a forward, in a transaction rolled back (the rows are gone
+    by now, but the plans, index or sequential scan, are what matter at fleet size)."""
+    from django.db import connection, transaction
+    from django_tenants.utils import schema_context
+
+    reads = [s for s in statements if s.startswith("SELECT")]
+    with schema_context(village.schema_name):  # type: ignore[attr-defined]
+        for statement in reads:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {statement}")
+                plan = [row[0] for row in cursor.fetchall()]
+                transaction.set_rollback(True)
+            print(f"\nEXPLAIN {statement[:120]}...")
+            for line in plan:
+                print(f"    {line}")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -91,7 +114,18 @@ def run(args: argparse.Namespace) -> None:
             tenant=village, complaint_id=complaint_id, to=pupr, reason="Jembatan", actor=None
         )
 
-    times = [_ms(functools.partial(forward, c.pk)) for c in complaints]
+    times = [_ms(functools.partial(forward, c.pk)) for c in complaints[:-1]]
+    if args.queries:
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            times.append(_ms(functools.partial(forward, complaints[-1].pk)))
+        print(f"\n{len(captured)} statements in one forward:")
+        for query in captured:
+            print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:300]}")
+        explain_reads(village, [q["sql"] for q in captured])
+    else:
+        times.append(_ms(functools.partial(forward, complaints[-1].pk)))
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()

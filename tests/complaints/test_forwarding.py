@@ -569,3 +569,49 @@ def test_a_refused_hand_over_leaves_the_step_untaken(tenant_factory: TenantFacto
 def dukcapil_holds(tenant: Tenant) -> bool:
     with schema_context(tenant.schema_name):
         return Complaint.objects.exists()
+
+
+def test_a_file_added_while_the_move_starts_moves_too(
+    tenant_factory: TenantFactory,
+    media_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given a complaint with a photo at Babakan
+    village = tenant_factory(slug="desa-babakan")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr")
+    filed = file_complaint(village, attachments=[photo("satu.png")])
+    copy_files = forwarding._copy_files
+    added: list[str] = []
+
+    # When a second file arrives after the move read the attachments, before its row lock
+    def copy_then_add(attachments: list[Attachment], target: Tenant) -> list[str]:
+        copies = copy_files(attachments, target)
+        if not added:
+            with schema_context(village.schema_name):
+                late = Attachment(
+                    complaint_id=filed.pk,
+                    original_name="dua.png",
+                    content_type="image/png",
+                    size=len(png_bytes()),
+                    sha256="-",
+                )
+                late.file.save("upload.png", photo("dua.png"), save=True)
+            added.append(str(late.file.name))
+        return copies
+
+    monkeypatch.setattr(forwarding, "_copy_files", copy_then_add)
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = do_forward_complaint(
+            tenant=village, complaint_id=filed.pk, to=pupr, reason="r", actor=None
+        )
+    # Then the move noticed, started again, and both files arrived; no stray copy is left and
+    # the originals are gone once it committed
+    with schema_context(pupr.schema_name):
+        names = sorted(
+            Attachment.objects.filter(complaint_id=moved.complaint.pk).values_list(
+                "original_name", flat=True
+            )
+        )
+    assert names == ["dua.png", "satu.png"]
+    assert files_under(media_root) == [pupr.schema_name, pupr.schema_name]
