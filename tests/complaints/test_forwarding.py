@@ -24,6 +24,7 @@ from complaints.actions.forward import (
     do_hand_to_authority,
     do_return_forwarded_complaint,
 )
+from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
@@ -332,7 +333,7 @@ def test_not_our_authority_hands_it_to_the_body_the_router_finds(
 # --- what travels with a move: object permissions, the SLA clock, "not our authority" -----
 
 
-def test_a_moved_complaint_leaves_no_object_permission_at_the_origin(
+def test_a_moved_complaint_leaves_no_object_permission_and_no_team_at_the_origin(
     tenant_factory: TenantFactory,
 ) -> None:
     # Given a complaint at Babakan assigned to its liaison officer (guardian grants on it)
@@ -341,9 +342,16 @@ def test_a_moved_complaint_leaves_no_object_permission_at_the_origin(
     officer = make_member(village, Role.OFFICER)
     liaison = make_member(village, Role.LIAISON)
     filed = file_complaint(village)
+    # and to a team of two (guardian grants to each member)
+    members = [make_member(village, Role.ANSWER_TEAM) for _ in range(2)]
     with schema_context(village.schema_name):
         do_assign_complaint(tenant=village, complaint=filed, assignee=liaison, actor=officer)
-        assert grants(str(filed.pk)) == 2
+        team = do_save_team(
+            tenant=village, team=None, name="Tim Penjawab", member_ids=[m.pk for m in members],
+            actor=officer,
+        )  # fmt: skip
+        do_assign_team(tenant=village, complaint=filed, team=team, actor=officer)
+        assert grants(str(filed.pk)) == 6
         # and an unrelated complaint assigned too, whose grants must stay
         other = file_complaint(village)
         do_assign_complaint(tenant=village, complaint=other, assignee=liaison, actor=officer)
@@ -357,9 +365,11 @@ def test_a_moved_complaint_leaves_no_object_permission_at_the_origin(
         assert grants(str(filed.pk)) == 0
         assert grants(str(other.pk)) == 2
         assert not has_object_permission(liaison, "complaints.view_complaint", filed)
+        assert not has_object_permission(members[0], "complaints.view_complaint", filed)
     with schema_context(pupr.schema_name):
         assert grants(str(moved.complaint.pk)) == 0
-        assert Complaint.objects.get().assignee_id is None
+        arrived = Complaint.objects.get()
+    assert (arrived.assignee_id, arrived.team_id) == (None, None)
 
 
 def grants(object_pk: str) -> int:
