@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import dramatiq
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -625,3 +626,26 @@ def test_a_file_added_while_the_move_starts_moves_too(
         )
     assert names == ["dua.png", "satu.png"]
     assert files_under(media_root) == [pupr.schema_name, pupr.schema_name]
+
+
+def test_the_origins_grants_are_found_by_index(tenant_factory: TenantFactory) -> None:
+    # Given a tenant schema holding many grants, all on complaints (so guardian's own indexes,
+    # which lead with the user, the permission or the content type, do not narrow them down)
+    village = tenant_factory()
+    with schema_context(village.schema_name), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO guardian_userobjectpermission"
+            " (user_id, permission_id, content_type_id, object_pk)"
+            " SELECT n % 50, 1, 7, n::text FROM generate_series(1, 5000) AS n"
+        )
+        cur.execute("ANALYZE guardian_userobjectpermission")
+        # When the move's delete of every grant on one complaint is planned
+        cur.execute(
+            "EXPLAIN DELETE FROM guardian_userobjectpermission"
+            " WHERE content_type_id = 7 AND object_pk = '123'"
+        )
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        transaction.set_rollback(True)
+    # Then it is a lookup by the object (not a scan of every grant ever made)
+    assert "Index Cond: (((object_pk)::text = '123'::text)" in plan, plan
+    assert "guardian_user_grants_by_object" in plan, plan
