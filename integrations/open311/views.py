@@ -151,7 +151,10 @@ def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
 def post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     # The spec's order of checks: what is missing (400) before who is asking (403).
     form = actions.parse_form(dict(request.POST.lists()))
-    tenant = jurisdiction(request, request.POST)
+    # Clients differ on where a POST's jurisdiction_id goes: the form body, or the query
+    # string, as Code for America's node-open311 sends it. The body wins when both have one.
+    given = request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id", "")
+    tenant = jurisdiction(request, {"jurisdiction_id": given})
     if tenant is not None and tenant.status != TenantStatus.ACTIVE:
         raise Open311Error(
             Open311ErrorCode.UNKNOWN_JURISDICTION,

@@ -549,3 +549,34 @@ def test_status_follows_the_complaints_own_sop_version(
     assert statuses == {f"babakan-{rejected.pk}": "closed", f"babakan-{waiting.pk}": "open"}
     assert [r["service_request_id"] for r in closed] == [f"babakan-{rejected.pk}"]
     assert [r["service_request_id"] for r in opened] == [f"babakan-{waiting.pk}"]
+
+
+def test_post_takes_the_jurisdiction_from_the_query_string_too(
+    tenant_client: TenantClient, village: Tenant
+) -> None:
+    # Given a platform-wide key, and a client that puts jurisdiction_id in the query string
+    # (as node-open311 does) and the rest in the form body
+    key = new_key()
+    form = {
+        "api_key": key,
+        "service_code": "infrastruktur-desa",
+        "address_string": "Jl. Raya Babakan 12",
+        "attribute[alamat_pengadu]": "RT 02",
+        "attribute[pokok]": "Jalan berlubang",
+        "attribute[kode_desa]": "33.01.09.2014",
+    }
+    # When it posts on the platform's host
+    response = tenant_client.post(f"{BASE}/requests.json?jurisdiction_id=babakan", data=form)
+    # Then the request is filed in that jurisdiction at once (an id, not a front-door token)
+    assert response.status_code == 200, response.content
+    with schema_context(village.schema_name):
+        complaint = Complaint.objects.get()
+    assert body(response)[0]["service_request_id"] == f"babakan-{complaint.pk}"
+    assert "token" not in body(response)[0]
+    # And a jurisdiction in the body wins over the query string's
+    other = tenant_client.post(
+        f"{BASE}/requests.json?jurisdiction_id=nowhere",
+        data={**form, "jurisdiction_id": "babakan", "description": "Kedua."},
+    )
+    assert other.status_code == 200, other.content
+    assert body(other)[0]["service_request_id"].startswith("babakan-")
