@@ -8,8 +8,13 @@ and by ids, GET one request. Its code runs as published; two of its dependencies
 installed here and are only used for XML (`sparkxml` is a git dependency on GitHub, which is
 unreachable; `xml2json` 0.2 needs a native build of node-expat): they are replaced by
 modules that fail if called, and the client is used in JSON, the format it picks itself from
-the discovery document. What the Python packages offered instead is in the channels2 report:
-`georeport` (Python 3) has no POST, `three` and `open311` are Python 2.
+the discovery document.
+
+The XML side is covered by the published Python 3 client `georeport` 0.3.1 (PyPI), installed
+with pip into the same cache and run unmodified in a subprocess: it reads services,
+definitions and requests in XML and JSON, but has no discovery and no POST (its README says
+so), hence the node client for those. Other Python clients (`three`, `open311_python`) are
+Python 2 only.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import warnings
 from pathlib import Path
@@ -40,6 +46,8 @@ XML_ONLY = {
     "xml2json": "module.exports = { toJson: function () { throw new Error('no XML here'); } };",
 }
 DRIVER = Path(__file__).parent / "open311_client" / "drive.js"
+GEOREPORT = "georeport==0.3.1"
+GEOREPORT_DRIVER = Path(__file__).parent / "open311_client" / "georeport_drive.py"
 UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "network")
 
 
@@ -105,8 +113,36 @@ def drive(modules: Path, *args: str) -> dict[str, Any]:
     return result
 
 
-def test_the_published_node_open311_client_works_unmodified(
-    live_server: Any, tenant_factory: TenantFactory, node_open311: Path
+@pytest.fixture(scope="session")
+def georeport_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding the published `georeport` and its dependencies (pip --target)."""
+    site = tmp_path_factory.getbasetemp() / "open311-pip"
+    if (site / "georeport").is_dir():
+        return site
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--target", str(site), GEOREPORT],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        if any(word in done.stderr for word in (*UNREACHABLE, "No matching distribution")):
+            skip_loudly(f"PyPI is unreachable ({done.stderr.strip()[:300]})")
+        raise AssertionError(f"pip install {GEOREPORT} failed:\n{done.stderr}")
+    return site
+
+
+def georeport(site: Path, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, str(GEOREPORT_DRIVER), str(site), *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_the_published_open311_clients_work_unmodified(
+    live_server: Any, tenant_factory: TenantFactory, node_open311: Path, georeport_site: Path
 ) -> None:
     # Given a village on Aduan, the platform's host, and a client application's api_key
     do_ensure_public_tenant()
@@ -176,3 +212,26 @@ def test_the_published_node_open311_client_works_unmodified(
         "Jalan berlubang di depan balai desa.",
     )
     assert found["address"] == "Jl. Raya Babakan 12"
+    # When the Python client reads the same in XML and in JSON
+    for fmt in ("xml", "json"):
+        read = georeport(georeport_site, base, village.slug, fmt, "infrastruktur-desa", request_id)
+        # Then it finds the service, its attributes and the request, as it parses them
+        services = read["services"]
+        assert "infrastruktur-desa" in [s["service_code"] for s in services], fmt
+        attributes = read["definition"]["attributes"]
+        if fmt == "xml":  # <attributes><attribute>...: xmltodict's nesting
+            attributes = attributes["attribute"]
+        assert {"alamat_pengadu", "pokok", "kode_desa", "rahasia"} <= {
+            a["code"] for a in attributes
+        }, fmt
+        for name in ("requests", "by_id"):
+            listed = read[name]
+            # xmltodict gives one <request> as an object, JSON an array of one
+            listed = [listed] if isinstance(listed, dict) else listed
+            assert [r["service_request_id"] for r in listed] == [request_id], (fmt, name)
+        one = read["request"]
+        assert (one["service_request_id"], one["status"], one["description"]) == (
+            request_id,
+            "open",
+            "Jalan berlubang di depan balai desa.",
+        ), fmt
