@@ -117,7 +117,14 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 name="outbox_pending",
                 condition=models.Q(status="pending"),
-            )
+            ),
+            # The failed-messages page's query (integrations.failed): the few rows that used
+            # up their attempts, per tenant, newest first, never a scan of every notification.
+            models.Index(
+                fields=["tenant", "-created_at"],
+                name="outbox_failed",
+                condition=models.Q(status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils.html import escape
 from django_tenants.utils import schema_context
 
 from complaints.actions.forward import do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
-from integrations import inbound, outbox, tasks
+from integrations import failed, inbound, outbox, tasks
 from integrations.lapor import referrals
 from integrations.models import (
     InboundMessage,
@@ -319,3 +320,31 @@ def test_a_failing_lapor_referral_is_listed_to_its_holder_and_sent_once_on_retry
     assert tenant_client.get(API, tenant=village).json() == []
     again = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
     assert again.status_code == 404
+
+
+def test_the_failed_list_reads_the_failed_notifications_by_index(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given an outbox of many sent notifications and a few failed ones
+    tenant = tenant_factory()
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            key=f"plan:{n}",
+            tenant=tenant,
+            channel="sms",
+            kind="receipt",
+            recipient="+6281234567890",
+            body="x",
+            status=OutboxStatus.FAILED if n % 1000 == 0 else OutboxStatus.SENT,
+        )
+        for n in range(5000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE integrations_outboxmessage")
+    # When the page's queries are planned (a tenant's, and the operator's)
+    plans = [
+        outbox.failed_notifications(scope)[: failed.LIMIT].explain() for scope in (tenant, None)
+    ]
+    # Then both read the small index of failed rows, not every notification ever sent
+    for plan in plans:
+        assert "outbox_failed" in plan, plan
