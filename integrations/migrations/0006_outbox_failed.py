@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0005_lapor'),
-        ('tenants', '0006_lapor'),
+        ("integrations", "0005_lapor"),
+        ("tenants", "0006_lapor"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('status', 'failed')), fields=['tenant', '-created_at'], name='outbox_failed'),
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("status", "failed")),
+                fields=["tenant", "-created_at"],
+                name="outbox_failed",
+            ),
         ),
     ]
