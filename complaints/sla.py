@@ -17,6 +17,8 @@ The due date lives on the complaint (`due_at`, UTC) and, while one runs, in the 
 scheduled in complaints.tasks) reads only that table and enters only the schemas that have a
 reminder or an escalation due. Each reminder and each escalation is sent once per deadline; a
 new deadline (a new step, or a step resumed after a pause) may be reminded and breached again.
+A reminder goes to whoever works the complaint: its assignee in person, else each member of
+its team, else the officers; an escalation goes to the heads.
 
 When a tenant adds or removes a local holiday, the running due dates it touches are
 recomputed (`recompute_due_dates`), so the stored date always matches its explanation.
@@ -39,7 +41,7 @@ from aduan.db import tenant_db
 from aduan.models import Deadline, Notification, NotificationKind
 from complaints.audit import record_event
 from complaints.calendar import WorkingCalendar, calendar_for, zone_label
-from complaints.models import Complaint, EventKind
+from complaints.models import Complaint, EventKind, TeamMember
 from complaints.sla_clock import DueDate, LimitUnit, Pause, TimeLimit, compute_due
 from tenants.models import Membership, Role, Tenant, TenantStatus, User
 
@@ -390,6 +392,30 @@ def _recipients(tenant: Tenant, *roles: Role) -> list[User]:
     return []
 
 
+def _reminded(tenant: Tenant, complaint: Complaint) -> list[User]:
+    """Who works the complaint: the person it is assigned to, else the members of its team
+    (each once), else the officers (the admins when there is none)."""
+    if complaint.assignee_id:
+        users = list(User.objects.filter(pk=complaint.assignee_id, is_active=True))
+        if users:
+            return users
+    if complaint.team_id:
+        members = TeamMember.objects.filter(team_id=complaint.team_id).values("user_id")
+        # Members who have left the tenant keep no membership here: they are not reminded.
+        users = list(
+            User.objects.filter(
+                pk__in=members,
+                is_active=True,
+                memberships__tenant=tenant,
+            )
+            .distinct()
+            .order_by("pk")
+        )
+        if users:
+            return users
+    return _recipients(tenant, Role.OFFICER, Role.TENANT_ADMIN)
+
+
 def _sweep_tenant(tenant: Tenant, now: dt.datetime, report: SweepReport) -> None:
     calendar = calendar_for(tenant)
     with transaction.atomic():
@@ -474,10 +500,7 @@ def _remind(
         else:
             title = _("Pengingat batas waktu %(number)s") % values
             body = _("Pengaduan %(number)s (%(subject)s) jatuh tempo %(due)s.") % values
-    if complaint.assignee_id:
-        users = list(User.objects.filter(pk=complaint.assignee_id, is_active=True))
-    else:
-        users = _recipients(tenant, Role.OFFICER, Role.TENANT_ADMIN)
+    users = _reminded(tenant, complaint)
     due_at = complaint.case_due_at if case else complaint.due_at
     record_event(
         complaint,

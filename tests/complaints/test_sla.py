@@ -17,7 +17,9 @@ from dramatiq_crontab import scheduler
 
 from aduan.db import tenant_db
 from aduan.models import Deadline, Notification
+from complaints.actions.assign import do_assign_complaint
 from complaints.actions.intake import do_file_complaint
+from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.calendar import WIB, WIT
 from complaints.holidays import do_add_local_holiday, do_remove_local_holiday
 from complaints.models import Complaint, ComplaintEvent
@@ -379,3 +381,62 @@ def test_reminder_times_for_hour_and_calendar_day_limits(tenant_factory: TenantF
         wib(2027, 1, 19, 23, 59, 59),
         wib(2027, 1, 18),
     )
+
+
+def test_a_team_complaint_without_an_assignee_reminds_each_team_member_once(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a complaint assigned to a team (no one in person): one member holds two roles,
+    # and an officer outside the team
+    tenant = tenant_factory()
+    outsider = make_member(tenant, Role.OFFICER)
+    first = make_member(tenant, Role.OFFICER, Role.HEAD)
+    second = make_member(tenant, Role.OFFICER)
+    admin = make_member(tenant, Role.TENANT_ADMIN)
+    with at(wib(2026, 11, 20, 10)):
+        complaint = file_complaint(tenant)
+    with schema_context(tenant.schema_name):
+        team = do_save_team(
+            tenant=tenant, team=None, name="Tim Penjawab", member_ids=[first.pk, second.pk],
+            actor=admin,
+        )  # fmt: skip
+        do_assign_team(tenant=tenant, complaint=complaint, team=team, actor=admin)
+    complaint = enter(tenant, complaint, CLASSIFY, wib(2026, 11, 20, 10))
+    # When the job runs twice on Monday morning
+    with at(wib(2026, 11, 23, 8)):
+        report = run_sla_sweep()
+        run_sla_sweep()
+    # Then each member of the team is reminded exactly once, and the outsider not at all
+    assert report.reminded == [(tenant.schema_name, complaint.pk)]
+    tenant_db.set_schema_to_public()
+    reminded = sorted(n.recipient_id for n in Notification.objects.filter(kind="sla_reminder"))
+    assert reminded == sorted([first.pk, second.pk])
+    assert outsider.pk not in reminded
+    [event] = events(tenant, complaint, "sla_reminder")
+    assert event.after is not None and sorted(event.after["recipients"]) == reminded
+
+
+def test_a_personal_assignee_is_reminded_rather_than_the_team(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a team complaint also assigned in person to one officer
+    tenant = tenant_factory()
+    member = make_member(tenant, Role.OFFICER)
+    assignee = make_member(tenant, Role.OFFICER)
+    admin = make_member(tenant, Role.TENANT_ADMIN)
+    with at(wib(2026, 11, 20, 10)):
+        complaint = file_complaint(tenant)
+    with schema_context(tenant.schema_name):
+        team = do_save_team(
+            tenant=tenant, team=None, name="Tim Penjawab", member_ids=[member.pk], actor=admin
+        )
+        do_assign_team(tenant=tenant, complaint=complaint, team=team, actor=admin)
+        do_assign_complaint(tenant=tenant, complaint=complaint, assignee=assignee, actor=admin)
+    complaint = enter(tenant, complaint, CLASSIFY, wib(2026, 11, 20, 10))
+    # When the reminder is due, then only the person it is assigned to is reminded
+    with at(wib(2026, 11, 23, 8)):
+        run_sla_sweep()
+    tenant_db.set_schema_to_public()
+    assert [n.recipient_id for n in Notification.objects.filter(kind="sla_reminder")] == [
+        assignee.pk
+    ]
