@@ -119,6 +119,17 @@ class PublicEventOutput(serializers.Serializer[ComplaintEvent]):
         return describe(event)
 
 
+class CaseTimeOutput(serializers.Serializer[dict[str, Any]]):
+    """The whole case's time limit (the SOP's case_limit): due date and what remains."""
+
+    due_at = serializers.DateTimeField(allow_null=True)
+    limit = serializers.DictField(child=serializers.IntegerField())
+    overdue = serializers.BooleanField()
+    finished = serializers.BooleanField()
+    paused = serializers.BooleanField()
+    remaining = serializers.CharField()
+
+
 class TrackOutput(serializers.Serializer[Complaint]):
     """What the tracking code shows: never the complainant's identity, never internal notes.
     A duplicate merged into another complaint shows that one's number and follows its step."""
@@ -136,10 +147,18 @@ class TrackOutput(serializers.Serializer[Complaint]):
     can_rate = serializers.SerializerMethodField()
     can_reopen = serializers.SerializerMethodField()
     reopen_until = serializers.SerializerMethodField()
+    case_time = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
     def get_state(self, complaint: Complaint) -> str:
         return (complaint.merged_into or complaint).state
+
+    @extend_schema_field(CaseTimeOutput(allow_null=True))
+    def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
+        """The whole case's due date and what remains (a merged duplicate follows the one it
+        was merged into); the reasons behind the date stay on the staff side."""
+        found = case_time(complaint.merged_into or complaint, calendar_for(current_tenant()))
+        return found.as_dict() if found else None
 
     def get_state_label(self, complaint: Complaint) -> str:
         return state_label(complaint.merged_into or complaint)
@@ -207,17 +226,6 @@ class ComplainantOutput(serializers.Serializer[Complaint]):
     address = serializers.CharField()
     phone = serializers.CharField()
     email = serializers.CharField()
-
-
-class CaseTimeOutput(serializers.Serializer[dict[str, Any]]):
-    """The whole case's time limit (the SOP's case_limit): due date and what remains."""
-
-    due_at = serializers.DateTimeField(allow_null=True)
-    limit = serializers.DictField(child=serializers.IntegerField())
-    overdue = serializers.BooleanField()
-    finished = serializers.BooleanField()
-    paused = serializers.BooleanField()
-    remaining = serializers.CharField()
 
 
 class StaffComplaintOutput(serializers.Serializer[Complaint]):

@@ -182,6 +182,7 @@ def _track_page(
         "received_at": format_local(complaint.created_at, tenant),
         "events": _timeline(complaint, tenant, public=True),
         "due": sla.explain_due(followed),
+        "case": case_time(followed, calendar_for(tenant)),
         "missing": set(complaint.missing_elements),
         "form": form or ReplyForm(),
         "can_rate": closing.can_rate(complaint),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -238,3 +239,41 @@ def test_the_sop_editor_refuses_a_broken_case_limit(
         from complaints.models import SopVersion
 
         assert not SopVersion.objects.exists()
+
+
+def test_the_tracking_page_and_api_show_the_case_due_date(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a Disdukcapil complaint received Monday 23 November 2026 (case due Monday 30th)
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    with at(wib(2026, 11, 23, 9)):
+        complaint = file_complaint(tenant)
+    # When the citizen looks on Wednesday 25th, on the page and through the API
+    with at(wib(2026, 11, 25, 9)):
+        page = tenant_client.get(f"/lacak/{complaint.tracking_code}/", tenant=tenant)
+        api = tenant_client.get(f"/api/v1/track/{complaint.tracking_code}/", tenant=tenant)
+    # Then both show the case's due date and the working days left
+    html = page.content.decode()
+    found = re.search(r'<p id="case-due">(.*?)</p>', html, re.S)
+    assert found is not None
+    assert "Batas waktu penyelesaian pengaduan" in found.group(1)
+    assert "Senin, 30 November 2026 23:59 WIB" in found.group(1)
+    assert '<span id="case-remaining">sisa 3 hari kerja</span>' in found.group(1)
+    assert api.json()["case_time"] == {
+        "due_at": "2026-11-30T16:59:59Z", "limit": {"working_days": 5}, "overdue": False,
+        "finished": False, "paused": False, "remaining": "sisa 3 hari kerja",
+    }  # fmt: skip
+    # And not the staff side's reasons (the legal basis, the day-by-day explanation)
+    assert "Dasar hukum" not in html
+    assert 'id="case-time"' not in html
+
+
+def test_the_tracking_api_has_no_case_time_without_a_case_limit(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    tenant = tenant_factory()  # a village: its SOP has no case limit
+    complaint = file_complaint(tenant)
+    api = tenant_client.get(f"/api/v1/track/{complaint.tracking_code}/", tenant=tenant).json()
+    page = tenant_client.get(f"/lacak/{complaint.tracking_code}/", tenant=tenant)
+    assert api["case_time"] is None
+    assert 'id="case-due"' not in page.content.decode()
