@@ -186,6 +186,7 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("Balasan pengadu")
     ASSIGNED = "assigned", _("Penugasan")
     TEAM_ASSIGNED = "team_assigned", _("Penugasan ke tim")
+    TEAM_MEMBERS = "team_members", _("Anggota tim berubah")
     ATTACHMENT = "attachment", _("Lampiran ditambahkan")
     SLA_REMINDER = "sla_reminder", _("Pengingat batas waktu")
     SLA_ESCALATED = "sla_escalated", _("Lewat batas waktu, diteruskan ke pimpinan")

@@ -10,14 +10,25 @@ paid when a team changes, which is rare and done by an admin: a member added lat
 grants on every complaint of the team (one bulk insert per permission), a member removed loses
 them (except on complaints assigned to them in person), and moving a complaint from one team
 to another moves the grants of the members.
+
+Audit: Aduan has no tenant-wide audit trail for staff (tenants.models.TenantEvent is the
+parent's record of a tenant's lifecycle, read by the governing tenant, not this tenant's
+admins); the audit trail is each complaint's timeline. So a change of a team's members is
+recorded where it matters, as a `team_members` entry (internal) on each complaint of the team
+whose access changed: who was added (gains the grants) and who was removed (loses them; not
+on a complaint assigned to them in person, which they keep). Creating a team or renaming it
+changes nobody's access and is not recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.actions.assign import OBJECT_PERMISSIONS, assignable_users, not_assignable
@@ -86,13 +97,13 @@ def do_save_team(
                 team = Team.objects.select_for_update().get(pk=team.pk)
                 team.name = text
                 team.save(update_fields=["name"])
-            _set_members(team, wanted)
+            _set_members(team, wanted, actor)
     except IntegrityError:
         raise _duplicate_name(text) from None
     return team
 
 
-def _set_members(team: Team, wanted: set[int]) -> None:
+def _set_members(team: Team, wanted: set[int], actor: AbstractBaseUser) -> None:
     held = set(TeamMember.objects.filter(team=team).values_list("user_id", flat=True))
     added, removed = wanted - held, held - wanted
     TeamMember.objects.bulk_create(TeamMember(team=team, user_id=pk) for pk in sorted(added))
@@ -104,6 +115,39 @@ def _set_members(team: Team, wanted: set[int]) -> None:
     for user in User.objects.filter(pk__in=removed):
         for perm in OBJECT_PERMISSIONS:
             revoke_object_permission_on_many(user, perm, complaints.exclude(assignee=user))
+    if added or removed:
+        _record_member_change(team, complaints, added, removed, actor)
+
+
+def _record_member_change(
+    team: Team,
+    complaints: QuerySet[Complaint],
+    added: set[int],
+    removed: set[int],
+    actor: AbstractBaseUser,
+) -> None:
+    """A `team_members` entry on each of the team's complaints whose access changed."""
+    names = dict(User.objects.filter(pk__in=added | removed).values_list("pk", "username"))
+    for complaint in complaints.order_by("pk"):
+        # The person it is assigned to holds the grants anyway: no change for them.
+        gained = sorted(names.get(pk, str(pk)) for pk in added if pk != complaint.assignee_id)
+        lost = sorted(names.get(pk, str(pk)) for pk in removed if pk != complaint.assignee_id)
+        if not gained and not lost:
+            continue
+        # Stored in the source language, like every timeline entry.
+        with translation.override(settings.LANGUAGE_CODE):
+            parts = [_("Anggota tim %(team)s berubah.") % {"team": team.name}]
+            if gained:
+                parts.append(_("Ditambahkan: %(names)s.") % {"names": ", ".join(gained)})
+            if lost:
+                parts.append(_("Dikeluarkan: %(names)s.") % {"names": ", ".join(lost)})
+        record_event(
+            complaint,
+            kind=EventKind.TEAM_MEMBERS,
+            actor=actor,
+            message=" ".join(parts),
+            after={"team": team.name, "added": gained, "removed": lost},
+        )
 
 
 def do_assign_team(

@@ -217,3 +217,56 @@ def test_a_forwarded_complaint_leaves_its_team_behind(tenant_factory: TenantFact
     # Then it arrives without a team (the origin's team id means nothing there)
     with schema_context(b.schema_name):
         assert Complaint.objects.get(pk=moved.complaint.pk).team_id is None
+
+
+def test_member_changes_are_recorded_on_each_complaint_whose_access_changed(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a team of Ana with two complaints, one of them also assigned to Budi in person,
+    # and a complaint of no team
+    tenant = tenant_factory()
+    admin_user = make_member(tenant, Role.TENANT_ADMIN)
+    admin, officer = client_of(admin_user), client_of(make_member(tenant, Role.OFFICER))
+    ana, budi = make_member(tenant, Role.LIAISON), make_member(tenant, Role.LIAISON)
+    plain, budis = file_complaint(tenant, subject="Jalan"), file_complaint(tenant, subject="Air")
+    other = file_complaint(tenant, subject="Listrik")
+    made = send(admin, "post", "/api/v1/teams/", tenant, {"name": "Tim A", "members": [ana.pk]})
+    team_id = made.json()["id"]
+    for complaint in (plain, budis):
+        send(officer, "post", f"/api/v1/complaints/{complaint.pk}/team/", tenant,
+             {"team": team_id})  # fmt: skip
+    send(officer, "post", f"/api/v1/complaints/{budis.pk}/assignment/", tenant,
+         {"assignee": budi.pk})  # fmt: skip
+
+    def entries(complaint: Complaint) -> list[ComplaintEvent]:
+        with schema_context(tenant.schema_name):
+            return list(
+                ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.TEAM_MEMBERS)
+            )
+
+    # Creating and renaming a team changes nobody's access: nothing is recorded
+    renamed = send(admin, "put", f"/api/v1/teams/{team_id}/", tenant,
+                   {"name": "Tim B", "members": [ana.pk]})  # fmt: skip
+    assert renamed.status_code == 200
+    assert entries(plain) == [] and entries(budis) == []
+    # When the admin adds Budi and removes Ana
+    changed = send(admin, "put", f"/api/v1/teams/{team_id}/", tenant,
+                   {"name": "Tim B", "members": [budi.pk]})  # fmt: skip
+    assert changed.status_code == 200, changed.json()
+    # Then each team complaint says who gained and who lost access, by whom, internally
+    (event,) = entries(plain)
+    assert event.after == {"team": "Tim B", "added": [budi.username], "removed": [ana.username]}
+    assert event.actor_id == admin_user.pk and not event.is_public
+    event_text = event.message
+    assert event_text == (
+        f"Anggota tim Tim B berubah. Ditambahkan: {budi.username}. Dikeluarkan: {ana.username}."
+    )
+    # (Budi held his own complaint in person already: only Ana's loss is recorded there)
+    (event,) = entries(budis)
+    assert event.after == {"team": "Tim B", "added": [], "removed": [ana.username]}
+    # And a complaint of no team has nothing
+    assert entries(other) == []
+    # And the staff timeline API shows it
+    detail = officer.get(f"/api/v1/complaints/{plain.pk}/", tenant=tenant).json()
+    shown = [(e["kind"], e["text"]) for e in detail["events"] if e["kind"] == "team_members"]
+    assert shown == [("team_members", event_text)]
