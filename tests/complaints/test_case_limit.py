@@ -277,3 +277,24 @@ def test_the_tracking_api_has_no_case_time_without_a_case_limit(
     page = tenant_client.get(f"/lacak/{complaint.tracking_code}/", tenant=tenant)
     assert api["case_time"] is None
     assert 'id="case-due"' not in page.content.decode()
+
+
+def test_a_merged_duplicate_tracks_the_case_due_date_of_the_one_it_joined(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    from complaints.actions.merge import do_merge_complaints
+
+    # Given a Disdukcapil complaint of Monday 23rd (due 30th) and a duplicate of Wednesday
+    # 25th (due 2 December) merged into it
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    officer = make_member(tenant, Role.OFFICER)
+    with at(wib(2026, 11, 23, 9)):
+        first = file_complaint(tenant)
+    with at(wib(2026, 11, 25, 9)):
+        duplicate = file_complaint(tenant)
+        with schema_context(tenant.schema_name):
+            do_merge_complaints(duplicate=duplicate, into=first, actor=officer)
+        # When the duplicate's complainant tracks it
+        api = tenant_client.get(f"/api/v1/track/{duplicate.tracking_code}/", tenant=tenant)
+    # Then it shows the case due date of the complaint it joined
+    assert api.json()["case_time"]["due_at"] == "2026-11-30T16:59:59Z"
