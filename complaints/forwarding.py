@@ -491,7 +491,9 @@ def _record(
     deadline index (a complaint that started over has its own new deadline already) and the
     citizen's notifications not yet sent, which go out as the new holder's (its reply
     address, its WhatsApp number), still once each: the row keeps its key, and a row being
-    sent right now is locked, so this waits and then leaves it alone (no longer pending)."""
+    sent right now is locked, so this waits and then leaves it alone (no longer pending).
+    Failed ones (attempts used up) move too: only the holder may retry them, in its name, on
+    its failed-messages page; the origin no longer has the complaint to speak for."""
     public = get_public_schema_name()
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     restarted = arrived.state != complaint.state
@@ -526,7 +528,7 @@ def _record(
         " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at),"
         " deadline AS ({deadline}),"
         " outbox AS (UPDATE {outbox} SET tenant_id = %s"
-        " WHERE status = %s AND tracking_code = %s AND tenant_id = %s),"
+        " WHERE (status = %s OR status = %s) AND tracking_code = %s AND tenant_id = %s),"
         "{triage}"
         " done AS (SELECT 1) SELECT id FROM hop"
     ).format(
@@ -557,6 +559,7 @@ def _record(
                 *deadline_params,
                 target.pk,
                 str(OutboxStatus.PENDING),
+                str(OutboxStatus.FAILED),
                 complaint.tracking_code,
                 origin.pk,
                 *triage_params,

@@ -7,7 +7,8 @@ a row lock while it sends, so two deliverers never send the same row; the adapte
 row's key to the provider as an idempotency key, so a retry after an unknown outcome is not
 a second message where the provider deduplicates. Failures are retried with backoff; the
 sweeper re-sends jobs that were lost (the broker was down when the change committed).
-A complaint moved to another tenant takes its pending rows with it (complaints.forwarding).
+A complaint moved to another tenant takes its pending and failed rows with it
+(complaints.forwarding): the new holder sends them, and retries them, in its name.
 """
 
 from __future__ import annotations

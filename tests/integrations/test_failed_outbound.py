@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils.html import escape
 from django_tenants.utils import schema_context
 
-from complaints.actions.forward import do_hand_to_authority
+from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
 from integrations import failed, inbound, outbox, tasks
@@ -189,6 +189,59 @@ def test_a_retry_that_fails_again_is_back_on_the_list_at_once(
     [listed] = tenant_client.get(API, tenant=tenant).json()
     assert (listed["kind"], listed["attempts"]) == ("outbound", outbox.MAX_ATTEMPTS + 1)
     assert sms_gateway.delivered == {}
+
+
+def test_a_failed_notification_moves_with_its_forwarded_complaint_to_the_receivers_list(
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    sms_gateway: SmsGatewayFake,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    # Given an SMS receipt at a village that used up its attempts
+    village = tenant_factory(slug="desa-babakan-fail")
+    pupr = tenant_factory(kind=TenantKind.OPD, region_code="33.01", slug="pupr-fail")
+    sms_gateway.fail_next = 10_000
+    receipt = exhaust(sms_receipt(village))
+    # When the complaint is forwarded to the public-works agency
+    with schema_context(village.schema_name):
+        complaint_id = Complaint.objects.get(tracking_code=receipt.tracking_code).pk
+    do_forward_complaint(
+        tenant=village, complaint_id=complaint_id, to=pupr, reason="Jalan", actor=None
+    )
+    # Then the failed receipt is the agency's now: the same row, key and attempts
+    moved = OutboxMessage.objects.get(tracking_code=receipt.tracking_code)
+    assert (moved.pk, moved.key, moved.tenant, moved.status, moved.attempts) == (
+        receipt.pk,
+        receipt.key,
+        pupr,
+        OutboxStatus.FAILED,
+        outbox.MAX_ATTEMPTS,
+    )
+    # And the village's admin no longer sees it, nor can retry it (API and page)
+    sign_in(tenant_client, make_member(village, Role.TENANT_ADMIN))
+    assert tenant_client.get(API, tenant=village).json() == []
+    page = tenant_client.get("/integrations/failed/", tenant=village).content.decode()
+    assert receipt.tracking_code not in page
+    gone = tenant_client.post(f"{API}outbound/{receipt.pk}/retry/", tenant=village)
+    assert gone.status_code == 404
+    gone = tenant_client.post(f"/integrations/failed/outbound/{receipt.pk}/retry/", tenant=village)
+    assert gone.status_code == 404
+    # While the agency's admin sees it on the failed list (API and page)
+    sign_in(tenant_client, make_member(pupr, Role.TENANT_ADMIN))
+    [listed] = tenant_client.get(API, tenant=pupr).json()
+    assert (listed["kind"], listed["id"], listed["tenant"]) == ("outbound", receipt.pk, pupr.slug)
+    page = tenant_client.get("/integrations/failed/", tenant=pupr).content.decode()
+    assert f"/integrations/failed/outbound/{receipt.pk}/retry/" in page
+    # When the gateway is back and the agency's admin retries it
+    sms_gateway.fail_next = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = tenant_client.post(f"{API}outbound/{receipt.pk}/retry/", tenant=pupr)
+    assert response.status_code == 200, response.content
+    run_jobs(tasks.deliver_outbox)
+    outbox.deliver(receipt.pk)
+    # Then the citizen got the receipt exactly once
+    assert list(sms_gateway.delivered) == [receipt.key]
+    assert OutboxMessage.objects.get(pk=receipt.pk).status == OutboxStatus.SENT
 
 
 @pytest.fixture
