@@ -207,18 +207,22 @@ def access_failing_referral(referral_id: int, tenant: Tenant | None) -> LaporRef
 
 
 def do_retry_referral(*, referral: LaporReferral, actor: Any = None) -> LaporReferral:
-    """Send a failing referral again now (the admin's Retry). Sending is safe to repeat (a
-    sent referral is left alone, the idempotency key is the tracking code), so LAPOR! gets
-    the complaint once however often Retry is pressed."""
+    """Send a failing referral again now (the admin's Retry). Like a retried notification it
+    is pending again: its error is cleared, so it leaves the failing list and a second Retry
+    is refused until the send fails again (then it is back, with the new error). Sending is
+    safe to repeat anyway (a sent referral is left alone, the idempotency key is the tracking
+    code); its attempts are kept."""
     from integrations import tasks
 
     with transaction.atomic():
         locked = LaporReferral.objects.select_for_update().get(pk=referral.pk)
-        if locked.sent_at is not None:
+        # Checked again under the lock: two Retries at once pass the list's read together.
+        if locked.sent_at is not None or not locked.last_error:
             raise IntegrationError(
                 IntegrationErrorCode.NOT_FAILED, _("Pesan ini tidak sedang gagal.")
             )
+        locked.last_error = ""
         locked.next_attempt_at = timezone.now() + LEASE
-        locked.save(update_fields=["next_attempt_at"])
+        locked.save(update_fields=["last_error", "next_attempt_at"])
         send_after_commit(tasks.send_lapor_referral, locked.pk)
     return locked

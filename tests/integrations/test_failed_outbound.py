@@ -17,6 +17,7 @@ from complaints.actions.forward import do_forward_complaint, do_hand_to_authorit
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
 from integrations import failed, inbound, outbox, tasks
+from integrations.errors import IntegrationError
 from integrations.lapor import referrals
 from integrations.models import (
     InboundMessage,
@@ -353,18 +354,25 @@ def test_a_failing_lapor_referral_is_listed_to_its_holder_and_sent_once_on_retry
     foreign = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=neighbour)
     assert foreign.status_code == 404
     assert run_jobs(tasks.send_lapor_referral) == 0
-    # When the secret is fixed and the village's admin presses Retry twice
+    # When the secret is fixed and the village's admin presses Retry (page)
     lapor_server.accounts["babakan"] = "wrong"
     sign_in(tenant_client, make_member(village, Role.TENANT_ADMIN))
     with django_capture_on_commit_callbacks(execute=True):
         first = tenant_client.post(
             f"/integrations/failed/lapor-referrals/{referral.pk}/retry/", tenant=village
         )
-        second = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
     assert first.status_code == 302
-    assert second.json() == {"kind": "lapor_referral", "id": referral.pk, "status": "pending"}
-    # Then the jobs run, and the periodic sender too: LAPOR! has the complaint once
-    assert run_jobs(tasks.send_lapor_referral) == 2
+    # Then it is queued, off the list, and a second Retry is refused (API and page), as a
+    # retried notification's is
+    assert tenant_client.get(API, tenant=village).json() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        second = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
+        third = tenant_client.post(
+            f"/integrations/failed/lapor-referrals/{referral.pk}/retry/", tenant=village
+        )
+    assert (second.status_code, third.status_code) == (404, 404)
+    # When the job runs, and the periodic sender too: LAPOR! has the complaint once
+    assert run_jobs(tasks.send_lapor_referral) == 1
     referrals.send_due()
     assert [c["reference"] for c in lapor_server.created.values()] == [complaint.tracking_code]
     referral.refresh_from_db()
@@ -373,6 +381,40 @@ def test_a_failing_lapor_referral_is_listed_to_its_holder_and_sent_once_on_retry
     assert tenant_client.get(API, tenant=village).json() == []
     again = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
     assert again.status_code == 404
+
+
+def test_a_retried_referral_that_fails_again_is_back_on_the_list_and_retryable(
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    lapor_server: LaporFake,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    # Given a referral whose sending fails (a wrong LAPOR! secret)
+    village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan-again")
+    lapor_server.accounts["babakan"] = "right"
+    connect(tenant_client, village, "babakan", "wrong")
+    complaint = file_complaint(village, subject="KTP-el hilang", description="e-KTP hilang.")
+    do_hand_to_authority(
+        tenant=village, complaint_id=complaint.pk, reason="Bukan wewenang desa", actor=None
+    )
+    referral = LaporReferral.objects.get(tracking_code=complaint.tracking_code)
+    referrals.send_due()
+    # When the admin retries while the secret is still wrong, and the job runs
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
+    assert retried.status_code == 200, retried.content
+    assert run_jobs(tasks.send_lapor_referral) == 1
+    # Then it is back on the list with the new error and attempt, and Retry is taken again
+    [listed] = tenant_client.get(API, tenant=village).json()
+    assert (listed["kind"], listed["id"], listed["attempts"]) == ("lapor_referral", referral.pk, 2)
+    assert listed["last_error"]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = tenant_client.post(f"{API}lapor-referrals/{referral.pk}/retry/", tenant=village)
+    assert again.status_code == 200, again.content
+    # And a Retry that read it as failing before that one queued it is refused under the lock
+    with pytest.raises(IntegrationError):
+        referrals.do_retry_referral(referral=referral)
+    assert lapor_server.created == {}
 
 
 def test_the_failed_list_reads_the_failed_notifications_by_index(
