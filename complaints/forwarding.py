@@ -47,7 +47,7 @@ from complaints.models import (
 )
 from complaints.sop import Sop
 from complaints.sop_selectors import sop_by_id, sop_of
-from integrations.models import OutboxMessage, OutboxStatus
+from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
 from tenants.models import (
     Hop,
     HopKind,
@@ -248,9 +248,14 @@ def _move_rows(
         fail_point("arrived")
         _leave(complaint, origin, target, reason, now, [a.pk for a in attachments])
         fail_point("left")
-        hop = _record(
+        hop, receipts = _record(
             complaint, arrived, origin, target, kind, reason, actor, now, close_triage=close_triage
         )
+        if receipts:
+            # Its receipt has not gone out yet: it tells the receiver's name and number now.
+            from complaints.notifications import on_moved
+
+            on_moved(tenant=target, complaint=arrived, receipt_ids=receipts)
         fail_point("recorded")
     return Moved(arrived, hop)
 
@@ -486,14 +491,15 @@ def _record(
     now: Any,
     *,
     close_triage: bool,
-) -> Hop:
+) -> tuple[Hop, list[int]]:
     """The public side, in one statement: the journey's step, the tracking index, the SLA's
     deadline index (a complaint that started over has its own new deadline already) and the
     citizen's notifications not yet sent, which go out as the new holder's (its reply
     address, its WhatsApp number), still once each: the row keeps its key, and a row being
     sent right now is locked, so this waits and then leaves it alone (no longer pending).
     Failed ones (attempts used up) move too: only the holder may retry them, in its name, on
-    its failed-messages page; the origin no longer has the complaint to speak for."""
+    its failed-messages page; the origin no longer has the complaint to speak for. Returns
+    the hop and the ids of the moved receipts, whose text named the origin (see on_moved)."""
     public = get_public_schema_name()
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     restarted = arrived.state != complaint.state
@@ -528,9 +534,10 @@ def _record(
         " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at),"
         " deadline AS ({deadline}),"
         " outbox AS (UPDATE {outbox} SET tenant_id = %s"
-        " WHERE (status = %s OR status = %s) AND tracking_code = %s AND tenant_id = %s),"
+        " WHERE (status = %s OR status = %s) AND tracking_code = %s AND tenant_id = %s"
+        " RETURNING id, kind),"
         "{triage}"
-        " done AS (SELECT 1) SELECT id FROM hop"
+        " done AS (SELECT 1) SELECT id, ARRAY(SELECT id FROM outbox WHERE kind = %s) FROM hop"
     ).format(
         hops=_table(public, Hop),
         codes=_table(public, TrackingCode),
@@ -563,11 +570,12 @@ def _record(
                 complaint.tracking_code,
                 origin.pk,
                 *triage_params,
+                str(NotificationKind.RECEIPT),
             ],
         )
         row = cursor.fetchone()
     assert row is not None
-    return Hop(
+    hop = Hop(
         id=row[0],
         tracking_code=complaint.tracking_code,
         kind=kind,
@@ -581,6 +589,7 @@ def _record(
         actor_id=actor_id,
         at=now,
     )
+    return hop, list(row[1])
 
 
 # --- reads ---------------------------------------------------------------------------------

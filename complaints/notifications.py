@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint, ComplaintEvent
 from complaints.sop import Sop, State, Transition
 from integrations.models import NotificationKind
-from integrations.notify import notify_complaint
+from integrations.notify import notify_complaint, rewrite_unsent
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 
@@ -136,22 +136,40 @@ def on_public_event(
     )
 
 
-def on_filed(*, tenant: Tenant, complaint: Complaint) -> None:
-    """The receipt (tanda terima), inside the filing transaction. An incomplete complaint's
-    receipt also asks for what is missing and links the tracking page where it is completed
-    (by e-mail or WhatsApp; the SMS receipt keeps to the code and how to check)."""
+def _receipt(tenant: Tenant, complaint: Complaint) -> tuple[str, str]:
+    """(note, link) of the receipt: an incomplete complaint's asks for what is missing and
+    links the tracking page where it is completed (by e-mail or WhatsApp; the SMS receipt
+    keeps to the code and how to check). Aduan's own words only, never the complaint's."""
     from complaints.presenters import element_labels  # presenters import the SOP hooks
 
-    note = ""
-    if complaint.missing_elements:
-        with translation.override(settings.LANGUAGE_CODE):
-            note = _("Mohon lengkapi: %(elements)s.") % {
-                "elements": element_labels(list(complaint.missing_elements))
-            }
+    if not complaint.missing_elements:
+        return "", ""
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Mohon lengkapi: %(elements)s.") % {
+            "elements": element_labels(list(complaint.missing_elements))
+        }
+    return note, track_link(tenant, complaint)
+
+
+def on_filed(*, tenant: Tenant, complaint: Complaint) -> None:
+    """The receipt (tanda terima), inside the filing transaction."""
+    note, link = _receipt(tenant, complaint)
     notify_complaint(
+        tenant=tenant, complaint=complaint, kind=NotificationKind.RECEIPT, note=note, link=link
+    )
+
+
+def on_moved(*, tenant: Tenant, complaint: Complaint, receipt_ids: list[int]) -> None:
+    """A forwarded complaint's receipt not sent yet (pending, or failed and waiting for a
+    Retry) moved with it (complaints.forwarding): it is written again in the new holder's
+    name, with its register number, SMS keyword and tracking page, inside the move's
+    transaction. Same row and key, so the citizen still gets it once, and correct."""
+    note, link = _receipt(tenant, complaint)
+    rewrite_unsent(
+        receipt_ids,
         tenant=tenant,
         complaint=complaint,
         kind=NotificationKind.RECEIPT,
         note=note,
-        link=track_link(tenant, complaint) if note else "",
+        link=link,
     )

@@ -15,7 +15,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from integrations import outbox
-from integrations.models import ChannelName, NotificationKind, OutboxMessage, SmsKeyword
+from integrations.models import (
+    ChannelName,
+    NotificationKind,
+    OutboxMessage,
+    OutboxStatus,
+    SmsKeyword,
+)
 from integrations.sms import gsm7
 from tenants.models import Tenant
 
@@ -118,6 +124,24 @@ def render(
     return "\n".join(lines)
 
 
+def _compose(
+    tenant: Tenant, complaint: Complaint, kind: str, channel: str, note: str, state: str, link: str
+) -> tuple[str, str, str]:
+    """(subject, body, summary) of a notification, in the citizens' language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render(tenant, complaint, kind, channel, note, state=state, link=link)
+        # A WhatsApp template's {{2}}: the one line that matters.
+        summary = " ".join(
+            part for part in (f"{state}." if state else "", note, link) if part
+        ).strip()
+        subject = (
+            _("Pengaduan %(number)s") % {"number": complaint.number}
+            if channel == ChannelName.EMAIL
+            else ""
+        )
+    return subject, body, summary
+
+
 def notify_complaint(
     *,
     tenant: Tenant,
@@ -138,17 +162,7 @@ def notify_complaint(
     if target is None:
         return None
     channel, recipient = target
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render(tenant, complaint, kind, channel, note, state=state, link=link)
-        # A WhatsApp template's {{2}}: the one line that matters.
-        summary = " ".join(
-            part for part in (f"{state}." if state else "", note, link) if part
-        ).strip()
-        subject = (
-            _("Pengaduan %(number)s") % {"number": complaint.number}
-            if channel == ChannelName.EMAIL
-            else ""
-        )
+    subject, body, summary = _compose(tenant, complaint, kind, channel, note, state, link)
     suffix = f":{event_key}" if event_key else ""
     return outbox.enqueue(
         key=f"{tenant.schema_name}:{complaint.tracking_code}:{kind}{suffix}",
@@ -161,3 +175,34 @@ def notify_complaint(
         tracking_code=complaint.tracking_code,
         extra={"note": summary} if summary else None,
     )
+
+
+def rewrite_unsent(
+    message_ids: list[int],
+    *,
+    tenant: Tenant,
+    complaint: Complaint,
+    kind: str,
+    note: str = "",
+    state: str = "",
+    link: str = "",
+) -> int:
+    """Render these notifications, not yet sent, again for `tenant` and `complaint` as they
+    are now (a forwarded complaint's new holder and register number). Same rows, same keys,
+    so each still goes out once; a row sent meanwhile is left alone. Call inside the
+    transaction that moved them, which holds their row locks."""
+    rewritten = 0
+    pending = OutboxMessage.objects.filter(
+        pk__in=message_ids, status__in=(OutboxStatus.PENDING, OutboxStatus.FAILED)
+    )
+    for message in pending:
+        subject, body, summary = _compose(
+            tenant, complaint, kind, message.channel, note, state, link
+        )
+        extra = {k: v for k, v in message.extra.items() if k != "note"}
+        if summary:
+            extra["note"] = summary
+        rewritten += OutboxMessage.objects.filter(pk=message.pk).update(
+            subject=subject[:255], body=body, extra=extra
+        )
+    return rewritten

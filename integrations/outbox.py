@@ -8,7 +8,8 @@ row's key to the provider as an idempotency key, so a retry after an unknown out
 a second message where the provider deduplicates. Failures are retried with backoff; the
 sweeper re-sends jobs that were lost (the broker was down when the change committed).
 A complaint moved to another tenant takes its pending and failed rows with it
-(complaints.forwarding): the new holder sends them, and retries them, in its name.
+(complaints.forwarding): the new holder sends them, and retries them, in its name; a receipt
+among them is rendered again for it (complaints.notifications.on_moved).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -15,7 +16,7 @@ from complaints.actions.forward import do_forward_complaint
 from complaints.errors import ComplaintError
 from complaints.models import Channel, Complaint
 from integrations import outbox, tasks
-from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
+from integrations.models import NotificationKind, OutboxMessage, OutboxStatus, SmsKeyword
 from integrations.sms import gsm7
 from tenants.models import TenantKind
 from tests.factories import TenantFactory, file_complaint
@@ -184,3 +185,56 @@ def test_a_pending_notification_moves_with_a_forwarded_complaint_and_goes_out_on
     assert len(moved) == 1
     assert moved[0]["Reply-To"] == f"aduan+pupr.{pending.tracking_code}@aduan.test"
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 2
+
+
+def mail_text(message: Any) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return str(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
+
+
+def test_a_receipt_still_pending_when_forwarded_names_the_receiver_and_its_number(
+    tenant_factory: TenantFactory, db: None, smtp: SmtpInbox, sms_gateway: SmsGatewayFake
+) -> None:
+    # Given two complaints filed at Desa Babakan whose receipts are not sent yet (the test
+    # runs no job after commit, as with the broker down): one by e-mail, one by SMS
+    village = tenant_factory(slug="desa-babakan-rx", name="Desa Babakan")
+    pupr = tenant_factory(
+        kind=TenantKind.OPD, region_code="33.01", slug="pupr-rx", name="Dinas PUPR"
+    )
+    SmsKeyword.objects.create(tenant=village, keyword="BABAKAN")
+    SmsKeyword.objects.create(tenant=pupr, keyword="PUPR")
+    by_mail = file_complaint(village, email="siti@example.test")
+    by_sms = file_complaint(village, channel=Channel.SMS, phone="081234567890")
+    before = {m.tracking_code: m for m in OutboxMessage.objects.all()}
+    assert "Desa Babakan" in before[by_mail.tracking_code].body
+    assert "BABAKAN STATUS" in before[by_sms.tracking_code].body
+    # When both are forwarded to the public-works agency
+    for complaint in (by_mail, by_sms):
+        do_forward_complaint(
+            tenant=village, complaint_id=complaint.pk, to=pupr, reason="Jalan", actor=None
+        )
+    with schema_context(pupr.schema_name):
+        numbers = dict(Complaint.objects.values_list("tracking_code", "number"))
+    assert numbers[by_mail.tracking_code] != by_mail.number
+    # And the deliverer runs twice for each and the sweeper later
+    for message in before.values():
+        outbox.deliver(message.pk)
+        outbox.deliver(message.pk)
+    outbox.sweep_due(now=timezone.now() + timedelta(hours=1))
+    # Then the same rows (same keys) went out once each, in the agency's name and number
+    after = {m.tracking_code: m for m in OutboxMessage.objects.all()}
+    assert {c: (m.pk, m.key, m.status) for c, m in after.items()} == {
+        c: (m.pk, m.key, OutboxStatus.SENT) for c, m in before.items()
+    }
+    [mail] = smtp.messages
+    text = mail_text(mail)
+    assert (
+        f"diterima oleh Dinas PUPR dan dicatat dengan nomor {numbers[by_mail.tracking_code]}."
+        in text
+    )
+    assert "Desa Babakan" not in text and by_mail.number not in text
+    assert numbers[by_mail.tracking_code] in str(mail["Subject"])
+    assert sms_gateway.texts == [
+        f"Aduan Anda diterima. Kode lacak: {by_sms.tracking_code}."
+        f" Cek: PUPR STATUS {by_sms.tracking_code}"
+    ]
