@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from psycopg import sql
@@ -39,7 +39,8 @@ def _reading(schema_name: str) -> Iterator[Any]:
         # SET LOCAL, and django-tenants believes the search_path is still its own.
         cursor.execute("SELECT current_setting('search_path')")
         before = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('search_path', %s, true)", [f'"{schema_name}"'])
+        only = sql.Identifier(schema_name).as_string()
+        cursor.execute("SELECT set_config('search_path', %s, true)", [only])
         try:
             yield cursor
         finally:
@@ -95,6 +96,32 @@ LEFT JOIN pg_sequence q ON q.seqrelid = s.oid
 WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum
 """
+
+
+class _Column(NamedTuple):
+    """One row of _COLUMNS, in its order."""
+
+    name: str
+    kind: str
+    not_null: bool
+    default: str | None
+    identity: str  # '' , 'a' (always) or 'd' (by default)
+    generated: str  # '' or 's' (stored)
+    collation: str | None  # only when it differs from the type's
+    comment: str | None
+    seq_name: str | None  # the identity's sequence
+    seq_start: int | None
+    seq_increment: int | None
+    seq_min: int | None
+    seq_max: int | None
+    seq_cache: int | None
+    seq_cycle: bool | None
+
+
+def _columns(cursor: Any, oid: int) -> list[_Column]:
+    return [_Column(*row) for row in _rows(cursor, _COLUMNS, [oid])]
+
+
 _CONSTRAINTS = """
 SELECT c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c
 WHERE c.conrelid = %s ORDER BY c.contype = 'f', c.conname
@@ -124,24 +151,24 @@ def _refuse_strangers(cursor: Any, schema_name: str) -> None:
         )
 
 
-def _column_sql(row: tuple[Any, ...]) -> str:
-    name, kind, not_null, default, identity, generated, collation = row[:7]
-    seq_name, start, increment, minimum, maximum, cache, cycle = row[8:15]
-    parts = [sql.Identifier(name).as_string(), kind]
-    if collation:
-        parts.append(f"COLLATE {sql.Identifier(collation).as_string()}")
-    if generated == "s":
-        parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
-    elif default is not None:
-        parts.append(f"DEFAULT {default}")
-    if identity:
-        mode = "ALWAYS" if identity == "a" else "BY DEFAULT"
+def _column_sql(column: _Column) -> str:
+    parts = [sql.Identifier(column.name).as_string(), column.kind]
+    if column.collation:
+        parts.append(f"COLLATE {sql.Identifier(column.collation).as_string()}")
+    if column.generated == "s":
+        parts.append(f"GENERATED ALWAYS AS ({column.default}) STORED")
+    elif column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    if column.identity:
+        mode = "ALWAYS" if column.identity == "a" else "BY DEFAULT"
+        sequence = sql.Identifier(column.seq_name or "").as_string()
         parts.append(
-            f"GENERATED {mode} AS IDENTITY (SEQUENCE NAME {sql.Identifier(seq_name).as_string()}"
-            f" START WITH {start} INCREMENT BY {increment} MINVALUE {minimum}"
-            f" MAXVALUE {maximum} CACHE {cache}{' CYCLE' if cycle else ' NO CYCLE'})"
+            f"GENERATED {mode} AS IDENTITY (SEQUENCE NAME {sequence}"
+            f" START WITH {column.seq_start} INCREMENT BY {column.seq_increment}"
+            f" MINVALUE {column.seq_min} MAXVALUE {column.seq_max} CACHE {column.seq_cache}"
+            f"{' CYCLE' if column.seq_cycle else ' NO CYCLE'})"
         )
-    if not_null:
+    if column.not_null:
         parts.append("NOT NULL")
     return " ".join(parts)
 
@@ -158,7 +185,7 @@ def compact_script(schema_name: str) -> list[str]:
         _refuse_strangers(cursor, schema_name)
         for oid, table in _rows(cursor, _TABLES, [schema_name]):
             ident = sql.Identifier(table).as_string()
-            columns = _rows(cursor, _COLUMNS, [oid])
+            columns = _columns(cursor, oid)
             body = [_column_sql(column) for column in columns]
             for name, contype, definition in _rows(cursor, _CONSTRAINTS, [oid]):
                 clause = f"CONSTRAINT {sql.Identifier(name).as_string()} {definition}"
@@ -173,7 +200,7 @@ def compact_script(schema_name: str) -> list[str]:
     return [*tables_sql, *indexes, *data, *foreign_keys, *comments]
 
 
-def _comments(cursor: Any, oid: int, name: str, columns: list[tuple[Any, ...]]) -> list[str]:
+def _comments(cursor: Any, oid: int, name: str, columns: list[_Column]) -> list[str]:
     found = _rows(cursor, "SELECT obj_description(%s, 'pg_class')", [oid])
     table = sql.Identifier(name)
     out = []
@@ -184,26 +211,26 @@ def _comments(cursor: Any, oid: int, name: str, columns: list[tuple[Any, ...]]) 
             )
         )
     for column in columns:
-        if column[7] is not None:
+        if column.comment is not None:
             out.append(
                 _compose(
                     "COMMENT ON COLUMN {table}.{column} IS {text}",
                     table=table,
-                    column=sql.Identifier(column[0]),
-                    text=sql.Literal(column[7]),
+                    column=sql.Identifier(column.name),
+                    text=sql.Literal(column.comment),
                 )
             )
     return out
 
 
-def _data(cursor: Any, name: str, columns: list[tuple[Any, ...]]) -> list[str]:
+def _data(cursor: Any, name: str, columns: list[_Column]) -> list[str]:
     """The table's rows (migration records, data a migration wrote) as one INSERT, and the
     position of its identity sequences."""
     out = []
     table = sql.Identifier(name)
     rows = _rows(cursor, _compose("SELECT json_agg(t)::text FROM {table} t", table=table), [])
     if rows and rows[0][0] is not None:
-        names = sql.SQL(", ").join(sql.Identifier(c[0]) for c in columns if c[5] != "s")
+        names = sql.SQL(", ").join(sql.Identifier(c.name) for c in columns if c.generated != "s")
         out.append(
             _compose(
                 "INSERT INTO {table} ({names}) OVERRIDING SYSTEM VALUE SELECT {names}"
@@ -214,14 +241,14 @@ def _data(cursor: Any, name: str, columns: list[tuple[Any, ...]]) -> list[str]:
             )
         )
     for column in columns:
-        if column[8] is None:
+        if column.seq_name is None:
             continue
-        last_value, is_called = _sequence_position(cursor, column[8])
+        last_value, is_called = _sequence_position(cursor, column.seq_name)
         if is_called:
             out.append(
                 _compose(
                     "SELECT setval(quote_ident({seq}), {value}, true)",
-                    seq=sql.Literal(column[8]),
+                    seq=sql.Literal(column.seq_name),
                     value=sql.Literal(last_value),
                 )
             )
@@ -242,8 +269,8 @@ def fingerprint(schema_name: str) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     with _reading(schema_name) as cursor:
         for oid, table in _rows(cursor, _TABLES, [schema_name]):
-            columns = _rows(cursor, _COLUMNS, [oid])
-            out.append(("table", table, tuple(tuple(c) for c in columns)))
+            columns = _columns(cursor, oid)
+            out.append(("table", table, tuple(columns)))
             out.extend(("constraint", table, *row) for row in _rows(cursor, _CONSTRAINTS, [oid]))
             out.extend(("index", table, *row) for row in _rows(cursor, _INDEXES, [oid]))
             out.extend(("comment", table, c) for c in _comments(cursor, oid, table, columns))
@@ -258,8 +285,8 @@ def fingerprint(schema_name: str) -> list[tuple[Any, ...]]:
             )
             out.append(("rows", table, *digest[0]))
             out.extend(
-                ("sequence", table, c[8], *_sequence_position(cursor, c[8]))
+                ("sequence", table, c.seq_name, *_sequence_position(cursor, c.seq_name))
                 for c in columns
-                if c[8] is not None
+                if c.seq_name is not None
             )
     return out
