@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,19 @@ PROVINCE_ZONES: dict[str, ZoneInfo] = {
     **dict.fromkeys(_WITA_PROVINCES.split(), WITA),
     **dict.fromkeys(_WIT_PROVINCES.split(), WIT),
 }
+
+
+# The years a calendar page, or a local holiday, may name.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_or_current(raw: str | None) -> int:
+    """A year from a query parameter, this year when absent or unreadable, kept in range."""
+    try:
+        year = int(raw) if raw else timezone.now().year
+    except ValueError:
+        year = timezone.now().year
+    return min(max(year, FIRST_YEAR), LAST_YEAR)
 
 
 def zone_for_province(province_code: str | None) -> ZoneInfo:

@@ -42,3 +42,12 @@ class ComplaintError(AduanError):
 
 class ComplaintNotFoundError(NotFoundError):
     pass
+
+
+class HolidayErrorCode(StrEnum):
+    NAME_REQUIRED = "holidays.name_required"
+    NAME_TOO_LONG = "holidays.name_too_long"
+    ALREADY_OFF = "holidays.already_off"
+    DUPLICATE = "holidays.duplicate"
+    OUT_OF_RANGE = "holidays.out_of_range"
+    NOT_FOUND = "holidays.not_found"

@@ -45,8 +45,8 @@ from complaints.models import (
     EventKind,
     ForwardStub,
 )
+from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
-from complaints.sop_selectors import sop_by_id, sop_of
 from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
 from tenants.models import (
     Hop,

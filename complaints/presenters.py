@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import sla, sop_hooks
+from complaints import selectors, sla, sop_hooks
 from complaints.calendar import WorkingCalendar, tenant_zone, zone_label
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RequiredElement
 from complaints.sla_clock import DueDate, LimitUnit
 from tenants.models import Tenant
+
+
+def user_label(user: AbstractBaseUser) -> str:
+    """A staff member as others see them: the full name, else the username."""
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return str(full_name or user.get_username())
 
 
 def state_label(complaint: Complaint) -> str:
@@ -170,3 +177,24 @@ def case_time(
         n = sum(1 for day in days_left if calendar.is_working_day(day))
         return CaseTime(due, False, False, _("sisa %(n)d hari kerja") % {"n": n})
     return CaseTime(due, False, False, _("sisa %(n)d hari") % {"n": len(days_left)})
+
+
+def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list[dict[str, Any]]:
+    """The timeline as a page shows it: the public one has no files and no staff names."""
+    return [
+        {
+            "at": format_local(event.at, tenant),
+            "kind": event.kind,
+            "kind_label": event.kind_label,
+            "actor": public_actor(event) if public else (event.actor_label or "-"),
+            "text": describe(event),
+            "is_public": event.is_public,
+            "files": [] if public else event_files(event),
+        }
+        for event in selectors.timeline(complaint, public_only=public)
+    ]
+
+
+def missing_labels(complaint: Complaint) -> list[str]:
+    """What an incomplete complaint still lacks, one label per element."""
+    return [element_labels([key]) for key in complaint.missing_elements]

@@ -16,15 +16,20 @@ Who sees what:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from aduan.models import LocalHoliday, Notification
+from complaints.calendar import DayOff, DayOffKind, national_days_off
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
-from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent
-from tenants.models import LaporReferral, Role, Tenant
-from tenants.permissions import objects_for, roles_in
+from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent, ForwardStub, SopVersion
+from complaints.sop import Sop, parse_sop
+from complaints.sop_templates import template_for
+from tenants.models import Hop, HopStatus, LaporReferral, Role, Tenant, TrackingCode, User
+from tenants.permissions import AnyUser, objects_for, roles_in
 
 READ_ROLES = frozenset(
     {
@@ -44,6 +49,8 @@ DESK_ROLES = frozenset({Role.OFFICER, Role.TENANT_ADMIN, Role.WBS_OFFICER})
 IDENTITY_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.TENANT_ADMIN, Role.WBS_OFFICER})
 
 PAGE_SIZE = 25
+# A staff member's notifications page shows the newest this many.
+NOTIFICATIONS_SHOWN = 50
 SORTS = {
     "-number": ("-register_year", "-register_seq"),
     "number": ("register_year", "register_seq"),
@@ -84,6 +91,10 @@ class Viewer:
         if complaint.is_wbs:
             return self.sees_wbs
         return not complaint.is_anonymous or bool(self.roles & IDENTITY_ROLES)
+
+
+def staff_user_or_none(user_id: int | None) -> User | None:
+    return None if user_id is None else User.objects.filter(pk=user_id).first()
 
 
 def not_found() -> ComplaintNotFoundError:
@@ -209,3 +220,100 @@ def rating_summary(*, year: int | None = None) -> RatingSummary:
 def merged_duplicates(complaint: Complaint) -> QuerySet[Complaint]:
     """The complaints merged into this one (by the partial index on merged_into)."""
     return Complaint.objects.filter(merged_into=complaint).order_by("register_year", "register_seq")
+
+
+LIST_LIMIT = 100
+
+
+def overview(tenant: Tenant) -> dict[str, Any]:
+    """What waits here for acceptance, and what this tenant passed on."""
+    hops = list(
+        Hop.objects.filter(to_tenant=tenant, status=HopStatus.PENDING).select_related(
+            "from_tenant"
+        )[:LIST_LIMIT]
+    )
+    held = {
+        c.tracking_code: c
+        for c in Complaint.objects.filter(tracking_code__in=[h.tracking_code for h in hops])
+    }
+    incoming = [
+        {"complaint": held[h.tracking_code], "hop": h} for h in hops if h.tracking_code in held
+    ]
+    stubs = list(ForwardStub.objects.order_by("-moved_at")[:LIST_LIMIT])
+    holders = {
+        t.code: t.tenant
+        for t in TrackingCode.objects.filter(
+            code__in=[s.tracking_code for s in stubs]
+        ).select_related("tenant")
+    }
+    forwarded = [{"stub": s, "holder": holders.get(s.tracking_code)} for s in stubs]
+    return {"incoming": incoming, "forwarded": forwarded}
+
+
+def local_holidays(tenant: Tenant, year: int | None = None) -> list[LocalHoliday]:
+    holidays = LocalHoliday.objects.filter(tenant=tenant)
+    if year is not None:
+        holidays = holidays.filter(date__year=year)
+    return list(holidays.order_by("date"))
+
+
+def days_off_in_year(tenant: Tenant, year: int) -> list[DayOff]:
+    """National holidays, cuti bersama and the tenant's local holidays of a year, by date."""
+    local = [DayOff(h.date, DayOffKind.LOCAL_HOLIDAY, h.name) for h in local_holidays(tenant, year)]
+    return sorted(national_days_off(year) + local, key=lambda d: (d.date, d.kind))
+
+
+def my_notifications(
+    user: AnyUser, tenant: Tenant, *, unread_only: bool = False
+) -> QuerySet[Notification]:
+    found = Notification.objects.filter(recipient_id=user.pk, tenant=tenant)
+    return found.filter(read_at__isnull=True) if unread_only else found
+
+
+def latest_version() -> SopVersion | None:
+    """The tenant's active SOP version: its latest; None before the first use."""
+    return SopVersion.objects.order_by("-number").first()
+
+
+def version_history() -> QuerySet[SopVersion]:
+    return SopVersion.objects.order_by("-number")
+
+
+def get_version(number: int) -> SopVersion | None:
+    return SopVersion.objects.filter(number=number).first()
+
+
+def sop_of(version: SopVersion, schema_name: str) -> Sop:
+    """The parsed SOP of a stored version (stored versions were validated when written)."""
+    key = (schema_name, version.pk)
+    sop = _PARSED.get(key)
+    if sop is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        sop = _PARSED[key] = parse_sop(version.definition)
+    return sop
+
+
+def sop_by_id(version_id: int, schema_name: str) -> Sop:
+    """`sop_of` by the version's id: the stored definition is read only when not parsed yet."""
+    sop = _PARSED.get((schema_name, version_id))
+    if sop is not None:
+        return sop
+    return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
+
+
+def current_definition(tenant: Tenant) -> tuple[SopVersion | None, dict[str, Any]]:
+    """The active version and its definition; before the first use, the kind's template
+    (which becomes version 1 when the first complaint is filed or the SOP first edited)."""
+    version = latest_version()
+    if version is None:
+        return None, template_for(tenant.kind)
+    return version, version.definition
+
+
+# Parsed SOPs by (schema, version id): a stored version never changes, so this never goes
+# stale; bounded because one process may serve thousands of tenants.
+_PARSED: dict[tuple[str, int], Sop] = {}
+
+
+_PARSED_MAX = 2048

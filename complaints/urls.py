@@ -7,135 +7,182 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from complaints import (
-    api,
-    api_sop,
-    assign_views,
-    holidays_views,
-    sla_views,
-    team_views,
-    views,
-    views_sop,
+from complaints.api import assignment as assignment_api
+from complaints.api import forwarding as forwarding_api
+from complaints.api import holidays as holidays_api
+from complaints.api import intake as intake_api
+from complaints.api import notifications as notifications_api
+from complaints.api import register as register_api
+from complaints.api import sop as sop_api
+from complaints.api import teams as teams_api
+from complaints.api import tracking as tracking_api
+from complaints.views import (
+    assignment,
+    forwarding,
+    holidays,
+    intake,
+    notifications,
+    register,
+    sop,
+    teams,
+    tracking,
 )
 
 complaint_patterns: list[URLPattern | URLResolver] = [
     # Public: the citizen's pages.
-    path("pengaduan/baru/", views.file_complaint, name="file"),
-    path("pengaduan/tanda-terima/<str:code>/", views.receipt, name="receipt"),
-    path("pengaduan/tanda-terima/<str:code>/pdf/", views.receipt_as_pdf, name="receipt-pdf"),
-    path("lacak/", views.track_lookup, name="track-lookup"),
-    path("lacak/<str:code>/", views.track, name="track"),
-    path("lacak/<str:code>/nilai/", views.track_rate, name="track-rate"),
-    path("lacak/<str:code>/buka-kembali/", views.track_reopen, name="track-reopen"),
+    path("pengaduan/baru/", intake.file_complaint, name="file"),
+    path("pengaduan/tanda-terima/<str:code>/", intake.receipt, name="receipt"),
+    path("pengaduan/tanda-terima/<str:code>/pdf/", intake.receipt_as_pdf, name="receipt-pdf"),
+    path("lacak/", tracking.track_lookup, name="track-lookup"),
+    path("lacak/<str:code>/", tracking.track, name="track"),
+    path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
+    path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
     # Staff console.
-    path("console/pengaduan/", views.register, name="register"),
-    path("console/pengaduan/baru/", views.desk_entry, name="desk"),
-    path("console/pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
+    path("console/pengaduan/", register.register, name="register"),
+    path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
+    path("console/pengaduan/<int:complaint_id>/", register.complaint_detail, name="detail"),
     path(
         "console/pengaduan/<int:complaint_id>/lampiran/<int:attachment_id>/",
-        views.attachment,
+        register.attachment,
         name="attachment",
     ),
     path(
         "console/pengaduan/<int:complaint_id>/gabung/",
-        views.merge_page,
+        register.merge_page,
         name="merge",
     ),
     path(
         "console/pengaduan/<int:complaint_id>/buka-kembali/",
-        views.reopen_page,
+        register.reopen_page,
         name="reopen",
     ),
     path(
         "console/pengaduan/<int:complaint_id>/penugasan/",
-        assign_views.assign_page,
+        assignment.assign_page,
         name="assign",
     ),
     path(
         "console/pengaduan/<int:complaint_id>/tim/",
-        team_views.complaint_team_page,
+        teams.complaint_team_page,
         name="assign-team",
     ),
     # API.
-    path("api/v1/complaints/", api.IntakeApi.as_view(), name="api-file"),
+    path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(
         "api/v1/complaints/<int:complaint_id>/assignment/",
-        assign_views.AssignmentApi.as_view(),
+        assignment_api.AssignmentApi.as_view(),
         name="api-assign",
     ),
     path(
         "api/v1/complaints/<int:complaint_id>/team/",
-        team_views.ComplaintTeamApi.as_view(),
+        teams_api.ComplaintTeamApi.as_view(),
         name="api-assign-team",
     ),
-    path("api/v1/complaints/desk/", api.DeskIntakeApi.as_view(), name="api-desk"),
-    path("api/v1/complaints/<int:complaint_id>/", api.ComplaintApi.as_view(), name="api-detail"),
-    path("api/v1/complaints/<int:complaint_id>/notes/", api.NoteApi.as_view(), name="api-notes"),
+    path("api/v1/complaints/desk/", intake_api.DeskIntakeApi.as_view(), name="api-desk"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/",
+        register_api.ComplaintApi.as_view(),
+        name="api-detail",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/notes/",
+        register_api.NoteApi.as_view(),
+        name="api-notes",
+    ),
     path(
         "api/v1/complaints/<int:complaint_id>/responses/",
-        api.ResponseApi.as_view(),
+        register_api.ResponseApi.as_view(),
         name="api-responses",
     ),
-    path("api/v1/register/", api.RegisterApi.as_view(), name="api-register"),
-    path("api/v1/track/<str:code>/", api.TrackApi.as_view(), name="api-track"),
-    path("api/v1/track/<str:code>/replies/", api.TrackReplyApi.as_view(), name="api-replies"),
-    path("api/v1/track/<str:code>/rating/", api.TrackRatingApi.as_view(), name="api-rating"),
-    path("api/v1/track/<str:code>/reopen/", api.TrackReopenApi.as_view(), name="api-track-reopen"),
+    path("api/v1/register/", register_api.RegisterApi.as_view(), name="api-register"),
+    path("api/v1/track/<str:code>/", tracking_api.TrackApi.as_view(), name="api-track"),
+    path(
+        "api/v1/track/<str:code>/replies/", tracking_api.TrackReplyApi.as_view(), name="api-replies"
+    ),
+    path(
+        "api/v1/track/<str:code>/rating/", tracking_api.TrackRatingApi.as_view(), name="api-rating"
+    ),
+    path(
+        "api/v1/track/<str:code>/reopen/",
+        tracking_api.TrackReopenApi.as_view(),
+        name="api-track-reopen",
+    ),
     path(
         "api/v1/complaints/<int:complaint_id>/merge/",
-        api.MergeApi.as_view(),
+        register_api.MergeApi.as_view(),
         name="api-merge",
     ),
     path(
         "api/v1/complaints/<int:complaint_id>/reopen/",
-        api.ReopenApi.as_view(),
+        register_api.ReopenApi.as_view(),
         name="api-reopen",
     ),
 ]
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((complaint_patterns, "complaints"))),
-    path("holidays/", holidays_views.holidays_page, name="holidays"),
+    path("holidays/", holidays.holidays_page, name="holidays"),
     path(
         "holidays/<str:date>/remove/",
-        holidays_views.remove_holiday_page,
+        holidays.remove_holiday_page,
         name="holidays-remove",
     ),
-    path("api/v1/holidays/", holidays_views.HolidayCalendarApi.as_view(), name="api-holidays"),
+    path("api/v1/holidays/", holidays_api.HolidayCalendarApi.as_view(), name="api-holidays"),
     path(
         "api/v1/holidays/<str:date>/",
-        holidays_views.LocalHolidayApi.as_view(),
+        holidays_api.LocalHolidayApi.as_view(),
         name="api-holiday",
     ),
-    path("notifications/", sla_views.notifications_page, name="notifications"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
     path(
         "notifications/<int:notification_id>/read/",
-        sla_views.notification_read_page,
+        notifications.notification_read_page,
         name="notification-read",
     ),
     path(
-        "api/v1/notifications/", sla_views.NotificationListApi.as_view(), name="api-notifications"
+        "api/v1/notifications/",
+        notifications_api.NotificationListApi.as_view(),
+        name="api-notifications",
     ),
     path(
         "api/v1/notifications/<int:notification_id>/read/",
-        sla_views.NotificationReadApi.as_view(),
+        notifications_api.NotificationReadApi.as_view(),
         name="api-notification-read",
     ),
-    path("console/tim/", team_views.teams_page, name="teams"),
-    path("console/tim/<int:team_id>/", team_views.team_page, name="team"),
-    path("api/v1/teams/", team_views.TeamsApi.as_view(), name="api-teams"),
-    path("api/v1/teams/<int:team_id>/", team_views.TeamApi.as_view(), name="api-team"),
-    path("console/sop/", views_sop.sop_editor, name="sop-editor"),
+    path("console/tim/", teams.teams_page, name="teams"),
+    path("console/tim/<int:team_id>/", teams.team_page, name="team"),
+    path("api/v1/teams/", teams_api.TeamsApi.as_view(), name="api-teams"),
+    path("api/v1/teams/<int:team_id>/", teams_api.TeamApi.as_view(), name="api-team"),
+    path("console/sop/", sop.sop_editor, name="sop-editor"),
     path(
         "console/complaints/<int:complaint_id>/steps/",
-        views_sop.complaint_steps,
+        sop.complaint_steps,
         name="complaint-steps",
     ),
-    path("api/v1/sop/", api_sop.SopApi.as_view(), name="api-sop"),
-    path("api/v1/sop/versions/", api_sop.SopVersionsApi.as_view(), name="api-sop-versions"),
+    path("api/v1/sop/", sop_api.SopApi.as_view(), name="api-sop"),
+    path("api/v1/sop/versions/", sop_api.SopVersionsApi.as_view(), name="api-sop-versions"),
     path(
         "api/v1/complaints/<int:complaint_id>/transitions/",
-        api_sop.ComplaintTransitionsApi.as_view(),
+        sop_api.ComplaintTransitionsApi.as_view(),
         name="api-complaint-transitions",
+    ),
+    path("forwarding/", forwarding.forwarding_page, name="forwarding"),
+    path("forwarding/<int:complaint_id>/accept/", forwarding.accept_page, name="forwarding-accept"),
+    path("forwarding/<int:complaint_id>/return/", forwarding.return_page, name="forwarding-return"),
+    path("api/v1/forwarding/", forwarding_api.ForwardingApi.as_view(), name="api-forwarding"),
+    path(
+        "api/v1/forwarding/<int:complaint_id>/forward/",
+        forwarding_api.ForwardComplaintApi.as_view(),
+        name="api-forwarding-forward",
+    ),
+    path(
+        "api/v1/forwarding/<int:complaint_id>/accept/",
+        forwarding_api.AcceptComplaintApi.as_view(),
+        name="api-forwarding-accept",
+    ),
+    path(
+        "api/v1/forwarding/<int:complaint_id>/return/",
+        forwarding_api.ReturnComplaintApi.as_view(),
+        name="api-forwarding-return",
     ),
 ]

@@ -1,33 +1,14 @@
-"""URL patterns of "no wrong door" (routing, forwarding, triage, the authority directory),
+"""URL patterns of "no wrong door" (routing, triage, the authority directory; forwarding's are
+complaints'),
 included with one line in each aduan URLconf."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from complaints import forwarding_views as fv
 from tenants import routing_views as rv
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
-    path("forwarding/", fv.forwarding_page, name="forwarding"),
-    path("forwarding/<int:complaint_id>/accept/", fv.accept_page, name="forwarding-accept"),
-    path("forwarding/<int:complaint_id>/return/", fv.return_page, name="forwarding-return"),
     path("triage/", rv.triage_page, name="triage"),
     path("directory/", rv.directory_page, name="authority-directory"),
-    path("api/v1/forwarding/", fv.ForwardingApi.as_view(), name="api-forwarding"),
-    path(
-        "api/v1/forwarding/<int:complaint_id>/forward/",
-        fv.ForwardComplaintApi.as_view(),
-        name="api-forwarding-forward",
-    ),
-    path(
-        "api/v1/forwarding/<int:complaint_id>/accept/",
-        fv.AcceptComplaintApi.as_view(),
-        name="api-forwarding-accept",
-    ),
-    path(
-        "api/v1/forwarding/<int:complaint_id>/return/",
-        fv.ReturnComplaintApi.as_view(),
-        name="api-forwarding-return",
-    ),
     path("api/v1/triage/", rv.TriageApi.as_view(), name="api-triage"),
     path("api/v1/triage/<str:code>/", rv.TriageDecisionApi.as_view(), name="api-triage-send"),
     path("api/v1/directory/", rv.DirectoryApi.as_view(), name="api-directory"),

@@ -25,8 +25,9 @@ from rest_framework.views import APIView
 
 from aduan.errors import AduanError, NotFoundError
 from complaints import forwarding
+from complaints.access import current_tenant
 from complaints.actions.forward import FrontDoorResult, do_file_at_front_door, do_forward_complaint
-from complaints.forwarding_views import HopOutput, current_tenant
+from complaints.api.forwarding import HopOutput
 from complaints.models import Complaint
 from tenants import permissions
 from tenants.access import (

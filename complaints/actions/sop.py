@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from complaints.models import SopVersion
+from complaints.selectors import latest_version
 from complaints.sop import SopError, SopErrorCode, validate_sop
-from complaints.sop_selectors import latest_version
 from complaints.sop_templates import template_for
 from tenants.models import Tenant
 

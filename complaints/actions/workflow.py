@@ -27,8 +27,8 @@ from complaints.actions.sop import do_ensure_sop_version
 from complaints.attachments import discard_files, store_attachments
 from complaints.audit import record_event
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
+from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
-from complaints.sop_selectors import sop_of
 from complaints.validation import CheckedFile, check_attachments
 from tenants.models import Tenant
 from tenants.permissions import is_staff_of, roles_in

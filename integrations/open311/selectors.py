@@ -17,7 +17,7 @@ from django_tenants.utils import get_public_schema_name
 
 from aduan.db import tenant_db
 from complaints.models import Complaint, ComplaintEvent, EventKind, SopVersion
-from complaints.sop_selectors import sop_of
+from complaints.selectors import sop_of
 from integrations.models import Open311Token
 from integrations.open311 import spec
 from integrations.open311.errors import Open311Error, Open311ErrorCode

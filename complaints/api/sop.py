@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -20,32 +19,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aduan.errors import NotFoundError
+from complaints.access import access_complaint_for_work, request_tenant
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.models import Complaint, SopVersion
-from complaints.selectors import READ_ROLES, Viewer, access_complaint
+from complaints.selectors import (
+    READ_ROLES,
+    current_definition,
+    version_history,
+)
 from complaints.sop import Transition
-from complaints.sop_selectors import current_definition, version_history
 from tenants.access import ADMIN_ROLES, TenantRole
-from tenants.models import Tenant
 
 AnyUser = AbstractBaseUser | AnonymousUser
-
-
-def request_tenant(request: Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if not isinstance(tenant, Tenant):  # the declarations let no tenant-less request in
-        raise NotFoundError("sop.not_found", _("Tidak ditemukan."))
-    return tenant
-
-
-def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:
-    """The complaint as `complaints.selectors.access_complaint` gives it to this user (WBS only
-    for WBS officers, a liaison only what is assigned to them); `NotFoundError` otherwise."""
-    if not isinstance(tenant, Tenant):
-        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
-    return access_complaint(Viewer.of(user, tenant), complaint_id)
 
 
 class SopOutput(serializers.Serializer[Any]):

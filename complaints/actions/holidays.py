@@ -4,52 +4,23 @@ Adding or removing one recomputes the running due dates it touches, in the same 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
 from aduan.models import LocalHoliday
-from complaints.calendar import DayOff, DayOffKind, WorkingCalendar, national_days_off
+from complaints.access import access_holidays
+from complaints.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar
+from complaints.errors import HolidayErrorCode
 from complaints.sla import recompute_due_dates
 from tenants.models import Tenant
-from tenants.permissions import AnyUser, can_administer, is_staff_of
-
-
-class HolidayErrorCode(StrEnum):
-    NAME_REQUIRED = "holidays.name_required"
-    NAME_TOO_LONG = "holidays.name_too_long"
-    ALREADY_OFF = "holidays.already_off"
-    DUPLICATE = "holidays.duplicate"
-    OUT_OF_RANGE = "holidays.out_of_range"
-    NOT_FOUND = "holidays.not_found"
-
+from tenants.permissions import AnyUser
 
 # The library's national calendar reaches this far; a local holiday outside it is a typo.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 NAME_MAX = 100
-
-
-def access_holidays(user: AnyUser, tenant: Tenant, *, write: bool) -> None:
-    """Staff may read the calendar, administrators may change it; anyone else gets the same
-    "not found" as for a tenant that does not exist."""
-    allowed = can_administer(user, tenant) if write else is_staff_of(user, tenant)
-    if not allowed:
-        raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."))
-
-
-def local_holidays(tenant: Tenant, year: int | None = None) -> list[LocalHoliday]:
-    holidays = LocalHoliday.objects.filter(tenant=tenant)
-    if year is not None:
-        holidays = holidays.filter(date__year=year)
-    return list(holidays.order_by("date"))
-
-
-def days_off_in_year(tenant: Tenant, year: int) -> list[DayOff]:
-    """National holidays, cuti bersama and the tenant's local holidays of a year, by date."""
-    local = [DayOff(h.date, DayOffKind.LOCAL_HOLIDAY, h.name) for h in local_holidays(tenant, year)]
-    return sorted(national_days_off(year) + local, key=lambda d: (d.date, d.kind))
 
 
 def do_add_local_holiday(

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
+from complaints.access import access_complaint_for_work
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
-from complaints.api_sop import access_complaint_for_work, form_inputs
+from complaints.api.sop import form_inputs
 from complaints.models import Complaint
-from complaints.selectors import READ_ROLES
+from complaints.selectors import READ_ROLES, current_definition, version_history
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
-from complaints.sop_selectors import current_definition, version_history
 from tenants.access import ADMIN_ROLES, tenant_role_required
 from tenants.models import Role, Tenant
 

@@ -7,11 +7,9 @@ for reading under one access declaration."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -19,176 +17,26 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import selectors
 from complaints.actions import closing, merge
-from complaints.actions.intake import do_file_complaint
-from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.api.fields import optional_text
+from complaints.api.tracking import CaseTimeOutput, ReasonInput
 from complaints.calendar import calendar_for
 from complaints.models import (
-    STAFF_ENTRY_CHANNELS,
     Attachment,
     Channel,
     Complaint,
     ComplaintEvent,
 )
-from complaints.presenters import case_time, describe, event_files, public_actor, state_label
-from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
+from complaints.presenters import case_time, describe, event_files, state_label
+from complaints.selectors import READ_ROLES, WORK_ROLES, Viewer
 from complaints.sla import current_tenant
-from complaints.throttling import IntakeThrottle
-from tenants.access import Public, TenantRole
-
-PARSERS = [JSONParser, MultiPartParser, FormParser]
-
-
-def _text(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
-
-
-class IntakeInput(serializers.Serializer[dict[str, Any]]):
-    """Types only: what is required, valid and allowed is decided by the intake action."""
-
-    name = _text()
-    address = _text()
-    phone = _text(help_text="Nomor Indonesia, mis. 0812 3456 7890 (disimpan E.164)")
-    email = _text()
-    subject = _text()
-    description = _text()
-    incident_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    incident_place = _text()
-    category = _text()
-    village_code = _text()
-    address_text = _text()
-    latitude = _text()
-    longitude = _text()
-    desired_outcome = _text()
-    # allow_null: in a multipart form a missing box would otherwise read as False; missing
-    # must mean the safe default (rahasia).
-    is_confidential = serializers.BooleanField(required=False, allow_null=True, default=None)
-    is_anonymous = serializers.BooleanField(required=False, default=False)
-    is_wbs = serializers.BooleanField(required=False, default=False)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
-
-
-class DeskIntakeInput(IntakeInput):
-    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in STAFF_ENTRY_CHANNELS])
-
-
-def intake_values(data: dict[str, Any]) -> dict[str, Any]:
-    values = dict(data)
-    values["is_confidential"] = values.get("is_confidential") is not False
-    values["latitude"] = values.get("latitude") or None
-    values["longitude"] = values.get("longitude") or None
-    return values
-
-
-class ReceiptOutput(serializers.Serializer[Complaint]):
-    number = serializers.CharField()
-    tracking_code = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    channel = serializers.CharField()
-    state = serializers.CharField()
-    is_complete = serializers.BooleanField()
-    missing_elements = serializers.ListField(child=serializers.CharField())
-    track_url = serializers.SerializerMethodField()
-    receipt_pdf_url = serializers.SerializerMethodField()
-
-    def get_track_url(self, complaint: Complaint) -> str:
-        return reverse("complaints:track", kwargs={"code": complaint.tracking_code})
-
-    def get_receipt_pdf_url(self, complaint: Complaint) -> str:
-        return reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
-
-
-class PublicEventOutput(serializers.Serializer[ComplaintEvent]):
-    at = serializers.DateTimeField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
-    actor = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-
-    def get_actor(self, event: ComplaintEvent) -> str:
-        return public_actor(event)
-
-    def get_text(self, event: ComplaintEvent) -> str:
-        return describe(event)
-
-
-class CaseTimeOutput(serializers.Serializer[dict[str, Any]]):
-    """The whole case's time limit (the SOP's case_limit): due date and what remains."""
-
-    due_at = serializers.DateTimeField(allow_null=True)
-    limit = serializers.DictField(child=serializers.IntegerField())
-    overdue = serializers.BooleanField()
-    finished = serializers.BooleanField()
-    paused = serializers.BooleanField()
-    remaining = serializers.CharField()
-
-
-class TrackOutput(serializers.Serializer[Complaint]):
-    """What the tracking code shows: never the complainant's identity, never internal notes.
-    A duplicate merged into another complaint shows that one's number and follows its step."""
-
-    number = serializers.CharField()
-    subject = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    state = serializers.SerializerMethodField()
-    state_label = serializers.SerializerMethodField()
-    is_complete = serializers.BooleanField()
-    missing_elements = serializers.ListField(child=serializers.CharField())
-    merged_into_number = serializers.SerializerMethodField()
-    rating = serializers.IntegerField(allow_null=True)
-    rating_comment = serializers.CharField()
-    can_rate = serializers.SerializerMethodField()
-    can_reopen = serializers.SerializerMethodField()
-    reopen_until = serializers.SerializerMethodField()
-    case_time = serializers.SerializerMethodField()
-    events = serializers.SerializerMethodField()
-
-    def get_state(self, complaint: Complaint) -> str:
-        return (complaint.merged_into or complaint).state
-
-    @extend_schema_field(CaseTimeOutput(allow_null=True))
-    def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
-        """The whole case's due date and what remains (a merged duplicate follows the one it
-        was merged into); the reasons behind the date stay on the staff side."""
-        found = case_time(complaint.merged_into or complaint, calendar_for(current_tenant()))
-        return found.as_dict() if found else None
-
-    def get_state_label(self, complaint: Complaint) -> str:
-        return state_label(complaint.merged_into or complaint)
-
-    def get_merged_into_number(self, complaint: Complaint) -> str | None:
-        return complaint.merged_into.number if complaint.merged_into else None
-
-    def get_can_rate(self, complaint: Complaint) -> bool:
-        return closing.can_rate(complaint)
-
-    def get_can_reopen(self, complaint: Complaint) -> bool:
-        return closing.can_reopen(complaint)
-
-    def get_reopen_until(self, complaint: Complaint) -> datetime | None:
-        return closing.reopen_deadline(complaint)
-
-    @extend_schema_field(PublicEventOutput(many=True))
-    def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
-        events = selectors.timeline(complaint, public_only=True)
-        return list(PublicEventOutput(events, many=True).data)  # type: ignore[arg-type]
-
-
-class ReplyInput(serializers.Serializer[dict[str, Any]]):
-    message = _text()
-    name = _text()
-    address = _text()
-    phone = _text()
-    subject = _text()
-    description = _text()
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+from tenants.access import TenantRole
 
 
 class MessageInput(serializers.Serializer[dict[str, Any]]):
@@ -338,74 +186,6 @@ def _viewer(request: Request) -> Viewer:
     return Viewer.of(request.user, request.tenant)  # type: ignore[attr-defined]
 
 
-class IntakeApi(APIView):
-    """Public intake: anyone may file a complaint (rate-limited per address)."""
-
-    permission_classes = [Public]
-    throttle_classes = [IntakeThrottle]
-    parser_classes = PARSERS
-
-    @extend_schema(
-        request=IntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_file"
-    )
-    def post(self, request: Request) -> Response:
-        given = IntakeInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
-            channel=Channel.WEB,
-            **intake_values(given.validated_data),
-        )
-        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
-
-
-class DeskIntakeApi(APIView):
-    """Staff record a complaint received face to face, in the box or by phone."""
-
-    permission_classes = [TenantRole(*DESK_ROLES)]
-    parser_classes = PARSERS
-
-    @extend_schema(
-        request=DeskIntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_desk"
-    )
-    def post(self, request: Request) -> Response:
-        given = DeskIntakeInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
-            actor=request.user,
-            **intake_values(given.validated_data),
-        )
-        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
-
-
-class TrackApi(APIView):
-    permission_classes = [Public]
-
-    @extend_schema(responses=TrackOutput, operation_id="complaint_track")
-    def get(self, request: Request, code: str) -> Response:
-        complaint = selectors.complaint_by_tracking_code(code)
-        return Response(TrackOutput(complaint).data)
-
-
-class TrackReplyApi(APIView):
-    """The complainant replies, or completes what their complaint lacks."""
-
-    permission_classes = [Public]
-    throttle_classes = [IntakeThrottle]
-    parser_classes = PARSERS
-
-    @extend_schema(
-        request=ReplyInput, responses={201: TrackOutput}, operation_id="complaint_track_reply"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        complaint = selectors.complaint_by_tracking_code(code)
-        given = ReplyInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        complaint = do_reply_to_complaint(complaint=complaint, **given.validated_data)
-        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
-
-
 class RegisterApi(APIView):
     permission_classes = [TenantRole(*READ_ROLES)]
 
@@ -499,52 +279,6 @@ class ResponseApi(_MessageApi):
     write = staticmethod(do_respond_to_complaint)
 
 
-class RatingInput(serializers.Serializer[dict[str, Any]]):
-    # Text, so that every bad score (0, 6, "lima") gets the action's one message.
-    score = serializers.CharField(allow_blank=True, help_text="1 sampai 5")
-    comment = _text()
-
-
-class ReasonInput(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(allow_blank=True)
-
-
-class TrackRatingApi(APIView):
-    """The complainant rates their closed complaint, 1 to 5 with an optional comment, once."""
-
-    permission_classes = [Public]
-    throttle_classes = [IntakeThrottle]
-
-    @extend_schema(
-        request=RatingInput, responses={201: TrackOutput}, operation_id="complaint_track_rate"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        complaint = selectors.complaint_by_tracking_code(code)
-        given = RatingInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        complaint = closing.do_rate_complaint(complaint=complaint, **given.validated_data)
-        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
-
-
-class TrackReopenApi(APIView):
-    """The complainant reopens their closed complaint within the SOP's days, with a reason."""
-
-    permission_classes = [Public]
-    throttle_classes = [IntakeThrottle]
-
-    @extend_schema(
-        request=ReasonInput, responses={201: TrackOutput}, operation_id="complaint_track_reopen"
-    )
-    def post(self, request: Request, code: str) -> Response:
-        complaint = selectors.complaint_by_tracking_code(code)
-        given = ReasonInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        complaint = closing.do_reopen_complaint(
-            complaint=complaint, reason=given.validated_data["reason"]
-        )
-        return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
-
-
 class ReopenApi(APIView):
     """Staff reopen a closed complaint within the SOP's days, with a reason."""
 
@@ -568,7 +302,7 @@ class ReopenApi(APIView):
 
 class MergeInput(serializers.Serializer[dict[str, Any]]):
     into = serializers.CharField(help_text="ID atau nomor register pengaduan tujuan")
-    reason = _text()
+    reason = optional_text()
 
 
 class MergeApi(APIView):

@@ -1,0 +1,99 @@
+"""Access to complaints-side objects on behalf of a request or a user: the only way a page, an
+API or a job gets one. Each raises the same "not found" for missing and forbidden, so nothing
+reveals that another tenant's object (or a WBS report) exists. The complaint itself:
+`complaints.selectors.access_complaint`."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from rest_framework.request import Request
+
+from aduan.errors import NotFoundError
+from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError, HolidayErrorCode
+from complaints.models import Complaint, Team
+from complaints.selectors import (
+    READ_ROLES,
+    Viewer,
+    access_complaint,
+)
+from tenants import permissions
+from tenants.access import ADMIN_ROLES
+from tenants.models import Role, Tenant
+from tenants.permissions import AnyUser, can_administer, is_staff_of
+
+# Who reads the teams (to assign to one): everyone who reads complaints, and the admins.
+TEAM_READ_ROLES = READ_ROLES | ADMIN_ROLES
+
+
+def unknown_team() -> NotFoundError:
+    return NotFoundError(ComplaintErrorCode.NOT_FOUND, str(_("Tim tidak ditemukan.")))
+
+
+def access_team(team_id: int | str | None) -> Team:
+    """A team of this tenant (its schema holds only its own); `NotFoundError` otherwise."""
+    found = str(team_id)
+    team = Team.objects.filter(pk=int(found)).first() if found.isdigit() else None
+    if team is None:
+        raise unknown_team()
+    return team
+
+
+# Who may forward, accept and return: those who handle complaints, and those above them.
+FORWARD_ROLES = (
+    Role.OFFICER,
+    Role.LIAISON,
+    Role.TENANT_ADMIN,
+    Role.REGENCY_ADMIN,
+    Role.PLATFORM_OPERATOR,
+)
+
+
+def current_tenant(request: HttpRequest | Request) -> Tenant:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == "public":
+        raise Http404
+    return tenant  # type: ignore[no-any-return]
+
+
+def access_held_complaint(request: HttpRequest | Request, complaint_id: int) -> Complaint:
+    """A complaint held by the request's tenant (the search_path is the tenant's). A WBS report
+    is "not found" for anyone but a WBS officer, like a missing one."""
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is not None and complaint.is_wbs:
+        tenant = current_tenant(request)
+        if not permissions.has_role(request.user, tenant, Role.WBS_OFFICER):
+            complaint = None
+    if complaint is None:
+        raise ComplaintNotFoundError(
+            ComplaintErrorCode.NOT_FOUND, _("Pengaduan tidak ditemukan."), {"id": complaint_id}
+        )
+    return complaint
+
+
+def access_holidays(user: AnyUser, tenant: Tenant, *, write: bool) -> None:
+    """Staff may read the calendar, administrators may change it; anyone else gets the same
+    "not found" as for a tenant that does not exist."""
+    allowed = can_administer(user, tenant) if write else is_staff_of(user, tenant)
+    if not allowed:
+        raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."))
+
+
+def request_tenant(request: HttpRequest | Request) -> Tenant:
+    tenant = getattr(request, "tenant", None)
+    if not isinstance(tenant, Tenant):  # the declarations let no tenant-less request in
+        raise NotFoundError("sop.not_found", _("Tidak ditemukan."))
+    return tenant
+
+
+def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:
+    """The complaint as `complaints.selectors.access_complaint` gives it to this user (WBS only
+    for WBS officers, a liaison only what is assigned to them); `NotFoundError` otherwise."""
+    if not isinstance(tenant, Tenant):
+        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
+    return access_complaint(Viewer.of(user, tenant), complaint_id)
+
+
+def access_complaint_for_request(request: HttpRequest | Request, complaint_id: int) -> Complaint:
+    """The complaint as `access_complaint` gives it to the request's user in its tenant."""
+    return access_complaint_for_work(request.user, request_tenant(request), complaint_id)

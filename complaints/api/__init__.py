@@ -1,0 +1,1 @@
+"""REST API of complaints, one module per capability (the same names as complaints.views)."""

@@ -1,0 +1,125 @@
+"""REST API of complaints: public intake and tracking, the staff register and complaint view.
+
+The public intake is `POST api/v1/complaints/`; the staff list is `GET api/v1/register/`
+(the register, buku pengaduan) because one URL cannot be public for writing and restricted
+for reading under one access declaration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import (
+    extend_schema,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints.actions.intake import do_file_complaint
+from complaints.api.fields import PARSERS, optional_text
+from complaints.models import (
+    STAFF_ENTRY_CHANNELS,
+    Channel,
+    Complaint,
+)
+from complaints.selectors import DESK_ROLES
+from complaints.throttling import IntakeThrottle
+from tenants.access import Public, TenantRole
+
+
+class IntakeInput(serializers.Serializer[dict[str, Any]]):
+    """Types only: what is required, valid and allowed is decided by the intake action."""
+
+    name = optional_text()
+    address = optional_text()
+    phone = optional_text(help_text="Nomor Indonesia, mis. 0812 3456 7890 (disimpan E.164)")
+    email = optional_text()
+    subject = optional_text()
+    description = optional_text()
+    incident_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    incident_place = optional_text()
+    category = optional_text()
+    village_code = optional_text()
+    address_text = optional_text()
+    latitude = optional_text()
+    longitude = optional_text()
+    desired_outcome = optional_text()
+    # allow_null: in a multipart form a missing box would otherwise read as False; missing
+    # must mean the safe default (rahasia).
+    is_confidential = serializers.BooleanField(required=False, allow_null=True, default=None)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    is_wbs = serializers.BooleanField(required=False, default=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class DeskIntakeInput(IntakeInput):
+    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in STAFF_ENTRY_CHANNELS])
+
+
+def intake_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    values["is_confidential"] = values.get("is_confidential") is not False
+    values["latitude"] = values.get("latitude") or None
+    values["longitude"] = values.get("longitude") or None
+    return values
+
+
+class ReceiptOutput(serializers.Serializer[Complaint]):
+    number = serializers.CharField()
+    tracking_code = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    state = serializers.CharField()
+    is_complete = serializers.BooleanField()
+    missing_elements = serializers.ListField(child=serializers.CharField())
+    track_url = serializers.SerializerMethodField()
+    receipt_pdf_url = serializers.SerializerMethodField()
+
+    def get_track_url(self, complaint: Complaint) -> str:
+        return reverse("complaints:track", kwargs={"code": complaint.tracking_code})
+
+    def get_receipt_pdf_url(self, complaint: Complaint) -> str:
+        return reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
+
+
+class IntakeApi(APIView):
+    """Public intake: anyone may file a complaint (rate-limited per address)."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+    parser_classes = PARSERS
+
+    @extend_schema(
+        request=IntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_file"
+    )
+    def post(self, request: Request) -> Response:
+        given = IntakeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = do_file_complaint(
+            tenant=request.tenant,  # type: ignore[attr-defined]
+            channel=Channel.WEB,
+            **intake_values(given.validated_data),
+        )
+        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class DeskIntakeApi(APIView):
+    """Staff record a complaint received face to face, in the box or by phone."""
+
+    permission_classes = [TenantRole(*DESK_ROLES)]
+    parser_classes = PARSERS
+
+    @extend_schema(
+        request=DeskIntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_desk"
+    )
+    def post(self, request: Request) -> Response:
+        given = DeskIntakeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        complaint = do_file_complaint(
+            tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request.user,
+            **intake_values(given.validated_data),
+        )
+        return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,220 @@
+"""Web pages of complaints: the public form, receipt and tracking page; the staff register,
+complaint view and desk entry. Thin: parse, access, one action, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aduan.errors import AduanError, NotFoundError
+from complaints import selectors, sla
+from complaints.actions import closing, merge
+from complaints.actions.workflow import complaint_sop
+from complaints.actions.working import do_add_note, do_respond_to_complaint
+from complaints.calendar import calendar_for
+from complaints.forms import (
+    MergeForm,
+    ReasonForm,
+    WorkForm,
+    show_action_error,
+)
+from complaints.models import Attachment, Channel
+from complaints.presenters import (
+    case_time,
+    channel_label,
+    format_local,
+    missing_labels,
+    state_label,
+    timeline_rows,
+)
+from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
+from complaints.views.tracking import reopen_until
+from tenants.access import tenant_role_required
+from tenants.models import Tenant
+
+
+def _tenant(request: HttpRequest) -> Tenant:
+    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+    return tenant
+
+
+@tenant_role_required(*closing.REOPEN_ROLES)
+def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff reopen a closed complaint, with a reason."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closing.do_reopen_complaint(
+                complaint=complaint, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+    context = {
+        "complaint": complaint,
+        "state": state_label(complaint),
+        "can_reopen": closing.can_reopen(complaint),
+        "reopen_until": reopen_until(complaint, tenant),
+        "form": form,
+    }
+    return render(request, "complaints/reopen.html", context, status=400 if form.errors else 200)
+
+
+@tenant_role_required(*READ_ROLES)
+def register(request: HttpRequest) -> HttpResponse:
+    """The register (buku pengaduan): filter, search, sort, paginate."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    params = request.GET
+    year = params.get("year", "")
+    filters = {
+        "state": params.get("state", ""),
+        "channel": params.get("channel", ""),
+        "year": int(year) if year.isdigit() else None,
+        "query": params.get("q", ""),
+        "sort": params.get("sort", "-number"),
+    }
+    complaints = selectors.register(viewer, **filters)  # type: ignore[arg-type]
+    page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+    calendar = calendar_for(tenant)
+    rows = [
+        {
+            "complaint": c,
+            "case": case_time(c, calendar),
+            "state": state_label(c),
+            "channel": channel_label(c.channel),
+            "name": c.name if viewer.sees_identity(c) else _("(anonim)"),
+            "received_at": format_local(c.created_at, tenant),
+        }
+        for c in page.object_list
+    ]
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "channels": Channel.choices,
+        "years": selectors.register_years(viewer),
+        "sorts": [
+            ("-number", _("Terbaru")),
+            ("number", _("Terlama")),
+            ("state", _("Tahap")),
+            ("subject", _("Pokok pengaduan")),
+        ],
+        "query_string": query.urlencode(),
+        "can_desk": bool(viewer.roles & DESK_ROLES),
+    }
+    return render(request, "complaints/register.html", context)
+
+
+@tenant_role_required(*WORK_ROLES, read=READ_ROLES)
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The complaint with its whole timeline; staff add internal notes and public responses."""
+    tenant = _tenant(request)
+    viewer = Viewer.of(request.user, tenant)
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    calendar = calendar_for(tenant)
+    form = WorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        write = do_add_note if form.cleaned_data["kind"] == "note" else do_respond_to_complaint
+        try:
+            write(
+                complaint=complaint,
+                message=form.cleaned_data["message"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except AduanError as error:
+            form.add_error("message", error.message)
+        else:
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+    context = {
+        "complaint": complaint,
+        "state": state_label(complaint),
+        "channel": channel_label(complaint.channel),
+        "received_at": format_local(complaint.created_at, tenant),
+        "sees_identity": viewer.sees_identity(complaint),
+        "missing": missing_labels(complaint),
+        "attachments": list(complaint.attachments.all()),
+        "events": timeline_rows(complaint, tenant, public=False),
+        "due": sla.explain_due(complaint, calendar=calendar),
+        "case": case_time(complaint, calendar),
+        "case_limit": complaint_sop(complaint).case_limit,
+        "form": form,
+        "can_work": viewer.can_work,
+        "lapor": selectors.lapor_link(complaint),
+        "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),
+        "can_merge": bool(viewer.roles & merge.MERGE_ROLES) and complaint.merged_into_id is None,
+        # Duplicates merged into this one: their timelines and files are read from here.
+        "duplicates": [
+            {
+                "complaint": duplicate,
+                "events": timeline_rows(duplicate, tenant, public=False),
+                "attachments": list(duplicate.attachments.all()),
+            }
+            for duplicate in selectors.merged_duplicates(complaint)
+        ],
+    }
+    return render(request, "complaints/complaint.html", context, status=400 if form.errors else 200)
+
+
+@tenant_role_required(*READ_ROLES)
+def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> FileResponse:
+    viewer = Viewer.of(request.user, _tenant(request))
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    # A duplicate's files are read from the complaint it was merged into.
+    found = (
+        Attachment.objects.filter(pk=attachment_id)
+        .filter(Q(complaint=complaint) | Q(complaint__merged_into=complaint))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    extension = str(found.file.name).rsplit(".", 1)[-1]
+    return FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        filename=f"{complaint.register_seq:04d}-{found.pk}.{extension}",
+    )
+
+
+@tenant_role_required(*merge.MERGE_ROLES)
+def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff merge this complaint (a duplicate) into another one of the register."""
+    viewer = Viewer.of(request.user, _tenant(request))
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            into = merge.merge_target(viewer, form.cleaned_data["into"])
+            merge.do_merge_complaints(
+                duplicate=complaint,
+                into=into,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:detail", complaint_id=into.pk)
+    context = {"complaint": complaint, "state": state_label(complaint), "form": form}
+    return render(request, "complaints/merge.html", context, status=400 if form.errors else 200)

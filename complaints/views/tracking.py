@@ -1,0 +1,145 @@
+"""Web pages of complaints: the public form, receipt and tracking page; the staff register,
+complaint view and desk entry. Thin: parse, access, one action, render."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from aduan.errors import AduanError, NotFoundError
+from complaints import selectors, sla
+from complaints.actions import closing
+from complaints.actions.replies import do_reply_to_complaint
+from complaints.calendar import calendar_for
+from complaints.forms import (
+    RatingForm,
+    ReasonForm,
+    ReplyForm,
+    TrackLookupForm,
+    show_action_error,
+)
+from complaints.models import Complaint
+from complaints.presenters import (
+    case_time,
+    format_local,
+    state_label,
+    timeline_rows,
+)
+from complaints.throttling import intake_allowed
+from tenants.access import public_page
+from tenants.models import Tenant
+
+
+def _tenant(request: HttpRequest) -> Tenant:
+    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+    return tenant
+
+
+def complaint_by_code_or_404(code: str) -> Complaint:
+    try:
+        return selectors.complaint_by_tracking_code(code)
+    except NotFoundError:
+        raise Http404 from None
+
+
+@public_page
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackLookupForm(request.GET or None)
+    if form.is_valid():
+        code = selectors.normalize_tracking_code(form.cleaned_data["code"])
+        if code:
+            return redirect("complaints:track", code=code)
+    return render(request, "complaints/track_lookup.html", {"form": form})
+
+
+@public_page
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen's view by tracking code: public entries, the current step, a reply box,
+    and after closing the rating and reopen forms. Never an internal note, never who the
+    complainant is."""
+    complaint = complaint_by_code_or_404(code)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not intake_allowed(request):
+            return render(request, "complaints/too_many.html", status=429)
+        if form.is_valid():
+            try:
+                do_reply_to_complaint(complaint=complaint, **form.cleaned_data)
+            except AduanError as error:
+                show_action_error(form, error)
+            else:
+                return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, form=form)
+
+
+def _track_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form: ReplyForm | None = None,
+    rating_form: RatingForm | None = None,
+    reopen_form: ReasonForm | None = None,
+) -> HttpResponse:
+    tenant = _tenant(request)
+    # A duplicate merged into another complaint follows that one's step and due date (its
+    # number only: the other complaint's tracking code and texts are another citizen's).
+    followed = complaint.merged_into or complaint
+    context = {
+        "complaint": complaint,
+        "merged_into": complaint.merged_into,
+        "state": state_label(followed),
+        "received_at": format_local(complaint.created_at, tenant),
+        "events": timeline_rows(complaint, tenant, public=True),
+        "due": sla.explain_due(followed),
+        "case": case_time(followed, calendar_for(tenant)),
+        "missing": set(complaint.missing_elements),
+        "form": form or ReplyForm(),
+        "can_rate": closing.can_rate(complaint),
+        "rating_form": rating_form or RatingForm(),
+        "can_reopen": closing.can_reopen(complaint),
+        "reopen_until": reopen_until(complaint, tenant),
+        "reopen_form": reopen_form or ReasonForm(),
+    }
+    failed = any(f is not None and f.errors for f in (form, rating_form, reopen_form))
+    return render(request, "complaints/track.html", context, status=400 if failed else 200)
+
+
+def reopen_until(complaint: Complaint, tenant: Tenant) -> str:
+    deadline = closing.reopen_deadline(complaint)
+    return format_local(deadline, tenant) if deadline else ""
+
+
+@public_page
+def track_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The complainant rates their closed complaint (1-5, once) from the tracking page."""
+    complaint = complaint_by_code_or_404(code)
+    if request.method != "POST":
+        return redirect("complaints:track", code=complaint.tracking_code)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            closing.do_rate_complaint(complaint=complaint, **form.cleaned_data)
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, rating_form=form)
+
+
+@public_page
+def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    """The complainant reopens their closed complaint (within the SOP's days) with a reason."""
+    complaint = complaint_by_code_or_404(code)
+    if request.method != "POST":
+        return redirect("complaints:track", code=complaint.tracking_code)
+    if not intake_allowed(request):
+        return render(request, "complaints/too_many.html", status=429)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            closing.do_reopen_complaint(complaint=complaint, reason=form.cleaned_data["reason"])
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:track", code=complaint.tracking_code)
+    return _track_page(request, complaint, reopen_form=form)
