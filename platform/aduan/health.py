@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from aduan.broker import broker_kind
+from aduan.models import Heartbeat
 
 PING_TIMEOUT = 2  # seconds: a health check must answer fast even when a service hangs
 
@@ -59,8 +60,6 @@ def check_broker(broker_url: str) -> dict[str, Any]:
 
 
 def check_heartbeat(name: str) -> dict[str, Any]:
-    from aduan.models import Heartbeat
-
     try:
         beat = Heartbeat.objects.filter(name=name).first()
     except Exception as exc:

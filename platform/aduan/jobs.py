@@ -25,6 +25,8 @@ def enqueue_on_commit(actor: dramatiq.Actor[Any, Any], *args: Any, **kwargs: Any
 def record_heartbeat(name: str, **detail: Any) -> None:
     from django.utils import timezone
 
+    # deferred import: django_dramatiq loads WorkerHeartbeat (below) in its AppConfig, before
+    # the app registry can import models.
     from aduan.models import Heartbeat
 
     tenant_db.set_schema_to_public()
@@ -34,6 +36,7 @@ def record_heartbeat(name: str, **detail: Any) -> None:
 
 
 def forget_heartbeat(name: str) -> None:
+    # deferred import: see record_heartbeat.
     from aduan.models import Heartbeat
 
     tenant_db.set_schema_to_public()

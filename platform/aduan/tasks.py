@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 from dramatiq_crontab import interval
 
 from aduan.jobs import record_heartbeat
+from complaints.models import Complaint
 
 
 @interval(seconds=20)  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
@@ -20,8 +21,6 @@ def scheduler_tick() -> None:
 def probe(token: str, schema_name: str) -> None:
     """A job that enters a tenant's schema and reports what it saw (used by health checks
     and tests of the real broker path). Idempotent: it only overwrites its own record."""
-    from complaints.models import Complaint
-
     with schema_context(schema_name):
         seen = Complaint.objects.count()
     record_heartbeat(f"probe:{token}", schema=schema_name, complaints=seen)
