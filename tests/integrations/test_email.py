@@ -361,7 +361,7 @@ def test_an_email_reply_the_reply_action_refuses_changes_nothing_and_the_sender_
         f"Balasan tidak diterima: pengaduan {complaint.number} [Aduan #{complaint.tracking_code}]"
     )
     assert told["Reply-To"] == reply_to
-    text = told.get_payload()
+    text = str(told.get_payload())
     assert text.splitlines()[:2] == [
         f"Balasan Anda untuk pengaduan nomor {complaint.number} tidak dapat diterima:",
         reason,
