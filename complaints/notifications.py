@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.models import Complaint, ComplaintEvent, EventKind, element_labels
 from complaints.sop import Sop, State, Transition
 from integrations.models import NotificationKind
 from integrations.notify import notify_complaint, notify_entry, rewrite_unsent
@@ -155,32 +155,26 @@ def on_transition(
         )
 
 
-def state_name(complaint: Complaint) -> str:
-    """The complaint's current step as the citizen reads it (Bahasa Indonesia)."""
-    from complaints.sop_hooks import state_label  # sop_hooks imports the actions using this
-
-    with translation.override(settings.LANGUAGE_CODE):
-        return state_label(complaint)
-
-
 def on_public_event(
     *,
     tenant: Tenant,
     complaint: Complaint,
     event: ComplaintEvent,
+    state: State | None,
     note: str = "",
     safe: bool = False,
 ) -> None:
     """Tell the complainant of a public entry outside the SOP steps (a response, a reopen,
-    a merge): the state's name, and `note` only where the complaint is not confidential or
-    the note is `safe` (Aduan's own words, no staff text)."""
-    state = state_name(complaint)
+    a merge): the name of `state` (the complaint's, in its SOP), and `note` only where the
+    complaint is not confidential or the note is `safe` (Aduan's own words, no staff text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(state.label) if state else complaint.state.replace("_", " ").capitalize()
     notify_complaint(
         tenant=tenant,
         complaint=complaint,
         kind=NotificationKind.STATUS,
         note=note if safe or shareable(complaint) else "",
-        state=state,
+        state=name,
         link=track_link(tenant, complaint),
         event_key=str(event.pk),
     )
@@ -190,8 +184,6 @@ def _receipt(tenant: Tenant, complaint: Complaint) -> tuple[str, str]:
     """(note, link) of the receipt: an incomplete complaint's asks for what is missing and
     links the tracking page where it is completed (by e-mail or WhatsApp; the SMS receipt
     keeps to the code and how to check). Aduan's own words only, never the complaint's."""
-    from complaints.presenters import element_labels  # presenters import the SOP hooks
-
     if not complaint.missing_elements:
         return "", ""
     with translation.override(settings.LANGUAGE_CODE):

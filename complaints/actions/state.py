@@ -117,6 +117,7 @@ def enter_state(
             tenant=tenant,
             complaint=complaint,
             sop=sop,
+            state=state,
             event=event,
             step=step,
             public_text="\n".join(public),
@@ -132,6 +133,7 @@ def _notify(
     tenant: Tenant,
     complaint: Complaint,
     sop: Sop,
+    state: State,
     event: ComplaintEvent,
     step: Transition | None,
     public_text: str,
@@ -154,8 +156,10 @@ def _notify(
             )
     elif rule == Notice.UNLESS_BY_COMPLAINANT:
         if event.actor_id is not None:  # the complainant asked for it: they know
-            notifications.on_public_event(tenant=tenant, complaint=complaint, event=event)
+            notifications.on_public_event(
+                tenant=tenant, complaint=complaint, event=event, state=state
+            )
     elif rule == Notice.ALWAYS:
         notifications.on_public_event(
-            tenant=tenant, complaint=complaint, event=event, note=note, safe=safe_note
+            tenant=tenant, complaint=complaint, event=event, state=state, note=note, safe=safe_note
         )

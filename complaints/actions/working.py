@@ -56,5 +56,7 @@ def do_respond_to_complaint(
             done=state is not None and state.terminal,
         )
         # Also through the complainant's channel (the text only where not confidential).
-        notifications.on_public_event(tenant=tenant, complaint=complaint, event=event, note=text)
+        notifications.on_public_event(
+            tenant=tenant, complaint=complaint, event=event, state=state, note=text
+        )
         return event

@@ -47,7 +47,7 @@ def _writes(path: Path) -> list[tuple[str, int, str]]:
         for target in targets:
             for item in ast.walk(target):
                 if isinstance(item, ast.Attribute) and item.attr in STATE_FIELDS | CLOCK_FIELDS:
-                    found.append((item.attr, node.lineno, "assigned"))
+                    found.append((item.attr, item.lineno, "assigned"))
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
