@@ -30,8 +30,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, ComplaintEvent, EventKind, element_labels
 from complaints.sop import Sop, State, Transition
-from integrations.models import NotificationKind
-from integrations.notify import notify_complaint, notify_entry, rewrite_unsent
+from integrations.notify import NotificationKind, notify_complaint, notify_entry, rewrite_unsent
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 

@@ -30,6 +30,9 @@ from integrations.models import (
 from integrations.sms import gsm7
 from tenants.models import Tenant
 
+# What complaints.notifications uses: complaints reach integrations only through this module.
+__all__ = ["NotificationKind", "notify_complaint", "notify_entry", "rewrite_unsent"]
+
 if TYPE_CHECKING:
     from complaints.models import Complaint, ComplaintEvent
 
