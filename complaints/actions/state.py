@@ -96,9 +96,7 @@ def enter_state(
             after={"state": state.key, **entry.after},
         )
         notifications.on_entry(tenant=tenant, complaint=complaint, event=event, done=state.terminal)
-    public: list[str] = []
     for text in responses:
-        public.append(text)
         answered = record_event(
             complaint,
             kind=EventKind.RESPONSE,
@@ -120,7 +118,7 @@ def enter_state(
             state=state,
             event=event,
             step=step,
-            public_text="\n".join(public),
+            public_text="\n".join(responses),
             handing_over=handing_over,
             note=note,
             safe_note=safe_note,
