@@ -1,4 +1,7 @@
-"""The complaint's timeline and audit trail (append-only): the only writer of events."""
+"""The complaint's timeline and audit trail (append-only): the only writer of events.
+
+It writes rows only: whoever must hear of an entry is told by the action that wrote it,
+through complaints.notifications (the one door to the outside)."""
 
 from __future__ import annotations
 
@@ -41,10 +44,4 @@ def record_event(
         before=before,
         after=after,
     )
-    if complaint.channel == "lapor":
-        # A complaint imported from SP4N-LAPOR!: its status changes and public answers go
-        # back there, through the outbox, in this same transaction.
-        from integrations.lapor.push import on_event
-
-        on_event(complaint, event)
     return event

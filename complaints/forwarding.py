@@ -37,7 +37,8 @@ from aduan.errors import AduanError
 from aduan.models import Deadline
 from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
-from complaints.audit import actor_name, record_event
+from complaints.actions.state import Entry, enter_state
+from complaints.audit import actor_name
 from complaints.models import (
     Attachment,
     Complaint,
@@ -394,20 +395,26 @@ def _start_over(arrived: Complaint, before: str, sop: Sop, target: Tenant, now: 
     the clock of its first state now (the origin's due date does not follow the complaint)."""
     entered = sop.state(arrived.state)
     assert entered is not None  # the initial and incomplete states of a validated SOP exist
-    record_event(
-        arrived,
-        kind=EventKind.TRANSITION,
-        actor_label="Aduan",
-        message=_(
-            "Tahap %(before)s tidak ada di SOP %(tenant)s: pengaduan mulai dari tahap awal "
-            "(%(state)s); batas waktunya dihitung sejak diterima di sini."
-        )
-        % {"before": before, "tenant": target.name, "state": entered.label.id},
-        before={"state": before},
-        after={"state": arrived.state, "restarted": True},
-    )
     # The receiver's own case limit (if its SOP has one) counts from here too.
-    sla.on_state_entered(arrived, entered, now, case_limit=sop.case_limit, initial=sop.initial)
+    enter_state(
+        tenant=target,
+        complaint=arrived,
+        sop=sop,
+        state=entered,
+        at=now,
+        arrived=True,
+        entry=Entry(
+            kind=EventKind.TRANSITION,
+            actor_label="Aduan",
+            message=_(
+                "Tahap %(before)s tidak ada di SOP %(tenant)s: pengaduan mulai dari tahap awal "
+                "(%(state)s); batas waktunya dihitung sejak diterima di sini."
+            )
+            % {"before": before, "tenant": target.name, "state": entered.label.id},
+            before={"state": before},
+            after={"restarted": True},
+        ),
+    )
 
 
 def _leave(

@@ -55,6 +55,17 @@ class RequiredElement(models.TextChoices):
     DESCRIPTION = "description", _("Uraian pengaduan")
 
 
+def element_labels(keys: list[str]) -> str:
+    """The elements' names, in the current language, as one list ("Nama, Alamat")."""
+    labels = []
+    for key in keys:
+        try:
+            labels.append(str(RequiredElement(key).label))
+        except ValueError:
+            labels.append(key)
+    return ", ".join(labels)
+
+
 class Complaint(models.Model):
     """A public complaint (pengaduan) held by one tenant, entered in its register."""
 

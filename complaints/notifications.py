@@ -2,7 +2,13 @@
 
 Called inside the transaction of the change (the transition, a public response, a reopen, a
 merge), so the outbox row (integrations.notify) exists exactly when the change committed; its
-key carries the id of the change's timeline entry, so a change is told once.
+key carries the id of the change's timeline entry, so a change is told once. A change of state
+asks the rules table below (`CITIZEN_NOTICE`) from complaints.actions.state.enter_state.
+
+This module is the complaints side of the one door to the outside: complaints reach
+integrations only through integrations.notify, and only from here. That includes the
+follow-ups of a complaint imported from SP4N-LAPOR! (`on_entry`): the timeline writer
+(complaints.audit) knows nothing of any channel.
 
 Privacy: a notification leaves Aduan through outside providers (an SMS gateway, Meta, mail
 servers). For a confidential (rahasia, the default) or WBS complaint it carries only the
@@ -13,18 +19,61 @@ public response itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintEvent
+from complaints.models import Complaint, ComplaintEvent, EventKind, element_labels
 from complaints.sop import Sop, State, Transition
-from integrations.models import NotificationKind
-from integrations.notify import notify_complaint, rewrite_unsent
+from integrations.notify import NotificationKind, notify_complaint, notify_entry, rewrite_unsent
 from tenants.models import Tenant
 from tenants.selectors import tenant_url
 
 RATING_ANCHOR = "nilai"
+
+
+class Notice(StrEnum):
+    """Whether a timeline entry tells the complainant through their channel."""
+
+    # The SOP step decides (its `notify`, the state it enters: kind_of_transition); a change
+    # without a step (the complainant's own reply, a move's arrival) is not told.
+    BY_STEP = "by_step"
+    # Told, unless the complainant did it themselves (they know).
+    UNLESS_BY_COMPLAINANT = "unless_by_complainant"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+# The notification rules: which timeline entry kinds notify the citizen (README: "Who is
+# told what"). A kind not listed never does: notes, assignments, reminders, the complainant's
+# own replies and completions, a filing (its receipt is on_filed).
+CITIZEN_NOTICE: Final[Mapping[str, Notice]] = MappingProxyType(
+    {
+        EventKind.TRANSITION: Notice.BY_STEP,
+        # A staff response (do_respond_to_complaint); inside a step it rides on the step's.
+        EventKind.RESPONSE: Notice.ALWAYS,
+        EventKind.REOPENED: Notice.UNLESS_BY_COMPLAINANT,
+        # Aduan's own words (the register number followed), so even for a rahasia complaint.
+        EventKind.MERGED: Notice.ALWAYS,
+    }
+)
+
+
+def notice_for(kind: str) -> Notice:
+    return CITIZEN_NOTICE.get(kind, Notice.NEVER)
+
+
+def on_entry(*, tenant: Tenant, complaint: Complaint, event: ComplaintEvent, done: bool) -> None:
+    """Every timeline entry that could leave Aduan passes here as it is written (a change of
+    state and a public response): the notification routing (integrations.notify.notify_entry)
+    decides whether the complaint's source system hears of it (SP4N-LAPOR!'s follow-ups).
+    `done`: the complaint is now in a terminal state of its SOP."""
+    notify_entry(tenant=tenant, complaint=complaint, event=event, done=done)
 
 
 def track_link(tenant: Tenant, complaint: Complaint, *, rating: bool = False) -> str:
@@ -105,32 +154,26 @@ def on_transition(
         )
 
 
-def state_name(complaint: Complaint) -> str:
-    """The complaint's current step as the citizen reads it (Bahasa Indonesia)."""
-    from complaints.sop_hooks import state_label  # sop_hooks imports the actions using this
-
-    with translation.override(settings.LANGUAGE_CODE):
-        return state_label(complaint)
-
-
 def on_public_event(
     *,
     tenant: Tenant,
     complaint: Complaint,
     event: ComplaintEvent,
+    state: State | None,
     note: str = "",
     safe: bool = False,
 ) -> None:
     """Tell the complainant of a public entry outside the SOP steps (a response, a reopen,
-    a merge): the state's name, and `note` only where the complaint is not confidential or
-    the note is `safe` (Aduan's own words, no staff text)."""
-    state = state_name(complaint)
+    a merge): the name of `state` (the complaint's, in its SOP), and `note` only where the
+    complaint is not confidential or the note is `safe` (Aduan's own words, no staff text)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(state.label) if state else complaint.state.replace("_", " ").capitalize()
     notify_complaint(
         tenant=tenant,
         complaint=complaint,
         kind=NotificationKind.STATUS,
         note=note if safe or shareable(complaint) else "",
-        state=state,
+        state=name,
         link=track_link(tenant, complaint),
         event_key=str(event.pk),
     )
@@ -140,8 +183,6 @@ def _receipt(tenant: Tenant, complaint: Complaint) -> tuple[str, str]:
     """(note, link) of the receipt: an incomplete complaint's asks for what is missing and
     links the tracking page where it is completed (by e-mail or WhatsApp; the SMS receipt
     keeps to the code and how to check). Aduan's own words only, never the complaint's."""
-    from complaints.presenters import element_labels  # presenters import the SOP hooks
-
     if not complaint.missing_elements:
         return "", ""
     with translation.override(settings.LANGUAGE_CODE):

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints import selectors, sla, sop_hooks
 from complaints.calendar import WorkingCalendar, tenant_zone, zone_label
-from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, RequiredElement
+from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from complaints.models import element_labels as element_labels  # re-exported
 from complaints.sla_clock import DueDate, LimitUnit
 from tenants.models import Tenant
 
@@ -32,14 +34,10 @@ def state_label(complaint: Complaint) -> str:
     return sop_hooks.state_label(complaint)
 
 
-def element_labels(keys: list[str]) -> str:
-    labels = []
-    for key in keys:
-        try:
-            labels.append(str(RequiredElement(key).label))
-        except ValueError:
-            labels.append(key)
-    return ", ".join(labels)
+def state_name(complaint: Complaint) -> str:
+    """The complaint's current step as the citizen reads it (Bahasa Indonesia)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return state_label(complaint)
 
 
 def channel_label(key: str) -> str:

@@ -1,8 +1,8 @@
 """The SLA clock of a complaint: the due date of its current step, pauses, reminders and
 escalation (counting rules: complaints.sla_clock; calendar: complaints.calendar).
 
-The clock runs per step. Entering a state of the SOP (`on_state_entered`, called by the
-transition action inside its transaction):
+The clock runs per step. Entering a state of the SOP (`on_state_entered`, called only by
+complaints.actions.state.enter_state inside the change's transaction):
 
 - a state with a time limit starts a new step: the clock starts at the moment of entry and
   the due date follows from the limit;
@@ -215,6 +215,14 @@ def _stop(complaint: Complaint) -> None:
     complaint.sla_limit = None
     complaint.paused_at = None
     complaint.sla_pauses = []
+
+
+def restart_case_clock(complaint: Complaint) -> None:
+    """The whole case's clock ended at closing; a reopen clears it so that it starts anew
+    when the state entered is where the case limit starts (saved by on_state_entered)."""
+    complaint.case_started_at = complaint.case_ended_at = complaint.case_due_at = None
+    complaint.case_limit = None
+    complaint.case_pauses = []
 
 
 def on_state_entered(

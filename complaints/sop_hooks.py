@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils import timezone
 
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
+from complaints.actions.state import Entry, enter_state
 from complaints.actions.workflow import complaint_sop, current_tenant
-from complaints.audit import record_event
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.sop import Sop
+from tenants.models import Tenant
 
 # The entry states of every default template (complaints.sop_templates); a tenant's edited SOP
 # may name its own.
@@ -21,21 +24,24 @@ INCOMPLETE = "incomplete"
 def on_filed(complaint: Complaint) -> None:
     """Set the first state of a complaint just filed, inside the filing transaction: the SOP's
     initial state, or its incomplete state while required elements are missing."""
-    complaint.sop_version = do_ensure_sop_version(tenant=current_tenant())
+    tenant = current_tenant()
+    complaint.sop_version = do_ensure_sop_version(tenant=tenant)
     sop = complaint_sop(complaint)
     waiting = not complaint.is_complete and sop.incomplete
-    complaint.state = sop.incomplete if waiting else sop.initial
-    complaint.save(update_fields=["state", "sop_version", "updated_at"])
-    _enter(complaint)
+    _enter(
+        tenant,
+        complaint,
+        sop,
+        sop.incomplete if waiting else sop.initial,
+        also_save=["sop_version"],
+    )
 
 
 def on_completed(complaint: Complaint) -> None:
     """An incomplete complaint got every required element: it enters the SOP at its start."""
     sop = complaint_sop(complaint)
     if sop.incomplete and complaint.state == sop.incomplete:
-        complaint.state = sop.initial
-        complaint.save(update_fields=["state", "updated_at"])
-        _enter(complaint)
+        _enter(current_tenant(), complaint, sop, sop.initial)
 
 
 # How the automatic step back is written in the timeline (the audit keeps the source language).
@@ -61,23 +67,22 @@ def on_complainant_replied(complaint: Complaint, actor_label: str) -> None:
     if target is None:
         sla.on_complainant_replied(complaint, timezone.now())
         return
-    before = complaint.state
-    complaint.state = target
-    complaint.save(update_fields=["state", "updated_at"])
-    record_event(
+    _enter(
+        current_tenant(),
         complaint,
-        kind=EventKind.TRANSITION,
-        actor_label=actor_label,
-        message=REPLY_STEP_LABEL,
-        before={"state": before},
-        after={
-            "state": target,
-            "transition": REPLY_STEP,
-            "sop_version": complaint.sop_version.number if complaint.sop_version else None,
-            "inputs": {},
-        },
+        sop,
+        target,
+        entry=Entry(
+            kind=EventKind.TRANSITION,
+            actor_label=actor_label,
+            message=REPLY_STEP_LABEL,
+            after={
+                "transition": REPLY_STEP,
+                "sop_version": complaint.sop_version.number if complaint.sop_version else None,
+                "inputs": {},
+            },
+        ),
     )
-    _enter(complaint)
 
 
 def _state_before_waiting(complaint: Complaint, sop: Sop) -> str | None:
@@ -101,14 +106,21 @@ def _state_before_waiting(complaint: Complaint, sop: Sop) -> str | None:
     return None
 
 
-def _enter(complaint: Complaint) -> None:
-    """Start the SLA clock of the state the complaint is now in."""
-    sop = complaint_sop(complaint)
-    state = sop.state(complaint.state)
-    if state is not None:
-        sla.on_state_entered(
-            complaint, state, timezone.now(), case_limit=sop.case_limit, initial=sop.initial
-        )
+def _enter(
+    tenant: Tenant,
+    complaint: Complaint,
+    sop: Sop,
+    key: str,
+    *,
+    entry: Entry | None = None,
+    also_save: Sequence[str] = (),
+) -> None:
+    """Enter the SOP state `key` through the one state writer."""
+    state = sop.state(key)
+    assert state is not None  # a validated SOP has its initial, incomplete and targets
+    enter_state(
+        tenant=tenant, complaint=complaint, sop=sop, state=state, entry=entry, also_save=also_save
+    )
 
 
 def state_label(complaint: Complaint) -> str:

@@ -1,10 +1,14 @@
 """Notifications about a complaint, written to the outbox in the caller's transaction.
 
-The complaint actions call `notify_complaint(...)` (intake for the receipt; the SOP and SLA
-actions for status changes, requests for information and closing). The notification goes
-back through the channel the complaint came by (SMS, WhatsApp, e-mail), or by e-mail when
-the complainant gave an address; a complaint filed at the desk without one gets its receipt
-on paper, so nothing is written then. Texts are Bahasa Indonesia, the citizens' language."""
+This is the one door through which complaints reach the outside (complaints.notifications is
+its only caller in complaints). The complaint actions call `notify_complaint(...)` (intake for
+the receipt; the SOP and SLA actions for status changes, requests for information and
+closing), and `notify_entry(...)` for every entry of a change of state and every public
+response, which the complaint's source system may hear of (SP4N-LAPOR!'s follow-ups).
+The notification goes back through the channel the complaint came by (SMS, WhatsApp,
+e-mail), or by e-mail when the complainant gave an address; a complaint filed at the desk
+without one gets its receipt on paper, so nothing is written then. Texts are Bahasa
+Indonesia, the citizens' language."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from integrations import outbox
+from integrations.lapor import push as lapor_push
 from integrations.models import (
     ChannelName,
     NotificationKind,
@@ -25,15 +30,18 @@ from integrations.models import (
 from integrations.sms import gsm7
 from tenants.models import Tenant
 
+# What complaints.notifications uses: complaints reach integrations only through this module.
+__all__ = ["NotificationKind", "notify_complaint", "notify_entry", "rewrite_unsent"]
+
 if TYPE_CHECKING:
-    from complaints.models import Complaint
+    from complaints.models import Complaint, ComplaintEvent
 
 
 def route(complaint: Complaint) -> tuple[str, str] | None:
     """(channel, recipient) for this complaint's notifications, or None."""
     if complaint.channel == ChannelName.LAPOR:
         # SP4N-LAPOR! tells its own reporters; Aduan pushes follow-ups there instead
-        # (integrations.lapor.push), never a second message of its own.
+        # (notify_entry), never a second message of its own.
         return None
     if complaint.channel == ChannelName.SMS and complaint.phone:
         return ChannelName.SMS, complaint.phone
@@ -175,6 +183,18 @@ def notify_complaint(
         tracking_code=complaint.tracking_code,
         extra={"note": summary} if summary else None,
     )
+
+
+def notify_entry(
+    *, tenant: Tenant, complaint: Complaint, event: ComplaintEvent, done: bool
+) -> OutboxMessage | None:
+    """Hand one timeline entry to the system the complaint came from, where that system hears
+    of its complaints' progress (call inside the entry's transaction): a complaint imported
+    from SP4N-LAPOR! gets a follow-up there (integrations.lapor.push decides which kinds).
+    `done`: the complaint is now in a terminal state of its SOP."""
+    if complaint.channel == ChannelName.LAPOR:
+        return lapor_push.on_event(tenant=tenant, complaint=complaint, event=event, done=done)
+    return None
 
 
 def rewrite_unsent(

@@ -45,7 +45,7 @@ SENDERS: dict[str, str] = {
     ChannelName.SMS: "integrations.sms.gateway.send_message",
     ChannelName.WHATSAPP: "integrations.whatsapp.outbound.send_message",
     ChannelName.EMAIL: "integrations.email.smtp.send_message",
-    ChannelName.LAPOR: "integrations.lapor.push.send_message",
+    ChannelName.LAPOR: "integrations.lapor.sync.send_message",
 }
 
 

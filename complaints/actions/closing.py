@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
-from complaints import notifications, sla
 from complaints.actions.replies import PUBLIC_LABEL
+from complaints.actions.state import Entry, enter_state
 from complaints.actions.workflow import complaint_sop, current_tenant
 from complaints.audit import record_event
 from complaints.models import Complaint, EventKind
@@ -188,28 +188,23 @@ def do_reopen_complaint(
             )
         target = sop.state(sop.reopen_target)
         assert target is not None  # a stored SOP was validated: the reopen target exists
-        before = locked.state
-        locked.state = target.key
-        locked.closed_at = None
         # The whole-case clock (the SOP's case_limit) ended at closing: it starts anew when
-        # the reopen state is where it starts (complaints.sla).
-        locked.case_started_at = locked.case_ended_at = locked.case_due_at = None
-        locked.case_limit = None
-        locked.case_pauses = []
-        locked.save(update_fields=["state", "closed_at", "updated_at"])
-        event = record_event(
-            locked,
-            kind=EventKind.REOPENED,
-            actor=actor if by_staff else None,
-            actor_label="" if by_staff else PUBLIC_LABEL,
-            message=text,
-            is_public=True,
-            before={"state": before},
-            after={"state": target.key, "reason": text},
+        # the reopen state is where it starts (complaints.sla); the step's starts anew too.
+        # Staff reopening tell the complainant; the complainant asked: they know.
+        enter_state(
+            tenant=tenant,
+            complaint=locked,
+            sop=sop,
+            state=target,
+            at=now,
+            restart_case_clock=True,
+            entry=Entry(
+                kind=EventKind.REOPENED,
+                actor=actor if by_staff else None,
+                actor_label="" if by_staff else PUBLIC_LABEL,
+                message=text,
+                is_public=True,
+                after={"reason": text},
+            ),
         )
-        # The step's SLA starts anew from the reopen.
-        sla.on_state_entered(locked, target, now, case_limit=sop.case_limit, initial=sop.initial)
-        if by_staff:
-            # The complainant did not ask for it: tell them (they asked: they know).
-            notifications.on_public_event(tenant=tenant, complaint=locked, event=event)
     return locked

@@ -24,11 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
-from complaints import notifications, sla
 from complaints.actions.closing import is_closed
+from complaints.actions.state import Entry, enter_state
 from complaints.actions.workflow import complaint_sop, current_tenant
 from complaints.audit import record_event
-from complaints.models import Complaint, EventKind
+from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.presenters import describe
 from complaints.selectors import Viewer, visible_complaints
 from complaints.sop import Sop, State
@@ -129,20 +129,26 @@ def do_merge_complaints(
         now = timezone.now()
         sop = complaint_sop(b)
         rest = duplicate_state(sop)
-        before = b.state
-        b.state = rest.key
         b.merged_into = a
-        b.closed_at = now
-        b.save(update_fields=["state", "merged_into", "closed_at", "updated_at"])
-        merged = record_event(
-            b,
-            kind=EventKind.MERGED,
-            actor=actor,
-            is_public=True,
-            before={"state": before},
-            after={"state": rest.key, "merged_into": a.pk, "number": a.number, "reason": note},
+        # Aduan's own words (A's register number), not staff text: told even when rahasia.
+        with translation.override(settings.LANGUAGE_CODE):
+            told = describe(ComplaintEvent(kind=EventKind.MERGED, after={"number": a.number}))
+        enter_state(
+            tenant=tenant,
+            complaint=b,
+            sop=sop,
+            state=rest,
+            at=now,
+            also_save=["merged_into"],
+            entry=Entry(
+                kind=EventKind.MERGED,
+                actor=actor,
+                is_public=True,
+                after={"merged_into": a.pk, "number": a.number, "reason": note},
+            ),
+            note=told,
+            safe_note=True,
         )
-        sla.on_state_entered(b, rest, now, case_limit=sop.case_limit, initial=sop.initial)
         record_event(
             a,
             kind=EventKind.MERGE_RECEIVED,
@@ -161,12 +167,6 @@ def do_merge_complaints(
                 is_public=True,
                 after={"merged_into": a.pk, "number": a.number, "via": b.number},
             )
-        # Aduan's own words (A's register number), not staff text: sent even when rahasia.
-        with translation.override(settings.LANGUAGE_CODE):
-            told = describe(merged)
-        notifications.on_public_event(
-            tenant=tenant, complaint=b, event=merged, note=told, safe=True
-        )
     return b
 
 

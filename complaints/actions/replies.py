@@ -6,6 +6,7 @@ be able to redirect the complaint to another phone number)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files import File
 from django.db import transaction
@@ -42,9 +43,14 @@ def do_reply_to_complaint(
     subject: str = "",
     description: str = "",
     attachments: Sequence[File] = (),  # type: ignore[type-arg]
+    actor_label: str = PUBLIC_LABEL,
+    source: dict[str, Any] | None = None,
 ) -> Complaint:
-    """A reply from the complainant (public on their tracking page). Values for elements the
-    complaint is missing complete it; once nothing is missing it enters the SOP."""
+    """A reply from the complainant (public on their tracking page), by any door: the page,
+    the API, an e-mail reply. Values for elements the complaint is missing complete it; once
+    nothing is missing it enters the SOP. `actor_label`: who the timeline names (an e-mail's
+    sender); `source`: where the reply came from, kept on its entry (an inbound message's
+    id)."""
     text = message.strip()
     offered = {
         "name": name.strip(),
@@ -87,25 +93,26 @@ def do_reply_to_complaint(
                 record_event(
                     locked,
                     kind=EventKind.COMPLETED,
-                    actor_label=PUBLIC_LABEL,
+                    actor_label=actor_label,
                     is_public=True,
                     before=before,
                     after={**filling, "missing": locked.missing_elements},
                 )
             store_attachments(locked, checked, stored)
             if text or stored:
+                after = {**(source or {}), **({"attachments": len(stored)} if stored else {})}
                 record_event(
                     locked,
                     kind=EventKind.REPLY,
-                    actor_label=PUBLIC_LABEL,
+                    actor_label=actor_label,
                     message=text,
                     is_public=True,
-                    after={"attachments": len(stored)} if stored else None,
+                    after=after or None,
                 )
             if filling and locked.is_complete:
                 sop_hooks.on_completed(locked)
             # Back from waiting for more information, the step's clock running again.
-            sop_hooks.on_complainant_replied(locked, PUBLIC_LABEL)
+            sop_hooks.on_complainant_replied(locked, actor_label)
         except BaseException:
             discard_files(stored)
             raise

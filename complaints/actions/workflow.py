@@ -1,11 +1,11 @@
 """The transition engine: works a complaint through the SOP version it started under.
 
-`do_transition_complaint` is the only code that moves a complaint from one SOP state to the
-next. It checks, in this order: the step exists from the current state in the complaint's SOP
+`do_transition_complaint` is the only code that takes a staff step of the SOP from one state
+to the next. It checks, in this order: the step exists from the current state in the complaint's SOP
 version, the actor holds a role the step allows in this tenant, the step's inputs are present
-and valid; then it changes the state, writes the timeline (the change, with before and after,
-and any public response to the complainant) and starts the new state's clock, in one
-transaction.
+and valid; then it enters the new state through the one state writer
+(complaints.actions.state.enter_state: the state, the timeline with the change and any public
+response to the complainant, the clocks, the notification), in one transaction.
 """
 
 from __future__ import annotations
@@ -17,16 +17,14 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
-from complaints import notifications, sla
 from complaints.actions.sop import do_ensure_sop_version
+from complaints.actions.state import Entry, enter_state
 from complaints.attachments import discard_files, store_attachments
-from complaints.audit import record_event
-from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
+from complaints.models import Attachment, Complaint, EventKind
 from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.validation import CheckedFile, check_attachments
@@ -197,11 +195,8 @@ def do_transition_complaint(
         before = complaint.state
         entered = sop.state(step.target)
         assert entered is not None  # a stored SOP was validated: every target exists
-        complaint.state = step.target
-        # The reopen window counts from here (complaints.actions.closing).
-        complaint.closed_at = timezone.now() if entered.terminal else None
-        changed = ["state", "closed_at", "updated_at"]
-        audit_before: dict[str, Any] = {"state": before}
+        changed: list[str] = []
+        audit_before: dict[str, Any] = {}
         audit_after: dict[str, Any] = {}
         if sop.incomplete and before == sop.incomplete and step.target != sop.incomplete:
             # Staff declare the file complete (the missing elements came by phone, at the
@@ -213,22 +208,39 @@ def do_transition_complaint(
             complaint.missing_elements = []
             changed += ["is_complete", "missing_elements"]
             audit_after.update(is_complete=True, missing_elements=[])
-        complaint.save(update_fields=changed)
         stored: list[Attachment] = []
         try:
             _store_files(complaint, cleaned, stored)
-            moved, public_texts = _record_step(
-                complaint, step, sop, cleaned, actor, audit_before, audit_after
-            )
+            public = {s.key for s in step.inputs if s.public}
             handing_over = step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
-            # Written before the hand-over: a pending notification moves with the complaint.
-            notifications.on_transition(
+            # The notification is written before the hand-over: a pending one moves with the
+            # complaint.
+            enter_state(
                 tenant=tenant,
                 complaint=complaint,
                 sop=sop,
+                state=entered,
+                also_save=changed,
+                entry=Entry(
+                    kind=EventKind.TRANSITION,
+                    actor=actor,
+                    message=step.label.id,
+                    before=audit_before,
+                    after={
+                        "transition": step.key,
+                        "sop_version": (
+                            complaint.sop_version.number if complaint.sop_version else None
+                        ),
+                        "inputs": {k: v for k, v in cleaned.items() if k not in public},
+                        **audit_after,
+                    },
+                ),
                 step=step,
-                event=moved,
-                public_text="\n".join(public_texts),
+                responses=[
+                    str(cleaned[spec.key])
+                    for spec in step.inputs
+                    if spec.key in public and spec.key in cleaned
+                ],
                 handing_over=handing_over,
             )
             if handing_over:
@@ -259,48 +271,3 @@ def _store_files(complaint: Complaint, cleaned: dict[str, Any], stored: list[Att
                 "content_type": attachment.content_type,
                 "size": attachment.size,
             }
-
-
-def _record_step(
-    complaint: Complaint,
-    step: Transition,
-    sop: Sop,
-    cleaned: dict[str, Any],
-    actor: AnyUser,
-    audit_before: dict[str, Any],
-    audit_after: dict[str, Any],
-) -> tuple[ComplaintEvent, list[str]]:
-    """The step's timeline entries (the change; any public response) and the new clock.
-    Returns the change's entry and the public texts (for the complainant's notification)."""
-    public = {s.key for s in step.inputs if s.public}
-    public_texts: list[str] = []
-    moved = record_event(
-        complaint,
-        kind=EventKind.TRANSITION,
-        actor=actor,
-        message=step.label.id,
-        before=audit_before,
-        after={
-            "state": step.target,
-            "transition": step.key,
-            "sop_version": complaint.sop_version.number if complaint.sop_version else None,
-            "inputs": {k: v for k, v in cleaned.items() if k not in public},
-            **audit_after,
-        },
-    )
-    for spec in step.inputs:
-        if spec.key in public and spec.key in cleaned:
-            public_texts.append(str(cleaned[spec.key]))
-            record_event(
-                complaint,
-                kind=EventKind.RESPONSE,
-                actor=actor,
-                message=cleaned[spec.key],
-                is_public=True,
-            )
-    entered = sop.state(step.target)
-    assert entered is not None  # a stored SOP was validated: every target exists
-    sla.on_state_entered(
-        complaint, entered, timezone.now(), case_limit=sop.case_limit, initial=sop.initial
-    )
-    return moved, public_texts

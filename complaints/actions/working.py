@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from complaints import notifications
-from complaints.actions.workflow import current_tenant
+from complaints.actions.workflow import complaint_sop, current_tenant
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, ComplaintEvent, EventKind
@@ -46,11 +46,17 @@ def do_respond_to_complaint(
         event = record_event(
             complaint, kind=EventKind.RESPONSE, actor=actor, message=text, is_public=True
         )
-        # Also through the complainant's channel (the text only where not confidential).
-        notifications.on_public_event(
-            tenant=current_tenant(),
+        tenant = current_tenant()
+        state = complaint_sop(complaint).state(complaint.state)
+        # The complaint's source system hears of it (SP4N-LAPOR!'s follow-up).
+        notifications.on_entry(
+            tenant=tenant,
             complaint=complaint,
             event=event,
-            note=text,
+            done=state is not None and state.terminal,
+        )
+        # Also through the complainant's channel (the text only where not confidential).
+        notifications.on_public_event(
+            tenant=tenant, complaint=complaint, event=event, state=state, note=text
         )
         return event

@@ -1,5 +1,6 @@
-"""Processing of a stored inbound e-mail: a reply threads onto its complaint, anything else
-files a new complaint through the one intake action (its receipt goes back by SMTP)."""
+"""Processing of a stored inbound e-mail: a reply threads onto its complaint through the one
+reply action, anything else files a new complaint through the one intake action (its receipt
+goes back by SMTP)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from complaints import sop_hooks
 from complaints.actions.intake import do_file_complaint
-from complaints.audit import record_event
+from complaints.actions.replies import do_reply_to_complaint
 from complaints.errors import ComplaintError
-from complaints.models import Channel, Complaint, EventKind
+from complaints.models import Channel, Complaint
+from complaints.notifications import track_link
 from complaints.validation import email_problem
+from integrations import outbox
 from integrations.email import mime
 from integrations.errors import IntegrationError, IntegrationErrorCode
-from integrations.models import InboundMessage
+from integrations.models import ChannelName, InboundMessage, NotificationKind
 from tenants.models import Tenant
 
 
@@ -63,21 +64,53 @@ def _handle(message: InboundMessage) -> dict[str, Any]:
 def record_reply(
     message: InboundMessage, complaint: Complaint, mail: mime.ParsedMail
 ) -> dict[str, Any]:
-    """The complainant's reply goes on the complaint's timeline (a paused SLA clock resumes).
-    Attached files of a reply stay in the stored raw message."""
-    with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        record_event(
-            complaint,
-            kind=EventKind.REPLY,
-            actor_label=mail.from_name or mail.from_address,
+    """The complainant's reply, through the one reply action (do_reply_to_complaint: the same
+    length and attachment rules as the tracking page; a paused SLA clock resumes). A reply it
+    refuses changes nothing on the complaint: the sender gets an e-mail saying why, threaded
+    onto the complaint so that a corrected reply lands there too."""
+    files = [SimpleUploadedFile(a.name, a.content, a.content_type) for a in mail.attachments]
+    sender = mail.from_name or mail.from_address
+    try:
+        do_reply_to_complaint(
+            complaint=complaint,
             message=mail.text,
-            is_public=True,
-            after={"inbound_id": message.pk, "attachments": len(mail.attachments)},
+            attachments=files,
+            actor_label=sender,
+            source={"inbound_id": message.pk},
         )
-        # Back from waiting for more information (or a paused clock resumes).
-        sop_hooks.on_complainant_replied(complaint, mail.from_name or mail.from_address)
+    except ComplaintError as error:
+        tell_refused(message, complaint, mail, error)
+        return {"reply_to": complaint.tracking_code, "refused": str(error.code)}
     return {"reply_to": complaint.tracking_code}
+
+
+def tell_refused(
+    message: InboundMessage, complaint: Complaint, mail: mime.ParsedMail, error: ComplaintError
+) -> None:
+    """The e-mail telling the sender their reply was not accepted, and why (Bahasa
+    Indonesia, like every message to citizens)."""
+    tenant = message.tenant
+    assert tenant is not None  # set by the caller: the complaint's tenant
+    body = "\n".join(
+        [
+            _("Balasan Anda untuk pengaduan nomor %(number)s tidak dapat diterima:")
+            % {"number": complaint.number},
+            error.message,
+            _("Silakan kirim ulang balasan yang sudah diperbaiki, atau balas di halaman lacak: "
+              "%(link)s") % {"link": track_link(tenant, complaint)},
+            _("Kode lacak: %(code)s") % {"code": complaint.tracking_code},
+        ]
+    )  # fmt: skip
+    outbox.enqueue(
+        key=f"mail-reply:{message.pk}",
+        tenant=tenant,
+        channel=ChannelName.EMAIL,
+        kind=NotificationKind.REPLY,
+        recipient=mail.from_address,
+        subject=_("Balasan tidak diterima: pengaduan %(number)s") % {"number": complaint.number},
+        body=body,
+        tracking_code=complaint.tracking_code,
+    )
 
 
 def file_mail_complaint(message: InboundMessage, tenant: Tenant, mail: mime.ParsedMail) -> str:

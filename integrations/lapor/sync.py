@@ -10,6 +10,9 @@ Two kinds of inbound message (channel "lapor"), both processed by `handle`:
 - `<tenant id>:<LAPOR! id>`, one per complaint and tenant: fetches the complaint and files it
   with the one intake action (channel "lapor"). The inbound store's (channel, external id)
   key is what makes a re-run import nothing twice.
+
+The outbox's sender of follow-ups (`send_message`, written by integrations.lapor.push) lives
+here too, beside the client it uses.
 """
 
 from __future__ import annotations
@@ -26,8 +29,14 @@ from complaints.forwarding import already_routed
 from complaints.validation import email_problem, phone_problem
 from integrations import crypto, inbound
 from integrations.errors import IntegrationError, IntegrationErrorCode
-from integrations.lapor.protocol import Credentials, LaporClient
-from integrations.models import ChannelName, InboundMessage, InboundStatus, LaporConnection
+from integrations.lapor.protocol import Credentials, LaporClient, LaporStatus
+from integrations.models import (
+    ChannelName,
+    InboundMessage,
+    InboundStatus,
+    LaporConnection,
+    OutboxMessage,
+)
 from integrations.queue import send_after_commit
 from tenants.models import Category, Tenant
 
@@ -40,6 +49,26 @@ MAX_PAGES = 20
 def client_for(connection: LaporConnection) -> LaporClient:
     return LaporClient(
         Credentials(connection.client_id, crypto.decrypt(connection.secret_encrypted))
+    )
+
+
+def send_message(message: OutboxMessage) -> str:
+    """The outbox's sender for channel "lapor": one follow-up with the row's key."""
+    # The account LAPOR! disposed the complaint to, wherever the complaint is now.
+    owner = message.extra.get("connection_tenant_id") or message.tenant_id
+    if owner is None:
+        raise IntegrationError(IntegrationErrorCode.NOT_CONFIGURED, "no tenant for this push")
+    connection = LaporConnection.objects.filter(tenant_id=owner, is_active=True).first()
+    if connection is None:
+        raise IntegrationError(
+            IntegrationErrorCode.NOT_CONFIGURED, "the tenant has no active SP4N-LAPOR! connection"
+        )
+    return client_for(connection).push_followup(
+        message.recipient,
+        idempotency_key=message.key,
+        status=LaporStatus(message.extra.get("status", LaporStatus.IN_PROGRESS)),
+        content=message.body,
+        reference=message.tracking_code,
     )
 
 

@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
-from complaints.notifications import state_name
+from complaints.presenters import state_name
 from complaints.validation import phone_problem
 from integrations import outbox
 from integrations.models import ChannelName, InboundMessage, NotificationKind

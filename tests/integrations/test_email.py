@@ -9,8 +9,11 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
+from complaints.actions.replies import do_reply_to_complaint
+from complaints.errors import ComplaintError
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
 from integrations import crypto, inbound, outbox
 from integrations.email import imap
@@ -286,3 +289,111 @@ def test_a_mailed_answer_to_a_request_for_information_returns_the_complaint_to_i
     assert back.state == "verified"
     assert last is not None and (last.after or {})["transition"] == "complainant_replied"
     assert last.actor_label == "Budi Santoso"
+
+
+def _filed_by_mail(tenant_client: TenantClient, desa: Tenant, smtp: SmtpInbox) -> Complaint:
+    raw = citizen_mail(
+        "aduan+kuripan-kidul@aduan.test", "Lampu jalan mati", "Lampu di dusun 2 mati.",
+        message_id="<r1@example.id>",
+    )  # fmt: skip
+    post_mail(tenant_client, raw)
+    process_and_send()
+    smtp.messages.clear()
+    with schema_context(desa.schema_name):
+        return Complaint.objects.get()
+
+
+def _reply_with(to: str, body: str, *, attachment: tuple[bytes, str] | None = None) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = "Budi Santoso <budi@example.id>"
+    mail["To"] = to
+    mail["Subject"] = "Re: Lampu jalan mati"
+    mail["Message-ID"] = "<r2@example.id>"
+    mail.set_content(body)
+    if attachment is not None:
+        content, name = attachment
+        mail.add_attachment(content, maintype="image", subtype="jpeg", filename=name)
+    return mail.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("body", "attachment", "code", "reason"),
+    [
+        ("x" * 5001, None, "complaints.too_long", "Terlalu panjang: paling banyak 5000 karakter."),
+        (
+            "Ini fotonya.",
+            (b"MZ\x90\x00" + b"\x00" * 200, "foto.jpg"),
+            "complaints.attachment_type",
+            "Berkas foto.jpg bukan foto (JPEG, PNG, WebP) atau PDF.",
+        ),
+    ],
+    ids=["too-long", "disguised-program"],
+)
+def test_an_email_reply_the_reply_action_refuses_changes_nothing_and_the_sender_is_told_why(
+    desa: Tenant,
+    tenant_client: TenantClient,
+    smtp: SmtpInbox,
+    body: str,
+    attachment: tuple[bytes, str] | None,
+    code: str,
+    reason: str,
+) -> None:
+    # Given a complaint filed by e-mail
+    complaint = _filed_by_mail(tenant_client, desa, smtp)
+    with schema_context(desa.schema_name):
+        events = ComplaintEvent.objects.filter(complaint=complaint).count()
+    # When the citizen replies with what the tracking page would refuse (do_reply_to_complaint)
+    reply_to = f"aduan+kuripan-kidul.{complaint.tracking_code}@aduan.test"
+    post_mail(tenant_client, _reply_with(reply_to, body, attachment=attachment))
+    [message] = process_and_send()
+    # Then the message is processed, and the refusal kept with it
+    assert message.status == InboundStatus.PROCESSED
+    assert message.result == {"reply_to": complaint.tracking_code, "refused": code}
+    # and nothing changed on the complaint: no entry, no file
+    with schema_context(desa.schema_name):
+        assert ComplaintEvent.objects.filter(complaint=complaint).count() == events
+        assert not ComplaintEvent.objects.filter(kind=EventKind.REPLY).exists()
+        assert not Attachment.objects.filter(complaint=complaint).exists()
+    # and the sender got one e-mail saying why, threaded onto the complaint
+    [told] = smtp.messages
+    assert told["To"] == "budi@example.id"
+    assert " ".join(told["Subject"].split()) == (  # a long header is folded
+        f"Balasan tidak diterima: pengaduan {complaint.number} [Aduan #{complaint.tracking_code}]"
+    )
+    assert told["Reply-To"] == reply_to
+    text = str(told.get_payload())
+    assert text.splitlines()[:2] == [
+        f"Balasan Anda untuk pengaduan nomor {complaint.number} tidak dapat diterima:",
+        reason,
+    ]
+    assert f"/lacak/{complaint.tracking_code}/" in text
+    # and it is the refusal of the tracking page's reply, word for word
+    files = [SimpleUploadedFile(attachment[1], attachment[0], "image/jpeg")] if attachment else []
+    with schema_context(desa.schema_name), pytest.raises(ComplaintError) as page:
+        do_reply_to_complaint(complaint=complaint, message=body, attachments=files)
+    assert (page.value.code, page.value.message) == (code, reason)
+
+
+def test_an_email_reply_with_a_photo_keeps_it_through_the_reply_action(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    # Given a complaint filed by e-mail
+    complaint = _filed_by_mail(tenant_client, desa, smtp)
+    # When the citizen replies with a photo
+    reply_to = f"aduan+kuripan-kidul.{complaint.tracking_code}@aduan.test"
+    post_mail(
+        tenant_client, _reply_with(reply_to, "Ini fotonya.", attachment=(png_bytes(), "a.jpg"))
+    )
+    [message] = process_and_send()
+    # Then the reply is on the timeline under the sender's name, with the inbound message's id
+    assert message.result == {"reply_to": complaint.tracking_code}
+    with schema_context(desa.schema_name):
+        reply = ComplaintEvent.objects.get(complaint=complaint, kind=EventKind.REPLY)
+        files = list(
+            Attachment.objects.filter(complaint=complaint).values_list("original_name", flat=True)
+        )
+    assert (reply.actor_label, reply.message) == ("Budi Santoso", "Ini fotonya.")
+    assert reply.after == {"inbound_id": message.pk, "attachments": 1}
+    # and the photo is kept as an attachment (like a reply on the tracking page), nothing sent
+    assert files == ["a.jpg"]
+    assert smtp.messages == []

@@ -4,6 +4,7 @@ of integrations/lapor/protocol.py: credentials, import, push, referrals, failure
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,10 +15,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from dramatiq_crontab import scheduler
 
+from complaints import audit as complaints_audit
 from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
-from complaints.models import Channel, Complaint
+from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from integrations import crypto, inbound, outbox, tasks
+from integrations.lapor import push as lapor_push
 from integrations.lapor import referrals
 from integrations.models import (
     InboundMessage,
@@ -444,3 +447,46 @@ def test_the_lapor_jobs_are_scheduled() -> None:
     # Then the import and the referral sending run every five minutes
     assert str(jobs["sync_lapor"].trigger) == "interval[0:05:00]"
     assert str(jobs["send_lapor_referrals"].trigger) == "interval[0:05:00]"
+
+
+def test_a_follow_up_is_queued_once_through_the_notification_door(
+    pemkab: Tenant, tenant_client: TenantClient, lapor_server: LaporFake, monkeypatch: Any
+) -> None:
+    # Given a complaint imported from LAPOR!, and a spy on the LAPOR! push
+    lapor_server.accounts["barut"] = "s3cret"
+    lapor_server.dispose("barut", "701")
+    connect(tenant_client, pemkab, "barut", "s3cret")
+    sync()
+    [complaint] = complaints_of(pemkab)
+    callers: list[str] = []
+    real = lapor_push.on_event
+
+    def spy(**kwargs: Any) -> OutboxMessage | None:
+        callers.append(
+            f"{inspect.stack()[1].frame.f_globals['__name__']}.{inspect.stack()[1].function}"
+        )
+        return real(**kwargs)
+
+    monkeypatch.setattr(lapor_push, "on_event", spy)
+    # When an officer takes an SOP step
+    sign_in(tenant_client, make_member(pemkab, Role.OFFICER))
+    stepped = tenant_client.post(
+        f"/api/v1/complaints/{complaint.pk}/transitions/",
+        json.dumps({"transition": "verify", "inputs": {"classification": "complaint"}}),
+        content_type="application/json",
+        tenant=pemkab,
+    )
+    assert stepped.status_code == 200, stepped.content
+    # Then the follow-up went through the one door (integrations.notify), once
+    assert callers == ["integrations.notify.notify_entry"]
+    with schema_context(pemkab.schema_name):
+        step = ComplaintEvent.objects.get(complaint=complaint, kind=EventKind.TRANSITION)
+    [queued] = OutboxMessage.objects.all()
+    assert (queued.channel, queued.key) == (
+        "lapor",
+        f"lapor:{pemkab.schema_name}:{complaint.tracking_code}:{step.pk}",
+    )
+    assert queued.extra["status"] == "proses"
+    # and the timeline writer knows nothing of SP4N-LAPOR! (nor of any integration)
+    audit = Path(complaints_audit.__file__).read_text()
+    assert "lapor" not in audit.lower() and "integrations" not in audit
