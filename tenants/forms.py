@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError
-from tenants.onboarding import AGENCY_KINDS
+from tenants.actions.onboarding import AGENCY_KINDS
 
 
 def add_domain_error(form: forms.Form, error: AduanError) -> None:

@@ -18,15 +18,15 @@ from django.db import IntegrityError, transaction
 from pypdf import PdfWriter
 
 from tenants import selectors, tasks
-from tenants.auth_tasks import send_invitation_email
-from tenants.errors import OnboardingErrorCode
-from tenants.models import DeskRequest, Invitation, Role, Tenant, TenantEvent, TenantKind, User
-from tenants.onboarding import (
+from tenants.actions.onboarding import (
     do_approve_desk_request,
     do_provision_desk,
     do_reject_desk_request,
     do_request_desk,
 )
+from tenants.auth.tasks import send_invitation_email
+from tenants.errors import OnboardingErrorCode
+from tenants.models import DeskRequest, Invitation, Role, Tenant, TenantEvent, TenantKind, User
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
 
