@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.tenancy import connection_tenant, request_tenant
 from complaints import selectors
 from complaints.actions import closing, merge
 from complaints.actions.intake import do_file_complaint
@@ -39,7 +40,6 @@ from complaints.models import (
 )
 from complaints.presenters import case_time, describe, event_files, public_actor, state_label
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
-from complaints.sla import current_tenant
 from complaints.throttling import IntakeThrottle
 from tenants.access import Public, TenantRole
 
@@ -157,7 +157,7 @@ class TrackOutput(serializers.Serializer[Complaint]):
     def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
         """The whole case's due date and what remains (a merged duplicate follows the one it
         was merged into); the reasons behind the date stay on the staff side."""
-        found = case_time(complaint.merged_into or complaint, calendar_for(current_tenant()))
+        found = case_time(complaint.merged_into or complaint, calendar_for(connection_tenant()))
         return found.as_dict() if found else None
 
     def get_state_label(self, complaint: Complaint) -> str:
@@ -250,7 +250,7 @@ class StaffComplaintOutput(serializers.Serializer[Complaint]):
     @extend_schema_field(CaseTimeOutput(allow_null=True))
     def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
         # One calendar for a page of the register (a list shares this child serializer).
-        calendar = getattr(self, "_calendar", None) or calendar_for(current_tenant())
+        calendar = getattr(self, "_calendar", None) or calendar_for(connection_tenant())
         self._calendar = calendar
         found = case_time(complaint, calendar)
         return found.as_dict() if found else None
@@ -335,7 +335,7 @@ class RegisterOutput(serializers.Serializer[dict[str, Any]]):
 
 
 def _viewer(request: Request) -> Viewer:
-    return Viewer.of(request.user, request.tenant)  # type: ignore[attr-defined]
+    return Viewer.of(request.user, request_tenant(request))
 
 
 class IntakeApi(APIView):
@@ -352,7 +352,7 @@ class IntakeApi(APIView):
         given = IntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
         complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=request_tenant(request),
             channel=Channel.WEB,
             **intake_values(given.validated_data),
         )
@@ -372,7 +372,7 @@ class DeskIntakeApi(APIView):
         given = DeskIntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
         complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=request_tenant(request),
             actor=request.user,
             **intake_values(given.validated_data),
         )

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import NotFoundError
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
@@ -31,13 +32,6 @@ from tenants.access import ADMIN_ROLES, TenantRole
 from tenants.models import Tenant
 
 AnyUser = AbstractBaseUser | AnonymousUser
-
-
-def request_tenant(request: Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if not isinstance(tenant, Tenant):  # the declarations let no tenant-less request in
-        raise NotFoundError("sop.not_found", _("Tidak ditemukan."))
-    return tenant
 
 
 def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:
@@ -89,18 +83,18 @@ def _sop_body(version: SopVersion | None, definition: dict[str, Any]) -> dict[st
     }
 
 
-class SopApi(APIView):
+class SopApi(TenantApiView):
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses=SopOutput, operation_id="sop_read")
     def get(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         version, definition = current_definition(tenant)
         return Response(SopOutput(_sop_body(version, definition)).data)
 
     @extend_schema(request=SopInput, responses=SopOutput, operation_id="sop_edit")
     def put(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         data = SopInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = do_edit_sop(

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import selectors
 from complaints.actions.assign import (
     ASSIGNER_ROLES,
@@ -29,7 +30,7 @@ from tenants.models import Tenant, User
 
 
 def _access(request: HttpRequest | Request, complaint_id: int) -> tuple[Tenant, Complaint]:
-    tenant: Tenant = request.tenant  # type: ignore[union-attr]
+    tenant = request_tenant(request)
     complaint = selectors.access_complaint(Viewer.of(request.user, tenant), complaint_id)
     return tenant, complaint
 

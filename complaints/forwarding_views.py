@@ -15,9 +15,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import forwarding
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
@@ -41,19 +42,12 @@ FORWARD_ROLES = (
 LIST_LIMIT = 100
 
 
-def current_tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == "public":
-        raise Http404
-    return tenant  # type: ignore[no-any-return]
-
-
 def access_held_complaint(request: HttpRequest | Request, complaint_id: int) -> Complaint:
     """A complaint held by the request's tenant (the search_path is the tenant's). A WBS report
     is "not found" for anyone but a WBS officer, like a missing one."""
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is not None and complaint.is_wbs:
-        tenant = current_tenant(request)
+        tenant = request_tenant(request)
         if not permissions.has_role(request.user, tenant, Role.WBS_OFFICER):
             complaint = None
     if complaint is None:
@@ -145,20 +139,20 @@ class MovedOutput(serializers.Serializer[forwarding.Moved]):
     hop = HopOutput()
 
 
-class ForwardingApi(APIView):
+class ForwardingApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES, read=ALL_STAFF_ROLES)]
 
     @extend_schema(responses=ForwardingOutput, operation_id="forwarding_overview")
     def get(self, request: Request) -> Response:
-        return Response(ForwardingOutput(overview(current_tenant(request))).data)
+        return Response(ForwardingOutput(overview(self.tenant)).data)
 
 
-class ForwardComplaintApi(APIView):
+class ForwardComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=ForwardInput, responses=MovedOutput, operation_id="complaint_forward")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         given = ForwardInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -172,12 +166,12 @@ class ForwardComplaintApi(APIView):
         return Response(MovedOutput(moved).data)
 
 
-class AcceptComplaintApi(APIView):
+class AcceptComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=None, responses=HopOutput, operation_id="complaint_accept_forward")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         hop = do_accept_forwarded_complaint(
             tenant=tenant, complaint_id=complaint.pk, actor=request.user
@@ -185,12 +179,12 @@ class AcceptComplaintApi(APIView):
         return Response(HopOutput(hop).data)
 
 
-class ReturnComplaintApi(APIView):
+class ReturnComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=ReasonInput, responses=MovedOutput, operation_id="complaint_return")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         given = ReasonInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -223,7 +217,7 @@ def _targets(tenant: Tenant) -> list[Tenant]:
 @tenant_role_required(*FORWARD_ROLES, read=ALL_STAFF_ROLES)
 def forwarding_page(request: HttpRequest) -> HttpResponse:
     """GET: the overview and the forward form. POST: forward one complaint held here."""
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     error = ""
     status = 200
     if request.method == "POST":
@@ -270,7 +264,7 @@ def forwarding_page(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*FORWARD_ROLES)
 @require_POST
 def accept_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     try:
         complaint = access_held_complaint(request, complaint_id)
     except NotFoundError:
@@ -289,7 +283,7 @@ def accept_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @tenant_role_required(*FORWARD_ROLES)
 @require_POST
 def return_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     try:
         complaint = access_held_complaint(request, complaint_id)
     except NotFoundError:

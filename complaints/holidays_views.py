@@ -18,21 +18,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import holidays
 from complaints.calendar import DayOff, tenant_zone, zone_label
 from tenants.access import ADMIN_ROLES, ALL_STAFF_ROLES, TenantRole, tenant_role_required
 from tenants.models import Tenant
 from tenants.permissions import can_administer
-
-
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == "public":
-        raise Http404
-    return tenant  # type: ignore[no-any-return]
 
 
 def _year(raw: str | None) -> int:
@@ -66,7 +60,7 @@ class LocalHolidayOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
-class HolidayCalendarApi(APIView):
+class HolidayCalendarApi(TenantApiView):
     """GET: the year's days off (national, cuti bersama, local); POST: add a local holiday."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES, read=ALL_STAFF_ROLES)]
@@ -77,7 +71,7 @@ class HolidayCalendarApi(APIView):
         operation_id="holidays_list",
     )
     def get(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         holidays.access_holidays(request.user, tenant, write=False)
         year = _year(request.query_params.get("year"))
         zone = tenant_zone(tenant)
@@ -95,7 +89,7 @@ class HolidayCalendarApi(APIView):
         operation_id="holidays_add_local",
     )
     def post(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         holidays.access_holidays(request.user, tenant, write=True)
         given = LocalHolidayInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -108,12 +102,12 @@ class HolidayCalendarApi(APIView):
         return Response(LocalHolidayOutput(holiday).data, status=status.HTTP_201_CREATED)
 
 
-class LocalHolidayApi(APIView):
+class LocalHolidayApi(TenantApiView):
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses={204: None}, operation_id="holidays_remove_local")
     def delete(self, request: Request, date: str) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         holidays.access_holidays(request.user, tenant, write=True)
         try:
             day = dt.date.fromisoformat(date)
@@ -133,7 +127,7 @@ class LocalHolidayForm(forms.Form):
 
 
 def _access_page(request: HttpRequest, *, write: bool) -> Tenant:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     try:
         holidays.access_holidays(request.user, tenant, write=write)
     except NotFoundError:

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from aduan.errors import NotFoundError
 from aduan.models import Notification
+from aduan.tenancy import request_tenant
 from tenants.access import TenantStaff, tenant_staff_required
 from tenants.models import Tenant
 from tenants.permissions import AnyUser
@@ -67,7 +68,7 @@ class NotificationListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         unread = request.query_params.get("unread", "") in {"1", "true"}
-        found = my_notifications(request.user, request.tenant, unread_only=unread)  # type: ignore[attr-defined]
+        found = my_notifications(request.user, request_tenant(request), unread_only=unread)
         # many=True makes a ListSerializer, which the stubs do not model.
         return Response(NotificationOutput(found[:PAGE_SIZE], many=True).data)  # type: ignore[arg-type]
 
@@ -79,7 +80,7 @@ class NotificationReadApi(APIView):
     def post(self, request: Request, notification_id: int) -> Response:
         notification = do_mark_notification_read(
             user=request.user,
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=request_tenant(request),
             notification_id=notification_id,
         )
         return Response(NotificationOutput(notification).data, status=status.HTTP_200_OK)
@@ -87,7 +88,7 @@ class NotificationReadApi(APIView):
 
 @tenant_staff_required
 def notifications_page(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request_tenant(request)
     context: dict[str, Any] = {
         "tenant": tenant,
         "notifications": my_notifications(request.user, tenant)[:PAGE_SIZE],
@@ -101,7 +102,7 @@ def notification_read_page(request: HttpRequest, notification_id: int) -> HttpRe
     try:
         do_mark_notification_read(
             user=request.user,
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=request_tenant(request),
             notification_id=notification_id,
         )
     except NotFoundError:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from aduan.tenancy import connection_tenant
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
-from complaints.actions.workflow import complaint_sop, current_tenant
+from complaints.actions.workflow import complaint_sop
 from complaints.audit import record_event
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.sop import Sop
@@ -21,7 +22,7 @@ INCOMPLETE = "incomplete"
 def on_filed(complaint: Complaint) -> None:
     """Set the first state of a complaint just filed, inside the filing transaction: the SOP's
     initial state, or its incomplete state while required elements are missing."""
-    complaint.sop_version = do_ensure_sop_version(tenant=current_tenant())
+    complaint.sop_version = do_ensure_sop_version(tenant=connection_tenant())
     sop = complaint_sop(complaint)
     waiting = not complaint.is_complete and sop.incomplete
     complaint.state = sop.incomplete if waiting else sop.initial

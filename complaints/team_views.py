@@ -15,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import selectors
 from complaints.actions.assign import ASSIGNER_ROLES, assignable_users
 from complaints.actions.teams import do_assign_team, do_save_team, team_members
@@ -23,16 +25,11 @@ from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, Team
 from complaints.selectors import READ_ROLES, Viewer
 from tenants.access import ADMIN_ROLES, TenantRole, tenant_role_required
-from tenants.models import Tenant, User
+from tenants.models import User
 from tenants.permissions import roles_in
 
 # Who reads the teams (to assign to one): everyone who reads complaints, and the admins.
 TEAM_READ_ROLES = READ_ROLES | ADMIN_ROLES
-
-
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[union-attr]
-    return tenant
 
 
 def unknown_team() -> NotFoundError:
@@ -71,7 +68,7 @@ class TeamForm(forms.Form):
 def _save_from_form(request: HttpRequest, form: TeamForm, team: Team | None) -> Team | None:
     try:
         return do_save_team(
-            tenant=_tenant(request),
+            tenant=request_tenant(request),
             team=team,
             name=form.cleaned_data["name"],
             member_ids=form.cleaned_data["members"],
@@ -86,7 +83,7 @@ def _save_from_form(request: HttpRequest, form: TeamForm, team: Team | None) -> 
 @tenant_role_required(*ADMIN_ROLES, read=TEAM_READ_ROLES)
 def teams_page(request: HttpRequest) -> HttpResponse:
     """The tenant's teams with their members; admins add a team."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     form = TeamForm(request.POST or None, users=assignable_users(tenant))
     if (
         request.method == "POST"
@@ -108,7 +105,9 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
     except NotFoundError:
         raise Http404 from None
     initial = {"name": team.name, "members": [u.pk for u in team_members(team)]}
-    form = TeamForm(request.POST or None, users=assignable_users(_tenant(request)), initial=initial)
+    form = TeamForm(
+        request.POST or None, users=assignable_users(request_tenant(request)), initial=initial
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -130,7 +129,9 @@ class ComplaintTeamForm(forms.Form):
 
 
 def _access_complaint(request: HttpRequest | Request, complaint_id: int) -> Complaint:
-    return selectors.access_complaint(Viewer.of(request.user, _tenant(request)), complaint_id)
+    return selectors.access_complaint(
+        Viewer.of(request.user, request_tenant(request)), complaint_id
+    )
 
 
 @tenant_role_required(*ASSIGNER_ROLES)
@@ -144,7 +145,7 @@ def complaint_team_page(request: HttpRequest, complaint_id: int) -> HttpResponse
         chosen = form.cleaned_data["team"]
         try:
             do_assign_team(
-                tenant=_tenant(request),
+                tenant=request_tenant(request),
                 complaint=complaint,
                 team=access_team(chosen) if chosen is not None else None,
                 actor=request.user,  # type: ignore[arg-type]
@@ -190,7 +191,7 @@ def _save_from_api(request: Request, team: Team | None) -> Team:
     given = TeamInput(data=request.data)
     given.is_valid(raise_exception=True)
     return do_save_team(
-        tenant=_tenant(request),
+        tenant=request_tenant(request),
         team=team,
         name=given.validated_data["name"],
         member_ids=given.validated_data["members"],
@@ -242,7 +243,7 @@ class ComplaintTeamOutput(serializers.Serializer[Complaint]):
         return complaint.team.name if complaint.team else None
 
 
-class ComplaintTeamApi(APIView):
+class ComplaintTeamApi(TenantApiView):
     """Give a complaint to a team (each member works it), or take it back."""
 
     permission_classes = [TenantRole(*ASSIGNER_ROLES)]
@@ -256,7 +257,7 @@ class ComplaintTeamApi(APIView):
         given.is_valid(raise_exception=True)
         team_id = given.validated_data["team"]
         complaint = do_assign_team(
-            tenant=_tenant(request),
+            tenant=self.tenant,
             complaint=complaint,
             team=access_team(team_id) if team_id is not None else None,
             actor=request.user,  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.actions import closing, merge
 from complaints.actions.intake import do_file_complaint
@@ -49,11 +50,6 @@ from tenants.access import public_page, tenant_role_required
 from tenants.models import Tenant
 
 
-def _tenant(request: HttpRequest) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
-
-
 def _by_code(code: str) -> Complaint:
     try:
         return selectors.complaint_by_tracking_code(code)
@@ -86,7 +82,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 complaint = do_file_complaint(
-                    tenant=_tenant(request), channel=Channel.WEB, **form.intake_values()
+                    tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
                 )
             except AduanError as error:
                 show_action_error(form, error)
@@ -97,7 +93,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
 
 
 def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     track_path = reverse("complaints:track", kwargs={"code": complaint.tracking_code})
     return {
         "complaint": complaint,
@@ -126,7 +122,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
     complaint = _by_code(code)
     context = _receipt_context(request, complaint)
-    body = receipt_pdf(complaint, _tenant(request), track_url=context["track_url"])
+    body = receipt_pdf(complaint, request_tenant(request), track_url=context["track_url"])
     response = HttpResponse(body, content_type="application/pdf")
     filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -171,7 +167,7 @@ def _track_page(
     rating_form: RatingForm | None = None,
     reopen_form: ReasonForm | None = None,
 ) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     # A duplicate merged into another complaint follows that one's step and due date (its
     # number only: the other complaint's tracking code and texts are another citizen's).
     followed = complaint.merged_into or complaint
@@ -239,7 +235,7 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @tenant_role_required(*closing.REOPEN_ROLES)
 def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """Staff reopen a closed complaint, with a reason."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
@@ -268,7 +264,7 @@ def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @tenant_role_required(*READ_ROLES)
 def register(request: HttpRequest) -> HttpResponse:
     """The register (buku pengaduan): filter, search, sort, paginate."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     params = request.GET
     year = params.get("year", "")
@@ -316,7 +312,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*WORK_ROLES, read=READ_ROLES)
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint with its whole timeline; staff add internal notes and public responses."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
@@ -368,7 +364,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 @tenant_role_required(*READ_ROLES)
 def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> FileResponse:
-    viewer = Viewer.of(request.user, _tenant(request))
+    viewer = Viewer.of(request.user, request_tenant(request))
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
@@ -396,7 +392,9 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = form.intake_values()
         try:
-            complaint = do_file_complaint(tenant=_tenant(request), actor=request.user, **values)
+            complaint = do_file_complaint(
+                tenant=request_tenant(request), actor=request.user, **values
+            )
         except AduanError as error:
             show_action_error(form, error)
         else:
@@ -408,7 +406,7 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*merge.MERGE_ROLES)
 def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """Staff merge this complaint (a duplicate) into another one of the register."""
-    viewer = Viewer.of(request.user, _tenant(request))
+    viewer = Viewer.of(request.user, request_tenant(request))
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:

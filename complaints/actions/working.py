@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aduan.tenancy import connection_tenant
 from complaints import notifications
-from complaints.actions.workflow import current_tenant
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, ComplaintEvent, EventKind
@@ -48,7 +48,7 @@ def do_respond_to_complaint(
         )
         # Also through the complainant's channel (the text only where not confidential).
         notifications.on_public_event(
-            tenant=current_tenant(),
+            tenant=connection_tenant(),
             complaint=complaint,
             event=event,
             note=text,
