@@ -55,7 +55,10 @@ class IntakeInput(serializers.Serializer[dict[str, Any]]):
 
     name = _text()
     address = _text()
-    phone = _text(help_text="Nomor Indonesia, mis. 0812 3456 7890 (disimpan E.164)")
+    phone = _text(
+        help_text="Nomor Indonesia, mis. 0812 3456 7890, atau luar negeri dengan +, mis. "
+        "+852 5123 4567 (disimpan E.164)"
+    )
     email = _text()
     subject = _text()
     description = _text()

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +26,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from aduan.jobs import enqueue_on_commit
+from aduan.phones import InvalidPhoneError, normalize_phone
 from tenants import directory, provisioning
 from tenants.actions.members import do_invite_member
 from tenants.errors import OnboardingErrorCode, TenantError, TenantErrorCode
@@ -571,19 +571,16 @@ def do_import_agencies(
 # --- Path 3: a village self-registers a complaint desk -----------------------------------
 
 
-def normalize_phone(value: str) -> str:
-    """An Indonesian phone number in E.164 (`0812-3456-7890` → `+6281234567890`)."""
+def officer_phone_of(value: str) -> str:
+    """The officer's number in E.164: an Indonesian one (aduan.phones; no foreign numbers)."""
     try:
-        number = phonenumbers.parse(value.strip(), "ID")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+        return normalize_phone(value, foreign_ok=False)
+    except InvalidPhoneError:
         raise _field_error(
             OnboardingErrorCode.INVALID_PHONE,
             _("Nomor telepon %(phone)s tidak valid (contoh: 0812 3456 7890).") % {"phone": value},
             "officer_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        ) from None
 
 
 def check_letter(letter: UploadedFile[bytes]) -> None:
@@ -645,7 +642,7 @@ def do_request_desk(
         raise _field_error(
             OnboardingErrorCode.MISSING_NAME, _("Nama petugas wajib diisi."), "officer_name"
         )
-    phone = normalize_phone(officer_phone)
+    phone = officer_phone_of(officer_phone)
     email = _clean_email(officer_email, "officer_email")
     check_letter(letter)
     _refuse_second_desk(village)

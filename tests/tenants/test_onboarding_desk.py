@@ -140,6 +140,9 @@ def test_request_stores_the_phone_in_e164_and_waits(reference_data: Any) -> None
     [
         ({"officer_phone": "12345"}, OnboardingErrorCode.INVALID_PHONE, "officer_phone",
          "Nomor telepon 12345 tidak valid (contoh: 0812 3456 7890)."),
+        # a foreign number is for complainants abroad, not for a village's officer
+        ({"officer_phone": "+852 5123 4567"}, OnboardingErrorCode.INVALID_PHONE, "officer_phone",
+         "Nomor telepon +852 5123 4567 tidak valid (contoh: 0812 3456 7890)."),
         ({"officer_email": "siti-at-desa"}, OnboardingErrorCode.INVALID_EMAIL, "officer_email",
          "Alamat e-mail siti-at-desa tidak valid."),
         ({"letter": letter(b"GIF89a not a pdf at all", name="surat.pdf")},
