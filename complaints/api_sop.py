@@ -190,15 +190,14 @@ def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
     }
 
 
-class ComplaintTransitionsApi(APIView):
+class ComplaintTransitionsApi(TenantApiView):
     # Any staff may ask; which step a role may take is the SOP's business (engine: 400).
     permission_classes = [TenantRole(*READ_ROLES)]
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(responses=ComplaintStepsOutput, operation_id="complaint_steps")
     def get(self, request: Request, complaint_id: int) -> Response:
-        tenant = getattr(request, "tenant", None)
-        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        complaint = access_complaint_for_work(request.user, self.tenant, complaint_id)
         return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)
 
     @extend_schema(
@@ -210,8 +209,7 @@ class ComplaintTransitionsApi(APIView):
         operation_id="complaint_transition",
     )
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = getattr(request, "tenant", None)
-        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        complaint = access_complaint_for_work(request.user, self.tenant, complaint_id)
         if request.content_type.startswith("multipart/"):
             form = TransitionFormInput(data={"transition": request.POST.get("transition")})
             form.is_valid(raise_exception=True)

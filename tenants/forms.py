@@ -1,5 +1,5 @@
-"""Page forms of the onboarding paths: they parse input; the rules live in tenants.onboarding
-and tenants.lifecycle, whose errors land on the named field (`add_domain_error`)."""
+"""Page forms of the onboarding paths: they parse input; the rules live in tenants.actions
+(onboarding, lifecycle), whose errors land on the named field (`add_domain_error`)."""
 
 from __future__ import annotations
 

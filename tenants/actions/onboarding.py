@@ -246,7 +246,7 @@ def do_onboard_regency(
 
 
 def _invite(*, tenant: Tenant, email: str, roles: list[str], invited_by: User | None) -> None:
-    """One activation link per role (tenants.members); the mails leave after commit."""
+    """One activation link per role (tenants.actions.members); the mails leave after commit."""
     for role in roles:
         do_invite_member(tenant=tenant, email=email, role=role, invited_by=invited_by)
 

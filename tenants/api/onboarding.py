@@ -1,6 +1,6 @@
-"""REST API of the onboarding paths and the tenant lifecycle (front door, `api/v1/...`).
+"""REST API of the onboarding paths (front door, `api/v1/...`); the lifecycle is in .lifecycle.
 
-The same write paths as the pages (tenants.onboarding, tenants.lifecycle); errors in the one
+The same write paths as the pages (tenants.actions.onboarding); errors in the one
 shape `{"code", "message", "extra"}` (aduan.api_errors).
 """
 

@@ -1,8 +1,8 @@
-"""Pages of the onboarding paths and the tenant lifecycle, on the platform's front door.
+"""Pages of the onboarding paths, on the platform's front door (the lifecycle: .lifecycle).
 
 - public: a village finds itself and asks for a complaint desk, then follows its request;
 - regency admins (and the platform operator): the verification queue, their agencies (one at a
-  time or from CSV with a preview), and the lifecycle of every tenant they administer;
+  time or from CSV with a preview);
 - the platform operator: onboarding a regency.
 
 Thin: parse a form, check access (tenants.access declarations, then selectors.access_*),
