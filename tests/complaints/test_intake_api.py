@@ -225,5 +225,6 @@ def test_form_error_in_english(tenant_factory: TenantFactory, tenant_client: Ten
         tenant=tenant,
     )
     assert response.json()["extra"]["fields"]["phone"] == [
-        "Invalid phone/WhatsApp number: use an Indonesian number, e.g. 0812 3456 7890."
+        "Invalid phone/WhatsApp number: use an Indonesian number, e.g. 0812 3456 7890, "
+        "or a foreign number with + and the country code, e.g. +852 5123 4567."
     ]
