@@ -696,6 +696,8 @@ def _decidable(desk_request: DeskRequest) -> DeskRequest:
 
 def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRequest:
     """Approve: the tenant is provisioned in the background, then the officer is invited."""
+    # tenants.tasks runs this module's actions (and, until routing leaves it, complaints'):
+    # importing it at the top would close a cycle.
     from tenants import tasks
 
     with transaction.atomic():
@@ -717,7 +719,7 @@ def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRe
 
 def do_reject_desk_request(*, desk_request: DeskRequest, reason: str, actor: User) -> DeskRequest:
     """Reject with a reason, which the officer receives by e-mail."""
-    from tenants import tasks
+    from tenants import tasks  # a cycle, see do_approve_desk_request
 
     reason = reason.strip()
     if not reason:
