@@ -5,11 +5,12 @@ reveals that another tenant's object (or a WBS report) exists. The complaint its
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from aduan.errors import NotFoundError
+from aduan.tenancy import request_tenant
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError, HolidayErrorCode
 from complaints.models import Complaint, Team
 from complaints.selectors import (
@@ -49,19 +50,12 @@ FORWARD_ROLES = (
 )
 
 
-def current_tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == "public":
-        raise Http404
-    return tenant  # type: ignore[no-any-return]
-
-
 def access_held_complaint(request: HttpRequest | Request, complaint_id: int) -> Complaint:
     """A complaint held by the request's tenant (the search_path is the tenant's). A WBS report
     is "not found" for anyone but a WBS officer, like a missing one."""
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is not None and complaint.is_wbs:
-        tenant = current_tenant(request)
+        tenant = request_tenant(request)
         if not permissions.has_role(request.user, tenant, Role.WBS_OFFICER):
             complaint = None
     if complaint is None:
@@ -77,13 +71,6 @@ def access_holidays(user: AnyUser, tenant: Tenant, *, write: bool) -> None:
     allowed = can_administer(user, tenant) if write else is_staff_of(user, tenant)
     if not allowed:
         raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."))
-
-
-def request_tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = getattr(request, "tenant", None)
-    if not isinstance(tenant, Tenant):  # the declarations let no tenant-less request in
-        raise NotFoundError("sop.not_found", _("Tidak ditemukan."))
-    return tenant
 
 
 def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id: int) -> Complaint:

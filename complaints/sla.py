@@ -39,6 +39,7 @@ from django_tenants.utils import schema_context
 
 from aduan.db import tenant_db
 from aduan.models import Deadline, Notification, NotificationKind
+from aduan.tenancy import connection_tenant
 from complaints.audit import record_event
 from complaints.calendar import WorkingCalendar, calendar_for, zone_label
 from complaints.models import Complaint, EventKind, TeamMember
@@ -88,11 +89,6 @@ class StateDefinition(Protocol):
     def limit(self) -> Any: ...  # complaints.sop.Limit | None: has as_json()
 
 
-def current_tenant() -> Tenant:
-    tenant: Tenant = Tenant.objects.select_related("region").get(schema_name=tenant_db.schema_name)
-    return tenant
-
-
 def _pauses(complaint: Complaint) -> list[Pause]:
     closed = [
         Pause(dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
@@ -108,7 +104,7 @@ def explain_due(complaint: Complaint, *, calendar: WorkingCalendar | None = None
     (no limit on the step, or a closed complaint)."""
     if not complaint.sla_limit or complaint.sla_started_at is None:
         return None
-    calendar = calendar or calendar_for(current_tenant())
+    calendar = calendar or calendar_for(connection_tenant())
     return compute_due(complaint.sla_started_at, complaint.sla_limit, calendar, _pauses(complaint))
 
 
@@ -140,7 +136,7 @@ def explain_case_due(
     none or its clock has not started (an incomplete file)."""
     if not complaint.case_limit or complaint.case_started_at is None:
         return None
-    calendar = calendar or calendar_for(current_tenant())
+    calendar = calendar or calendar_for(connection_tenant())
     return compute_due(
         complaint.case_started_at, complaint.case_limit, calendar, _case_pauses(complaint)
     )
@@ -277,7 +273,7 @@ def _save(
     tenant: Tenant | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> None:
-    tenant = tenant or current_tenant()
+    tenant = tenant or connection_tenant()
     calendar = calendar or calendar_for(tenant)
     due = explain_due(complaint, calendar=calendar)
     complaint.due_at = due.due_at if due else None

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from aduan.tenancy import connection_tenant
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
-from complaints.actions.workflow import complaint_sop, current_tenant
+from complaints.actions.workflow import complaint_sop
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.sop import Sop
 from tenants.models import Tenant
@@ -24,7 +25,7 @@ INCOMPLETE = "incomplete"
 def on_filed(complaint: Complaint) -> None:
     """Set the first state of a complaint just filed, inside the filing transaction: the SOP's
     initial state, or its incomplete state while required elements are missing."""
-    tenant = current_tenant()
+    tenant = connection_tenant()
     complaint.sop_version = do_ensure_sop_version(tenant=tenant)
     sop = complaint_sop(complaint)
     waiting = not complaint.is_complete and sop.incomplete
@@ -41,7 +42,7 @@ def on_completed(complaint: Complaint) -> None:
     """An incomplete complaint got every required element: it enters the SOP at its start."""
     sop = complaint_sop(complaint)
     if sop.incomplete and complaint.state == sop.incomplete:
-        _enter(current_tenant(), complaint, sop, sop.initial)
+        _enter(connection_tenant(), complaint, sop, sop.initial)
 
 
 # How the automatic step back is written in the timeline (the audit keeps the source language).
@@ -68,7 +69,7 @@ def on_complainant_replied(complaint: Complaint, actor_label: str) -> None:
         sla.on_complainant_replied(complaint, timezone.now())
         return
     _enter(
-        current_tenant(),
+        connection_tenant(),
         complaint,
         sop,
         target,

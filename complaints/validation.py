@@ -1,6 +1,6 @@
 """Checks on what a complainant sends. The rule (documented in actions/intake.py): a required
 element that is MISSING keeps the complaint incomplete; a value that is PRESENT but INVALID (a
-phone that is not an Indonesian number, a disguised file) is refused with a field error."""
+phone number outside the rule of aduan.phones, a disguised file) is refused with a field error."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import filetype
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -18,6 +17,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from aduan.phones import InvalidPhoneError, normalize_phone
 from complaints.errors import ComplaintErrorCode
 
 # Detected type -> stored extension. Only what a phone camera or a scanner makes.
@@ -36,27 +36,20 @@ class FieldProblem:
     message: str
 
 
-def normalize_phone(value: str) -> str:
-    """An Indonesian phone or WhatsApp number in E.164 (`+6281234567890`); accepts the ways
-    people write it: 0812-3456-7890, 62812..., +62 812 ...; ValueError when it is not one."""
-    try:
-        number = phonenumbers.parse(value, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(value) from exc
-    if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        raise ValueError(value)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+# A complainant may be abroad (a migrant worker): intake and the desk take foreign numbers.
+INTAKE_FOREIGN_OK = True
+
+
+def intake_phone(value: str) -> str:
+    """The complainant's number in E.164, by the platform's one rule (aduan.phones)."""
+    return normalize_phone(value, foreign_ok=INTAKE_FOREIGN_OK)
 
 
 def phone_problem(value: str) -> FieldProblem | None:
     try:
-        normalize_phone(value)
-    except ValueError:
-        return FieldProblem(
-            "phone",
-            ComplaintErrorCode.INVALID_PHONE,
-            _("Nomor telepon/WhatsApp tidak valid: gunakan nomor Indonesia, mis. 0812 3456 7890."),
-        )
+        intake_phone(value)
+    except InvalidPhoneError as error:
+        return FieldProblem("phone", ComplaintErrorCode.INVALID_PHONE, error.message)
     return None
 
 

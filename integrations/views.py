@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.errors import AduanError
+from aduan.tenancy import request_scope
 from integrations import failed, inbound
 from integrations.failed import FailedItem, FailedKind
 from integrations.models import InboundMessage
@@ -34,14 +34,6 @@ from tenants.access import (
     tenant_role_required,
 )
 from tenants.models import Tenant
-
-
-def scope_of(request: HttpRequest | Request) -> Tenant | None:
-    """The tenant whose messages this request may see; None on the platform host (all)."""
-    tenant: Tenant | None = getattr(request, "tenant", None)
-    if tenant is None:
-        raise Http404
-    return None if tenant.schema_name == get_public_schema_name() else tenant
 
 
 class InboundMessageOutput(serializers.ModelSerializer[InboundMessage]):
@@ -101,7 +93,7 @@ class FailedMessagesApi(APIView):
 
     @extend_schema(responses=FailedItemOutput(many=True), operation_id="integrations_failed_list")
     def get(self, request: Request) -> Response:
-        found = failed.failed_items(scope_of(request))
+        found = failed.failed_items(request_scope(request))
         return Response(FailedItemOutput(found, many=True).data)
 
 
@@ -114,7 +106,7 @@ class RetryMessageApi(APIView):
         request=None, responses=InboundMessageOutput, operation_id="integrations_failed_retry"
     )
     def post(self, request: Request, message_id: int) -> Response:
-        message = inbound.access_failed_message(message_id, scope_of(request))
+        message = inbound.access_failed_message(message_id, request_scope(request))
         retried = inbound.do_retry_message(message=message, actor=request.user)
         return Response(InboundMessageOutput(retried).data)
 
@@ -147,7 +139,7 @@ class RetryReferralApi(APIView):
 
 def _retry_api(request: Request, kind: FailedKind, item_id: int) -> Response:
     status = failed.do_retry(
-        kind=kind, item_id=item_id, tenant=scope_of(request), actor=request.user
+        kind=kind, item_id=item_id, tenant=request_scope(request), actor=request.user
     )
     return Response(RetryOutput({"kind": kind.value, "id": item_id, "status": status}).data)
 
@@ -176,7 +168,7 @@ RETRY_URLS = {
 
 
 def _failed_page(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
+    scope = request_scope(request)
     rows = [
         (item, reverse(RETRY_URLS[item.kind], args=[item.id]))
         for item in failed.failed_items(scope)
@@ -187,7 +179,9 @@ def _failed_page(request: HttpRequest) -> HttpResponse:
 
 def _retry(request: HttpRequest, kind: FailedKind, item_id: int) -> HttpResponse:
     try:
-        failed.do_retry(kind=kind, item_id=item_id, tenant=scope_of(request), actor=request.user)
+        failed.do_retry(
+            kind=kind, item_id=item_id, tenant=request_scope(request), actor=request.user
+        )
     except AduanError as error:
         if error.status_code == 404 or error.code.endswith("not_found"):
             raise Http404 from None

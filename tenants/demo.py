@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from tenants.actions import do_create_tenant, do_ensure_public_tenant
-from tenants.models import Membership, Role, Tenant, TenantKind, User
+from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant, do_request_desk
+from tenants.models import DeskRequest, Membership, Role, Tenant, TenantKind, User
 
 DEMO_PASSWORD = "aduan-demo-2026"  # noqa: S105 - printed by `aduan up` for the local demo only
 
@@ -100,9 +100,6 @@ def _create_demo_desk_request() -> None:
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from pypdf import PdfWriter
-
-    from tenants.models import DeskRequest
-    from tenants.onboarding import do_request_desk
 
     if DeskRequest.objects.filter(village_id=DEMO_DESK_VILLAGE).exists():
         return

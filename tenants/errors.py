@@ -23,7 +23,7 @@ class TenantError(AduanError):
 
 
 class OnboardingErrorCode(StrEnum):
-    """Onboarding paths and the tenant lifecycle (tenants.onboarding, tenants.lifecycle)."""
+    """Onboarding paths and the tenant lifecycle (tenants.actions.onboarding, .lifecycle)."""
 
     NOT_A_REGENCY = "tenants.not_a_regency"
     NOT_A_VILLAGE = "tenants.not_a_village"

@@ -1,5 +1,5 @@
-"""Page forms of the onboarding paths: they parse input; the rules live in tenants.onboarding
-and tenants.lifecycle, whose errors land on the named field (`add_domain_error`)."""
+"""Page forms of the onboarding paths: they parse input; the rules live in tenants.actions
+(onboarding, lifecycle), whose errors land on the named field (`add_domain_error`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError
-from tenants.onboarding import AGENCY_KINDS
+from tenants.actions.onboarding import AGENCY_KINDS
 
 
 def add_domain_error(form: forms.Form, error: AduanError) -> None:

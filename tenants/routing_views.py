@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import forwarding
-from complaints.access import current_tenant
 from complaints.actions.forward import FrontDoorResult, do_file_at_front_door, do_forward_complaint
 from complaints.api.forwarding import HopOutput
 from complaints.models import Complaint
@@ -279,7 +279,7 @@ class TriageApi(APIView):
 
     @extend_schema(responses=TriageOutput(many=True), operation_id="triage_queue")
     def get(self, request: Request) -> Response:
-        entries = triage_queue(current_tenant(request))
+        entries = triage_queue(request_tenant(request))
         return Response(TriageOutput(entries, many=True).data)  # type: ignore[arg-type]
 
 
@@ -288,7 +288,7 @@ class TriageDecisionApi(APIView):
 
     @extend_schema(request=TriageInput, responses=HopOutput, operation_id="triage_send")
     def post(self, request: Request, code: str) -> Response:
-        entry = access_triage_entry(current_tenant(request), code)
+        entry = access_triage_entry(request_tenant(request), code)
         given = TriageInput(data=request.data)
         given.is_valid(raise_exception=True)
         moved = do_triage(entry, actor=request.user, **given.validated_data)
@@ -297,7 +297,7 @@ class TriageDecisionApi(APIView):
 
 @tenant_role_required(*REGENCY_ROLES)
 def triage_page(request: HttpRequest) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     error = ""
     if request.method == "POST":
         try:
@@ -333,7 +333,7 @@ def triage_page(request: HttpRequest) -> HttpResponse:
 
 def regency_tenants(request: HttpRequest | Request) -> list[Tenant]:
     """The tenants of this host's regency that the user governs."""
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     regency = (tenant.region_id or "")[:5]
     if not regency:
         return [tenant] if permissions.can_administer(request.user, tenant) else []

@@ -14,6 +14,7 @@ from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import NotFoundError
 from tenants import permissions
+from tenants.actions.onboarding import is_kelurahan
 from tenants.models import (
     DeskRequest,
     Membership,
@@ -25,7 +26,6 @@ from tenants.models import (
     TenantKind,
     TenantStatus,
 )
-from tenants.onboarding import is_kelurahan
 from tenants.permissions import AnyUser
 
 DIRECTORY_LIMIT = 50

@@ -11,7 +11,7 @@ from aduan.db import tenant_db
 @dramatiq.actor(max_retries=5)
 def provision_desk(desk_request_id: int) -> None:
     """An approved village desk: provision its tenant and invite its officer."""
-    from tenants.onboarding import do_provision_desk
+    from tenants.actions.onboarding import do_provision_desk
 
     tenant_db.set_schema_to_public()
     do_provision_desk(desk_request_id=desk_request_id)
@@ -20,7 +20,7 @@ def provision_desk(desk_request_id: int) -> None:
 @dramatiq.actor(max_retries=5)
 def notify_desk_rejected(desk_request_id: int) -> None:
     """Tell the officer of a rejected desk request why."""
-    from tenants.onboarding import send_desk_rejection
+    from tenants.actions.onboarding import send_desk_rejection
 
     tenant_db.set_schema_to_public()
     send_desk_rejection(desk_request_id=desk_request_id)

@@ -3,7 +3,10 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from tenants import api, views
+from tenants.api import lifecycle as lifecycle_api
+from tenants.api import onboarding as api
+from tenants.views import lifecycle as lifecycle_views
+from tenants.views import onboarding as views
 
 public_urlpatterns: list[URLPattern | URLResolver] = [
     # A village asks for a complaint desk (public)
@@ -21,9 +24,10 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     path("console/regencies/<slug:slug>/agencies/", views.agencies, name="agencies"),
     path("console/regencies/<slug:slug>/agencies/import/", views.agency_import,
          name="agency-import"),
-    path("console/tenants/", views.governed_tenants, name="governed-tenants"),
-    path("console/tenants/<slug:slug>/", views.tenant_lifecycle, name="tenant-lifecycle"),
-    path("console/tenants/<slug:slug>/archive/", views.tenant_archive, name="tenant-archive"),
+    path("console/tenants/", lifecycle_views.governed_tenants, name="governed-tenants"),
+    path("console/tenants/<slug:slug>/", lifecycle_views.tenant_lifecycle, name="tenant-lifecycle"),
+    path("console/tenants/<slug:slug>/archive/", lifecycle_views.tenant_archive,
+         name="tenant-archive"),
     # API
     path("api/v1/villages/", api.VillageSearchApi.as_view(), name="api-village-search"),
     path("api/v1/desk-requests/", api.DeskRequestCreateApi.as_view(),
@@ -42,14 +46,14 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
          name="api-agencies"),
     path("api/v1/regencies/<slug:slug>/agencies/import/", api.AgencyImportApi.as_view(),
          name="api-agency-import"),
-    path("api/v1/tenants/<slug:slug>/", api.GovernedTenantApi.as_view(),
+    path("api/v1/tenants/<slug:slug>/", lifecycle_api.GovernedTenantApi.as_view(),
          name="api-governed-tenant"),
-    path("api/v1/tenants/<slug:slug>/suspend/", api.SuspendTenantApi.as_view(),
+    path("api/v1/tenants/<slug:slug>/suspend/", lifecycle_api.SuspendTenantApi.as_view(),
          name="api-tenant-suspend"),
-    path("api/v1/tenants/<slug:slug>/reactivate/", api.ReactivateTenantApi.as_view(),
+    path("api/v1/tenants/<slug:slug>/reactivate/", lifecycle_api.ReactivateTenantApi.as_view(),
          name="api-tenant-reactivate"),
-    path("api/v1/tenants/<slug:slug>/archive/", api.ArchiveTenantApi.as_view(),
+    path("api/v1/tenants/<slug:slug>/archive/", lifecycle_api.ArchiveTenantApi.as_view(),
          name="api-tenant-archive"),
-    path("api/v1/tenants/<slug:slug>/archive/download/", api.ArchiveDownloadApi.as_view(),
+    path("api/v1/tenants/<slug:slug>/archive/download/", lifecycle_api.ArchiveDownloadApi.as_view(),
          name="api-tenant-archive-download"),
 ]  # fmt: skip

@@ -18,7 +18,8 @@ from aduan.db import tenant_db
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
 from tenants import directory, provisioning, regions
-from tenants.actions import do_create_tenant, do_ensure_public_tenant, do_grant_role
+from tenants.actions.members import do_grant_role
+from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant
 from tenants.models import Region, Role, SchemaTemplate, Tenant, TenantKind, User
 
 # Regions the tests use: the demo regencies, and Cilacap's districts and villages.

@@ -36,7 +36,8 @@ from aduan.db import tenant_db
 from complaints.actions.assign import do_assign_complaint
 from complaints.models import Complaint
 from tenants.access import Access, Scope, declared_access
-from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
+from tenants.actions.members import do_grant_role, do_invite_member
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Invitation, Role, Tenant, TenantKind, User
 from tenants.permissions import STAFF_ROLES, TWO_FACTOR_ROLES
 from tests.client import TenantClient
@@ -218,7 +219,7 @@ def _desk_request(world: World) -> str:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from pypdf import PdfWriter
 
-        from tenants.onboarding import do_request_desk
+        from tenants.actions.onboarding import do_request_desk
 
         writer = PdfWriter()
         writer.add_blank_page(width=200, height=200)

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
+from aduan.tenancy import connection_tenant
 from complaints.actions.replies import PUBLIC_LABEL
 from complaints.actions.state import Entry, enter_state
-from complaints.actions.workflow import complaint_sop, current_tenant
+from complaints.actions.workflow import complaint_sop
 from complaints.audit import record_event
 from complaints.models import Complaint, EventKind
 from complaints.sop import Sop
@@ -151,7 +152,7 @@ def do_reopen_complaint(
             "reason",
             _("Alasan paling banyak %(n)d karakter.") % {"n": REASON_LIMIT},
         )
-    tenant = current_tenant()
+    tenant = connection_tenant()
     by_staff = actor is not None and actor.is_authenticated
     if by_staff and not roles_in(actor, tenant) & REOPEN_ROLES:  # type: ignore[arg-type]
         raise _error(

@@ -47,8 +47,8 @@ from complaints.validation import (
     check_attachments,
     coordinates_problem,
     email_problem,
+    intake_phone,
     length_problem,
-    normalize_phone,
     phone_problem,
 )
 from tenants.models import Region, RegionLevel, Tenant
@@ -150,7 +150,7 @@ def do_file_complaint(
                 register_seq=seq,
                 tracking_code=unused_tracking_code(),
                 channel=channel,
-                phone=normalize_phone(phone) if phone else "",
+                phone=intake_phone(phone) if phone else "",
                 email=email,
                 incident_at=incident_at,
                 category=category.strip()[:40],

@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
+from aduan.tenancy import connection_tenant
 from complaints.actions.closing import is_closed
 from complaints.actions.state import Entry, enter_state
-from complaints.actions.workflow import complaint_sop, current_tenant
+from complaints.actions.workflow import complaint_sop
 from complaints.audit import record_event
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.presenters import describe
@@ -91,7 +92,7 @@ def do_merge_complaints(
     access_complaint. Returns B as merged."""
     if duplicate.pk == into.pk:
         raise _error(MergeErrorCode.INTO_ITSELF, _("Pengaduan tidak dapat digabung ke dirinya."))
-    tenant = current_tenant()
+    tenant = connection_tenant()
     note = (reason or "").strip()[:2000]
     with transaction.atomic():
         # Locked in id order: two merges of the same pair the other way round cannot deadlock.

@@ -25,8 +25,8 @@ from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, EventKind
 from complaints.validation import (
     check_attachments,
+    intake_phone,
     length_problem,
-    normalize_phone,
     phone_problem,
 )
 
@@ -80,7 +80,7 @@ def do_reply_to_complaint(
             ]
         )
         if "phone" in filling:
-            filling["phone"] = normalize_phone(filling["phone"])
+            filling["phone"] = intake_phone(filling["phone"])
         stored: list[Attachment] = []
         try:
             if filling:

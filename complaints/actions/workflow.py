@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import connection_tenant
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.attachments import discard_files, store_attachments
@@ -28,7 +29,6 @@ from complaints.models import Attachment, Complaint, EventKind
 from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.validation import CheckedFile, check_attachments
-from tenants.models import Tenant
 from tenants.permissions import is_staff_of, roles_in
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -49,19 +49,10 @@ class WorkflowErrorCode(StrEnum):
     INVALID_INPUT = "workflow.invalid_input"
 
 
-def current_tenant() -> Tenant:
-    """The tenant whose schema the connection is on (a real row, also under schema_context)."""
-    tenant = getattr(tenant_db, "tenant", None)
-    if isinstance(tenant, Tenant):
-        return tenant
-    found: Tenant = Tenant.objects.get(schema_name=tenant_db.schema_name)
-    return found
-
-
 def complaint_sop(complaint: Complaint) -> Sop:
     """The SOP the complaint runs under; one filed before SOPs existed joins the active one."""
     if complaint.sop_version_id is None:
-        complaint.sop_version = do_ensure_sop_version(tenant=current_tenant())
+        complaint.sop_version = do_ensure_sop_version(tenant=connection_tenant())
         complaint.save(update_fields=["sop_version", "updated_at"])
     assert complaint.sop_version is not None
     return sop_of(complaint.sop_version, tenant_db.schema_name)
@@ -71,7 +62,7 @@ def allowed_transitions(complaint: Complaint, user: AnyUser) -> list[Transition]
     """The steps this user may take on the complaint now (for the complaint view's buttons)."""
     if not user.is_authenticated:
         return []
-    roles = roles_in(user, current_tenant())
+    roles = roles_in(user, connection_tenant())
     return [
         t for t in complaint_sop(complaint).transitions_from(complaint.state) if t.roles & roles
     ]
@@ -161,7 +152,7 @@ def do_transition_complaint(
     *, complaint: Complaint, transition: str, actor: AnyUser, inputs: dict[str, Any] | None = None
 ) -> Complaint:
     """Take one SOP step on the complaint; see the module docstring for the checks."""
-    tenant = current_tenant()
+    tenant = connection_tenant()
     if not is_staff_of(actor, tenant):
         raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
     with transaction.atomic():

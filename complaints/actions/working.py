@@ -8,8 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aduan.tenancy import connection_tenant
 from complaints import notifications
-from complaints.actions.workflow import complaint_sop, current_tenant
+from complaints.actions.workflow import complaint_sop
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, ComplaintEvent, EventKind
@@ -46,7 +47,7 @@ def do_respond_to_complaint(
         event = record_event(
             complaint, kind=EventKind.RESPONSE, actor=actor, message=text, is_public=True
         )
-        tenant = current_tenant()
+        tenant = connection_tenant()
         state = complaint_sop(complaint).state(complaint.state)
         # The complaint's source system hears of it (SP4N-LAPOR!'s follow-up).
         notifications.on_entry(

@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from complaints.access import access_complaint_for_request, request_tenant
+from aduan.base_views import TenantApiView
+from complaints.access import access_complaint_for_request
 from complaints.actions.assign import (
     ASSIGNER_ROLES,
     do_assign_complaint,
@@ -34,7 +34,7 @@ class AssignmentOutput(serializers.Serializer[Complaint]):
         return complaint.assignee.get_username() if complaint.assignee else None
 
 
-class AssignmentApi(APIView):
+class AssignmentApi(TenantApiView):
     """Give a complaint to a member of this tenant (or take it back)."""
 
     permission_classes = [TenantRole(*ASSIGNER_ROLES)]
@@ -43,7 +43,7 @@ class AssignmentApi(APIView):
         request=AssignmentInput, responses=AssignmentOutput, operation_id="complaint_assign"
     )
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         complaint = access_complaint_for_request(request, complaint_id)
         given = AssignmentInput(data=request.data)
         given.is_valid(raise_exception=True)

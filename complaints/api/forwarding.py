@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from complaints import forwarding
-from complaints.access import FORWARD_ROLES, access_held_complaint, current_tenant
+from complaints.access import FORWARD_ROLES, access_held_complaint
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
@@ -78,20 +78,20 @@ class MovedOutput(serializers.Serializer[forwarding.Moved]):
     hop = HopOutput()
 
 
-class ForwardingApi(APIView):
+class ForwardingApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES, read=ALL_STAFF_ROLES)]
 
     @extend_schema(responses=ForwardingOutput, operation_id="forwarding_overview")
     def get(self, request: Request) -> Response:
-        return Response(ForwardingOutput(overview(current_tenant(request))).data)
+        return Response(ForwardingOutput(overview(self.tenant)).data)
 
 
-class ForwardComplaintApi(APIView):
+class ForwardComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=ForwardInput, responses=MovedOutput, operation_id="complaint_forward")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         given = ForwardInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -105,12 +105,12 @@ class ForwardComplaintApi(APIView):
         return Response(MovedOutput(moved).data)
 
 
-class AcceptComplaintApi(APIView):
+class AcceptComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=None, responses=HopOutput, operation_id="complaint_accept_forward")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         hop = do_accept_forwarded_complaint(
             tenant=tenant, complaint_id=complaint.pk, actor=request.user
@@ -118,12 +118,12 @@ class AcceptComplaintApi(APIView):
         return Response(HopOutput(hop).data)
 
 
-class ReturnComplaintApi(APIView):
+class ReturnComplaintApi(TenantApiView):
     permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(request=ReasonInput, responses=MovedOutput, operation_id="complaint_return")
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = current_tenant(request)
+        tenant = self.tenant
         complaint = access_held_complaint(request, complaint_id)
         given = ReasonInput(data=request.data)
         given.is_valid(raise_exception=True)

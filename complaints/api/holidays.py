@@ -10,10 +10,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import NotFoundError
-from complaints.access import access_holidays, request_tenant
+from complaints.access import access_holidays
 from complaints.actions.holidays import NAME_MAX, do_add_local_holiday, do_remove_local_holiday
 from complaints.calendar import DayOff, tenant_zone, year_or_current, zone_label
 from complaints.errors import HolidayErrorCode
@@ -44,7 +44,7 @@ class LocalHolidayOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
-class HolidayCalendarApi(APIView):
+class HolidayCalendarApi(TenantApiView):
     """GET: the year's days off (national, cuti bersama, local); POST: add a local holiday."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES, read=ALL_STAFF_ROLES)]
@@ -55,7 +55,7 @@ class HolidayCalendarApi(APIView):
         operation_id="holidays_list",
     )
     def get(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         access_holidays(request.user, tenant, write=False)
         year = year_or_current(request.query_params.get("year"))
         zone = tenant_zone(tenant)
@@ -73,7 +73,7 @@ class HolidayCalendarApi(APIView):
         operation_id="holidays_add_local",
     )
     def post(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         access_holidays(request.user, tenant, write=True)
         given = LocalHolidayInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -86,12 +86,12 @@ class HolidayCalendarApi(APIView):
         return Response(LocalHolidayOutput(holiday).data, status=status.HTTP_201_CREATED)
 
 
-class LocalHolidayApi(APIView):
+class LocalHolidayApi(TenantApiView):
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses={204: None}, operation_id="holidays_remove_local")
     def delete(self, request: Request, date: str) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         access_holidays(request.user, tenant, write=True)
         try:
             day = dt.date.fromisoformat(date)

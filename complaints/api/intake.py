@@ -15,8 +15,8 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from complaints.actions.intake import do_file_complaint
 from complaints.api.fields import PARSERS, optional_text
 from complaints.models import (
@@ -34,7 +34,10 @@ class IntakeInput(serializers.Serializer[dict[str, Any]]):
 
     name = optional_text()
     address = optional_text()
-    phone = optional_text(help_text="Nomor Indonesia, mis. 0812 3456 7890 (disimpan E.164)")
+    phone = optional_text(
+        help_text="Nomor Indonesia, mis. 0812 3456 7890, atau luar negeri dengan +, mis. "
+        "+852 5123 4567 (disimpan E.164)"
+    )
     email = optional_text()
     subject = optional_text()
     description = optional_text()
@@ -84,7 +87,7 @@ class ReceiptOutput(serializers.Serializer[Complaint]):
         return reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
 
 
-class IntakeApi(APIView):
+class IntakeApi(TenantApiView):
     """Public intake: anyone may file a complaint (rate-limited per address)."""
 
     permission_classes = [Public]
@@ -98,14 +101,14 @@ class IntakeApi(APIView):
         given = IntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
         complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=self.tenant,
             channel=Channel.WEB,
             **intake_values(given.validated_data),
         )
         return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
 
 
-class DeskIntakeApi(APIView):
+class DeskIntakeApi(TenantApiView):
     """Staff record a complaint received face to face, in the box or by phone."""
 
     permission_classes = [TenantRole(*DESK_ROLES)]
@@ -118,7 +121,7 @@ class DeskIntakeApi(APIView):
         given = DeskIntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
         complaint = do_file_complaint(
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=self.tenant,
             actor=request.user,
             **intake_values(given.validated_data),
         )

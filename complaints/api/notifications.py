@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.models import Notification
 from complaints.actions.notifications import do_mark_notification_read
 from complaints.selectors import NOTIFICATIONS_SHOWN, my_notifications
@@ -40,14 +41,14 @@ class NotificationListApi(APIView):
         return Response(NotificationOutput(found[:NOTIFICATIONS_SHOWN], many=True).data)  # type: ignore[arg-type]
 
 
-class NotificationReadApi(APIView):
+class NotificationReadApi(TenantApiView):
     permission_classes = [TenantStaff]
 
     @extend_schema(request=None, responses=NotificationOutput, operation_id="notifications_read")
     def post(self, request: Request, notification_id: int) -> Response:
         notification = do_mark_notification_read(
             user=request.user,
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=self.tenant,
             notification_id=notification_id,
         )
         return Response(NotificationOutput(notification).data, status=status.HTTP_200_OK)

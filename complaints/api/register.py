@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.tenancy import connection_tenant, request_tenant
 from complaints import selectors
 from complaints.actions import closing, merge
 from complaints.actions.working import do_add_note, do_respond_to_complaint
@@ -35,7 +36,6 @@ from complaints.models import (
 )
 from complaints.presenters import case_time, describe, event_files, state_label
 from complaints.selectors import READ_ROLES, WORK_ROLES, Viewer
-from complaints.sla import current_tenant
 from tenants.access import TenantRole
 
 
@@ -98,7 +98,7 @@ class StaffComplaintOutput(serializers.Serializer[Complaint]):
     @extend_schema_field(CaseTimeOutput(allow_null=True))
     def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
         # One calendar for a page of the register (a list shares this child serializer).
-        calendar = getattr(self, "_calendar", None) or calendar_for(current_tenant())
+        calendar = getattr(self, "_calendar", None) or calendar_for(connection_tenant())
         self._calendar = calendar
         found = case_time(complaint, calendar)
         return found.as_dict() if found else None
@@ -183,7 +183,7 @@ class RegisterOutput(serializers.Serializer[dict[str, Any]]):
 
 
 def _viewer(request: Request) -> Viewer:
-    return Viewer.of(request.user, request.tenant)  # type: ignore[attr-defined]
+    return Viewer.of(request.user, request_tenant(request))
 
 
 class RegisterApi(APIView):

@@ -19,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.access import access_complaint_for_work, request_tenant
+from aduan.base_views import TenantApiView
+from complaints.access import access_complaint_for_work
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.models import Complaint, SopVersion
@@ -75,18 +76,18 @@ def _sop_body(version: SopVersion | None, definition: dict[str, Any]) -> dict[st
     }
 
 
-class SopApi(APIView):
+class SopApi(TenantApiView):
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses=SopOutput, operation_id="sop_read")
     def get(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         version, definition = current_definition(tenant)
         return Response(SopOutput(_sop_body(version, definition)).data)
 
     @extend_schema(request=SopInput, responses=SopOutput, operation_id="sop_edit")
     def put(self, request: Request) -> Response:
-        tenant = request_tenant(request)
+        tenant = self.tenant
         data = SopInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = do_edit_sop(
@@ -182,15 +183,14 @@ def steps_body(complaint: Complaint, user: AnyUser) -> dict[str, Any]:
     }
 
 
-class ComplaintTransitionsApi(APIView):
+class ComplaintTransitionsApi(TenantApiView):
     # Any staff may ask; which step a role may take is the SOP's business (engine: 400).
     permission_classes = [TenantRole(*READ_ROLES)]
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(responses=ComplaintStepsOutput, operation_id="complaint_steps")
     def get(self, request: Request, complaint_id: int) -> Response:
-        tenant = getattr(request, "tenant", None)
-        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        complaint = access_complaint_for_work(request.user, self.tenant, complaint_id)
         return Response(ComplaintStepsOutput(steps_body(complaint, request.user)).data)
 
     @extend_schema(
@@ -202,8 +202,7 @@ class ComplaintTransitionsApi(APIView):
         operation_id="complaint_transition",
     )
     def post(self, request: Request, complaint_id: int) -> Response:
-        tenant = getattr(request, "tenant", None)
-        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        complaint = access_complaint_for_work(request.user, self.tenant, complaint_id)
         if request.content_type.startswith("multipart/"):
             form = TransitionFormInput(data={"transition": request.POST.get("transition")})
             form.is_valid(raise_exception=True)

@@ -11,11 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
+from aduan.tenancy import request_tenant
 from complaints.access import (
     TEAM_READ_ROLES,
     access_complaint_for_request,
     access_team,
-    request_tenant,
 )
 from complaints.actions.assign import ASSIGNER_ROLES
 from complaints.actions.teams import do_assign_team, do_save_team, team_members
@@ -105,7 +106,7 @@ class ComplaintTeamOutput(serializers.Serializer[Complaint]):
         return complaint.team.name if complaint.team else None
 
 
-class ComplaintTeamApi(APIView):
+class ComplaintTeamApi(TenantApiView):
     """Give a complaint to a team (each member works it), or take it back."""
 
     permission_classes = [TenantRole(*ASSIGNER_ROLES)]
@@ -119,7 +120,7 @@ class ComplaintTeamApi(APIView):
         given.is_valid(raise_exception=True)
         team_id = given.validated_data["team"]
         complaint = do_assign_team(
-            tenant=request_tenant(request),
+            tenant=self.tenant,
             complaint=complaint,
             team=access_team(team_id) if team_id is not None else None,
             actor=request.user,  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.tenancy import connection_tenant
 from complaints import selectors
 from complaints.actions import closing
 from complaints.actions.replies import do_reply_to_complaint
@@ -28,7 +29,6 @@ from complaints.models import (
     ComplaintEvent,
 )
 from complaints.presenters import case_time, describe, public_actor, state_label
-from complaints.sla import current_tenant
 from complaints.throttling import IntakeThrottle
 from tenants.access import Public
 
@@ -85,7 +85,7 @@ class TrackOutput(serializers.Serializer[Complaint]):
     def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:
         """The whole case's due date and what remains (a merged duplicate follows the one it
         was merged into); the reasons behind the date stay on the staff side."""
-        found = case_time(complaint.merged_into or complaint, calendar_for(current_tenant()))
+        found = case_time(complaint.merged_into or complaint, calendar_for(connection_tenant()))
         return found.as_dict() if found else None
 
     def get_state_label(self, complaint: Complaint) -> str:

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError, NotFoundError
-from complaints.access import access_complaint_for_request, request_tenant
+from aduan.tenancy import request_tenant
+from complaints.access import access_complaint_for_request
 from complaints.actions.assign import (
     ASSIGNER_ROLES,
     assignable_users,

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.errors import AduanError, NotFoundError
-from complaints.access import FORWARD_ROLES, access_held_complaint, current_tenant
+from aduan.tenancy import request_tenant
+from complaints.access import FORWARD_ROLES, access_held_complaint
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
@@ -40,7 +41,7 @@ def _targets(tenant: Tenant) -> list[Tenant]:
 @tenant_role_required(*FORWARD_ROLES, read=ALL_STAFF_ROLES)
 def forwarding_page(request: HttpRequest) -> HttpResponse:
     """GET: the overview and the forward form. POST: forward one complaint held here."""
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     error = ""
     status = 200
     if request.method == "POST":
@@ -87,7 +88,7 @@ def forwarding_page(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*FORWARD_ROLES)
 @require_POST
 def accept_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     try:
         complaint = access_held_complaint(request, complaint_id)
     except NotFoundError:
@@ -106,7 +107,7 @@ def accept_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @tenant_role_required(*FORWARD_ROLES)
 @require_POST
 def return_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     try:
         complaint = access_held_complaint(request, complaint_id)
     except NotFoundError:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints.access import access_holidays
 from complaints.actions.holidays import NAME_MAX, do_add_local_holiday, do_remove_local_holiday
 from complaints.calendar import tenant_zone, year_or_current, zone_label
@@ -39,7 +40,7 @@ class LocalHolidayForm(forms.Form):
 
 
 def _access_page(request: HttpRequest, *, write: bool) -> Tenant:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     try:
         access_holidays(request.user, tenant, write=write)
     except NotFoundError:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aduan.errors import AduanError
+from aduan.tenancy import request_tenant
 from complaints.actions.intake import do_file_complaint
 from complaints.forms import (
     ComplaintForm,
@@ -27,12 +28,6 @@ from complaints.selectors import DESK_ROLES
 from complaints.throttling import intake_allowed
 from complaints.views.tracking import complaint_by_code_or_404
 from tenants.access import public_page, tenant_role_required
-from tenants.models import Tenant
-
-
-def _tenant(request: HttpRequest) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
 
 
 @public_page
@@ -45,7 +40,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 complaint = do_file_complaint(
-                    tenant=_tenant(request), channel=Channel.WEB, **form.intake_values()
+                    tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
                 )
             except AduanError as error:
                 show_action_error(form, error)
@@ -56,7 +51,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
 
 
 def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     track_path = reverse("complaints:track", kwargs={"code": complaint.tracking_code})
     return {
         "complaint": complaint,
@@ -81,7 +76,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
     complaint = complaint_by_code_or_404(code)
     context = _receipt_context(request, complaint)
-    body = receipt_pdf(complaint, _tenant(request), track_url=context["track_url"])
+    body = receipt_pdf(complaint, request_tenant(request), track_url=context["track_url"])
     response = HttpResponse(body, content_type="application/pdf")
     filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -95,7 +90,9 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = form.intake_values()
         try:
-            complaint = do_file_complaint(tenant=_tenant(request), actor=request.user, **values)
+            complaint = do_file_complaint(
+                tenant=request_tenant(request), actor=request.user, **values
+            )
         except AduanError as error:
             show_action_error(form, error)
         else:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aduan.errors import NotFoundError
+from aduan.tenancy import request_tenant
 from complaints.actions.notifications import do_mark_notification_read
 from complaints.selectors import NOTIFICATIONS_SHOWN, my_notifications
 from tenants.access import tenant_staff_required
@@ -18,7 +19,7 @@ from tenants.access import tenant_staff_required
 
 @tenant_staff_required
 def notifications_page(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request_tenant(request)
     context: dict[str, Any] = {
         "tenant": tenant,
         "notifications": my_notifications(request.user, tenant)[:NOTIFICATIONS_SHOWN],
@@ -32,7 +33,7 @@ def notification_read_page(request: HttpRequest, notification_id: int) -> HttpRe
     try:
         do_mark_notification_read(
             user=request.user,
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=request_tenant(request),
             notification_id=notification_id,
         )
     except NotFoundError:

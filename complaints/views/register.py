@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.actions import closing, merge
 from complaints.actions.workflow import complaint_sop
@@ -33,18 +34,12 @@ from complaints.presenters import (
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
 from complaints.views.tracking import reopen_until
 from tenants.access import tenant_role_required
-from tenants.models import Tenant
-
-
-def _tenant(request: HttpRequest) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
 
 
 @tenant_role_required(*closing.REOPEN_ROLES)
 def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """Staff reopen a closed complaint, with a reason."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
@@ -73,7 +68,7 @@ def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @tenant_role_required(*READ_ROLES)
 def register(request: HttpRequest) -> HttpResponse:
     """The register (buku pengaduan): filter, search, sort, paginate."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     params = request.GET
     year = params.get("year", "")
@@ -121,7 +116,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*WORK_ROLES, read=READ_ROLES)
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint with its whole timeline; staff add internal notes and public responses."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
@@ -173,7 +168,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 @tenant_role_required(*READ_ROLES)
 def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> FileResponse:
-    viewer = Viewer.of(request.user, _tenant(request))
+    viewer = Viewer.of(request.user, request_tenant(request))
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
@@ -197,7 +192,7 @@ def attachment(request: HttpRequest, complaint_id: int, attachment_id: int) -> F
 @tenant_role_required(*merge.MERGE_ROLES)
 def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """Staff merge this complaint (a duplicate) into another one of the register."""
-    viewer = Viewer.of(request.user, _tenant(request))
+    viewer = Viewer.of(request.user, request_tenant(request))
     try:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints.access import access_complaint_for_work
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
@@ -19,7 +20,7 @@ from complaints.models import Complaint
 from complaints.selectors import READ_ROLES, current_definition, version_history
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
 from tenants.access import ADMIN_ROLES, tenant_role_required
-from tenants.models import Role, Tenant
+from tenants.models import Role
 
 
 def _role_label(key: str) -> str:
@@ -47,9 +48,7 @@ def sop_rendering(sop: Sop) -> dict[str, Any]:
 
 @tenant_role_required(*ADMIN_ROLES)
 def sop_editor(request: HttpRequest) -> HttpResponse:
-    tenant = getattr(request, "tenant", None)
-    if not isinstance(tenant, Tenant):
-        raise Http404
+    tenant = request_tenant(request)
     version, definition = current_definition(tenant)
     text = json.dumps(definition, indent=2, ensure_ascii=False)
     problems: list[dict[str, Any]] = []
@@ -96,9 +95,8 @@ def sop_editor(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*READ_ROLES)
 def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint's current step and the steps this user may take, each with its form."""
-    tenant = getattr(request, "tenant", None)
     try:
-        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
+        complaint = access_complaint_for_work(request.user, request_tenant(request), complaint_id)
     except NotFoundError:
         raise Http404 from None
     sop = complaint_sop(complaint)

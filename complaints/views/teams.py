@@ -9,9 +9,9 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from rest_framework.request import Request
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints.access import TEAM_READ_ROLES, access_complaint_for_request, access_team
 from complaints.actions.assign import ASSIGNER_ROLES, assignable_users
 from complaints.actions.teams import do_assign_team, do_save_team, team_members
@@ -19,13 +19,8 @@ from complaints.errors import ComplaintError
 from complaints.models import Team
 from complaints.presenters import user_label
 from tenants.access import ADMIN_ROLES, tenant_role_required
-from tenants.models import Tenant, User
+from tenants.models import User
 from tenants.permissions import roles_in
-
-
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[union-attr]
-    return tenant
 
 
 class TeamForm(forms.Form):
@@ -44,7 +39,7 @@ class TeamForm(forms.Form):
 def _save_from_form(request: HttpRequest, form: TeamForm, team: Team | None) -> Team | None:
     try:
         return do_save_team(
-            tenant=_tenant(request),
+            tenant=request_tenant(request),
             team=team,
             name=form.cleaned_data["name"],
             member_ids=form.cleaned_data["members"],
@@ -59,7 +54,7 @@ def _save_from_form(request: HttpRequest, form: TeamForm, team: Team | None) -> 
 @tenant_role_required(*ADMIN_ROLES, read=TEAM_READ_ROLES)
 def teams_page(request: HttpRequest) -> HttpResponse:
     """The tenant's teams with their members; admins add a team."""
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     form = TeamForm(request.POST or None, users=assignable_users(tenant))
     if (
         request.method == "POST"
@@ -81,7 +76,9 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
     except NotFoundError:
         raise Http404 from None
     initial = {"name": team.name, "members": [u.pk for u in team_members(team)]}
-    form = TeamForm(request.POST or None, users=assignable_users(_tenant(request)), initial=initial)
+    form = TeamForm(
+        request.POST or None, users=assignable_users(request_tenant(request)), initial=initial
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -113,7 +110,7 @@ def complaint_team_page(request: HttpRequest, complaint_id: int) -> HttpResponse
         chosen = form.cleaned_data["team"]
         try:
             do_assign_team(
-                tenant=_tenant(request),
+                tenant=request_tenant(request),
                 complaint=complaint,
                 team=access_team(chosen) if chosen is not None else None,
                 actor=request.user,  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.actions import closing
 from complaints.actions.replies import do_reply_to_complaint
@@ -28,11 +29,6 @@ from complaints.presenters import (
 from complaints.throttling import intake_allowed
 from tenants.access import public_page
 from tenants.models import Tenant
-
-
-def _tenant(request: HttpRequest) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
 
 
 def complaint_by_code_or_404(code: str) -> Complaint:
@@ -80,7 +76,7 @@ def _track_page(
     rating_form: RatingForm | None = None,
     reopen_form: ReasonForm | None = None,
 ) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     # A duplicate merged into another complaint follows that one's step and due date (its
     # number only: the other complaint's tracking code and texts are another citizen's).
     followed = complaint.merged_into or complaint

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +21,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
+from aduan.tenancy import request_tenant
 from integrations import inbound
 from integrations.email import mime
 from integrations.email.actions import do_set_mailbox
 from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.models import ChannelName, EmailMailbox
 from integrations.sms.views import SignatureError
-from integrations.views import scope_of
 from integrations.whatsapp.views import RawParser
 from tenants.access import ADMIN_ROLES, Public, TenantRole, tenant_role_required
 from tenants.models import Tenant
@@ -90,13 +91,6 @@ class MailboxSerializer(serializers.Serializer[Any]):
         return mime.tenant_address(self.context["tenant"].slug)
 
 
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = scope_of(request)
-    if tenant is None:
-        raise Http404
-    return tenant
-
-
 def _save(tenant: Tenant, data: dict[str, Any], actor: Any) -> EmailMailbox:
     existing = EmailMailbox.objects.filter(tenant=tenant).exists()
     if not existing and not data.get("password"):
@@ -118,14 +112,14 @@ def _save(tenant: Tenant, data: dict[str, Any], actor: Any) -> EmailMailbox:
     )
 
 
-class MailboxApi(APIView):
+class MailboxApi(TenantApiView):
     """GET: the tenant's IMAP mailbox (never the password); PUT: set it."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses=MailboxSerializer, operation_id="email_mailbox_get")
     def get(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         # None set yet: the empty form (with the platform address citizens can use anyway).
         mailbox = EmailMailbox.objects.filter(tenant=tenant).first() or EmailMailbox(
             tenant=tenant, host="", username="", is_active=False
@@ -136,7 +130,7 @@ class MailboxApi(APIView):
         request=MailboxSerializer, responses=MailboxSerializer, operation_id="email_mailbox_set"
     )
     def put(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         given = MailboxSerializer(data=request.data, context={"tenant": tenant})
         given.is_valid(raise_exception=True)
         mailbox = _save(tenant, dict(given.validated_data), request.user)
@@ -160,7 +154,7 @@ class MailboxForm(forms.Form):
 
 @tenant_role_required(*ADMIN_ROLES)
 def mailbox_page(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     mailbox = EmailMailbox.objects.filter(tenant=tenant).first()
     write = request.method == "POST"
     initial = (

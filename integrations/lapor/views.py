@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,13 +16,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
+from aduan.tenancy import request_tenant
 from integrations.errors import IntegrationError
 from integrations.lapor.actions import do_set_lapor_connection, do_test_lapor_connection
 from integrations.lapor.sync import sync_error
 from integrations.models import LaporConnection
-from integrations.views import scope_of
 from tenants.access import ADMIN_ROLES, TenantRole, tenant_role_required
 from tenants.models import Tenant
 
@@ -45,25 +45,18 @@ class LaporConnectionSerializer(serializers.Serializer[Any]):
         return bool(getattr(connection, "secret_encrypted", ""))
 
 
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = scope_of(request)
-    if tenant is None:
-        raise Http404
-    return tenant
-
-
 def _empty(tenant: Tenant) -> LaporConnection:
     return LaporConnection(tenant=tenant, client_id="", secret_encrypted="", is_active=False)
 
 
-class LaporConnectionApi(APIView):
+class LaporConnectionApi(TenantApiView):
     """GET: the tenant's SP4N-LAPOR! connection (never the secret); PUT: set it."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses=LaporConnectionSerializer, operation_id="lapor_connection_get")
     def get(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         connection = LaporConnection.objects.filter(tenant=tenant).first() or _empty(tenant)
         return Response(LaporConnectionSerializer(connection).data)
 
@@ -73,7 +66,7 @@ class LaporConnectionApi(APIView):
         operation_id="lapor_connection_set",
     )
     def put(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         given = LaporConnectionSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
@@ -87,7 +80,7 @@ class LaporConnectionApi(APIView):
         return Response(LaporConnectionSerializer(connection).data)
 
 
-class LaporTestApi(APIView):
+class LaporTestApi(TenantApiView):
     """POST: sign in to SP4N-LAPOR! with the stored credentials (400 with the reason if not)."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
@@ -98,7 +91,7 @@ class LaporTestApi(APIView):
         operation_id="lapor_connection_test",
     )
     def post(self, request: Request) -> Response:
-        do_test_lapor_connection(tenant=_tenant(request))
+        do_test_lapor_connection(tenant=self.tenant)
         return Response({"ok": True})
 
 
@@ -115,7 +108,7 @@ class LaporConnectionForm(forms.Form):
 
 @tenant_role_required(*ADMIN_ROLES)
 def lapor_page(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     connection = LaporConnection.objects.filter(tenant=tenant).first()
     write = request.method == "POST"
     initial = (
@@ -149,7 +142,7 @@ def lapor_page(request: HttpRequest) -> HttpResponse:
 
 def _test_page(request: HttpRequest) -> HttpResponse:
     try:
-        do_test_lapor_connection(tenant=_tenant(request))
+        do_test_lapor_connection(tenant=request_tenant(request))
     except IntegrationError as error:
         messages.error(request, error.message)
     else:

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.tenancy import request_scope
 from integrations.models import Open311Client
 from integrations.open311.actions import do_create_open311_client, do_revoke_open311_client
-from integrations.open311.views import host_tenant
 from tenants.access import (
     ADMIN_ROLES,
     PlatformOperator,
@@ -30,7 +30,7 @@ from tenants.access import (
 
 def owned_clients(request: HttpRequest | Request) -> Any:
     """The clients this host manages: the tenant's own, or the platform-wide ones."""
-    tenant = host_tenant(request)
+    tenant = request_scope(request)
     clients = Open311Client.objects.order_by("-created_at", "-pk")
     return clients.filter(tenant=tenant) if tenant else clients.filter(tenant__isnull=True)
 
@@ -54,7 +54,7 @@ class ClientForm(forms.Form):
 
 def _names(request: HttpRequest) -> tuple[str, str]:
     """The page's and the revoke action's URL names on this host."""
-    if host_tenant(request) is None:
+    if request_scope(request) is None:
         return "open311-platform-clients", "open311-platform-client-revoke"
     return "open311-clients", "open311-client-revoke"
 
@@ -66,7 +66,7 @@ def clients_page(request: HttpRequest) -> HttpResponse:
         _client, new_key = do_create_open311_client(
             name=form.cleaned_data["name"],
             contact=form.cleaned_data["contact"],
-            tenant=host_tenant(request),
+            tenant=request_scope(request),
             can_push_updates=form.cleaned_data["can_push_updates"],
             actor=request.user,
         )
@@ -136,7 +136,7 @@ class ClientsApi(APIView):
         client, api_key = do_create_open311_client(
             name=data.validated_data["name"],
             contact=data.validated_data.get("contact", ""),
-            tenant=host_tenant(request),
+            tenant=request_scope(request),
             can_push_updates=data.validated_data["can_push_updates"],
             actor=request.user,
         )

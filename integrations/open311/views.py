@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from aduan.errors import AduanError
+from aduan.tenancy import request_scope
 from integrations.open311 import actions, selectors, spec, updates
 from integrations.open311.errors import Open311Error, Open311ErrorCode
 from tenants.access import public_page
@@ -50,18 +51,11 @@ def open311_view(*methods: str) -> Callable[[Open311View], Open311View]:
     return decorate
 
 
-def host_tenant(request: HttpRequest) -> Tenant | None:
-    tenant: Tenant | None = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name == get_public_schema_name():
-        return None
-    return tenant
-
-
 def jurisdiction(request: HttpRequest, params: Any) -> Tenant | None:
     """A tenant's host serves that tenant only; the platform's host serves every tenant by
     `jurisdiction_id` and is itself the front door (no jurisdiction_id, or "platform")."""
     given = str(params.get("jurisdiction_id", "")).strip()
-    on_host = host_tenant(request)
+    on_host = request_scope(request)
     if on_host is not None:
         if given and given != on_host.slug:
             raise Open311Error(

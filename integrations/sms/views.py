@@ -17,15 +17,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import AduanError
+from aduan.tenancy import request_tenant
 from integrations import inbound
 from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.models import ChannelName
 from integrations.sms import gateway
 from integrations.sms.keywords import do_set_sms_keyword, keyword_of
-from integrations.views import scope_of
 from tenants.access import ADMIN_ROLES, ALL_STAFF_ROLES, Public, TenantRole, tenant_role_required
-from tenants.models import Tenant
 
 
 class SmsInput(serializers.Serializer[dict[str, Any]]):
@@ -86,29 +86,20 @@ class KeywordSerializer(serializers.Serializer[dict[str, Any]]):
     keyword = serializers.CharField(max_length=40, allow_blank=True)
 
 
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = scope_of(request)
-    if tenant is None:
-        from django.http import Http404
-
-        raise Http404
-    return tenant
-
-
-class SmsKeywordApi(APIView):
+class SmsKeywordApi(TenantApiView):
     """GET: the tenant's SMS keyword; PUT: set it (tenant admins)."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES, read=ALL_STAFF_ROLES)]
 
     @extend_schema(responses=KeywordSerializer, operation_id="sms_keyword_get")
     def get(self, request: Request) -> Response:
-        return Response({"keyword": keyword_of(_tenant(request))})
+        return Response({"keyword": keyword_of(self.tenant)})
 
     @extend_schema(
         request=KeywordSerializer, responses=KeywordSerializer, operation_id="sms_keyword_set"
     )
     def put(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         given = KeywordSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         found = do_set_sms_keyword(
@@ -123,7 +114,7 @@ class KeywordForm(forms.Form):
 
 @tenant_role_required(*ADMIN_ROLES, read=ALL_STAFF_ROLES)
 def keyword_page(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     write = request.method == "POST"
     current = keyword_of(tenant)
     form = KeywordForm(request.POST if write else None, initial={"keyword": current})

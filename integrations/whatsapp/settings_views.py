@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,21 +15,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.errors import AduanError
+from aduan.tenancy import request_tenant
 from integrations.models import NotificationKind, WhatsAppNumber, WhatsAppTemplate
-from integrations.views import scope_of
 from integrations.whatsapp.actions import do_set_whatsapp_number, do_set_whatsapp_template
 from tenants.access import ADMIN_ROLES, TenantRole, tenant_role_required
 from tenants.models import Tenant
-
-
-def _tenant(request: HttpRequest | Request) -> Tenant:
-    tenant = scope_of(request)
-    if tenant is None:
-        raise Http404
-    return tenant
 
 
 class TemplateSerializer(serializers.Serializer[dict[str, Any]]):
@@ -74,7 +67,7 @@ def save_settings(tenant: Tenant, data: dict[str, Any], actor: Any) -> None:
             )
 
 
-class WhatsAppSettingsApi(APIView):
+class WhatsAppSettingsApi(TenantApiView):
     """GET: the tenant's own WhatsApp number and approved templates; PUT: set them (an empty
     number id: use the platform's shared number; an empty template name removes it)."""
 
@@ -82,7 +75,7 @@ class WhatsAppSettingsApi(APIView):
 
     @extend_schema(responses=WhatsAppSettingsSerializer, operation_id="whatsapp_settings_get")
     def get(self, request: Request) -> Response:
-        return Response(settings_of(_tenant(request)))
+        return Response(settings_of(self.tenant))
 
     @extend_schema(
         request=WhatsAppSettingsSerializer,
@@ -90,7 +83,7 @@ class WhatsAppSettingsApi(APIView):
         operation_id="whatsapp_settings_set",
     )
     def put(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         given = WhatsAppSettingsSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         save_settings(tenant, dict(given.validated_data), request.user)
@@ -127,7 +120,7 @@ class WhatsAppSettingsForm(forms.Form):
 
 @tenant_role_required(*ADMIN_ROLES)
 def whatsapp_page(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     current = settings_of(tenant)
     initial = {
         "phone_number_id": current["phone_number_id"],

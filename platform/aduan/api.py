@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from tenants import selectors
 from tenants.access import Public
 from tenants.models import Tenant
@@ -47,12 +47,9 @@ class TenantDirectoryApi(APIView):
         return Response(TenantOutput(tenants, many=True).data)  # type: ignore[arg-type]
 
 
-class TenantProfileApi(APIView):
+class TenantProfileApi(TenantApiView):
     permission_classes = [Public]
 
     @extend_schema(responses=TenantOutput, operation_id="tenant_profile")
     def get(self, request: Request) -> Response:
-        tenant = getattr(request, "tenant", None)
-        if tenant is None or tenant.schema_name == "public":
-            raise Http404
-        return Response(TenantOutput(tenant).data)
+        return Response(TenantOutput(self.tenant).data)

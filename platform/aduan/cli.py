@@ -67,9 +67,9 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from aduan.errors import AduanError
+    from tenants.actions.onboarding import AgencyRow, do_import_agencies
     from tenants.errors import OnboardingErrorCode
     from tenants.models import Tenant, TenantKind
-    from tenants.onboarding import AgencyRow, do_import_agencies
 
     if not args.regency:
         print("aduan: error: Sebutkan kabupaten tujuan dengan --regency SLUG.", file=sys.stderr)

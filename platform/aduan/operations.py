@@ -27,7 +27,7 @@ def migrate(
     Running it again resumes with the tenants still behind.
     """
     from tenants import directory, provisioning
-    from tenants.actions import do_ensure_public_tenant
+    from tenants.actions.onboarding import do_ensure_public_tenant
 
     out("Migrating the public schema...")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)

@@ -6,8 +6,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from aduan.health import healthz
-from tenants import auth_urls
 from tenants.access import public_page
+from tenants.auth import urls as auth_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", public_page(healthz), name="healthz"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from aduan.tenancy import request_tenant
 from tenants import permissions, selectors
 from tenants.access import public_page, tenant_staff_required
 from tenants.models import Role
@@ -19,14 +20,14 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def tenant_home(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request_tenant(request)
     context = {"tenant": tenant, "regions": selectors.region_path(tenant.region)}
     return render(request, "aduan/tenant_home.html", context)
 
 
 @tenant_staff_required
 def console(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request_tenant(request)
     # Roles reached from above (regency admin, operator) count too.
     roles = [Role(r).label for r in sorted(permissions.roles_in(request.user, tenant))]
     context = {

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> None:
     from complaints.actions.forward import do_forward_complaint
     from complaints.actions.intake import do_file_complaint
     from tenants import provisioning, regions
-    from tenants.actions import do_create_tenant, do_ensure_public_tenant
+    from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     do_ensure_public_tenant()

@@ -186,7 +186,7 @@ class Bench:
 
     # Aduan's path: the real onboarding write path (row, domain, schema by DDL replay).
     def create_tenant(self, number: int) -> float:
-        from tenants.actions import do_create_tenant
+        from tenants.actions.onboarding import do_create_tenant
 
         return _ms(
             lambda: do_create_tenant(
@@ -353,7 +353,7 @@ class Bench:
         from django.db import connection
 
         from tenants import provisioning
-        from tenants.actions import do_ensure_public_tenant
+        from tenants.actions.onboarding import do_ensure_public_tenant
 
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         do_ensure_public_tenant()

@@ -16,7 +16,7 @@ from dramatiq.brokers.stub import StubBroker
 from pypdf import PdfWriter
 
 from tenants import tasks
-from tenants.auth_tasks import send_invitation_email
+from tenants.auth.tasks import send_invitation_email
 from tenants.models import DeskRequest, Role, Tenant, TenantKind
 from tests.factories import DEFAULT_PASSWORD, TenantFactory, make_member
 from tests.services import running_worker, wait_for, with_middleware
@@ -70,7 +70,7 @@ def test_village_registers_its_desk_and_the_regency_admin_approves_it(
         page.get_by_label("Nama pengguna").fill(admin.username)
         page.get_by_label("Kata sandi").fill(DEFAULT_PASSWORD)
         page.get_by_role("button", name="Masuk", exact=True).click()
-        # an admin passes the TOTP step (tenants.auth_two_factor) with their authenticator
+        # an admin passes the TOTP step (tenants.auth.two_factor) with their authenticator
         page.get_by_label("Kode 6 angka").fill(f"{TOTP(device.bin_key).token():06d}")
         page.get_by_role("button", name="Verifikasi").click()
         page.get_by_role("link", name=KURIPAN_KIDUL).click()

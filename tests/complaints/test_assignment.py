@@ -7,7 +7,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from complaints.models import Complaint, ComplaintEvent, EventKind
-from tenants.members import do_grant_role
+from tenants.actions.members import do_grant_role
 from tenants.models import Role, Tenant
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in

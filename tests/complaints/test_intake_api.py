@@ -101,6 +101,24 @@ def test_api_invalid_phone_is_a_field_error_and_nothing_is_stored(
     assert _stored(tenant) == []
 
 
+def test_api_intake_accepts_a_migrant_workers_foreign_number_in_plus_form(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a complainant working abroad, with a Hong Kong number
+    tenant = tenant_factory()
+    # When they file through the API
+    response = tenant_client.post(
+        "/api/v1/complaints/",
+        {**FILED, "phone": "+852 5123 4567"},
+        content_type="application/json",
+        tenant=tenant,
+    )
+    # Then the complaint is filed with the number in E.164
+    assert response.status_code == 201
+    with schema_context(tenant.schema_name):
+        assert list(Complaint.objects.values_list("phone", flat=True)) == ["+85251234567"]
+
+
 @pytest.mark.parametrize("bad", ["disguised", "oversized"])
 def test_api_bad_attachment_is_a_field_error_and_nothing_is_stored(
     tenant_factory: TenantFactory, tenant_client: TenantClient, settings: Any, bad: str
@@ -188,9 +206,7 @@ def test_form_invalid_phone_is_reshown_with_the_error_and_nothing_is_stored(
     tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
     tenant = tenant_factory()
-    response = tenant_client.post(
-        "/pengaduan/baru/", {**FILED, "phone": "+1 202 555 0143"}, tenant=tenant
-    )
+    response = tenant_client.post("/pengaduan/baru/", {**FILED, "phone": "+852 12"}, tenant=tenant)
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="error-phone"' in page
@@ -209,5 +225,6 @@ def test_form_error_in_english(tenant_factory: TenantFactory, tenant_client: Ten
         tenant=tenant,
     )
     assert response.json()["extra"]["fields"]["phone"] == [
-        "Invalid phone/WhatsApp number: use an Indonesian number, e.g. 0812 3456 7890."
+        "Invalid phone/WhatsApp number: use an Indonesian number, e.g. 0812 3456 7890, "
+        "or a foreign number with + and the country code, e.g. +852 5123 4567."
     ]

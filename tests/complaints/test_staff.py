@@ -180,6 +180,37 @@ def test_desk_entry_records_the_officer_and_the_channel(
     assert list(web.json()["extra"]["fields"]) == ["channel"]
 
 
+def test_desk_entry_takes_a_foreign_number_and_refuses_garbage(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given an officer at the desk, recording a call from a migrant worker in Malaysia
+    tenant = tenant_factory()
+    sign_in(tenant_client, make_member(tenant, Role.OFFICER))
+    entry = {"channel": "phone", "subject": "Gaji ditahan", "description": "Sudah 3 bulan."}
+    # When the number is foreign, in + form, it is kept in E.164
+    taken = tenant_client.post(
+        "/api/v1/complaints/desk/",
+        {**entry, "phone": "+60 12-345 6789"},
+        content_type="application/json",
+        tenant=tenant,
+    )
+    assert taken.status_code == 201
+    # and a number that is none is refused on its field, nothing stored
+    refused = tenant_client.post(
+        "/api/v1/complaints/desk/",
+        {**entry, "phone": "12345"},
+        content_type="application/json",
+        tenant=tenant,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["extra"]["fields"]["phone"] == [
+        "Nomor telepon/WhatsApp tidak valid: gunakan nomor Indonesia, mis. 0812 3456 7890, "
+        "atau nomor luar negeri dengan + dan kode negara, mis. +852 5123 4567."
+    ]
+    with schema_context(tenant.schema_name):
+        assert list(Complaint.objects.values_list("phone", flat=True)) == ["+60123456789"]
+
+
 def test_notes_stay_internal_and_responses_go_public(
     tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:

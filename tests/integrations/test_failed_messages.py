@@ -6,7 +6,7 @@ import pytest
 
 from integrations import inbound
 from integrations.models import InboundMessage, InboundStatus
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, Tenant
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in

@@ -25,7 +25,7 @@ from integrations.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import LaporReferral, Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, run_jobs, sign_in

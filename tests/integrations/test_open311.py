@@ -20,7 +20,7 @@ from complaints.sla import on_state_entered
 from complaints.sop_templates import parsed_template, template_for
 from integrations.models import Open311Client, Open311Token
 from integrations.open311.actions import do_create_open311_client, do_revoke_open311_client
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member

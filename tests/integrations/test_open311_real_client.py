@@ -34,7 +34,7 @@ from django_tenants.utils import schema_context
 
 from complaints.models import Channel, Complaint
 from integrations.open311.actions import do_create_open311_client
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import TenantKind
 from tests.factories import TenantFactory
 

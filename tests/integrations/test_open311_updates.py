@@ -14,7 +14,7 @@ from complaints.audit import record_event
 from complaints.models import ComplaintEvent, EventKind
 from integrations.models import Open311Client
 from integrations.open311.actions import do_create_open311_client, hash_key
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in

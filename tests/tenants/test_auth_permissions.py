@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from complaints.models import Complaint
 from tenants import permissions
 from tenants.access import Access, Scope, TenantCapability
-from tenants.actions import do_ensure_public_tenant
+from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, TenantKind
 from tenants.permissions import READ_ONLY_CAPABILITIES, ROLE_CAPABILITIES, Capability
 from tests.factories import TenantFactory, file_complaint, make_member, make_user

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
-from tenants import lifecycle, selectors
+from tenants import selectors
+from tenants.actions import lifecycle
 from tenants.errors import OnboardingErrorCode
 from tenants.models import Domain, Membership, Role, Tenant, TenantEvent, TenantKind, User
 from tests.client import TenantClient

@@ -19,15 +19,15 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from aduan.errors import NotFoundError
-from tenants.actions import (
+from tenants.actions.members import (
     do_accept_invitation,
-    do_ensure_public_tenant,
     do_invite_member,
     do_revoke_invitation,
 )
-from tenants.auth_errors import AuthError, AuthErrorCode
-from tenants.auth_tasks import send_invitation_email
-from tenants.members import token_digest
+from tenants.actions.onboarding import do_ensure_public_tenant
+from tenants.auth.errors import AuthError, AuthErrorCode
+from tenants.auth.selectors import token_digest
+from tenants.auth.tasks import send_invitation_email
 from tenants.models import Invitation, Membership, Role, Tenant, TenantKind, User
 from tests.client import TenantClient
 from tests.factories import (

@@ -10,14 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aduan import cli
-from tenants.errors import OnboardingErrorCode, TenantErrorCode
-from tenants.models import Invitation, Role, Tenant, TenantEvent, TenantKind, User
-from tenants.onboarding import (
+from tenants.actions.onboarding import (
     do_create_agency,
     do_import_agencies,
     do_onboard_regency,
     plan_agency_import,
 )
+from tenants.errors import OnboardingErrorCode, TenantErrorCode
+from tenants.models import Invitation, Role, Tenant, TenantEvent, TenantKind, User
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
 

@@ -18,15 +18,15 @@ from django.db import IntegrityError, transaction
 from pypdf import PdfWriter
 
 from tenants import selectors, tasks
-from tenants.auth_tasks import send_invitation_email
-from tenants.errors import OnboardingErrorCode
-from tenants.models import DeskRequest, Invitation, Role, Tenant, TenantEvent, TenantKind, User
-from tenants.onboarding import (
+from tenants.actions.onboarding import (
     do_approve_desk_request,
     do_provision_desk,
     do_reject_desk_request,
     do_request_desk,
 )
+from tenants.auth.tasks import send_invitation_email
+from tenants.errors import OnboardingErrorCode
+from tenants.models import DeskRequest, Invitation, Role, Tenant, TenantEvent, TenantKind, User
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
 
@@ -140,6 +140,9 @@ def test_request_stores_the_phone_in_e164_and_waits(reference_data: Any) -> None
     [
         ({"officer_phone": "12345"}, OnboardingErrorCode.INVALID_PHONE, "officer_phone",
          "Nomor telepon 12345 tidak valid (contoh: 0812 3456 7890)."),
+        # a foreign number is for complainants abroad, not for a village's officer
+        ({"officer_phone": "+852 5123 4567"}, OnboardingErrorCode.INVALID_PHONE, "officer_phone",
+         "Nomor telepon +852 5123 4567 tidak valid (contoh: 0812 3456 7890)."),
         ({"officer_email": "siti-at-desa"}, OnboardingErrorCode.INVALID_EMAIL, "officer_email",
          "Alamat e-mail siti-at-desa tidak valid."),
         ({"letter": letter(b"GIF89a not a pdf at all", name="surat.pdf")},

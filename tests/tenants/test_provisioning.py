@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tenants import provisioning, regions, schema_ddl
-from tenants.actions import do_create_tenant
+from tenants.actions.onboarding import do_create_tenant
 from tenants.errors import TenantError
 from tenants.models import Region, SchemaTemplate, Tenant
 from tests.factories import TenantFactory

@@ -117,7 +117,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ADUAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADUAN_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "tenants.auth_two_factor.locked_out"
+AXES_LOCKOUT_CALLABLE = "tenants.auth.two_factor.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Aduan"
 LOGIN_URL = "login"
@@ -220,7 +220,7 @@ SPECTACULAR_SETTINGS = {
 # broker on the same database, so the embedded default needs no extra service.
 BROKER_URL = os.environ.get("BROKER_URL", "")
 DRAMATIQ_BROKER = broker_settings(BROKER_URL, DATABASE_URL)
-DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "auth_tasks"]
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "auth.tasks"]
 DRAMATIQ_CRONTAB = {"REDIS_URL": BROKER_URL if BROKER_URL.startswith("redis") else None}
 # A worker that has not written its heartbeat for this long is reported down by /healthz.
 WORKER_HEARTBEAT_TTL = int(os.environ.get("ADUAN_WORKER_HEARTBEAT_TTL", "45"))

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import NotFoundError
 from tenants import permissions
-from tenants.members import token_digest
 from tenants.models import Invitation, Membership, Tenant
 from tenants.permissions import AnyUser
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_path(tenant: Tenant, token: str) -> str:
+    """Where the invitation is accepted: on the tenant's own pages, or the platform's."""
+    if tenant.schema_name == get_public_schema_name():
+        return f"/accounts/invitation/{token}/"
+    return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}/accounts/invitation/{token}/"
+
+
+def invitation_url(tenant: Tenant, token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + invitation_path(tenant, token)
 
 
 def _not_found() -> NotFoundError:

@@ -16,17 +16,20 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import AduanError
-from tenants import auth_selectors, permissions
+from aduan.tenancy import acting_user, request_tenant
+from tenants import permissions
 from tenants.access import ADMIN_ROLES, public_page, tenant_role_required
-from tenants.actions import (
+from tenants.actions.members import (
+    check_usable,
     do_accept_invitation,
     do_invite_member,
     do_revoke_invitation,
     do_revoke_role,
+    existing_user_for,
 )
-from tenants.auth_errors import AuthErrorCode
-from tenants.members import check_usable, existing_user_for
-from tenants.models import Role, Tenant, User
+from tenants.auth import selectors as auth_selectors
+from tenants.auth.errors import AuthErrorCode
+from tenants.models import Role, User
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -61,11 +64,6 @@ class AcceptForm(forms.Form):
         return data
 
 
-def _tenant(request: HttpRequest) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
-
-
 def _add_error(form: forms.Form, error: AduanError) -> None:
     field = error.extra.get("field")
     form.add_error(field if field in form.fields else None, error.message)
@@ -73,7 +71,7 @@ def _add_error(form: forms.Form, error: AduanError) -> None:
 
 @tenant_role_required(*ADMIN_ROLES)
 def members(request: HttpRequest) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     roles = permissions.grantable_roles(request.user, tenant)
     form = InviteForm(request.POST or None, roles=roles)
     status = 200
@@ -84,7 +82,7 @@ def members(request: HttpRequest) -> HttpResponse:
                     tenant=tenant,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    invited_by=request.user,  # type: ignore[arg-type]
+                    invited_by=acting_user(request),
                 )
             except AduanError as error:
                 _add_error(form, error)
@@ -108,10 +106,10 @@ def members(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*ADMIN_ROLES)
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     invitation = auth_selectors.access_invitation(request.user, tenant, invitation_id)
     try:
-        do_revoke_invitation(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        do_revoke_invitation(invitation=invitation, actor=acting_user(request))
     except AduanError as error:
         messages.error(request, error.message)
     else:
@@ -124,10 +122,10 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @tenant_role_required(*ADMIN_ROLES)
 @require_POST
 def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
-    tenant = _tenant(request)
+    tenant = request_tenant(request)
     membership = auth_selectors.access_membership(request.user, tenant, membership_id)
     try:
-        do_revoke_role(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        do_revoke_role(membership=membership, actor=acting_user(request))
     except AduanError as error:
         messages.error(request, error.message)
     else:
@@ -143,7 +141,8 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The page the invitation e-mail links to: sign up (or confirm an existing account) and
     take the role."""
-    tenant = _tenant(request)
+    # The platform invites its operators on its own host.
+    tenant = request_tenant(request, public_ok=True)
     found = auth_selectors.find_invitation(token, tenant)
     try:
         invitation = check_usable(found)

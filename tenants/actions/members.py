@@ -1,7 +1,7 @@
 """Write paths for who belongs to a tenant: roles granted and removed, invitations (undangan)
 sent, accepted and revoked.
 
-Re-exported by tenants.actions; call them from there. An invitation is a link e-mailed to one
+An invitation is a link e-mailed to one
 address, valid for `INVITATION_TTL_DAYS`; whoever opens it either signs up (a new user) or, if
 a user with that e-mail already exists, confirms with that user's password. Only a SHA-256
 digest of the token is stored.
@@ -9,7 +9,6 @@ digest of the token is stored.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -22,12 +21,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import NotFoundError
 from aduan.jobs import enqueue_on_commit
 from tenants import permissions
-from tenants.auth_errors import AuthError, AuthErrorCode
+from tenants.auth.errors import AuthError, AuthErrorCode
+from tenants.auth.selectors import token_digest
+from tenants.auth.tasks import send_invitation_email
 from tenants.models import Invitation, Membership, Role, Tenant, User
 
 USERNAME_MAX = 150
@@ -40,21 +40,6 @@ def do_grant_role(*, user: User, tenant: Tenant, role: Role | str) -> Membership
             user=user, tenant=tenant, role=Role(role)
         )
     return membership
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_path(tenant: Tenant, token: str) -> str:
-    """Where the invitation is accepted: on the tenant's own pages, or the platform's."""
-    if tenant.schema_name == get_public_schema_name():
-        return f"/accounts/invitation/{token}/"
-    return f"/{settings.TENANT_PATH_PREFIX}/{tenant.slug}/accounts/invitation/{token}/"
-
-
-def invitation_url(tenant: Tenant, token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + invitation_path(tenant, token)
 
 
 def _not_found() -> NotFoundError:
@@ -122,8 +107,6 @@ def do_invite_member(
             expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
             invited_by=invited_by,
         )
-        from tenants.auth_tasks import send_invitation_email
-
         enqueue_on_commit(send_invitation_email, invitation.pk, token)
     invitation.token = token
     return invitation

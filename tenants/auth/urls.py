@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from tenants import auth_api, auth_two_factor, auth_views
+from tenants.auth import api as auth_api
+from tenants.auth import two_factor as auth_two_factor
+from tenants.auth import views as auth_views
 
 # On every host: the invitation link (the platform's own invitations live on the front door).
 common_urlpatterns: list[URLPattern | URLResolver] = [

@@ -11,15 +11,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aduan.db import tenant_db
+from tenants.auth.selectors import invitation_url
+from tenants.models import Invitation
 
 
 @dramatiq.actor(max_retries=5)
 def send_invitation_email(invitation_id: int, token: str) -> None:
     """E-mail the invitation link. The token travels only in this message and the mail; a
     revoked, accepted or expired invitation is not sent."""
-    from tenants.members import invitation_url
-    from tenants.models import Invitation
-
     tenant_db.set_schema_to_public()
     invitation = (
         Invitation.objects.select_related("tenant", "invited_by")

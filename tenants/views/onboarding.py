@@ -1,8 +1,8 @@
-"""Pages of the onboarding paths and the tenant lifecycle, on the platform's front door.
+"""Pages of the onboarding paths, on the platform's front door (the lifecycle: .lifecycle).
 
 - public: a village finds itself and asks for a complaint desk, then follows its request;
 - regency admins (and the platform operator): the verification queue, their agencies (one at a
-  time or from CSV with a preview), and the lifecycle of every tenant they administer;
+  time or from CSV with a preview);
 - the platform operator: onboarding a regency.
 
 Thin: parse a form, check access (tenants.access declarations, then selectors.access_*),
@@ -12,36 +12,30 @@ call one action, render.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
-from tenants import lifecycle, onboarding, permissions, selectors
+from aduan.tenancy import acting_user
+from tenants import selectors
 from tenants.access import operator_required, public_page, regency_admin_required
+from tenants.actions import onboarding
 from tenants.forms import (
     AgencyForm,
     AgencyImportForm,
     DeskRequestForm,
-    ReasonForm,
     RegencyForm,
     RejectForm,
     add_domain_error,
 )
-from tenants.models import DeskRequest, DeskRequestStatus, Region, RegionLevel, Tenant, User
+from tenants.models import DeskRequest, DeskRequestStatus, Region, RegionLevel, Tenant
 
 IMPORT_SESSION_KEY = "tenants.agency_import"
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the access declaration let only signed-in users through
-    return user
 
 
 # --- A village asks for a desk (public) ---------------------------------------------------
@@ -138,14 +132,16 @@ def desk_request_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         decision = request.POST.get("decision")
         try:
             if decision == "approve":
-                onboarding.do_approve_desk_request(desk_request=desk_request, actor=_user(request))
+                onboarding.do_approve_desk_request(
+                    desk_request=desk_request, actor=acting_user(request)
+                )
                 messages.success(request, _("Disetujui. Layanan pengaduan sedang disiapkan."))
                 return redirect("desk-request-detail", public_id=desk_request.public_id)
             if decision == "reject" and reject_form.is_valid():
                 onboarding.do_reject_desk_request(
                     desk_request=desk_request,
                     reason=reject_form.cleaned_data["reason"],
-                    actor=_user(request),
+                    actor=acting_user(request),
                 )
                 messages.success(request, _("Ditolak. Petugas desa menerima alasannya."))
                 return redirect("desk-request-detail", public_id=desk_request.public_id)
@@ -184,7 +180,7 @@ def regencies(request: HttpRequest) -> HttpResponse:
     form = RegencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tenant = onboarding.do_onboard_regency(actor=_user(request), **form.cleaned_data)
+            tenant = onboarding.do_onboard_regency(actor=acting_user(request), **form.cleaned_data)
         except AduanError as error:
             add_domain_error(form, error)
         else:
@@ -220,7 +216,7 @@ def agencies(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             tenant = onboarding.do_create_agency(
-                regency=regency, actor=_user(request), **form.cleaned_data
+                regency=regency, actor=acting_user(request), **form.cleaned_data
             )
         except AduanError as error:
             add_domain_error(form, error)
@@ -271,7 +267,9 @@ def _confirm_import(request: HttpRequest, regency: Tenant) -> HttpResponse:
         return redirect("agency-import", slug=regency.slug)
     content = base64.b64decode(stored["content"])
     try:
-        plan = onboarding.do_import_agencies(regency=regency, content=content, actor=_user(request))
+        plan = onboarding.do_import_agencies(
+            regency=regency, content=content, actor=acting_user(request)
+        )
     except AduanError as error:
         # The data changed since the preview (a slug taken meanwhile): show it all again.
         messages.error(request, error.message)
@@ -282,73 +280,3 @@ def _confirm_import(request: HttpRequest, regency: Tenant) -> HttpResponse:
         request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("%(count)s instansi dibuat.") % {"count": len(plan.rows)})
     return redirect("agencies", slug=regency.slug)
-
-
-# --- The lifecycle of a tenant (regency admin over its tenants, operator over all) --------
-
-
-def _governed_or_404(request: HttpRequest, slug: str) -> Tenant:
-    try:
-        return permissions.access_governed_tenant(request.user, slug)
-    except NotFoundError:
-        raise Http404 from None
-
-
-@regency_admin_required
-def governed_tenants(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    tenants = selectors.governed_list(request.user, query=query)
-    return render(request, "tenants/governed.html", {"tenants": tenants, "query": query})
-
-
-LIFECYCLE_ACTIONS: dict[str, Callable[..., object]] = {
-    "suspend": lifecycle.do_suspend_tenant,
-    "reactivate": lifecycle.do_reactivate_tenant,
-    "archive": lifecycle.do_archive_tenant,
-    "delete": lifecycle.do_delete_tenant,
-}
-
-
-@regency_admin_required
-def tenant_lifecycle(request: HttpRequest, slug: str) -> HttpResponse:
-    tenant = _governed_or_404(request, slug)
-    form = ReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        action = LIFECYCLE_ACTIONS.get(request.POST.get("action", ""))
-        if action is None:
-            messages.error(request, _("Tindakan tidak dikenal."))
-        elif form.is_valid():
-            try:
-                action(tenant=tenant, actor=_user(request), reason=form.cleaned_data["reason"])
-            except AduanError as error:
-                add_domain_error(form, error)
-            else:
-                if request.POST["action"] == "delete":
-                    messages.success(request, _("%(name)s dihapus.") % {"name": tenant.name})
-                    return redirect("governed-tenants")
-                messages.success(request, _("Status %(name)s diperbarui.") % {"name": tenant.name})
-                return HttpResponseRedirect(request.path)
-        status = 400
-    return render(
-        request,
-        "tenants/lifecycle.html",
-        {
-            "tenant": tenant,
-            "form": form,
-            "events": selectors.tenant_events(tenant),
-            "archive": lifecycle.latest_archive(tenant),
-            "landing": selectors.tenant_url(tenant),
-        },
-        status=status,
-    )
-
-
-@regency_admin_required
-def tenant_archive(request: HttpRequest, slug: str) -> HttpResponseBase:
-    tenant = _governed_or_404(request, slug)
-    path = lifecycle.latest_archive(tenant)
-    if path is None:
-        messages.error(request, _("Belum ada arsip."))
-        return redirect("tenant-lifecycle", slug=tenant.slug)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,12 +26,14 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from aduan.jobs import enqueue_on_commit
-from tenants import provisioning
-from tenants.actions import SLUG_MAX, SLUG_RE, do_create_tenant, do_invite_member
+from aduan.phones import InvalidPhoneError, normalize_phone
+from tenants import directory, provisioning
+from tenants.actions.members import do_invite_member
 from tenants.errors import OnboardingErrorCode, TenantError, TenantErrorCode
 from tenants.models import (
     DeskRequest,
     DeskRequestStatus,
+    Domain,
     Region,
     RegionLevel,
     Role,
@@ -48,6 +50,77 @@ LETTER_MAX_BYTES = 5 * 1024 * 1024
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_REQUIRED = ("name", "kind", "region_code")
 CSV_COLUMNS = (*CSV_REQUIRED, "slug")
+
+
+# --- Creating a tenant (every path below, the demo and the command line) --------------
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Leaves room for the "t_" schema prefix within PostgreSQL's 63-byte identifiers.
+SLUG_MAX = 60
+
+
+def tenant_host(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def do_create_tenant(
+    *,
+    slug: str,
+    name: str,
+    kind: TenantKind | str,
+    region_code: str | None,
+    parent: Tenant | None = None,
+) -> Tenant:
+    """Create a tenant, its domain and its schema in one transaction."""
+    if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX:
+        raise TenantError(
+            TenantErrorCode.INVALID_SLUG,
+            _("Slug hanya boleh huruf kecil, angka dan tanda hubung (maks. %(max)s).")
+            % {"max": SLUG_MAX},
+            {"field": "slug", "value": slug},
+        )
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            raise TenantError(
+                TenantErrorCode.UNKNOWN_REGION,
+                _("Kode wilayah %(code)s tidak dikenal.") % {"code": region_code},
+                {"field": "region_code", "value": region_code},
+            )
+    template = provisioning.ensure_template()
+    with transaction.atomic():
+        if Tenant.objects.filter(slug=slug).exists():
+            raise TenantError(
+                TenantErrorCode.DUPLICATE_SLUG,
+                _("Slug %(slug)s sudah dipakai.") % {"slug": slug},
+                {"field": "slug", "value": slug},
+            )
+        tenant: Tenant = Tenant.objects.create(
+            schema_name=provisioning.schema_name_for(slug),
+            slug=slug,
+            name=name,
+            kind=kind,
+            region=region,
+            parent=parent,
+        )
+        Domain.objects.create(domain=tenant_host(slug), tenant=tenant, is_primary=True)
+        provisioning.provision(tenant, template)
+        directory.declare_defaults(tenant)
+    return tenant
+
+
+def do_ensure_public_tenant() -> Tenant:
+    """The public schema's row: the platform itself, reached on the bare base domain."""
+    tenant: Tenant
+    tenant, _created = Tenant.objects.get_or_create(
+        schema_name="public",
+        defaults={"slug": "platform", "name": "Aduan", "kind": TenantKind.PLATFORM},
+    )
+    Domain.objects.get_or_create(
+        domain=settings.BASE_DOMAIN, defaults={"tenant": tenant, "is_primary": True}
+    )
+    return tenant
 
 
 def record_event(
@@ -173,7 +246,7 @@ def do_onboard_regency(
 
 
 def _invite(*, tenant: Tenant, email: str, roles: list[str], invited_by: User | None) -> None:
-    """One activation link per role (tenants.members); the mails leave after commit."""
+    """One activation link per role (tenants.actions.members); the mails leave after commit."""
     for role in roles:
         do_invite_member(tenant=tenant, email=email, role=role, invited_by=invited_by)
 
@@ -498,19 +571,16 @@ def do_import_agencies(
 # --- Path 3: a village self-registers a complaint desk -----------------------------------
 
 
-def normalize_phone(value: str) -> str:
-    """An Indonesian phone number in E.164 (`0812-3456-7890` → `+6281234567890`)."""
+def officer_phone_of(value: str) -> str:
+    """The officer's number in E.164: an Indonesian one (aduan.phones; no foreign numbers)."""
     try:
-        number = phonenumbers.parse(value.strip(), "ID")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+        return normalize_phone(value, foreign_ok=False)
+    except InvalidPhoneError:
         raise _field_error(
             OnboardingErrorCode.INVALID_PHONE,
             _("Nomor telepon %(phone)s tidak valid (contoh: 0812 3456 7890).") % {"phone": value},
             "officer_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        ) from None
 
 
 def check_letter(letter: UploadedFile[bytes]) -> None:
@@ -572,7 +642,7 @@ def do_request_desk(
         raise _field_error(
             OnboardingErrorCode.MISSING_NAME, _("Nama petugas wajib diisi."), "officer_name"
         )
-    phone = normalize_phone(officer_phone)
+    phone = officer_phone_of(officer_phone)
     email = _clean_email(officer_email, "officer_email")
     check_letter(letter)
     _refuse_second_desk(village)
@@ -626,6 +696,8 @@ def _decidable(desk_request: DeskRequest) -> DeskRequest:
 
 def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRequest:
     """Approve: the tenant is provisioned in the background, then the officer is invited."""
+    # tenants.tasks runs this module's actions (and, until routing leaves it, complaints'):
+    # importing it at the top would close a cycle.
     from tenants import tasks
 
     with transaction.atomic():
@@ -647,7 +719,7 @@ def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRe
 
 def do_reject_desk_request(*, desk_request: DeskRequest, reason: str, actor: User) -> DeskRequest:
     """Reject with a reason, which the officer receives by e-mail."""
-    from tenants import tasks
+    from tenants import tasks  # a cycle, see do_approve_desk_request
 
     reason = reason.strip()
     if not reason:

@@ -8,18 +8,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from tenants import auth_selectors
+from aduan.base_views import TenantApiView
+from aduan.tenancy import acting_user
 from tenants.access import ADMIN_ROLES, Public, TenantRole
-from tenants.actions import (
+from tenants.actions.members import (
+    check_usable,
     do_accept_invitation,
     do_invite_member,
     do_revoke_invitation,
     do_revoke_role,
 )
-from tenants.members import check_usable
-from tenants.models import Invitation, Membership, Role, Tenant
+from tenants.auth import selectors as auth_selectors
+from tenants.models import Invitation, Membership, Role
 
 
 class MemberOutput(serializers.Serializer[Membership]):
@@ -61,19 +62,14 @@ class AcceptOutput(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-def _tenant(request: Request) -> Tenant:
-    tenant: Tenant = request.tenant  # type: ignore[attr-defined]
-    return tenant
-
-
-class MembersApi(APIView):
+class MembersApi(TenantApiView):
     """The tenant's members with their roles, and its pending invitations; POST invites."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses=MembersOutput, operation_id="members_list")
     def get(self, request: Request) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         data = {
             "members": auth_selectors.members_of(tenant),
             "invitations": auth_selectors.pending_invitations(tenant),
@@ -87,43 +83,44 @@ class MembersApi(APIView):
         given = InviteInput(data=request.data)
         given.is_valid(raise_exception=True)
         invitation = do_invite_member(
-            tenant=_tenant(request),
+            tenant=self.tenant,
             email=given.validated_data["email"],
             role=given.validated_data["role"],
-            invited_by=request.user,  # type: ignore[arg-type]
+            invited_by=acting_user(request),
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
-class MemberApi(APIView):
+class MemberApi(TenantApiView):
     """One role of one member: DELETE takes it away."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses={204: None}, operation_id="members_remove")
     def delete(self, request: Request, membership_id: int) -> Response:
-        membership = auth_selectors.access_membership(request.user, _tenant(request), membership_id)
-        do_revoke_role(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        membership = auth_selectors.access_membership(request.user, self.tenant, membership_id)
+        do_revoke_role(membership=membership, actor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationApi(APIView):
+class InvitationApi(TenantApiView):
     """One pending invitation: DELETE revokes it (its link stops working)."""
 
     permission_classes = [TenantRole(*ADMIN_ROLES)]
 
     @extend_schema(responses={204: None}, operation_id="members_invitation_revoke")
     def delete(self, request: Request, invitation_id: int) -> Response:
-        invitation = auth_selectors.access_invitation(request.user, _tenant(request), invitation_id)
-        do_revoke_invitation(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        invitation = auth_selectors.access_invitation(request.user, self.tenant, invitation_id)
+        do_revoke_invitation(invitation=invitation, actor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AcceptInvitationApi(APIView):
+class AcceptInvitationApi(TenantApiView):
     """Accept an invitation of this tenant: a new account (username, password) or, when the
     invited address already has one, that account's password."""
 
     permission_classes = [Public]
+    public_ok = True  # the platform invites its operators on its own host
 
     @extend_schema(
         request=AcceptInput, responses={201: AcceptOutput}, operation_id="invitation_accept"
@@ -132,7 +129,7 @@ class AcceptInvitationApi(APIView):
         given = AcceptInput(data=request.data)
         given.is_valid(raise_exception=True)
         token = given.validated_data["token"]
-        tenant = _tenant(request)
+        tenant = self.tenant
         # Another tenant's token is as unknown here as a made-up one.
         invitation = check_usable(auth_selectors.find_invitation(token, tenant))
         user = do_accept_invitation(

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
+from tenants.actions.onboarding import record_event
 from tenants.errors import OnboardingErrorCode, TenantError
 from tenants.models import Tenant, TenantEvent, TenantEventKind, TenantStatus, User
-from tenants.onboarding import record_event
 
 ARCHIVE_DIR = "archives"
 

@@ -1,6 +1,6 @@
-"""REST API of the onboarding paths and the tenant lifecycle (front door, `api/v1/...`).
+"""REST API of the onboarding paths (front door, `api/v1/...`); the lifecycle is in .lifecycle.
 
-The same write paths as the pages (tenants.onboarding, tenants.lifecycle); errors in the one
+The same write paths as the pages (tenants.actions.onboarding); errors in the one
 shape `{"code", "message", "extra"}` (aduan.api_errors).
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -20,18 +20,11 @@ from rest_framework.views import APIView
 
 from aduan.api import TenantOutput
 from aduan.errors import NotFoundError
-from tenants import lifecycle, onboarding, permissions, selectors
+from aduan.tenancy import acting_user
+from tenants import selectors
 from tenants.access import PlatformOperator, Public, RegencyAdmin
-from tenants.errors import OnboardingErrorCode, TenantError
-from tenants.models import DeskRequest, Tenant, TenantEvent, User
-from tenants.onboarding import AGENCY_KINDS
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the declaration let only signed-in users through
-    return user
-
+from tenants.actions import onboarding
+from tenants.models import DeskRequest, Tenant
 
 # --- Serializers --------------------------------------------------------------------------
 
@@ -98,7 +91,7 @@ class RegencyInput(serializers.Serializer[Any]):
 
 class AgencyInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=[k.value for k in AGENCY_KINDS])
+    kind = serializers.ChoiceField(choices=[k.value for k in onboarding.AGENCY_KINDS])
     region_code = serializers.CharField(max_length=13, required=False, default="", allow_blank=True)
     slug = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
 
@@ -119,31 +112,6 @@ class AgencyRowOutput(serializers.Serializer[Any]):
 class AgencyImportOutput(serializers.Serializer[Any]):
     dry_run = serializers.BooleanField()
     rows = AgencyRowOutput(many=True)
-
-
-class TenantEventOutput(serializers.Serializer[TenantEvent]):
-    kind = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
-    reason = serializers.CharField()
-    detail = serializers.JSONField()
-    created_at = serializers.DateTimeField()
-
-
-class GovernedTenantOutput(TenantOutput):
-    parent = serializers.CharField(  # type: ignore[assignment]  # shadows Field.parent
-        source="parent.slug", allow_null=True, default=None
-    )
-    events = serializers.SerializerMethodField()
-    archive_url = serializers.SerializerMethodField()
-
-    @extend_schema(responses=TenantEventOutput(many=True))
-    def get_events(self, tenant: Tenant) -> list[Any]:
-        return list(TenantEventOutput(selectors.tenant_events(tenant), many=True).data)  # type: ignore[arg-type]
-
-    def get_archive_url(self, tenant: Tenant) -> str | None:
-        if lifecycle.latest_archive(tenant) is None:
-            return None
-        return f"/api/v1/tenants/{tenant.slug}/archive/download/"
 
 
 # --- A village asks for a desk (public) ---------------------------------------------------
@@ -212,7 +180,7 @@ class DeskApproveApi(APIView):
     def post(self, request: Request, public_id: str) -> Response:
         desk_request = selectors.access_desk_request(request.user, public_id)
         decided = onboarding.do_approve_desk_request(
-            desk_request=desk_request, actor=_user(request)
+            desk_request=desk_request, actor=acting_user(request)
         )
         return Response(DeskRequestStaffOutput(decided).data)
 
@@ -228,7 +196,9 @@ class DeskRejectApi(APIView):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = onboarding.do_reject_desk_request(
-            desk_request=desk_request, reason=data.validated_data["reason"], actor=_user(request)
+            desk_request=desk_request,
+            reason=data.validated_data["reason"],
+            actor=acting_user(request),
         )
         return Response(DeskRequestStaffOutput(decided).data)
 
@@ -265,7 +235,7 @@ class RegencyListApi(APIView):
     def post(self, request: Request) -> Response:
         data = RegencyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = onboarding.do_onboard_regency(actor=_user(request), **data.validated_data)
+        tenant = onboarding.do_onboard_regency(actor=acting_user(request), **data.validated_data)
         return Response(TenantOutput(tenant).data, status=status.HTTP_201_CREATED)
 
 
@@ -285,7 +255,7 @@ class AgencyListApi(APIView):
         data = AgencyInput(data=request.data)
         data.is_valid(raise_exception=True)
         tenant = onboarding.do_create_agency(
-            regency=regency, actor=_user(request), **data.validated_data
+            regency=regency, actor=acting_user(request), **data.validated_data
         )
         return Response(TenantOutput(tenant).data, status=status.HTTP_201_CREATED)
 
@@ -307,78 +277,8 @@ class AgencyImportApi(APIView):
         plan = onboarding.do_import_agencies(
             regency=regency,
             content=data.validated_data["file"].read(onboarding.CSV_MAX_BYTES + 1),
-            actor=_user(request),
+            actor=acting_user(request),
             dry_run=dry_run,
         )
         body = AgencyImportOutput({"dry_run": dry_run, "rows": plan.rows}).data
         return Response(body, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
-
-
-# --- Lifecycle ----------------------------------------------------------------------------
-
-
-class GovernedTenantApi(APIView):
-    """A tenant its regency admin or the operator administers: read, or delete (only after
-    it was archived)."""
-
-    permission_classes = [RegencyAdmin]
-    parser_classes = [JSONParser, FormParser]
-
-    @extend_schema(responses=GovernedTenantOutput, operation_id="governed_tenant")
-    def get(self, request: Request, slug: str) -> Response:
-        tenant = permissions.access_governed_tenant(request.user, slug)
-        return Response(GovernedTenantOutput(tenant).data)
-
-    @extend_schema(
-        request=ReasonInput,
-        responses={200: inline_serializer("TenantDeleted", {"deleted": serializers.CharField()})},
-        operation_id="governed_tenant_delete",
-    )
-    def delete(self, request: Request, slug: str) -> Response:
-        tenant = permissions.access_governed_tenant(request.user, slug)
-        data = ReasonInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        lifecycle.do_delete_tenant(
-            tenant=tenant, actor=_user(request), reason=data.validated_data["reason"]
-        )
-        return Response({"deleted": slug})
-
-
-def _lifecycle_api(action: str, handler: Any) -> type[APIView]:
-    class LifecycleApi(APIView):
-        permission_classes = [RegencyAdmin]
-        parser_classes = [JSONParser, FormParser]
-
-        @extend_schema(
-            request=ReasonInput,
-            responses=GovernedTenantOutput,
-            operation_id=f"governed_tenant_{action}",
-        )
-        def post(self, request: Request, slug: str) -> Response:
-            tenant = permissions.access_governed_tenant(request.user, slug)
-            data = ReasonInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            handler(tenant=tenant, actor=_user(request), reason=data.validated_data["reason"])
-            tenant.refresh_from_db()
-            return Response(GovernedTenantOutput(tenant).data)
-
-    LifecycleApi.__name__ = LifecycleApi.__qualname__ = f"{action.title()}TenantApi"
-    return LifecycleApi
-
-
-SuspendTenantApi = _lifecycle_api("suspend", lifecycle.do_suspend_tenant)
-ReactivateTenantApi = _lifecycle_api("reactivate", lifecycle.do_reactivate_tenant)
-ArchiveTenantApi = _lifecycle_api("archive", lifecycle.do_archive_tenant)
-
-
-class ArchiveDownloadApi(APIView):
-    permission_classes = [RegencyAdmin]
-
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
-                   operation_id="governed_tenant_archive_download")  # fmt: skip
-    def get(self, request: Request, slug: str) -> FileResponse:
-        tenant = permissions.access_governed_tenant(request.user, slug)
-        path = lifecycle.latest_archive(tenant)
-        if path is None:
-            raise TenantError(OnboardingErrorCode.NO_ARCHIVE, _("Belum ada arsip."))
-        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from tenants import permissions
 from tenants.access import SignedIn, signed_in_required, two_factor_pending
-from tenants.auth_errors import AuthError, AuthErrorCode
+from tenants.auth.errors import AuthError, AuthErrorCode
 from tenants.models import User
 
 DEVICE_NAME = "Aduan"

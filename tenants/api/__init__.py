@@ -1,0 +1,2 @@
+"""REST API of the tenants app, one module per capability (the same names as views/ and
+actions/)."""

@@ -1,0 +1,1 @@
+"""Members, invitations and sign-in (two-factor): pages, API, reads, errors, jobs."""
