@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context
 
+from aduan import crypto
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
-from integrations import crypto, inbound, outbox
+from integrations import inbound, outbox
 from integrations.email import imap
 from integrations.models import (
     EmailMailbox,

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from dramatiq_crontab import scheduler
 
+from aduan import crypto
 from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
-from integrations import crypto, inbound, outbox, tasks
+from integrations import inbound, outbox, tasks
 from integrations.lapor import referrals
 from integrations.models import (
     InboundMessage,
