@@ -34,7 +34,6 @@ from psycopg import sql
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError
-from aduan.models import Deadline
 from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.audit import actor_name, record_event
@@ -45,6 +44,7 @@ from complaints.models import (
     EventKind,
     ForwardStub,
 )
+from complaints.public.models import Deadline
 from complaints.sop import Sop
 from complaints.sop_selectors import sop_by_id, sop_of
 from integrations.models import NotificationKind, OutboxMessage, OutboxStatus

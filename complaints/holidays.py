@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
-from aduan.models import LocalHoliday
 from complaints.calendar import DayOff, DayOffKind, WorkingCalendar, national_days_off
+from complaints.public.models import LocalHoliday
 from complaints.sla import recompute_due_dates
 from tenants.models import Tenant
 from tenants.permissions import AnyUser, can_administer, is_staff_of

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.errors import NotFoundError
-from aduan.models import Notification
+from complaints.public.models import Notification
 from tenants.access import TenantStaff, tenant_staff_required
 from tenants.models import Tenant
 from tenants.permissions import AnyUser
