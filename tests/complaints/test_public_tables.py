@@ -8,11 +8,14 @@ import io
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import get_public_schema_name
 
 from complaints.public.models import Deadline, LocalHoliday, Notification
+from tenants.models import Tenant
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,34 @@ def test_the_move_changes_no_table(app_label: str, migration: str) -> None:
         if line.strip() and not line.startswith("--") and line not in {"BEGIN;", "COMMIT;"}
     ]
     assert statements == []
+
+
+def test_an_existing_database_keeps_its_rows_through_the_move() -> None:
+    # Given the public schema as it was before the move (the two migrations undone), with a
+    # row written through the platform package's model of that time
+    tenant = Tenant.objects.get(schema_name=get_public_schema_name())
+    executor = MigrationExecutor(connection)
+    before = executor.migrate([("complaints_public", None)])
+    old_holiday = before.apps.get_model("aduan", "LocalHoliday")
+    written = old_holiday.objects.create(tenant_id=tenant.pk, date="2027-03-03", name="Hari Jadi")
+    oid = _oid("aduan_localholiday")
+    # When the move is applied to it
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    # Then the same table (not a rebuilt one) holds the same row, read by the new owner
+    assert _oid("aduan_localholiday") == oid
+    assert list(LocalHoliday.objects.filter(pk=written.pk).values_list("name", flat=True)) == [
+        "Hari Jadi"
+    ]
+    # and the content type followed the model (its permissions with it)
+    assert ContentType.objects.get_for_model(LocalHoliday).app_label == "complaints_public"
+    assert not ContentType.objects.filter(app_label="aduan", model="localholiday").exists()
+
+
+def _oid(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regclass::oid", [f"public.{table}"])
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
