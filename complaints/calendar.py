@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from complaints.public.models import LocalHoliday
+
 if TYPE_CHECKING:
     from tenants.models import Tenant
 
@@ -199,7 +201,5 @@ class WorkingCalendar:
 
 def calendar_for(tenant: Tenant) -> WorkingCalendar:
     """The tenant's calendar: its zone and its local holidays (one small public-schema query)."""
-    from aduan.models import LocalHoliday
-
     local = dict(LocalHoliday.objects.filter(tenant=tenant).values_list("date", "name"))
     return WorkingCalendar(zone=tenant_zone(tenant), local_holidays=local)

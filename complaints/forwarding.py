@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -34,7 +33,6 @@ from psycopg import sql
 
 from aduan.db import tenant_db
 from aduan.errors import AduanError
-from aduan.models import Deadline
 from complaints import register, sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
@@ -46,9 +44,10 @@ from complaints.models import (
     EventKind,
     ForwardStub,
 )
+from complaints.public.moves import deadlines_follow_sql
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
-from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
+from integrations.notify import unsent_follow_sql
 from tenants.models import (
     Hop,
     HopKind,
@@ -58,6 +57,7 @@ from tenants.models import (
     TriageEntry,
     TriageStatus,
 )
+from tenants.permissions import grants_dropped_sql
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -265,6 +265,15 @@ def _table(schema: str, model: type[Model]) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(model._meta.db_table))
 
 
+def _with(*, then: sql.Composable, **parts: sql.Composable) -> sql.Composed:
+    """One statement of data-modifying parts (each owner's fragment, named here) and a final
+    query: PostgreSQL runs every part, on one snapshot, in one round trip. The parts' values
+    are literals, so the statement is executed without parameters (a `%` in a value can then
+    never be read as a placeholder)."""
+    named = (sql.SQL("{} AS ({})").format(sql.SQL(name), part) for name, part in parts.items())
+    return sql.SQL("WITH {} {}").format(sql.SQL(", ").join(named), then)
+
+
 EVENT_COLUMNS = (
     "at", "actor_id", "actor_label", "kind", "is_public", "message", "before", "after",
 )  # fmt: skip
@@ -432,55 +441,41 @@ def _leave(
     The origin's object permissions on it go too (guardian keeps them by id, as text): its
     staff keep the stub only, and no later row with a reused id could inherit a grant."""
     schema = origin.schema_name
+    user_grants, group_grants = grants_dropped_sql(
+        schema=schema, model=Complaint, object_pk=complaint.pk
+    )
+    stub = (
+        complaint.number,
+        complaint.register_year,
+        complaint.register_seq,
+        complaint.tracking_code,
+        complaint.subject,
+        target.pk,
+        target.name,
+        reason,
+        complaint.state,
+        now,
+    )
+    statement = _with(
+        stub=sql.SQL(
+            "INSERT INTO {} (number, register_year, register_seq, tracking_code, subject,"
+            " to_tenant_id, to_tenant_name, reason, state_when_moved, moved_at) VALUES ({})"
+        ).format(_table(schema, ForwardStub), sql.SQL(", ").join(map(sql.Literal, stub))),
+        files=sql.SQL("DELETE FROM {} WHERE complaint_id = {} RETURNING id").format(
+            _table(schema, Attachment), sql.Literal(complaint.pk)
+        ),
+        timeline=sql.SQL("DELETE FROM {} WHERE complaint_id = {}").format(
+            _table(schema, ComplaintEvent), sql.Literal(complaint.pk)
+        ),
+        user_grants=user_grants,
+        group_grants=group_grants,
+        complaint=sql.SQL("DELETE FROM {} WHERE id = {}").format(
+            _table(schema, Complaint), sql.Literal(complaint.pk)
+        ),
+        then=sql.SQL("SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM files"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL(
-                "WITH stub AS (INSERT INTO {stubs} (number, register_year, register_seq,"
-                " tracking_code, subject, to_tenant_id, to_tenant_name, reason,"
-                " state_when_moved, moved_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)),"
-                " files AS (DELETE FROM {attachments} WHERE complaint_id = %s RETURNING id),"
-                " timeline AS (DELETE FROM {events} WHERE complaint_id = %s),"
-                " kind AS (SELECT id FROM {content_types}"
-                " WHERE app_label = 'complaints' AND model = 'complaint'),"
-                " user_grants AS (DELETE FROM {user_grants}"
-                " WHERE content_type_id = (SELECT id FROM kind) AND object_pk = %s),"
-                " group_grants AS (DELETE FROM {group_grants}"
-                " WHERE content_type_id = (SELECT id FROM kind) AND object_pk = %s),"
-                " complaint AS (DELETE FROM {complaints} WHERE id = %s)"
-                " SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM files"
-            )
-            .format(
-                stubs=_table(schema, ForwardStub),
-                attachments=_table(schema, Attachment),
-                events=_table(schema, ComplaintEvent),
-                content_types=_table(get_public_schema_name(), ContentType),
-                user_grants=sql.SQL("{}.guardian_userobjectpermission").format(
-                    sql.Identifier(schema)
-                ),
-                group_grants=sql.SQL("{}.guardian_groupobjectpermission").format(
-                    sql.Identifier(schema)
-                ),
-                complaints=_table(schema, Complaint),
-            )
-            .as_string(cursor.connection),
-            [
-                complaint.number,
-                complaint.register_year,
-                complaint.register_seq,
-                complaint.tracking_code,
-                complaint.subject,
-                target.pk,
-                target.name,
-                reason,
-                complaint.state,
-                now,
-                complaint.pk,
-                complaint.pk,
-                str(complaint.pk),
-                str(complaint.pk),
-                complaint.pk,
-            ],
-        )
+        cursor.execute(statement.as_string(cursor.connection))
         row = cursor.fetchone()
     deleted = list(row[0]) if row else []
     if deleted != attachment_ids:
@@ -510,76 +505,61 @@ def _record(
     public = get_public_schema_name()
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     restarted = arrived.state != complaint.state
-    if restarted:
-        deadline = sql.SQL("DELETE FROM {} WHERE tenant_id = %s AND complaint_id = %s")
-        deadline_params = [origin.pk, complaint.pk]
-    else:
-        deadline = sql.SQL(
-            "UPDATE {} SET tenant_id = %s, complaint_id = %s"
-            " WHERE tenant_id = %s AND complaint_id = %s"
-        )
-        deadline_params = [target.pk, arrived.pk, origin.pk, complaint.pk]
-    triage: sql.Composable = sql.SQL("")
-    triage_params: list[Any] = []
+    step = (
+        complaint.tracking_code,
+        str(kind),
+        origin.pk,
+        target.pk,
+        complaint.number,
+        arrived.number,
+        reason,
+        str(HopStatus.PENDING),
+        "",
+        actor_id,
+        now,
+    )
+    parts: dict[str, sql.Composable] = {
+        "hop": sql.SQL(
+            "INSERT INTO {} (tracking_code, kind, from_tenant_id, to_tenant_id, from_number,"
+            " to_number, reason, status, decision_reason, actor_id, at) VALUES ({})"
+            " RETURNING id"
+        ).format(_table(public, Hop), sql.SQL(", ").join(map(sql.Literal, step))),
+        "code": sql.SQL(
+            "INSERT INTO {} (code, tenant_id, created_at, updated_at) VALUES ({}, {}, {}, {})"
+            " ON CONFLICT (code)"
+            " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at"
+        ).format(
+            _table(public, TrackingCode),
+            *map(sql.Literal, (complaint.tracking_code, target.pk, now, now)),
+        ),
+        # A complaint that started over has its own new deadline already.
+        "deadline": deadlines_follow_sql(
+            origin_id=origin.pk,
+            complaint_id=complaint.pk,
+            target_id=target.pk,
+            arrived_id=arrived.pk,
+            keep=not restarted,
+        ),
+        "outbox": unsent_follow_sql(
+            tracking_code=complaint.tracking_code, origin_id=origin.pk, target_id=target.pk
+        ),
+    }
     if close_triage:
-        triage = sql.SQL(
-            " triage AS (UPDATE {} SET status = %s, decided_at = %s"
-            " WHERE tracking_code = %s AND status = %s),"
-        ).format(_table(public, TriageEntry))
-        triage_params = [
-            str(TriageStatus.DONE),
-            now,
-            complaint.tracking_code,
-            str(TriageStatus.OPEN),
-        ]
-    statement = sql.SQL(
-        "WITH hop AS (INSERT INTO {hops} (tracking_code, kind, from_tenant_id, to_tenant_id,"
-        " from_number, to_number, reason, status, decision_reason, actor_id, at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s, %s) RETURNING id),"
-        " code AS (INSERT INTO {codes} (code, tenant_id, created_at, updated_at)"
-        " VALUES (%s, %s, %s, %s) ON CONFLICT (code)"
-        " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at),"
-        " deadline AS ({deadline}),"
-        " outbox AS (UPDATE {outbox} SET tenant_id = %s"
-        " WHERE (status = %s OR status = %s) AND tracking_code = %s AND tenant_id = %s"
-        " RETURNING id, kind),"
-        "{triage}"
-        " done AS (SELECT 1) SELECT id, ARRAY(SELECT id FROM outbox WHERE kind = %s) FROM hop"
-    ).format(
-        hops=_table(public, Hop),
-        codes=_table(public, TrackingCode),
-        deadline=deadline.format(_table(public, Deadline)),
-        outbox=_table(public, OutboxMessage),
-        triage=triage,
+        parts["triage"] = sql.SQL(
+            "UPDATE {} SET status = {}, decided_at = {} WHERE tracking_code = {} AND status = {}"
+        ).format(
+            _table(public, TriageEntry),
+            *map(
+                sql.Literal,
+                (str(TriageStatus.DONE), now, complaint.tracking_code, str(TriageStatus.OPEN)),
+            ),
+        )
+    statement = _with(
+        **parts,
+        then=sql.SQL("SELECT id, ARRAY(SELECT id FROM outbox WHERE receipt) FROM hop"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            statement.as_string(cursor.connection),
-            [
-                complaint.tracking_code,
-                str(kind),
-                origin.pk,
-                target.pk,
-                complaint.number,
-                arrived.number,
-                reason,
-                str(HopStatus.PENDING),
-                actor_id,
-                now,
-                complaint.tracking_code,
-                target.pk,
-                now,
-                now,
-                *deadline_params,
-                target.pk,
-                str(OutboxStatus.PENDING),
-                str(OutboxStatus.FAILED),
-                complaint.tracking_code,
-                origin.pk,
-                *triage_params,
-                str(NotificationKind.RECEIPT),
-            ],
-        )
+        cursor.execute(statement.as_string(cursor.connection))
         row = cursor.fetchone()
     assert row is not None
     hop = Hop(

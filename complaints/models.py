@@ -133,7 +133,7 @@ class Complaint(models.Model):
 
     # The SLA clock (complaints.sla): the running step, its due date (UTC) and its pauses
     # ([{"start", "end"}] ISO times) while it waited for the complainant. No index here: the
-    # job finds due dates in the public aduan.Deadline index.
+    # job finds due dates in the public complaints_public.Deadline index.
     state_entered_at = models.DateTimeField(null=True, blank=True)
     sla_state = models.CharField(max_length=40, blank=True, default="")
     sla_started_at = models.DateTimeField(null=True, blank=True)

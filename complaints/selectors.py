@@ -22,10 +22,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from aduan.models import LocalHoliday, Notification
 from complaints.calendar import DayOff, DayOffKind, national_days_off
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent, ForwardStub, SopVersion
+from complaints.public.models import LocalHoliday, Notification
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
 from tenants.models import Hop, HopStatus, LaporReferral, Role, Tenant, TrackingCode, User

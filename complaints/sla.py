@@ -13,10 +13,11 @@ complaints.actions.state.enter_state inside the change's transaction):
 - a terminal state, or a state without a limit, stops the clock.
 
 The due date lives on the complaint (`due_at`, UTC) and, while one runs, in the public-schema
-`aduan.Deadline` index, written in the same transaction: the periodic job (`run_sla_sweep`,
-scheduled in complaints.tasks) reads only that table and enters only the schemas that have a
-reminder or an escalation due. Each reminder and each escalation is sent once per deadline; a
-new deadline (a new step, or a step resumed after a pause) may be reminded and breached again.
+`complaints_public.Deadline` index, written in the same transaction: the periodic job
+(`run_sla_sweep`, scheduled in complaints.tasks) reads only that table and enters only the
+schemas that have a reminder or an escalation due. Each reminder and each escalation is sent
+once per deadline; a new deadline (a new step, or a step resumed after a pause) may be reminded
+and breached again.
 A reminder goes to whoever works the complaint: its assignee in person, else each member of
 its team, else the officers; an escalation goes to the heads.
 
@@ -38,11 +39,11 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from aduan.db import tenant_db
-from aduan.models import Deadline, Notification, NotificationKind
 from aduan.tenancy import connection_tenant
 from complaints.audit import record_event
 from complaints.calendar import WorkingCalendar, calendar_for, zone_label
 from complaints.models import Complaint, EventKind, TeamMember
+from complaints.public.models import Deadline, Notification, NotificationKind
 from complaints.sla_clock import DueDate, LimitUnit, Pause, TimeLimit, compute_due
 from tenants.models import Membership, Role, Tenant, TenantStatus, User
 

@@ -209,7 +209,7 @@ class WhatsAppTemplate(models.Model):
 
 class EmailMailbox(models.Model):
     """A tenant's own mailbox (e.g. pengaduan@desa.id) that Aduan polls by IMAP. The password
-    is stored encrypted (integrations.crypto, Fernet); the poll job never logs it."""
+    is stored encrypted (aduan.crypto, Fernet); the poll job never logs it."""
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+")
     host = models.CharField(max_length=255)
@@ -270,7 +270,7 @@ class Open311Token(models.Model):
 
 class LaporConnection(models.Model):
     """A tenant's connection to SP4N-LAPOR! (its instansi's integration account there). The
-    secret is stored encrypted (integrations.crypto, Fernet). The import job visits only the
+    secret is stored encrypted (aduan.crypto, Fernet). The import job visits only the
     tenants that have a row here; `cursor` is LAPOR!'s opaque position in the list of
     complaints disposed to the tenant, advanced as each page is stored."""
 

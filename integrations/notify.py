@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
+from psycopg import sql
 
 from integrations import outbox
 from integrations.lapor import push as lapor_push
@@ -226,3 +228,24 @@ def rewrite_unsent(
             subject=subject[:255], body=body, extra=extra
         )
     return rewritten
+
+
+def unsent_follow_sql(*, tracking_code: str, origin_id: int, target_id: int) -> sql.Composed:
+    """One statement, for a complaint's move (complaints.forwarding) to compose into its own:
+    the complaint's notifications not yet sent, pending or failed, go over to the new holder,
+    which sends them (and retries them) in its name; each still once, as the row keeps its
+    key, and a row being sent right now is locked, so this waits and then leaves it alone (no
+    longer pending). It returns `id` and `receipt` for each row moved: a receipt's text named
+    the old holder and is rendered again (rewrite_unsent). Values are literals."""
+    return sql.SQL(
+        "UPDATE {} SET tenant_id = {} WHERE (status = {} OR status = {})"
+        " AND tracking_code = {} AND tenant_id = {} RETURNING id, kind = {} AS receipt"
+    ).format(
+        sql.Identifier(get_public_schema_name(), OutboxMessage._meta.db_table),
+        sql.Literal(target_id),
+        sql.Literal(str(OutboxStatus.PENDING)),
+        sql.Literal(str(OutboxStatus.FAILED)),
+        sql.Literal(tracking_code),
+        sql.Literal(origin_id),
+        sql.Literal(str(NotificationKind.RECEIPT)),
+    )

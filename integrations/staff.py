@@ -1,5 +1,5 @@
-"""Staff notifications (aduan.models.Notification: SLA reminders and escalations, shown in the
-console) are also sent by e-mail: the channels' sweeper consumes the rows whose
+"""Staff notifications (complaints.public.models.Notification: SLA reminders and escalations,
+shown in the console) are also sent by e-mail: the channels' sweeper consumes the rows whose
 `delivered_at` is empty and sets it. A row is locked while it is sent, so two sweepers never
 send it twice; an SMTP failure leaves it undelivered for the next sweep."""
 
@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from aduan.models import Notification
+from complaints.public.models import Notification
 from integrations.email.smtp import message_id
 
 logger = logging.getLogger("aduan.integrations")

@@ -20,11 +20,13 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
+from psycopg import sql
 
 from aduan.errors import NotFoundError
 from tenants.models import Membership, Role, Tenant, TenantKind
@@ -260,6 +262,31 @@ def revoke_object_permission_on_many(
 
     _in_tenant_schema()
     remove_perm(perm, user, objects)
+
+
+def grants_dropped_sql(
+    *, schema: str, model: type[Model], object_pk: object
+) -> tuple[sql.Composed, sql.Composed]:
+    """The statements that delete every grant on one object of `model` in the tenant schema
+    `schema`, its user grants and its group grants, for a caller that composes them into a
+    statement of its own (a complaint's move: complaints.forwarding). Guardian keeps grants by
+    the object's id as text, so a later row that reuses the id must not inherit them. Values
+    are literals (no placeholders); tables are schema-qualified."""
+    content_types = apps.get_model("contenttypes", "ContentType")._meta.db_table
+    content_type = sql.SQL("(SELECT id FROM {} WHERE app_label = {} AND model = {})").format(
+        sql.Identifier(get_public_schema_name(), content_types),
+        sql.Literal(model._meta.app_label),
+        sql.Literal(model._meta.model_name),
+    )
+
+    def delete_from(grants: str) -> sql.Composed:
+        return sql.SQL("DELETE FROM {} WHERE content_type_id = {} AND object_pk = {}").format(
+            sql.Identifier(schema, apps.get_model("guardian", grants)._meta.db_table),
+            content_type,
+            sql.Literal(str(object_pk)),
+        )
+
+    return delete_from("UserObjectPermission"), delete_from("GroupObjectPermission")
 
 
 def has_object_permission(user: AnyUser, perm: str, obj: Model) -> bool:

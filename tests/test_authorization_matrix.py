@@ -84,7 +84,7 @@ def _invitation(world: World) -> Invitation:
 
 
 def _local_holiday(world: World) -> str:
-    from aduan.models import LocalHoliday
+    from complaints.public.models import LocalHoliday
 
     LocalHoliday.objects.get_or_create(
         tenant=world.tenant, date="2026-11-23", defaults={"name": "Hari Jadi"}
@@ -95,7 +95,7 @@ def _local_holiday(world: World) -> str:
 def _notification(world: World) -> str:
     """A notification of the signed-in caller (`world.made["caller"]`, set at each sign-in), so
     an allowed caller reads their own and an outsider theirs in another tenant's world."""
-    from aduan.models import Notification
+    from complaints.public.models import Notification
 
     user = world.made.get("caller") or make_user()
     notification, _made = Notification.objects.get_or_create(

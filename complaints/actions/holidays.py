@@ -9,10 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
-from aduan.models import LocalHoliday
 from complaints.access import access_holidays
-from complaints.calendar import FIRST_YEAR, LAST_YEAR, WorkingCalendar
+from complaints.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    WorkingCalendar,
+)
 from complaints.errors import HolidayErrorCode
+from complaints.public.models import LocalHoliday
 from complaints.sla import recompute_due_dates
 from tenants.models import Tenant
 from tenants.permissions import AnyUser

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.errors import NotFoundError
-from aduan.models import Notification
+from complaints.public.models import Notification
 from complaints.selectors import my_notifications
 from tenants.models import Tenant
 from tenants.permissions import AnyUser

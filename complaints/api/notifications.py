@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
-from aduan.models import Notification
 from complaints.actions.notifications import do_mark_notification_read
+from complaints.public.models import Notification
 from complaints.selectors import NOTIFICATIONS_SHOWN, my_notifications
 from tenants.access import TenantStaff
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from integrations import crypto
+from aduan import crypto
 from integrations.models import EmailMailbox
 from tenants.models import Tenant
 

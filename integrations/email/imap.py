@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from integrations import crypto, inbound
+from aduan import crypto
+from integrations import inbound
 from integrations.email import mime
 from integrations.models import ChannelName, EmailMailbox
 

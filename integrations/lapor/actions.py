@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from integrations import crypto
+from aduan import crypto
 from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.lapor.protocol import (
     Credentials,

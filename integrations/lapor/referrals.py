@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from aduan import crypto
 from complaints.models import Complaint
-from integrations import crypto
 from integrations.backoff import next_attempt
 from integrations.errors import IntegrationError, IntegrationErrorCode, IntegrationNotFoundError
 from integrations.lapor.protocol import Credentials, LaporClient, LaporRejectedError

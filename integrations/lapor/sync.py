@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from aduan import crypto
 from complaints.actions.intake import do_file_complaint, village_problem
 from complaints.forwarding import already_routed
 from complaints.validation import email_problem, phone_problem
-from integrations import crypto, inbound
+from integrations import inbound
 from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.lapor.protocol import Credentials, LaporClient, LaporStatus
 from integrations.models import (

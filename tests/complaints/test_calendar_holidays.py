@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from aduan.models import LocalHoliday
 from complaints.calendar import calendar_for
+from complaints.public.models import LocalHoliday
 from tenants.models import Role
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in

@@ -16,9 +16,9 @@ import time_machine
 from django_tenants.utils import schema_context
 
 from aduan.db import tenant_db
-from aduan.models import Deadline, Notification
 from complaints.calendar import WIB
 from complaints.models import Complaint, ComplaintEvent
+from complaints.public.models import Deadline, Notification
 from complaints.sla import run_sla_sweep
 from complaints.sop_templates import template_for
 from tenants.models import Role, Tenant, TenantKind

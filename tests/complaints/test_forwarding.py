@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from aduan.models import Deadline
 from complaints import forwarding
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import (
@@ -29,6 +28,7 @@ from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.public.models import Deadline
 from tenants.models import (
     Hop,
     HopKind,

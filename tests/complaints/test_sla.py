@@ -16,13 +16,13 @@ from django_tenants.utils import schema_context
 from dramatiq_crontab import scheduler
 
 from aduan.db import tenant_db
-from aduan.models import Deadline, Notification
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.holidays import do_add_local_holiday, do_remove_local_holiday
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.calendar import WIB, WIT
 from complaints.models import Complaint, ComplaintEvent
+from complaints.public.models import Deadline, Notification
 from complaints.sla import explain_due, on_complainant_replied, on_state_entered, run_sla_sweep
 from complaints.sop import Label, Limit, State
 from complaints.tasks import sla_sweep

@@ -9,9 +9,9 @@ import time_machine
 from django_tenants.utils import schema_context
 
 from aduan.db import tenant_db
-from aduan.models import Notification
 from complaints.actions.intake import do_file_complaint
 from complaints.calendar import WIB
+from complaints.public.models import Notification
 from complaints.sla import on_state_entered, run_sla_sweep
 from complaints.sop import Label, Limit, State
 from tenants.models import Role

@@ -12,8 +12,8 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from aduan.models import Deadline
 from complaints.models import Attachment, Complaint, ComplaintEvent
+from complaints.public.models import Deadline
 from complaints.sop_templates import template_for
 from tenants.models import Role, Tenant, TenantKind, User
 from tests.client import TenantClient

@@ -12,10 +12,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
+from aduan import crypto
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.errors import ComplaintError
 from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
-from integrations import crypto, inbound, outbox
+from integrations import inbound, outbox
 from integrations.email import imap
 from integrations.models import (
     EmailMailbox,

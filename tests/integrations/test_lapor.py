@@ -15,11 +15,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from dramatiq_crontab import scheduler
 
+from aduan import crypto
 from complaints import audit as complaints_audit
 from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
-from integrations import crypto, inbound, outbox, tasks
+from integrations import inbound, outbox, tasks
 from integrations.lapor import push as lapor_push
 from integrations.lapor import referrals
 from integrations.models import (

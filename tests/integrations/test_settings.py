@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aduan.models import Notification
+from complaints.public.models import Notification
 from integrations.models import WhatsAppNumber, WhatsAppTemplate
 from integrations.staff import deliver_staff_notifications
 from tenants.models import Role, Tenant

@@ -53,6 +53,9 @@ SHARED_APPS = [
     "tenants.apps.TenantsConfig",
     "billing.apps.BillingConfig",
     "integrations.apps.IntegrationsConfig",
+    # The complaint side's public tables (SLA deadline index, local holidays, staff
+    # notifications): read across all tenants by one sweep, so in the public schema only.
+    "complaints.public.apps.ComplaintsPublicConfig",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -1,6 +1,8 @@
-"""Credentials at rest (IMAP passwords): Fernet (AES-128-CBC + HMAC-SHA256) from the
+"""Secrets at rest, for every app (IMAP passwords, SP4N-LAPOR! client secrets, and what the
+confidentiality work encrypts next): Fernet (AES-128-CBC + HMAC-SHA256) from the
 `cryptography` package, keyed from ADUAN_CREDENTIALS_KEY (a Fernet key) or, when unset,
-derived from the Django SECRET_KEY."""
+derived from the Django SECRET_KEY. In the platform package because it is shared: a module of
+one app would make every other app that encrypts depend on that app."""
 
 from __future__ import annotations
 

@@ -1,0 +1,119 @@
+"""The complaint side's tables in the public schema, one row per tenant's complaint or day.
+
+They were created by the platform package (app label "aduan") and keep their table names
+(`db_table`): the move to this app changed the migration state only, no table was rebuilt.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LocalHoliday(models.Model):
+    """A tenant's own holiday (libur daerah, e.g. a regency's anniversary by Perbup), on top of
+    the national calendar.
+
+    Kept in the public schema, keyed by tenant, not in each tenant schema: a handful of rows per
+    tenant do not justify one more table, index and sequence in each of thousands of schemas,
+    and the calendar is read where the SLA clock runs without entering the tenant's schema.
+    """
+
+    tenant = models.ForeignKey(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="local_holidays"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "aduan_localholiday"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "date"], name="unique_local_holiday")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Deadline(models.Model):
+    """An open deadline of one complaint, indexed across all tenants: its current step's, and
+    its whole case's (kind "case") when its SOP has a case limit.
+
+    Written in the same transaction as the complaint's own due date (complaints.sla), so the
+    periodic SLA job (complaints.tasks) queries this one table and enters only the schemas
+    that have a reminder or an escalation due, never every tenant schema. A new deadline
+    (a new step) resets `reminded_at`/`escalated_at`: each breach is escalated once.
+    """
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    complaint_id = models.BigIntegerField()
+    # "step": the current step's limit; "case": the whole case's limit (the SOP's case_limit).
+    kind = models.CharField(max_length=10, default="step")
+    state = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    remind_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "aduan_deadline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "complaint_id", "kind"], name="unique_deadline_kind"
+            )
+        ]
+        # The job's two questions, each answered from a partial index of what is still owed.
+        indexes = [
+            models.Index(
+                fields=["remind_at"],
+                condition=models.Q(reminded_at__isnull=True),
+                name="deadline_remind_pending",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(escalated_at__isnull=True),
+                name="deadline_escalate_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.complaint_id} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationKind(models.TextChoices):
+    SLA_REMINDER = "sla_reminder", "sla_reminder"
+    SLA_ESCALATION = "sla_escalation", "sla_escalation"
+
+
+class Notification(models.Model):
+    """A message for one staff user: shown in their console and, while `delivered_at` is
+    empty, waiting in the outbox for delivery by e-mail or WhatsApp (the channels' sender
+    consumes rows with `delivered_at` null and sets it)."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "tenants.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    complaint_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "aduan_notification"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="notification_outbox",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} -> {self.recipient_id}: {self.title}"

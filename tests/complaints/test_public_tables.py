@@ -1,0 +1,114 @@
+"""The complaint side's public tables (complaints.public): owned by a SHARED app, kept in the
+public schema only, and moved there from the platform package without rebuilding a table."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.utils import get_public_schema_name
+
+from complaints.public.models import Deadline, LocalHoliday, Notification
+from tenants.models import Tenant
+from tests.factories import TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
+# Tables, indexes, sequences and TOAST of one tenant schema; multiplied by the fleet, so a
+# change is deliberate (and a table of complaints.public showing up here is a bug).
+TENANT_SCHEMA_RELATIONS = 54
+
+
+def _relations(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s",
+            [schema],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
+    config = apps.get_app_config("complaints_public")
+    assert config.name == "complaints.public"
+    assert "complaints.public.apps.ComplaintsPublicConfig" in settings.SHARED_APPS
+    assert not any(app.startswith("complaints.public") for app in settings.TENANT_APPS)
+    assert {m._meta.label for m in config.get_models()} == {
+        "complaints_public.Deadline",
+        "complaints_public.LocalHoliday",
+        "complaints_public.Notification",
+    }
+    # The table names they had under the platform package ("aduan"): nothing was renamed.
+    assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
+    assert {m._meta.model_name for m in apps.get_app_config("aduan").get_models()} == {"heartbeat"}
+
+
+def test_they_live_in_the_public_schema_and_in_no_tenant_schema(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a provisioned tenant
+    tenant = tenant_factory()
+    # Then the three tables are public ones
+    assert _relations(get_public_schema_name()) >= PUBLIC_TABLES
+    # And its schema holds none of them, nor any other relation of theirs
+    relations = _relations(tenant.schema_name)
+    assert not {r for r in relations if r.startswith("aduan_")}
+    assert len(relations) == TENANT_SCHEMA_RELATIONS
+
+
+@pytest.mark.parametrize(
+    ("app_label", "migration"),
+    [
+        ("complaints_public", "0001_initial"),
+        ("aduan", "0004_complaint_tables_to_complaints_public"),
+    ],
+)
+def test_the_move_changes_no_table(app_label: str, migration: str) -> None:
+    # The migrations that moved the models send no DDL: no table is rebuilt, no row moves.
+    out = io.StringIO()
+    call_command("sqlmigrate", app_label, migration, stdout=out)
+    statements = [
+        line
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.startswith("--") and line not in {"BEGIN;", "COMMIT;"}
+    ]
+    assert statements == []
+
+
+def test_an_existing_database_keeps_its_rows_through_the_move() -> None:
+    # Given the public schema as it was before the move (the two migrations undone), with a
+    # row written through the platform package's model of that time
+    tenant = Tenant.objects.get(schema_name=get_public_schema_name())
+    executor = MigrationExecutor(connection)
+    before = executor.migrate([("complaints_public", None)])
+    old_holiday = before.apps.get_model("aduan", "LocalHoliday")
+    written = old_holiday.objects.create(tenant_id=tenant.pk, date="2027-03-03", name="Hari Jadi")
+    oid = _oid("aduan_localholiday")
+    # When the move is applied to it
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    # Then the same table (not a rebuilt one) holds the same row, read by the new owner
+    assert _oid("aduan_localholiday") == oid
+    assert list(LocalHoliday.objects.filter(pk=written.pk).values_list("name", flat=True)) == [
+        "Hari Jadi"
+    ]
+    # and the content type followed the model (its permissions with it)
+    assert ContentType.objects.get_for_model(LocalHoliday).app_label == "complaints_public"
+    assert not ContentType.objects.filter(app_label="aduan", model="localholiday").exists()
+
+
+def _oid(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regclass::oid", [f"public.{table}"])
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
