@@ -12,7 +12,6 @@ has committed. A failure anywhere leaves exactly one owner and nothing lost.
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import json
 from collections.abc import Iterator
@@ -48,44 +47,17 @@ from complaints.models import (
 from complaints.sop import Sop
 from complaints.sop_selectors import sop_by_id, sop_of
 from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
-from tenants.models import (
-    Hop,
-    HopKind,
-    HopStatus,
-    Tenant,
-    TrackingCode,
-    TriageEntry,
-    TriageStatus,
-)
+from routing.models import Hop, HopKind, HopStatus, TrackingCode, TriageEntry, TriageStatus
+from routing.selectors import journey as journey  # re-exported
+from tenants.models import Tenant
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
-# Set by the front door while it files a complaint it has already routed.
-_routed_at_intake: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "routed_at_intake", default=False
-)
-
-
-@contextmanager
-def already_routed() -> Iterator[None]:
-    token = _routed_at_intake.set(True)
-    try:
-        yield
-    finally:
-        _routed_at_intake.reset(token)
-
 
 def on_filed(tenant: Tenant, complaint: Complaint) -> None:
-    """Intake's hook, inside the filing transaction: index the tracking code (so it works from
-    the first minute, wherever the complaint goes) and ask the router whether it belongs here.
-    WBS reports are never routed."""
+    """Intake's hook, inside the filing transaction: index the tracking code, so it works from
+    the first minute, wherever the complaint goes."""
     TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": tenant})
-    if complaint.is_wbs or _routed_at_intake.get():
-        return
-    from aduan.jobs import enqueue_on_commit
-    from tenants.tasks import route_filed_complaint
-
-    enqueue_on_commit(route_filed_complaint, tenant.schema_name, complaint.pk)
 
 
 @contextmanager
@@ -593,12 +565,6 @@ def _record(
 
 
 # --- reads ---------------------------------------------------------------------------------
-
-
-def journey(tracking_code: str) -> list[Hop]:
-    return list(
-        Hop.objects.filter(tracking_code=tracking_code).select_related("from_tenant", "to_tenant")
-    )
 
 
 def pending_hop(tenant: Tenant, tracking_code: str) -> Hop | None:

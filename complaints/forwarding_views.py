@@ -26,9 +26,10 @@ from complaints.actions.forward import (
 )
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import Complaint, ForwardStub
+from routing.models import Hop, HopStatus, TrackingCode
 from tenants import permissions
 from tenants.access import ALL_STAFF_ROLES, TenantRole, tenant_role_required
-from tenants.models import Hop, HopStatus, Role, Tenant, TenantStatus, TrackingCode
+from tenants.models import Role, Tenant, TenantStatus
 
 # Who may forward, accept and return: those who handle complaints, and those above them.
 FORWARD_ROLES = (

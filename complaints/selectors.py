@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent
-from tenants.models import LaporReferral, Role, Tenant
+from routing.models import LaporReferral
+from tenants.models import Role, Tenant
 from tenants.permissions import objects_for, roles_in
 
 READ_ROLES = frozenset(
@@ -176,7 +177,7 @@ def complaint_by_tracking_code(code: str) -> Complaint:
 
 def lapor_link(complaint: Complaint) -> dict[str, str] | None:
     """The complaint's counterpart on SP4N-LAPOR!: imported from there, or sent there because
-    its authority is not on Aduan (tenants.models.LaporReferral, public schema). None if
+    its authority is not on Aduan (routing.models.LaporReferral, public schema). None if
     neither; `tracking_id` is empty while a referral waits to be sent."""
     raw = complaint.raw_payload or {}
     if complaint.channel == "lapor" and raw.get("lapor_id"):

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tenants import directory, provisioning
+from routing import directory
+from tenants import provisioning
 from tenants.errors import TenantError, TenantErrorCode
 from tenants.models import Domain, Region, Tenant, TenantKind
 

@@ -144,7 +144,7 @@ def _failed_outbox(world: World) -> str:
 
 
 def _failing_referral(world: World) -> str:
-    from tenants.models import LaporReferral
+    from routing.models import LaporReferral
 
     referral, _ = LaporReferral.objects.get_or_create(
         tracking_code="MATRIXREF1",
@@ -193,8 +193,8 @@ def _held_complaint(world: World) -> str:
 
 def _triage_entry(world: World) -> str:
     """One open entry of the regency's triage queue, made again once it was decided."""
-    from complaints.actions.forward import do_route_filed_complaint
-    from tenants.models import TriageEntry, TriageStatus
+    from complaints.actions.route import do_route_filed_complaint
+    from routing.models import TriageEntry, TriageStatus
     from tests.factories import file_complaint
 
     code = world.made.get("triage")

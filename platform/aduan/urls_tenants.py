@@ -5,12 +5,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from complaints.routing_urls import tenant_urlpatterns as no_wrong_door_urls
 from complaints.urls import tenant_urlpatterns as complaints_urls
 from integrations.open311 import urls as open311_urls
 from integrations.urls import tenant_urlpatterns as integrations_urls
+from routing.urls import tenant_urlpatterns as routing_urls
 from tenants import auth_urls
 from tenants.access import Public
-from tenants.routing_urls import tenant_urlpatterns as routing_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
@@ -25,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(auth_urls.tenant_urlpatterns)),
     *integrations_urls,
     path("", include(open311_urls.tenant_urlpatterns)),
+    *no_wrong_door_urls,
     *routing_urls,
     *common,
 ]

@@ -22,25 +22,17 @@ from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
-    do_hand_to_authority,
     do_return_forwarded_complaint,
 )
+from complaints.actions.route import do_hand_to_authority
 from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
-from tenants.models import (
-    Hop,
-    HopKind,
-    HopStatus,
-    LaporReferral,
-    Role,
-    Tenant,
-    TenantKind,
-    TrackingCode,
-)
+from complaints.tasks import route_filed_complaint
+from routing.models import Hop, HopKind, HopStatus, LaporReferral, TrackingCode
+from tenants.models import Role, Tenant, TenantKind
 from tenants.permissions import has_object_permission
-from tenants.tasks import route_filed_complaint
 from tests.client import TenantClient
 from tests.complaints.files import photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in

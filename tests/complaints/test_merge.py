@@ -101,7 +101,7 @@ def test_a_duplicate_is_merged_and_follows_the_original(
         f"Pengaduan ini digabungkan ke pengaduan nomor {a.number}."
     )
     # (also on the platform's front door, which finds a code wherever it is)
-    from tenants.routing_views import track
+    from complaints.routing_views import track
 
     found = track(b.tracking_code)
     assert found is not None and found["state"] == "received"

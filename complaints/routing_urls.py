@@ -1,17 +1,16 @@
-"""URL patterns of "no wrong door" (routing, forwarding, triage, the authority directory),
-included with one line in each aduan URLconf."""
+"""URL patterns of "no wrong door" that act on complaints (forwarding, triage, the front door,
+tracking), included with one line in each aduan URLconf beside routing.urls."""
 
 from django.urls import URLPattern, URLResolver, path
 
 from complaints import forwarding_views as fv
-from tenants import routing_views as rv
+from complaints import routing_views as rv
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("forwarding/", fv.forwarding_page, name="forwarding"),
     path("forwarding/<int:complaint_id>/accept/", fv.accept_page, name="forwarding-accept"),
     path("forwarding/<int:complaint_id>/return/", fv.return_page, name="forwarding-return"),
     path("triage/", rv.triage_page, name="triage"),
-    path("directory/", rv.directory_page, name="authority-directory"),
     path("api/v1/forwarding/", fv.ForwardingApi.as_view(), name="api-forwarding"),
     path(
         "api/v1/forwarding/<int:complaint_id>/forward/",
@@ -30,8 +29,6 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("api/v1/triage/", rv.TriageApi.as_view(), name="api-triage"),
     path("api/v1/triage/<str:code>/", rv.TriageDecisionApi.as_view(), name="api-triage-send"),
-    path("api/v1/directory/", rv.DirectoryApi.as_view(), name="api-directory"),
-    path("api/v1/directory/<slug:slug>/", rv.AuthorityApi.as_view(), name="api-authority"),
 ]
 
 public_urlpatterns: list[URLPattern | URLResolver] = [
@@ -39,5 +36,4 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     path("lacak/", rv.track_page, name="track"),
     path("api/v1/intake/", rv.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", rv.TrackApi.as_view(), name="api-track"),
-    path("api/v1/categories/", rv.CategoryApi.as_view(), name="api-categories"),
 ]

@@ -1,9 +1,12 @@
-"""No wrong door, the pages and API outside one complaint's holder:
+"""No wrong door, the pages and API outside one complaint's holder that act on complaints
+(so they live with complaints: routing never imports complaints):
 
 - the platform's front door: file without knowing who is responsible (routes first);
 - the tracking page: a tracking code finds its complaint wherever it is now, and its journey;
-- the regency admin's triage queue (on the regency government's host);
-- the authority directory: what each tenant of the regency handles and where (regency admin).
+- the regency admin's triage queue (on the regency government's host).
+
+The authority directory and the category catalogue are routing's own (routing.views,
+routing.api).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -25,33 +27,14 @@ from rest_framework.views import APIView
 
 from aduan.errors import AduanError, NotFoundError
 from complaints import forwarding
-from complaints.actions.forward import FrontDoorResult, do_file_at_front_door, do_forward_complaint
-from complaints.forwarding_views import HopOutput, current_tenant
-from complaints.models import Complaint
-from tenants import permissions
-from tenants.access import (
-    Public,
-    TenantRole,
-    public_page,
-    tenant_role_required,
-)
-from tenants.directory import declare_defaults, do_update_authority
-from tenants.models import (
-    Authority,
-    Category,
-    LaporReferral,
-    Region,
-    RegionLevel,
-    Role,
-    Tenant,
-    TrackingCode,
-    TriageEntry,
-    TriageStatus,
-)
-
-REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
-QUEUE_LIMIT = 100
-
+from complaints.actions.front_door import FrontDoorResult, do_file_at_front_door
+from complaints.actions.route import do_triage
+from complaints.forwarding_views import HopOutput
+from routing import selectors
+from routing.models import TriageEntry
+from routing.selectors import REGENCY_ROLES, request_tenant
+from tenants.access import Public, TenantRole, public_page, tenant_role_required
+from tenants.models import Region, RegionLevel
 
 # --- tracking ------------------------------------------------------------------------------
 
@@ -59,11 +42,10 @@ QUEUE_LIMIT = 100
 def track(code: str) -> dict[str, Any] | None:
     """Where a tracking code's complaint is now, its state there and its journey."""
     code = code.strip().upper()
-    entry = TrackingCode.objects.filter(code=code).select_related("tenant").first()
-    if entry is None:
+    if selectors.tracking_entry(code) is None:
         return None
     holder, state = forwarding.current_state(code)
-    referral = LaporReferral.objects.filter(tracking_code=code).first()
+    referral = selectors.lapor_referral(code)
     return {
         "tracking_code": code,
         "holder": holder.name if holder is not None else None,
@@ -71,7 +53,7 @@ def track(code: str) -> dict[str, Any] | None:
         "lapor": referral is not None,
         # SP4N-LAPOR!'s TrackingID once it was sent there (integrations.lapor.referrals).
         "lapor_tracking_id": referral.lapor_tracking_id if referral is not None else "",
-        "journey": forwarding.journey(code),
+        "journey": selectors.journey(code),
     }
 
 
@@ -186,23 +168,6 @@ class FrontDoorApi(APIView):
         return Response(FrontDoorOutput(result).data, status=201)
 
 
-class CategoryOutput(serializers.Serializer[Category]):
-    key = serializers.CharField()
-    topic = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
-    keywords = serializers.ListField(child=serializers.CharField())
-
-
-class CategoryApi(APIView):
-    permission_classes = [Public]
-
-    @extend_schema(responses=CategoryOutput(many=True), operation_id="category_catalogue")
-    def get(self, request: Request) -> Response:
-        categories = Category.objects.order_by("topic", "name")
-        return Response(CategoryOutput(categories, many=True).data)  # type: ignore[arg-type]
-
-
 @public_page
 def front_door_page(request: HttpRequest) -> HttpResponse:
     error: AduanError | None = None
@@ -215,7 +180,7 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "tenants/routing/filed.html", {"result": result})
     context = {
-        "categories": Category.objects.order_by("topic", "name"),
+        "categories": selectors.categories(),
         "regencies": Region.objects.filter(level=RegionLevel.REGENCY).order_by("name"),
         "posted": request.POST if request.method == "POST" else {},
         "error": error,
@@ -224,39 +189,6 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
 
 
 # --- triage (the regency admin, on the regency government's host) -------------------------
-
-
-def triage_queue(tenant: Tenant) -> list[TriageEntry]:
-    regency = (tenant.region_id or "")[:5]
-    return list(
-        TriageEntry.objects.filter(regency_id=regency, status=TriageStatus.OPEN)
-        .select_related("holder")
-        .order_by("created_at")[:QUEUE_LIMIT]
-    )
-
-
-def access_triage_entry(tenant: Tenant, code: str) -> TriageEntry:
-    entry = (
-        TriageEntry.objects.filter(
-            tracking_code=code, regency_id=(tenant.region_id or "")[:5], status=TriageStatus.OPEN
-        )
-        .select_related("holder")
-        .first()
-    )
-    if entry is None:
-        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."), {"code": code})
-    return entry
-
-
-def do_triage(entry: TriageEntry, *, to: str, reason: str, actor: Any) -> forwarding.Moved:
-    """The regency admin sends a triaged complaint from its holder to the right body."""
-    with forwarding.in_schema(entry.holder):
-        complaint = Complaint.objects.filter(tracking_code=entry.tracking_code).first()
-    if complaint is None:
-        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
-    return do_forward_complaint(
-        tenant=entry.holder, complaint_id=complaint.pk, to=to, reason=reason, actor=actor
-    )
 
 
 class TriageOutput(serializers.Serializer[TriageEntry]):
@@ -278,7 +210,7 @@ class TriageApi(APIView):
 
     @extend_schema(responses=TriageOutput(many=True), operation_id="triage_queue")
     def get(self, request: Request) -> Response:
-        entries = triage_queue(current_tenant(request))
+        entries = selectors.triage_queue(request_tenant(request))
         return Response(TriageOutput(entries, many=True).data)  # type: ignore[arg-type]
 
 
@@ -287,7 +219,7 @@ class TriageDecisionApi(APIView):
 
     @extend_schema(request=TriageInput, responses=HopOutput, operation_id="triage_send")
     def post(self, request: Request, code: str) -> Response:
-        entry = access_triage_entry(current_tenant(request), code)
+        entry = selectors.access_triage_entry(request_tenant(request), code)
         given = TriageInput(data=request.data)
         given.is_valid(raise_exception=True)
         moved = do_triage(entry, actor=request.user, **given.validated_data)
@@ -296,11 +228,11 @@ class TriageDecisionApi(APIView):
 
 @tenant_role_required(*REGENCY_ROLES)
 def triage_page(request: HttpRequest) -> HttpResponse:
-    tenant = current_tenant(request)
+    tenant = request_tenant(request)
     error = ""
     if request.method == "POST":
         try:
-            entry = access_triage_entry(tenant, request.POST.get("code", ""))
+            entry = selectors.access_triage_entry(tenant, request.POST.get("code", ""))
             moved = do_triage(
                 entry,
                 to=request.POST.get("to", ""),
@@ -316,116 +248,8 @@ def triage_page(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("triage"))
     context = {
         "tenant": tenant,
-        "entries": triage_queue(tenant),
-        "targets": list(
-            permissions.governed_tenants(request.user)
-            .filter(region__code__startswith=(tenant.region_id or "")[:5] or "-")
-            .order_by("name")[:QUEUE_LIMIT]
-        ),
+        "entries": selectors.triage_queue(tenant),
+        "targets": selectors.triage_targets(request, tenant),
         "error": error,
     }
     return render(request, "tenants/routing/triage.html", context, status=400 if error else 200)
-
-
-# --- the authority directory (regency admin) ------------------------------------------------
-
-
-def regency_tenants(request: HttpRequest | Request) -> list[Tenant]:
-    """The tenants of this host's regency that the user governs."""
-    tenant = current_tenant(request)
-    regency = (tenant.region_id or "")[:5]
-    if not regency:
-        return [tenant] if permissions.can_administer(request.user, tenant) else []
-    return list(
-        permissions.governed_tenants(request.user)
-        .filter(region__code__startswith=regency)
-        .exclude(schema_name=get_public_schema_name())
-        .select_related("region")
-        .order_by("name")[:QUEUE_LIMIT]
-    )
-
-
-class AuthorityOutput(serializers.Serializer[Authority]):
-    tenant = serializers.CharField(source="tenant.slug")
-    name = serializers.CharField(source="tenant.name")
-    kind = serializers.CharField(source="tenant.kind")
-    categories = serializers.SerializerMethodField()
-    coverage_code = serializers.CharField()
-    higher = serializers.CharField(source="higher.slug", allow_null=True, default=None)
-    is_customized = serializers.BooleanField()
-
-    def get_categories(self, authority: Authority) -> list[str]:
-        return sorted(c.key for c in authority.categories.all())
-
-
-class AuthorityInput(serializers.Serializer[dict[str, Any]]):
-    categories = serializers.ListField(child=serializers.CharField(max_length=40))
-    coverage_code = serializers.CharField(max_length=13, allow_blank=True)
-    higher = serializers.CharField(max_length=63, required=False, allow_blank=True)
-
-
-def _authorities(tenants: list[Tenant]) -> list[Authority]:
-    return [declare_defaults(t) for t in tenants]
-
-
-def access_directory_tenant(request: HttpRequest | Request, slug: str) -> Tenant:
-    found = next((t for t in regency_tenants(request) if t.slug == slug), None)
-    if found is None:
-        raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"slug": slug})
-    return found
-
-
-class DirectoryApi(APIView):
-    permission_classes = [TenantRole(*REGENCY_ROLES)]
-
-    @extend_schema(responses=AuthorityOutput(many=True), operation_id="authority_directory")
-    def get(self, request: Request) -> Response:
-        authorities = _authorities(regency_tenants(request))
-        return Response(AuthorityOutput(authorities, many=True).data)  # type: ignore[arg-type]
-
-
-class AuthorityApi(APIView):
-    permission_classes = [TenantRole(*REGENCY_ROLES)]
-
-    @extend_schema(request=AuthorityInput, responses=AuthorityOutput, operation_id="authority_set")
-    def put(self, request: Request, slug: str) -> Response:
-        tenant = access_directory_tenant(request, slug)
-        given = AuthorityInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        authority = do_update_authority(
-            tenant=tenant,
-            category_keys=given.validated_data["categories"],
-            coverage_code=given.validated_data["coverage_code"],
-            higher_slug=given.validated_data.get("higher", ""),
-            actor=request.user,
-        )
-        return Response(AuthorityOutput(authority).data)
-
-
-@tenant_role_required(*REGENCY_ROLES)
-def directory_page(request: HttpRequest) -> HttpResponse:
-    """Every tenant of the regency: its categories, coverage and higher authority; POST
-    changes one."""
-    error = ""
-    if request.method == "POST":
-        try:
-            tenant = access_directory_tenant(request, request.POST.get("tenant", ""))
-            do_update_authority(
-                tenant=tenant,
-                category_keys=request.POST.getlist("categories"),
-                coverage_code=request.POST.get("coverage_code", ""),
-                higher_slug=request.POST.get("higher", ""),
-                actor=request.user,
-            )
-        except AduanError as problem:
-            error = problem.message
-        else:
-            messages.success(request, _("Deklarasi %(name)s disimpan.") % {"name": tenant.name})
-            return redirect(reverse("authority-directory"))
-    authorities = _authorities(regency_tenants(request))
-    context = {
-        "authorities": [(a, {c.key for c in a.categories.all()}) for a in authorities],
-        "categories": Category.objects.order_by("topic", "name"),
-        "error": error,
-    }
-    return render(request, "tenants/routing/directory.html", context, status=400 if error else 200)
