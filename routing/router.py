@@ -130,9 +130,10 @@ def classify(text: str, categories: list[Category] | None = None) -> Classificat
 
 
 def resolve_village(
-    *, village_code: str = "", address_text: str = "", regency_code: str = ""
+    *, village_code: str = "", address_text: str = "", regency_code: str = "", named: str = ""
 ) -> tuple[Region | None, str]:
-    """The village of the complaint and how it was found (or why it was not)."""
+    """The village of the complaint and how it was found (or why it was not). `named`: the
+    regency's name as the address gave it, which is not a village's (Kelurahan Cilacap)."""
     if village_code:
         village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
         if village is not None:
@@ -142,9 +143,10 @@ def resolve_village(
             }
         return None, _("kode desa %(code)s tidak dikenal") % {"code": village_code}
     if address_text and len(regency_code) == 5:
-        villages = _named_in(address_text, regency_code, RegionLevel.VILLAGE)
+        text = _pattern(named).sub(" ", address_text) if named else address_text
+        villages = _named_in(text, regency_code, RegionLevel.VILLAGE)
         if len(villages) > 1:
-            districts = _named_in(address_text, regency_code, RegionLevel.DISTRICT)
+            districts = _named_in(text, regency_code, RegionLevel.DISTRICT)
             codes = {d.code for d in districts}
             names = {d.name.lower() for d in districts}
             # "Babakan, Kawunganten": Kawunganten is the district here, not its namesake village.
@@ -205,15 +207,21 @@ def resolve_place(
     the coordinates, where boundaries are loaded."""
     reasons: list[str] = []
     regency_code = regency_code[:5]
+    named_as = ""
     if not village_code and address_text and len(regency_code) != 5:
         named = regency_named_in(address_text)
         if named is not None:
             regency_code = named.code
+            full = _pattern(named.name).search(address_text)
+            named_as = full.group(0) if full else REGENCY_PREFIX.sub("", named.name)
             reasons.append(
                 _("alamat '%(text)s' → %(name)s") % {"text": address_text, "name": named.name}
             )
     village, where = resolve_village(
-        village_code=village_code, address_text=address_text, regency_code=regency_code
+        village_code=village_code,
+        address_text=address_text,
+        regency_code=regency_code,
+        named=named_as,
     )
     reasons.append(where)
     if village is None and latitude not in (None, "") and longitude not in (None, ""):
