@@ -175,8 +175,8 @@ SAMPLES: dict[str, Sample] = {
 }
 
 
-# No wrong door (tenants.routing_urls): a complaint held by the tenant under test, an entry of
-# its regency's triage queue, and the tenant itself in the authority directory.
+# No wrong door (complaints.routing_urls, routing.urls): a complaint held by the tenant under
+# test, an entry of its regency's triage queue, and the tenant itself in the authority directory.
 def _held_complaint(world: World) -> str:
     """One complaint, made again only when a request moved it away."""
     from django_tenants.utils import schema_context
