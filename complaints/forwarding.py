@@ -12,7 +12,6 @@ has committed. A failure anywhere leaves exactly one owner and nothing lost.
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import json
 from collections.abc import Iterator
@@ -48,45 +47,18 @@ from complaints.public.moves import deadlines_follow_sql
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
 from integrations.notify import unsent_follow_sql
-from tenants.models import (
-    Hop,
-    HopKind,
-    HopStatus,
-    Tenant,
-    TrackingCode,
-    TriageEntry,
-    TriageStatus,
-)
+from routing.models import Hop, HopKind, HopStatus, TrackingCode, TriageEntry, TriageStatus
+from routing.selectors import journey, lapor_referral, tracking_entry
+from tenants.models import Tenant
 from tenants.permissions import grants_dropped_sql
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
-# Set by the front door while it files a complaint it has already routed.
-_routed_at_intake: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "routed_at_intake", default=False
-)
-
-
-@contextmanager
-def already_routed() -> Iterator[None]:
-    token = _routed_at_intake.set(True)
-    try:
-        yield
-    finally:
-        _routed_at_intake.reset(token)
-
 
 def on_filed(tenant: Tenant, complaint: Complaint) -> None:
-    """Intake's hook, inside the filing transaction: index the tracking code (so it works from
-    the first minute, wherever the complaint goes) and ask the router whether it belongs here.
-    WBS reports are never routed."""
+    """Intake's hook, inside the filing transaction: index the tracking code, so it works from
+    the first minute, wherever the complaint goes."""
     TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": tenant})
-    if complaint.is_wbs or _routed_at_intake.get():
-        return
-    from aduan.jobs import enqueue_on_commit
-    from tenants.tasks import route_filed_complaint
-
-    enqueue_on_commit(route_filed_complaint, tenant.schema_name, complaint.pk)
 
 
 @contextmanager
@@ -582,12 +554,6 @@ def _record(
 # --- reads ---------------------------------------------------------------------------------
 
 
-def journey(tracking_code: str) -> list[Hop]:
-    return list(
-        Hop.objects.filter(tracking_code=tracking_code).select_related("from_tenant", "to_tenant")
-    )
-
-
 def pending_hop(tenant: Tenant, tracking_code: str) -> Hop | None:
     hop: Hop | None = (
         Hop.objects.filter(tracking_code=tracking_code, to_tenant=tenant, status=HopStatus.PENDING)
@@ -615,3 +581,21 @@ def current_state(tracking_code: str) -> tuple[Tenant | None, str]:
             .first()
         )
     return holder, (row[1] or row[0]) if row else ""
+
+
+def platform_track(code: str) -> dict[str, Any] | None:
+    """Where a tracking code's complaint is now, its state there and its journey."""
+    code = code.strip().upper()
+    if tracking_entry(code) is None:
+        return None
+    holder, state = current_state(code)
+    referral = lapor_referral(code)
+    return {
+        "tracking_code": code,
+        "holder": holder.name if holder is not None else None,
+        "state": state,
+        "lapor": referral is not None,
+        # SP4N-LAPOR!'s TrackingID once it was sent there (integrations.lapor.referrals).
+        "lapor_tracking_id": referral.lapor_tracking_id if referral is not None else "",
+        "journey": journey(code),
+    }

@@ -325,7 +325,7 @@ class SopVersion(models.Model):
 class ForwardStub(models.Model):
     """What stays at a tenant after a complaint moved on (forwarded or returned): its register
     entry (the number keeps its place in this register), the link and the reason. The status
-    is read from where the complaint is now (tenants.models.TrackingCode), never copied."""
+    is read from where the complaint is now (routing.models.TrackingCode), never copied."""
 
     number = models.CharField(max_length=60, unique=True)
     register_year = models.PositiveSmallIntegerField()

@@ -28,7 +28,8 @@ from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent, Forw
 from complaints.public.models import LocalHoliday, Notification
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
-from tenants.models import Hop, HopStatus, LaporReferral, Role, Tenant, TrackingCode, User
+from routing.models import Hop, HopStatus, LaporReferral, TrackingCode
+from tenants.models import Role, Tenant, User
 from tenants.permissions import AnyUser, objects_for, roles_in
 
 READ_ROLES = frozenset(
@@ -187,7 +188,7 @@ def complaint_by_tracking_code(code: str) -> Complaint:
 
 def lapor_link(complaint: Complaint) -> dict[str, str] | None:
     """The complaint's counterpart on SP4N-LAPOR!: imported from there, or sent there because
-    its authority is not on Aduan (tenants.models.LaporReferral, public schema). None if
+    its authority is not on Aduan (routing.models.LaporReferral, public schema). None if
     neither; `tracking_id` is empty while a referral waits to be sent."""
     raw = complaint.raw_payload or {}
     if complaint.channel == "lapor" and raw.get("lapor_id"):

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from complaints.api import assignment as assignment_api
 from complaints.api import forwarding as forwarding_api
+from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
 from complaints.api import intake as intake_api
 from complaints.api import notifications as notifications_api
@@ -16,9 +17,11 @@ from complaints.api import register as register_api
 from complaints.api import sop as sop_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
+from complaints.api import triage as triage_api
 from complaints.views import (
     assignment,
     forwarding,
+    front_door,
     holidays,
     intake,
     notifications,
@@ -26,6 +29,7 @@ from complaints.views import (
     sop,
     teams,
     tracking,
+    triage,
 )
 
 complaint_patterns: list[URLPattern | URLResolver] = [
@@ -185,4 +189,19 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         forwarding_api.ReturnComplaintApi.as_view(),
         name="api-forwarding-return",
     ),
+    path("triage/", triage.triage_page, name="triage"),
+    path("api/v1/triage/", triage_api.TriageApi.as_view(), name="api-triage"),
+    path(
+        "api/v1/triage/<str:code>/",
+        triage_api.TriageDecisionApi.as_view(),
+        name="api-triage-send",
+    ),
+]
+
+# The platform's own host: the front door and tracking wherever a complaint is now.
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("pengaduan/", front_door.front_door_page, name="front-door"),
+    path("lacak/", tracking.platform_track_page, name="track"),
+    path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
+    path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),
 ]

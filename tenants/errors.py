@@ -12,7 +12,7 @@ class TenantErrorCode(StrEnum):
     INVALID_SLUG = "tenants.invalid_slug"
     DUPLICATE_SLUG = "tenants.duplicate_slug"
     REGION_DATA_MISSING = "tenants.region_data_missing"
-    # The authority directory and routing (tenants.directory, tenants.routing).
+    # The authority directory and routing (routing.directory, routing.router).
     UNKNOWN_CATEGORY = "tenants.unknown_category"
     COVERAGE_OUTSIDE = "tenants.coverage_outside"
     UNKNOWN_TENANT = "tenants.unknown_tenant"

@@ -24,11 +24,3 @@ def notify_desk_rejected(desk_request_id: int) -> None:
 
     tenant_db.set_schema_to_public()
     send_desk_rejection(desk_request_id=desk_request_id)
-
-
-@dramatiq.actor(max_retries=3)
-def route_filed_complaint(schema_name: str, complaint_id: int) -> None:
-    """Idempotent: a complaint already looked at, moved on or gone is left alone."""
-    from complaints.actions.forward import do_route_filed_complaint
-
-    do_route_filed_complaint(schema_name=schema_name, complaint_id=complaint_id)

@@ -17,7 +17,8 @@ from psycopg import sql
 from aduan.db import tenant_db
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
-from tenants import directory, provisioning, regions
+from routing import directory
+from tenants import provisioning, regions
 from tenants.actions.members import do_grant_role
 from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant
 from tenants.models import Region, Role, SchemaTemplate, Tenant, TenantKind, User

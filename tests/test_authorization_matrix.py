@@ -145,7 +145,7 @@ def _failed_outbox(world: World) -> str:
 
 
 def _failing_referral(world: World) -> str:
-    from tenants.models import LaporReferral
+    from routing.models import LaporReferral
 
     referral, _ = LaporReferral.objects.get_or_create(
         tracking_code="MATRIXREF1",
@@ -176,8 +176,8 @@ SAMPLES: dict[str, Sample] = {
 }
 
 
-# No wrong door (tenants.routing_urls): a complaint held by the tenant under test, an entry of
-# its regency's triage queue, and the tenant itself in the authority directory.
+# No wrong door (complaints.routing_urls, routing.urls): a complaint held by the tenant under
+# test, an entry of its regency's triage queue, and the tenant itself in the authority directory.
 def _held_complaint(world: World) -> str:
     """One complaint, made again only when a request moved it away."""
     from django_tenants.utils import schema_context
@@ -194,8 +194,8 @@ def _held_complaint(world: World) -> str:
 
 def _triage_entry(world: World) -> str:
     """One open entry of the regency's triage queue, made again once it was decided."""
-    from complaints.actions.forward import do_route_filed_complaint
-    from tenants.models import TriageEntry, TriageStatus
+    from complaints.actions.route import do_route_filed_complaint
+    from routing.models import TriageEntry, TriageStatus
     from tests.factories import file_complaint
 
     code = world.made.get("triage")

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.jobs import enqueue_on_commit
 from complaints import forwarding, notifications, register, sop_hooks
 from complaints.attachments import discard_files as discard_files  # re-exported
 from complaints.attachments import store_attachments as store_attachments  # re-exported
@@ -42,6 +43,7 @@ from complaints.models import (
     RequiredElement,
     new_tracking_code,
 )
+from complaints.tasks import route_filed_complaint
 from complaints.validation import (
     FieldProblem,
     check_attachments,
@@ -99,11 +101,14 @@ def do_file_complaint(
     actor: Actor = None,
     actor_label: str = "",
     raw_payload: dict[str, Any] | None = None,
+    route: bool = True,
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
     `actor` is the staff member entering it (desk, box, phone), None when the complainant or a
-    channel files it; `actor_label` names the latter on the timeline."""
+    channel files it; `actor_label` names the latter on the timeline. `route`: after commit
+    the router looks at it (complaints.tasks.route_filed_complaint); False when its door
+    routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -197,6 +202,8 @@ def do_file_complaint(
             # written in this transaction (the one outbox call of intake).
             notifications.on_filed(tenant=tenant, complaint=complaint)
             forwarding.on_filed(tenant, complaint)
+            if route and not complaint.is_wbs:
+                enqueue_on_commit(route_filed_complaint, tenant.schema_name, complaint.pk)
     except BaseException:
         discard_files(stored)
         raise

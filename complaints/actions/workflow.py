@@ -236,7 +236,7 @@ def do_transition_complaint(
             )
             if handing_over:
                 # In the same transaction: the step is taken only if the hand-over is.
-                from complaints.actions.forward import do_hand_to_authority
+                from complaints.actions.route import do_hand_to_authority
 
                 do_hand_to_authority(
                     tenant=tenant,

@@ -20,8 +20,8 @@ from complaints.actions.forward import (
 )
 from complaints.models import Complaint
 from complaints.selectors import overview
+from routing.models import Hop
 from tenants.access import ALL_STAFF_ROLES, TenantRole
-from tenants.models import Hop
 
 
 class HopOutput(serializers.Serializer[Hop]):

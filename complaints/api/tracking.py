@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
@@ -18,12 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.errors import NotFoundError
 from aduan.tenancy import connection_tenant
 from complaints import selectors
 from complaints.actions import closing
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.api.fields import PARSERS, optional_text
 from complaints.calendar import calendar_for
+from complaints.forwarding import platform_track
 from complaints.models import (
     Complaint,
     ComplaintEvent,
@@ -190,3 +193,31 @@ class TrackReopenApi(APIView):
             complaint=complaint, reason=given.validated_data["reason"]
         )
         return Response(TrackOutput(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class JourneyStep(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    from_tenant = serializers.CharField(source="from_tenant.name")
+    to_tenant = serializers.CharField(source="to_tenant.name")
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class PlatformTrackOutput(serializers.Serializer[dict[str, Any]]):
+    tracking_code = serializers.CharField()
+    holder = serializers.CharField(allow_null=True)
+    state = serializers.CharField()
+    lapor = serializers.BooleanField()
+    lapor_tracking_id = serializers.CharField(allow_blank=True)
+    journey = JourneyStep(many=True)
+
+
+class PlatformTrackApi(APIView):
+    permission_classes = [Public]
+
+    @extend_schema(responses=PlatformTrackOutput, operation_id="track_complaint")
+    def get(self, request: Request, code: str) -> Response:
+        found = platform_track(code)
+        if found is None:
+            raise NotFoundError("complaints.not_found", _("Kode lacak tidak ditemukan."))
+        return Response(PlatformTrackOutput(found).data)

@@ -20,8 +20,9 @@ from complaints.actions.forward import (
 )
 from complaints.models import Complaint
 from complaints.selectors import LIST_LIMIT, overview
+from routing.models import Hop, HopStatus
 from tenants.access import ALL_STAFF_ROLES, tenant_role_required
-from tenants.models import Hop, HopStatus, Tenant, TenantStatus
+from tenants.models import Tenant, TenantStatus
 
 
 def _targets(tenant: Tenant) -> list[Tenant]:

@@ -19,6 +19,7 @@ from complaints.forms import (
     TrackLookupForm,
     show_action_error,
 )
+from complaints.forwarding import platform_track
 from complaints.models import Complaint
 from complaints.presenters import (
     case_time,
@@ -139,3 +140,13 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
         else:
             return redirect("complaints:track", code=complaint.tracking_code)
     return _track_page(request, complaint, reopen_form=form)
+
+
+@public_page
+def platform_track_page(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("kode", "").strip()
+    found = platform_track(code) if code else None
+    context = {"code": code, "found": found}
+    return render(
+        request, "tenants/routing/track.html", context, status=404 if code and not found else 200
+    )

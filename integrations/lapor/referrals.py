@@ -1,6 +1,6 @@
 """Sending to SP4N-LAPOR! the complaints whose authority is not on Aduan.
 
-The router marks them (tenants.models.LaporReferral, written by complaints.actions.forward:
+The router marks them (routing.models.LaporReferral, written by complaints.actions.dispose:
 at intake, by "bukan wewenang", or at the front door with nobody on Aduan to hold them). The
 job `send_lapor_referrals` sends each unsent one with the holder's LAPOR! credentials, or the
 platform's (ADUAN_LAPOR_CLIENT_ID/SECRET) when the holder has none or there is no holder; the
@@ -31,7 +31,8 @@ from integrations.errors import IntegrationError, IntegrationErrorCode, Integrat
 from integrations.lapor.protocol import Credentials, LaporClient, LaporRejectedError
 from integrations.models import LaporConnection
 from integrations.queue import send_after_commit
-from tenants.models import Category, LaporReferral, Tenant
+from routing.models import Category, LaporReferral
+from tenants.models import Tenant
 
 logger = logging.getLogger("aduan.integrations")
 BATCH = 100

@@ -26,7 +26,6 @@ from django_tenants.utils import schema_context
 
 from aduan import crypto
 from complaints.actions.intake import do_file_complaint, village_problem
-from complaints.forwarding import already_routed
 from complaints.validation import email_problem, phone_problem
 from integrations import inbound
 from integrations.errors import IntegrationError, IntegrationErrorCode
@@ -39,7 +38,8 @@ from integrations.models import (
     OutboxMessage,
 )
 from integrations.queue import send_after_commit
-from tenants.models import Category, Tenant
+from routing.models import Category
+from tenants.models import Tenant
 
 SYNC = "sync"
 COMPLAINT = "complaint"
@@ -222,12 +222,13 @@ def import_complaint(message: InboundMessage) -> dict[str, Any]:
         "complaint": detail,
     }
     # LAPOR! already disposed it to this instansi: the router does not move it again.
-    with schema_context(tenant.schema_name), already_routed():
+    with schema_context(tenant.schema_name):
         complaint = do_file_complaint(
             tenant=tenant,
             channel=ChannelName.LAPOR,
             actor_label="SP4N-LAPOR!",
             raw_payload=raw,
+            route=False,
             **fields,
         )
     return {"tracking_code": complaint.tracking_code, "lapor_id": lapor_id}

@@ -14,14 +14,18 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
+from complaints.actions.dispose import NewComplaint, do_carry_out_disposition
 from complaints.actions.intake import do_file_complaint
 from complaints.models import Channel, Complaint
 from integrations.models import Open311Client, Open311Token
 from integrations.open311 import spec
 from integrations.open311.errors import Open311Error, Open311ErrorCode
-from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus, User
+from routing.disposition import dispose
+from routing.models import LaporReferral
+from routing.router import propose
+from tenants.models import Tenant, User
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -193,51 +197,28 @@ def check_attributes(form: ServiceRequestForm) -> None:
             )
 
 
-# A front-door request goes to the body governing the place, from the village up.
-LEVEL_KINDS = {
-    RegionLevel.VILLAGE: (TenantKind.PEMDES,),
-    RegionLevel.REGENCY: (TenantKind.PEMKAB,),
-    RegionLevel.PROVINCE: (TenantKind.PROVINSI,),
-}
-
-
-def route_front_door(village_code: str) -> Tenant:
-    """The government of the village, else of its regency, else of its province."""
-    region = Region.objects.filter(code=village_code).first() if village_code else None
-    while region is not None:
-        kinds = LEVEL_KINDS.get(RegionLevel(region.level), ())
-        tenant: Tenant | None = (
-            Tenant.objects.filter(region=region, kind__in=kinds, status=TenantStatus.ACTIVE)
-            .order_by("pk")
-            .first()
-        )
-        if tenant is not None:
-            return tenant
-        region = region.parent
-    raise Open311Error(
-        Open311ErrorCode.NO_ROUTE,
-        _(
-            "Tidak dapat menentukan instansi tujuan: isi jurisdiction_id, atau "
-            "attribute[kode_desa] dengan kode desa/kelurahan yang terdaftar."
-        ),
-        {"field": "jurisdiction_id"},
-    )
-
-
 @dataclass(frozen=True)
 class Submitted:
-    tenant: Tenant
-    complaint: Complaint
+    """A filed request: the tenant and complaint that hold it, or (from the front door, with
+    no body on Aduan to take it) the SP4N-LAPOR! referral that keeps it."""
+
+    tenant: Tenant | None
+    complaint: Complaint | None
+    tracking_code: str
     token: str | None  # set when the front door routed the request
+    referral: LaporReferral | None = None
 
 
 def do_submit_service_request(
     *, tenant: Tenant | None, form: ServiceRequestForm, client: Open311Client
 ) -> Submitted:
-    """File the request as a complaint of `tenant` (None: the platform's front door routes it
-    by the village code). Like every complaint, a request is rahasia (not public) unless the
-    client says otherwise with attribute[rahasia]=tidak; the person's identity is never part
-    of a public listing either way."""
+    """File the request as a complaint of `tenant`. None: the platform's front door, which
+    goes through the one router (village code, address text, coordinates where boundaries
+    are loaded, category) and the one disposition: filed with the body chosen, in a regency's
+    triage queue when unsure, or referred to SP4N-LAPOR! (coordinates kept) when no body can
+    be chosen; it never refuses a request it cannot place, and answers with a token. Like
+    every complaint, a request is rahasia (not public) unless the client says otherwise with
+    attribute[rahasia]=tidak; the person's identity is never part of a public listing."""
     service = spec.find_service(form.service_code)
     if service is None:
         raise Open311Error(
@@ -247,7 +228,6 @@ def do_submit_service_request(
         )
     check_attributes(form)
     village_code = form.attribute("kode_desa")
-    target = tenant if tenant is not None else route_front_door(village_code)
     name = " ".join(part for part in (form.first_name, form.last_name) if part)
     raw: dict[str, Any] = {
         "open311": {
@@ -263,30 +243,58 @@ def do_submit_service_request(
             "attributes": form.attributes,
         }
     }
-    with transaction.atomic(), schema_context(target.schema_name):
-        complaint = do_file_complaint(
+    fields: dict[str, Any] = {
+        "name": name,
+        "address": form.attribute("alamat_pengadu"),
+        "phone": form.phone,
+        "email": form.email,
+        "subject": form.attribute("pokok") or service.name,
+        "description": form.description,
+        "category": service.code,
+        "village_code": village_code,
+        "address_text": form.address_string[:300],
+        "latitude": form.lat,
+        "longitude": form.long,
+        # Rahasia by default (SP4N-LAPOR!'s rule): only an explicit "tidak" makes it public.
+        "is_confidential": form.attribute("rahasia") != spec.CONFIDENTIAL_NO,
+        "raw_payload": raw,
+    }
+
+    def file_at(target: Tenant, *, route: bool = False) -> Complaint:
+        return do_file_complaint(
             tenant=target,
             channel=Channel.OPEN311,
-            name=name,
-            address=form.attribute("alamat_pengadu"),
-            phone=form.phone,
-            email=form.email,
-            subject=form.attribute("pokok") or service.name,
-            description=form.description,
-            category=service.code,
-            village_code=village_code,
-            address_text=form.address_string[:300],
-            latitude=form.lat,
-            longitude=form.long,
-            # Rahasia by default (SP4N-LAPOR!'s rule): only an explicit "tidak" makes it public.
-            is_confidential=form.attribute("rahasia") != spec.CONFIDENTIAL_NO,
             actor_label=client.name,
-            raw_payload=raw,
+            route=route,
+            **fields,
         )
-        token = None
-        if tenant is None:
-            token = secrets.token_urlsafe(18)
-            Open311Token.objects.create(
-                token=token, tenant=target, complaint_id=complaint.pk, client=client
-            )
-    return Submitted(tenant=target, complaint=complaint, token=token)
+
+    if tenant is not None:
+        with transaction.atomic(), schema_context(tenant.schema_name):
+            complaint = file_at(tenant, route=True)  # the router looks at it after commit
+        return Submitted(tenant, complaint, complaint.tracking_code, None)
+    proposal = propose(
+        subject=fields["subject"],
+        description=form.description,
+        category_key=service.code,
+        village_code=village_code,
+        address_text=form.address_string,
+        latitude=form.lat,
+        longitude=form.long,
+    )
+    with transaction.atomic():
+        carried = do_carry_out_disposition(
+            disposition=dispose(proposal), new=NewComplaint(file_at, fields)
+        )
+        token = secrets.token_urlsafe(18)
+        if carried.complaint is not None and carried.holder is not None:
+            holder, held_id = carried.holder, carried.complaint.pk
+        else:
+            # Kept for SP4N-LAPOR!: the platform itself answers for it, by the referral's id.
+            assert carried.referral is not None
+            holder = Tenant.objects.get(schema_name=get_public_schema_name())
+            held_id = carried.referral.pk
+        Open311Token.objects.create(token=token, tenant=holder, complaint_id=held_id, client=client)
+    return Submitted(
+        carried.holder, carried.complaint, carried.tracking_code, token, carried.referral
+    )

@@ -25,7 +25,7 @@ from complaints.sop_templates import parsed_template
 DESCRIPTION_LIMIT = 4000
 OPEN, CLOSED = "open", "closed"
 
-# Used until the platform's category catalogue (tenants.Category) exists; then that wins.
+# Used until the platform's category catalogue (routing.Category) exists; then that wins.
 FALLBACK_SERVICES: tuple[tuple[str, str, str], ...] = (
     ("infrastruktur", "Infrastruktur", "Jalan, jembatan, drainase dan fasilitas umum"),
     ("kependudukan", "Administrasi kependudukan", "KTP-el, kartu keluarga, akta, surat pindah"),
@@ -51,7 +51,7 @@ class Service:
 def services() -> list[Service]:
     """The service list: the category catalogue of the public schema when it exists."""
     # Looked up by name: the catalogue may not be installed yet.
-    category = apps.get_app_config("tenants").models.get("category")
+    category = apps.get_app_config("routing").models.get("category")
     if category is not None:
         rows = list(category._default_manager.order_by("topic", "name"))
         if rows:

@@ -158,14 +158,15 @@ def post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     client = actions.authenticate(request.POST.get("api_key", "").strip(), tenant)
     submitted = actions.do_submit_service_request(tenant=tenant, form=form, client=client)
-    entry: dict[str, Any] = (
-        {"token": submitted.token}
-        if submitted.token is not None
-        else {"service_request_id": selectors.request_id(submitted.tenant, submitted.complaint.pk)}
-    )
+    entry: dict[str, Any] = {}
+    if submitted.token is not None:
+        entry["token"] = submitted.token
+    else:
+        assert submitted.tenant is not None and submitted.complaint is not None
+        entry["service_request_id"] = selectors.request_id(submitted.tenant, submitted.complaint.pk)
     entry["service_notice"] = _("Diteruskan kepada %(name)s. Kode lacak: %(code)s.") % {
-        "name": submitted.tenant.name,
-        "code": submitted.complaint.tracking_code,
+        "name": submitted.tenant.name if submitted.tenant is not None else "SP4N-LAPOR!",
+        "code": submitted.tracking_code,
     }
     entry["account_id"] = form.account_id or None
     return spec.render(fmt, [entry], root="service_requests", item="request")

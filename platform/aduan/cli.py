@@ -3,6 +3,7 @@
 aduan up                      migrate, create the demo, run web + worker + scheduler
 aduan migrate [--workers N]   migrate the public schema, the template and outdated tenants
 aduan regions load [--only]   load the official region codes (idempotent)
+aduan regions boundaries FILE.geojson   load village or regency boundaries (places coordinates)
 aduan demo                    create the demo tenants and users
 aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
 aduan messages                refresh and compile the translation catalogs (development)
@@ -50,6 +51,14 @@ def cmd_regions(args: argparse.Namespace) -> int:
     from aduan import operations
 
     operations.load_regions(only=tuple(args.only or ()), source=args.source, out=print)
+    return 0
+
+
+def cmd_regions_boundaries(args: argparse.Namespace) -> int:
+    _setup()
+    from aduan import operations
+
+    operations.load_boundaries(source=args.file, out=print)
     return 0
 
 
@@ -188,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--source", help="folder with provinces/regencies/districts/villages.csv")
     load.add_argument("--only", nargs="*", help="region code prefixes to load (a slice)")
     load.set_defaults(func=cmd_regions)
+    boundaries = regions_sub.add_parser(
+        "boundaries",
+        help="load village or regency boundaries (GeoJSON keyed by region code)"
+        " so that coordinates are routed like a village code",
+    )
+    boundaries.add_argument("file", help="a GeoJSON FeatureCollection of (Multi)Polygons")
+    boundaries.set_defaults(func=cmd_regions_boundaries)
 
     for name in ("web", "worker", "scheduler"):
         one = sub.add_parser(name, help=f"run the {name} process")

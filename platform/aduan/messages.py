@@ -18,7 +18,7 @@ from aduan.paths import PACKAGE_DIR
 
 ROOT = PACKAGE_DIR.parents[1]
 SOURCE_DIRS = [PACKAGE_DIR] + [
-    ROOT / app for app in ("tenants", "complaints", "integrations", "billing")
+    ROOT / app for app in ("tenants", "routing", "complaints", "integrations", "billing")
 ]
 LANGUAGES = ["en"]
 

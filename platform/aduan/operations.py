@@ -26,7 +26,8 @@ def migrate(
     back and listed, and the run ends with an error once every other tenant is done.
     Running it again resumes with the tenants still behind.
     """
-    from tenants import directory, provisioning
+    from routing import directory
+    from tenants import provisioning
     from tenants.actions.onboarding import do_ensure_public_tenant
 
     out("Migrating the public schema...")
@@ -89,6 +90,14 @@ def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: 
 
         loaded = regions.load_regions(folder, prefixes=only, progress=advance_by)
     out(f"Regions loaded: {loaded:,}")
+    return loaded
+
+
+def load_boundaries(*, source: str, out: Out) -> int:
+    from routing import boundaries  # needs the app registry: imported after django.setup()
+
+    loaded = boundaries.load_boundaries(Path(source))
+    out(f"Boundaries loaded: {loaded:,}")
     return loaded
 
 

@@ -5,11 +5,12 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from complaints.urls import public_urlpatterns as no_wrong_door_urls
 from integrations.open311 import urls as open311_urls
 from integrations.urls import public_urlpatterns as integrations_urls
+from routing.urls import public_urlpatterns as routing_urls
 from tenants import urls as tenants_urls
 from tenants.access import Public
-from tenants.routing_urls import public_urlpatterns as routing_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.platform_home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *tenants_urls.public_urlpatterns,
     *integrations_urls,
     path("", include(open311_urls.public_urlpatterns)),
+    *no_wrong_door_urls,
     *routing_urls,
     *common,
 ]

@@ -8,9 +8,9 @@ from aduan.urls_common import urlpatterns as common
 from complaints.urls import tenant_urlpatterns as complaints_urls
 from integrations.open311 import urls as open311_urls
 from integrations.urls import tenant_urlpatterns as integrations_urls
+from routing.urls import tenant_urlpatterns as routing_urls
 from tenants.access import Public
 from tenants.auth import urls as auth_urls
-from tenants.routing_urls import tenant_urlpatterns as routing_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),

@@ -27,7 +27,8 @@ from pypdf.errors import PyPdfError
 
 from aduan.jobs import enqueue_on_commit
 from aduan.phones import InvalidPhoneError, normalize_phone
-from tenants import directory, provisioning
+from routing import directory
+from tenants import provisioning
 from tenants.actions.members import do_invite_member
 from tenants.errors import OnboardingErrorCode, TenantError, TenantErrorCode
 from tenants.models import (

@@ -21,26 +21,19 @@ from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import (
     do_accept_forwarded_complaint,
     do_forward_complaint,
-    do_hand_to_authority,
     do_return_forwarded_complaint,
 )
+from complaints.actions.route import do_hand_to_authority
 from complaints.actions.teams import do_assign_team, do_save_team
 from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
 from complaints.public.models import Deadline
-from tenants.models import (
-    Hop,
-    HopKind,
-    HopStatus,
-    LaporReferral,
-    Role,
-    Tenant,
-    TenantKind,
-    TrackingCode,
-)
+from complaints.tasks import route_filed_complaint
+from routing.models import Hop, HopKind, HopStatus, LaporReferral, TrackingCode
+from routing.selectors import journey
+from tenants.models import Role, Tenant, TenantKind
 from tenants.permissions import has_object_permission
-from tenants.tasks import route_filed_complaint
 from tests.client import TenantClient
 from tests.complaints.files import photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in
@@ -196,7 +189,7 @@ def test_return_sends_it_back_with_its_old_number(tenant_factory: TenantFactory)
     assert back.complaint.number == filed.number
     assert rows(village) == ([filed.number], [], [])
     assert rows(dukcapil) == ([], [f"0001/ADU/DUKCAPIL/{YEAR}"], [])
-    hops = forwarding.journey(filed.tracking_code)
+    hops = journey(filed.tracking_code)
     assert [(h.kind, h.from_tenant.slug, h.to_tenant.slug, h.status) for h in hops] == [
         (HopKind.FORWARD, "desa-babakan", "dukcapil", HopStatus.RETURNED),
         (HopKind.RETURN, "dukcapil", "desa-babakan", HopStatus.ACCEPTED),
@@ -228,9 +221,7 @@ def test_a_chain_works_and_a_loop_is_refused(tenant_factory: TenantFactory) -> N
     assert refused.value.code == ComplaintErrorCode.FORWARD_LOOP
     assert refused.value.message.startswith(f"{a.name} sudah pernah memegang pengaduan ini")
     assert rows(c)[0] == [at_c.complaint.number]
-    assert [
-        (h.from_tenant.slug, h.to_tenant.slug) for h in forwarding.journey(filed.tracking_code)
-    ] == [
+    assert [(h.from_tenant.slug, h.to_tenant.slug) for h in journey(filed.tracking_code)] == [
         ("desa-a", "desa-b"),
         ("desa-b", "desa-c"),
     ]

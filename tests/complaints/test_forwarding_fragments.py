@@ -16,7 +16,8 @@ from complaints.actions.forward import do_forward_complaint
 from complaints.models import Complaint, ForwardStub
 from integrations.models import NotificationKind, OutboxMessage, OutboxStatus
 from integrations.notify import unsent_follow_sql
-from tenants.models import Hop, TenantKind
+from routing.models import Hop
+from tenants.models import TenantKind
 from tenants.permissions import (
     grant_object_permission,
     grants_dropped_sql,

@@ -11,6 +11,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from complaints.actions.workflow import do_transition_complaint
+from complaints.forwarding import platform_track
 from complaints.models import Complaint, ComplaintEvent
 from integrations.models import NotificationKind, OutboxMessage
 from tenants.models import Role, Tenant, TenantKind, User
@@ -101,9 +102,7 @@ def test_a_duplicate_is_merged_and_follows_the_original(
         f"Pengaduan ini digabungkan ke pengaduan nomor {a.number}."
     )
     # (also on the platform's front door, which finds a code wherever it is)
-    from tenants.routing_views import track
-
-    found = track(b.tracking_code)
+    found = platform_track(b.tracking_code)
     assert found is not None and found["state"] == "received"
     track_page = tenant_client.get(f"/lacak/{b.tracking_code}/", tenant=office).content.decode()
     assert 'id="merged-into"' in track_page and a.number in track_page

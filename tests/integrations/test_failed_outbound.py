@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils.html import escape
 from django_tenants.utils import schema_context
 
-from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
+from complaints.actions.forward import do_forward_complaint
+from complaints.actions.route import do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint
 from integrations import failed, inbound, outbox, tasks
@@ -25,8 +26,9 @@ from integrations.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from routing.models import LaporReferral
 from tenants.actions.onboarding import do_ensure_public_tenant
-from tenants.models import LaporReferral, Role, Tenant, TenantKind
+from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, run_jobs, sign_in
 from tests.integrations.fakes import LaporFake, SmsGatewayFake

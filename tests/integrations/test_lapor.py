@@ -17,7 +17,8 @@ from dramatiq_crontab import scheduler
 
 from aduan import crypto
 from complaints import audit as complaints_audit
-from complaints.actions.forward import do_forward_complaint, do_hand_to_authority
+from complaints.actions.forward import do_forward_complaint
+from complaints.actions.route import do_hand_to_authority
 from complaints.actions.working import do_respond_to_complaint
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from integrations import inbound, outbox, tasks
@@ -30,7 +31,8 @@ from integrations.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from tenants.models import LaporReferral, Role, Tenant, TenantKind
+from routing.models import LaporReferral
+from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.complaints.files import photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in

@@ -18,8 +18,9 @@ from complaints.audit import record_event
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from complaints.sla import on_state_entered
 from complaints.sop_templates import parsed_template, template_for
-from integrations.models import Open311Client, Open311Token
+from integrations.models import Open311Client
 from integrations.open311.actions import do_create_open311_client, do_revoke_open311_client
+from routing.models import LaporReferral
 from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
@@ -448,16 +449,25 @@ def test_front_door_routes_by_village_and_answers_a_token(
     key = new_key()
     form = {
         "api_key": key,
-        "service_code": "penerangan-jalan",
+        "service_code": "infrastruktur-desa",
         "lat": "-7.25",
         "long": "110.4",
-        "description": "Lampu jalan mati.",
+        "description": "Jalan desa berlubang.",
     }
-    # When a request comes to the front door without a place it can route
+    # When a request comes to the front door without a place it can route (no boundaries)
     lost = post(tenant_client, "json", form)
-    # Then 400 and nothing stored
-    assert lost.status_code == 400
-    assert Open311Token.objects.count() == 0
+    # Then it is not refused: SP4N-LAPOR! gets it, coordinates kept, and a token answers
+    assert lost.status_code == 200, lost.content
+    referral = LaporReferral.objects.get()
+    assert referral.holder is None and referral.payload is not None
+    assert (referral.payload["latitude"], referral.payload["longitude"]) == ("-7.25", "110.4")
+    assert "koordinat tidak dipetakan ke desa" in referral.reason
+    lost_token = body(lost)[0]["token"]
+    assert "service_request_id" not in body(lost)[0]
+    assert count_complaints(village) == 0
+    assert body(tenant_client.get(f"{BASE}/tokens/{lost_token}.json")) == [
+        {"service_request_id": f"platform-{referral.pk}", "token": lost_token}
+    ]
     # When it names the village
     response = post(
         tenant_client,
@@ -471,7 +481,7 @@ def test_front_door_routes_by_village_and_answers_a_token(
     assert "service_request_id" not in answer[0]
     with schema_context(village.schema_name):
         complaint = Complaint.objects.get()
-    assert complaint.description == "Lampu jalan mati."
+    assert complaint.description == "Jalan desa berlubang."
     # And tokens/{token} gives the service_request_id, as an array of one
     found = body(tenant_client.get(f"{BASE}/tokens/{token}.json"))
     assert found == [{"service_request_id": f"babakan-{complaint.pk}", "token": token}]

@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aduan import operations
-from tenants import directory
-from tenants.models import Authority, Category, Tenant, TenantKind
+from routing import directory
+from routing.actions.directory import do_update_authority
+from routing.models import Authority, Category
+from tenants.models import Tenant, TenantKind
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def test_aduan_migrate_declares_the_tenants_made_before_the_directory(
     village = tenant_factory(region_code="33.01.09.2014", parent=regency)
     expected = {t.pk: declared(t) for t in (regency, dukcapil, village)}
     adjusted = tenant_factory(kind=TenantKind.OPD, region_code="33.01", parent=regency)
-    directory.do_update_authority(
+    do_update_authority(
         tenant=adjusted, category_keys=["ktp-el"], coverage_code="33.01.09", actor=None
     )
     Authority.objects.filter(tenant__in=[regency, dukcapil, village]).delete()

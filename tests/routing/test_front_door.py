@@ -12,15 +12,8 @@ from django_tenants.utils import schema_context
 
 from complaints.actions.forward import do_accept_forwarded_complaint, do_forward_complaint
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind
-from tenants.models import (
-    Authority,
-    LaporReferral,
-    Role,
-    TenantKind,
-    TrackingCode,
-    TriageEntry,
-    TriageStatus,
-)
+from routing.models import Authority, LaporReferral, TrackingCode, TriageEntry, TriageStatus
+from tenants.models import Role, TenantKind
 from tests.client import TenantClient
 from tests.complaints.files import disguised_program, photo, png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in

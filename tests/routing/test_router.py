@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tenants.models import Authority, Tenant, TenantKind
-from tenants.routing import Outcome, classify, propose
+from routing.models import Authority
+from routing.router import Outcome, classify, propose
+from tenants.models import Tenant, TenantKind
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db

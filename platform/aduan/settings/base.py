@@ -51,6 +51,7 @@ SHARED_APPS = [
     "django_tenants",
     "aduan.apps.AduanConfig",
     "tenants.apps.TenantsConfig",
+    "routing.apps.RoutingConfig",
     "billing.apps.BillingConfig",
     "integrations.apps.IntegrationsConfig",
     # The complaint side's public tables (SLA deadline index, local holidays, staff

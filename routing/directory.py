@@ -11,32 +11,23 @@ directory existed, by `ensure_directory`, which every `aduan migrate` runs):
   router sends what no one below declares: up the hierarchy);
 - PROVINSI: the province-level categories, covering its province;
 - KL (ministries and agencies): nothing by default.
-A regency admin adjusts the declarations of its own tenants (`do_update_authority`).
+A regency admin adjusts the declarations of its own tenants
+(routing.actions.directory.do_update_authority).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from tenants.errors import TenantError, TenantErrorCode
-from tenants.models import (
-    Authority,
-    Category,
-    CategoryLevel,
-    Region,
-    RegionLevel,
-    Tenant,
-    TenantKind,
-)
+from routing.models import Authority, Category, CategoryLevel
+from tenants.models import Region, RegionLevel, Tenant, TenantKind
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
 
@@ -153,6 +144,11 @@ def declare_defaults(tenant: Tenant, categories: list[Category] | None = None) -
     return authority
 
 
+def declarations(tenants: Iterable[Tenant]) -> list[Authority]:
+    """The declarations of these tenants (their kind's defaults for one that has none)."""
+    return [declare_defaults(t) for t in tenants]
+
+
 @dataclass
 class DirectoryReport:
     categories_written: int
@@ -177,61 +173,3 @@ def ensure_directory() -> DirectoryReport:
             for tenant in missing:
                 declare_defaults(tenant, categories)
     return DirectoryReport(written, len(missing))
-
-
-def do_update_authority(
-    *,
-    tenant: Tenant,
-    category_keys: Sequence[str],
-    coverage_code: str,
-    higher_slug: str = "",
-    actor: AbstractBaseUser | AnonymousUser | None,
-) -> Authority:
-    """A regency admin (or the operator) adjusts a tenant's declaration. The caller has checked
-    that the actor governs the tenant (tenants.permissions.access_governed_tenant)."""
-    known = set(Category.objects.filter(key__in=category_keys).values_list("key", flat=True))
-    unknown = sorted(set(category_keys) - known)
-    if unknown:
-        raise TenantError(
-            TenantErrorCode.UNKNOWN_CATEGORY,
-            _("Kategori tidak dikenal: %(keys)s.") % {"keys": ", ".join(unknown)},
-            {"field": "categories", "value": unknown},
-        )
-    coverage_code = coverage_code.strip()
-    region_code = tenant.region_id or ""
-    # A body may only cover land inside its own regency (a province: its province).
-    root = region_code[:2] if tenant.kind == TenantKind.PROVINSI else region_code[:5]
-    if coverage_code and not (root and coverage_code.startswith(root)):
-        raise TenantError(
-            TenantErrorCode.COVERAGE_OUTSIDE,
-            _("Wilayah %(code)s di luar wilayah instansi ini.") % {"code": coverage_code},
-            {"field": "coverage_code", "value": coverage_code},
-        )
-    if coverage_code and not Region.objects.filter(code=coverage_code).exists():
-        raise TenantError(
-            TenantErrorCode.UNKNOWN_REGION,
-            _("Kode wilayah %(code)s tidak dikenal.") % {"code": coverage_code},
-            {"field": "coverage_code", "value": coverage_code},
-        )
-    higher = None
-    if higher_slug:
-        higher = (
-            Tenant.objects.exclude(schema_name=get_public_schema_name())
-            .exclude(pk=tenant.pk)
-            .filter(slug=higher_slug)
-            .first()
-        )
-        if higher is None:
-            raise TenantError(
-                TenantErrorCode.UNKNOWN_TENANT,
-                _("Instansi %(slug)s tidak ditemukan.") % {"slug": higher_slug},
-                {"field": "higher", "value": higher_slug},
-            )
-    with transaction.atomic():
-        authority = declare_defaults(tenant)
-        authority.coverage_code = coverage_code
-        authority.higher = higher
-        authority.is_customized = True
-        authority.save()
-        authority.categories.set(Category.objects.filter(key__in=known))
-    return authority

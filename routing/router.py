@@ -4,15 +4,18 @@ It proposes an authority from three things, each explained in the stored reason:
 - the category: the one given, or a keyword classifier over the subject and description
   (the longest keywords win their words; the category with the most keywords is chosen; it is
   sure when it has two or more, or when no other category matched at all);
-- the place: a village code, or the address text matched against the names of the villages
-  (and districts, to tell two villages of one name apart) of the regency in scope.
-  Coordinates are NOT resolved: Aduan holds no village boundaries, and the reason says so;
-- the directory (tenants.directory): the tenants declaring that category and covering that
+- the place: a village code; else the address text matched against the names of the villages
+  (and districts, to tell two villages of one name apart) of the regency in scope (with none
+  in scope, the regency the address names); else the coordinates, placed in their village or
+  regency by the boundaries the operator loaded (routing.boundaries; without them the reason
+  says the point was not placed);
+- the directory (routing.directory): the tenants declaring that category and covering that
   village, the narrowest coverage first.
 
 Outcomes: ROUTE to a tenant (sure of both), TRIAGE at the regency government (unsure), or
 LAPOR when no body on Aduan can take it. A body that is not on Aduan hands up the hierarchy
-(village → regency government → province) before SP4N-LAPOR!.
+(village → regency government → province) before SP4N-LAPOR!. What a caller then does with
+the proposal is the disposition (routing.disposition.dispose).
 """
 
 from __future__ import annotations
@@ -26,16 +29,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tenants.models import (
-    Authority,
-    Category,
-    CategoryLevel,
-    Region,
-    RegionLevel,
-    Tenant,
-    TenantKind,
-    TenantStatus,
-)
+from routing import boundaries
+from routing.models import Authority, Category, CategoryLevel
+from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
 
 
 class Outcome(enum.StrEnum):
@@ -134,9 +130,10 @@ def classify(text: str, categories: list[Category] | None = None) -> Classificat
 
 
 def resolve_village(
-    *, village_code: str = "", address_text: str = "", regency_code: str = ""
+    *, village_code: str = "", address_text: str = "", regency_code: str = "", named: str = ""
 ) -> tuple[Region | None, str]:
-    """The village of the complaint and how it was found (or why it was not)."""
+    """The village of the complaint and how it was found (or why it was not). `named`: the
+    regency's name as the address gave it, which is not a village's (Kelurahan Cilacap)."""
     if village_code:
         village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
         if village is not None:
@@ -146,9 +143,10 @@ def resolve_village(
             }
         return None, _("kode desa %(code)s tidak dikenal") % {"code": village_code}
     if address_text and len(regency_code) == 5:
-        villages = _named_in(address_text, regency_code, RegionLevel.VILLAGE)
+        text = _pattern(named).sub(" ", address_text) if named else address_text
+        villages = _named_in(text, regency_code, RegionLevel.VILLAGE)
         if len(villages) > 1:
-            districts = _named_in(address_text, regency_code, RegionLevel.DISTRICT)
+            districts = _named_in(text, regency_code, RegionLevel.DISTRICT)
             codes = {d.code for d in districts}
             names = {d.name.lower() for d in districts}
             # "Babakan, Kawunganten": Kawunganten is the district here, not its namesake village.
@@ -171,6 +169,79 @@ def _named_in(text: str, regency_code: str, level: str) -> list[Region]:
     # One regency holds a few hundred villages: matching their names in Python is cheap.
     regions = Region.objects.filter(level=level, code__startswith=regency_code + ".")
     return [r for r in regions if _pattern(r.name).search(text)]
+
+
+REGENCY_PREFIX = re.compile(r"^(kabupaten|kota)\s+", re.IGNORECASE)
+
+
+def regency_named_in(text: str) -> Region | None:
+    """The one regency an address names ("Kabupaten Cilacap", "Cilacap"), else None. Used
+    when nothing else gives the regency in scope (a front door that was not told it)."""
+    found = []
+    for regency in Region.objects.filter(level=RegionLevel.REGENCY):
+        bare = REGENCY_PREFIX.sub("", regency.name)
+        if _pattern(bare).search(text):
+            found.append((bool(_pattern(regency.name).search(text)), regency))
+    # "Kota Bogor" names the city, not the regency of Bogor: the full name wins.
+    named = [r for full, r in found if full] or [r for _full, r in found]
+    return named[0] if len(named) == 1 else None
+
+
+@dataclass(frozen=True)
+class Place:
+    village: Region | None
+    regency_code: str
+    reasons: tuple[str, ...]
+
+
+def resolve_place(
+    *,
+    village_code: str = "",
+    address_text: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    regency_code: str = "",
+) -> Place:
+    """The village (or at least the regency) of a complaint, and how it was found: a village
+    code; else the address text inside the regency in scope (or the regency it names); else
+    the coordinates, where boundaries are loaded."""
+    reasons: list[str] = []
+    regency_code = regency_code[:5]
+    named_as = ""
+    if not village_code and address_text and len(regency_code) != 5:
+        named = regency_named_in(address_text)
+        if named is not None:
+            regency_code = named.code
+            full = _pattern(named.name).search(address_text)
+            named_as = full.group(0) if full else REGENCY_PREFIX.sub("", named.name)
+            reasons.append(
+                _("alamat '%(text)s' → %(name)s") % {"text": address_text, "name": named.name}
+            )
+    village, where = resolve_village(
+        village_code=village_code,
+        address_text=address_text,
+        regency_code=regency_code,
+        named=named_as,
+    )
+    reasons.append(where)
+    if village is None and latitude not in (None, "") and longitude not in (None, ""):
+        region = boundaries.locate(latitude, longitude)
+        if region is None:
+            reasons.append(
+                _("koordinat tidak dipetakan ke desa: tidak ada batas wilayah yang memuatnya")
+            )
+        elif region.level == RegionLevel.VILLAGE:
+            village = region
+            reasons.append(
+                _("koordinat → desa %(code)s (%(name)s)")
+                % {"code": region.code, "name": region.name}
+            )
+        else:
+            reasons.append(_("koordinat → %(name)s") % {"name": region.name})
+            regency_code = regency_code or region.code[:5]
+    if village is not None:
+        regency_code = village.code[:5]
+    return Place(village, regency_code, tuple(reasons))
 
 
 def _active(tenants: Any) -> Any:
@@ -258,13 +329,15 @@ def propose(
         category, sure_of_category = found.category, found.sure
         reasons.append(found.reason)
 
-    village, where = resolve_village(
-        village_code=village_code, address_text=address_text, regency_code=regency_code
+    place = resolve_place(
+        village_code=village_code,
+        address_text=address_text,
+        latitude=latitude,
+        longitude=longitude,
+        regency_code=regency_code,
     )
-    reasons.append(where)
-    if village is None and latitude not in (None, "") and longitude not in (None, ""):
-        reasons.append(_("koordinat tidak dipetakan ke desa: Aduan tidak menyimpan batas desa"))
-    regency_code = village.code[:5] if village is not None else regency_code[:5]
+    reasons.extend(place.reasons)
+    village, regency_code = place.village, place.regency_code
 
     if category is not None and sure_of_category and village is not None:
         holders = [

@@ -1,0 +1,63 @@
+"""No wrong door, the pages and API outside one complaint's holder that act on complaints
+(so they live with complaints: routing never imports complaints):
+
+- the platform's front door: file without knowing who is responsible (routes first);
+- the tracking page: a tracking code finds its complaint wherever it is now, and its journey;
+- the regency admin's triage queue (on the regency government's host).
+
+The authority directory and the category catalogue are routing's own (routing.views,
+routing.api).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aduan.tenancy import request_tenant
+from complaints.actions.route import do_triage
+from complaints.api.forwarding import HopOutput
+from routing import selectors
+from routing.models import TriageEntry
+from routing.selectors import REGENCY_ROLES
+from tenants.access import TenantRole
+
+
+class TriageOutput(serializers.Serializer[TriageEntry]):
+    tracking_code = serializers.CharField()
+    subject = serializers.CharField()
+    holder = serializers.CharField(source="holder.name")
+    reason = serializers.CharField()
+    proposal = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+
+class TriageInput(serializers.Serializer[dict[str, Any]]):
+    to = serializers.CharField(max_length=63)
+    reason = serializers.CharField(max_length=2000)
+
+
+class TriageApi(APIView):
+    permission_classes = [TenantRole(*REGENCY_ROLES)]
+
+    @extend_schema(responses=TriageOutput(many=True), operation_id="triage_queue")
+    def get(self, request: Request) -> Response:
+        entries = selectors.triage_queue(request_tenant(request))
+        return Response(TriageOutput(entries, many=True).data)  # type: ignore[arg-type]
+
+
+class TriageDecisionApi(APIView):
+    permission_classes = [TenantRole(*REGENCY_ROLES)]
+
+    @extend_schema(request=TriageInput, responses=HopOutput, operation_id="triage_send")
+    def post(self, request: Request, code: str) -> Response:
+        entry = selectors.access_triage_entry(request_tenant(request), code)
+        given = TriageInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        moved = do_triage(entry, actor=request.user, **given.validated_data)
+        return Response(HopOutput(moved.hop).data)

@@ -1,0 +1,54 @@
+"""No wrong door, the pages and API outside one complaint's holder that act on complaints
+(so they live with complaints: routing never imports complaints):
+
+- the platform's front door: file without knowing who is responsible (routes first);
+- the tracking page: a tracking code finds its complaint wherever it is now, and its journey;
+- the regency admin's triage queue (on the regency government's host).
+
+The authority directory and the category catalogue are routing's own (routing.views,
+routing.api).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aduan.errors import AduanError
+from aduan.tenancy import request_tenant
+from complaints.actions.route import do_triage
+from routing import selectors
+from routing.selectors import REGENCY_ROLES
+from tenants.access import tenant_role_required
+
+
+@tenant_role_required(*REGENCY_ROLES)
+def triage_page(request: HttpRequest) -> HttpResponse:
+    tenant = request_tenant(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            entry = selectors.access_triage_entry(tenant, request.POST.get("code", ""))
+            moved = do_triage(
+                entry,
+                to=request.POST.get("to", ""),
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        except AduanError as problem:
+            error = problem.message
+        else:
+            messages.success(
+                request, _("Diteruskan ke %(name)s.") % {"name": moved.hop.to_tenant.name}
+            )
+            return redirect(reverse("triage"))
+    context = {
+        "tenant": tenant,
+        "entries": selectors.triage_queue(tenant),
+        "targets": selectors.triage_targets(request, tenant),
+        "error": error,
+    }
+    return render(request, "tenants/routing/triage.html", context, status=400 if error else 200)

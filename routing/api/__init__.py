@@ -1,0 +1,1 @@
+"""REST API of routing, one module per capability (the same names as routing.views)."""

@@ -1,0 +1,102 @@
+"""Reads of routing: the tracking index and journeys, the triage queue, the tenants of a
+regency whose declarations its admin keeps, the category catalogue."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
+from rest_framework.request import Request
+
+from aduan.errors import NotFoundError
+from aduan.tenancy import request_tenant
+from routing.models import Category, Hop, LaporReferral, TrackingCode, TriageEntry, TriageStatus
+from tenants import permissions
+from tenants.models import Role, Tenant
+
+# A page or an API answer lists at most this many entries (a queue, a regency's tenants).
+QUEUE_LIMIT = 100
+# Who keeps a regency's routing: its triage queue and its tenants' declarations.
+REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.order_by("topic", "name")
+
+
+def tracking_entry(code: str) -> TrackingCode | None:
+    found: TrackingCode | None = (
+        TrackingCode.objects.filter(code=code).select_related("tenant").first()
+    )
+    return found
+
+
+def tracking_code_taken(code: str) -> bool:
+    return TrackingCode.objects.filter(code=code).exists()
+
+
+def lapor_referral(tracking_code: str) -> LaporReferral | None:
+    found: LaporReferral | None = LaporReferral.objects.filter(tracking_code=tracking_code).first()
+    return found
+
+
+def journey(tracking_code: str) -> list[Hop]:
+    return list(
+        Hop.objects.filter(tracking_code=tracking_code).select_related("from_tenant", "to_tenant")
+    )
+
+
+def triage_queue(tenant: Tenant) -> list[TriageEntry]:
+    regency = (tenant.region_id or "")[:5]
+    return list(
+        TriageEntry.objects.filter(regency_id=regency, status=TriageStatus.OPEN)
+        .select_related("holder")
+        .order_by("created_at")[:QUEUE_LIMIT]
+    )
+
+
+def access_triage_entry(tenant: Tenant, code: str) -> TriageEntry:
+    """An open entry of this regency's queue; anything else is "not found"."""
+    entry: TriageEntry | None = (
+        TriageEntry.objects.filter(
+            tracking_code=code, regency_id=(tenant.region_id or "")[:5], status=TriageStatus.OPEN
+        )
+        .select_related("holder")
+        .first()
+    )
+    if entry is None:
+        raise NotFoundError("complaints.not_found", _("Tidak ditemukan."), {"code": code})
+    return entry
+
+
+def regency_tenants(request: HttpRequest | Request) -> list[Tenant]:
+    """The tenants of this host's regency that the user governs."""
+    tenant = request_tenant(request)
+    regency = (tenant.region_id or "")[:5]
+    if not regency:
+        return [tenant] if permissions.can_administer(request.user, tenant) else []
+    return list(
+        permissions.governed_tenants(request.user)
+        .filter(region__code__startswith=regency)
+        .exclude(schema_name=get_public_schema_name())
+        .select_related("region")
+        .order_by("name")[:QUEUE_LIMIT]
+    )
+
+
+def access_directory_tenant(request: HttpRequest | Request, slug: str) -> Tenant:
+    found = next((t for t in regency_tenants(request) if t.slug == slug), None)
+    if found is None:
+        raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"slug": slug})
+    return found
+
+
+def triage_targets(request: HttpRequest | Request, tenant: Tenant) -> list[Tenant]:
+    """Where a regency admin may send a triaged complaint: the governed tenants of its
+    regency."""
+    return list(
+        permissions.governed_tenants(request.user)
+        .filter(region__code__startswith=(tenant.region_id or "")[:5] or "-")
+        .order_by("name")[:QUEUE_LIMIT]
+    )

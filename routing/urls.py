@@ -1,0 +1,23 @@
+"""URL patterns of routing's own pages and API (the authority directory, the category
+catalogue), included with one line in each aduan URLconf. The front door, tracking and triage
+act on complaints, so their patterns are complaints' (complaints.routing_urls)."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from routing.api import categories as categories_api
+from routing.api import directory as directory_api
+from routing.views import directory as directory_views
+
+tenant_urlpatterns: list[URLPattern | URLResolver] = [
+    path("directory/", directory_views.directory_page, name="authority-directory"),
+    path("api/v1/directory/", directory_api.DirectoryApi.as_view(), name="api-directory"),
+    path(
+        "api/v1/directory/<slug:slug>/",
+        directory_api.AuthorityApi.as_view(),
+        name="api-authority",
+    ),
+]
+
+public_urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/categories/", categories_api.CategoryApi.as_view(), name="api-categories"),
+]

@@ -1,0 +1,1 @@
+"""Pages of routing, one module per capability."""
