@@ -34,9 +34,7 @@ def register_handler(channel: str, handler: Handler) -> None:
 
 
 def handler_for(channel: str) -> Handler:
-    if channel not in _handlers:
-        # Adapters register themselves on import; make sure they are loaded in a worker.
-        from integrations import handlers  # noqa: F401
+    # Adapters register themselves when integrations.apps loads integrations.handlers.
     return _handlers[channel]
 
 
@@ -45,7 +43,6 @@ def do_receive_message(
 ) -> tuple[InboundMessage, bool]:
     """Keep a delivered message and schedule its processing. A replay of the same
     (channel, external id) returns the stored row and schedules nothing."""
-    from integrations import tasks
 
     with transaction.atomic():
         message, created = InboundMessage.objects.get_or_create(
@@ -56,7 +53,7 @@ def do_receive_message(
             defaults={"payload": payload, "tenant": tenant, "next_attempt_at": leased()},
         )
         if created:
-            send_after_commit(tasks.process_inbound, message.pk)
+            send_after_commit("process_inbound", message.pk)
     return message, created
 
 
@@ -112,7 +109,6 @@ def access_failed_message(message_id: int, tenant: Tenant | None) -> InboundMess
 
 def do_retry_message(*, message: InboundMessage, actor: Any = None) -> InboundMessage:
     """Retry a failed message now (the admin's Retry action)."""
-    from integrations import tasks
 
     with transaction.atomic():
         locked = InboundMessage.objects.select_for_update().get(pk=message.pk)
@@ -123,7 +119,7 @@ def do_retry_message(*, message: InboundMessage, actor: Any = None) -> InboundMe
         locked.status = InboundStatus.PENDING
         locked.next_attempt_at = leased()
         locked.save(update_fields=["status", "next_attempt_at"])
-        send_after_commit(tasks.process_inbound, locked.pk)
+        send_after_commit("process_inbound", locked.pk)
     return locked
 
 
@@ -137,7 +133,6 @@ def leased(now: datetime | None = None) -> datetime:
 def sweep_due(now: datetime | None = None, limit: int = 500) -> int:
     """Send jobs for unprocessed messages whose attempt is due: a retry after backoff, or a
     first attempt whose job was lost. Returns how many jobs were sent."""
-    from integrations import tasks
 
     now = now or timezone.now()
     due = list(
@@ -150,5 +145,5 @@ def sweep_due(now: datetime | None = None, limit: int = 500) -> int:
     for pk in due:
         # Lease again, so the next sweep does not resend it while this job waits in the queue.
         InboundMessage.objects.filter(pk=pk).update(next_attempt_at=leased(now))
-        sent += send_quietly(tasks.process_inbound, pk)
+        sent += send_quietly("process_inbound", pk)
     return sent

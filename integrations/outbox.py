@@ -69,7 +69,6 @@ def enqueue(
 ) -> OutboxMessage:
     """Write one notification in the current transaction (idempotent on `key`) and deliver
     it after commit."""
-    from integrations import tasks
 
     now = timezone.now()
     message, created = OutboxMessage.objects.get_or_create(
@@ -89,7 +88,7 @@ def enqueue(
         },
     )
     if created:
-        send_after_commit(tasks.deliver_outbox, message.pk)
+        send_after_commit("deliver_outbox", message.pk)
     return message
 
 
@@ -140,7 +139,6 @@ def do_retry_notification(*, message: OutboxMessage, actor: Any = None) -> Outbo
     the same key, so it still goes out once: a second Retry is refused while it is not failed,
     and the deliverer's row lock keeps a sweep and this job from both sending it. Its attempts
     are kept: if this send fails too, it is failed again at once, not after another round."""
-    from integrations import tasks
 
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
@@ -151,13 +149,12 @@ def do_retry_notification(*, message: OutboxMessage, actor: Any = None) -> Outbo
         locked.status = OutboxStatus.PENDING
         locked.next_attempt_at = timezone.now() + LEASE
         locked.save(update_fields=["status", "next_attempt_at"])
-        send_after_commit(tasks.deliver_outbox, locked.pk)
+        send_after_commit("deliver_outbox", locked.pk)
     return locked
 
 
 def sweep_due(now: datetime | None = None, limit: int = 500) -> int:
     """Send delivery jobs for pending notifications whose attempt is due."""
-    from integrations import tasks
 
     now = now or timezone.now()
     due = list(
@@ -170,5 +167,5 @@ def sweep_due(now: datetime | None = None, limit: int = 500) -> int:
         OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.PENDING).update(
             next_attempt_at=now + LEASE
         )
-        sent += send_quietly(tasks.deliver_outbox, pk)
+        sent += send_quietly("deliver_outbox", pk)
     return sent

@@ -12,18 +12,21 @@ from typing import Any
 import dramatiq
 from django.db import transaction
 
+from aduan.jobs import actor_of
+
 logger = logging.getLogger("aduan.integrations")
 
 
-def send_quietly(actor: dramatiq.Actor[Any, Any], *args: Any) -> bool:
+def send_quietly(job: dramatiq.Actor[Any, Any] | str, *args: Any) -> bool:
+    """Send a job now (a job by name: see aduan.jobs.actor_of)."""
     try:
-        actor.send(*args)
+        actor_of(job).send(*args)
     except Exception:  # the broker is unreachable: the sweeper picks the row up later
-        logger.warning("could not enqueue %s%r; left for the sweeper", actor.actor_name, args)
+        logger.warning("could not enqueue %s%r; left for the sweeper", job, args)
         return False
     return True
 
 
-def send_after_commit(actor: dramatiq.Actor[Any, Any], *args: Any) -> None:
+def send_after_commit(job: dramatiq.Actor[Any, Any] | str, *args: Any) -> None:
     """Like aduan.jobs.enqueue_on_commit, but a broker failure is logged, not raised."""
-    transaction.on_commit(lambda: send_quietly(actor, *args))
+    transaction.on_commit(lambda: send_quietly(job, *args))

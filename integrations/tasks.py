@@ -8,6 +8,11 @@ import dramatiq
 from dramatiq_crontab import interval
 
 from integrations import inbound, outbox
+from integrations.email.imap import poll_mailbox as poll
+from integrations.lapor.referrals import do_send_referral, send_due
+from integrations.lapor.sync import do_schedule_sync
+from integrations.models import EmailMailbox, LaporConnection
+from integrations.staff import deliver_staff_notifications
 
 # Retries are the tables' business (backoff kept in the row), not the broker's: a job that
 # raised would otherwise be retried by dramatiq and by the sweeper.
@@ -26,7 +31,6 @@ def deliver_outbox(message_id: int) -> None:
 @interval(seconds=30)  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
 @dramatiq.actor(max_retries=0)
 def sweep_channels() -> None:
-    from integrations.staff import deliver_staff_notifications
 
     inbound.sweep_due()
     outbox.sweep_due()
@@ -37,7 +41,6 @@ def sweep_channels() -> None:
 @dramatiq.actor(max_retries=0)
 def poll_mailboxes() -> None:
     """One job per active IMAP mailbox (mailboxes are rows of one public table)."""
-    from integrations.models import EmailMailbox
 
     for pk in EmailMailbox.objects.filter(is_active=True).values_list("pk", flat=True):
         poll_mailbox.send(pk)
@@ -45,8 +48,6 @@ def poll_mailboxes() -> None:
 
 @dramatiq.actor(max_retries=0, time_limit=300_000)
 def poll_mailbox(mailbox_id: int) -> None:
-    from integrations.email.imap import poll_mailbox as poll
-    from integrations.models import EmailMailbox
 
     mailbox = EmailMailbox.objects.select_related("tenant").filter(pk=mailbox_id).first()
     if mailbox is not None and mailbox.is_active:
@@ -59,8 +60,6 @@ def sync_lapor() -> None:
     """Arm the SP4N-LAPOR! import of every connected tenant: only the tenants with a row in
     the public LaporConnection table, never a loop over all tenants. Each import runs as an
     inbound message (integrations.lapor.sync)."""
-    from integrations.lapor.sync import do_schedule_sync
-    from integrations.models import LaporConnection
 
     for connection in LaporConnection.objects.filter(is_active=True).select_related("tenant"):
         do_schedule_sync(connection=connection)
@@ -70,7 +69,6 @@ def sync_lapor() -> None:
 @dramatiq.actor(max_retries=0, time_limit=300_000)
 def send_lapor_referrals() -> None:
     """Send to SP4N-LAPOR! the complaints whose authority is not on Aduan."""
-    from integrations.lapor.referrals import send_due
 
     send_due()
 
@@ -78,6 +76,5 @@ def send_lapor_referrals() -> None:
 @dramatiq.actor(max_retries=0, time_limit=300_000)
 def send_lapor_referral(referral_id: int) -> None:
     """Send one referral now (a Retry on the failed-messages page)."""
-    from integrations.lapor.referrals import do_send_referral
 
     do_send_referral(referral_id)

@@ -43,7 +43,6 @@ from complaints.models import (
     RequiredElement,
     new_tracking_code,
 )
-from complaints.tasks import route_filed_complaint
 from complaints.validation import (
     FieldProblem,
     check_attachments,
@@ -203,7 +202,7 @@ def do_file_complaint(
             notifications.on_filed(tenant=tenant, complaint=complaint)
             forwarding.on_filed(tenant, complaint)
             if route and not complaint.is_wbs:
-                enqueue_on_commit(route_filed_complaint, tenant.schema_name, complaint.pk)
+                enqueue_on_commit("route_filed_complaint", tenant.schema_name, complaint.pk)
     except BaseException:
         discard_files(stored)
         raise

@@ -213,7 +213,6 @@ def do_retry_referral(*, referral: LaporReferral, actor: Any = None) -> LaporRef
     is refused until the send fails again (then it is back, with the new error). Sending is
     safe to repeat anyway (a sent referral is left alone, the idempotency key is the tracking
     code); its attempts are kept."""
-    from integrations import tasks
 
     with transaction.atomic():
         locked = LaporReferral.objects.select_for_update().get(pk=referral.pk)
@@ -225,5 +224,5 @@ def do_retry_referral(*, referral: LaporReferral, actor: Any = None) -> LaporRef
         locked.last_error = ""
         locked.next_attempt_at = timezone.now() + LEASE
         locked.save(update_fields=["last_error", "next_attempt_at"])
-        send_after_commit(tasks.send_lapor_referral, locked.pk)
+        send_after_commit("send_lapor_referral", locked.pk)
     return locked

@@ -99,7 +99,6 @@ def sync_error(connection: LaporConnection) -> str:
 def do_schedule_sync(*, connection: LaporConnection, force: bool = False) -> bool:
     """Arm the connection's sync message and send its job. A sync still pending is left
     alone; a failed one too (it waits for its backoff or a person) unless `force`."""
-    from integrations import tasks
 
     with transaction.atomic():
         message, created = InboundMessage.objects.select_for_update().get_or_create(
@@ -122,7 +121,7 @@ def do_schedule_sync(*, connection: LaporConnection, force: bool = False) -> boo
             message.last_error = ""
             message.next_attempt_at = inbound.leased()
             message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
-        send_after_commit(tasks.process_inbound, message.pk)
+        send_after_commit("process_inbound", message.pk)
     return True
 
 

@@ -17,9 +17,23 @@ logger = logging.getLogger("aduan.jobs")
 HEARTBEAT_INTERVAL = 10.0
 
 
-def enqueue_on_commit(actor: dramatiq.Actor[Any, Any], *args: Any, **kwargs: Any) -> None:
+# A job is named by its actor's name where the tasks module that declares it imports the
+# caller (jobs are an interface to actions, so a tasks module sits above them): naming it
+# keeps the import graph acyclic. Every app's tasks module is loaded in its AppConfig.ready,
+# so the name resolves in every process; tests/aduan/test_jobs.py checks every name used.
+
+
+def actor_of(job: dramatiq.Actor[Any, Any] | str) -> dramatiq.Actor[Any, Any]:
+    """The actor itself, or the one registered on the broker under that name."""
+    if isinstance(job, str):
+        found: dramatiq.Actor[Any, Any] = dramatiq.get_broker().get_actor(job)
+        return found
+    return job
+
+
+def enqueue_on_commit(job: dramatiq.Actor[Any, Any] | str, *args: Any, **kwargs: Any) -> None:
     """Send a job once the current transaction commits; nothing is sent for a rollback."""
-    transaction.on_commit(lambda: actor.send(*args, **kwargs))
+    transaction.on_commit(lambda: actor_of(job).send(*args, **kwargs))
 
 
 def record_heartbeat(name: str, **detail: Any) -> None:

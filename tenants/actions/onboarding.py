@@ -697,9 +697,6 @@ def _decidable(desk_request: DeskRequest) -> DeskRequest:
 
 def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRequest:
     """Approve: the tenant is provisioned in the background, then the officer is invited."""
-    # tenants.tasks runs this module's actions (and, until routing leaves it, complaints'):
-    # importing it at the top would close a cycle.
-    from tenants import tasks
 
     with transaction.atomic():
         locked = _decidable(desk_request)
@@ -714,13 +711,12 @@ def do_approve_desk_request(*, desk_request: DeskRequest, actor: User) -> DeskRe
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.save(update_fields=["status", "decided_at", "decided_by"])
-        enqueue_on_commit(tasks.provision_desk, locked.pk)
+        enqueue_on_commit("provision_desk", locked.pk)
     return locked
 
 
 def do_reject_desk_request(*, desk_request: DeskRequest, reason: str, actor: User) -> DeskRequest:
     """Reject with a reason, which the officer receives by e-mail."""
-    from tenants import tasks  # a cycle, see do_approve_desk_request
 
     reason = reason.strip()
     if not reason:
@@ -734,7 +730,7 @@ def do_reject_desk_request(*, desk_request: DeskRequest, reason: str, actor: Use
         locked.decided_at = timezone.now()
         locked.decided_by = actor
         locked.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        enqueue_on_commit(tasks.notify_desk_rejected, locked.pk)
+        enqueue_on_commit("notify_desk_rejected", locked.pk)
     return locked
 
 
