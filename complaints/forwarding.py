@@ -43,6 +43,7 @@ from complaints.models import (
     EventKind,
     ForwardStub,
 )
+from complaints.notifications import on_moved
 from complaints.public.moves import deadlines_follow_sql
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
@@ -226,7 +227,6 @@ def _move_rows(
         )
         if receipts:
             # Its receipt has not gone out yet: it tells the receiver's name and number now.
-            from complaints.notifications import on_moved
 
             on_moved(tenant=target, complaint=arrived, receipt_ids=receipts)
         fail_point("recorded")

@@ -55,6 +55,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
+from complaints.sla_clock import LimitUnit as ClockUnit
+from complaints.sla_clock import TimeLimit
 from tenants.models import Role
 
 LimitUnit = Literal["working_days", "hours", "days"]
@@ -124,9 +126,6 @@ class Limit:
 
     def describe(self) -> str:
         """ "5 hari kerja": worded by the SLA clock, which counts it."""
-        from complaints.sla_clock import LimitUnit as ClockUnit
-        from complaints.sla_clock import TimeLimit
-
         return TimeLimit(ClockUnit(self.unit), self.amount).describe()
 
 

@@ -107,8 +107,15 @@ def _function_local_imports(path: Path) -> Iterator[tuple[int, str]]:
             if not any(name.split(".")[0] in FIRST_PARTY for name in names):
                 continue
             here = lines[inner.lineno - 1]
-            above = lines[inner.lineno - 2] if inner.lineno > 1 else ""
-            if DEFERRED not in here and DEFERRED not in above:
+            # The reason may stand above a block of imports that it covers.
+            above = inner.lineno - 2
+            while above >= 0 and lines[above].lstrip().startswith(("from ", "import ")):
+                above -= 1
+            comment = []
+            while above >= 0 and lines[above].lstrip().startswith("#"):
+                comment.append(lines[above])
+                above -= 1
+            if DEFERRED not in here and not any(DEFERRED in line for line in comment):
                 yield inner.lineno, here.strip()
 
 
@@ -132,6 +139,7 @@ def test_the_function_local_scan_sees_an_unexplained_import(tmp_path: Path) -> N
         "def g():\n"
         f"    {DEFERRED} Django must be set up first\n"
         "    from complaints import models\n"
+        "    from tenants import models\n"
     )
     assert list(_function_local_imports(module)) == [(2, "from complaints import models")]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import connection_tenant
+from complaints.actions.route import do_hand_to_authority
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.attachments import discard_files, store_attachments
@@ -236,8 +237,6 @@ def do_transition_complaint(
             )
             if handing_over:
                 # In the same transaction: the step is taken only if the hand-over is.
-                from complaints.actions.route import do_hand_to_authority
-
                 do_hand_to_authority(
                     tenant=tenant,
                     complaint_id=complaint.pk,

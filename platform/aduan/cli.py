@@ -17,23 +17,30 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from types import ModuleType
+
+import django
+from django.core.management import CommandError, execute_from_command_line
+from django.db import DatabaseError
+
+from aduan import supervisor
+from aduan.errors import AduanError
 
 SETTINGS = "aduan.settings.production"
 
 
-def _setup() -> None:
+def _operations() -> ModuleType:
+    """Set Django up, then load the operations (they import models, which need it first)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    import django
-
     django.setup()
+    # deferred import: a module that imports models can only load after django.setup().
+    from aduan import operations
+
+    return operations
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    _setup()
-    from aduan import operations
-
-    operations.migrate(
+    _operations().migrate(
         out=print, workers=args.workers, schemas_per_connection=args.schemas_per_connection
     )
     return 0
@@ -47,98 +54,46 @@ def _positive(text: str) -> int:
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
-    _setup()
-    from aduan import operations
-
-    operations.load_regions(only=tuple(args.only or ()), source=args.source, out=print)
+    _operations().load_regions(only=tuple(args.only or ()), source=args.source, out=print)
     return 0
 
 
 def cmd_regions_boundaries(args: argparse.Namespace) -> int:
-    _setup()
-    from aduan import operations
-
-    operations.load_boundaries(source=args.file, out=print)
+    _operations().load_boundaries(source=args.file, out=print)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _setup()
-    from aduan import operations
-
-    operations.demo(out=print)
+    _operations().demo(out=print)
     return 0
 
 
 def cmd_tenants_import(args: argparse.Namespace) -> int:
     """Validate every row first; create all of them in one transaction, or none."""
-    _setup()
-    from tqdm import tqdm
-
-    from aduan.errors import AduanError
-    from tenants.actions.onboarding import AgencyRow, do_import_agencies
-    from tenants.errors import OnboardingErrorCode
-    from tenants.models import Tenant, TenantKind
-
-    if not args.regency:
-        print("aduan: error: Sebutkan kabupaten tujuan dengan --regency SLUG.", file=sys.stderr)
-        return 1
-    regency = Tenant.objects.filter(slug=args.regency, kind=TenantKind.PEMKAB).first()
-    if regency is None:
-        print(f"aduan: error: Kabupaten {args.regency} tidak ditemukan.", file=sys.stderr)
-        return 1
-    with open(args.file, "rb") as handle:
-        content = handle.read()
-    try:
-        if args.dry_run:
-            plan = do_import_agencies(regency=regency, content=content, actor=None, dry_run=True)
-            for row in plan.rows:
-                print(f"OK baris {row.line}: {row.slug} ({row.kind}, {row.region_code}) {row.name}")
-            print(f"Uji coba: {len(plan.rows)} instansi valid, tidak ada yang dibuat.")
-            return 0
-        bars: list[Any] = []
-
-        def advance(row: AgencyRow, total: int) -> None:
-            # The bar starts once every row is valid: errors print alone.
-            if not bars:
-                bars.append(tqdm(desc="Membuat instansi", unit="instansi", total=total))
-            bars[0].update()
-
-        try:
-            plan = do_import_agencies(
-                regency=regency, content=content, actor=None, progress=advance
-            )
-        finally:
-            for bar in bars:
-                bar.close()
-    except AduanError as exc:
-        if exc.code == OnboardingErrorCode.CSV_ROWS:
-            for error in exc.extra["errors"]:
-                print(
-                    f"aduan: error: baris {error['row']} ({error['field']}): {error['message']}",
-                    file=sys.stderr,
-                )
-        raise
-    print(f"{len(plan.rows)} instansi dibuat di bawah {regency.name}.")
-    return 0
+    return int(
+        _operations().import_agencies(
+            regency_slug=args.regency,
+            file=args.file,
+            dry_run=args.dry_run,
+            out=print,
+            err=lambda line: print(line, file=sys.stderr),
+        )
+    )
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
+    # deferred import: the catalogs' tool (polib) is a development dependency only.
     from aduan import messages
 
     return 1 if messages.refresh() else 0
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    from aduan import supervisor
-
     return supervisor.up(host=args.host, port=args.port, web_workers=args.web_workers)
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    from aduan import supervisor
-
     command = supervisor.process_command(args.command, host=args.host, port=args.port)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     os.execv(command[0], command)  # noqa: S606 - our own process, argv built above
@@ -147,8 +102,6 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["aduan manage", *args.rest])
     return 0
 
@@ -219,11 +172,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from django.core.management import CommandError
-    from django.db import DatabaseError
-
-    from aduan.errors import AduanError
-
     try:
         result: int = args.func(args)
     except AduanError as exc:

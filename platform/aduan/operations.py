@@ -1,10 +1,14 @@
-"""Operations behind the `aduan` command, callable from code and tests alike."""
+"""Operations behind the `aduan` command, callable from code and tests alike.
+
+Imported only once Django is set up (aduan.cli and aduan.supervisor load it after
+django.setup()), so it imports the apps at the top like any other module."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -13,6 +17,12 @@ from tqdm import tqdm
 
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
+from routing import boundaries, directory
+from tenants import provisioning, regions
+from tenants.actions.onboarding import AgencyRow, do_ensure_public_tenant, do_import_agencies
+from tenants.demo import DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS, do_create_demo_data
+from tenants.errors import OnboardingErrorCode
+from tenants.models import Region, Tenant, TenantKind
 
 Out = Callable[[str], None]
 
@@ -26,9 +36,6 @@ def migrate(
     back and listed, and the run ends with an error once every other tenant is done.
     Running it again resumes with the tenants still behind.
     """
-    from routing import directory
-    from tenants import provisioning
-    from tenants.actions.onboarding import do_ensure_public_tenant
 
     out("Migrating the public schema...")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
@@ -79,8 +86,6 @@ def migrate(
 
 
 def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: Out) -> int:
-    from tenants import regions
-
     folder = Path(source) if source else regions.PACKAGED_DATA
     total = None if only else regions.count_rows(folder)
     with tqdm(total=total, desc="Loading regions", unit="region") as bar:
@@ -94,18 +99,86 @@ def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: 
 
 
 def load_boundaries(*, source: str, out: Out) -> int:
-    from routing import boundaries  # needs the app registry: imported after django.setup()
-
     loaded = boundaries.load_boundaries(Path(source))
     out(f"Boundaries loaded: {loaded:,}")
     return loaded
 
 
 def demo(*, out: Out) -> None:
-    from tenants.demo import do_create_demo_data
-    from tenants.models import Region
-
     if not Region.objects.exists():
         load_regions(out=out)
     tenants = do_create_demo_data()
     out(f"Demo tenants ready: {len(tenants)}")
+
+
+def import_agencies(
+    *, regency_slug: str | None, file: str, dry_run: bool, out: Out, err: Out
+) -> int:
+    """`aduan tenants import`: validate every row first; create all of them in one
+    transaction, or none. Returns the exit status."""
+    if not regency_slug:
+        err("aduan: error: Sebutkan kabupaten tujuan dengan --regency SLUG.")
+        return 1
+    regency = Tenant.objects.filter(slug=regency_slug, kind=TenantKind.PEMKAB).first()
+    if regency is None:
+        err(f"aduan: error: Kabupaten {regency_slug} tidak ditemukan.")
+        return 1
+    with open(file, "rb") as handle:
+        content = handle.read()
+    try:
+        if dry_run:
+            plan = do_import_agencies(regency=regency, content=content, actor=None, dry_run=True)
+            for row in plan.rows:
+                out(f"OK baris {row.line}: {row.slug} ({row.kind}, {row.region_code}) {row.name}")
+            out(f"Uji coba: {len(plan.rows)} instansi valid, tidak ada yang dibuat.")
+            return 0
+        bars: list[Any] = []
+
+        def advance(row: AgencyRow, total: int) -> None:
+            # The bar starts once every row is valid: errors print alone.
+            if not bars:
+                bars.append(tqdm(desc="Membuat instansi", unit="instansi", total=total))
+            bars[0].update()
+
+        try:
+            plan = do_import_agencies(
+                regency=regency, content=content, actor=None, progress=advance
+            )
+        finally:
+            for bar in bars:
+                bar.close()
+    except AduanError as exc:
+        if exc.code == OnboardingErrorCode.CSV_ROWS:
+            for error in exc.extra["errors"]:
+                err(f"aduan: error: baris {error['row']} ({error['field']}): {error['message']}")
+        raise
+    out(f"{len(plan.rows)} instansi dibuat di bawah {regency.name}.")
+    return 0
+
+
+def demo_banner(host: str, port: int) -> str:
+    """What `aduan up` prints once everything runs: where to go and how to sign in."""
+    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "localhost"} else host  # noqa: S104
+    base = f"http://{shown}:{port}"
+    sub_base = settings.BASE_DOMAIN
+    width = max(len(t.name) for t in DEMO_TENANTS)
+    lines = [
+        "",
+        "Aduan is running.",
+        f"  Front door (platform):  {base}/",
+        f"  Health:                 {base}/healthz",
+        f"  API schema (OpenAPI):   {base}/api/schema/",
+        "  Demo tenants (by path, and by subdomain):",
+    ]
+    for demo_tenant in DEMO_TENANTS:
+        lines.append(
+            f"    {demo_tenant.name:<{width}}  {base}/t/{demo_tenant.slug}/"
+            f"   http://{demo_tenant.slug}.{sub_base}:{port}/"
+        )
+    lines.append(
+        f"  Demo logins (password: {DEMO_PASSWORD}), staff console at <tenant URL>console/:"
+    )
+    for username, role in DEMO_USERS:
+        lines.append(f"    {username:<16} {role.label}")
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from aduan.errors import AduanError
+from aduan.paths import state_dir
 
 STOP_GRACE_SECONDS = 10
 READY_TIMEOUT_SECONDS = 60
@@ -111,40 +112,8 @@ def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
-def _banner(host: str, port: int) -> str:
-    from django.conf import settings
-
-    from tenants.demo import DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS
-
-    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "localhost"} else host  # noqa: S104
-    base = f"http://{shown}:{port}"
-    sub_base = settings.BASE_DOMAIN
-    width = max(len(t.name) for t in DEMO_TENANTS)
-    lines = [
-        "",
-        "Aduan is running.",
-        f"  Front door (platform):  {base}/",
-        f"  Health:                 {base}/healthz",
-        f"  API schema (OpenAPI):   {base}/api/schema/",
-        "  Demo tenants (by path, and by subdomain):",
-    ]
-    for demo in DEMO_TENANTS:
-        lines.append(
-            f"    {demo.name:<{width}}  {base}/t/{demo.slug}/   http://{demo.slug}.{sub_base}:{port}/"
-        )
-    lines.append(
-        f"  Demo logins (password: {DEMO_PASSWORD}), staff console at <tenant URL>console/:"
-    )
-    for username, role in DEMO_USERS:
-        lines.append(f"    {username:<16} {role.label}")
-    lines.append("Press Ctrl-C to stop.")
-    return "\n".join(lines)
-
-
 def up(*, host: str, port: int, web_workers: int) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.production")
-    from aduan.paths import state_dir
-
     lock = _acquire_lock(state_dir())
     try:
         if not _port_free(host, port):
@@ -155,6 +124,7 @@ def up(*, host: str, port: int, web_workers: int) -> int:
         django.setup()  # starts or reuses the embedded PostgreSQL when DATABASE_URL is unset
         from django.core.management import call_command
 
+        # deferred import: operations import models, which need django.setup() first.
         from aduan import operations
 
         operations.migrate(out=print)
@@ -163,12 +133,12 @@ def up(*, host: str, port: int, web_workers: int) -> int:
         from django.db import connections
 
         connections.close_all()
-        return _run_children(host, port, web_workers)
+        return _run_children(host, port, web_workers, banner=operations.demo_banner(host, port))
     finally:
         lock.close()
 
 
-def _run_children(host: str, port: int, web_workers: int) -> int:
+def _run_children(host: str, port: int, web_workers: int, *, banner: str) -> int:
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -186,7 +156,7 @@ def _run_children(host: str, port: int, web_workers: int) -> int:
                 start_new_session=True,
             )
         ready = _wait_ready(f"http://{host}:{port}/healthz", children)
-        print(_banner(host, port), flush=True)
+        print(banner, flush=True)
         if not ready:
             print(
                 f"Warning: /healthz is not healthy yet; see http://{host}:{port}/healthz",

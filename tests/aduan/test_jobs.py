@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import uuid
+from pathlib import Path
 
+import dramatiq
 import pytest
 from django.db import connection, transaction
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
-from aduan.jobs import enqueue_on_commit
+from aduan.jobs import actor_of, enqueue_on_commit
 from aduan.models import Heartbeat
 from tests.factories import TenantFactory, file_complaint
 from tests.services import (
@@ -83,3 +86,31 @@ def test_enqueue_on_commit_sends_nothing_for_a_rollback(committed: None) -> None
         assert broker.queues[tasks.probe.queue_name].qsize() == 1
     finally:
         tasks.probe.broker = previous
+
+
+def _named_jobs() -> set[str]:
+    """Every job an action names (aduan.jobs.actor_of) instead of importing its actor."""
+    senders = {"enqueue_on_commit", "send_after_commit", "send_quietly"}
+    root = Path(__file__).resolve().parents[2]
+    names: set[str] = set()
+    for folder in ("platform/aduan", "tenants", "routing", "complaints", "integrations"):
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) in senders
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    names.add(node.args[0].value)
+    return names
+
+
+def test_every_job_named_by_an_action_is_a_registered_actor() -> None:
+    names = _named_jobs()
+    assert {"route_filed_complaint", "deliver_outbox", "process_inbound"} <= names
+    broker = dramatiq.get_broker()
+    for name in sorted(names):
+        assert actor_of(name).actor_name == name
+        assert name in broker.actors
