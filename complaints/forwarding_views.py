@@ -137,6 +137,9 @@ class ForwardInput(serializers.Serializer[dict[str, Any]]):
 
 
 class ReasonInput(serializers.Serializer[dict[str, Any]]):
+    class Meta:
+        ref_name = "ReturnReasonInput"  # required, unlike complaints.api's ReasonInput
+
     reason = serializers.CharField(max_length=2000)
 
 

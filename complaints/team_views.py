@@ -163,6 +163,9 @@ def complaint_team_page(request: HttpRequest, complaint_id: int) -> HttpResponse
 
 
 class MemberOutput(serializers.Serializer[User]):
+    class Meta:
+        ref_name = "TeamMemberOutput"  # not tenants' MemberOutput (a membership)
+
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.SerializerMethodField()

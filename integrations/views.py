@@ -46,8 +46,11 @@ def scope_of(request: HttpRequest | Request) -> Tenant | None:
 
 class InboundMessageOutput(serializers.ModelSerializer[InboundMessage]):
     tenant: serializers.SlugRelatedField[Tenant] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True  # null: no tenant was found for it
     )
+    # Any channel that registered an inbound handler (integrations.inbound), not only the
+    # model's choices.
+    channel = serializers.CharField(help_text="sms, whatsapp, email, lapor, ...")
 
     class Meta:
         model = InboundMessage

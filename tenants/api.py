@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from aduan.api import TenantOutput
 from aduan.errors import NotFoundError
+from aduan.openapi import ERROR_RESPONSE
 from tenants import lifecycle, onboarding, permissions, selectors
 from tenants.access import PlatformOperator, Public, RegencyAdmin
 from tenants.errors import OnboardingErrorCode, TenantError
@@ -374,7 +375,8 @@ ArchiveTenantApi = _lifecycle_api("archive", lifecycle.do_archive_tenant)
 class ArchiveDownloadApi(APIView):
     permission_classes = [RegencyAdmin]
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY,
+                              400: ERROR_RESPONSE},  # tenants.no_archive: none made yet
                    operation_id="governed_tenant_archive_download")  # fmt: skip
     def get(self, request: Request, slug: str) -> FileResponse:
         tenant = permissions.access_governed_tenant(request.user, slug)
