@@ -40,6 +40,7 @@ class _Operation:
     path: str
     method: str
     responses: dict[str, Any]
+    request_body: dict[str, Any] | None
 
 
 class OpenApiContract:
@@ -64,11 +65,13 @@ class OpenApiContract:
         return min(matches, key=lambda t: t.count("{"), default=None)
 
     def operation(self, path: str, method: str) -> _Operation | None:
-        item = self.document["paths"][path]
+        item = self.document["paths"].get(path, {})
         found = item.get(method.lower())
         if found is None and method.upper() == "HEAD":
             found = item.get("get")
-        return None if found is None else _Operation(path, method.upper(), found["responses"])
+        if found is None:
+            return None
+        return _Operation(path, method.upper(), found["responses"], found.get("requestBody"))
 
     def validator(self, schema: dict[str, Any]) -> OAS31Validator:
         key = json.dumps(schema, sort_keys=True)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aduan.api import TenantProfileApi
+from aduan.openapi_examples import REQUEST_EXAMPLES
 from tests.client import (
     OpenApiContract,
     SchemaMismatchError,
@@ -117,3 +118,38 @@ def test_a_literal_path_is_preferred_over_a_parameter() -> None:
     assert api.path_of("/api/v1/complaints/desk/") == "/api/v1/complaints/desk/"
     assert api.path_of("/api/v1/complaints/12/") == "/api/v1/complaints/{complaint_id}/"
     assert api.path_of("/api/v1/nothing-here/") is None
+
+
+@pytest.mark.parametrize("urlconf", URLCONFS)
+def test_every_api_write_has_a_request_example_that_matches_its_schema(urlconf: str) -> None:
+    # Given the published schema
+    api = contract(urlconf)
+    # When each operation with a request body is read
+    for path, item in api.document["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody")
+            if body is None or not path.startswith("/api/"):
+                continue
+            examples = [
+                (media_type, example["value"])
+                for media_type, content in body["content"].items()
+                for example in content.get("examples", {}).values()
+            ]
+            # Then it has an example (aduan.openapi_examples), valid against its schema
+            where = f"{method.upper()} {path} ({operation['operationId']})"
+            assert examples, f"{where}: no example in aduan/openapi_examples.py"
+            for media_type, value in examples:
+                schema = body["content"][media_type]["schema"]
+                errors = [e.message for e in api.validator(schema).iter_errors(value)]
+                assert not errors, (where, errors)
+
+
+def test_every_example_belongs_to_an_operation() -> None:
+    # Given the operations of both hosts, then every example names one (none left stale)
+    operations = {
+        operation["operationId"]
+        for urlconf in URLCONFS
+        for item in contract(urlconf).document["paths"].values()
+        for operation in item.values()
+    }
+    assert set(REQUEST_EXAMPLES) <= operations, set(REQUEST_EXAMPLES) - operations

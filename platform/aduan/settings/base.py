@@ -218,6 +218,9 @@ SPECTACULAR_SETTINGS = {
     # `allOf: [$ref], nullable: true`, which by OAS 3.0.3 does NOT admit null (nullable needs a
     # `type` beside it), so the schema denied the nulls the API sends.
     "OAS_VERSION": "3.1.0",
+    # Request and response components apart: an upload is then `format: binary` in the request,
+    # not the `format: uri` of its download link.
+    "COMPONENT_SPLIT_REQUEST": True,
     # A choice set used by two components needs a name of its own (else a hashed one).
     "ENUM_NAME_OVERRIDES": {"FailedKindEnum": "integrations.failed.FAILED_KINDS"},
 }
