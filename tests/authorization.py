@@ -787,19 +787,25 @@ class _RollBackError(Exception):
     """Undo what one endpoint's requests did, so the next one starts from the same world."""
 
 
-def check_app(app: str, request: pytest.FixtureRequest) -> list[Endpoint]:
+def check_app(
+    app: str,
+    request: pytest.FixtureRequest,
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+) -> list[Endpoint]:
     """Check every endpoint of `app` (run by tests/<app>/test_authorization.py); returns them.
 
     One world for all of them (tenants are the slow part), made only when there is something
-    to check; each endpoint runs in a savepoint rolled back after it. Every failure is
+    to check; each endpoint runs in a savepoint rolled back after it. The test passes
+    `tenant_factory` as its own argument: asked for lazily, inside the test's transaction, the
+    session's template schema would be captured there and rolled back with it. Every failure is
     collected and reported together."""
     selected = endpoints_of(app)
     if not selected:
         return selected
-    tenant_client: TenantClient = request.getfixturevalue("tenant_client")
     # Attachments, letters and archives the requests write go to a folder of this test.
     request.getfixturevalue("settings").MEDIA_ROOT = request.getfixturevalue("tmp_path") / "media"
-    world = make_world(request.getfixturevalue("tenant_factory"), tenant_client)
+    world = make_world(tenant_factory, tenant_client)
     schemas = [get_public_schema_name(), world.tenant.schema_name, world.other.schema_name]
     fingerprint = _Fingerprint(schemas)
     failures = []

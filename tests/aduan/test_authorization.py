@@ -12,13 +12,17 @@ from rest_framework.views import APIView
 
 from tenants.access import declared_access
 from tests.authorization import APPS, ENDPOINTS, app_of, check_app
+from tests.client import TenantClient
+from tests.factories import TenantFactory
 
 TESTS = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_every_aduan_endpoint_enforces_its_declared_access(request: pytest.FixtureRequest) -> None:
-    checked = check_app("aduan", request)
+def test_every_aduan_endpoint_enforces_its_declared_access(
+    request: pytest.FixtureRequest, tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    checked = check_app("aduan", request, tenant_factory, tenant_client)
     assert {e.label for e in checked} >= {"tenant:/", "tenant:/console/", "public:/"}
 
 
@@ -30,7 +34,7 @@ def test_every_app_with_endpoints_has_its_matrix() -> None:
     for app in sorted(apps | {"routing"}):
         matrix = TESTS / app / "test_authorization.py"
         assert matrix.is_file(), f"{app} has endpoints but no {matrix.relative_to(TESTS)}"
-        assert f'check_app("{app}", request)' in matrix.read_text(), matrix
+        assert f'check_app("{app}", ' in matrix.read_text(), matrix
 
 
 def test_an_endpoint_is_checked_by_the_app_of_its_view_module() -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.authorization import check_app
+from tests.client import TenantClient
+from tests.factories import TenantFactory
 
 
 @pytest.mark.django_db
 def test_every_tenants_endpoint_enforces_its_declared_access(
-    request: pytest.FixtureRequest,
+    request: pytest.FixtureRequest, tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
-    checked = check_app("tenants", request)
+    checked = check_app("tenants", request, tenant_factory, tenant_client)
     assert checked, "no endpoint of tenants was found in the URLconfs"
     assert {e.app for e in checked} == {"tenants"}
