@@ -49,17 +49,32 @@ from psycopg import sql
 from pypdf import PdfWriter
 
 from aduan.db import tenant_db
+from aduan.models import LocalHoliday, Notification
 from complaints import forwarding
 from complaints.actions.assign import do_assign_complaint
-from complaints.actions.forward import do_forward_complaint
+from complaints.actions.forward import do_forward_complaint, do_route_filed_complaint
+from complaints.actions.teams import do_save_team
 from complaints.actions.workflow import complaint_sop, do_transition_complaint
 from complaints.models import Complaint
 from complaints.sop import InputSpec
 from complaints.sop_selectors import current_definition
+from integrations.models import InboundMessage, InboundStatus, OutboxMessage, OutboxStatus
+from integrations.open311.actions import do_create_open311_client
 from tenants import lifecycle
 from tenants.access import Access, Scope, declared_access
 from tenants.actions import do_ensure_public_tenant, do_grant_role, do_invite_member
-from tenants.models import Category, Invitation, Role, Tenant, TenantKind, User
+from tenants.models import (
+    Category,
+    Invitation,
+    LaporReferral,
+    Role,
+    Tenant,
+    TenantKind,
+    TriageEntry,
+    TriageStatus,
+    User,
+)
+from tenants.onboarding import do_request_desk
 from tenants.permissions import STAFF_ROLES, TWO_FACTOR_ROLES, roles_in
 from tests.client import TenantClient, contract
 from tests.complaints.files import photo
@@ -103,7 +118,6 @@ def _invitation(world: World) -> Invitation:
 
 
 def _local_holiday(world: World) -> str:
-    from aduan.models import LocalHoliday
 
     LocalHoliday.objects.get_or_create(
         tenant=world.tenant, date="2026-11-23", defaults={"name": "Hari Jadi"}
@@ -114,8 +128,6 @@ def _local_holiday(world: World) -> str:
 def _notification(world: World) -> str:
     """A notification of the signed-in caller (`world.made["caller"]`, set at each sign-in), so
     an allowed caller reads their own and an outsider theirs in another tenant's world."""
-    from aduan.models import Notification
-
     user = world.made.get("caller") or make_user()
     notification, _made = Notification.objects.get_or_create(
         tenant=world.tenant,
@@ -131,7 +143,6 @@ def _notification(world: World) -> str:
 
 
 def _failed_inbound(world: World) -> str:
-    from integrations.models import InboundMessage, InboundStatus
 
     message, _ = InboundMessage.objects.get_or_create(
         channel="sms",
@@ -145,7 +156,6 @@ def _failed_inbound(world: World) -> str:
 
 
 def _failed_outbox(world: World) -> str:
-    from integrations.models import OutboxMessage, OutboxStatus
 
     message, _ = OutboxMessage.objects.get_or_create(
         key=f"matrix-failed:{world.tenant.schema_name}",
@@ -164,7 +174,6 @@ def _failed_outbox(world: World) -> str:
 
 
 def _failing_referral(world: World) -> str:
-    from tenants.models import LaporReferral
 
     referral, _ = LaporReferral.objects.get_or_create(
         tracking_code="MATRIXREF1",
@@ -199,11 +208,6 @@ SAMPLES: dict[str, Sample] = {
 # its regency's triage queue, and the tenant itself in the authority directory.
 def _held_complaint(world: World) -> str:
     """One complaint, made again only when a request moved it away."""
-    from django_tenants.utils import schema_context
-
-    from complaints.models import Complaint
-    from tests.factories import file_complaint
-
     made = world.made.get("complaint")
     with schema_context(world.tenant.schema_name):
         if made is None or not Complaint.objects.filter(pk=made.pk).exists():
@@ -213,10 +217,6 @@ def _held_complaint(world: World) -> str:
 
 def _triage_entry(world: World) -> str:
     """One open entry of the regency's triage queue, made again once it was decided."""
-    from complaints.actions.forward import do_route_filed_complaint
-    from tenants.models import TriageEntry, TriageStatus
-    from tests.factories import file_complaint
-
     code = world.made.get("triage")
     if (
         code is None
@@ -235,11 +235,6 @@ _FORWARDING: dict[str, Sample] = {"complaint_id": _held_complaint}
 def _desk_request(world: World) -> str:
     """A pending desk request of a village in the world's regency (made once per world)."""
     if "desk_request" not in world.made:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-        from pypdf import PdfWriter
-
-        from tenants.onboarding import do_request_desk
-
         writer = PdfWriter()
         writer.add_blank_page(width=200, height=200)
         pdf = io.BytesIO()
@@ -265,8 +260,6 @@ def _governed_slug(world: World) -> str:
 def _team(world: World) -> str:
     """A team of the tenant under test (complaints.urls), made once per world."""
     if "team" not in world.made:
-        from complaints.actions.teams import do_save_team
-
         with schema_context(world.tenant.schema_name):
             world.made["team"] = do_save_team(
                 tenant=world.tenant,
@@ -286,7 +279,6 @@ SAMPLES["service_request_id"] = lambda world: f"{world.tenant.slug}-1"
 
 
 def _open311_client(world: World, *, platform: bool) -> str:
-    from integrations.open311.actions import do_create_open311_client
 
     tenant = None if platform else world.tenant
     client, _key = do_create_open311_client(name="Matrix", tenant=tenant, actor=None)
