@@ -25,6 +25,10 @@ class FailedKind(StrEnum):
     LAPOR_REFERRAL = "lapor_referral"
 
 
+# The API's choice set (named FailedKindEnum in the OpenAPI schema: aduan.settings).
+FAILED_KINDS = [k.value for k in FailedKind]
+
+
 @dataclass(frozen=True)
 class FailedItem:
     kind: FailedKind

@@ -1,9 +1,9 @@
 """Declarative access: every page and API endpoint says who may reach it.
 
 Nothing is reachable by default. An API view without a declaration is refused for everyone
-(`REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]` is `Undeclared`), and
-`tests/test_authorization_matrix.py` walks every URL pattern and fails on a view that declares
-nothing, so a new endpoint is covered by the matrix the moment it is routed.
+(`REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]` is `Undeclared`), and the authorization
+matrix (`tests/authorization.py`, run per app) walks every URL pattern and fails on a view that
+declares nothing, so a new endpoint is covered by the matrix the moment it is routed.
 
 APIs (Django REST framework) declare a permission class::
 

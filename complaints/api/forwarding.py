@@ -72,6 +72,9 @@ class ForwardInput(serializers.Serializer[dict[str, Any]]):
 class ReasonInput(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField(max_length=2000)
 
+    class Meta:
+        ref_name = "ReturnReasonInput"  # required, unlike complaints.api's ReasonInput
+
 
 class MovedOutput(serializers.Serializer[forwarding.Moved]):
     complaint = ComplaintBrief()

@@ -34,6 +34,9 @@ class MemberOutput(serializers.Serializer[User]):
     def get_name(self, user: User) -> str:
         return user_label(user)
 
+    class Meta:
+        ref_name = "TeamMemberOutput"  # not tenants' MemberOutput (a membership)
+
 
 class TeamOutput(serializers.Serializer[Team]):
     id = serializers.IntegerField()

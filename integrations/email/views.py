@@ -83,7 +83,7 @@ class MailboxSerializer(serializers.Serializer[Any]):
     )
     folder = serializers.CharField(max_length=255, default="INBOX")
     is_active = serializers.BooleanField(default=True)
-    last_polled_at = serializers.DateTimeField(read_only=True)
+    last_polled_at = serializers.DateTimeField(read_only=True, allow_null=True)  # never polled
     last_error = serializers.CharField(read_only=True)
     address = serializers.SerializerMethodField()
 

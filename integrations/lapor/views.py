@@ -35,7 +35,7 @@ class LaporConnectionSerializer(serializers.Serializer[Any]):
     is_active = serializers.BooleanField(default=True)
     has_secret = serializers.SerializerMethodField()
     cursor = serializers.CharField(read_only=True)
-    last_synced_at = serializers.DateTimeField(read_only=True)
+    last_synced_at = serializers.DateTimeField(read_only=True, allow_null=True)  # never synced
     last_error = serializers.SerializerMethodField()
 
     def get_last_error(self, connection: Any) -> str:

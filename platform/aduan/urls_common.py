@@ -1,5 +1,5 @@
 """URL patterns every host serves, public or tenant. Every view declares its access
-(tenants.access); tests/test_authorization_matrix.py checks that."""
+(tenants.access); tests/authorization.py checks that."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path

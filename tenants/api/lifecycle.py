@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.api import TenantOutput
+from aduan.openapi import ERROR_RESPONSE
 from aduan.tenancy import acting_user
 from tenants import permissions, selectors
 from tenants.access import RegencyAdmin
@@ -110,7 +111,8 @@ ArchiveTenantApi = _lifecycle_api("archive", lifecycle.do_archive_tenant)
 class ArchiveDownloadApi(APIView):
     permission_classes = [RegencyAdmin]
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY,
+                              400: ERROR_RESPONSE},  # tenants.no_archive: none made yet
                    operation_id="governed_tenant_archive_download")  # fmt: skip
     def get(self, request: Request, slug: str) -> FileResponse:
         tenant = permissions.access_governed_tenant(request.user, slug)

@@ -205,7 +205,7 @@ SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "aduan.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -218,6 +218,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public complaint handling for Indonesian government bodies.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1 (JSON Schema): a nullable nested object is `oneOf: [$ref, null]`. In 3.0 it came out as
+    # `allOf: [$ref], nullable: true`, which by OAS 3.0.3 does NOT admit null (nullable needs a
+    # `type` beside it), so the schema denied the nulls the API sends.
+    "OAS_VERSION": "3.1.0",
+    # Request and response components apart: an upload is then `format: binary` in the request,
+    # not the `format: uri` of its download link.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A choice set used by two components needs a name of its own (else a hashed one).
+    "ENUM_NAME_OVERRIDES": {"FailedKindEnum": "integrations.failed.FAILED_KINDS"},
 }
 
 # dramatiq: BROKER_URL redis:// or amqp:// picks that broker; unset, the PostgreSQL-backed

@@ -1,0 +1,99 @@
+"""A valid example request body for every API write, by operation id (published in the OpenAPI
+schema by `aduan.openapi.AutoSchema`).
+
+One table rather than an `OpenApiExample` beside each view: the operation ids are the stable
+part of the API while its views move between modules. Each example is what a client would send
+to succeed; the authorization matrix (tests/authorization.py) sends it as each allowed role and
+expects a 2xx, filling in the values that must name something that exists (ids, slugs, codes,
+files) from its world. A write without an example, or an example that no longer validates
+against its request schema, fails the suite (tests/aduan/test_openapi.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_REASON = {"reason": "Bukan kewenangan kami: jalan kabupaten."}
+_COMPLAINT = {
+    "name": "Siti Aminah",
+    "address": "RT 02 RW 03, Desa Babakan",
+    "phone": "081234567890",
+    "email": "siti@example.test",
+    "subject": "Jalan desa berlubang",
+    "description": "Jalan di depan balai desa berlubang besar sejak dua minggu lalu.",
+    "incident_place": "Depan balai desa",
+    "desired_outcome": "Jalan segera ditambal.",
+    "is_anonymous": False,
+}
+
+REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
+    # tenants: members, invitations, sign-in
+    "members_invite": {"email": "petugas@example.test", "role": "officer"},
+    "invitation_accept": {
+        "token": "token-dari-surel-undangan",
+        "username": "petugas.baru",
+        "password": "Kata-Sandi-Panjang-2026",
+    },
+    "auth_two_factor_verify": {"code": "123456"},
+    # tenants: onboarding and the fleet (platform host)
+    "desk_request_create": {
+        "village_code": "33.01.02.2014",
+        "officer_name": "Petugas Desa",
+        "officer_phone": "081234567890",
+        "officer_email": "desa@example.test",
+        "letter": "surat-permohonan.pdf",
+    },
+    "desk_reject": {"reason": "Surat permohonan belum ditandatangani kepala desa."},
+    "regency_onboard": {"region_code": "33.02", "admin_email": "admin@example.test"},
+    "agency_create": {"name": "Dinas Pekerjaan Umum", "kind": "OPD"},
+    "agency_import": {"file": "instansi.csv", "dry_run": True},
+    "governed_tenant_suspend": {"reason": "Audit inspektorat."},
+    "governed_tenant_reactivate": {"reason": "Audit selesai."},
+    "governed_tenant_archive": {"reason": "Desa digabung ke desa tetangga."},
+    "governed_tenant_delete": {"reason": "Didaftarkan ganda."},
+    # routing: the directory, triage, the platform's front door
+    "authority_set": {"categories": ["jalan"], "coverage_code": "33.01", "higher": ""},
+    "triage_send": {"to": "dinas-pu-banyumas", **_REASON},
+    "front_door_file": {"regency_code": "33.01", **_COMPLAINT},
+    # complaints
+    "complaint_file": _COMPLAINT,
+    "complaint_desk": {**_COMPLAINT, "channel": "desk"},
+    "complaint_track_reply": {"message": "Foto tambahan: lubangnya makin lebar."},
+    "complaint_track_rate": {"score": "5", "comment": "Cepat ditangani, terima kasih."},
+    "complaint_track_reopen": {"reason": "Jalan berlubang lagi setelah hujan."},
+    "complaint_note": {"message": "Sudah dicek ke lokasi bersama kepala dusun."},
+    "complaint_respond": {"message": "Perbaikan dijadwalkan minggu depan."},
+    "complaint_assign": {"assignee": 42},
+    "complaint_team": {"team": 7},
+    "complaint_merge": {"into": "0001/ADU/DESA-BABAKAN/2026", "reason": "Laporan yang sama."},
+    "complaint_reopen": {"reason": "Pengadu melapor perbaikan belum selesai."},
+    "complaint_transition": {"transition": "verify", "inputs": {}},
+    "complaint_forward": {"to": "dinas-pu-banyumas", **_REASON},
+    "complaint_return": _REASON,
+    "holidays_add_local": {"date": "2026-08-20", "name": "Hari Jadi Desa"},
+    "team_create": {"name": "Tim Infrastruktur", "members": []},
+    "team_update": {"name": "Tim Infrastruktur", "members": []},
+    "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
+    # integrations
+    "email_mailbox_set": {
+        "host": "imap.example.test",
+        "port": 993,
+        "use_ssl": True,
+        "username": "pengaduan@desa-babakan.example.test",
+        "password": "rahasia",
+        "folder": "INBOX",
+        "is_active": True,
+    },
+    "lapor_connection_set": {"client_id": "desa-babakan", "secret": "rahasia", "is_active": True},
+    "sms_keyword_set": {"keyword": "BABAKAN"},
+    "whatsapp_settings_set": {
+        "phone_number_id": "109876543210987",
+        "display_number": "+62 812-3456-7890",
+        "templates": [],
+    },
+    "open311_clients_create": {
+        "name": "Aplikasi Lapor Kota",
+        "contact": "tim@example.test",
+        "can_push_updates": False,
+    },
+}
