@@ -21,6 +21,7 @@ from complaints.selectors import sop_of
 from integrations.models import Open311Token
 from integrations.open311 import spec
 from integrations.open311.errors import Open311Error, Open311ErrorCode
+from routing.models import LaporReferral
 from tenants.models import Tenant, TenantStatus
 
 # The spec's defaults for a list without dates: the last 90 days, at most 1000 requests.
@@ -114,6 +115,40 @@ def represent(complaint: Complaint, tenant: Tenant) -> dict[str, Any]:
         "lat": None if hidden or complaint.latitude is None else float(complaint.latitude),
         "long": None if hidden or complaint.longitude is None else float(complaint.longitude),
         "media_url": "" if hidden else str(open311.get("media_url") or ""),
+    }
+
+
+def represent_referral(referral: LaporReferral, platform: Tenant) -> dict[str, Any]:
+    """A request the platform's front door could not place on Aduan, kept for SP4N-LAPOR!
+    (the national system routes it). Nothing the citizen wrote is shown: the front door
+    keeps a referral rahasia, like every complaint by default."""
+    sent = referral.sent_at is not None
+    notice = (
+        _("Diteruskan ke SP4N-LAPOR!, nomor pelacakan %(id)s. Kode lacak Aduan: %(code)s.")
+        % {"id": referral.lapor_tracking_id or referral.lapor_id, "code": referral.tracking_code}
+        if sent
+        else _("Menunggu dikirim ke SP4N-LAPOR!. Kode lacak Aduan: %(code)s.")
+        % {"code": referral.tracking_code}
+    )
+    service = spec.find_service(referral.category)
+    return {
+        "service_request_id": request_id(platform, referral.pk),
+        "status": "open",
+        "status_notes": "",
+        "service_name": service.name if service else "",
+        "service_code": referral.category,
+        "description": "",
+        "agency_responsible": "SP4N-LAPOR!",
+        "service_notice": notice,
+        "requested_datetime": spec.w3c(referral.created_at),
+        "updated_datetime": spec.w3c(referral.sent_at or referral.created_at),
+        "expected_datetime": None,
+        "address": "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": None,
+        "long": None,
+        "media_url": "",
     }
 
 

@@ -18,6 +18,7 @@ from aduan.errors import AduanError
 from aduan.tenancy import request_scope
 from integrations.open311 import actions, selectors, spec, updates
 from integrations.open311.errors import Open311Error, Open311ErrorCode
+from routing.models import LaporReferral
 from tenants.access import public_page
 from tenants.models import Tenant, TenantStatus
 
@@ -178,6 +179,23 @@ def not_found_request() -> Open311Error:
     )
 
 
+def platform_referral(
+    service_request_id: str, given: Tenant | None
+) -> tuple[Tenant, LaporReferral] | None:
+    """The SP4N-LAPOR! referral a platform front door's id names (`<platform slug>-<id>`, what
+    its token resolves to), or None when the id names a tenant's complaint."""
+    parsed = selectors.parse_request_id(service_request_id)
+    if parsed is None or given is not None:
+        return None
+    platform = Tenant.objects.filter(slug=parsed[0], schema_name=get_public_schema_name()).first()
+    if platform is None:
+        return None
+    referral = LaporReferral.objects.filter(pk=parsed[1]).first()
+    if referral is None:
+        raise not_found_request()
+    return platform, referral
+
+
 def request_target(service_request_id: str, given: Tenant | None) -> tuple[Tenant, int]:
     """The tenant and complaint id a service_request_id names (404 if it names none, or a
     tenant other than the jurisdiction asked for)."""
@@ -192,7 +210,15 @@ def request_target(service_request_id: str, given: Tenant | None) -> tuple[Tenan
 
 @open311_view("GET")
 def request_detail(request: HttpRequest, *, service_request_id: str, fmt: str) -> HttpResponse:
-    tenant, complaint_id = request_target(service_request_id, jurisdiction(request, request.GET))
+    given = jurisdiction(request, request.GET)
+    referral = platform_referral(service_request_id, given)
+    if referral is not None:
+        platform, found = referral
+        return spec.render(
+            fmt, [selectors.represent_referral(found, platform)], root="service_requests",
+            item="request",
+        )  # fmt: skip
+    tenant, complaint_id = request_target(service_request_id, given)
     with schema_context(tenant.schema_name):
         complaint = selectors.public_complaints().filter(pk=complaint_id).first()
         if complaint is None:

@@ -156,3 +156,15 @@ def test_with_no_region_known_it_goes_to_lapor_with_its_coordinates(
     assert "SP4N-LAPOR!" in answer["service_notice"]
     assert resolve(tenant_client, answer["token"]) == f"platform-{referral.pk}"
     assert Open311Token.objects.get().client is not None
+    # and that id answers GET requests/{id}: waiting for SP4N-LAPOR!, nothing the citizen
+    # wrote shown (a referral is rahasia like every complaint by default)
+    [detail] = json.loads(tenant_client.get(f"{BASE}/requests/platform-{referral.pk}.json").content)
+    assert detail["service_request_id"] == f"platform-{referral.pk}"
+    assert detail["agency_responsible"] == "SP4N-LAPOR!"
+    assert detail["status"] == "open"
+    assert referral.tracking_code in detail["service_notice"]
+    assert detail["description"] == "" and detail["lat"] is None
+    assert "APBDes" not in json.dumps(detail) and "Siti" not in json.dumps(detail)
+    # An id of the platform that names no referral is an ordinary 404 in the error shape
+    missing = tenant_client.get(f"{BASE}/requests/platform-{referral.pk + 1000}.json")
+    assert missing.status_code == 404
