@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aduan.errors import AduanError
+from aduan.ratelimit import Scope, limited_page
 from aduan.tenancy import request_tenant
 from complaints.actions.intake import do_file_complaint
 from complaints.forms import (
@@ -25,27 +26,24 @@ from complaints.presenters import (
 )
 from complaints.receipt import receipt_pdf
 from complaints.selectors import DESK_ROLES
-from complaints.throttling import intake_allowed
 from complaints.views.tracking import complaint_by_code_or_404
 from tenants.access import public_page, tenant_role_required
 
 
 @public_page
+@limited_page(Scope.INTAKE)
 def file_complaint(request: HttpRequest) -> HttpResponse:
     """The public complaint form; the safe privacy choice (rahasia) is pre-selected."""
     form = ComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not intake_allowed(request):
-            return render(request, "complaints/too_many.html", status=429)
-        if form.is_valid():
-            try:
-                complaint = do_file_complaint(
-                    tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
-                )
-            except AduanError as error:
-                show_action_error(form, error)
-            else:
-                return redirect("complaints:receipt", code=complaint.tracking_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = do_file_complaint(
+                tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:receipt", code=complaint.tracking_code)
     status = 400 if form.errors else 200
     return render(request, "complaints/file.html", {"form": form}, status=status)
 
@@ -66,6 +64,7 @@ def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, An
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """The receipt (tanda terima) on screen, right after filing."""
     complaint = complaint_by_code_or_404(code)
@@ -73,6 +72,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
     complaint = complaint_by_code_or_404(code)
     context = _receipt_context(request, complaint)

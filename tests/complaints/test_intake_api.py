@@ -146,7 +146,7 @@ def test_public_intake_is_rate_limited(
     tenant_factory: TenantFactory, tenant_client: TenantClient, settings: Any
 ) -> None:
     # Given a limit of two intakes per address
-    settings.ADUAN_INTAKE_RATE = "2/hour"
+    settings.ADUAN_RATE_LIMITS = {**settings.ADUAN_RATE_LIMITS, "intake": "2/hour"}
     tenant = tenant_factory()
     statuses = [
         tenant_client.post(
@@ -158,6 +158,7 @@ def test_public_intake_is_rate_limited(
     assert statuses == [201, 201, 429]
     form = tenant_client.post("/pengaduan/baru/", FILED, tenant=tenant)
     assert form.status_code == 429
+    assert int(form["Retry-After"]) > 0
     assert len(_stored(tenant)) == 2
 
 

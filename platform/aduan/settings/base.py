@@ -123,6 +123,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tenants.auth.two_factor.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "aduan.ratelimit.axes_client_address"
 OTP_TOTP_ISSUER = "Aduan"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -183,8 +184,25 @@ ADUAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENT_MAX_BYTES", 10
 ADUAN_ATTACHMENTS_MAX = int(os.environ.get("ADUAN_ATTACHMENTS_MAX", "5"))
 # A form never carries more files than that; refuse a flood before it is parsed.
 DATA_UPLOAD_MAX_NUMBER_FILES = ADUAN_ATTACHMENTS_MAX + 5
-# Public intake per client address (form and API together), DRF's rate syntax.
+# Rate limits per client address (aduan.ratelimit), DRF's rate syntax, counted in the
+# database so every process shares them. Public intake: form and API together.
 ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
+ADUAN_RATE_LIMITS = {
+    "intake": ADUAN_INTAKE_RATE,
+    "lookup": os.environ.get("ADUAN_LOOKUP_RATE", "300/hour"),
+    "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
+    # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
+    # AXES_COOLOFF_TIME (set below from the same variables).
+    "second_factor": "{}/{}m".format(
+        int(os.environ.get("ADUAN_LOGIN_FAILURE_LIMIT", "5")),
+        int(os.environ.get("ADUAN_LOGIN_LOCKOUT_MINUTES", "15")),
+    ),
+}
+# The reverse proxies in front of Aduan (addresses or networks, comma-separated): only from
+# these is X-Forwarded-For believed. Unset: the peer's own address is the client's.
+ADUAN_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ADUAN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 # E-mail leaves through an SMTP server (deploy/README.md: ADUAN_EMAIL_*).
 EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
