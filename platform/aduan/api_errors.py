@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from aduan.errors import AduanError
+from aduan.ratelimit import RateLimitedError
 
 
 def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -25,7 +26,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         extra = dict(exc.extra)
         if "field" in extra and "fields" not in extra:
             extra["fields"] = {extra["field"]: [exc.message]}
-        return Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
+        if isinstance(exc, RateLimitedError):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

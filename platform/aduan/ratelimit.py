@@ -77,10 +77,11 @@ class Decision:
 class RateLimitedError(AduanError):
     status_code = 429
 
-    def __init__(self, retry_after: int) -> None:
+    def __init__(self, retry_after: int, *, code: str = "rate_limited", message: str = "") -> None:
         super().__init__(
-            "rate_limited",
-            _("Terlalu banyak permintaan. Silakan coba lagi dalam %(seconds)s detik.")
+            code,
+            message
+            or _("Terlalu banyak permintaan. Silakan coba lagi dalam %(seconds)s detik.")
             % {"seconds": retry_after},
             {"retry_after": retry_after},
         )
@@ -150,7 +151,7 @@ def _public_table_sql(sql: str) -> str:
 
 def _count(scope: str, key: str, rate: Rate, step: int) -> Decision:
     now = timezone.now()
-    params = {
+    params: dict[str, Any] = {
         "scope": scope,
         "key": key[:200],
         "now": now,

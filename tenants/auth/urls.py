@@ -17,6 +17,16 @@ common_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("accounts/two-factor/", auth_two_factor.two_factor, name="two-factor"),
     path(
+        "accounts/two-factor/recovery-codes/",
+        auth_two_factor.recovery_codes,
+        name="recovery-codes",
+    ),
+    path(
+        "api/v1/auth/two-factor/recovery-codes/",
+        auth_two_factor.RecoveryCodesApi.as_view(),
+        name="api-recovery-codes",
+    ),
+    path(
         "api/v1/auth/two-factor/",
         auth_two_factor.TwoFactorApi.as_view(),
         name="api-two-factor",

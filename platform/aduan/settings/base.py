@@ -125,6 +125,9 @@ AXES_LOCKOUT_CALLABLE = "tenants.auth.two_factor.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "aduan.ratelimit.axes_client_address"
 OTP_TOTP_ISSUER = "Aduan"
+# django-otp's own per-device delay is off: failed codes are counted and locked out by
+# aduan.ratelimit like failed passwords, one rule for both (tenants/auth/two_factor.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
