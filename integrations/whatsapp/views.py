@@ -73,8 +73,14 @@ class WhatsAppWebhook(APIView):
             raise IntegrationError(
                 IntegrationErrorCode.MALFORMED, "the body is not an object", {"field": "body"}
             )
+        try:
+            messages = cloud.incoming_messages(body)
+        except cloud.MalformedNotification as problem:
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED, str(problem), {"field": "body"}
+            ) from None
         stored = 0
-        for item in cloud.incoming_messages(body):
+        for item in messages:
             _message, created = inbound.do_receive_message(
                 channel=ChannelName.WHATSAPP,
                 external_id=str(item.message["id"]),

@@ -133,6 +133,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
+    # First: a NUL byte in text input is answered 400 before anything reads it.
+    "aduan.guards.RejectNulMiddleware",
     "aduan.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
