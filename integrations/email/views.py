@@ -58,6 +58,12 @@ class EmailInboundWebhook(APIView):
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise SignatureError()
         raw = request._request.body
+        if request.content_type.startswith(("application/json", "application/x-www-form")):
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED,
+                _("Kirim satu surel utuh (MIME) sebagai isi permintaan, bukan JSON atau formulir."),
+                {"field": "body"},
+            )
         if not raw or len(raw) > MAX_BYTES:
             raise IntegrationError(
                 IntegrationErrorCode.MALFORMED,
