@@ -68,6 +68,7 @@ SHARED_APPS = [
     "dramatiq_crontab",
     # Sign-in: lockout after failed logins, TOTP second factor (users live in public).
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # Also shared: its (empty) public tables keep Django's delete collector working in the
@@ -137,6 +138,7 @@ MIDDLEWARE = [
     "aduan.guards.RejectNulMiddleware",
     "aduan.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.middleware.LanguageMiddleware",
@@ -224,8 +226,35 @@ SITE_URL = os.environ.get("ADUAN_SITE_URL", "http://localhost:8000")
 INVITATION_TTL_DAYS = int(os.environ.get("ADUAN_INVITATION_TTL_DAYS", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
+# Cookies travel over TLS only whenever the site is served over https.
+SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SITE_URL.startswith("https://"):
+    # Browsers keep to https for a year, tenant subdomains included.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ADUAN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+if ADUAN_TRUSTED_PROXIES:
+    # Behind a declared TLS-terminating proxy: it says whether the client used https. Never
+    # without one, or any client could claim https by sending the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every page: scripts and styles from our own static
+# files only, never inline; no plugins, no framing. Later pages (whistleblowing, citizens)
+# may tighten it per view, never loosen it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
