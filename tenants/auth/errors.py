@@ -26,6 +26,7 @@ class AuthErrorCode(StrEnum):
     ALREADY_ENROLLED = "auth.already_enrolled"
     NOT_ENROLLED = "auth.not_enrolled"
     SECOND_FACTOR_LOCKED = "auth.second_factor_locked"
+    RESET_LINK_INVALID = "auth.reset_link_invalid"
 
 
 class AuthError(AduanError):
