@@ -60,6 +60,11 @@ class WhatsAppWebhook(APIView):
         operation_id="whatsapp_notify",
     )
     def post(self, request: Request) -> Response:
+        if request.content_type.split(";")[0].strip() != "application/json":
+            # Meta posts JSON; a form body was already parsed (by then its raw bytes are gone).
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED, "the body must be JSON", {"field": "body"}
+            )
         raw = request._request.body
         if not cloud.signature_valid(raw, request.headers.get(cloud.SIGNATURE_HEADER, "")):
             raise SignatureError()

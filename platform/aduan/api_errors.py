@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -30,6 +31,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if isinstance(exc, RateLimitedError):
             response["Retry-After"] = str(exc.retry_after)
         return response
+    if isinstance(exc, RawPostDataException):
+        # A raw-body endpoint sent a form it could not read twice: the client's mistake.
+        return Response(
+            error_body("bad_request", _("Isi permintaan tidak dapat dibaca.")), status=400
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
