@@ -305,3 +305,13 @@ def test_a_well_signed_malformed_body_gets_400_and_nothing_is_stored(
     assert response.json()["code"] == "integrations.malformed"
     assert set(response.json()) == {"code", "message", "extra"}
     assert InboundMessage.objects.count() == 0
+
+
+def test_a_form_body_to_the_webhook_is_400_not_a_server_error(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # A multipart form was parsed before the view, so its raw bytes could not be read: a 500
+    response = tenant_client.post(WEBHOOK, {"entry": "x"}, HTTP_X_HUB_SIGNATURE_256="sha256=0")
+    assert response.status_code == 400
+    assert response.json()["code"] == "integrations.malformed"
+    assert InboundMessage.objects.count() == 0
