@@ -25,6 +25,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from schemathesis.core.result import Ok
 
 from integrations.whatsapp import cloud
 from tenants.models import Role, Tenant
@@ -80,7 +81,7 @@ def _body(case: Any) -> tuple[bytes | str, str]:
     if media == "application/x-www-form-urlencoded" and isinstance(body, dict):
         return urlencode(body, doseq=True), media
     if media.startswith("multipart/") and isinstance(body, dict):
-        data = {}
+        data: dict[str, Any] = {}
         for key, value in body.items():
             if isinstance(value, bytes):
                 upload = io.BytesIO(value)
@@ -98,7 +99,7 @@ def _send(client: Client, prefix: str, case: Any) -> tuple[str, Any]:
     path = prefix + case.formatted_path
     query = urlencode(case.query or {}, doseq=True)
     data, content_type = _body(case)
-    headers = {
+    headers: dict[str, Any] = {
         f"HTTP_{k.upper().replace('-', '_')}": str(v)
         for k, v in (case.headers or {}).items()
         if k.lower() not in {"content-type", "content-length", "host"}
@@ -134,6 +135,7 @@ def _fuzz_schema(client: Client, prefix: str, skip: Callable[[str], bool]) -> li
 
     operations = 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
         operation = result.ok()
         if not skip(operation.path):
             operations += 1

@@ -27,10 +27,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         extra = dict(exc.extra)
         if "field" in extra and "fields" not in extra:
             extra["fields"] = {extra["field"]: [exc.message]}
-        response = Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
+        answer = Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
         if isinstance(exc, RateLimitedError):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, RawPostDataException):
         # A raw-body endpoint sent a form it could not read twice: the client's mistake.
         return Response(

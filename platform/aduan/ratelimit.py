@@ -25,11 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,8 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from aduan.errors import AduanError
+
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(?P<limit>\d+)\s*/\s*(?P<multiple>\d*)\s*(?P<unit>[smhdSMHD])")
@@ -253,12 +256,12 @@ def too_many_page(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 def limited_page(
     scope: str, *, methods: tuple[str, ...] = ("POST",)
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., _R]], Callable[..., _R | HttpResponse]]:
     """Limit a page view's `methods` (all with an empty tuple) per client address."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
         @wraps(view)
-        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> _R | HttpResponse:
             if not methods or request.method in methods:
                 try:
                     check_request(request, scope)

@@ -15,8 +15,9 @@ from django.test import RequestFactory
 
 from aduan import ratelimit
 from aduan.models import RateCounter
+from tenants.models import Role
 from tests.client import TenantClient
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, make_member
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -183,3 +184,25 @@ def test_a_window_ends_and_reset_forgets(settings: Any) -> None:
         assert ratelimit.hit("sign_in", "k").allowed is False
         ratelimit.reset("sign_in", "k")
         assert ratelimit.peek("sign_in", "k").allowed
+
+
+def test_the_login_lockout_ignores_a_spoofed_forwarded_for(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, settings: Any
+) -> None:
+    # Given a lockout after two failures and no declared proxy
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.ADUAN_TRUSTED_PROXIES = []
+    village = tenant_factory()
+    make_member(village, Role.OFFICER, username="petugas-xff")
+    answers = [
+        tenant_client.post(
+            "/accounts/login/",
+            {"username": "petugas-xff", "password": "salah"},
+            tenant=village,
+            REMOTE_ADDR="203.0.113.20",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+    # When each attempt claims another address, then the lockout still comes
+    assert answers[-1] == 429
