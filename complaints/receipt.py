@@ -15,7 +15,16 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def receipt_pdf(complaint: Complaint, tenant: Tenant, *, track_url: str) -> bytes:
+def show_complainant_name(complaint: Complaint, *, to_staff: bool, to_filer: bool) -> bool:
+    """The receipt names the complainant only for the tenant's staff and for the complainant
+    (the browser that filed, the receipt sent to them); never for someone who merely holds
+    the tracking code, and never an anonymous or whistleblowing complaint's."""
+    if not complaint.name or complaint.is_anonymous or complaint.is_wbs:
+        return False
+    return to_staff or to_filer
+
+
+def receipt_pdf(complaint: Complaint, tenant: Tenant, *, track_url: str, show_name: bool) -> bytes:
     pdf = FPDF(format=(148, 210))  # A5, in millimetres
     pdf.set_margins(12, 12, 12)
     pdf.set_auto_page_break(auto=True, margin=12)
@@ -40,7 +49,7 @@ def receipt_pdf(complaint: Complaint, tenant: Tenant, *, track_url: str) -> byte
     row(_("Kode lacak"), complaint.tracking_code)
     row(_("Diterima"), format_local(complaint.created_at, tenant))
     row(_("Kanal"), channel_label(complaint.channel))
-    if not (complaint.is_anonymous or complaint.is_wbs) and complaint.name:
+    if show_name:
         row(_("Pengadu"), complaint.name)
     row(_("Pokok pengaduan"), complaint.subject or "-")
     row(_("Lampiran"), str(complaint.attachments.count()))

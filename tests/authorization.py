@@ -268,6 +268,8 @@ SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"
 SAMPLES["service_request_id"] = lambda world: f"{world.tenant.slug}-1"
+# tenants.auth.password: a reset link (its answer, valid or not, is a public page).
+SAMPLES["uidb64"] = lambda world: "MQ"
 
 
 def _open311_client(world: World, *, platform: bool) -> str:

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.ratelimit import IntakeThrottle
 from complaints.actions.front_door import FrontDoorResult, do_file_at_front_door
 from tenants.access import Public
 
@@ -80,6 +81,7 @@ class FrontDoorApi(APIView):
     """POST a complaint without choosing the body: Aduan routes it and files it there."""
 
     permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aduan.base_views import TenantApiView
+from aduan.ratelimit import IntakeThrottle
 from complaints.actions.intake import do_file_complaint
 from complaints.api.fields import PARSERS, optional_text
 from complaints.models import (
@@ -25,7 +26,6 @@ from complaints.models import (
     Complaint,
 )
 from complaints.selectors import DESK_ROLES
-from complaints.throttling import IntakeThrottle
 from tenants.access import Public, TenantRole
 
 

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.errors import NotFoundError
+from aduan.ratelimit import IntakeThrottle, LookupThrottle
 from aduan.tenancy import connection_tenant
 from complaints import selectors
 from complaints.actions import closing
@@ -32,7 +33,6 @@ from complaints.models import (
     ComplaintEvent,
 )
 from complaints.presenters import case_time, describe, public_actor, state_label
-from complaints.throttling import IntakeThrottle
 from tenants.access import Public
 
 
@@ -124,6 +124,7 @@ class ReplyInput(serializers.Serializer[dict[str, Any]]):
 
 class TrackApi(APIView):
     permission_classes = [Public]
+    throttle_classes = [LookupThrottle]
 
     @extend_schema(responses=TrackOutput, operation_id="complaint_track")
     def get(self, request: Request, code: str) -> Response:
@@ -214,6 +215,7 @@ class PlatformTrackOutput(serializers.Serializer[dict[str, Any]]):
 
 class PlatformTrackApi(APIView):
     permission_classes = [Public]
+    throttle_classes = [LookupThrottle]
 
     @extend_schema(responses=PlatformTrackOutput, operation_id="track_complaint")
     def get(self, request: Request, code: str) -> Response:

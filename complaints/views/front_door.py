@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from aduan.errors import AduanError
+from aduan.ratelimit import Scope, limited_page
 from complaints.api.front_door import FRONT_DOOR_FIELDS, file_at_front_door
 from routing import selectors
 from tenants.access import public_page
@@ -22,6 +23,7 @@ from tenants.models import Region, RegionLevel
 
 
 @public_page
+@limited_page(Scope.INTAKE)
 def front_door_page(request: HttpRequest) -> HttpResponse:
     error: AduanError | None = None
     if request.method == "POST":

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aduan.errors import AduanError
+from aduan.ratelimit import Scope, limited_page
 from aduan.tenancy import request_tenant
 from complaints.actions.intake import do_file_complaint
 from complaints.forms import (
@@ -23,31 +25,57 @@ from complaints.presenters import (
     format_local,
     missing_labels,
 )
-from complaints.receipt import receipt_pdf
+from complaints.receipt import receipt_pdf, show_complainant_name
 from complaints.selectors import DESK_ROLES
-from complaints.throttling import intake_allowed
 from complaints.views.tracking import complaint_by_code_or_404
-from tenants.access import public_page, tenant_role_required
+from tenants.access import public_page, tenant_role_required, two_factor_pending
+from tenants.permissions import is_staff_of
 
 
 @public_page
+@limited_page(Scope.INTAKE)
 def file_complaint(request: HttpRequest) -> HttpResponse:
     """The public complaint form; the safe privacy choice (rahasia) is pre-selected."""
     form = ComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not intake_allowed(request):
-            return render(request, "complaints/too_many.html", status=429)
-        if form.is_valid():
-            try:
-                complaint = do_file_complaint(
-                    tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
-                )
-            except AduanError as error:
-                show_action_error(form, error)
-            else:
-                return redirect("complaints:receipt", code=complaint.tracking_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = do_file_complaint(
+                tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            receipt_page = redirect("complaints:receipt", code=complaint.tracking_code)
+            return remember_filer(receipt_page, complaint)
     status = 400 if form.errors else 200
     return render(request, "complaints/file.html", {"form": form}, status=status)
+
+
+# The browser that filed a complaint may see the complainant's name on its receipt for a
+# short while: a signed cookie naming that complaint (anyone else holding the code may not).
+FILED_COOKIE = "aduan_filed"
+FILED_COOKIE_SALT = "complaints.receipt.filed"
+FILED_COOKIE_MAX_AGE = 60 * 60
+
+
+def remember_filer(response: HttpResponse, complaint: Complaint) -> HttpResponse:
+    response.set_signed_cookie(
+        FILED_COOKIE,
+        complaint.tracking_code,
+        salt=FILED_COOKIE_SALT,
+        max_age=FILED_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def filed_by_this_browser(request: HttpRequest, complaint: Complaint) -> bool:
+    code = request.get_signed_cookie(
+        FILED_COOKIE, default=None, salt=FILED_COOKIE_SALT, max_age=FILED_COOKIE_MAX_AGE
+    )
+    return code is not None and code == complaint.tracking_code
 
 
 def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
@@ -61,11 +89,16 @@ def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, An
         "attachments": complaint.attachments.count(),
         "track_url": request.build_absolute_uri(track_path),
         "track_path": track_path,
-        "show_name": bool(complaint.name) and not (complaint.is_anonymous or complaint.is_wbs),
+        "show_name": show_complainant_name(
+            complaint,
+            to_staff=is_staff_of(request.user, tenant) and not two_factor_pending(request),
+            to_filer=filed_by_this_browser(request, complaint),
+        ),
     }
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """The receipt (tanda terima) on screen, right after filing."""
     complaint = complaint_by_code_or_404(code)
@@ -73,10 +106,16 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
     complaint = complaint_by_code_or_404(code)
     context = _receipt_context(request, complaint)
-    body = receipt_pdf(complaint, request_tenant(request), track_url=context["track_url"])
+    body = receipt_pdf(
+        complaint,
+        request_tenant(request),
+        track_url=context["track_url"],
+        show_name=context["show_name"],
+    )
     response = HttpResponse(body, content_type="application/pdf")
     filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'

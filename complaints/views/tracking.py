@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.ratelimit import Scope, limited_page
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.actions import closing
@@ -27,7 +28,6 @@ from complaints.presenters import (
     state_label,
     timeline_rows,
 )
-from complaints.throttling import intake_allowed
 from tenants.access import public_page
 from tenants.models import Tenant
 
@@ -40,6 +40,7 @@ def complaint_by_code_or_404(code: str) -> Complaint:
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
@@ -50,22 +51,21 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=("GET", "HEAD"))
+@limited_page(Scope.INTAKE)
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The citizen's view by tracking code: public entries, the current step, a reply box,
     and after closing the rating and reopen forms. Never an internal note, never who the
     complainant is."""
     complaint = complaint_by_code_or_404(code)
     form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not intake_allowed(request):
-            return render(request, "complaints/too_many.html", status=429)
-        if form.is_valid():
-            try:
-                do_reply_to_complaint(complaint=complaint, **form.cleaned_data)
-            except AduanError as error:
-                show_action_error(form, error)
-            else:
-                return redirect("complaints:track", code=complaint.tracking_code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_reply_to_complaint(complaint=complaint, **form.cleaned_data)
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:track", code=complaint.tracking_code)
     return _track_page(request, complaint, form=form)
 
 
@@ -107,6 +107,7 @@ def reopen_until(complaint: Complaint, tenant: Tenant) -> str:
 
 
 @public_page
+@limited_page(Scope.INTAKE)
 def track_rate(request: HttpRequest, code: str) -> HttpResponse:
     """The complainant rates their closed complaint (1-5, once) from the tracking page."""
     complaint = complaint_by_code_or_404(code)
@@ -124,13 +125,12 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@limited_page(Scope.INTAKE)
 def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
     """The complainant reopens their closed complaint (within the SOP's days) with a reason."""
     complaint = complaint_by_code_or_404(code)
     if request.method != "POST":
         return redirect("complaints:track", code=complaint.tracking_code)
-    if not intake_allowed(request):
-        return render(request, "complaints/too_many.html", status=429)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
@@ -143,6 +143,7 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page
+@limited_page(Scope.LOOKUP, methods=())
 def platform_track_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("kode", "").strip()
     found = platform_track(code) if code else None

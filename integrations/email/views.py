@@ -57,6 +57,14 @@ class EmailInboundWebhook(APIView):
         given = request.headers.get(SECRET_HEADER, "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise SignatureError()
+        if request.content_type.startswith(
+            ("application/json", "application/x-www-form", "multipart/")
+        ):
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED,
+                _("Kirim satu surel utuh (MIME) sebagai isi permintaan, bukan JSON atau formulir."),
+                {"field": "body"},
+            )
         raw = request._request.body
         if not raw or len(raw) > MAX_BYTES:
             raise IntegrationError(

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from aduan import ratelimit
 from aduan.errors import AduanError
+from aduan.ratelimit import RateLimitedError
 from aduan.tenancy import request_scope
 from integrations.open311 import actions, selectors, spec, updates
 from integrations.open311.errors import Open311Error, Open311ErrorCode
@@ -45,7 +47,10 @@ def open311_view(*methods: str) -> Callable[[Open311View], Open311View]:
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except AduanError as error:
-                return spec.render_errors(fmt, error.status_code, [str(error.message)])
+                response = spec.render_errors(fmt, error.status_code, [str(error.message)])
+                if isinstance(error, RateLimitedError):
+                    response["Retry-After"] = str(error.retry_after)
+                return response
 
         return public_page(csrf_exempt(wrapper))
 
@@ -144,6 +149,7 @@ def requests_(request: HttpRequest, *, fmt: str) -> HttpResponse:
 
 
 def post_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    ratelimit.check_request(request, ratelimit.Scope.INTAKE)
     # The spec's order of checks: what is missing (400) before who is asking (403).
     form = actions.parse_form(dict(request.POST.lists()))
     # Clients differ on where a POST's jurisdiction_id goes: the form body, or the query

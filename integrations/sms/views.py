@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
 from aduan.errors import AduanError
+from aduan.phones import InvalidPhoneError, normalize_phone
 from aduan.tenancy import request_tenant
 from integrations import inbound
 from integrations.errors import IntegrationError, IntegrationErrorCode
@@ -40,6 +41,22 @@ class SmsInput(serializers.Serializer[dict[str, Any]]):
         fields["from"] = serializers.CharField(max_length=40)
         return fields
 
+    def validate_text(self, value: str) -> str:
+        # An empty SMS can file nothing and be answered nothing: say so to the gateway.
+        if not value.strip():
+            raise serializers.ValidationError(_("SMS kosong: tidak ada teks untuk diproses."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A sender that is not a phone number (an operator's name) cannot be answered.
+        try:
+            normalize_phone(attrs["from"], foreign_ok=True)
+        except InvalidPhoneError:
+            raise serializers.ValidationError(
+                {"from": [_("Pengirim SMS bukan nomor telepon: pesan tidak dapat dibalas.")]}
+            ) from None
+        return attrs
+
 
 class SmsInboundWebhook(APIView):
     """The SMS gateway delivers an incoming SMS here (form fields from, to, text, id; the
@@ -47,7 +64,8 @@ class SmsInboundWebhook(APIView):
 
     permission_classes = [Public]
     authentication_classes: list[Any] = []  # the shared secret authenticates the gateway
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    # The gateway posts a form; any other body (JSON) is answered 415, not half-read.
+    parser_classes = [FormParser, MultiPartParser]
 
     @extend_schema(
         request=SmsInput,

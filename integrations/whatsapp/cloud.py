@@ -71,20 +71,45 @@ class IncomingMessage:
     profile_name: str
 
 
+class MalformedNotification(ValueError):  # noqa: N818 (a ValueError, named for what it is)
+    """A signed body that does not have the documented shape: refused whole, nothing kept."""
+
+
+def _objects(value: Any, where: str) -> list[dict[str, Any]]:
+    """A list of objects (absent or null: none), or MalformedNotification."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise MalformedNotification(f"{where} must be a list of objects")
+    return value
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedNotification(f"{where} must be an object")
+    return value
+
+
 def incoming_messages(body: dict[str, Any]) -> list[IncomingMessage]:
-    """The messages of a notification body (statuses and other fields are skipped)."""
+    """The messages of a notification body (statuses and other fields are skipped). The
+    whole body is read before anything is returned: a malformed part refuses all of it."""
     found = []
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            number = str((value.get("metadata") or {}).get("phone_number_id", ""))
+    for entry in _objects(body.get("entry"), "entry"):
+        for change in _objects(entry.get("changes"), "entry.changes"):
+            value = _object(change.get("value"), "changes.value")
+            number = str(
+                _object(value.get("metadata"), "value.metadata").get("phone_number_id", "")
+            )
             names = {
-                str(c.get("wa_id", "")): str((c.get("profile") or {}).get("name", ""))
-                for c in value.get("contacts") or []
-                if isinstance(c, dict)
+                str(c.get("wa_id", "")): str(
+                    _object(c.get("profile"), "contact.profile").get("name", "")
+                )
+                for c in _objects(value.get("contacts"), "value.contacts")
             }
-            for message in value.get("messages") or []:
-                if isinstance(message, dict) and message.get("id") and message.get("from"):
+            for message in _objects(value.get("messages"), "value.messages"):
+                if message.get("id") and message.get("from"):
                     sender = str(message["from"])
                     found.append(IncomingMessage(number, message, names.get(sender, "")))
     return found

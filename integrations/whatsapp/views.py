@@ -60,6 +60,11 @@ class WhatsAppWebhook(APIView):
         operation_id="whatsapp_notify",
     )
     def post(self, request: Request) -> Response:
+        if request.content_type.split(";")[0].strip() != "application/json":
+            # Meta posts JSON; a form body was already parsed (by then its raw bytes are gone).
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED, "the body must be JSON", {"field": "body"}
+            )
         raw = request._request.body
         if not cloud.signature_valid(raw, request.headers.get(cloud.SIGNATURE_HEADER, "")):
             raise SignatureError()
@@ -73,8 +78,14 @@ class WhatsAppWebhook(APIView):
             raise IntegrationError(
                 IntegrationErrorCode.MALFORMED, "the body is not an object", {"field": "body"}
             )
+        try:
+            messages = cloud.incoming_messages(body)
+        except cloud.MalformedNotification as problem:
+            raise IntegrationError(
+                IntegrationErrorCode.MALFORMED, str(problem), {"field": "body"}
+            ) from None
         stored = 0
-        for item in cloud.incoming_messages(body):
+        for item in messages:
             _message, created = inbound.do_receive_message(
                 channel=ChannelName.WHATSAPP,
                 external_id=str(item.message["id"]),

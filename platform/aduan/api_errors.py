@@ -6,12 +6,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from aduan.errors import AduanError
+from aduan.ratelimit import RateLimitedError
 
 
 def error_body(code: str, message: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -25,7 +27,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         extra = dict(exc.extra)
         if "field" in extra and "fields" not in extra:
             extra["fields"] = {extra["field"]: [exc.message]}
-        return Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
+        answer = Response(error_body(exc.code, exc.message, extra), status=exc.status_code)
+        if isinstance(exc, RateLimitedError):
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
+    if isinstance(exc, RawPostDataException):
+        # A raw-body endpoint sent a form it could not read twice: the client's mistake.
+        return Response(
+            error_body("bad_request", _("Isi permintaan tidak dapat dibaca.")), status=400
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

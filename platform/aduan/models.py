@@ -14,3 +14,38 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit (aduan.ratelimit): shared by every process."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="aduan_ratecounter_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.hits}"
+
+
+class OneTimeCode(models.Model):
+    """A one-time code (aduan.onetime): only its keyed hash is kept; used once, then spent.
+    Recovery codes of the second factor are the first purpose; citizens' codes come next."""
+
+    purpose = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["purpose", "subject"], name="aduan_onetime_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}:{self.subject}"

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from aduan.health import healthz
+from aduan.ratelimit import Scope, limited_page
 from tenants.access import public_page
 from tenants.auth import urls as auth_urls
 
@@ -14,7 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", public_page(set_language), name="set_language"),
     path(
         "accounts/login/",
-        public_page(auth_views.LoginView.as_view(template_name="aduan/login.html")),
+        public_page(
+            limited_page(Scope.SIGN_IN)(
+                auth_views.LoginView.as_view(template_name="aduan/login.html")
+            )
+        ),
         name="login",
     ),
     path("accounts/logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),

@@ -28,3 +28,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *routing_urls,
     *common,
 ]
+
+# Outside DRF's views too, an api/ path answers in the one JSON error shape.
+handler400 = "aduan.guards.bad_request_handler"
+handler403 = "aduan.guards.permission_denied"
+handler404 = "aduan.guards.not_found"
+handler500 = "aduan.guards.server_error"

@@ -24,6 +24,9 @@ class AuthErrorCode(StrEnum):
     TWO_FACTOR_REQUIRED = "auth.two_factor_required"
     INVALID_OTP = "auth.invalid_otp"
     ALREADY_ENROLLED = "auth.already_enrolled"
+    NOT_ENROLLED = "auth.not_enrolled"
+    SECOND_FACTOR_LOCKED = "auth.second_factor_locked"
+    RESET_LINK_INVALID = "auth.reset_link_invalid"
 
 
 class AuthError(AduanError):

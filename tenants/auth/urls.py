@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from tenants.auth import api as auth_api
+from tenants.auth import password
 from tenants.auth import two_factor as auth_two_factor
 from tenants.auth import views as auth_views
 
@@ -16,6 +17,34 @@ common_urlpatterns: list[URLPattern | URLResolver] = [
         name="invitation-accept",
     ),
     path("accounts/two-factor/", auth_two_factor.two_factor, name="two-factor"),
+    path("accounts/password/reset/", password.reset_request, name="password-reset"),
+    path("accounts/password/reset/sent/", password.reset_sent, name="password-reset-sent"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password.reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("accounts/password/reset/done/", password.reset_complete, name="password-reset-complete"),
+    path(
+        "api/v1/auth/password-reset/",
+        password.PasswordResetApi.as_view(),
+        name="api-password-reset",
+    ),
+    path(
+        "api/v1/auth/password-reset/confirm/",
+        password.PasswordResetConfirmApi.as_view(),
+        name="api-password-reset-confirm",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        auth_two_factor.recovery_codes,
+        name="recovery-codes",
+    ),
+    path(
+        "api/v1/auth/two-factor/recovery-codes/",
+        auth_two_factor.RecoveryCodesApi.as_view(),
+        name="api-recovery-codes",
+    ),
     path(
         "api/v1/auth/two-factor/",
         auth_two_factor.TwoFactorApi.as_view(),

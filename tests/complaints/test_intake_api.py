@@ -12,9 +12,10 @@ from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
 from complaints.models import Attachment, Complaint
+from tenants.models import Role
 from tests.client import TenantClient
 from tests.complaints.files import disguised_program, oversized_photo, photo
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_public_intake_is_rate_limited(
     tenant_factory: TenantFactory, tenant_client: TenantClient, settings: Any
 ) -> None:
     # Given a limit of two intakes per address
-    settings.ADUAN_INTAKE_RATE = "2/hour"
+    settings.ADUAN_RATE_LIMITS = {**settings.ADUAN_RATE_LIMITS, "intake": "2/hour"}
     tenant = tenant_factory()
     statuses = [
         tenant_client.post(
@@ -158,6 +159,7 @@ def test_public_intake_is_rate_limited(
     assert statuses == [201, 201, 429]
     form = tenant_client.post("/pengaduan/baru/", FILED, tenant=tenant)
     assert form.status_code == 429
+    assert int(form["Retry-After"]) > 0
     assert len(_stored(tenant)) == 2
 
 
@@ -228,3 +230,34 @@ def test_form_error_in_english(tenant_factory: TenantFactory, tenant_client: Ten
         "Invalid phone/WhatsApp number: use an Indonesian number, e.g. 0812 3456 7890, "
         "or a foreign number with + and the country code, e.g. +852 5123 4567."
     ]
+
+
+def test_the_receipt_names_the_complainant_only_to_the_filer_and_staff(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a complaint filed from one browser
+    tenant = tenant_factory()
+    filed = tenant_client.post("/pengaduan/baru/", {**FILED, "privacy": "rahasia"}, tenant=tenant)
+    assert filed.status_code == 302
+    with schema_context(tenant.schema_name):
+        complaint = Complaint.objects.get()
+    page = f"/pengaduan/tanda-terima/{complaint.tracking_code}/"
+    pdf = page + "pdf/"
+
+    def shows_name(client: TenantClient) -> tuple[bool, bool]:
+        html = client.get(page, tenant=tenant).content.decode()
+        text = PdfReader(io.BytesIO(client.get(pdf, tenant=tenant).content)).pages[0]
+        return complaint.name in html, complaint.name in text.extract_text()
+
+    # Then that browser sees the name on the receipt and its PDF
+    assert complaint.name
+    assert shows_name(tenant_client) == (True, True)
+    # while another browser holding only the code does not
+    stranger = TenantClient()
+    assert shows_name(stranger) == (False, False)
+    # nor one with a forged cookie, but the tenant's staff do
+    stranger.cookies["aduan_filed"] = complaint.tracking_code
+    assert shows_name(stranger) == (False, False)
+    staff = TenantClient()
+    sign_in(staff, make_member(tenant, Role.OFFICER, username="petugas-rcpt"))
+    assert shows_name(staff) == (True, True)

@@ -48,7 +48,12 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
-    assert {m._meta.model_name for m in apps.get_app_config("aduan").get_models()} == {"heartbeat"}
+    # The platform keeps only its own bookkeeping: heartbeats, rate counters, one-time codes.
+    assert {m._meta.model_name for m in apps.get_app_config("aduan").get_models()} == {
+        "heartbeat",
+        "ratecounter",
+        "onetimecode",
+    }
 
 
 def test_they_live_in_the_public_schema_and_in_no_tenant_schema(

@@ -398,3 +398,14 @@ def test_an_email_reply_with_a_photo_keeps_it_through_the_reply_action(
     # and the photo is kept as an attachment (like a reply on the tracking page), nothing sent
     assert files == ["a.jpg"]
     assert smtp.messages == []
+
+
+def test_json_where_raw_mime_is_expected_is_refused_and_nothing_is_stored(
+    reference_data: Any, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    response = tenant_client.post(
+        WEBHOOK, {"from": "a@b.c"}, content_type="application/json", HTTP_X_MAIL_SECRET=MAIL_SECRET
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "integrations.malformed"
+    assert InboundMessage.objects.count() == 0

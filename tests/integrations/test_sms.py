@@ -297,3 +297,39 @@ def test_the_admin_sets_the_keyword_on_the_page(
     assert "KURIPAN ADUAN isi pengaduan" in page.content.decode()
     api = tenant_client.get("/api/v1/integrations/sms/keyword/", tenant=tenant)
     assert api.json() == {"keyword": "KURIPAN"}
+
+
+@pytest.mark.parametrize(
+    ("sender", "text", "field"),
+    [
+        ("TELKOMSEL", "BARUT ADUAN jalan rusak", "from"),
+        ("081234567890", "   ", "text"),
+        ("081234567890", "", "text"),
+    ],
+)
+def test_a_useless_sms_gets_a_clear_field_error_and_nothing_is_stored(
+    barut: Tenant,
+    tenant_client: TenantClient,
+    sms_gateway: SmsGatewayFake,
+    sender: str,
+    text: str,
+    field: str,
+) -> None:
+    response = deliver_sms(tenant_client, text, sender=sender)
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == [field]
+    assert InboundMessage.objects.count() == 0
+
+
+def test_json_where_the_gateway_form_is_expected_is_415(
+    barut: Tenant, tenant_client: TenantClient, sms_gateway: SmsGatewayFake
+) -> None:
+    response = tenant_client.post(
+        WEBHOOK,
+        json.dumps({"from": "081234567890", "text": "BARUT ADUAN x", "id": "j1"}),
+        content_type="application/json",
+        HTTP_X_GATEWAY_SECRET=SMS_SECRET,
+    )
+    assert response.status_code == 415
+    assert set(response.json()) == {"code", "message", "extra"}
+    assert InboundMessage.objects.count() == 0

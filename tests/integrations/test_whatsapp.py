@@ -283,3 +283,35 @@ def test_outside_the_24_hour_window_only_an_approved_template_is_sent(
             }
         ],
     }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"entry": 5},
+        {"entry": [1, 2]},
+        {"entry": [{"changes": "x"}]},
+        {"entry": [{"changes": [{"value": []}]}]},
+        {"entry": [{"changes": [{"value": {"metadata": "x"}}]}]},
+        {"entry": [{"changes": [{"value": {"messages": [text("Halo"), 7]}}]}]},
+        {"entry": [{"changes": [{"value": {"contacts": [{"profile": "x"}]}}]}]},
+    ],
+)
+def test_a_well_signed_malformed_body_gets_400_and_nothing_is_stored(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake, body: dict[str, Any]
+) -> None:
+    response = post(tenant_client, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "integrations.malformed"
+    assert set(response.json()) == {"code", "message", "extra"}
+    assert InboundMessage.objects.count() == 0
+
+
+def test_a_form_body_to_the_webhook_is_400_not_a_server_error(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # A multipart form was parsed before the view, so its raw bytes could not be read: a 500
+    response = tenant_client.post(WEBHOOK, {"entry": "x"}, HTTP_X_HUB_SIGNATURE_256="sha256=0")
+    assert response.status_code == 400
+    assert response.json()["code"] == "integrations.malformed"
+    assert InboundMessage.objects.count() == 0

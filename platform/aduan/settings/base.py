@@ -68,6 +68,7 @@ SHARED_APPS = [
     "dramatiq_crontab",
     # Sign-in: lockout after failed logins, TOTP second factor (users live in public).
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # Also shared: its (empty) public tables keep Django's delete collector working in the
@@ -123,14 +124,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tenants.auth.two_factor.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "aduan.ratelimit.axes_client_address"
 OTP_TOTP_ISSUER = "Aduan"
+# django-otp's own per-device delay is off: failed codes are counted and locked out by
+# aduan.ratelimit like failed passwords, one rule for both (tenants/auth/two_factor.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
+    # First: a NUL byte in text input is answered 400 before anything reads it.
+    "aduan.guards.RejectNulMiddleware",
     "aduan.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.middleware.LanguageMiddleware",
@@ -183,8 +191,25 @@ ADUAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENT_MAX_BYTES", 10
 ADUAN_ATTACHMENTS_MAX = int(os.environ.get("ADUAN_ATTACHMENTS_MAX", "5"))
 # A form never carries more files than that; refuse a flood before it is parsed.
 DATA_UPLOAD_MAX_NUMBER_FILES = ADUAN_ATTACHMENTS_MAX + 5
-# Public intake per client address (form and API together), DRF's rate syntax.
+# Rate limits per client address (aduan.ratelimit), DRF's rate syntax, counted in the
+# database so every process shares them. Public intake: form and API together.
 ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
+ADUAN_RATE_LIMITS = {
+    "intake": ADUAN_INTAKE_RATE,
+    "lookup": os.environ.get("ADUAN_LOOKUP_RATE", "300/hour"),
+    "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
+    # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
+    # AXES_COOLOFF_TIME (set below from the same variables).
+    "second_factor": "{}/{}m".format(
+        int(os.environ.get("ADUAN_LOGIN_FAILURE_LIMIT", "5")),
+        int(os.environ.get("ADUAN_LOGIN_LOCKOUT_MINUTES", "15")),
+    ),
+}
+# The reverse proxies in front of Aduan (addresses or networks, comma-separated): only from
+# these is X-Forwarded-For believed. Unset: the peer's own address is the client's.
+ADUAN_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ADUAN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 
 # E-mail leaves through an SMTP server (deploy/README.md: ADUAN_EMAIL_*).
 EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -201,8 +226,35 @@ SITE_URL = os.environ.get("ADUAN_SITE_URL", "http://localhost:8000")
 INVITATION_TTL_DAYS = int(os.environ.get("ADUAN_INVITATION_TTL_DAYS", "7"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", False)
+# Cookies travel over TLS only whenever the site is served over https.
+SESSION_COOKIE_SECURE = env_bool("ADUAN_SECURE_COOKIES", SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SITE_URL.startswith("https://"):
+    # Browsers keep to https for a year, tenant subdomains included.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ADUAN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+if ADUAN_TRUSTED_PROXIES:
+    # Behind a declared TLS-terminating proxy: it says whether the client used https. Never
+    # without one, or any client could claim https by sending the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every page: scripts and styles from our own static
+# files only, never inline; no plugins, no framing. Later pages (whistleblowing, citizens)
+# may tighten it per view, never loosen it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "aduan.openapi.AutoSchema",
