@@ -38,10 +38,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -694,7 +697,20 @@ def _invitation_for_a_newcomer(tenant: Tenant, role: str) -> str:
     return do_invite_member(tenant=tenant, email=email, role=role, invited_by=None).token
 
 
+def _reset_user(world: World) -> User:
+    """Whose password the reset API sets: one user of the world, made once."""
+    user = world.made.get("reset")
+    if user is None:
+        user = world.made["reset"] = make_user()
+    return user
+
+
 BODY_SAMPLES["api-two-factor"] = {"code": _current_otp}
+# A link as the reset mail carries it, made for the current password (a reset changes it).
+BODY_SAMPLES["api-password-reset-confirm"] = {
+    "uid": lambda world: urlsafe_base64_encode(force_bytes(_reset_user(world).pk)),
+    "token": lambda world: default_token_generator.make_token(_reset_user(world)),
+}
 BODY_SAMPLES["api-triage-send"] = {"to": lambda world: world.tenant.slug}
 # The same URL name on both hosts: an invitation of that host's tenant (by label).
 BODY_SAMPLES["tenant:/api/v1/invitations/accept/"] = {
@@ -854,8 +870,10 @@ def _check_method(
         assert "/accounts/login/?next=" in anonymous["Location"]
 
     if access.scope is Scope.SIGNED_IN:
-        # When any signed-in user asks (before the two-factor step), then it serves them
-        _sign_in(tenant_client, world, world.made["nobody"], two_factor=False)
+        # When any signed-in user asks (before the two-factor step, unless the endpoint is the
+        # second factor's own and needs it passed), then it serves them
+        passed = (endpoint.name, method) in AFTER_SECOND_FACTOR
+        _sign_in(tenant_client, world, world.made["nobody"], two_factor=passed)
         response = _request(tenant_client, endpoint, method, world)
         assert _served(endpoint, method, response), (
             f"{method} {_describe_refusal(endpoint, method, response)}"
@@ -899,6 +917,11 @@ def _check_method(
             f"{method} {role}: {_describe_refusal(endpoint, method, response)}"
         )
         assert "/accounts/login/" not in response.get("Location", ""), f"{method} {role}"
+
+
+# Endpoints of any signed-in user that act only once the second factor was passed in the
+# session (new recovery codes): the matrix asks as a user who passed it.
+AFTER_SECOND_FACTOR = {("api-recovery-codes", "POST")}
 
 
 # API writes whose success needs an outside system the matrix does not run; there, as for

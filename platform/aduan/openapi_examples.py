@@ -35,6 +35,12 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "password": "Kata-Sandi-Panjang-2026",
     },
     "auth_two_factor_verify": {"code": "123456"},
+    "auth_password_reset": {"email": "petugas@example.test"},
+    "auth_password_reset_confirm": {
+        "uid": "MQ",
+        "token": "token-dari-tautan-surel",
+        "new_password": "Kata-Sandi-Baru-Panjang-2026",
+    },
     # tenants: onboarding and the fleet (platform host)
     "desk_request_create": {
         "village_code": "33.01.02.2014",
