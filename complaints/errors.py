@@ -34,6 +34,7 @@ class ComplaintErrorCode(StrEnum):
     NOT_PENDING = "complaints.not_pending"
     LOCATION_REQUIRED = "complaints.location_required"
     UNKNOWN_CATEGORY = "complaints.unknown_category"
+    INVALID_FILTER = "complaints.invalid_filter"
 
 
 class ComplaintError(AduanError):

@@ -19,8 +19,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from routing.models import HopKind
 from routing.router import Outcome, Proposal
+from routing.selectors import higher_authority
 from tenants.models import Tenant
 
 
@@ -75,3 +78,18 @@ def dispose(
     if not unsure:
         return decided(Action.FORWARD, target)
     return decided(Action.TRIAGE if handed_over else Action.KEEP, target if handed_over else holder)
+
+
+def refer_up(*, holder: Tenant, said: str) -> Disposition:
+    """ "Teruskan ke instansi di atasnya" (a village passes a complaint up, seed 003): to the
+    holder's higher authority (routing.selectors.higher_authority), else to SP4N-LAPOR!.
+    `said`: the officer's reason, put first."""
+    higher = higher_authority(holder)
+    regency_code = (holder.region_id or "")[:5]
+    if higher is not None:
+        why = _("diteruskan ke instansi di atasnya: %(name)s") % {"name": higher.name}
+        proposal = Proposal(Outcome.ROUTE, higher, None, None, regency_code, [why])
+        return Disposition(Action.FORWARD, higher, f"{said}; {why}", HopKind.FORWARD, proposal)
+    why = _("tidak ada instansi di atasnya di Aduan: diteruskan ke SP4N-LAPOR!")
+    proposal = Proposal(Outcome.LAPOR, None, None, None, regency_code, [why])
+    return Disposition(Action.LAPOR, None, f"{said}; {why}", HopKind.FORWARD, proposal)

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import NotFoundError
-from complaints.actions.dispose import do_carry_out_disposition
+from complaints.actions.dispose import Carried, do_carry_out_disposition
 from complaints.actions.forward import complaint_not_found, do_forward_complaint, required_reason
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
-from complaints.forwarding import Actor, Moved, in_schema
+from complaints.forwarding import Actor, Moved, in_schema, pending_hop
 from complaints.models import Complaint, EventKind
-from routing.disposition import dispose
+from routing.disposition import dispose, refer_up
 from routing.models import Hop, TriageEntry
 from routing.router import Proposal, propose
 from tenants.models import Tenant, TenantKind
@@ -98,6 +98,37 @@ def do_hand_to_authority(
         actor=actor,
     )
     return proposal
+
+
+def do_refer_up(*, tenant: Tenant, complaint_id: int, reason: str, actor: Actor) -> Carried:
+    """ "Teruskan ke instansi di atasnya": the complaint goes to the holder's higher authority
+    (the directory's, else the parent), else to SP4N-LAPOR!, through the one executor; the
+    citizen keeps the same tracking code. The SOP step that enters "referred" calls this in
+    its transaction, so a refused hand-over (a WBS report, one still waiting to be accepted
+    here) refuses the step too."""
+    reason = required_reason(reason)
+    with in_schema(tenant):
+        complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        raise complaint_not_found(complaint_id)
+    if complaint.is_wbs:
+        raise ComplaintError(
+            ComplaintErrorCode.FORWARD_WBS,
+            _("Laporan WBS tidak pernah diteruskan ke instansi lain."),
+            {"id": complaint_id},
+        )
+    if pending_hop(tenant, complaint.tracking_code) is not None:
+        raise ComplaintError(
+            ComplaintErrorCode.FORWARD_PENDING,
+            _("Terima atau kembalikan dulu pengaduan ini sebelum meneruskannya."),
+            {"id": complaint_id},
+        )
+    return do_carry_out_disposition(
+        disposition=refer_up(holder=tenant, said=reason),
+        complaint=complaint,
+        holder=tenant,
+        actor=actor,
+    )
 
 
 def do_triage(entry: TriageEntry, *, to: str, reason: str, actor: Actor) -> Moved:

@@ -109,7 +109,14 @@ def enter_state(
         )
     if restart_case_clock:
         sla.restart_case_clock(complaint)
-    sla.on_state_entered(complaint, state, at, case_limit=sop.case_limit, initial=sop.initial)
+    # The step's limit may depend on the complaint's urgency (the SOP's limits_by_urgency).
+    sla.on_state_entered(
+        complaint,
+        state.for_urgency(complaint.urgency),
+        at,
+        case_limit=sop.case_limit,
+        initial=sop.initial,
+    )
     if event is not None:
         _notify(
             tenant=tenant,
