@@ -37,7 +37,8 @@ from complaints.models import (
 from complaints.public.models import LocalHoliday, Notification
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
-from routing.models import Category, Hop, HopStatus, LaporReferral, TrackingCode
+from routing import selectors as routing_selectors
+from routing.models import Category, Hop, HopStatus, LaporReferral, TrackingCode, TriageEntry
 from tenants.models import Membership, Role, Tenant, User
 from tenants.permissions import AnyUser, objects_for, roles_in
 
@@ -400,3 +401,36 @@ _PARSED: dict[tuple[str, int], Sop] = {}
 
 
 _PARSED_MAX = 2048
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    """An entry of the regency triage queue with what its holder's register says of it."""
+
+    entry: TriageEntry
+    complaint: Complaint | None  # None: held by another tenant (read nothing there)
+    category: str
+
+
+def triage_rows(tenant: Tenant) -> list[TriageRow]:
+    """The open entries of this regency's triage queue, each with its complaint when this
+    tenant holds it (one query for all). A complaint held here that already reached an end is
+    left out: it was decided (its entry closes when it does)."""
+    entries = routing_selectors.triage_queue(tenant)
+    held = {
+        c.tracking_code: c
+        for c in Complaint.objects.filter(
+            tracking_code__in=[e.tracking_code for e in entries if e.holder_id == tenant.pk]
+        )
+    }
+    names = dict(Category.objects.values_list("key", "name"))
+    rows = []
+    for entry in entries:
+        complaint = held.get(entry.tracking_code)
+        if complaint is not None and complaint.closed_at is not None:
+            continue
+        key = (complaint.category if complaint else "") or str(
+            (entry.proposal or {}).get("category") or ""
+        )
+        rows.append(TriageRow(entry, complaint, names.get(key, key)))
+    return rows

@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
@@ -17,10 +18,19 @@ from complaints.models import Complaint, EventKind, ForwardStub
 from complaints.sop import SopError, SopErrorCode, validate_sop
 from complaints.sop_templates import template_for
 from routing.actions.directory import do_update_authority
-from routing.models import Hop, HopKind, HopStatus, LaporReferral, TrackingCode
+from routing.models import (
+    Hop,
+    HopKind,
+    HopStatus,
+    LaporReferral,
+    TrackingCode,
+    TriageEntry,
+    TriageStatus,
+)
 from tenants.models import Role, Tenant, TenantKind
+from tests.client import TenantClient
 from tests.complaints.test_workflow import PEMDES_PATH, Staff, state_of, walk
-from tests.factories import TenantFactory, file_complaint, make_member
+from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +320,64 @@ def test_the_registers_filters_are_kept_in_the_url_and_the_api(
     assert "Tanggul jebol" in html and "Lampu jalan mati" not in html
     assert '<option value="classified" selected>' in html
     assert '<option value="high" selected>' in html
+
+
+def triaged(tenant_factory: TenantFactory, client: TenantClient) -> tuple[Tenant, str]:
+    """A complaint the router could not place, waiting in Cilacap's triage queue."""
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab")
+    response = client.post(
+        "/api/v1/intake/",
+        {"name": "Siti Aminah", "address": "RT 02", "phone": "0812-3456-7890",
+         "regency_code": "33.01", "subject": "Mohon bantuan", "description": "Tolong"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.json()["outcome"] == "triage"
+    return regency, str(response.json()["tracking_code"])
+
+
+def test_a_triage_entry_shows_its_complaint_and_is_gone_once_it_is_closed(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a triaged complaint, and the regency's admin who is also its tenant admin
+    regency, code = triaged(tenant_factory, tenant_client)
+    admin = make_member(regency, Role.REGENCY_ADMIN, Role.TENANT_ADMIN)
+    sign_in(tenant_client, admin)
+    with schema_context(regency.schema_name):
+        complaint = Complaint.objects.get(tracking_code=code)
+    # Then its entry shows the code, the register number, the date, the category, a link
+    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()
+    assert (entry["tracking_code"], entry["number"], entry["complaint_id"]) == (
+        code, complaint.number, complaint.pk
+    )  # fmt: skip
+    assert "category" in entry and entry["created_at"]
+    page = tenant_client.get("/triage/", tenant=regency).content.decode()
+    assert code in page and complaint.number in page
+    assert f"/console/pengaduan/{complaint.pk}/" in page
+    # When the holder closes it (archives it, an end of its SOP)
+    with schema_context(regency.schema_name):
+        do_transition_complaint(
+            complaint=complaint, transition="archive", actor=admin, inputs={"reason": "Spam"}
+        )
+    # Then it has left the queue and cannot be sent on any more
+    assert TriageEntry.objects.get(tracking_code=code).status == TriageStatus.DONE
+    assert tenant_client.get("/api/v1/triage/", tenant=regency).json() == []
+    assert code not in tenant_client.get("/triage/", tenant=regency).content.decode()
+    sent = tenant_client.post(
+        f"/api/v1/triage/{code}/",
+        {"to": "pemkab", "reason": "lagi"},
+        content_type="application/json",
+        tenant=regency,
+    )
+    assert sent.status_code == 404
+    assert not Hop.objects.exists()
+
+
+def test_a_triage_entry_leaves_the_queue_once_the_holder_takes_it(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    regency, code = triaged(tenant_factory, tenant_client)
+    officer = make_member(regency, Role.OFFICER)
+    with schema_context(regency.schema_name):
+        complaint = Complaint.objects.get(tracking_code=code)
+        do_assign_complaint(tenant=regency, complaint=complaint, assignee=officer, actor=officer)
+    assert TriageEntry.objects.get(tracking_code=code).status == TriageStatus.DONE
