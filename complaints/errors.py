@@ -35,6 +35,7 @@ class ComplaintErrorCode(StrEnum):
     LOCATION_REQUIRED = "complaints.location_required"
     UNKNOWN_CATEGORY = "complaints.unknown_category"
     INVALID_FILTER = "complaints.invalid_filter"
+    NO_SUGGESTION = "complaints.no_suggestion"
 
 
 class ComplaintError(AduanError):

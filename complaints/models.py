@@ -222,6 +222,9 @@ class EventKind(models.TextChoices):
     ROUTED = "routed", _("Dirutekan")
     FORWARDED = "forwarded", _("Diteruskan ke instansi lain")
     FORWARD_ACCEPTED = "forward_accepted", _("Penerusan diterima")
+    # A complaint filed at a village's own door: the router proposes, an officer decides.
+    ROUTE_SUGGESTED = "route_suggested", _("Usulan penerusan")
+    ROUTE_KEPT = "route_kept", _("Ditangani sendiri, usulan penerusan tidak diikuti")
     # After closing (complaints.actions.closing).
     RATED = "rated", _("Penilaian kepuasan")
     REOPENED = "reopened", _("Dibuka kembali")

@@ -183,6 +183,19 @@ def summary(complaint: Complaint, sop: Sop | None) -> list[dict[str, str]]:
     return rows
 
 
+def suggestion_of(event: ComplaintEvent | None) -> dict[str, Any] | None:
+    """The router's pending proposal (complaints.selectors.route_suggestion) as shown."""
+    if event is None:
+        return None
+    after = event.after or {}
+    return {
+        "to": str(after.get("to", "")),
+        "to_name": str(after.get("to_name", "")),
+        "reason": event.message,
+        "at": event.at,
+    }
+
+
 def public_actor(event: ComplaintEvent) -> str:
     """Who did it, as the complainant may see it: never a staff member's name."""
     if event.kind in (EventKind.REPLY, EventKind.COMPLETED) and event.actor_id is None:

@@ -30,6 +30,7 @@ from complaints.models import (
     TRACKING_ALPHABET,
     Complaint,
     ComplaintEvent,
+    EventKind,
     ForwardStub,
     SopVersion,
     Urgency,
@@ -238,6 +239,19 @@ def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:
         "categories": [(c.key, c.name) for c in Category.objects.order_by("topic", "name")],
         "assignees": [(str(u.pk), u.get_full_name() or u.username) for u in staff],
     }
+
+
+def route_suggestion(complaint: Complaint) -> ComplaintEvent | None:
+    """The router's proposal to hand the complaint over, while no officer has decided on it
+    (a complaint filed at a village's own door: routing.models.OwnDoor)."""
+    latest: ComplaintEvent | None = (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind__in=(EventKind.ROUTE_SUGGESTED, EventKind.ROUTE_KEPT)
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.kind == EventKind.ROUTE_SUGGESTED else None
 
 
 def register_years(viewer: Viewer) -> list[int]:

@@ -16,12 +16,13 @@ from routing.models import (
     Category,
     Hop,
     LaporReferral,
+    OwnDoor,
     TrackingCode,
     TriageEntry,
     TriageStatus,
 )
 from tenants import permissions
-from tenants.models import Role, Tenant, TenantStatus
+from tenants.models import Role, Tenant, TenantKind, TenantStatus
 
 # A page or an API answer lists at most this many entries (a queue, a regency's tenants).
 QUEUE_LIMIT = 100
@@ -31,6 +32,16 @@ REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 
 def categories() -> QuerySet[Category]:
     return Category.objects.order_by("topic", "name")
+
+
+def own_door_policy(tenant: Tenant) -> OwnDoor:
+    """Whether the router hands over a complaint filed at this tenant's own door at once, or
+    only proposes it (seed 004: a village's officer verifies and classifies first). The
+    tenant's setting, else its kind's default: villages are asked, other bodies are not."""
+    chosen = Authority.objects.filter(tenant=tenant).values_list("own_door", flat=True).first()
+    if chosen:
+        return OwnDoor(chosen)
+    return OwnDoor.SUGGEST if tenant.kind == TenantKind.PEMDES else OwnDoor.FORWARD
 
 
 def higher_authority(tenant: Tenant) -> Tenant | None:

@@ -16,9 +16,11 @@ from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.forwarding import Actor, Moved, in_schema, pending_hop
 from complaints.models import Complaint, EventKind
+from complaints.selectors import route_suggestion
 from routing.disposition import dispose, refer_up
-from routing.models import Hop, TriageEntry
+from routing.models import Hop, OwnDoor, TriageEntry
 from routing.router import Proposal, propose
+from routing.selectors import own_door_policy
 from tenants.models import Tenant, TenantKind
 
 
@@ -58,13 +60,15 @@ def do_route_filed_complaint(*, schema_name: str, complaint_id: int) -> Proposal
     if Hop.objects.filter(tracking_code=complaint.tracking_code).exists():
         return None
     proposal = proposal_for(tenant, complaint)
+    # Filed at the tenant's own door: its setting says whether a move is made or proposed.
+    ask_first = own_door_policy(tenant) == OwnDoor.SUGGEST
     with transaction.atomic():
         with in_schema(tenant):
             record_event(
                 complaint, kind=EventKind.ROUTED, actor_label="Aduan", message=proposal.reason
             )
         do_carry_out_disposition(
-            disposition=dispose(proposal, holder=tenant),
+            disposition=dispose(proposal, holder=tenant, ask_first=ask_first),
             complaint=complaint,
             holder=tenant,
             actor=None,
@@ -98,6 +102,37 @@ def do_hand_to_authority(
         actor=actor,
     )
     return proposal
+
+
+def no_suggestion(complaint_id: int) -> ComplaintError:
+    return ComplaintError(
+        ComplaintErrorCode.NO_SUGGESTION,
+        _("Tidak ada usulan penerusan yang menunggu keputusan untuk pengaduan ini."),
+        {"id": complaint_id},
+    )
+
+
+def do_follow_route_suggestion(*, tenant: Tenant, complaint: Complaint, actor: Actor) -> Carried:
+    """An officer follows the router's proposal for a complaint filed at their own door (one
+    click): the router is asked again and its disposition carried out, as it would have been
+    without the setting."""
+    if route_suggestion(complaint) is None:
+        raise no_suggestion(complaint.pk)
+    return do_carry_out_disposition(
+        disposition=dispose(proposal_for(tenant, complaint), holder=tenant),
+        complaint=complaint,
+        holder=tenant,
+        actor=actor,
+    )
+
+
+def do_keep_complaint(*, tenant: Tenant, complaint: Complaint, actor: Actor) -> None:
+    """An officer keeps a complaint the router proposed to hand over: it is theirs."""
+    with transaction.atomic(), in_schema(tenant):
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if route_suggestion(locked) is None:
+            raise no_suggestion(complaint.pk)
+        record_event(locked, kind=EventKind.ROUTE_KEPT, actor=actor)
 
 
 def do_refer_up(*, tenant: Tenant, complaint_id: int, reason: str, actor: Actor) -> Carried:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
+from complaints.access import FORWARD_ROLES
 from complaints.actions import closing, merge
 from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
@@ -31,6 +32,7 @@ from complaints.presenters import (
     format_local,
     missing_labels,
     state_label,
+    suggestion_of,
     summary,
     timeline_rows,
 )
@@ -137,6 +139,8 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "sees_identity": viewer.sees_identity(complaint),
         "missing": missing_labels(complaint),
         "summary": summary(complaint, complaint_sop_or_none(complaint)),
+        "suggestion": suggestion_of(selectors.route_suggestion(complaint)),
+        "can_route": bool(viewer.roles & set(FORWARD_ROLES)),
         "attachments": list(complaint.attachments.all()),
         "events": timeline_rows(complaint, tenant, public=False),
         "due": sla.explain_due(complaint, calendar=calendar),

@@ -17,16 +17,19 @@ from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, EventKind, ForwardStub
 from complaints.sop import SopError, SopErrorCode, validate_sop
 from complaints.sop_templates import template_for
+from complaints.tasks import route_filed_complaint
 from routing.actions.directory import do_update_authority
 from routing.models import (
     Hop,
     HopKind,
     HopStatus,
     LaporReferral,
+    OwnDoor,
     TrackingCode,
     TriageEntry,
     TriageStatus,
 )
+from routing.selectors import own_door_policy
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.complaints.test_workflow import PEMDES_PATH, Staff, state_of, walk
@@ -381,3 +384,96 @@ def test_a_triage_entry_leaves_the_queue_once_the_holder_takes_it(
         complaint = Complaint.objects.get(tracking_code=code)
         do_assign_complaint(tenant=regency, complaint=complaint, assignee=officer, actor=officer)
     assert TriageEntry.objects.get(tracking_code=code).status == TriageStatus.DONE
+
+
+def babakan_with_dukcapil(tenant_factory: TenantFactory) -> tuple[Tenant, Tenant]:
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab-cilacap")
+    dukcapil = tenant_factory(
+        kind=TenantKind.DISDUKCAPIL, region_code="33.01", parent=regency, slug="dukcapil-cilacap"
+    )
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency, slug="desa-babakan")
+    return village, dukcapil
+
+
+KTP_MATTER = {
+    "subject": "KTP-el belum jadi",
+    "description": "Perekaman e-KTP sudah tiga bulan lalu, KTP belum dicetak.",
+}
+
+
+def test_a_village_complaint_stays_and_is_forwarded_only_by_the_officers_click(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given Desa Babakan (villages are asked by default) and a KTP matter filed at its door
+    village, dukcapil = babakan_with_dukcapil(tenant_factory)
+    assert own_door_policy(village) == OwnDoor.SUGGEST
+    staff = Staff(village, Role.OFFICER)
+    filed = file_complaint(village, **KTP_MATTER)
+    # When the router looks at it
+    route_filed_complaint(village.schema_name, filed.pk)
+    # Then it stays with the village, the proposal and its reason shown on the complaint
+    assert not Hop.objects.exists()
+    assert TrackingCode.objects.get(code=filed.tracking_code).tenant == village
+    client = staff.clients[Role.OFFICER]
+    proposal = client.get(f"/api/v1/complaints/{filed.pk}/route-suggestion/", tenant=village)
+    suggestion = proposal.json()["suggestion"]
+    assert (suggestion["to"], suggestion["to_name"]) == ("dukcapil-cilacap", dukcapil.name)
+    assert "KTP" in suggestion["reason"]
+    page = client.get(f"/console/pengaduan/{filed.pk}/", tenant=village).content.decode()
+    assert 'id="route-suggestion"' in page and f"Teruskan ke {dukcapil.name}" in page
+    # When the officer clicks "forward"
+    clicked = client.post(
+        f"/console/pengaduan/{filed.pk}/usulan-penerusan/", {"decision": "forward"}, tenant=village
+    )
+    # Then it is at Disdukcapil, under the same tracking code
+    assert clicked.status_code == 302
+    assert TrackingCode.objects.get(code=filed.tracking_code).tenant == dukcapil
+    hop = Hop.objects.get()
+    assert (hop.from_tenant, hop.to_tenant) == (village, dukcapil)
+
+
+def test_the_officer_keeps_a_proposed_complaint(tenant_factory: TenantFactory) -> None:
+    village, _dukcapil = babakan_with_dukcapil(tenant_factory)
+    staff = Staff(village, Role.OFFICER)
+    filed = file_complaint(village, **KTP_MATTER)
+    route_filed_complaint(village.schema_name, filed.pk)
+    client = staff.clients[Role.OFFICER]
+    url = f"/api/v1/complaints/{filed.pk}/route-suggestion/"
+    kept = client.post(url, {"decision": "keep"}, content_type="application/json", tenant=village)
+    assert kept.status_code == 200, kept.json()
+    assert kept.json()["suggestion"] is None
+    assert client.get(url, tenant=village).json()["suggestion"] is None
+    # and a second decision is refused, nothing moved
+    again = client.post(
+        url, {"decision": "forward"}, content_type="application/json", tenant=village
+    )
+    assert again.status_code == 400
+    assert again.json()["code"] == ComplaintErrorCode.NO_SUGGESTION
+    assert not Hop.objects.exists()
+
+
+def test_the_own_door_setting_is_the_tenants(tenant_factory: TenantFactory) -> None:
+    # Given a village whose admin lets the router hand over at once
+    village, dukcapil = babakan_with_dukcapil(tenant_factory)
+    staff = Staff(village, Role.TENANT_ADMIN)
+    client = staff.clients[Role.TENANT_ADMIN]
+    url = "/api/v1/routing/own-door/"
+    assert client.get(url, tenant=village).json() == {"own_door": "suggest"}
+    bad = client.put(url, {"own_door": "x"}, content_type="application/json", tenant=village)
+    assert bad.status_code == 400
+    changed = client.put(
+        url, {"own_door": "forward"}, content_type="application/json", tenant=village
+    )
+    assert changed.json() == {"own_door": "forward"}
+    # When a KTP matter is filed at its door and the router looks at it
+    filed = file_complaint(village, **KTP_MATTER)
+    route_filed_complaint(village.schema_name, filed.pk)
+    # Then it was handed over at once
+    assert TrackingCode.objects.get(code=filed.tracking_code).tenant == dukcapil
+    # and a regency body's default is to hand over at once
+    assert own_door_policy(dukcapil) == OwnDoor.FORWARD
+    # and the setting's page shows and changes it
+    page = client.get("/console/pengaturan/penerusan/", tenant=village)
+    assert 'value="forward" checked' in page.content.decode()
+    client.post("/console/pengaturan/penerusan/", {"own_door": "suggest"}, tenant=village)
+    assert own_door_policy(village) == OwnDoor.SUGGEST
