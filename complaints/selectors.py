@@ -20,11 +20,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.calendar import DayOff, DayOffKind, national_days_off
+from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
     TRACKING_ALPHABET,
@@ -33,6 +45,7 @@ from complaints.models import (
     EventKind,
     ForwardStub,
     SopVersion,
+    TeamMember,
     Urgency,
 )
 from complaints.public.models import LocalHoliday, Notification
@@ -448,3 +461,86 @@ def triage_rows(tenant: Tenant) -> list[TriageRow]:
         )
         rows.append(TriageRow(entry, complaint, names.get(key, key)))
     return rows
+
+
+# A work queue's page shows at most this many complaints (its count is exact).
+QUEUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """One list of the staff home (the work queue): its key, its name, how many complaints it
+    holds and the first of them, most urgent first, then by due date."""
+
+    key: str
+    label: str
+    count: int
+    complaints: list[Complaint]
+
+
+def with_pending_suggestion(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Those with a router's proposal no officer has decided on (route_suggestion)."""
+    latest = (
+        ComplaintEvent.objects.filter(
+            complaint=OuterRef("pk"),
+            kind__in=(EventKind.ROUTE_SUGGESTED, EventKind.ROUTE_KEPT),
+        )
+        .order_by("-at", "-id")
+        .values("kind")[:1]
+    )
+    return complaints.annotate(routing_decision=Subquery(latest)).filter(
+        routing_decision=EventKind.ROUTE_SUGGESTED
+    )
+
+
+def work_queues(
+    viewer: Viewer, tenant: Tenant, *, now: dt.datetime | None = None
+) -> list[WorkQueue]:
+    """The staff home: mine, my team's, unassigned, due today, overdue, waiting for the
+    complainant, waiting for acceptance (forwarded in), the router's proposals. Only open
+    complaints this viewer may see; each list sorted by urgency, then due date."""
+    now = now or timezone.now()
+    open_ones = visible_complaints(viewer).filter(closed_at__isnull=True, merged_into__isnull=True)
+    user = viewer.user
+    user_id: int = user.pk if user is not None and user.is_authenticated else 0
+    teams = TeamMember.objects.filter(user_id=user_id).values("team_id")
+    zone = tenant_zone(tenant)
+    today = timezone.localtime(now, zone).date()
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    waiting_here = Hop.objects.filter(to_tenant=tenant, status=HopStatus.PENDING).values(
+        "tracking_code"
+    )
+    lists: list[tuple[str, str, QuerySet[Complaint]]] = [
+        ("mine", _("Tugas saya"), open_ones.filter(Q(assignee_id=user_id) | Q(team_id__in=teams))),
+        ("team", _("Tugas tim saya"), open_ones.filter(team_id__in=teams)),
+        (
+            "unassigned",
+            _("Belum ditugaskan"),
+            open_ones.filter(assignee__isnull=True, team__isnull=True),
+        ),
+        (
+            "due_today",
+            _("Jatuh tempo hari ini"),
+            open_ones.filter(
+                due_at__gte=max(start, now),
+                due_at__lt=start + dt.timedelta(days=1),
+                paused_at__isnull=True,
+            ),
+        ),
+        ("overdue", _("Lewat batas waktu"), open_ones.filter(overdue_filter(now))),
+        (
+            "waiting_for_complainant",
+            _("Menunggu pengadu"),
+            open_ones.filter(Q(paused_at__isnull=False) | Q(is_complete=False)),
+        ),
+        (
+            "waiting_for_acceptance",
+            _("Menunggu diterima (diteruskan ke sini)"),
+            open_ones.filter(tracking_code__in=waiting_here),
+        ),
+        ("proposals", _("Usulan penerusan dari Aduan"), with_pending_suggestion(open_ones)),
+    ]
+    return [
+        WorkQueue(key, str(label), found.count(), list(found.order_by(*BY_URGENCY)[:QUEUE_SHOWN]))
+        for key, label, found in lists
+    ]

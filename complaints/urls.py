@@ -19,6 +19,7 @@ from complaints.api import sop as sop_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
+from complaints.api import work as work_api
 from complaints.views import (
     assignment,
     forwarding,
@@ -32,6 +33,7 @@ from complaints.views import (
     teams,
     tracking,
     triage,
+    work,
 )
 
 complaint_patterns: list[URLPattern | URLResolver] = [
@@ -201,6 +203,9 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         forwarding_api.ReturnComplaintApi.as_view(),
         name="api-forwarding-return",
     ),
+    # The staff home: the first page after sign-in.
+    path("console/", work.work_page, name="console"),
+    path("api/v1/work/", work_api.WorkApi.as_view(), name="api-work"),
     path("triage/", triage.triage_page, name="triage"),
     path("api/v1/triage/", triage_api.TriageApi.as_view(), name="api-triage"),
     path(

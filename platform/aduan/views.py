@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from aduan.tenancy import request_tenant
-from tenants import permissions, selectors
-from tenants.access import public_page, tenant_staff_required
-from tenants.models import Role
+from tenants import selectors
+from tenants.access import public_page
 
 
 @public_page
@@ -25,14 +24,8 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
     return render(request, "aduan/tenant_home.html", context)
 
 
-@tenant_staff_required
-def console(request: HttpRequest) -> HttpResponse:
-    tenant = request_tenant(request)
-    # Roles reached from above (regency admin, operator) count too.
-    roles = [Role(r).label for r in sorted(permissions.roles_in(request.user, tenant))]
-    context = {
-        "tenant": tenant,
-        "roles": roles,
-        "can_manage_members": bool(permissions.grantable_roles(request.user, tenant)),
-    }
-    return render(request, "aduan/console.html", context)
+@public_page
+def platform_console(request: HttpRequest) -> HttpResponse:
+    """The platform has no work queue of its own: its home holds the links of those who
+    govern tenants (the verification queue, the tenants, the regencies)."""
+    return redirect("home")

@@ -125,7 +125,9 @@ AXES_LOCKOUT_CALLABLE = "tenants.auth.two_factor.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Aduan"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The staff home (a tenant's work queue; on the platform's host, its home with the links of
+# those who govern tenants).
+LOGIN_REDIRECT_URL = "console"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
