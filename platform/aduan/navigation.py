@@ -5,7 +5,7 @@ and nothing else. Whether a link is shown is read from the page's own access dec
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +41,11 @@ def staff_links(request: HttpRequest) -> list[tuple[str, str]]:
     if not request.user.is_authenticated:
         return []
     links = []
+    prefix = get_script_prefix()  # a tenant reached by path: /t/<slug>/
     for name, label in STAFF_PAGES:
         try:
             url = reverse(name)
-            match = resolve(url)
+            match = resolve("/" + url.removeprefix(prefix))
         except (NoReverseMatch, Resolver404):
             continue
         access = declared_access(match.func)

@@ -477,3 +477,105 @@ def test_the_own_door_setting_is_the_tenants(tenant_factory: TenantFactory) -> N
     assert 'value="forward" checked' in page.content.decode()
     client.post("/console/pengaturan/penerusan/", {"own_door": "suggest"}, tenant=village)
     assert own_door_policy(village) == OwnDoor.SUGGEST
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 2, tzinfo=dt.UTC), tick=False)  # Monday 09:00 WIB
+def test_the_staff_home_is_a_work_queue_with_counts_most_urgent_first(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a village officer and its complaints: one assigned to them, two classified
+    # (low, then high) nobody holds, one incomplete, one forwarded in, one the router proposes
+    village, _dukcapil = babakan_with_dukcapil(tenant_factory)
+    sender = tenant_factory(region_code="33.01.02.2014", slug="desa-kuripan-kidul")
+    staff = Staff(village, Role.OFFICER)
+    officer = staff.users[Role.OFFICER]
+    client = staff.clients[Role.OFFICER]
+    mine = file_complaint(village, subject="Punya saya")
+    with schema_context(village.schema_name):
+        do_assign_complaint(tenant=village, complaint=mine, assignee=officer, actor=officer)
+    low = file_complaint(village, subject="Lampu jalan mati")
+    high = file_complaint(village, subject="Tanggul jebol")
+    classify(staff, low, "low")
+    classify(staff, high, "high")
+    file_complaint(village, subject="Belum lengkap", name="")
+    sent = file_complaint(sender, subject="Salah alamat")
+    do_forward_complaint(tenant=sender, complaint_id=sent.pk, to=village, reason="x", actor=None)
+    proposed = file_complaint(village, **KTP_MATTER)
+    route_filed_complaint(village.schema_name, proposed.pk)
+    # When the officer opens the work queue's API
+    response = client.get("/api/v1/work/", tenant=village)
+    assert response.status_code == 200
+    queues = {q["key"]: q for q in response.json()}
+    subjects = {key: [c["subject"] for c in q["complaints"]] for key, q in queues.items()}
+    # Then each list holds its complaints with its count, the most urgent first
+    assert list(queues) == [
+        "mine", "team", "unassigned", "due_today", "overdue", "waiting_for_complainant",
+        "waiting_for_acceptance", "proposals",
+    ]  # fmt: skip
+    assert subjects["mine"] == ["Punya saya"]
+    assert subjects["unassigned"][:2] == ["Tanggul jebol", "Lampu jalan mati"]
+    assert queues["unassigned"]["count"] == 5
+    assert subjects["waiting_for_complainant"] == ["Belum lengkap"]
+    assert subjects["waiting_for_acceptance"] == ["Salah alamat"]
+    assert subjects["proposals"] == ["KTP-el belum jadi"]
+    assert subjects["overdue"] == [] and queues["team"]["count"] == 0
+    # and two days later, the high one (one working day) is overdue, the low one not yet
+    with time_machine.travel(dt.datetime(2026, 11, 25, 3, tzinfo=dt.UTC), tick=False):
+        later = {q["key"]: q for q in client.get("/api/v1/work/", tenant=village).json()}
+    assert "Tanggul jebol" in [c["subject"] for c in later["overdue"]["complaints"]]
+    assert "Lampu jalan mati" not in [c["subject"] for c in later["overdue"]["complaints"]]
+    # and the page shows the same counts, each complaint linked
+    page = client.get("/console/", tenant=village).content.decode()
+    assert '<mark data-count="unassigned">5</mark>' in page
+    assert f"/console/pengaduan/{high.pk}/" in page
+
+
+def test_sign_in_lands_on_the_work_queue(tenant_factory: TenantFactory) -> None:
+    tenant = tenant_factory()
+    user = make_member(tenant, Role.OFFICER)
+    user.set_password("rahasia-sekali-123")
+    user.save()
+    client = TenantClient()
+    response = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "rahasia-sekali-123"},
+        tenant=tenant,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/{tenant.slug}/console/"
+
+
+def test_the_menu_shows_only_what_the_role_may_open(tenant_factory: TenantFactory) -> None:
+    # Given a village's auditor and its admin
+    tenant = tenant_factory()
+    staff = Staff(tenant, Role.AUDITOR, Role.TENANT_ADMIN)
+
+    def menu(role: Role) -> list[str]:
+        page = staff.clients[role].get("/console/", tenant=tenant).content.decode()
+        nav = page[
+            page.index('id="staff-nav"') : page.index("</nav>", page.index('id="staff-nav"'))
+        ]
+        return [part.split('"')[0] for part in nav.split('href="')[1:]]
+
+    prefix = f"/t/{tenant.slug}"
+    auditor, admin = menu(Role.AUDITOR), menu(Role.TENANT_ADMIN)
+    # Then the auditor reads the register, but sees no settings, teams or SOP editing
+    assert f"{prefix}/console/pengaduan/" in auditor
+    assert f"{prefix}/console/pengaturan/penerusan/" not in auditor
+    assert f"{prefix}/console/members/" not in auditor
+    # and the admin sees the settings
+    assert f"{prefix}/console/pengaturan/penerusan/" in admin
+    assert f"{prefix}/console/members/" in admin
+    # and every link of each menu opens for its role
+    for role, links in ((Role.AUDITOR, auditor), (Role.TENANT_ADMIN, admin)):
+        for link in links:
+            assert staff.clients[role].get(link).status_code == 200, (role, link)
+
+
+def test_the_tenant_landing_page_links_to_filing_and_tracking(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    tenant = tenant_factory()
+    page = tenant_client.get("/", tenant=tenant).content.decode()
+    assert f'href="/t/{tenant.slug}/pengaduan/baru/"' in page
+    assert f'href="/t/{tenant.slug}/lacak/"' in page
