@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from aduan.tenancy import request_tenant
 from tenants import selectors
-from tenants.access import public_page
+from tenants.access import public_page, two_factor_pending
 
 
 @public_page
@@ -27,5 +29,8 @@ def tenant_home(request: HttpRequest) -> HttpResponse:
 @public_page
 def platform_console(request: HttpRequest) -> HttpResponse:
     """The platform has no work queue of its own: its home holds the links of those who
-    govern tenants (the verification queue, the tenants, the regencies)."""
+    govern tenants (the verification queue, the tenants, the regencies). Who needs the TOTP
+    step passes it on the way, as on a tenant's host."""
+    if two_factor_pending(request):
+        return redirect(reverse("two-factor") + "?" + urlencode({"next": reverse("home")}))
     return redirect("home")
