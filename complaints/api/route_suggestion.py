@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aduan.base_views import TenantApiView
-from complaints.access import FORWARD_ROLES, access_complaint_for_request
+from complaints.access import FORWARD_ROLES, access_held_complaint
 from complaints.actions.route import do_follow_route_suggestion, do_keep_complaint
 from complaints.presenters import suggestion_of
-from complaints.selectors import READ_ROLES, route_suggestion
+from complaints.selectors import route_suggestion
 from tenants.access import TenantRole
 
 FORWARD, KEEP = "forward", "keep"
@@ -39,11 +39,12 @@ class DecisionInput(serializers.Serializer[dict[str, Any]]):
 
 
 class RouteSuggestionApi(TenantApiView):
-    permission_classes = [TenantRole(*FORWARD_ROLES, read=READ_ROLES)]
+    # Those who forward (a regency admin or the operator from above too) read and decide.
+    permission_classes = [TenantRole(*FORWARD_ROLES)]
 
     @extend_schema(responses=RouteSuggestionOutput, operation_id="complaint_route_suggestion")
     def get(self, request: Request, complaint_id: int) -> Response:
-        complaint = access_complaint_for_request(request, complaint_id)
+        complaint = access_held_complaint(request, complaint_id)
         found = suggestion_of(route_suggestion(complaint))
         return Response(
             RouteSuggestionOutput(
@@ -61,7 +62,7 @@ class RouteSuggestionApi(TenantApiView):
         operation_id="complaint_route_decide",
     )
     def post(self, request: Request, complaint_id: int) -> Response:
-        complaint = access_complaint_for_request(request, complaint_id)
+        complaint = access_held_complaint(request, complaint_id)
         given = DecisionInput(data=request.data)
         given.is_valid(raise_exception=True)
         holder = self.tenant

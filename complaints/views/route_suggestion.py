@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
-from complaints.access import FORWARD_ROLES, access_complaint_for_request
+from complaints.access import FORWARD_ROLES, access_held_complaint
 from complaints.actions.route import do_follow_route_suggestion, do_keep_complaint
 from tenants.access import tenant_role_required
 
@@ -24,7 +24,7 @@ def decide_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     `decision=keep` keeps it here."""
     tenant = request_tenant(request)
     try:
-        complaint = access_complaint_for_request(request, complaint_id)
+        complaint = access_held_complaint(request, complaint_id)
     except NotFoundError:
         raise Http404 from None
     try:

@@ -579,3 +579,21 @@ def test_the_tenant_landing_page_links_to_filing_and_tracking(
     page = tenant_client.get("/", tenant=tenant).content.decode()
     assert f'href="/t/{tenant.slug}/pengaduan/baru/"' in page
     assert f'href="/t/{tenant.slug}/lacak/"' in page
+
+
+def test_a_priority_sets_the_urgency_where_the_sop_has_none(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a Disdukcapil office (its SOP has no urgency, its distribution step a priority)
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    staff = Staff(tenant, Role.OFFICER)
+    complaint = file_complaint(tenant, subject="KTP-el belum jadi")
+    # When the officer distributes it with a high priority
+    walk(staff, complaint, [(Role.OFFICER, "distribute", {"priority": "high"})])
+    # Then the complaint is high on the register and in its summary
+    client = staff.clients[Role.OFFICER]
+    detail = client.get(f"/api/v1/complaints/{complaint.pk}/", tenant=tenant).json()
+    assert detail["urgency"] == "high"
+    assert [(s["key"], s["value"]) for s in detail["summary"]] == [("priority", "Tinggi")]
+    listed = client.get("/api/v1/register/?urgency=high", tenant=tenant).json()
+    assert [r["id"] for r in listed["results"]] == [complaint.pk]
