@@ -34,6 +34,8 @@ class ComplaintErrorCode(StrEnum):
     NOT_PENDING = "complaints.not_pending"
     LOCATION_REQUIRED = "complaints.location_required"
     UNKNOWN_CATEGORY = "complaints.unknown_category"
+    INVALID_FILTER = "complaints.invalid_filter"
+    NO_SUGGESTION = "complaints.no_suggestion"
 
 
 class ComplaintError(AduanError):

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError
-from complaints.models import STAFF_ENTRY_CHANNELS, Channel
+from complaints.errors import ComplaintError, ComplaintErrorCode
+from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Urgency
+from complaints.selectors import SORTS, UNASSIGNED
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,6 +41,18 @@ PRIVACY_CHOICES = [
 
 def _text(label: Any, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, required=False, **kwargs)
+
+
+def form_error(form: forms.Form) -> ComplaintError:
+    """An invalid form as the one error shape: the first field's message, every field's in
+    `extra["fields"]` (an API's 400)."""
+    fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    first = next(iter(fields))
+    return ComplaintError(
+        ComplaintErrorCode.INVALID_FILTER,
+        f"{first}: {fields[first][0]}",
+        {"field": first, "fields": fields},
+    )
 
 
 def show_action_error(form: forms.Form, error: AduanError) -> None:
@@ -148,3 +162,84 @@ class MergeForm(forms.Form):
         label=_("Gabungkan ke pengaduan (nomor register atau ID)"), max_length=60
     )
     reason = _text(_("Alasan (tidak wajib)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+SORT_CHOICES = [
+    ("-number", _("Terbaru")),
+    ("number", _("Terlama")),
+    ("urgency", _("Urgensi, lalu batas waktu")),
+    ("state", _("Tahap")),
+    ("subject", _("Pokok pengaduan")),
+]
+assert {key for key, _label in SORT_CHOICES} == set(SORTS)
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters, as the page's URL and the API's query string carry them (the
+    same names in both). The choices come from the tenant: its SOP's states, the category
+    catalogue, its staff."""
+
+    q = _text(_("Cari"), max_length=200)
+    state = forms.ChoiceField(label=_("Tahap"), required=False)
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("Urgensi"),
+        required=False,
+        choices=[("", _("Semua urgensi")), *Urgency.choices, (UNASSIGNED, _("Belum ditentukan"))],
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanal"), required=False, choices=[("", _("Semua kanal")), *Channel.choices]
+    )
+    assignee = forms.ChoiceField(label=_("Ditugaskan kepada"), required=False)
+    year = forms.IntegerField(label=_("Tahun"), required=False, min_value=2000, max_value=9999)
+    received_from = forms.DateField(
+        label=_("Diterima sejak"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Diterima sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("Lewat batas waktu"), required=False)
+    sort = forms.ChoiceField(label=_("Urutkan"), required=False, choices=SORT_CHOICES)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        states: list[tuple[str, str]],
+        categories: list[tuple[str, str]],
+        assignees: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data)
+        self.fields["state"].choices = [("", _("Semua tahap")), *states]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("Semua kategori")), *categories]  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Siapa saja")),
+            (UNASSIGNED, _("Belum ditugaskan")),
+            *assignees,
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("Tanggal akhir harus sesudah tanggal awal."))
+        return cleaned
+
+    def query(self) -> dict[str, Any]:
+        """The valid filters as complaints.selectors.register takes them (an invalid one is
+        left out: the page shows its error and the rest still apply)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        assignee = data.get("assignee") or None
+        return {
+            "query": data.get("q") or "",
+            "state": data.get("state") or "",
+            "category": data.get("category") or "",
+            "urgency": data.get("urgency") or "",
+            "channel": data.get("channel") or "",
+            "assignee": int(assignee) if assignee and assignee != UNASSIGNED else assignee,
+            "year": data.get("year"),
+            "received_from": data.get("received_from"),
+            "received_to": data.get("received_to"),
+            "overdue": bool(data.get("overdue")),
+            "sort": data.get("sort") or "-number",
+        }

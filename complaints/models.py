@@ -40,6 +40,20 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+class Urgency(models.TextChoices):
+    """How urgent a complaint is: the village SOP's "urgensi" or, for kinds without it, a
+    priority of the same three levels. It orders the register and the work queue and may set
+    a step's limit (the SOP's `limits_by_urgency`)."""
+
+    HIGH = "high", _("Tinggi")
+    MEDIUM = "medium", _("Sedang")
+    LOW = "low", _("Rendah")
+
+
+# Step inputs that set the complaint's urgency (the village SOP says "urgency", others
+# "priority"): the value is kept on the complaint so queues can sort and filter by it.
+URGENCY_INPUTS = ("urgency", "priority")
+
 # Channels through which staff enter a complaint on a citizen's behalf (the desk form).
 STAFF_ENTRY_CHANNELS = (Channel.DESK, Channel.BOX, Channel.PHONE)
 
@@ -92,6 +106,9 @@ class Complaint(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     desired_outcome = models.TextField(blank=True)
+    # Set by a step (URGENCY_INPUTS); blank until someone judged it. No index: queues read a
+    # tenant's open complaints, few enough to sort in one pass.
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, blank=True, default="")
 
     # Privacy as SP4N-LAPOR! defines it. Rahasia (not public) is the default, so the safe
     # choice never depends on someone remembering a flag.
@@ -205,6 +222,9 @@ class EventKind(models.TextChoices):
     ROUTED = "routed", _("Dirutekan")
     FORWARDED = "forwarded", _("Diteruskan ke instansi lain")
     FORWARD_ACCEPTED = "forward_accepted", _("Penerusan diterima")
+    # A complaint filed at a village's own door: the router proposes, an officer decides.
+    ROUTE_SUGGESTED = "route_suggested", _("Usulan penerusan")
+    ROUTE_KEPT = "route_kept", _("Ditangani sendiri, usulan penerusan tidak diikuti")
     # After closing (complaints.actions.closing).
     RATED = "rated", _("Penilaian kepuasan")
     REOPENED = "reopened", _("Dibuka kembali")

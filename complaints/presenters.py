@@ -15,12 +15,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aduan.db import tenant_db
 from complaints import selectors, sla, sop_hooks
 from complaints.calendar import WorkingCalendar, tenant_zone, zone_label
-from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from complaints.models import Channel, Complaint, ComplaintEvent, EventKind, Urgency
 from complaints.models import element_labels as element_labels  # re-exported
 from complaints.sla_clock import DueDate, LimitUnit
+from complaints.sop import InputSpec, Sop
+from routing.models import Category
 from tenants.models import Tenant
+
+# The values a complaint's summary shows, each the latest a step entered: what it is about,
+# how urgent, and what came of it.
+SUMMARY_INPUTS = ("classification", "urgency", "priority", "outcome_kind", "outcome_action")
 
 
 def user_label(user: AbstractBaseUser) -> str:
@@ -97,6 +104,96 @@ def event_files(event: ComplaintEvent) -> list[dict[str, Any]]:
                 }
             )
     return files
+
+
+def complaint_sop_or_none(complaint: Complaint) -> Sop | None:
+    """The SOP the complaint runs under (labels of its steps' inputs); None before one."""
+    if complaint.sop_version_id is None:
+        return None
+    return selectors.sop_by_id(complaint.sop_version_id, tenant_db.schema_name)
+
+
+def input_value(spec: InputSpec | None, value: Any) -> str:
+    """A stored step input as people read it: a choice by its label, yes/no, a file's name."""
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    if spec is not None and spec.type == "choice":
+        choice = spec.choice(str(value))
+        if choice is not None:
+            return choice.label.text()
+    if spec is not None and spec.type == "date":
+        try:
+            return f"{dt.date.fromisoformat(str(value)):%d-%m-%Y}"
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def step_inputs(event: ComplaintEvent, sop: Sop | None) -> list[dict[str, str]]:
+    """Every value entered at a step (its timeline entry keeps them), labelled in the reader's
+    language in the SOP's order. A public response is its own entry, shown after it."""
+    if event.kind != EventKind.TRANSITION:
+        return []
+    after = event.after or {}
+    entered = after.get("inputs") or {}
+    step = sop.transition(str(after.get("transition", ""))) if sop is not None else None
+    specs = list(step.inputs) if step is not None else []
+    known = {spec.key for spec in specs}
+    rows = [
+        {"key": spec.key, "label": spec.label.text(), "value": input_value(spec, entered[spec.key])}
+        for spec in specs
+        if spec.key in entered
+    ]
+    rows += [
+        {"key": key, "label": key, "value": input_value(None, value)}
+        for key, value in entered.items()
+        if key not in known
+    ]
+    return rows
+
+
+def summary(complaint: Complaint, sop: Sop | None) -> list[dict[str, str]]:
+    """The complaint's current category, urgency and outcome: the router's category, then the
+    latest value each step entered for SUMMARY_INPUTS (classification, urgency or priority,
+    outcome kind and action)."""
+    rows: list[dict[str, str]] = []
+    if complaint.category:
+        category = Category.objects.filter(key=complaint.category).first()
+        rows.append(
+            {
+                "key": "category",
+                "label": _("Kategori"),
+                "value": category.name if category else complaint.category,
+            }
+        )
+    latest: dict[str, dict[str, str]] = {}
+    for event in selectors.timeline(complaint).filter(kind=EventKind.TRANSITION):
+        for row in step_inputs(event, sop):
+            if row["key"] in SUMMARY_INPUTS:
+                latest[row["key"]] = row
+    if complaint.urgency and not ({"urgency", "priority"} & latest.keys()):
+        latest["urgency"] = {
+            "key": "urgency",
+            "label": _("Urgensi"),
+            "value": str(Urgency(complaint.urgency).label),
+        }
+    rows += [latest[key] for key in SUMMARY_INPUTS if key in latest]
+    return rows
+
+
+def suggestion_of(event: ComplaintEvent | None) -> dict[str, Any] | None:
+    """The router's pending proposal (complaints.selectors.route_suggestion) as shown."""
+    if event is None:
+        return None
+    after = event.after or {}
+    return {
+        "to": str(after.get("to", "")),
+        "to_name": str(after.get("to_name", "")),
+        "reason": event.message,
+        "at": event.at,
+    }
 
 
 def public_actor(event: ComplaintEvent) -> str:
@@ -178,7 +275,9 @@ def case_time(
 
 
 def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list[dict[str, Any]]:
-    """The timeline as a page shows it: the public one has no files and no staff names."""
+    """The timeline as a page shows it: the public one has no files, no staff names and no
+    step inputs (internal notes)."""
+    sop = None if public else complaint_sop_or_none(complaint)
     return [
         {
             "at": format_local(event.at, tenant),
@@ -188,6 +287,7 @@ def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list
             "text": describe(event),
             "is_public": event.is_public,
             "files": [] if public else event_files(event),
+            "inputs": [] if public else step_inputs(event, sop),
         }
         for event in selectors.timeline(complaint, public_only=public)
     ]

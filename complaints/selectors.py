@@ -15,21 +15,45 @@ Who sees what:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.calendar import DayOff, DayOffKind, national_days_off
+from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
-from complaints.models import TRACKING_ALPHABET, Complaint, ComplaintEvent, ForwardStub, SopVersion
+from complaints.models import (
+    TRACKING_ALPHABET,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    ForwardStub,
+    SopVersion,
+    TeamMember,
+    Urgency,
+)
 from complaints.public.models import LocalHoliday, Notification
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
-from routing.models import Hop, HopStatus, LaporReferral, TrackingCode
-from tenants.models import Role, Tenant, User
+from routing import selectors as routing_selectors
+from routing.models import Category, Hop, HopStatus, LaporReferral, TrackingCode, TriageEntry
+from tenants.models import Membership, Role, Tenant, User
 from tenants.permissions import AnyUser, objects_for, roles_in
 
 READ_ROLES = frozenset(
@@ -52,12 +76,31 @@ IDENTITY_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.TENANT_ADMIN, Role.WBS
 PAGE_SIZE = 25
 # A staff member's notifications page shows the newest this many.
 NOTIFICATIONS_SHOWN = 50
-SORTS = {
+# Most urgent first; a complaint nobody judged yet after the low ones.
+URGENCY_RANK = Case(
+    When(urgency=Urgency.HIGH, then=Value(0)),
+    When(urgency=Urgency.MEDIUM, then=Value(1)),
+    When(urgency=Urgency.LOW, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+BY_URGENCY = (
+    URGENCY_RANK.asc(),
+    F("due_at").asc(nulls_last=True),
+    F("case_due_at").asc(nulls_last=True),
+    "register_year",
+    "register_seq",
+)
+SORTS: dict[str, tuple[Any, ...]] = {
     "-number": ("-register_year", "-register_seq"),
     "number": ("register_year", "register_seq"),
     "state": ("state", "-register_year", "-register_seq"),
     "subject": ("subject", "-register_year", "-register_seq"),
+    # Urgency, then the step's due date, then the whole case's (the work queue's order).
+    "urgency": BY_URGENCY,
 }
+# The register's assignee filter for "nobody".
+UNASSIGNED = "none"
 
 
 @dataclass(frozen=True)
@@ -128,6 +171,14 @@ def access_complaint(viewer: Viewer, complaint_id: int | str) -> Complaint:
     return complaint
 
 
+def overdue_filter(now: dt.datetime) -> Q:
+    """Open and past a due date: the running step's (not while it waits for the complainant)
+    or the whole case's."""
+    step = Q(due_at__lt=now, paused_at__isnull=True)
+    case = Q(case_due_at__lt=now, case_ended_at__isnull=True)
+    return Q(closed_at__isnull=True) & (step | case)
+
+
 def register(
     viewer: Viewer,
     *,
@@ -136,9 +187,17 @@ def register(
     year: int | None = None,
     query: str = "",
     sort: str = "-number",
+    category: str = "",
+    urgency: str = "",
+    assignee: int | str | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    overdue: bool = False,
+    zone: dt.tzinfo | None = None,
 ) -> QuerySet[Complaint]:
     """The register (buku pengaduan) as this viewer may see it, filtered, searched, sorted.
-    The default order and the year filter use the (year, seq) unique index."""
+    The default order and the year filter use the (year, seq) unique index. `assignee`: a
+    user id, or UNASSIGNED; the received dates are days in `zone` (the tenant's)."""
     complaints = visible_complaints(viewer)
     if state:
         complaints = complaints.filter(state=state)
@@ -146,6 +205,23 @@ def register(
         complaints = complaints.filter(channel=channel)
     if year:
         complaints = complaints.filter(register_year=year)
+    if category:
+        complaints = complaints.filter(category=category)
+    if urgency:
+        complaints = complaints.filter(urgency="" if urgency == UNASSIGNED else urgency)
+    if assignee == UNASSIGNED:
+        complaints = complaints.filter(assignee__isnull=True)
+    elif isinstance(assignee, int):
+        complaints = complaints.filter(assignee_id=assignee)
+    zone = zone or timezone.get_current_timezone()
+    if received_from is not None:
+        start = dt.datetime.combine(received_from, dt.time.min, tzinfo=zone)
+        complaints = complaints.filter(created_at__gte=start)
+    if received_to is not None:
+        end = dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        complaints = complaints.filter(created_at__lt=end)
+    if overdue:
+        complaints = complaints.filter(overdue_filter(timezone.now()))
     query = query.strip()
     if query:
         match = Q(number__icontains=query) | Q(subject__icontains=query)
@@ -155,6 +231,40 @@ def register(
             names &= Q(is_anonymous=False)
         complaints = complaints.filter(match | names)
     return complaints.order_by(*SORTS.get(sort, SORTS["-number"]))
+
+
+def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the register's filters: every state of the tenant's SOP versions (a
+    complaint keeps the version it started under), the category catalogue and the staff who
+    may hold a complaint."""
+    versions = list(SopVersion.objects.order_by("-number"))
+    sops = [sop_of(v, tenant.schema_name) for v in versions] or [
+        parse_sop(template_for(tenant.kind))
+    ]
+    states: dict[str, str] = {}
+    for sop in sops:
+        for state in sop.states:
+            states.setdefault(state.key, state.label.text())
+    members = Membership.objects.filter(tenant=tenant, role__in=WORK_ROLES).values("user_id")
+    staff = User.objects.filter(pk__in=members, is_active=True).order_by("username")
+    return {
+        "states": list(states.items()),
+        "categories": [(c.key, c.name) for c in Category.objects.order_by("topic", "name")],
+        "assignees": [(str(u.pk), u.get_full_name() or u.username) for u in staff],
+    }
+
+
+def route_suggestion(complaint: Complaint) -> ComplaintEvent | None:
+    """The router's proposal to hand the complaint over, while no officer has decided on it
+    (a complaint filed at a village's own door: routing.models.OwnDoor)."""
+    latest: ComplaintEvent | None = (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind__in=(EventKind.ROUTE_SUGGESTED, EventKind.ROUTE_KEPT)
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.kind == EventKind.ROUTE_SUGGESTED else None
 
 
 def register_years(viewer: Viewer) -> list[int]:
@@ -318,3 +428,119 @@ _PARSED: dict[tuple[str, int], Sop] = {}
 
 
 _PARSED_MAX = 2048
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    """An entry of the regency triage queue with what its holder's register says of it."""
+
+    entry: TriageEntry
+    complaint: Complaint | None  # None: held by another tenant (read nothing there)
+    category: str
+
+
+def triage_rows(tenant: Tenant) -> list[TriageRow]:
+    """The open entries of this regency's triage queue, each with its complaint when this
+    tenant holds it (one query for all). A complaint held here that already reached an end is
+    left out: it was decided (its entry closes when it does)."""
+    entries = routing_selectors.triage_queue(tenant)
+    held = {
+        c.tracking_code: c
+        for c in Complaint.objects.filter(
+            tracking_code__in=[e.tracking_code for e in entries if e.holder_id == tenant.pk]
+        )
+    }
+    names = dict(Category.objects.values_list("key", "name"))
+    rows = []
+    for entry in entries:
+        complaint = held.get(entry.tracking_code)
+        if complaint is not None and complaint.closed_at is not None:
+            continue
+        key = (complaint.category if complaint else "") or str(
+            (entry.proposal or {}).get("category") or ""
+        )
+        rows.append(TriageRow(entry, complaint, names.get(key, key)))
+    return rows
+
+
+# A work queue's page shows at most this many complaints (its count is exact).
+QUEUE_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """One list of the staff home (the work queue): its key, its name, how many complaints it
+    holds and the first of them, most urgent first, then by due date."""
+
+    key: str
+    label: str
+    count: int
+    complaints: list[Complaint]
+
+
+def with_pending_suggestion(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """Those with a router's proposal no officer has decided on (route_suggestion)."""
+    latest = (
+        ComplaintEvent.objects.filter(
+            complaint=OuterRef("pk"),
+            kind__in=(EventKind.ROUTE_SUGGESTED, EventKind.ROUTE_KEPT),
+        )
+        .order_by("-at", "-id")
+        .values("kind")[:1]
+    )
+    return complaints.annotate(routing_decision=Subquery(latest)).filter(
+        routing_decision=EventKind.ROUTE_SUGGESTED
+    )
+
+
+def work_queues(
+    viewer: Viewer, tenant: Tenant, *, now: dt.datetime | None = None
+) -> list[WorkQueue]:
+    """The staff home: mine, my team's, unassigned, due today, overdue, waiting for the
+    complainant, waiting for acceptance (forwarded in), the router's proposals. Only open
+    complaints this viewer may see; each list sorted by urgency, then due date."""
+    now = now or timezone.now()
+    open_ones = visible_complaints(viewer).filter(closed_at__isnull=True, merged_into__isnull=True)
+    user = viewer.user
+    user_id: int = user.pk if user is not None and user.is_authenticated else 0
+    teams = TeamMember.objects.filter(user_id=user_id).values("team_id")
+    zone = tenant_zone(tenant)
+    today = timezone.localtime(now, zone).date()
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    waiting_here = Hop.objects.filter(to_tenant=tenant, status=HopStatus.PENDING).values(
+        "tracking_code"
+    )
+    lists: list[tuple[str, str, QuerySet[Complaint]]] = [
+        ("mine", _("Tugas saya"), open_ones.filter(Q(assignee_id=user_id) | Q(team_id__in=teams))),
+        ("team", _("Tugas tim saya"), open_ones.filter(team_id__in=teams)),
+        (
+            "unassigned",
+            _("Belum ditugaskan"),
+            open_ones.filter(assignee__isnull=True, team__isnull=True),
+        ),
+        (
+            "due_today",
+            _("Jatuh tempo hari ini"),
+            open_ones.filter(
+                due_at__gte=max(start, now),
+                due_at__lt=start + dt.timedelta(days=1),
+                paused_at__isnull=True,
+            ),
+        ),
+        ("overdue", _("Lewat batas waktu"), open_ones.filter(overdue_filter(now))),
+        (
+            "waiting_for_complainant",
+            _("Menunggu pengadu"),
+            open_ones.filter(Q(paused_at__isnull=False) | Q(is_complete=False)),
+        ),
+        (
+            "waiting_for_acceptance",
+            _("Menunggu diterima (diteruskan ke sini)"),
+            open_ones.filter(tracking_code__in=waiting_here),
+        ),
+        ("proposals", _("Usulan penerusan dari Aduan"), with_pending_suggestion(open_ones)),
+    ]
+    return [
+        WorkQueue(key, str(label), found.count(), list(found.order_by(*BY_URGENCY)[:QUEUE_SHOWN]))
+        for key, label, found in lists
+    ]

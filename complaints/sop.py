@@ -13,6 +13,7 @@ The JSON shape (every key is `lower_snake_case`; labels are `{"id": ..., "en": .
         {"key": "received", "label": {"id": "Diterima", "en": "Received"},
          "terminal": false, "waits_for_complainant": false,
          "limit": {"working_days": 2},        # or {"hours": n} or {"days": n} (calendar)
+         "limits_by_urgency": {"high": {"working_days": 1}},   # optional, see below
          "legal_basis": ["..."]}
       ],
       "reopen": {"to": "received", "within_days": 14},   # optional, see below
@@ -36,6 +37,9 @@ minutes, berita acara, of a review meeting). A `public` text input is shown to t
 rating link), into a state that waits for the complainant (a request for information), or one
 that gave a public response notifies; any other step stays internal.
 
+`limits_by_urgency` on a state: the step's limit for a complaint of that urgency (high, medium,
+low; complaints.models.Urgency), in place of `limit`; an urgency not named keeps `limit`.
+
 `reopen`: a closed complaint may be reopened (by its complainant or staff) within
 `within_days` calendar days of closing, into the non-terminal state `to`. Absent, it is
 `{"to": <initial>, "within_days": 14}` (DEFAULT_REOPEN_DAYS).
@@ -45,6 +49,7 @@ found is listed in `extra["problems"]` so an editor can show them all.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -57,6 +62,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from complaints.sla_clock import LimitUnit as ClockUnit
 from complaints.sla_clock import TimeLimit
+from complaints.models import Urgency
 from tenants.models import Role
 
 LimitUnit = Literal["working_days", "hours", "days"]
@@ -137,6 +143,16 @@ class State:
     waits_for_complainant: bool = False
     limit: Limit | None = None
     legal_basis: tuple[str, ...] = ()
+    # (urgency, limit) pairs: a shorter (or longer) limit for a complaint of that urgency.
+    limits_by_urgency: tuple[tuple[str, Limit], ...] = ()
+
+    def limit_for(self, urgency: str) -> Limit | None:
+        return next((lim for key, lim in self.limits_by_urgency if key == urgency), self.limit)
+
+    def for_urgency(self, urgency: str) -> State:
+        """This state with the limit that applies to a complaint of `urgency`."""
+        limit = self.limit_for(urgency)
+        return self if limit == self.limit else dataclasses.replace(self, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -337,6 +353,22 @@ def _limit(value: Any, path: str, *, extra_keys: frozenset[str] = frozenset()) -
     return Limit(unit, amount)
 
 
+def _limits_by_urgency(value: Any, path: str) -> tuple[tuple[str, Limit], ...]:
+    if value is None:
+        return ()
+    data = _obj(value, path)
+    known = [str(u) for u in Urgency]
+    for key in data:
+        if key not in known:
+            raise _shape(
+                f"{path}.{key}",
+                _("Urgensi %(key)s pada %(path)s tidak dikenal (pilihan: %(choices)s).")
+                % {"key": key, "path": path, "choices": ", ".join(known)},
+                SopErrorCode.BAD_LIMIT,
+            )
+    return tuple((key, _limit(data[key], f"{path}.{key}")) for key in known if key in data)
+
+
 def _input(value: Any, path: str) -> InputSpec:
     data = _obj(value, path)
     key = _key(data.get("key"), f"{path}.key")
@@ -411,6 +443,9 @@ def _parse(definition: Any) -> Sop:
                 ),
                 limit=None if item.get("limit") is None else _limit(item["limit"], f"{path}.limit"),
                 legal_basis=_basis(item.get("legal_basis"), f"{path}.legal_basis"),
+                limits_by_urgency=_limits_by_urgency(
+                    item.get("limits_by_urgency"), f"{path}.limits_by_urgency"
+                ),
             )
         )
     transitions: list[Transition] = []

@@ -64,6 +64,15 @@ def _response(*, required: bool = True) -> Json:
     )  # fmt: skip
 
 
+URGENCY_CHOICES = [("low", "Rendah", "Low"), ("medium", "Sedang", "Medium"),
+                   ("high", "Tinggi", "High")]  # fmt: skip
+
+
+def _priority() -> Json:
+    """For kinds whose SOP has no urgency: a priority of the same three levels (optional)."""
+    return _choice("priority", "Prioritas", "Priority", URGENCY_CHOICES, required=False)
+
+
 def _choice(key: str, id_: str, en: str, choices: list[tuple[str, str, str]], **extra: Any) -> Json:
     return {
         "key": key, "label": _l(id_, en), "type": "choice", "required": True,
@@ -164,7 +173,8 @@ DISDUKCAPIL: Json = {
         _step(
             "distribute", "Catat dan distribusikan ke Tim Penjawab",
             "Record and pass to the answer team", ["received"], "distributed", [OFFICER],
-            inputs=[_text("note", "Catatan internal", "Internal note", required=False)],
+            inputs=[_text("note", "Catatan internal", "Internal note", required=False),
+                    _priority()],
             legal_basis=[SOP_DINAS],
         ),
         _step(
@@ -237,6 +247,8 @@ PEMDES: Json = {
                limit={"working_days": 2}, legal_basis=[SOP_DESA]),
         _state("classified", "Diklasifikasi, urgensi ditentukan, dicatat di register",
                "Classified, urgency set, entered in the register", limit={"working_days": 2},
+               # An urgent complaint is handed to the official the next working day.
+               limits_by_urgency={"high": {"working_days": 1}},
                legal_basis=[SOP_DESA]),
         _state("forwarded", "Diteruskan petugas penghubung ke perangkat desa berwenang",
                "Handed by the liaison officer to the authorised village official",
@@ -272,16 +284,15 @@ PEMDES: Json = {
                       ("programme", "Program/kegiatan desa", "Village programme"),
                       ("misconduct", "Dugaan penyimpangan", "Suspected misconduct"),
                   ]),
-                  _choice("urgency", "Urgensi", "Urgency", [
-                      ("low", "Rendah", "Low"), ("medium", "Sedang", "Medium"),
-                      ("high", "Tinggi", "High"),
-                  ]),
+                  _choice("urgency", "Urgensi", "Urgency", URGENCY_CHOICES),
               ],
               legal_basis=[SOP_DESA]),
         _step("refer_up", "Teruskan ke instansi di atasnya", "Pass on to the higher authority",
               ["verified", "classified"], "referred", [OFFICER, LIAISON],
-              inputs=[_text("authority", "Instansi tujuan", "Receiving authority"),
-                      _response()],
+              # The receiving body is the village's higher authority (routing's directory,
+              # else its parent, else SP4N-LAPOR!): complaints.actions.route.do_refer_up.
+              inputs=[_text("note", "Alasan diteruskan", "Reason for passing it on"),
+                      _response(required=False)],
               legal_basis=[SOP_DESA, SP4N]),
         _step("forward", "Teruskan ke perangkat desa berwenang",
               "Hand to the authorised village official", ["classified"], "forwarded",
@@ -374,6 +385,7 @@ SP4N_LAPOR: Json = {
                   ]),
                   _text("work_unit", "Unit kerja tujuan disposisi", "Work unit",
                         required=False),
+                  _priority(),
               ],
               legal_basis=[PERMENPAN_62_2018, SP4N]),
         _step("hold", "Tunda", "Put on hold", ["received"], "on_hold",

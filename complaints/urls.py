@@ -14,10 +14,12 @@ from complaints.api import holidays as holidays_api
 from complaints.api import intake as intake_api
 from complaints.api import notifications as notifications_api
 from complaints.api import register as register_api
+from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
+from complaints.api import work as work_api
 from complaints.views import (
     assignment,
     forwarding,
@@ -26,10 +28,12 @@ from complaints.views import (
     intake,
     notifications,
     register,
+    route_suggestion,
     sop,
     teams,
     tracking,
     triage,
+    work,
 )
 
 complaint_patterns: list[URLPattern | URLResolver] = [
@@ -171,6 +175,16 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         name="api-complaint-transitions",
     ),
     path("forwarding/", forwarding.forwarding_page, name="forwarding"),
+    path(
+        "console/pengaduan/<int:complaint_id>/usulan-penerusan/",
+        route_suggestion.decide_page,
+        name="route-suggestion",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/route-suggestion/",
+        route_suggestion_api.RouteSuggestionApi.as_view(),
+        name="api-route-suggestion",
+    ),
     path("forwarding/<int:complaint_id>/accept/", forwarding.accept_page, name="forwarding-accept"),
     path("forwarding/<int:complaint_id>/return/", forwarding.return_page, name="forwarding-return"),
     path("api/v1/forwarding/", forwarding_api.ForwardingApi.as_view(), name="api-forwarding"),
@@ -189,6 +203,9 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         forwarding_api.ReturnComplaintApi.as_view(),
         name="api-forwarding-return",
     ),
+    # The staff home: the first page after sign-in.
+    path("console/", work.work_page, name="console"),
+    path("api/v1/work/", work_api.WorkApi.as_view(), name="api-work"),
     path("triage/", triage.triage_page, name="triage"),
     path("api/v1/triage/", triage_api.TriageApi.as_view(), name="api-triage"),
     path(

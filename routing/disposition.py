@@ -8,7 +8,9 @@ proposal, seen from where the complaint is now, into one of four things to do:
   complaint enters its regency admin's triage queue;
 - LAPOR: no body on Aduan can take it: refer it to SP4N-LAPOR!;
 - KEEP: it stays where it is, whose officers decide (the router was unsure elsewhere, or
-  already sure it belongs here).
+  already sure it belongs here);
+- SUGGEST: it would move elsewhere, but its holder asks to be asked (a village's own door):
+  the proposal waits on the complaint for an officer's decision.
 
 Routing only decides: complaints.actions.dispose.do_carry_out_disposition carries out every
 disposition, for every door, and is the one place that branches on `Disposition.action`.
@@ -19,8 +21,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from routing.models import HopKind
 from routing.router import Outcome, Proposal
+from routing.selectors import higher_authority
 from tenants.models import Tenant
 
 
@@ -29,6 +34,9 @@ class Action(enum.StrEnum):
     TRIAGE = "triage"
     LAPOR = "lapor"
     KEEP = "keep"
+    # It would move to `to`, but its holder's setting says ask first (routing.models.OwnDoor):
+    # the proposal is shown on the complaint; an officer forwards it with one click or keeps it.
+    SUGGEST = "suggest"
 
 
 @dataclass(frozen=True)
@@ -49,13 +57,15 @@ def dispose(
     holder: Tenant | None = None,
     handed_over: bool = False,
     said: str = "",
+    ask_first: bool = False,
 ) -> Disposition:
     """What to do with the complaint `proposal` is about.
 
     `holder`: the tenant holding it now (None: a new complaint at a front door, not filed
     anywhere yet). `handed_over`: its holder said it is not theirs ("bukan wewenang"), so an
     unsure proposal elsewhere moves it to that triage queue instead of leaving it where it is.
-    `said`: the reason a person gave, put before the router's."""
+    `said`: the reason a person gave, put before the router's. `ask_first`: a move away from
+    the holder is only proposed (its own-door setting)."""
     reason = f"{said}; {proposal.reason}" if said else proposal.reason
     hop_kind = HopKind.FORWARD if handed_over else HopKind.ROUTE
     target = proposal.target
@@ -73,5 +83,22 @@ def dispose(
         # handed over) waits in the holder's own triage queue.
         return decided(Action.TRIAGE if unsure or handed_over else Action.KEEP, holder)
     if not unsure:
-        return decided(Action.FORWARD, target)
-    return decided(Action.TRIAGE if handed_over else Action.KEEP, target if handed_over else holder)
+        return decided(Action.SUGGEST if ask_first else Action.FORWARD, target)
+    if handed_over:
+        return decided(Action.TRIAGE, target)
+    return decided(Action.KEEP, holder)
+
+
+def refer_up(*, holder: Tenant, said: str) -> Disposition:
+    """ "Teruskan ke instansi di atasnya" (a village passes a complaint up, seed 003): to the
+    holder's higher authority (routing.selectors.higher_authority), else to SP4N-LAPOR!.
+    `said`: the officer's reason, put first."""
+    higher = higher_authority(holder)
+    regency_code = (holder.region_id or "")[:5]
+    if higher is not None:
+        why = _("diteruskan ke instansi di atasnya: %(name)s") % {"name": higher.name}
+        proposal = Proposal(Outcome.ROUTE, higher, None, None, regency_code, [why])
+        return Disposition(Action.FORWARD, higher, f"{said}; {why}", HopKind.FORWARD, proposal)
+    why = _("tidak ada instansi di atasnya di Aduan: diteruskan ke SP4N-LAPOR!")
+    proposal = Proposal(Outcome.LAPOR, None, None, None, regency_code, [why])
+    return Disposition(Action.LAPOR, None, f"{said}; {why}", HopKind.FORWARD, proposal)

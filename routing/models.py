@@ -38,6 +38,14 @@ class Category(models.Model):
         return self.name
 
 
+class OwnDoor(models.TextChoices):
+    """May the router hand over a complaint filed at the tenant's own door without asking?
+    Blank on a declaration: its kind's default (routing.directory.own_door_policy)."""
+
+    FORWARD = "forward", _("Teruskan langsung ke instansi yang berwenang")
+    SUGGEST = "suggest", _("Usulkan saja: petugas yang meneruskan atau menangani sendiri")
+
+
 class Authority(models.Model):
     """What a tenant declares it handles and where: the categories, the region it covers (a
     code prefix: its village, or its whole regency) and its higher authority."""
@@ -50,6 +58,7 @@ class Authority(models.Model):
         Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_customized = models.BooleanField(default=False)
+    own_door = models.CharField(max_length=10, choices=OwnDoor.choices, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,9 +11,18 @@ from rest_framework.request import Request
 
 from aduan.errors import NotFoundError
 from aduan.tenancy import request_tenant
-from routing.models import Category, Hop, LaporReferral, TrackingCode, TriageEntry, TriageStatus
+from routing.models import (
+    Authority,
+    Category,
+    Hop,
+    LaporReferral,
+    OwnDoor,
+    TrackingCode,
+    TriageEntry,
+    TriageStatus,
+)
 from tenants import permissions
-from tenants.models import Role, Tenant
+from tenants.models import Role, Tenant, TenantKind, TenantStatus
 
 # A page or an API answer lists at most this many entries (a queue, a regency's tenants).
 QUEUE_LIMIT = 100
@@ -23,6 +32,32 @@ REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 
 def categories() -> QuerySet[Category]:
     return Category.objects.order_by("topic", "name")
+
+
+def own_door_policy(tenant: Tenant) -> OwnDoor:
+    """Whether the router hands over a complaint filed at this tenant's own door at once, or
+    only proposes it (seed 004: a village's officer verifies and classifies first). The
+    tenant's setting, else its kind's default: villages are asked, other bodies are not."""
+    chosen = Authority.objects.filter(tenant=tenant).values_list("own_door", flat=True).first()
+    if chosen:
+        return OwnDoor(chosen)
+    return OwnDoor.SUGGEST if tenant.kind == TenantKind.PEMDES else OwnDoor.FORWARD
+
+
+def higher_authority(tenant: Tenant) -> Tenant | None:
+    """Where "teruskan ke instansi di atasnya" hands a complaint: the higher authority the
+    tenant declared in the directory, else its parent; None when neither is an active body
+    on Aduan (then it goes to SP4N-LAPOR!)."""
+    declared = Authority.objects.filter(tenant=tenant).select_related("higher").first()
+    candidates = [declared.higher if declared is not None else None, tenant.parent]
+    for candidate in candidates:
+        if (
+            candidate is not None
+            and candidate.pk != tenant.pk
+            and candidate.status == TenantStatus.ACTIVE
+        ):
+            return candidate
+    return None
 
 
 def tracking_entry(code: str) -> TrackingCode | None:

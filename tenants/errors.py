@@ -10,6 +10,7 @@ from aduan.errors import AduanError
 class TenantErrorCode(StrEnum):
     UNKNOWN_REGION = "tenants.unknown_region"
     INVALID_SLUG = "tenants.invalid_slug"
+    INVALID_CHOICE = "tenants.invalid_choice"
     DUPLICATE_SLUG = "tenants.duplicate_slug"
     REGION_DATA_MISSING = "tenants.region_data_missing"
     # The authority directory and routing (routing.directory, routing.router).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, EventKind, TeamMember
+from routing.actions.triage import do_close_triage_entry
 from tenants.models import Membership, Role, Tenant, User
 from tenants.permissions import grant_object_permission, revoke_object_permission
 
@@ -80,4 +81,7 @@ def do_assign_complaint(
             before={"assignee": previous.get_username() if previous else None},
             after={"assignee": assignee.get_username() if assignee else None},
         )
+        if assignee is not None:
+            # Its holder gave it to someone: taken on, it leaves the triage queue.
+            do_close_triage_entry(tracking_code=complaint.tracking_code)
     return complaint

@@ -27,7 +27,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from complaints.actions.forward import do_forward_complaint
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
-from complaints.forwarding import Actor
+from complaints.forwarding import Actor, in_schema
 from complaints.models import Complaint, EventKind, new_tracking_code
 from complaints.validation import CheckedFile
 from routing.actions.referrals import do_refer_held_complaint, do_refer_unfiled_complaint
@@ -90,6 +90,17 @@ def do_carry_out_disposition(
             )
             return Carried(disposition, complaint.tracking_code, holder, complaint, referral)
         if action is Action.KEEP:
+            return Carried(disposition, complaint.tracking_code, holder, complaint)
+        if action is Action.SUGGEST:
+            assert to is not None
+            with in_schema(holder):
+                record_event(
+                    complaint,
+                    kind=EventKind.ROUTE_SUGGESTED,
+                    actor_label="Aduan",
+                    message=disposition.reason,
+                    after={"to": to.slug, "to_name": to.name},
+                )
             return Carried(disposition, complaint.tracking_code, holder, complaint)
         assert to is not None
         if to.pk != holder.pk:

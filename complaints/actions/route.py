@@ -10,15 +10,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import NotFoundError
-from complaints.actions.dispose import do_carry_out_disposition
+from complaints.actions.dispose import Carried, do_carry_out_disposition
 from complaints.actions.forward import complaint_not_found, do_forward_complaint, required_reason
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, ComplaintErrorCode
-from complaints.forwarding import Actor, Moved, in_schema
+from complaints.forwarding import Actor, Moved, in_schema, pending_hop
 from complaints.models import Complaint, EventKind
-from routing.disposition import dispose
-from routing.models import Hop, TriageEntry
+from complaints.selectors import route_suggestion
+from routing.disposition import dispose, refer_up
+from routing.models import Hop, OwnDoor, TriageEntry
 from routing.router import Proposal, propose
+from routing.selectors import own_door_policy
 from tenants.models import Tenant, TenantKind
 
 
@@ -58,13 +60,15 @@ def do_route_filed_complaint(*, schema_name: str, complaint_id: int) -> Proposal
     if Hop.objects.filter(tracking_code=complaint.tracking_code).exists():
         return None
     proposal = proposal_for(tenant, complaint)
+    # Filed at the tenant's own door: its setting says whether a move is made or proposed.
+    ask_first = own_door_policy(tenant) == OwnDoor.SUGGEST
     with transaction.atomic():
         with in_schema(tenant):
             record_event(
                 complaint, kind=EventKind.ROUTED, actor_label="Aduan", message=proposal.reason
             )
         do_carry_out_disposition(
-            disposition=dispose(proposal, holder=tenant),
+            disposition=dispose(proposal, holder=tenant, ask_first=ask_first),
             complaint=complaint,
             holder=tenant,
             actor=None,
@@ -98,6 +102,68 @@ def do_hand_to_authority(
         actor=actor,
     )
     return proposal
+
+
+def no_suggestion(complaint_id: int) -> ComplaintError:
+    return ComplaintError(
+        ComplaintErrorCode.NO_SUGGESTION,
+        _("Tidak ada usulan penerusan yang menunggu keputusan untuk pengaduan ini."),
+        {"id": complaint_id},
+    )
+
+
+def do_follow_route_suggestion(*, tenant: Tenant, complaint: Complaint, actor: Actor) -> Carried:
+    """An officer follows the router's proposal for a complaint filed at their own door (one
+    click): the router is asked again and its disposition carried out, as it would have been
+    without the setting."""
+    if route_suggestion(complaint) is None:
+        raise no_suggestion(complaint.pk)
+    return do_carry_out_disposition(
+        disposition=dispose(proposal_for(tenant, complaint), holder=tenant),
+        complaint=complaint,
+        holder=tenant,
+        actor=actor,
+    )
+
+
+def do_keep_complaint(*, tenant: Tenant, complaint: Complaint, actor: Actor) -> None:
+    """An officer keeps a complaint the router proposed to hand over: it is theirs."""
+    with transaction.atomic(), in_schema(tenant):
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if route_suggestion(locked) is None:
+            raise no_suggestion(complaint.pk)
+        record_event(locked, kind=EventKind.ROUTE_KEPT, actor=actor)
+
+
+def do_refer_up(*, tenant: Tenant, complaint_id: int, reason: str, actor: Actor) -> Carried:
+    """ "Teruskan ke instansi di atasnya": the complaint goes to the holder's higher authority
+    (the directory's, else the parent), else to SP4N-LAPOR!, through the one executor; the
+    citizen keeps the same tracking code. The SOP step that enters "referred" calls this in
+    its transaction, so a refused hand-over (a WBS report, one still waiting to be accepted
+    here) refuses the step too."""
+    reason = required_reason(reason)
+    with in_schema(tenant):
+        complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        raise complaint_not_found(complaint_id)
+    if complaint.is_wbs:
+        raise ComplaintError(
+            ComplaintErrorCode.FORWARD_WBS,
+            _("Laporan WBS tidak pernah diteruskan ke instansi lain."),
+            {"id": complaint_id},
+        )
+    if pending_hop(tenant, complaint.tracking_code) is not None:
+        raise ComplaintError(
+            ComplaintErrorCode.FORWARD_PENDING,
+            _("Terima atau kembalikan dulu pengaduan ini sebelum meneruskannya."),
+            {"id": complaint_id},
+        )
+    return do_carry_out_disposition(
+        disposition=refer_up(holder=tenant, said=reason),
+        complaint=complaint,
+        holder=tenant,
+        actor=actor,
+    )
 
 
 def do_triage(entry: TriageEntry, *, to: str, reason: str, actor: Actor) -> Moved:

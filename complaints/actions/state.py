@@ -10,7 +10,9 @@ receiver (complaints.forwarding). In the caller's transaction it writes, in this
    responses, each handed to the notification door as it is written (an entry of a complaint
    imported from SP4N-LAPOR! goes back there as a follow-up: complaints.notifications);
 3. the SLA clocks, the step's and the whole case's (complaints.sla.on_state_entered);
-4. the citizen's notification, where the rules table (complaints.notifications.CITIZEN_NOTICE)
+4. a triage entry of the complaint is closed when its holder's staff took a step on it or it
+   reached an end (routing.actions.triage.do_close_triage_entry): it is decided;
+5. the citizen's notification, where the rules table (complaints.notifications.CITIZEN_NOTICE)
    says the entry's kind is told.
 
 A test (tests/complaints/test_state.py) scans the source: no other code assigns a complaint's
@@ -32,6 +34,7 @@ from complaints.audit import record_event
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.notifications import Notice
 from complaints.sop import Sop, State, Transition
+from routing.actions.triage import do_close_triage_entry
 from tenants.models import Tenant
 
 
@@ -109,7 +112,16 @@ def enter_state(
         )
     if restart_case_clock:
         sla.restart_case_clock(complaint)
-    sla.on_state_entered(complaint, state, at, case_limit=sop.case_limit, initial=sop.initial)
+    # The step's limit may depend on the complaint's urgency (the SOP's limits_by_urgency).
+    sla.on_state_entered(
+        complaint,
+        state.for_urgency(complaint.urgency),
+        at,
+        case_limit=sop.case_limit,
+        initial=sop.initial,
+    )
+    if step is not None or (state.terminal and not arrived):
+        do_close_triage_entry(tracking_code=complaint.tracking_code)
     if event is not None:
         _notify(
             tenant=tenant,

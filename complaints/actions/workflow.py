@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from aduan.db import tenant_db
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import connection_tenant
-from complaints.actions.route import do_hand_to_authority
+from complaints.actions.route import do_hand_to_authority, do_refer_up
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.attachments import discard_files, store_attachments
-from complaints.models import Attachment, Complaint, EventKind
+from complaints.models import URGENCY_INPUTS, Attachment, Complaint, EventKind, Urgency
 from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.validation import CheckedFile, check_attachments
@@ -41,6 +41,10 @@ FALSE_WORDS = frozenset({"false", "0", "off", "no", "tidak", ""})
 # to the body it finds or marks it for SP4N-LAPOR!. A tenant's edited SOP keeps the key to
 # keep the behaviour.
 NOT_OUR_AUTHORITY = "not_our_authority"
+# The SOP state that means "diteruskan ke instansi di atasnya" (passed up, seed 003): entering
+# it hands the complaint to the tenant's higher authority (complaints.actions.route.do_refer_up)
+# in the same transaction, with the step's note as the reason.
+REFERRED_UP = "referred"
 
 
 class WorkflowErrorCode(StrEnum):
@@ -200,11 +204,19 @@ def do_transition_complaint(
             complaint.missing_elements = []
             changed += ["is_complete", "missing_elements"]
             audit_after.update(is_complete=True, missing_elements=[])
+        for key in URGENCY_INPUTS:
+            # Kept on the complaint: the queues sort and filter by it, and it may set the
+            # next step's limit (enter_state reads it).
+            if cleaned.get(key) in Urgency.values and cleaned[key] != complaint.urgency:
+                complaint.urgency = cleaned[key]
+                changed.append("urgency")
         stored: list[Attachment] = []
         try:
             _store_files(complaint, cleaned, stored)
             public = {s.key for s in step.inputs if s.public}
-            handing_over = step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
+            handing_over = (
+                step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
+            ) or step.target == REFERRED_UP
             # The notification is written before the hand-over: a pending one moves with the
             # complaint.
             enter_state(
@@ -235,13 +247,13 @@ def do_transition_complaint(
                 ],
                 handing_over=handing_over,
             )
-            if handing_over:
-                # In the same transaction: the step is taken only if the hand-over is.
+            # In the same transaction: the step is taken only if the hand-over is.
+            reason = str(cleaned.get("reason") or cleaned.get("note") or step.label.id)
+            if step.target == REFERRED_UP:
+                do_refer_up(tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor)
+            elif handing_over:
                 do_hand_to_authority(
-                    tenant=tenant,
-                    complaint_id=complaint.pk,
-                    reason=str(cleaned.get("reason") or step.label.id),
-                    actor=actor,
+                    tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor
                 )
         except BaseException:
             discard_files(stored)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -27,14 +28,24 @@ from complaints.actions import closing, merge
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.api.fields import optional_text
 from complaints.api.tracking import CaseTimeOutput, ReasonInput
-from complaints.calendar import calendar_for
+from complaints.calendar import calendar_for, tenant_zone
+from complaints.forms import RegisterFilterForm, form_error
 from complaints.models import (
     Attachment,
     Channel,
     Complaint,
     ComplaintEvent,
+    Urgency,
 )
-from complaints.presenters import case_time, describe, event_files, state_label
+from complaints.presenters import (
+    case_time,
+    complaint_sop_or_none,
+    describe,
+    event_files,
+    state_label,
+    step_inputs,
+    summary,
+)
 from complaints.selectors import READ_ROLES, WORK_ROLES, Viewer
 from tenants.access import TenantRole
 
@@ -50,6 +61,15 @@ class EventFileOutput(serializers.Serializer[dict[str, Any]]):
     url = serializers.CharField()
 
 
+class StepInputOutput(serializers.Serializer[dict[str, str]]):
+    """A value entered at a step: its key, its label and the value as people read it."""
+
+    key = serializers.CharField()
+    # A field named "label" shadows Field.label in the stubs; DRF itself allows it.
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.CharField()
+
+
 class StaffEventOutput(serializers.Serializer[ComplaintEvent]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -60,9 +80,15 @@ class StaffEventOutput(serializers.Serializer[ComplaintEvent]):
     actor_label = serializers.CharField()
     text = serializers.SerializerMethodField()
     files = serializers.SerializerMethodField()
+    inputs = serializers.SerializerMethodField()
 
     def get_text(self, event: ComplaintEvent) -> str:
         return describe(event)
+
+    @extend_schema_field(StepInputOutput(many=True))
+    def get_inputs(self, event: ComplaintEvent) -> list[dict[str, str]]:
+        """Every value entered at the step (empty for other entries)."""
+        return step_inputs(event, self.context.get("sop"))
 
     @extend_schema_field(EventFileOutput(many=True))
     def get_files(self, event: ComplaintEvent) -> list[dict[str, Any]]:
@@ -89,6 +115,7 @@ class StaffComplaintOutput(serializers.Serializer[Complaint]):
     is_anonymous = serializers.BooleanField()
     is_wbs = serializers.BooleanField()
     created_at = serializers.DateTimeField()
+    urgency = serializers.CharField()
     complainant = serializers.SerializerMethodField()
     case_time = serializers.SerializerMethodField()
 
@@ -135,7 +162,8 @@ class DuplicateOutput(serializers.Serializer[Complaint]):
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
         events = selectors.timeline(complaint)
-        return list(StaffEventOutput(events, many=True).data)  # type: ignore[arg-type]
+        context = {"sop": complaint_sop_or_none(complaint)}
+        return list(StaffEventOutput(events, many=True, context=context).data)  # type: ignore[arg-type]
 
 
 class StaffComplaintDetailOutput(StaffComplaintOutput):
@@ -155,7 +183,13 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
     rated_at = serializers.DateTimeField(allow_null=True)
     merged_into_id = serializers.IntegerField(allow_null=True)
     team = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+
+    @extend_schema_field(StepInputOutput(many=True))
+    def get_summary(self, complaint: Complaint) -> list[dict[str, str]]:
+        """The current category, urgency and outcome (the latest each step entered)."""
+        return summary(complaint, complaint_sop_or_none(complaint))
 
     def get_team(self, complaint: Complaint) -> str | None:
         """The team it is assigned to (complaints.actions.teams), by name."""
@@ -166,7 +200,8 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
         events = selectors.timeline(complaint)
-        return list(StaffEventOutput(events, many=True).data)  # type: ignore[arg-type]
+        context = {"sop": complaint_sop_or_none(complaint)}
+        return list(StaffEventOutput(events, many=True, context=context).data)  # type: ignore[arg-type]
 
     @extend_schema_field(DuplicateOutput(many=True))
     def get_duplicates(self, complaint: Complaint) -> list[dict[str, Any]]:
@@ -191,9 +226,17 @@ class RegisterApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("state", str),
+            OpenApiParameter("state", str, description="Kunci tahap SOP"),
+            OpenApiParameter("category", str, description="Kunci kategori"),
+            OpenApiParameter("urgency", str, enum=[*Urgency.values, selectors.UNASSIGNED]),
             OpenApiParameter("channel", str, enum=Channel.values),
+            OpenApiParameter(
+                "assignee", str, description="Id pengguna, atau none (belum ditugaskan)"
+            ),
             OpenApiParameter("year", int),
+            OpenApiParameter("received_from", OpenApiTypes.DATE),
+            OpenApiParameter("received_to", OpenApiTypes.DATE),
+            OpenApiParameter("overdue", bool),
             OpenApiParameter("q", str, description="Nomor, pokok pengaduan atau nama"),
             OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
             OpenApiParameter("page", int),
@@ -203,16 +246,12 @@ class RegisterApi(APIView):
     )
     def get(self, request: Request) -> Response:
         viewer = _viewer(request)
+        tenant = request_tenant(request)
         params = request.query_params
-        year = params.get("year", "")
-        complaints = selectors.register(
-            viewer,
-            state=params.get("state", ""),
-            channel=params.get("channel", ""),
-            year=int(year) if year.isdigit() else None,
-            query=params.get("q", ""),
-            sort=params.get("sort", "-number"),
-        )
+        form = RegisterFilterForm(params, **selectors.register_filter_choices(tenant))
+        if not form.is_valid():
+            raise form_error(form)
+        complaints = selectors.register(viewer, zone=tenant_zone(tenant), **form.query())
         page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
         results = StaffComplaintOutput(
             list(page.object_list),  # type: ignore[arg-type]

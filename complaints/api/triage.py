@@ -22,19 +22,22 @@ from rest_framework.views import APIView
 from aduan.tenancy import request_tenant
 from complaints.actions.route import do_triage
 from complaints.api.forwarding import HopOutput
+from complaints.selectors import TriageRow, triage_rows
 from routing import selectors
-from routing.models import TriageEntry
 from routing.selectors import REGENCY_ROLES
 from tenants.access import TenantRole
 
 
-class TriageOutput(serializers.Serializer[TriageEntry]):
-    tracking_code = serializers.CharField()
-    subject = serializers.CharField()
-    holder = serializers.CharField(source="holder.name")
-    reason = serializers.CharField()
-    proposal = serializers.JSONField()
-    created_at = serializers.DateTimeField()
+class TriageOutput(serializers.Serializer[TriageRow]):
+    tracking_code = serializers.CharField(source="entry.tracking_code")
+    subject = serializers.CharField(source="entry.subject")
+    holder = serializers.CharField(source="entry.holder.name")
+    reason = serializers.CharField(source="entry.reason")
+    proposal = serializers.JSONField(source="entry.proposal")
+    created_at = serializers.DateTimeField(source="entry.created_at")
+    category = serializers.CharField()
+    complaint_id = serializers.IntegerField(source="complaint.pk", allow_null=True, default=None)
+    number = serializers.CharField(source="complaint.number", allow_null=True, default=None)
 
 
 class TriageInput(serializers.Serializer[dict[str, Any]]):
@@ -47,8 +50,8 @@ class TriageApi(APIView):
 
     @extend_schema(responses=TriageOutput(many=True), operation_id="triage_queue")
     def get(self, request: Request) -> Response:
-        entries = selectors.triage_queue(request_tenant(request))
-        return Response(TriageOutput(entries, many=True).data)  # type: ignore[arg-type]
+        rows = triage_rows(request_tenant(request))
+        return Response(TriageOutput(rows, many=True).data)  # type: ignore[arg-type]
 
 
 class TriageDecisionApi(APIView):

@@ -12,23 +12,28 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
+from complaints.access import FORWARD_ROLES
 from complaints.actions import closing, merge
 from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
-from complaints.calendar import calendar_for
+from complaints.calendar import calendar_for, tenant_zone
 from complaints.forms import (
     MergeForm,
     ReasonForm,
+    RegisterFilterForm,
     WorkForm,
     show_action_error,
 )
-from complaints.models import Attachment, Channel
+from complaints.models import Attachment
 from complaints.presenters import (
     case_time,
     channel_label,
+    complaint_sop_or_none,
     format_local,
     missing_labels,
     state_label,
+    suggestion_of,
+    summary,
     timeline_rows,
 )
 from complaints.selectors import DESK_ROLES, READ_ROLES, WORK_ROLES, Viewer
@@ -71,17 +76,13 @@ def register(request: HttpRequest) -> HttpResponse:
     tenant = request_tenant(request)
     viewer = Viewer.of(request.user, tenant)
     params = request.GET
-    year = params.get("year", "")
-    filters = {
-        "state": params.get("state", ""),
-        "channel": params.get("channel", ""),
-        "year": int(year) if year.isdigit() else None,
-        "query": params.get("q", ""),
-        "sort": params.get("sort", "-number"),
-    }
-    complaints = selectors.register(viewer, **filters)  # type: ignore[arg-type]
+    form = RegisterFilterForm(params, **selectors.register_filter_choices(tenant))
+    form.is_valid()  # an invalid filter shows its error; the others still apply
+    filters = form.query()
+    complaints = selectors.register(viewer, zone=tenant_zone(tenant), **filters)
     page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
     calendar = calendar_for(tenant)
+    category_names = dict(form.fields["category"].choices)  # type: ignore[attr-defined]
     rows = [
         {
             "complaint": c,
@@ -90,6 +91,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "channel": channel_label(c.channel),
             "name": c.name if viewer.sees_identity(c) else _("(anonim)"),
             "received_at": format_local(c.created_at, tenant),
+            "urgency": c.get_urgency_display() if c.urgency else "",
+            "category": category_names.get(c.category, c.category),
         }
         for c in page.object_list
     ]
@@ -98,15 +101,7 @@ def register(request: HttpRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "page": page,
-        "filters": filters,
-        "channels": Channel.choices,
-        "years": selectors.register_years(viewer),
-        "sorts": [
-            ("-number", _("Terbaru")),
-            ("number", _("Terlama")),
-            ("state", _("Tahap")),
-            ("subject", _("Pokok pengaduan")),
-        ],
+        "form": form,
         "query_string": query.urlencode(),
         "can_desk": bool(viewer.roles & DESK_ROLES),
     }
@@ -143,6 +138,9 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "received_at": format_local(complaint.created_at, tenant),
         "sees_identity": viewer.sees_identity(complaint),
         "missing": missing_labels(complaint),
+        "summary": summary(complaint, complaint_sop_or_none(complaint)),
+        "suggestion": suggestion_of(selectors.route_suggestion(complaint)),
+        "can_route": bool(viewer.roles & set(FORWARD_ROLES)),
         "attachments": list(complaint.attachments.all()),
         "events": timeline_rows(complaint, tenant, public=False),
         "due": sla.explain_due(complaint, calendar=calendar),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from aduan.tenancy import request_tenant
 from complaints.actions.route import do_triage
+from complaints.selectors import Viewer, triage_rows
 from routing import selectors
 from routing.selectors import REGENCY_ROLES
 from tenants.access import tenant_role_required
@@ -47,7 +48,8 @@ def triage_page(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("triage"))
     context = {
         "tenant": tenant,
-        "entries": selectors.triage_queue(tenant),
+        "rows": triage_rows(tenant),
+        "reads_complaints": bool(Viewer.of(request.user, tenant).can_read),
         "targets": selectors.triage_targets(request, tenant),
         "error": error,
     }

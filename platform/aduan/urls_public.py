@@ -14,6 +14,8 @@ from tenants.access import Public
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.platform_home, name="home"),
+    # Where sign-in lands (LOGIN_REDIRECT_URL): a tenant's staff home; here, the platform's.
+    path("console/", views.platform_console, name="console"),
     path("api/v1/tenants/", api.TenantDirectoryApi.as_view(), name="api-tenant-directory"),
     path(
         "api/schema/",

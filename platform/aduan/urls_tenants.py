@@ -14,7 +14,6 @@ from tenants.auth import urls as auth_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
-    path("console/", views.console, name="console"),
     path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),
     path(
         "api/schema/",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from routing.directory import declare_defaults
-from routing.models import Authority, Category
+from routing.models import Authority, Category, OwnDoor
 from tenants.errors import TenantError, TenantErrorCode
 from tenants.models import Region, Tenant, TenantKind
 
@@ -71,4 +71,22 @@ def do_update_authority(
         authority.is_customized = True
         authority.save()
         authority.categories.set(Category.objects.filter(key__in=known))
+    return authority
+
+
+def do_set_own_door(
+    *, tenant: Tenant, own_door: str, actor: AbstractBaseUser | AnonymousUser | None
+) -> Authority:
+    """The tenant's admin says whether the router may hand over a complaint filed at the
+    tenant's own door without asking (routing.selectors.own_door_policy)."""
+    if own_door not in OwnDoor.values:
+        raise TenantError(
+            TenantErrorCode.INVALID_CHOICE,
+            _("Pilihan tidak dikenal: %(value)s.") % {"value": own_door},
+            {"field": "own_door", "value": own_door},
+        )
+    with transaction.atomic():
+        authority = declare_defaults(tenant)
+        authority.own_door = own_door
+        authority.save(update_fields=["own_door", "updated_at"])
     return authority

@@ -5,6 +5,7 @@ itself closes the entry: complaints.forwarding, `close_triage`)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from routing.models import TriageEntry, TriageStatus
 from routing.router import Proposal
@@ -31,3 +32,12 @@ def do_open_triage_entry(
             },
         )
     return entry
+
+
+def do_close_triage_entry(*, tracking_code: str) -> bool:
+    """The complaint's holder took it on or closed it: it leaves the triage queue, so nobody
+    decides it twice. Whether an entry was still open."""
+    closed = TriageEntry.objects.filter(
+        tracking_code=tracking_code, status=TriageStatus.OPEN
+    ).update(status=TriageStatus.DONE, decided_at=timezone.now())
+    return closed > 0

@@ -20,8 +20,9 @@ from complaints.models import Channel, Complaint
 from complaints.tasks import route_filed_complaint
 from integrations.open311 import actions as open311
 from integrations.sms.keywords import do_set_sms_keyword
+from routing.actions.directory import do_set_own_door
 from routing.disposition import Action
-from routing.models import Hop, HopKind, TriageEntry
+from routing.models import Hop, HopKind, OwnDoor, TriageEntry
 from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Tenant, TenantKind
 from tests.client import TenantClient
@@ -137,8 +138,9 @@ def test_an_sms_goes_through_the_routers_job_and_the_executor(
     seen: list[Seen],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # Given the village's SMS keyword
+    # Given the village's SMS keyword, and a village that lets the router hand over at once
     do_set_sms_keyword(tenant=cilacap["village"], keyword="babakan", actor=None)
+    do_set_own_door(tenant=cilacap["village"], own_door=OwnDoor.FORWARD, actor=None)
     broker = dramatiq.get_broker()
     broker.flush_all()
     # When a citizen sends a KTP matter by SMS, and the worker runs the jobs

@@ -130,7 +130,9 @@ OTP_TOTP_ISSUER = "Aduan"
 # aduan.ratelimit like failed passwords, one rule for both (tenants/auth/two_factor.py).
 OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# The staff home (a tenant's work queue; on the platform's host, its home with the links of
+# those who govern tenants).
+LOGIN_REDIRECT_URL = "console"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
