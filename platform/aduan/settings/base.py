@@ -129,6 +129,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
+    # Outermost: a database that is down answers 503 before any middleware queries it.
+    "aduan.unavailable.DatabaseUnavailableMiddleware",
     "aduan.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
