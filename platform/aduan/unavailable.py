@@ -8,6 +8,7 @@ connection, so the next request reconnects: no process restart is needed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from aduan.api_errors import error_body
 
@@ -63,6 +65,15 @@ def _drop_broken_connection() -> None:
         connection.close()
     except DatabaseDown:
         connection.connection = None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a connection lost inside a middleware (after the check above) is a 503 too;
+    any other error keeps Django's page."""
+    if isinstance(sys.exc_info()[1], DatabaseDown):
+        _drop_broken_connection()
+        return unavailable_response(request)
+    return defaults.server_error(request)
 
 
 class DatabaseUnavailableMiddleware:

