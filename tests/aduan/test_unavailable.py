@@ -16,7 +16,9 @@ from tests.factories import PlatformData
 
 
 @pytest.fixture
-def database_down(django_db_blocker: Any, reference_data: PlatformData, committed: None) -> Iterator[None]:
+def database_down(
+    django_db_blocker: Any, reference_data: PlatformData, committed: None
+) -> Iterator[None]:
     """Point the connection at a port where no server listens (what a restart looks like)."""
     with django_db_blocker.unblock():
         connection.close()
@@ -47,9 +49,7 @@ def test_an_api_client_is_told_503_with_retry_after_in_the_error_shape(
     }
 
 
-def test_a_browser_gets_a_page_in_its_language(
-    database_down: None, django_db_blocker: Any
-) -> None:
+def test_a_browser_gets_a_page_in_its_language(database_down: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         indonesian = Client().get("/", HTTP_ACCEPT="text/html")
         client = Client()
