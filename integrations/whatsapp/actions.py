@@ -1,5 +1,5 @@
-"""The WhatsApp set-up of a tenant (its own number) and the template registry (one write
-path each)."""
+"""The WhatsApp set-up of a tenant (its own number), the template registry, and the delivery
+statuses Meta reports for what the outbox sent (one write path each)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrations.errors import IntegrationError, IntegrationErrorCode
-from integrations.models import NotificationKind, WhatsAppNumber, WhatsAppTemplate
+from integrations.models import (
+    ChannelName,
+    NotificationKind,
+    OutboxMessage,
+    OutboxStatus,
+    WhatsAppNumber,
+    WhatsAppTemplate,
+)
+from integrations.whatsapp.cloud import DeliveryStatus
 from tenants.models import Tenant
 
 NUMBER_ID = re.compile(r"^[0-9]{5,40}$")
@@ -81,3 +90,47 @@ def do_set_whatsapp_template(
             defaults={"name": name.strip(), "language": language.strip()},
         )
     return template
+
+
+# Statuses only move forward (Meta may send "read" before "delivered").
+_PROGRESS = {"sent": 1, "delivered": 2, "read": 3}
+
+
+def do_record_delivery_statuses(*, statuses: list[DeliveryStatus]) -> int:
+    """Record what Meta reports for messages the outbox sent. A "sent" (or later) status for a
+    row still pending means its send went out although its answer was lost: the row is marked
+    sent with the reported id, so the outbox's retry does not send it a second time. A
+    "failed" status marks the row failed (the failed-messages page offers a Retry). Returns
+    the number of rows changed."""
+    changed = 0
+    for status in statuses:
+        if not status.reference:
+            continue  # not sent by this outbox
+        with transaction.atomic():
+            # Waits while a deliverer is sending this row: it then sees the row as it ends.
+            message = (
+                OutboxMessage.objects.select_for_update()
+                .filter(key=status.reference, channel=ChannelName.WHATSAPP)
+                .first()
+            )
+            if message is None:
+                continue
+            ours = message.provider_message_id in ("", status.message_id)
+            reported = str(message.extra.get("delivery", ""))
+            if status.status in _PROGRESS:
+                if message.status != OutboxStatus.SENT:
+                    message.status = OutboxStatus.SENT
+                    message.provider_message_id = status.message_id[:255]
+                    message.sent_at = message.sent_at or timezone.now()
+                    message.last_error = ""
+                elif not ours or _PROGRESS[status.status] <= _PROGRESS.get(reported, 0):
+                    continue
+            elif status.status == "failed" and ours:
+                message.status = OutboxStatus.FAILED
+                message.last_error = f"WhatsApp: {status.error or 'failed'}"[:2000]
+            else:
+                continue
+            message.extra = {**message.extra, "delivery": status.status}
+            message.save()
+            changed += 1
+    return changed

@@ -14,9 +14,18 @@
 - Media: `GET {base}/{version}/{media-id}` gives `{"url", "mime_type"}`; `GET url` (with the
   bearer token) gives the bytes.
 
-The Cloud API takes no idempotency key: a send whose outcome is unknown (a timeout after the
-request left) may be repeated once by the outbox's retry. The outbox's row lock makes sure no
-two deliverers send the same notification at once.
+- Delivery statuses: the same webhook carries `value.statuses: [{"id": "wamid...", "status":
+  "sent"|"delivered"|"read"|"failed", "recipient_id", "biz_opaque_callback_data", "errors":
+  [{"code", "title"}]}]`; `biz_opaque_callback_data` is echoed from the send.
+
+At-least-once, and what is done about it: the Cloud API takes no idempotency key, so a send
+whose answer is lost (a timeout after the request left, a dropped connection) would be sent
+again by the outbox's retry. Each send carries the outbox row's key as
+`biz_opaque_callback_data`; the "sent" status webhook for it, which normally arrives within
+seconds, records the message id and marks the row sent (integrations.whatsapp.actions), so the
+retry, 30 s later at the earliest, finds nothing to send. What remains: when no status arrives
+before the retry (the webhook is down or slower than the backoff), the citizen can still get a
+message twice. The outbox's row lock makes sure no two deliverers send the same row at once.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from django.conf import settings
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 TIMEOUT = 15.0
+REFERENCE_MAX = 512  # Meta's limit for biz_opaque_callback_data
 
 
 def api_url(path: str) -> str:
@@ -115,7 +125,45 @@ def incoming_messages(body: dict[str, Any]) -> list[IncomingMessage]:
     return found
 
 
-def post_message(phone_number_id: str, payload: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class DeliveryStatus:
+    message_id: str
+    status: str
+    reference: str  # our biz_opaque_callback_data: the outbox row's key
+    error: str
+
+
+def delivery_statuses(body: dict[str, Any]) -> list[DeliveryStatus]:
+    """The delivery statuses of a notification body; anything not shaped as documented is
+    skipped (the body is signed by Meta, but its shape is still input)."""
+    found = []
+    entries = body.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            statuses = value.get("statuses") if isinstance(value, dict) else None
+            for item in statuses if isinstance(statuses, list) else []:
+                if not isinstance(item, dict) or not item.get("id") or not item.get("status"):
+                    continue
+                errors = item.get("errors")
+                first = errors[0] if isinstance(errors, list) and errors else {}
+                error = str(first.get("title", "")) if isinstance(first, dict) else ""
+                found.append(
+                    DeliveryStatus(
+                        message_id=str(item["id"]),
+                        status=str(item["status"]),
+                        reference=str(item.get("biz_opaque_callback_data") or ""),
+                        error=error,
+                    )
+                )
+    return found
+
+
+def post_message(phone_number_id: str, payload: dict[str, Any], reference: str = "") -> str:
+    """Send one message; `reference` comes back in its status webhooks."""
+    if reference:
+        payload = {**payload, "biz_opaque_callback_data": reference[:REFERENCE_MAX]}
     response = httpx.post(
         api_url(f"{phone_number_id}/messages"),
         json={"messaging_product": "whatsapp", "recipient_type": "individual", **payload},
@@ -126,19 +174,26 @@ def post_message(phone_number_id: str, payload: dict[str, Any]) -> str:
     return str(response.json()["messages"][0]["id"])
 
 
-def send_text(phone_number_id: str, to: str, body: str) -> str:
-    return post_message(phone_number_id, {"to": to, "type": "text", "text": {"body": body}})
+def send_text(phone_number_id: str, to: str, body: str, reference: str = "") -> str:
+    text = {"to": to, "type": "text", "text": {"body": body}}
+    return post_message(phone_number_id, text, reference)
 
 
 def send_template(
-    phone_number_id: str, to: str, name: str, language: str, parameters: list[str]
+    phone_number_id: str,
+    to: str,
+    name: str,
+    language: str,
+    parameters: list[str],
+    reference: str = "",
 ) -> str:
     template: dict[str, Any] = {"name": name, "language": {"code": language}}
     if parameters:
         template["components"] = [
             {"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}
         ]
-    return post_message(phone_number_id, {"to": to, "type": "template", "template": template})
+    message = {"to": to, "type": "template", "template": template}
+    return post_message(phone_number_id, message, reference)
 
 
 def download_media(media_id: str) -> tuple[bytes, str]:

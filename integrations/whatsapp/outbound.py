@@ -54,7 +54,7 @@ def send_message(message: OutboxMessage) -> str:
     number = sending_number(message, conversation)
     last = conversation.last_inbound_at if conversation else None
     if last is not None and timezone.now() - last < SERVICE_WINDOW:
-        return cloud.send_text(number, to, message.body)
+        return cloud.send_text(number, to, message.body, reference=message.key)
     template = template_for(message.tenant, message.kind)
     if template is None:
         raise IntegrationError(
@@ -62,4 +62,6 @@ def send_message(message: OutboxMessage) -> str:
             f"outside the 24-hour window and no approved template for {message.kind!r}",
         )
     parameters = [message.tracking_code or "-", str(message.extra.get("note", "")) or "-"]
-    return cloud.send_template(number, to, template.name, template.language, parameters)
+    return cloud.send_template(
+        number, to, template.name, template.language, parameters, reference=message.key
+    )

@@ -18,6 +18,7 @@ from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.models import ChannelName
 from integrations.sms.views import SignatureError
 from integrations.whatsapp import cloud
+from integrations.whatsapp.actions import do_record_delivery_statuses
 from tenants.access import Public
 
 
@@ -96,4 +97,6 @@ class WhatsAppWebhook(APIView):
                 },
             )
             stored += created
+        # Statuses tell which sends went out although their answer was lost (at-least-once).
+        do_record_delivery_statuses(statuses=cloud.delivery_statuses(body))
         return Response({"stored": stored})

@@ -6,6 +6,8 @@ aduan regions load [--only]   load the official region codes (idempotent)
 aduan regions boundaries FILE.geojson   load village or regency boundaries (places coordinates)
 aduan demo                    create the demo tenants and users
 aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
+aduan backup DIR [--tenant SLUG]    the whole platform (physical), or one tenant, into DIR
+aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -25,14 +27,22 @@ from django.db import DatabaseError
 
 from aduan import supervisor
 from aduan.errors import AduanError
+from pathlib import Path
+from typing import Any
+
+from aduan import backups, paths
 
 SETTINGS = "aduan.settings.production"
 
 
-def _operations() -> ModuleType:
-    """Set Django up, then load the operations (they import models, which need it first)."""
+def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     django.setup()
+
+
+def _operations() -> ModuleType:
+    """Set Django up, then load the operations (they import models, which need it first)."""
+    _setup()
     # deferred import: a module that imports models can only load after django.setup().
     from aduan import operations
 
@@ -79,6 +89,46 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
             err=lambda line: print(line, file=sys.stderr),
         )
     )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    _setup()
+    from django.conf import settings
+
+    # deferred import: needs Django set up first (_setup above).
+    from aduan import tenant_backup
+
+    target = Path(args.dir)
+    if args.tenant:
+        tenant_backup.backup_tenant(slug=args.tenant, target=target, out=print)
+    else:
+        backups.backup_platform(
+            database_url=tenant_backup.database_url(),
+            media_root=Path(settings.MEDIA_ROOT),
+            target=target,
+            out=print,
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    source = Path(args.dir)
+    if args.tenant:
+        _setup()
+        # deferred import: needs Django set up first (_setup above).
+        from aduan import tenant_backup
+
+        tenant_backup.restore_tenant(source=source, out=print)
+        return 0
+    # The whole platform goes into an empty data folder before any server starts: no Django.
+    state = paths.state_dir()
+    backups.restore_platform(
+        source=source,
+        pgdata=Path(args.pgdata) if args.pgdata else state / "pgdata",
+        media_root=Path(os.environ.get("ADUAN_MEDIA_ROOT", state / "media")),
+        out=print,
+    )
+    return 0
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
@@ -128,6 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
+    backup = sub.add_parser("backup", help="back up the whole platform, or one tenant")
+    backup.add_argument("dir", help="a new or empty folder to write the backup into")
+    backup.add_argument("--tenant", metavar="SLUG", help="only this tenant")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into a fresh deployment")
+    restore.add_argument("dir", help="a folder written by `aduan backup`")
+    restore.add_argument(
+        "--tenant", action="store_true", help="the backup is one tenant's (the deployment runs)"
+    )
+    restore.add_argument(
+        "--pgdata", help="the empty data folder of your own server (default: the embedded one's)"
+    )
+    restore.set_defaults(func=cmd_restore)
     sub.add_parser(
         "messages", help="refresh and compile the translation catalogs (development)"
     ).set_defaults(func=cmd_messages)

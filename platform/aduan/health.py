@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -15,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from aduan.broker import broker_kind
 from aduan.models import Heartbeat
 
+# Set by `aduan up` (aduan.supervisor.STATUS_ENV) for the processes it supervises.
+PROCESS_STATUS_ENV = "ADUAN_PROCESS_STATUS"
 PING_TIMEOUT = 2  # seconds: a health check must answer fast even when a service hangs
 
 
@@ -70,6 +75,19 @@ def check_heartbeat(name: str) -> dict[str, Any]:
     return {"ok": fresh, "last_seen": beat.beat_at.isoformat()}
 
 
+def supervised_processes() -> dict[str, Any] | None:
+    """Restarts per process when `aduan up` supervises this one (its status file), else None:
+    under systemd or Kubernetes the service manager reports restarts itself."""
+    path = os.environ.get(PROCESS_STATUS_ENV)
+    if not path:
+        return None
+    try:
+        found: dict[str, Any] = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    return found
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     database = check_database()
@@ -82,4 +100,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     scheduler = check_heartbeat("scheduler") if database["ok"] else {"ok": False}
     healthy = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks, "scheduler": scheduler}
+    processes = supervised_processes()
+    if processes is not None:
+        # A restarted child is reported, not a failure: it is running again.
+        body["processes"] = processes
     return JsonResponse(body, status=200 if healthy else 503)

@@ -12,6 +12,9 @@ from routing.urls import public_urlpatterns as routing_urls
 from tenants import urls as tenants_urls
 from tenants.access import Public
 
+# A lost database connection is a 503 with Retry-After, not a 500 (aduan.unavailable).
+handler500 = "aduan.unavailable.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.platform_home, name="home"),
     # Where sign-in lands (LOGIN_REDIRECT_URL): a tenant's staff home; here, the platform's.

@@ -12,6 +12,9 @@ from routing.urls import tenant_urlpatterns as routing_urls
 from tenants.access import Public
 from tenants.auth import urls as auth_urls
 
+# A lost database connection is a 503 with Retry-After, not a 500 (aduan.unavailable).
+handler500 = "aduan.unavailable.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.tenant_home, name="home"),
     path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),

@@ -54,6 +54,8 @@ class CloudApiFake:
     base: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    # Sends that go out but whose answer is lost on the way back (a proxy's 502).
+    lose_next: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def texts_to(self, wa_id: str) -> list[str]:
@@ -70,6 +72,9 @@ class CloudApiFake:
                 data["phone_number_id"] = parts[1]
                 self.sent.append(data)
                 wamid = f"wamid.OUT{len(self.sent)}"
+                if self.lose_next:
+                    self.lose_next -= 1
+                    return 502, {"error": "bad gateway"}
                 return 200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]}
             if method == "GET" and len(parts) == 2 and parts[0] == self.version:
                 if parts[1] not in self.media:

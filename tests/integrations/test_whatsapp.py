@@ -315,3 +315,89 @@ def test_a_form_body_to_the_webhook_is_400_not_a_server_error(
     assert response.status_code == 400
     assert response.json()["code"] == "integrations.malformed"
     assert InboundMessage.objects.count() == 0
+def status_update(number_id: str, wamid: str, status: str, reference: str) -> dict[str, Any]:
+    """A Cloud API webhook body carrying one delivery status, as Meta sends it."""
+    item: dict[str, Any] = {
+        "id": wamid,
+        "status": status,
+        "timestamp": "1764000100",
+        "recipient_id": CITIZEN,
+        "biz_opaque_callback_data": reference,
+    }
+    if status == "failed":
+        item["errors"] = [{"code": 131026, "title": "Message undeliverable"}]
+    body = notification(number_id, text("unused"))
+    value = body["entry"][0]["changes"][0]["value"]
+    del value["messages"], value["contacts"]
+    value["statuses"] = [item]
+    return body
+
+
+def _greeting_with_its_answer_lost(client: TenantClient, cloud_api: CloudApiFake) -> OutboxMessage:
+    cloud_api.lose_next = 1
+    assert post(client, notification(OWN_NUMBER, text("Halo"))).status_code == 200
+    for pk in InboundMessage.objects.values_list("pk", flat=True):
+        inbound.process_message(pk)
+    reply = OutboxMessage.objects.get(status=OutboxStatus.PENDING)
+    delivered = outbox.deliver(reply.pk)
+    assert delivered is not None and delivered.status == OutboxStatus.PENDING
+    return reply
+
+
+def test_a_send_whose_answer_was_lost_goes_out_once_when_its_status_arrives(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # Given a reply that went out although the Cloud API's answer was lost
+    reply = _greeting_with_its_answer_lost(tenant_client, cloud_api)
+    assert len(cloud_api.sent) == 1
+    assert cloud_api.sent[0]["biz_opaque_callback_data"] == reply.key
+    # When Meta's "sent" status for it arrives, then "read" and a late "delivered"
+    for status in ("sent", "read", "delivered"):
+        body = status_update(OWN_NUMBER, "wamid.OUT1", status, reference=reply.key)
+        assert post(tenant_client, body).json() == {"stored": 0}
+    # Then the reply is recorded as sent with that id, its latest status kept
+    reply.refresh_from_db()
+    assert reply.status == OutboxStatus.SENT
+    assert reply.provider_message_id == "wamid.OUT1"
+    assert reply.extra["delivery"] == "read"
+    # and the retry sends nothing: the citizen got it once
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        assert outbox.deliver(reply.pk) is None
+    assert len(cloud_api.sent) == 1
+
+
+def test_without_a_status_the_retry_sends_again_as_documented(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # Given a reply whose answer was lost and no status webhook before the retry
+    reply = _greeting_with_its_answer_lost(tenant_client, cloud_api)
+    # When the retry runs
+    delivered = outbox.deliver(reply.pk)
+    # Then it is sent a second time (the at-least-once that remains, in cloud.py)
+    assert delivered is not None and delivered.status == OutboxStatus.SENT
+    assert len(cloud_api.sent) == 2
+
+
+def test_a_failed_status_marks_the_notification_failed_and_unknown_ones_change_nothing(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # Given a reply sent normally
+    say(tenant_client, OWN_NUMBER, text("Halo"))
+    reply = OutboxMessage.objects.get()
+    # When Meta reports it failed, and reports a status for a message not ours
+    post(tenant_client, status_update(OWN_NUMBER, reply.provider_message_id, "failed", reply.key))
+    post(tenant_client, status_update(OWN_NUMBER, "wamid.X", "sent", "not-a-key"))
+    # Then the reply is failed with Meta's reason (the failed-messages page offers a Retry)
+    reply.refresh_from_db()
+    assert reply.status == OutboxStatus.FAILED
+    assert reply.last_error == "WhatsApp: Message undeliverable"
+    assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "statuses", [5, "x", [1, "a"], [{"id": "w"}], [{"status": "sent"}], {"id": "w"}]
+)
+def test_malformed_statuses_are_skipped(statuses: Any) -> None:
+    body = {"entry": [{"changes": [{"value": {"statuses": statuses}}]}]}
+    assert cloud.delivery_statuses(body) == []
+    assert cloud.delivery_statuses({"entry": [{"changes": "x"}, 5]}) == []

@@ -136,6 +136,8 @@ LOGIN_REDIRECT_URL = "console"
 LOGOUT_REDIRECT_URL = "home"
 
 MIDDLEWARE = [
+    # Outermost: a database that is down answers 503 before any middleware queries it.
+    "aduan.unavailable.DatabaseUnavailableMiddleware",
     # First: a NUL byte in text input is answered 400 before anything reads it.
     "aduan.guards.RejectNulMiddleware",
     "aduan.middleware.TenantMiddleware",
