@@ -19,18 +19,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 import django
 from django.core.management import CommandError, execute_from_command_line
 from django.db import DatabaseError
 
-from aduan import supervisor
+from aduan import backups, paths, supervisor
 from aduan.errors import AduanError
-from pathlib import Path
-from typing import Any
-
-from aduan import backups, paths
 
 SETTINGS = "aduan.settings.production"
 

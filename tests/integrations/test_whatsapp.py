@@ -315,6 +315,8 @@ def test_a_form_body_to_the_webhook_is_400_not_a_server_error(
     assert response.status_code == 400
     assert response.json()["code"] == "integrations.malformed"
     assert InboundMessage.objects.count() == 0
+
+
 def status_update(number_id: str, wamid: str, status: str, reference: str) -> dict[str, Any]:
     """A Cloud API webhook body carrying one delivery status, as Meta sends it."""
     item: dict[str, Any] = {
