@@ -60,9 +60,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
+from complaints.models import Urgency
 from complaints.sla_clock import LimitUnit as ClockUnit
 from complaints.sla_clock import TimeLimit
-from complaints.models import Urgency
 from tenants.models import Role
 
 LimitUnit = Literal["working_days", "hours", "days"]
