@@ -57,7 +57,12 @@ from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.route import do_route_filed_complaint
 from complaints.actions.teams import do_save_team
-from complaints.actions.workflow import complaint_sop, do_transition_complaint
+from complaints.actions.workflow import (
+    NOT_OUR_AUTHORITY,
+    REFERRED_UP,
+    complaint_sop,
+    do_transition_complaint,
+)
 from complaints.models import Complaint
 from complaints.public.models import LocalHoliday, Notification
 from complaints.selectors import current_definition
@@ -344,27 +349,24 @@ def _sample_complaint(world: World) -> Complaint:
     return complaint
 
 
+# Ends that hand the complaint to another body: it would leave the tenant under test.
+HANDED_AWAY = {NOT_OUR_AUTHORITY, REFERRED_UP}
+
+
 def _closed_complaint(world: World) -> Complaint:
-    """A complaint of the tenant under test closed by its SOP's shortest way (made once)."""
+    """A complaint of the tenant under test closed by its SOP's shortest way to an end that
+    keeps it here (made once)."""
     if "closed" not in world.made:
-        officer = _holder(world, Role.OFFICER)
         filed = file_complaint(world.tenant)
-        seen = set()
         with schema_context(world.tenant.schema_name):
             sop = complaint_sop(filed)
-            while not (state := sop.state(filed.state)) or not state.terminal:
-                seen.add(filed.state)
-                steps = [
-                    t
-                    for t in sop.transitions_from(filed.state)
-                    if t.target not in seen and all(i.type != "file" for i in t.inputs)
-                ]
-                # the shortest way: straight to an end where one is open
-                step = min(steps, key=lambda t: not getattr(sop.state(t.target), "terminal", 0))
+            for step in _shortest_way_to_an_end(sop, filed.state):
+                # the officer where the step is theirs, else a role the SOP names for it
+                role = Role.OFFICER if Role.OFFICER in step.roles else sorted(step.roles)[0]
                 filed = do_transition_complaint(
                     complaint=filed,
                     transition=step.key,
-                    actor=officer,
+                    actor=_holder(world, Role(role)),
                     inputs={i.key: _input_value(i) for i in step.inputs if i.required},
                 )
         world.made["closed"] = filed
@@ -372,8 +374,27 @@ def _closed_complaint(world: World) -> Complaint:
     return closed
 
 
+def _shortest_way_to_an_end(sop: Any, start: str) -> list[Any]:
+    """The steps (breadth first) from `start` to a terminal state that is not a hand-over."""
+    ways: dict[str, list[Any]] = {start: []}
+    todo = [start]
+    while todo:
+        here = todo.pop(0)
+        state = sop.state(here)
+        if state is not None and state.terminal and here not in HANDED_AWAY:
+            return ways[here]
+        for step in sop.transitions_from(here):
+            if step.target not in ways and step.target not in HANDED_AWAY:
+                ways[step.target] = [*ways[here], step]
+                todo.append(step.target)
+    raise AssertionError(f"no end reachable from {start} that keeps the complaint")
+
+
 def _input_value(spec: InputSpec) -> Any:
-    """A valid value for a step's required input (sop.InputType; files are avoided)."""
+    """A valid value for a step's required input (sop.InputType; a file is a one-page PDF,
+    such as the minutes of a village's review meeting)."""
+    if spec.type == "file":
+        return _pdf_file()
     if spec.type == "choice":
         return spec.choices[0].key
     if spec.type == "boolean":
@@ -618,6 +639,10 @@ def _body(endpoint: Endpoint, method: str, world: World) -> tuple[bytes | str, s
 
 
 def _pdf(world: World) -> SimpleUploadedFile:
+    return _pdf_file()
+
+
+def _pdf_file() -> SimpleUploadedFile:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
     pdf = io.BytesIO()
@@ -924,12 +949,15 @@ def _check_method(
 AFTER_SECOND_FACTOR = {("api-recovery-codes", "POST")}
 
 
-# API writes whose success needs an outside system the matrix does not run; there, as for
-# pages, it is enough that the allowed caller is not refused.
+# API writes whose success needs an outside system, or a state, the matrix does not have;
+# there, as for pages, it is enough that the allowed caller is not refused.
 NEEDS_OUTSIDE_SYSTEM = {
     # it calls SP4N-LAPOR! with the tenant's credentials (tests/integrations/test_lapor.py
     # runs it against a local fake of that API)
     ("api-integrations-lapor-test", "POST"),
+    # a decision on the router's proposal needs a pending proposal, which only the router's job
+    # makes (tests/complaints/test_working_a_complaint.py decides real ones both ways)
+    ("api-route-suggestion", "POST"),
 }
 
 

@@ -109,9 +109,14 @@ def validate_api_response(response: HttpResponseBase) -> None:
     if not path_info.startswith("/api/") or path_info == SCHEMA_PATH:
         return  # not an API path: pages, webhooks, Open311 have their own formats
     if urlconf is None:
-        # No tenant answered (an unknown subdomain or prefix): the request never reached an
-        # API, and the platform's plain 404 page is what it gets.
-        assert response.status_code == 404, f"{request.method} {path_info}: no URLconf"
+        # Refused before any URLconf was chosen: no tenant answered (an unknown subdomain or
+        # prefix: the platform's 404), a NUL byte in the input (400, aduan.guards) or the
+        # database is down (503, aduan.unavailable). Whatever is JSON is the one error shape.
+        where = f"{request.method} {path_info}: no URLconf"
+        assert response.status_code in {400, 404, 503}, f"{where}, {response.status_code}"
+        if response.get("Content-Type", "").startswith("application/json"):
+            body = json.loads(response.content)  # type: ignore[attr-defined]
+            assert set(body) == {"code", "message", "extra"}, f"{where}: {body}"
         return
     api = contract(urlconf)
     where = f"{request.method} {path_info} ({urlconf}) answered {response.status_code}"

@@ -36,6 +36,10 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "auth_two_factor_verify": {"code": "123456"},
     "auth_password_reset": {"email": "petugas@example.test"},
+    # routing: whether the router hands over a complaint filed at the tenant's own door
+    "routing_own_door_set": {"own_door": "suggest"},
+    # complaints: an officer's decision on the router's proposal
+    "complaint_route_decide": {"decision": "keep"},
     "auth_password_reset_confirm": {
         "uid": "MQ",
         "token": "token-dari-tautan-surel",

@@ -1,5 +1,5 @@
-"""The authorization matrix of the platform's own endpoints (aduan: home, console, tenant
-profile, schema, health, language switch), and the checks on the matrix engine itself
+"""The authorization matrix of the platform's own endpoints (aduan: home, tenant profile,
+schema, health, language switch), and the checks on the matrix engine itself
 (tests/authorization.py)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_every_aduan_endpoint_enforces_its_declared_access(
     request: pytest.FixtureRequest, tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
     checked = check_app("aduan", request, tenant_factory, tenant_client)
-    assert {e.label for e in checked} >= {"tenant:/", "tenant:/console/", "public:/"}
+    assert {e.label for e in checked} >= {"tenant:/", "public:/"}
 
 
 def test_every_app_with_endpoints_has_its_matrix() -> None:

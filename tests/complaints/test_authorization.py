@@ -18,3 +18,5 @@ def test_every_complaints_endpoint_enforces_its_declared_access(
     checked = check_app("complaints", request, tenant_factory, tenant_client)
     assert checked, "no endpoint of complaints was found in the URLconfs"
     assert {e.app for e in checked} == {"complaints"}
+    # the staff home (the work queue) is complaints' own
+    assert "tenant:/console/" in {e.label for e in checked}
