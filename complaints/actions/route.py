@@ -76,14 +76,8 @@ def do_route_filed_complaint(*, schema_name: str, complaint_id: int) -> Proposal
     return proposal
 
 
-def do_hand_to_authority(
-    *, tenant: Tenant, complaint_id: int, reason: str, actor: Actor
-) -> Proposal:
-    """ "Bukan wewenang" (not our authority): an officer says the complaint is not theirs, and
-    the router finds who should have it instead. Sure → forwarded there; unsure → to the
-    regency government's triage queue; no body on Aduan → marked for SP4N-LAPOR!. The SOP's
-    "not our authority" step calls this (once) with the officer's reason."""
-    reason = required_reason(reason)
+def _to_hand_over(tenant: Tenant, complaint_id: int) -> Complaint:
+    """The complaint a hand-over takes from this tenant: it must be here, and never WBS."""
     with in_schema(tenant):
         complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None:
@@ -94,6 +88,18 @@ def do_hand_to_authority(
             _("Laporan WBS tidak pernah diteruskan ke instansi lain."),
             {"id": complaint_id},
         )
+    return complaint
+
+
+def do_hand_to_authority(
+    *, tenant: Tenant, complaint_id: int, reason: str, actor: Actor
+) -> Proposal:
+    """ "Bukan wewenang" (not our authority): an officer says the complaint is not theirs, and
+    the router finds who should have it instead. Sure → forwarded there; unsure → to the
+    regency government's triage queue; no body on Aduan → marked for SP4N-LAPOR!. The SOP's
+    "not our authority" step calls this (once) with the officer's reason."""
+    reason = required_reason(reason)
+    complaint = _to_hand_over(tenant, complaint_id)
     proposal = proposal_for(tenant, complaint, excluding=tenant)
     do_carry_out_disposition(
         disposition=dispose(proposal, holder=tenant, handed_over=True, said=reason),
@@ -142,16 +148,7 @@ def do_refer_up(*, tenant: Tenant, complaint_id: int, reason: str, actor: Actor)
     its transaction, so a refused hand-over (a WBS report, one still waiting to be accepted
     here) refuses the step too."""
     reason = required_reason(reason)
-    with in_schema(tenant):
-        complaint = Complaint.objects.filter(pk=complaint_id).first()
-    if complaint is None:
-        raise complaint_not_found(complaint_id)
-    if complaint.is_wbs:
-        raise ComplaintError(
-            ComplaintErrorCode.FORWARD_WBS,
-            _("Laporan WBS tidak pernah diteruskan ke instansi lain."),
-            {"id": complaint_id},
-        )
+    complaint = _to_hand_over(tenant, complaint_id)
     if pending_hop(tenant, complaint.tracking_code) is not None:
         raise ComplaintError(
             ComplaintErrorCode.FORWARD_PENDING,
