@@ -239,11 +239,27 @@ def _table(schema: str, model: type[Model]) -> sql.Composed:
 
 def _with(*, then: sql.Composable, **parts: sql.Composable) -> sql.Composed:
     """One statement of data-modifying parts (each owner's fragment, named here) and a final
-    query: PostgreSQL runs every part, on one snapshot, in one round trip. The parts' values
-    are literals, so the statement is executed without parameters (a `%` in a value can then
-    never be read as a placeholder)."""
+    query: PostgreSQL runs every part, on one snapshot, in one round trip."""
     named = (sql.SQL("{} AS ({})").format(sql.SQL(name), part) for name, part in parts.items())
     return sql.SQL("WITH {} {}").format(sql.SQL(", ").join(named), then)
+
+
+def _bound(statement: sql.Composable) -> tuple[sql.Composable, list[Any]]:
+    """The statement with each of its owners' literal values turned into a parameter, in
+    order: the text is then the same for every move between the same two tenants, so psycopg
+    prepares it once (a statement of inlined values is planned anew each time), and a value
+    travels as a parameter, never as SQL text."""
+    if isinstance(statement, sql.Literal):
+        return sql.Placeholder(), [statement._obj]  # its value (psycopg keeps no public name)
+    if isinstance(statement, sql.Composed):
+        parts: list[sql.Composable] = []
+        params: list[Any] = []
+        for part in statement:
+            bound, values = _bound(part)
+            parts.append(bound)
+            params.extend(values)
+        return sql.Composed(parts), params
+    return statement, []
 
 
 EVENT_COLUMNS = (
@@ -447,7 +463,7 @@ def _leave(
         then=sql.SQL("SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM files"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(cursor.connection))
+        cursor.execute(*_bound(statement))
         row = cursor.fetchone()
     deleted = list(row[0]) if row else []
     if deleted != attachment_ids:
@@ -531,7 +547,7 @@ def _record(
         then=sql.SQL("SELECT id, ARRAY(SELECT id FROM outbox WHERE receipt) FROM hop"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(cursor.connection))
+        cursor.execute(*_bound(statement))
         row = cursor.fetchone()
     assert row is not None
     hop = Hop(
