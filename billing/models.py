@@ -129,6 +129,9 @@ class UsageEvent(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key} {self.kind} {self.quantity}"
+
 
 class UsageCounter(models.Model):
     """A tenant's usage of one kind in one month (`period`: its first day)."""
@@ -145,6 +148,9 @@ class UsageCounter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.period:%Y-%m} {self.kind} {self.quantity}"
+
 
 class DocumentCounter(models.Model):
     """The last number given per series and year, locked FOR UPDATE in the issuing
@@ -158,6 +164,9 @@ class DocumentCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "year"], name="billing_counter_series_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last}"
 
 
 class InvoiceStatus(models.TextChoices):
@@ -205,6 +214,9 @@ class InvoiceLine(models.Model):
     days = models.PositiveIntegerField()
     amount = models.BigIntegerField()
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Transfer bank")
@@ -244,6 +256,9 @@ class Payment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount} ({self.status})"
+
 
 class GatewayNotification(models.Model):
     """Each verified Midtrans HTTP notification, once: a replay (same transaction and status)
@@ -263,6 +278,9 @@ class GatewayNotification(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.transaction_status}"
+
 
 class CreditNote(models.Model):
     """A correction of an issued invoice (nota kredit), numbered gaplessly like invoices."""
@@ -275,6 +293,9 @@ class CreditNote(models.Model):
     issued_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class BillingEvent(models.Model):
@@ -290,9 +311,15 @@ class BillingEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.kind
+
 
 class Watermark(models.Model):
     """How far a metering source has been read (e.g. the outbox's ids)."""
 
     name = models.CharField(max_length=40, primary_key=True)
     last = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"

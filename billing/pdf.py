@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from aduan.pdf import Document
-from billing.money import rupiah
 from billing.models import Invoice
+from billing.money import rupiah
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -42,8 +42,11 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             doc.row(_("Nota kredit %(number)s") % {"number": note.number}, rupiah(-note.amount))
         doc.space()
         doc.text(
-            _("Bayar dengan transfer bank (unggah bukti di halaman tagihan) atau lewat Midtrans "
-              "dengan nomor pesanan %(number)s.") % {"number": invoice.number},  # fmt: skip
+            _(
+                "Bayar dengan transfer bank (unggah bukti di halaman tagihan) atau lewat Midtrans "
+                "dengan nomor pesanan %(number)s."
+            )
+            % {"number": invoice.number},
             size=8,
         )
         return doc.output()

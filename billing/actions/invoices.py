@@ -125,8 +125,13 @@ def do_issue_invoice(*, account: Account, period: date, actor: User | None) -> I
             billed_npwp=account.npwp,
         )
         InvoiceLine.objects.bulk_create(
-            InvoiceLine(invoice=invoice, tenant_id=line.tenant_id, description=line.description,
-                        days=line.days, amount=line.amount)  # fmt: skip
+            InvoiceLine(
+                invoice=invoice,
+                tenant_id=line.tenant_id,
+                description=line.description,
+                days=line.days,
+                amount=line.amount,
+            )
             for line in lines
         )
         record("invoice_issued", actor=actor, account=account, number=invoice.number,

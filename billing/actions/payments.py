@@ -36,9 +36,12 @@ PROOF_LIMIT = 5 * 1024 * 1024
 
 def _settle(invoice: Invoice) -> bool:
     """Mark `invoice` (locked) paid when covered; returns whether it now is."""
-    paid = Payment.objects.filter(invoice=invoice, status=PaymentStatus.CONFIRMED).aggregate(
-        total=Sum("amount")
-    )["total"] or 0
+    paid = (
+        Payment.objects.filter(invoice=invoice, status=PaymentStatus.CONFIRMED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
     if paid + credited(invoice) < invoice.total:
         return False
     Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.PAID)
@@ -93,8 +96,10 @@ def do_submit_transfer_proof(
 def do_decide_transfer(*, payment: Payment, confirm: bool, actor: User | None) -> Payment:
     """The operator confirms (the money arrived) or rejects a transfer, once."""
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("invoice__account").get(
-            pk=payment.pk
+        locked = (
+            Payment.objects.select_for_update()
+            .select_related("invoice__account")
+            .get(pk=payment.pk)
         )
         if locked.status != PaymentStatus.PENDING:
             raise BillingError(
@@ -166,7 +171,7 @@ def do_receive_gateway_notification(body: dict[str, Any]) -> GatewayNotification
                 and amount is not None
             ):
                 locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-                payment, created = Payment.objects.get_or_create(
+                _payment, created = Payment.objects.get_or_create(
                     reference=transaction_id,
                     defaults={
                         "invoice": locked,
@@ -204,7 +209,9 @@ def do_enforce_due_invoices() -> int:
         for invoice in overdue:
             account = invoice.account
             late = (today - invoice.due_on).days
-            status = AccountStatus.READ_ONLY if late > account.grace_days else AccountStatus.GRACE
+            status: str = (
+                AccountStatus.READ_ONLY if late > account.grace_days else AccountStatus.GRACE
+            )
             if standing.get(account.pk, (account, ""))[1] != AccountStatus.READ_ONLY:
                 standing[account.pk] = (account, status)
         for account, status in standing.values():

@@ -40,7 +40,7 @@ def record_usage(
             " VALUES (%s, %s, %s, %s, %s, false) ON CONFLICT (key) DO NOTHING",
             [key, tenant_id, kind, quantity, at or timezone.now()],
         )
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def collect_sent_messages() -> int:
@@ -48,7 +48,7 @@ def collect_sent_messages() -> int:
     mark, _created = Watermark.objects.get_or_create(name="outbox")
     query, params = metered_messages_sql(since_id=mark.last)
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
+        cursor.execute(query, params)  # type: ignore[arg-type]  # psycopg params
         rows = cursor.fetchall()
     recorded = 0
     stale_before = timezone.now() - STALE
@@ -80,8 +80,13 @@ def collect_seats(now: datetime | None = None) -> int:
         .annotate(n=Count("user_id", distinct=True))
     )
     return sum(
-        record_usage(key=f"seats:{row['tenant_id']}:{day.isoformat()}", tenant_id=row["tenant_id"],
-                     kind=UsageKind.SEATS, quantity=row["n"], at=now)  # fmt: skip
+        record_usage(
+            key=f"seats:{row['tenant_id']}:{day.isoformat()}",
+            tenant_id=row["tenant_id"],
+            kind=UsageKind.SEATS,
+            quantity=row["n"],
+            at=now,
+        )
         for row in counts
     )
 

@@ -6,214 +6,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenants', '0008_i21_entitlements'),
+        ("tenants", "0008_i21_entitlements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TaxRate',
+            name="TaxRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('base_numerator', models.PositiveIntegerField(default=1)),
-                ('base_denominator', models.PositiveIntegerField(default=1)),
-                ('valid_from', models.DateField(unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("base_numerator", models.PositiveIntegerField(default=1)),
+                ("base_denominator", models.PositiveIntegerField(default=1)),
+                ("valid_from", models.DateField(unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Watermark',
+            name="Watermark",
             fields=[
-                ('name', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('last', models.BigIntegerField(default=0)),
+                ("name", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("last", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('address', models.TextField()),
-                ('npwp', models.CharField(max_length=16)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('active', 'Aktif'), ('grace', 'Masa tenggang'), ('read_only', 'Hanya baca')], default='active', max_length=10)),
-                ('grace_days', models.PositiveIntegerField(default=14)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='billing_accounts', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("address", models.TextField()),
+                ("npwp", models.CharField(max_length=16)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Aktif"),
+                            ("grace", "Masa tenggang"),
+                            ("read_only", "Hanya baca"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("grace_days", models.PositiveIntegerField(default=14)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="billing_accounts",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BillingEvent',
+            name="BillingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='billing.account')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="billing.account",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DocumentCounter',
+            name="DocumentCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('series', models.CharField(max_length=8)),
-                ('year', models.PositiveIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("series", models.CharField(max_length=8)),
+                ("year", models.PositiveIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('series', 'year'), name='billing_counter_series_year')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("series", "year"), name="billing_counter_series_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GatewayNotification',
+            name="GatewayNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.CharField(max_length=50)),
-                ('transaction_id', models.CharField(max_length=100)),
-                ('transaction_status', models.CharField(max_length=20)),
-                ('gross_amount', models.CharField(max_length=30)),
-                ('body', models.JSONField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_id", models.CharField(max_length=50)),
+                ("transaction_id", models.CharField(max_length=100)),
+                ("transaction_status", models.CharField(max_length=20)),
+                ("gross_amount", models.CharField(max_length=30)),
+                ("body", models.JSONField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('transaction_id', 'transaction_status'), name='billing_gateway_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("transaction_id", "transaction_status"), name="billing_gateway_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True)),
-                ('period', models.DateField()),
-                ('issued_at', models.DateTimeField()),
-                ('due_on', models.DateField()),
-                ('subtotal', models.BigIntegerField()),
-                ('tax_base', models.BigIntegerField()),
-                ('ppn_rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('ppn', models.BigIntegerField()),
-                ('total', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('issued', 'Terbit'), ('paid', 'Lunas')], default='issued', max_length=8)),
-                ('billed_name', models.CharField(max_length=200)),
-                ('billed_address', models.TextField()),
-                ('billed_npwp', models.CharField(max_length=16)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='billing.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True)),
+                ("period", models.DateField()),
+                ("issued_at", models.DateTimeField()),
+                ("due_on", models.DateField()),
+                ("subtotal", models.BigIntegerField()),
+                ("tax_base", models.BigIntegerField()),
+                ("ppn_rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("ppn", models.BigIntegerField()),
+                ("total", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("issued", "Terbit"), ("paid", "Lunas")],
+                        default="issued",
+                        max_length=8,
+                    ),
+                ),
+                ("billed_name", models.CharField(max_length=200)),
+                ("billed_address", models.TextField()),
+                ("billed_npwp", models.CharField(max_length=16)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="billing.account",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CreditNote',
+            name="CreditNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True)),
-                ('amount', models.BigIntegerField()),
-                ('reason', models.TextField()),
-                ('issued_at', models.DateTimeField()),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='billing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True)),
+                ("amount", models.BigIntegerField()),
+                ("reason", models.TextField()),
+                ("issued_at", models.DateTimeField()),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_notes",
+                        to="billing.invoice",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('days', models.PositiveIntegerField()),
-                ('amount', models.BigIntegerField()),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='billing.invoice')),
-                ('tenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("days", models.PositiveIntegerField()),
+                ("amount", models.BigIntegerField()),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('transfer', 'Transfer bank'), ('gateway', 'Midtrans')], max_length=10)),
-                ('amount', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('pending', 'Menunggu konfirmasi'), ('confirmed', 'Dikonfirmasi'), ('rejected', 'Ditolak')], default='pending', max_length=10)),
-                ('reference', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('proof', models.BinaryField(blank=True, null=True)),
-                ('proof_name', models.CharField(blank=True, max_length=200)),
-                ('proof_type', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='billing.invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("transfer", "Transfer bank"), ("gateway", "Midtrans")],
+                        max_length=10,
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Menunggu konfirmasi"),
+                            ("confirmed", "Dikonfirmasi"),
+                            ("rejected", "Ditolak"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=100, null=True, unique=True)),
+                ("proof", models.BinaryField(blank=True, null=True)),
+                ("proof_name", models.CharField(blank=True, max_length=200)),
+                ("proof_type", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="billing.invoice",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('monthly_price', models.BigIntegerField()),
-                ('features', models.JSONField(blank=True, default=list)),
-                ('seats', models.PositiveIntegerField(blank=True, null=True)),
-                ('storage_mb', models.PositiveIntegerField(blank=True, null=True)),
-                ('outbound_messages', models.PositiveIntegerField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("monthly_price", models.BigIntegerField()),
+                ("features", models.JSONField(blank=True, default=list)),
+                ("seats", models.PositiveIntegerField(blank=True, null=True)),
+                ("storage_mb", models.PositiveIntegerField(blank=True, null=True)),
+                ("outbound_messages", models.PositiveIntegerField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('monthly_price__gte', 0)), name='billing_plan_price_not_negative')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("monthly_price__gte", 0)),
+                        name="billing_plan_price_not_negative",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Coverage',
+            name="Coverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coverages', to='billing.account')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coverages', to='tenants.tenant')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coverages', to='billing.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coverages",
+                        to="billing.account",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coverages",
+                        to="tenants.tenant",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coverages",
+                        to="billing.plan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsageCounter',
+            name="UsageCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('kind', models.CharField(choices=[('outbound_messages', 'Pesan WhatsApp/SMS keluar'), ('seats', 'Kursi petugas aktif'), ('storage_mb', 'Penyimpanan (MB)')], max_length=20)),
-                ('quantity', models.BigIntegerField(default=0)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("outbound_messages", "Pesan WhatsApp/SMS keluar"),
+                            ("seats", "Kursi petugas aktif"),
+                            ("storage_mb", "Penyimpanan (MB)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.BigIntegerField(default=0)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsageEvent',
+            name="UsageEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('outbound_messages', 'Pesan WhatsApp/SMS keluar'), ('seats', 'Kursi petugas aktif'), ('storage_mb', 'Penyimpanan (MB)')], max_length=20)),
-                ('quantity', models.BigIntegerField()),
-                ('occurred_at', models.DateTimeField()),
-                ('counted', models.BooleanField(default=False)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("outbound_messages", "Pesan WhatsApp/SMS keluar"),
+                            ("seats", "Kursi petugas aktif"),
+                            ("storage_mb", "Penyimpanan (MB)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.BigIntegerField()),
+                ("occurred_at", models.DateTimeField()),
+                ("counted", models.BooleanField(default=False)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('account', 'period'), name='billing_invoice_period'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                fields=("account", "period"), name="billing_invoice_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='billing_payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="billing_payment_amount_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='coverage',
-            index=models.Index(fields=['tenant', 'starts_on'], name='billing_coverage_tenant'),
+            model_name="coverage",
+            index=models.Index(fields=["tenant", "starts_on"], name="billing_coverage_tenant"),
         ),
         migrations.AddConstraint(
-            model_name='usagecounter',
-            constraint=models.UniqueConstraint(fields=('tenant', 'period', 'kind'), name='billing_counter_unique'),
+            model_name="usagecounter",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "period", "kind"), name="billing_counter_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='usageevent',
-            index=models.Index(condition=models.Q(('counted', False)), fields=['id'], name='billing_usage_uncounted'),
+            model_name="usageevent",
+            index=models.Index(
+                condition=models.Q(("counted", False)),
+                fields=["id"],
+                name="billing_usage_uncounted",
+            ),
         ),
     ]

@@ -59,16 +59,24 @@ def plans_page(request: HttpRequest) -> HttpResponse:
                                                                  actor=actor)):  # fmt: skip
                 messages.success(request, _("Paket disimpan."))
                 return HttpResponseRedirect(request.path)
-        elif which == "tax" and tax_form.is_valid():
-            if _attempt(tax_form, lambda: plans.do_set_tax_rate(**tax_form.cleaned_data,
-                                                                 actor=actor)):  # fmt: skip
-                messages.success(request, _("Tarif PPN disimpan."))
-                return HttpResponseRedirect(request.path)
+        elif (
+            which == "tax"
+            and tax_form.is_valid()
+            and _attempt(
+                tax_form, lambda: plans.do_set_tax_rate(**tax_form.cleaned_data, actor=actor)
+            )
+        ):
+            messages.success(request, _("Tarif PPN disimpan."))
+            return HttpResponseRedirect(request.path)
     return render(
         request,
         "billing/plans.html",
-        {"plans": selectors.plans(), "plan_form": plan_form, "tax_form": tax_form,
-         "taxes": selectors.tax_rates()},  # fmt: skip
+        {
+            "plans": selectors.plans(),
+            "plan_form": plan_form,
+            "tax_form": tax_form,
+            "taxes": selectors.tax_rates(),
+        },
         status=400 if post else 200,
     )
 
@@ -81,8 +89,8 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         holder = _tenant(data.pop("holder"), form, "holder")
         if not form.errors and _attempt(
-            form, lambda: accounts.do_create_account(**data, holder=holder,
-                                                     actor=acting_user(request))  # fmt: skip
+            form,
+            lambda: accounts.do_create_account(**data, holder=holder, actor=acting_user(request)),
         ):
             messages.success(request, _("Akun tagihan dibuat."))
             return HttpResponseRedirect(request.path)
@@ -224,8 +232,12 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return render(
         request,
         "billing/invoice.html",
-        {"invoice": invoice, "lines": invoice.lines.order_by("pk"), "form": form,
-         "payments": invoice.payments.order_by("created_at")},  # fmt: skip
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.order_by("pk"),
+            "form": form,
+            "payments": invoice.payments.order_by("created_at"),
+        },
         status=400 if post else 200,
     )
 
