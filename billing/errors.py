@@ -30,3 +30,9 @@ class BillingErrorCode(enum.StrEnum):
 
 class BillingError(AduanError):
     pass
+
+
+class BillingSignatureError(BillingError):
+    """A gateway's call whose signature does not verify: refused, nothing stored."""
+
+    status_code = 403

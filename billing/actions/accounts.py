@@ -101,19 +101,26 @@ def do_change_plan(
                 _("%(tenant)s belum ditanggung akun mana pun.") % {"tenant": tenant.name},
                 {"field": "tenant"},
             )
-        if current.starts_on >= on:
+        previous = current.plan.code
+        if current.starts_on > on:
             raise BillingError(
                 BillingErrorCode.BAD_DATE,
-                _("Tanggal perubahan harus sesudah awal paket yang berlaku."),
+                _("Tanggal perubahan tidak boleh sebelum awal paket yang berlaku."),
                 {"field": "on"},
             )
-        Coverage.objects.filter(pk=current.pk).update(ends_on=on)
-        coverage = Coverage.objects.create(
-            account=current.account, tenant=tenant, plan=plan, starts_on=on
-        )
+        if current.starts_on == on:
+            # A change on the day the plan started: that day's choice, nothing to prorate.
+            Coverage.objects.filter(pk=current.pk).update(plan=plan)
+            current.plan = plan
+            coverage = current
+        else:
+            Coverage.objects.filter(pk=current.pk).update(ends_on=on)
+            coverage = Coverage.objects.create(
+                account=current.account, tenant=tenant, plan=plan, starts_on=on
+            )
         refresh_entitlements([tenant.pk], day=max(on, periods.today()))
         record("plan_changed", actor=actor, account=current.account, tenant=tenant.slug,
-               plan=plan.code, previous=current.plan.code, on=on.isoformat())  # fmt: skip
+               plan=plan.code, previous=previous, on=on.isoformat())  # fmt: skip
     return coverage
 
 

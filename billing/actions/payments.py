@@ -17,7 +17,7 @@ from billing import midtrans
 from billing.actions.audit import record
 from billing.actions.entitlements import refresh_entitlements
 from billing.actions.invoices import credited
-from billing.errors import BillingError, BillingErrorCode
+from billing.errors import BillingError, BillingErrorCode, BillingSignatureError
 from billing.models import (
     Account,
     AccountStatus,
@@ -124,7 +124,7 @@ def do_receive_gateway_notification(body: dict[str, Any]) -> GatewayNotification
     (same transaction and status) changes nothing; a settlement the status API confirms pays
     the invoice once (the payment's reference is the transaction id)."""
     if not midtrans.verified(body):
-        raise BillingError(
+        raise BillingSignatureError(
             BillingErrorCode.BAD_SIGNATURE,
             _("Tanda tangan notifikasi tidak sah."),
             {"field": "signature_key"},
