@@ -34,12 +34,17 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             widths=(doc.width * 0.62, doc.width * 0.1, doc.width * 0.28),
         )
         doc.space()
-        doc.row(_("Subtotal"), rupiah(invoice.subtotal))
-        doc.row(_("Dasar pengenaan pajak"), rupiah(invoice.tax_base))
-        doc.row(_("PPN %(rate)s%%") % {"rate": f"{invoice.ppn_rate:g}"}, rupiah(invoice.ppn))
-        doc.row(_("Total"), rupiah(invoice.total))
+        doc.row(_("Subtotal"), rupiah(invoice.subtotal), label_width=50)
+        doc.row(_("Dasar pengenaan pajak"), rupiah(invoice.tax_base), label_width=50)
+        rate = f"{invoice.ppn_rate.normalize():f}".replace(".", ",")
+        doc.row(_("PPN %(rate)s%%") % {"rate": rate}, rupiah(invoice.ppn), label_width=50)
+        doc.row(_("Total"), rupiah(invoice.total), label_width=50)
         for note in invoice.credit_notes.order_by("pk"):
-            doc.row(_("Nota kredit %(number)s") % {"number": note.number}, rupiah(-note.amount))
+            doc.row(
+                _("Nota kredit %(number)s") % {"number": note.number},
+                rupiah(-note.amount),
+                label_width=50,
+            )
         doc.space()
         doc.text(
             _(

@@ -39,7 +39,7 @@ class AccountSerializer(serializers.Serializer[Account]):
     name = serializers.CharField(max_length=200)
     address = serializers.CharField()
     npwp = serializers.CharField(max_length=25)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
     holder = serializers.SlugRelatedField(
         slug_field="slug", queryset=Tenant.objects.all(), allow_null=True, default=None
     )
