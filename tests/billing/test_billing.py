@@ -264,9 +264,10 @@ def test_bad_input_gets_a_clear_error_and_stores_nothing(
 
 @pytest.mark.django_db
 def test_a_transfer_proof_is_confirmed_by_the_operator_and_lifts_read_only(
-    tenant_factory: TenantFactory, tax: None, village_plan: Plan
+    tenant_factory: TenantFactory, tenant_client: TenantClient, tax: None, village_plan: Plan
 ) -> None:
     village = tenant_factory()
+    admin = make_member(village, Role.TENANT_ADMIN, username="admin-telat")
     account = _account(village)
     do_cover_tenant(account=account, tenant=village, plan_code="desa", actor=None,
                     starts_on=date(2026, 10, 1))  # fmt: skip
@@ -281,6 +282,17 @@ def test_a_transfer_proof_is_confirmed_by_the_operator_and_lifts_read_only(
         do_enforce_due_invoices()
     village.refresh_from_db()
     assert entitlements.read_only(village)
+    # Staff read, with a banner, but do not write; the desk intake and paying stay open
+    sign_in(tenant_client, admin)
+    page = tenant_client.get("/holidays/", tenant=village)
+    assert 'id="billing-read-only"' in page.content.decode()
+    holiday = {"date": "2026-08-20", "name": "Hari Jadi Desa"}
+    refused = tenant_client.post("/api/v1/holidays/2026-08-20/", holiday, content_type="application/json",
+                                 tenant=village)  # fmt: skip
+    assert refused.status_code == 403
+    assert "jatuh tempo" in refused.json()["message"]
+    desk = tenant_client.post("/console/pengaduan/baru/", {}, tenant=village)
+    assert desk.status_code != 403
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     payment = do_submit_transfer_proof(invoice=invoice, amount=166_500, proof=pdf,
                                        proof_name="bukti.pdf", actor=None)  # fmt: skip
