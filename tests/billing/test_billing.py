@@ -37,7 +37,9 @@ from billing.models import (
 )
 from billing.pdf import invoice_pdf
 from complaints.models import Channel
-from integrations.models import ChannelName, OutboxMessage
+from integrations.errors import IntegrationError, IntegrationErrorCode
+from integrations.lapor.actions import do_set_lapor_connection
+from integrations.models import ChannelName, LaporConnection, OutboxMessage
 from tenants import entitlements
 from tenants.models import Role, Tenant, TenantKind, User
 from tests.billing.fakes import SERVER_KEY, fake_midtrans
@@ -287,8 +289,8 @@ def test_a_transfer_proof_is_confirmed_by_the_operator_and_lifts_read_only(
     page = tenant_client.get("/holidays/", tenant=village)
     assert 'id="billing-read-only"' in page.content.decode()
     holiday = {"date": "2026-08-20", "name": "Hari Jadi Desa"}
-    refused = tenant_client.post("/api/v1/holidays/2026-08-20/", holiday, content_type="application/json",
-                                 tenant=village)  # fmt: skip
+    url = "/api/v1/holidays/2026-08-20/"
+    refused = tenant_client.post(url, holiday, content_type="application/json", tenant=village)
     assert refused.status_code == 403
     assert "jatuh tempo" in refused.json()["message"]
     desk = tenant_client.post("/console/pengaduan/baru/", {}, tenant=village)
@@ -351,3 +353,40 @@ def test_without_billing_every_tenant_has_every_feature(tenant_factory: TenantFa
     assert all(entitlements.has_feature(village, f) for f in entitlements.FEATURES)
     assert entitlements.quota(village, entitlements.OUTBOUND_MESSAGES) is None
     assert not entitlements.exhausted(village, entitlements.OUTBOUND_MESSAGES)
+
+
+@pytest.mark.django_db
+def test_a_connector_outside_the_plan_cannot_be_switched_on(
+    tenant_factory: TenantFactory, tax: None
+) -> None:
+    do_create_plan(code="hemat", name="Hemat", monthly_price=50_000, features=[], actor=None)
+    village = tenant_factory()
+    do_cover_tenant(account=_account(village), tenant=village, plan_code="hemat", actor=None)
+    village.refresh_from_db()
+    with pytest.raises(IntegrationError) as refused:
+        do_set_lapor_connection(tenant=village, client_id="desa", secret="rahasia", actor=None)
+    assert refused.value.code == IntegrationErrorCode.NOT_IN_PLAN
+    assert not LaporConnection.objects.filter(tenant=village).exists()
+
+
+@pytest.mark.django_db
+def test_another_tenant_never_sees_an_account_it_does_not_hold(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, regency: Tenant, tax: None,
+    village_plan: Plan,
+) -> None:  # fmt: skip
+    # Given the regency's account sponsoring a village, with an invoice
+    village = tenant_factory(parent=regency)
+    account = _account(regency)
+    do_cover_tenant(account=account, tenant=village, plan_code="desa", actor=None,
+                    starts_on=date(2026, 10, 1))  # fmt: skip
+    invoice = do_issue_invoice(account=account, period=date(2026, 10, 1), actor=None)
+    # When the village's admin asks for the sponsor's invoice and the account
+    admin = make_member(village, Role.TENANT_ADMIN, username="admin-tanggungan")
+    sign_in(tenant_client, admin)
+    missing = tenant_client.get(f"/api/v1/billing/invoices/{invoice.pk}/", tenant=village)
+    mine = tenant_client.get("/api/v1/billing/account/", tenant=village)
+    listed = tenant_client.get("/api/v1/billing/invoices/", tenant=village)
+    # Then nothing of the sponsor's account: not found, no usage, no invoices
+    assert missing.status_code == 404
+    assert (mine.json()["account"], mine.json()["usage"]) == (None, [])
+    assert listed.json() == []
