@@ -15,7 +15,9 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "current_tenant": None if is_public else tenant,
         # Staff see why they cannot write after a missed payment (billing's standing).
-        "billing_read_only": not is_public and entitlements.read_only(tenant),
+        "billing_read_only": tenant is not None
+        and not is_public
+        and entitlements.read_only(tenant),
         # Read only by a page that shows the menu (every page of aduan/base.html).
         "staff_links": SimpleLazyObject(lambda: staff_links(request)),
     }
