@@ -77,6 +77,10 @@ class Tenant(TenantMixin):
     # The migration state (see tenants.provisioning) this schema was last brought to.
     schema_state = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # What this tenant may use (features and quotas), written only by billing
+    # (billing.actions.entitlements); every feature reads it here, never a billing table.
+    # None: billing is not configured for this tenant, so everything is allowed.
+    entitlements = models.JSONField(null=True, blank=True, default=None)
 
     # Schemas are made by tenants.provisioning (DDL replay), never by a migration run.
     auto_create_schema = False

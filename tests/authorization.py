@@ -31,10 +31,13 @@ endpoint that deletes its object still finds one for the next caller.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -52,6 +55,11 @@ from psycopg import sql
 from pypdf import PdfWriter
 
 from aduan.db import tenant_db
+from billing.actions.accounts import do_cover_tenant, do_create_account
+from billing.actions.invoices import do_issue_invoice
+from billing.actions.payments import do_submit_transfer_proof
+from billing.actions.plans import do_create_plan, do_set_tax_rate
+from billing.models import Account, Invoice, Plan
 from complaints import forwarding
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
@@ -731,6 +739,72 @@ def _reset_user(world: World) -> User:
 
 
 BODY_SAMPLES["api-two-factor"] = {"code": _current_otp}
+
+
+# Billing (billing.urls): an account the tenant under test holds, covering it since 2000 on a
+# plan, with one invoice; a pending transfer (made again once decided); a new period per issue.
+def _billing_plan(world: World) -> Plan:
+    if "plan" not in world.made:
+        world.made["plan"] = do_create_plan(
+            code="matriks", name="Matriks", monthly_price=100000, features=[], actor=None
+        )
+        do_set_tax_rate(rate=Decimal("12"), base_numerator=11, base_denominator=12,
+                        valid_from=date(2000, 1, 1), actor=None)  # fmt: skip
+    plan: Plan = world.made["plan"]
+    return plan
+
+
+def _billing_account(world: World) -> Account:
+    if "account" not in world.made:
+        _billing_plan(world)
+        account = do_create_account(
+            name="Akun Matriks", address="Jl. Uji 1", npwp="001234567890100",
+            holder=world.tenant, actor=None,
+        )  # fmt: skip
+        do_cover_tenant(account=account, tenant=world.tenant, plan_code="matriks", actor=None,
+                        starts_on=date(2000, 1, 1))  # fmt: skip
+        world.made["account"] = account
+    found: Account = world.made["account"]
+    return found
+
+
+def _billing_invoice(world: World) -> str:
+    if "invoice" not in world.made:
+        world.made["invoice"] = do_issue_invoice(
+            account=_billing_account(world), period=date(2001, 1, 1), actor=None
+        )
+    return str(world.made["invoice"].pk)
+
+
+def _billing_payment(world: World) -> str:
+    invoice = Invoice.objects.get(pk=_billing_invoice(world))
+    payment = do_submit_transfer_proof(
+        invoice=invoice, amount=1000, proof=_pdf_file().read(), proof_name="bukti.pdf",
+        actor=None,
+    )  # fmt: skip
+    return str(payment.pk)
+
+
+def _billing_period(world: World) -> str:
+    _billing_account(world)
+    n = world.made["periods"] = world.made.get("periods", 0) + 1
+    return date(2002 + n // 12, n % 12 + 1, 1).isoformat()
+
+
+_PLAN_CODES = itertools.count(1)
+SAMPLES["account_id"] = lambda world: str(_billing_account(world).pk)
+SAMPLES["invoice_id"] = _billing_invoice
+SAMPLES["payment_id"] = _billing_payment
+BODY_SAMPLES["api-billing-plans"] = {
+    "code": lambda world: f"paket-{next(_PLAN_CODES)}",
+}
+BODY_SAMPLES["api-billing-accounts"] = {"holder": lambda world: world.tenant.slug}
+BODY_SAMPLES["api-billing-coverages"] = {
+    "tenant": lambda world: world.tenant.slug,
+    "plan": lambda world: _billing_plan(world).code,
+}
+BODY_SAMPLES["api-billing-issue"] = {"period": _billing_period}
+BODY_SAMPLES["api-billing-transfer-proof"] = {"proof": _pdf}
 # A link as the reset mail carries it, made for the current password (a reset changes it).
 BODY_SAMPLES["api-password-reset-confirm"] = {
     "uid": lambda world: urlsafe_base64_encode(force_bytes(_reset_user(world).pk)),
@@ -755,7 +829,8 @@ def _is_signed_webhook_refusal(response: Any) -> bool:
     """A public webhook refusing an unsigned call: 403 with the bad-signature code."""
     if response.status_code != 403 or "json" not in response.get("Content-Type", ""):
         return False
-    return bool(json.loads(response.content).get("code") == "integrations.bad_signature")
+    code = str(json.loads(response.content).get("code", ""))
+    return code in {"integrations.bad_signature", "billing.bad_signature"}
 
 
 def _describe(response: Any) -> str:

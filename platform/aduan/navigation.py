@@ -33,6 +33,10 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("desk-queue", _("Verifikasi layanan desa")),
     ("governed-tenants", _("Instansi yang dikelola")),
     ("regencies", _("Kabupaten/kota")),
+    ("billing-account", _("Tagihan")),
+    ("billing-plans", _("Paket")),
+    ("billing-accounts", _("Akun tagihan")),
+    ("billing-transfers", _("Konfirmasi transfer")),
 )
 
 

@@ -341,3 +341,8 @@ ADUAN_LAPOR_CLIENT_ID = os.environ.get("ADUAN_LAPOR_CLIENT_ID", "")
 ADUAN_LAPOR_CLIENT_SECRET = os.environ.get("ADUAN_LAPOR_CLIENT_SECRET", "")
 # Fernet key for credentials at rest (IMAP passwords); unset: derived from the SECRET_KEY.
 ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")
+
+# Billing's payment gateway (billing.midtrans). Without a server key no notification is
+# believed; the sandbox is https://api.sandbox.midtrans.com.
+MIDTRANS_SERVER_KEY = os.environ.get("ADUAN_MIDTRANS_SERVER_KEY", "")
+MIDTRANS_API_URL = os.environ.get("ADUAN_MIDTRANS_API_URL", "https://api.midtrans.com")
