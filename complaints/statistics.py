@@ -1,0 +1,376 @@
+"""Reports and statistics (laporan dan statistik pengaduan): every figure of the monthly recap,
+the head's PDF, the dashboard, the published statistics and the regency roll-up.
+
+One selector module, read-only: each figure is computed here from the tenant's complaints and
+their timeline (and the public journey rows: hops, SP4N-LAPOR! referrals), never stored by
+hand. The published copy (`complaints.public.models.MonthlyStatistic`) is written only by
+`complaints.actions.statistics.do_publish_statistics` from `monthly_figures`.
+
+Definitions (seeds 002-004; the month is the tenant's own calendar month, in its zone):
+- received: complaints registered here in the month (arrivals by a forward included); their
+  channel, category, urgency and state at the month's end (the last state entry before it);
+  complete vs incomplete as the register holds them now.
+- resolved: complaints that reached an end (a terminal state) in the month, merged duplicates
+  left out; "within the limits" when the timeline holds no escalation of a breached step or
+  case limit and the whole case's clock (if the SOP has one) ended by its due date, counted
+  on today's calendar (a holiday added later moves the figure, which is why it is recomputed).
+- resolution time: working days of the tenant's calendar from the day after receipt to the
+  day of resolution, days spent waiting for the complainant not counted; median and p90
+  (nearest rank).
+- forwarded out: this register's forward stubs moved in the month (returns apart); forwarded
+  in: moves to this tenant accepted in the month; referred: sent on to SP4N-LAPOR!.
+- WBS (whistleblowing) reports only as a count: nothing else of them enters any figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from statistics import median
+from typing import Any
+
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.errors import AduanError, NotFoundError
+from complaints.calendar import WorkingCalendar, calendar_for
+from complaints.models import Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.sla import explain_case_due
+from complaints.sla_clock import Pause
+from routing.models import Hop, HopKind, HopStatus, LaporReferral
+from tenants.models import Tenant
+
+TREND_MONTHS = 12
+# A league table ranks a tenant only with at least this many resolved complaints.
+MIN_VOLUME = 5
+# The confidence of the Wilson interval (z of a two-sided 95 % interval).
+WILSON_Z = 1.959963984540054
+
+
+class StatisticsErrorCode:
+    INVALID_MONTH = "statistics.invalid_month"
+    FUTURE_MONTH = "statistics.future_month"
+    BEFORE_TENANT = "statistics.before_tenant"
+    NOT_FOUND = "statistics.not_found"
+
+
+class StatisticsError(AduanError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month of a report (periode laporan)."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, raw: str) -> Month:
+        """`YYYY-MM`; a clear error for anything else."""
+        try:
+            year_text, month_text = (raw or "").strip().split("-")
+            found = cls(int(year_text), int(month_text))
+            dt.date(found.year, found.month, 1)
+        except ValueError:
+            raise StatisticsError(
+                StatisticsErrorCode.INVALID_MONTH,
+                _("Periode harus berbentuk TTTT-BB, misalnya 2026-03."),
+                {"field": "month"},
+            ) from None
+        return found
+
+    @classmethod
+    def of(cls, day: dt.date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+MONTH_NAMES = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def month_label(month: Month) -> str:
+    """The period as the report prints it, in Bahasa Indonesia (the head's language)."""
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def current_month(tenant: Tenant, now: dt.datetime | None = None) -> Month:
+    return Month.of((now or timezone.now()).astimezone(calendar_for(tenant).zone).date())
+
+
+def check_period(tenant: Tenant, month: Month, now: dt.datetime | None = None) -> None:
+    """A month that can be reported: not in the future, not before the tenant existed."""
+    if month > current_month(tenant, now):
+        raise StatisticsError(
+            StatisticsErrorCode.FUTURE_MONTH,
+            _("Periode %(month)s belum berjalan.") % {"month": month},
+            {"field": "month"},
+        )
+    zone = calendar_for(tenant).zone
+    if tenant.created_at and month < Month.of(tenant.created_at.astimezone(zone).date()):
+        raise StatisticsError(
+            StatisticsErrorCode.BEFORE_TENANT,
+            _("Periode %(month)s sebelum instansi ini terdaftar di Aduan.") % {"month": month},
+            {"field": "month"},
+        )
+
+
+def not_found() -> NotFoundError:
+    return NotFoundError(StatisticsErrorCode.NOT_FOUND, _("Tidak ditemukan."))
+
+
+@dataclass
+class MonthlyFigures:
+    """The monthly recap (rekap bulanan) of one tenant."""
+
+    tenant: str
+    month: str
+    received: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_urgency: dict[str, int] = field(default_factory=dict)
+    by_state_at_month_end: dict[str, int] = field(default_factory=dict)
+    complete: int = 0
+    incomplete: int = 0
+    resolved: int = 0
+    resolved_within_limit: int = 0
+    within_limit_percent: float | None = None
+    median_resolution_days: float | None = None
+    p90_resolution_days: int | None = None
+    forwarded_in: int = 0
+    forwarded_out: int = 0
+    returned: int = 0
+    referred_to_lapor: int = 0
+    reopened: int = 0
+    outcome_kinds: dict[str, int] = field(default_factory=dict)
+    rating_count: int = 0
+    rating_average: float | None = None
+    wbs_reports: int = 0
+    open_at_month_end: int = 0
+    trend: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def month_bounds(calendar: WorkingCalendar, month: Month) -> tuple[dt.datetime, dt.datetime]:
+    """The month's first and the next month's first moment in the tenant's zone, in UTC."""
+    return (
+        calendar.start_of_day(month.first_day),
+        calendar.start_of_day(month.next().first_day),
+    )
+
+
+def _paused_days(complaint: Complaint, calendar: WorkingCalendar) -> set[dt.date]:
+    days: set[dt.date] = set()
+    for raw in complaint.case_pauses or []:
+        if not raw.get("end"):
+            continue
+        day = calendar.local_date(dt.datetime.fromisoformat(raw["start"]))
+        last = calendar.local_date(dt.datetime.fromisoformat(raw["end"]))
+        while day <= last:
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def resolution_working_days(complaint: Complaint, calendar: WorkingCalendar) -> int:
+    """Working days from receipt to resolution, the day of receipt not counted (as the SLA
+    counts), days waiting for the complainant left out."""
+    assert complaint.closed_at is not None
+    paused = _paused_days(complaint, calendar)
+    day = calendar.local_date(complaint.created_at)
+    last = calendar.local_date(complaint.closed_at)
+    count = 0
+    while day < last:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day) and day not in paused:
+            count += 1
+    return count
+
+
+def within_case_limit(complaint: Complaint, calendar: WorkingCalendar) -> bool:
+    """The whole case ended by its due date (always, when the SOP has no case limit)."""
+    if complaint.case_ended_at is None:
+        return True
+    due = explain_case_due(complaint, calendar=calendar)
+    return due is None or due.due_at is None or complaint.case_ended_at <= due.due_at
+
+
+def p90(values: list[int]) -> int | None:
+    """The 90th percentile, nearest rank: the value at least 90 % of the cases reach."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
+
+
+def _counts(queryset: QuerySet[Complaint], column: str) -> dict[str, int]:
+    rows = queryset.values(column).annotate(n=Count("id")).order_by(column)
+    return {str(row[column] or ""): int(row["n"]) for row in rows}
+
+
+def monthly_figures(
+    tenant: Tenant, month: Month, *, calendar: WorkingCalendar | None = None
+) -> MonthlyFigures:
+    """The recap of `month` for `tenant` (the current schema is the tenant's)."""
+    calendar = calendar or calendar_for(tenant)
+    start, end = month_bounds(calendar, month)
+    figures = MonthlyFigures(tenant=tenant.slug, month=str(month))
+    everyone = Complaint.objects.all()
+    open_complaints = everyone.filter(is_wbs=False)
+    figures.wbs_reports = everyone.filter(is_wbs=True, created_at__gte=start,
+                                          created_at__lt=end).count()  # fmt: skip
+    received = open_complaints.filter(created_at__gte=start, created_at__lt=end)
+    figures.received = received.count()
+    figures.by_channel = _counts(received, "channel")
+    figures.by_category = _counts(received, "category")
+    figures.by_urgency = _counts(received, "urgency")
+    figures.complete = received.filter(is_complete=True).count()
+    figures.incomplete = figures.received - figures.complete
+    # The state each received complaint was in when the month ended: its last state entry.
+    last_state = (
+        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), at__lt=end, after__has_key="state")
+        .order_by("-at", "-id")
+        .values("after__state")[:1]
+    )
+    states = Counter(
+        str(state_then or state_now)
+        for state_then, state_now in received.annotate(state_then=Subquery(last_state))
+        .values_list("state_then", "state")
+    )  # fmt: skip
+    figures.by_state_at_month_end = dict(sorted(states.items()))
+    figures.open_at_month_end = (
+        open_complaints.filter(created_at__lt=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+        .filter(merged_into__isnull=True)
+        .count()
+    )
+
+    resolved = list(
+        open_complaints.filter(closed_at__gte=start, closed_at__lt=end, merged_into__isnull=True)
+    )
+    breached = set(
+        ComplaintEvent.objects.filter(
+            complaint_id__in=[c.pk for c in resolved], kind=EventKind.SLA_ESCALATED
+        ).values_list("complaint_id", flat=True)
+    )
+    days = [resolution_working_days(c, calendar) for c in resolved]
+    figures.resolved = len(resolved)
+    figures.resolved_within_limit = sum(
+        1 for c in resolved if c.pk not in breached and within_case_limit(c, calendar)
+    )
+    if resolved:
+        figures.within_limit_percent = round(
+            100 * figures.resolved_within_limit / figures.resolved, 1
+        )
+        figures.median_resolution_days = float(median(days))
+        figures.p90_resolution_days = p90(days)
+
+    in_month = {"at__gte": start, "at__lt": end}
+    figures.reopened = ComplaintEvent.objects.filter(
+        kind=EventKind.REOPENED, complaint__is_wbs=False, **in_month
+    ).count()
+    outcomes = Counter(
+        str(kind)
+        for kind in ComplaintEvent.objects.filter(
+            kind=EventKind.TRANSITION, complaint__is_wbs=False,
+            after__inputs__has_key="outcome_kind", **in_month,
+        ).values_list("after__inputs__outcome_kind", flat=True)
+    )  # fmt: skip
+    figures.outcome_kinds = dict(sorted(outcomes.items()))
+    figures.forwarded_out = ForwardStub.objects.filter(
+        moved_at__gte=start, moved_at__lt=end
+    ).count() - Hop.objects.filter(from_tenant=tenant, kind=HopKind.RETURN, **in_month).count()
+    figures.returned = Hop.objects.filter(from_tenant=tenant, kind=HopKind.RETURN,
+                                          **in_month).count()  # fmt: skip
+    figures.forwarded_in = Hop.objects.filter(
+        to_tenant=tenant, status=HopStatus.ACCEPTED, decided_at__gte=start, decided_at__lt=end
+    ).count()
+    figures.referred_to_lapor = LaporReferral.objects.filter(
+        holder=tenant, created_at__gte=start, created_at__lt=end
+    ).count()
+    ratings = open_complaints.filter(rated_at__gte=start, rated_at__lt=end,
+                                     rating__isnull=False).aggregate(
+        n=Count("id"), average=Avg("rating")
+    )  # fmt: skip
+    figures.rating_count = int(ratings["n"])
+    figures.rating_average = round(float(ratings["average"]), 2) if ratings["average"] else None
+    figures.trend = trend(tenant, month, calendar=calendar)
+    return figures
+
+
+def trend(
+    tenant: Tenant, month: Month, *, calendar: WorkingCalendar | None = None
+) -> list[dict[str, Any]]:
+    """Received and resolved per month for the 12 months ending with `month`: two queries."""
+    calendar = calendar or calendar_for(tenant)
+    months = [month]
+    while len(months) < TREND_MONTHS:
+        months.insert(0, months[0].previous())
+    start, _end = month_bounds(calendar, months[0])
+    end = month_bounds(calendar, month)[1]
+    base = Complaint.objects.filter(is_wbs=False)
+
+    def per_month(column: str, extra: Q) -> dict[str, int]:
+        rows = (
+            base.filter(extra, **{f"{column}__gte": start, f"{column}__lt": end})
+            .annotate(period=TruncMonth(column, tzinfo=calendar.zone))
+            .values("period")
+            .annotate(n=Count("id"))
+        )
+        return {f"{row['period']:%Y-%m}": int(row["n"]) for row in rows}
+
+    received = per_month("created_at", Q())
+    resolved = per_month("closed_at", Q(merged_into__isnull=True))
+    return [
+        {"month": str(m), "received": received.get(str(m), 0), "resolved": resolved.get(str(m), 0)}
+        for m in months
+    ]
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def wilson_interval(successes: int, total: int, z: float = WILSON_Z) -> Interval | None:
+    """The Wilson score interval of a share (successes of total), None without any case. Its
+    lower bound ranks a league table fairly: 1 of 1 gives [0.21, 1.00], 95 of 100 gives
+    [0.89, 0.98], so luck with a handful of complaints never tops the table."""
+    if total <= 0:
+        return None
+    share = successes / total
+    denominator = 1 + z * z / total
+    centre = (share + z * z / (2 * total)) / denominator
+    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total)) / denominator
+    return Interval(max(0.0, centre - spread), min(1.0, centre + spread))
+
+
+def pauses_of(complaint: Complaint) -> list[Pause]:
+    """The whole case's pauses, for an explanation (closed ones only)."""
+    return [
+        Pause(dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
+        for p in complaint.case_pauses or []
+        if p.get("end")
+    ]
