@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
@@ -35,14 +36,16 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import AduanError, NotFoundError
 from complaints.calendar import WorkingCalendar, calendar_for
 from complaints.models import Complaint, ComplaintEvent, EventKind, ForwardStub
+from complaints.public.models import MonthlyStatistic
+from complaints.selectors import overdue_filter
 from complaints.sla import explain_case_due
-from complaints.sla_clock import Pause
 from routing.models import Hop, HopKind, HopStatus, LaporReferral
-from tenants.models import Tenant
+from tenants.models import Tenant, TenantKind
 
 TREND_MONTHS = 12
 # A league table ranks a tenant only with at least this many resolved complaints.
@@ -56,6 +59,8 @@ class StatisticsErrorCode:
     FUTURE_MONTH = "statistics.future_month"
     BEFORE_TENANT = "statistics.before_tenant"
     NOT_FOUND = "statistics.not_found"
+    INVALID_SORT = "statistics.invalid_sort"
+    NOT_PUBLISHED = "statistics.not_published"
 
 
 class StatisticsError(AduanError):
@@ -117,6 +122,21 @@ def current_month(tenant: Tenant, now: dt.datetime | None = None) -> Month:
     return Month.of((now or timezone.now()).astimezone(calendar_for(tenant).zone).date())
 
 
+def first_month(tenant: Tenant) -> Month:
+    """The month the tenant joined Aduan: nothing can be reported before it."""
+    return Month.of(tenant.created_at.astimezone(calendar_for(tenant).zone).date())
+
+
+def recent_months(tenant: Tenant, count: int = TREND_MONTHS) -> list[Month]:
+    """Up to `count` months ending with the current one, oldest first, none before the
+    tenant joined."""
+    months = [current_month(tenant)]
+    first = first_month(tenant)
+    while len(months) < count and months[0].previous() >= first:
+        months.insert(0, months[0].previous())
+    return months
+
+
 def check_period(tenant: Tenant, month: Month, now: dt.datetime | None = None) -> None:
     """A month that can be reported: not in the future, not before the tenant existed."""
     if month > current_month(tenant, now):
@@ -125,8 +145,7 @@ def check_period(tenant: Tenant, month: Month, now: dt.datetime | None = None) -
             _("Periode %(month)s belum berjalan.") % {"month": month},
             {"field": "month"},
         )
-    zone = calendar_for(tenant).zone
-    if tenant.created_at and month < Month.of(tenant.created_at.astimezone(zone).date()):
+    if month < first_month(tenant):
         raise StatisticsError(
             StatisticsErrorCode.BEFORE_TENANT,
             _("Periode %(month)s sebelum instansi ini terdaftar di Aduan.") % {"month": month},
@@ -298,9 +317,10 @@ def monthly_figures(
         ).values_list("after__inputs__outcome_kind", flat=True)
     )  # fmt: skip
     figures.outcome_kinds = dict(sorted(outcomes.items()))
-    figures.forwarded_out = ForwardStub.objects.filter(
-        moved_at__gte=start, moved_at__lt=end
-    ).count() - Hop.objects.filter(from_tenant=tenant, kind=HopKind.RETURN, **in_month).count()
+    figures.forwarded_out = (
+        ForwardStub.objects.filter(moved_at__gte=start, moved_at__lt=end).count()
+        - Hop.objects.filter(from_tenant=tenant, kind=HopKind.RETURN, **in_month).count()
+    )
     figures.returned = Hop.objects.filter(from_tenant=tenant, kind=HopKind.RETURN,
                                           **in_month).count()  # fmt: skip
     figures.forwarded_in = Hop.objects.filter(
@@ -367,10 +387,262 @@ def wilson_interval(successes: int, total: int, z: float = WILSON_Z) -> Interval
     return Interval(max(0.0, centre - spread), min(1.0, centre + spread))
 
 
-def pauses_of(complaint: Complaint) -> list[Pause]:
-    """The whole case's pauses, for an explanation (closed ones only)."""
-    return [
-        Pause(dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"]))
-        for p in complaint.case_pauses or []
-        if p.get("end")
+# ---------------------------------------------------------------------------------------------
+# The dashboard (heads and officers): now, from the tenant's own schema.
+
+
+@dataclass
+class Dashboard:
+    month: MonthlyFigures
+    overdue_by_step: dict[str, int]
+    slowest_categories: list[dict[str, Any]]
+    open_load: list[dict[str, Any]]
+    open_total: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+SLOWEST_SHOWN = 5
+
+
+def dashboard(tenant: Tenant, *, now: dt.datetime | None = None) -> Dashboard:
+    """This month against the last 12, overdue complaints by step, the slowest categories
+    (median working days to resolution over the 12 months) and each officer's open load."""
+    now = now or timezone.now()
+    calendar = calendar_for(tenant)
+    month = current_month(tenant, now)
+    figures = monthly_figures(tenant, month, calendar=calendar)
+    open_complaints = Complaint.objects.filter(
+        is_wbs=False, closed_at__isnull=True, merged_into__isnull=True
+    )
+    overdue = open_complaints.filter(overdue_filter(now))
+    first = month
+    for _i in range(TREND_MONTHS - 1):
+        first = first.previous()
+    since = month_bounds(calendar, first)[0]
+    durations: dict[str, list[int]] = {}
+    for complaint in Complaint.objects.filter(
+        is_wbs=False, merged_into__isnull=True, closed_at__gte=since
+    ).only("category", "created_at", "closed_at", "case_pauses"):
+        durations.setdefault(complaint.category or "", []).append(
+            resolution_working_days(complaint, calendar)
+        )
+    ordered = sorted(durations.items(), key=lambda item: (-median(item[1]), item[0]))
+    slowest: list[dict[str, Any]] = [
+        {"category": key, "median_days": float(median(days)), "resolved": len(days)}
+        for key, days in ordered[:SLOWEST_SHOWN]
     ]
+    load = (
+        open_complaints.filter(assignee__isnull=False)
+        .values("assignee_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "assignee_id")
+    )
+    return Dashboard(
+        month=figures,
+        overdue_by_step=_counts(overdue, "state"),
+        slowest_categories=slowest,
+        open_load=[{"user_id": row["assignee_id"], "open": int(row["n"])} for row in load],
+        open_total=open_complaints.count(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The SP4N-LAPOR!-style recap for the regency's liaison (pejabat penghubung).
+
+
+@dataclass
+class LaporRecapRow:
+    number: str
+    source: str  # "lapor" (imported from SP4N-LAPOR!) or "own" (the tenant's own channels)
+    channel: str
+    state: str
+    received_at: str
+    first_response_hours: float | None
+
+
+def lapor_recap(tenant: Tenant, month: Month) -> list[LaporRecapRow]:
+    """The month's complaints by source, their status and the time to the first public
+    response (hours), WBS left out: the table the liaison copies to SP4N-LAPOR!."""
+    calendar = calendar_for(tenant)
+    start, end = month_bounds(calendar, month)
+    first_response = (
+        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), kind=EventKind.RESPONSE)
+        .order_by("at", "id")
+        .values("at")[:1]
+    )
+    rows = []
+    for number, channel, state, created, answered in (
+        Complaint.objects.filter(is_wbs=False, created_at__gte=start, created_at__lt=end)
+        .annotate(answered=Subquery(first_response))
+        .order_by("register_year", "register_seq")
+        .values_list("number", "channel", "state", "created_at", "answered")
+    ):
+        hours = round((answered - created).total_seconds() / 3600, 1) if answered else None
+        rows.append(
+            LaporRecapRow(
+                number=number,
+                source="lapor" if channel == "lapor" else "own",
+                channel=channel,
+                state=state,
+                received_at=created.astimezone(calendar.zone).isoformat(),
+                first_response_hours=hours,
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The regency roll-up and the fair league table: read from the published table only.
+
+
+@dataclass
+class RollupRow:
+    slug: str
+    name: str
+    kind: str
+    published: bool
+    received: int = 0
+    resolved: int = 0
+    resolved_within_limit: int = 0
+    within_limit_percent: float | None = None
+    wilson_low: float | None = None
+    wilson_high: float | None = None
+    rank: int | None = None  # None: fewer than MIN_VOLUME resolved, not ranked
+    overdue_open: int = 0
+    wbs_reports: int = 0
+
+
+@dataclass
+class Rollup:
+    regency: str
+    month: str
+    min_volume: int
+    rows: list[RollupRow]
+    overdue: list[dict[str, Any]]
+    totals: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ROLLUP_SORTS = ("name", "received", "resolved", "within", "rank", "overdue")
+OVERDUE_LISTED = 100
+
+
+def regency_prefix(regency: Tenant) -> str:
+    return (regency.region_id or "")[:5]
+
+
+def regency_tenants(regency: Tenant) -> QuerySet[Tenant]:
+    """Every agency and village under the regency (its region code's prefix), itself too."""
+    prefix = regency_prefix(regency)
+    tenants: QuerySet[Tenant] = Tenant.objects.exclude(schema_name=get_public_schema_name())
+    if not prefix:
+        return tenants.filter(pk=regency.pk)
+    return tenants.filter(region_id__startswith=prefix)
+
+
+def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Rollup:
+    """A row per tenant of the regency for `month`, from the published statistics: two
+    queries (the tenants, their rows), whatever the number of tenants."""
+    key = sort.removeprefix("-")
+    if key not in ROLLUP_SORTS:
+        raise StatisticsError(
+            StatisticsErrorCode.INVALID_SORT,
+            _("Urutan tidak dikenal: %(sort)s.") % {"sort": sort},
+            {"field": "sort"},
+        )
+    tenants = list(regency_tenants(regency).order_by("name").values_list("pk", "slug", "name",
+                                                                          "kind"))  # fmt: skip
+    published = {
+        row.tenant_id: row
+        for row in MonthlyStatistic.objects.filter(
+            year=month.year, month=month.month, tenant_id__in=[pk for pk, *_rest in tenants]
+        ).defer("figures")
+    }
+    rows: list[RollupRow] = []
+    overdue: list[dict[str, Any]] = []
+    for pk, slug, name, kind in tenants:
+        stat = published.get(pk)
+        row = RollupRow(slug=slug, name=name, kind=kind, published=stat is not None)
+        if stat is not None:
+            row.received, row.resolved = stat.received, stat.resolved
+            row.resolved_within_limit = stat.resolved_within_limit
+            row.overdue_open, row.wbs_reports = stat.overdue_open, stat.wbs_reports
+            if stat.resolved:
+                row.within_limit_percent = round(
+                    100 * stat.resolved_within_limit / stat.resolved, 1
+                )
+                interval = wilson_interval(stat.resolved_within_limit, stat.resolved)
+                assert interval is not None
+                row.wilson_low, row.wilson_high = round(interval.low, 3), round(interval.high, 3)
+            overdue.extend({"tenant": name, "slug": slug, **item} for item in stat.overdue)
+        rows.append(row)
+    ranked = sorted(
+        (r for r in rows if r.resolved >= MIN_VOLUME and r.wilson_low is not None),
+        key=lambda r: (-(r.wilson_low or 0.0), -r.resolved, r.name),
+    )
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+    sorters: dict[str, Callable[[RollupRow], Any]] = {
+        "name": lambda r: r.name,
+        "received": lambda r: (-r.received, r.name),
+        "resolved": lambda r: (-r.resolved, r.name),
+        "within": lambda r: (-(r.within_limit_percent or -1.0), r.name),
+        "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
+        "overdue": lambda r: (-r.overdue_open, r.name),
+    }
+    rows.sort(key=sorters[key], reverse=sort.startswith("-"))
+    overdue.sort(key=lambda item: item.get("due_at") or "")
+    totals = {
+        "tenants": len(rows),
+        "published": sum(r.published for r in rows),
+        "received": sum(r.received for r in rows),
+        "resolved": sum(r.resolved for r in rows),
+        "resolved_within_limit": sum(r.resolved_within_limit for r in rows),
+        "overdue_open": sum(r.overdue_open for r in rows),
+        "wbs_reports": sum(r.wbs_reports for r in rows),
+    }
+    return Rollup(
+        regency=regency.slug, month=str(month), min_volume=MIN_VOLUME, rows=rows,
+        overdue=overdue[:OVERDUE_LISTED], totals=totals,
+    )  # fmt: skip
+
+
+def published_statistics(tenant: Tenant, month: Month) -> MonthlyStatistic | None:
+    """The tenant's published recap of a month (public pages read only this)."""
+    found: MonthlyStatistic | None = MonthlyStatistic.objects.filter(
+        tenant=tenant, year=month.year, month=month.month
+    ).first()
+    return found
+
+
+def published_months(tenant: Tenant) -> list[str]:
+    """The months of the tenant's published statistics, newest first. Public pages show only
+    complete months: the current one is published for the roll-up, not for the public."""
+    current = current_month(tenant)
+    return [
+        f"{year:04d}-{month:02d}"
+        for year, month in MonthlyStatistic.objects.filter(tenant=tenant)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        if Month(year, month) < current
+    ]
+
+
+def not_published(month: Month) -> NotFoundError:
+    return NotFoundError(
+        StatisticsErrorCode.NOT_PUBLISHED,
+        _("Statistik periode %(month)s belum diterbitkan.") % {"month": month},
+        {"field": "month"},
+    )
+
+
+def public_regency(slug: str) -> Tenant:
+    """A regency government (PEMKAB) on Aduan, by slug, for its public statistics."""
+    found: Tenant | None = Tenant.objects.filter(slug=slug, kind=TenantKind.PEMKAB).first()
+    if found is None:
+        raise not_found()
+    return found

@@ -43,6 +43,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
@@ -53,6 +54,7 @@ from pypdf import PdfWriter
 
 from aduan.db import tenant_db
 from complaints import forwarding
+from complaints.calendar import WIB
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.route import do_route_filed_complaint
@@ -298,6 +300,15 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         for name in ("open311-platform-client-revoke", "api-open311-platform-client-revoke")
     },
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},
+    **{
+        name: {"slug": _regency_slug}
+        for name in (
+            "regency-statistics",
+            "api-regency-statistics",
+            "public-regency-statistics",
+            "api-public-regency-statistics",
+        )
+    },
     **{
         name: {"slug": _regency_slug}
         for name in ("agencies", "agency-import", "api-agencies", "api-agency-import")
@@ -737,6 +748,10 @@ BODY_SAMPLES["api-password-reset-confirm"] = {
     "token": lambda world: default_token_generator.make_token(_reset_user(world)),
 }
 BODY_SAMPLES["api-triage-send"] = {"to": lambda world: world.tenant.slug}
+# Statistics: a month the tenant under test has lived (it was made today).
+BODY_SAMPLES["api-statistics-publish"] = {
+    "months": lambda world: [f"{timezone.now().astimezone(WIB):%Y-%m}"]
+}
 # The same URL name on both hosts: an invitation of that host's tenant (by label).
 BODY_SAMPLES["tenant:/api/v1/invitations/accept/"] = {
     "token": lambda world: _invitation_for_a_newcomer(world.tenant, Role.OFFICER)

@@ -84,6 +84,7 @@ class Deadline(models.Model):
 class NotificationKind(models.TextChoices):
     SLA_REMINDER = "sla_reminder", "sla_reminder"
     SLA_ESCALATION = "sla_escalation", "sla_escalation"
+    MONTHLY_REPORT = "monthly_report", "monthly_report"
 
 
 class Notification(models.Model):

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import dramatiq
+from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from dramatiq.middleware import Middleware
 
@@ -34,6 +35,22 @@ def actor_of(job: dramatiq.Actor[Any, Any] | str) -> dramatiq.Actor[Any, Any]:
 def enqueue_on_commit(job: dramatiq.Actor[Any, Any] | str, *args: Any, **kwargs: Any) -> None:
     """Send a job once the current transaction commits; nothing is sent for a rollback."""
     transaction.on_commit(lambda: actor_of(job).send(*args, **kwargs))
+
+
+def enqueue_once_after_commit(
+    job: dramatiq.Actor[Any, Any] | str, key: str, *args: Any, delay_seconds: int
+) -> None:
+    """Send a job `delay_seconds` after the current transaction commits, at most once per
+    `key` while one is pending: the changes of one batch are handled by one run. The job
+    clears the mark (`release_once(key)`) when it starts."""
+    if cache.add(f"aduan.jobs.once:{key}", 1, timeout=delay_seconds * 4):
+        transaction.on_commit(
+            lambda: actor_of(job).send_with_options(args=args, delay=delay_seconds * 1000)
+        )
+
+
+def release_once(key: str) -> None:
+    cache.delete(f"aduan.jobs.once:{key}")
 
 
 def record_heartbeat(name: str, **detail: Any) -> None:

@@ -18,6 +18,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("complaints:desk", _("Catat pengaduan")),
     ("forwarding", _("Penerusan")),
     ("triage", _("Pemilahan")),
+    ("statistics", _("Statistik")),
     ("teams", _("Tim")),
     ("sop-editor", _("SOP")),
     ("notifications", _("Notifikasi")),
@@ -33,6 +34,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("desk-queue", _("Verifikasi layanan desa")),
     ("governed-tenants", _("Instansi yang dikelola")),
     ("regencies", _("Kabupaten/kota")),
+    ("regency-statistics-home", _("Rekap kabupaten")),
 )
 
 
