@@ -541,7 +541,7 @@ def regency_tenants(regency: Tenant) -> QuerySet[Tenant]:
     tenants: QuerySet[Tenant] = Tenant.objects.exclude(schema_name=get_public_schema_name())
     if not prefix:
         return tenants.filter(pk=regency.pk)
-    return tenants.filter(region_id__startswith=prefix)
+    return tenants.filter(region__code__startswith=prefix)
 
 
 def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Rollup:

@@ -54,7 +54,6 @@ from pypdf import PdfWriter
 
 from aduan.db import tenant_db
 from complaints import forwarding
-from complaints.calendar import WIB
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.route import do_route_filed_complaint
@@ -65,6 +64,7 @@ from complaints.actions.workflow import (
     complaint_sop,
     do_transition_complaint,
 )
+from complaints.calendar import WIB
 from complaints.models import Complaint
 from complaints.public.models import LocalHoliday, Notification
 from complaints.selectors import current_definition
