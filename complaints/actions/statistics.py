@@ -45,7 +45,9 @@ def do_publish_statistics(
     """Compute and publish `months` (default: this month and the last) of `tenant`; months
     before the tenant existed or in the future are refused. `progress(done, total)` is told
     after each month (the CLI and the page show it for a long re-run)."""
-    months = months or [current_month(tenant).previous(), current_month(tenant)]
+    if not months:
+        now = current_month(tenant)
+        months = [m for m in (now.previous(), now) if m >= first_month(tenant)]
     for month in months:
         check_period(tenant, month)
     published = []

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
+from aduan.openapi import ERROR_RESPONSE
 from complaints import statistics
 from complaints.actions.statistics import do_publish_statistics
 from complaints.statistics import Month
@@ -269,7 +270,7 @@ class PublicStatisticsApi(TenantApiView):
         parameters=[
             OpenApiParameter("month", str, description="YYYY-MM (default: the latest published)")
         ],
-        responses=PublicStatisticsOutput,
+        responses={200: PublicStatisticsOutput, 404: ERROR_RESPONSE},
         operation_id="statistics_public",
     )
     def get(self, request: Request) -> Response:
