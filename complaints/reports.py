@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aduan.charts import Chart, Kind, Series, bar_chart
 from aduan.pdf import Document
-from complaints.models import Channel, Urgency
+from complaints.models import Channel, Complaint, Urgency
 from complaints.statistics import Month, month_label
 from tenants.models import Tenant
 
@@ -90,7 +92,13 @@ OUTCOME_LABELS = {
 
 
 def monthly_report_pdf(tenant: Tenant, month: Month, figures: dict[str, Any]) -> bytes:
-    """The head's monthly report: the tenant's name, the period, the figures and the charts."""
+    """The head's monthly report: the tenant's name, the period, the figures and the charts,
+    in Bahasa Indonesia whatever the reader's language (it is an official report)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _monthly_report(tenant, month, figures)
+
+
+def _monthly_report(tenant: Tenant, month: Month, figures: dict[str, Any]) -> bytes:
     doc = Document(title=f"{_('Laporan bulanan pengaduan')} {tenant.name} {month}")
     doc.text(tenant.name, size=12, bold=True)
     doc.heading(_("LAPORAN BULANAN PENGELOLAAN PENGADUAN"))
@@ -116,3 +124,45 @@ def monthly_report_pdf(tenant: Tenant, month: Month, figures: dict[str, Any]) ->
     for chart in charts(figures):
         doc.chart(chart)
     return doc.output()
+
+
+BERITA_ACARA_ROWS = (
+    ("meeting_date", "Tanggal rapat"),
+    ("participants", "Peserta rapat"),
+    ("truth", "Hasil pemeriksaan kebenaran pengaduan"),
+    ("completeness", "Hasil pemeriksaan kelengkapan pengaduan"),
+    ("root_cause", "Akar masalah"),
+)
+
+
+def berita_acara_pdf(
+    tenant: Tenant, complaint: Complaint, inputs: dict[str, Any], recorded_at: str
+) -> bytes:
+    """The minutes of a review meeting (berita acara rapat pembahasan, seed 004), from the
+    inputs recorded at the review step: printed, signed, and its scan uploaded at the outcome
+    step. In Bahasa Indonesia (an official document); no identity of the complainant."""
+    with translation.override(settings.LANGUAGE_CODE):
+        doc = Document(title=f"Berita acara {complaint.number}")
+        doc.text(tenant.name, size=12, bold=True)
+        doc.heading("BERITA ACARA RAPAT PEMBAHASAN PENGADUAN")
+        doc.space(2)
+        doc.row("Nomor pengaduan", complaint.number, label_width=70)
+        doc.row("Pokok pengaduan", complaint.subject or "-", label_width=70)
+        for key, label in BERITA_ACARA_ROWS:
+            doc.row(label, str(inputs.get(key) or "-"), label_width=70)
+        kind = str(inputs.get("outcome_kind") or "")
+        doc.row("Jenis rekomendasi", OUTCOME_LABELS.get(kind, kind or "-"), label_width=70)
+        doc.row("Rekomendasi", str(inputs.get("recommendation") or "-"), label_width=70)
+        doc.space(4)
+        doc.text(f"Dicatat di Aduan: {recorded_at}", size=8)
+        doc.space(12)
+        doc.table(
+            ["Pimpinan rapat", "Notulis"],
+            [
+                [
+                    "\n\n\n(.................................)",
+                    "\n\n\n(.................................)",
+                ]
+            ],
+        )
+        return doc.output()

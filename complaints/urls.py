@@ -217,6 +217,8 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # Reports and statistics (complaints.statistics).
     path("console/statistik/", statistics.statistics_page, name="statistics"),
+    path("console/pengaduan/<int:complaint_id>/berita-acara.pdf", statistics.berita_acara,
+         name="berita-acara"),
     path("console/statistik/laporan.pdf", statistics.report_pdf, name="statistics-report-pdf"),
     path("console/statistik/rekap-lapor.csv", statistics.lapor_recap_csv,
          name="statistics-lapor-csv"),

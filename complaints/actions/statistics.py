@@ -46,8 +46,8 @@ def do_publish_statistics(
     before the tenant existed or in the future are refused. `progress(done, total)` is told
     after each month (the CLI and the page show it for a long re-run)."""
     if not months:
-        now = current_month(tenant)
-        months = [m for m in (now.previous(), now) if m >= first_month(tenant)]
+        this_month = current_month(tenant)
+        months = [m for m in (this_month.previous(), this_month) if m >= first_month(tenant)]
     for month in months:
         check_period(tenant, month)
     published = []

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from aduan.charts import Chart, Series, svg
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
-from complaints import statistics
+from complaints import selectors, statistics
+from complaints.access import access_complaint_for_request
 from complaints.actions.statistics import do_publish_statistics
 from complaints.api.statistics import (
     LAPOR_RECAP_ROLES,
@@ -27,7 +28,9 @@ from complaints.api.statistics import (
     public_statistics,
     rollup_month,
 )
-from complaints.reports import charts, headline_rows, monthly_report_pdf
+from complaints.presenters import format_local
+from complaints.reports import berita_acara_pdf, charts, headline_rows, monthly_report_pdf
+from complaints.selectors import WORK_ROLES
 from complaints.statistics import Month
 from tenants.access import public_page, regency_admin_required, tenant_role_required
 from tenants.models import Tenant, TenantKind, User
@@ -245,3 +248,24 @@ def public_regency_page(request: HttpRequest, slug: str) -> HttpResponse:
     except AduanError as error:
         return _error_page(request, error)
     return render(request, "complaints/statistics_rollup.html", context)
+
+
+@tenant_role_required(*WORK_ROLES)
+def berita_acara(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The berita acara of the complaint's latest review meeting, as a PDF to print and sign
+    (from the inputs of the PEMDES step "record_review")."""
+    tenant = request_tenant(request)
+    complaint = access_complaint_for_request(request, complaint_id)
+    event = selectors.latest_review(complaint)
+    if event is None:
+        # The complaint exists and is the caller's to see: say what is missing, not "not found".
+        error = AduanError(
+            "statistics.no_review", _("Hasil rapat pembahasan pengaduan ini belum dicatat.")
+        )
+        return render(request, "complaints/statistics_error.html", {"error": error}, status=409)
+    inputs = dict((event.after or {}).get("inputs") or {})
+    body = berita_acara_pdf(tenant, complaint, inputs, format_local(event.at, tenant))
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = "berita-acara-" + complaint.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

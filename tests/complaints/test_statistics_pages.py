@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
 from aduan.db import tenant_db
 from complaints import tasks
 from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
+from complaints.models import Complaint
 from complaints.public.models import MonthlyStatistic, Notification
 from complaints.statistics import Month, regency_rollup
 from tenants.models import Role, Tenant, TenantKind
@@ -232,3 +234,54 @@ def test_a_liaison_reads_the_lapor_recap_but_not_the_dashboard(
     assert liaison.get("/api/v1/statistics/monthly/", tenant=tenant).status_code == 404
     data = liaison.get("/api/v1/statistics/lapor-recap/", tenant=tenant).json()
     assert json.dumps(data) == "[]"
+
+
+def test_the_berita_acara_is_rendered_from_the_review_step(tenant_factory: TenantFactory) -> None:
+    # Given a village complaint at its review meeting (seed 004)
+    tenant = tenant_factory()
+    head = signed_in(tenant, Role.HEAD)
+    complaint = file_complaint(tenant, subject="Jalan desa berlubang")
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("give_receipt", {}),
+        ("verify", {"note": "Identitas dan objek jelas"}),
+        ("classify", {"classification": "public_service", "urgency": "high"}),
+        ("forward", {"official": "kaur", "official_name": "Bapak Darto"}),
+        ("schedule_review", {"meeting_date": "2026-11-27"}),
+    ]
+    officer = signed_in(tenant, Role.OFFICER, Role.LIAISON)
+    for step, inputs in steps:
+        taken = officer.post(f"/api/v1/complaints/{complaint.pk}/transitions/",
+                             json.dumps({"transition": step, "inputs": inputs}),
+                             content_type="application/json", tenant=tenant)  # fmt: skip
+        assert taken.status_code == 200, taken.json()
+    # Before the meeting is recorded there is nothing to print
+    early = head.get(f"/console/pengaduan/{complaint.pk}/berita-acara.pdf", tenant=tenant)
+    assert early.status_code == 409
+    # When the head records the meeting's findings
+    recorded = head.post(
+        f"/api/v1/complaints/{complaint.pk}/transitions/",
+        json.dumps({"transition": "record_review", "inputs": {
+            "meeting_date": "2026-11-27", "participants": "Kepala Desa, Kaur, Sekretaris Desa",
+            "truth": "Benar: lubang 1 m di depan balai desa", "completeness": "Lengkap",
+            "root_cause": "Drainase tersumbat", "outcome_kind": "corrective",
+            "recommendation": "Perbaiki drainase dan tambal jalan",
+        }}),
+        content_type="application/json", tenant=tenant,
+    )  # fmt: skip
+    assert recorded.status_code == 200, recorded.json()
+    # Then the berita acara holds them, in Bahasa Indonesia, and the complaint page links it
+    pdf = head.get(f"/console/pengaduan/{complaint.pk}/berita-acara.pdf", tenant=tenant)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    for expected in ("BERITA ACARA RAPAT PEMBAHASAN PENGADUAN", complaint.number,
+                     "Tanggal rapat 2026-11-27", "Akar masalah Drainase tersumbat",
+                     "Jenis rekomendasi Tindakan korektif", "Pimpinan rapat"):  # fmt: skip
+        assert expected in text, expected
+    assert "Siti Aminah" not in text
+    page = head.get(f"/console/pengaduan/{complaint.pk}/", tenant=tenant)
+    assert 'id="berita-acara-link"' in page.content.decode()
+    # And the outcome step (the signed scan) follows as before, from the same state
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.get(pk=complaint.pk).state == "review_meeting"

@@ -5,36 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints_public', '0001_initial'),
-        ('tenants', '0007_routing_moved_out'),
+        ("complaints_public", "0001_initial"),
+        ("tenants", "0007_routing_moved_out"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('sla_reminder', 'sla_reminder'), ('sla_escalation', 'sla_escalation'), ('monthly_report', 'monthly_report')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sla_reminder", "sla_reminder"),
+                    ("sla_escalation", "sla_escalation"),
+                    ("monthly_report", "monthly_report"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='MonthlyStatistic',
+            name="MonthlyStatistic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('month', models.PositiveSmallIntegerField()),
-                ('received', models.PositiveIntegerField(default=0)),
-                ('resolved', models.PositiveIntegerField(default=0)),
-                ('resolved_within_limit', models.PositiveIntegerField(default=0)),
-                ('overdue_open', models.PositiveIntegerField(default=0)),
-                ('wbs_reports', models.PositiveIntegerField(default=0)),
-                ('figures', models.JSONField(default=dict)),
-                ('overdue', models.JSONField(default=list)),
-                ('refreshed_at', models.DateTimeField()),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("month", models.PositiveSmallIntegerField()),
+                ("received", models.PositiveIntegerField(default=0)),
+                ("resolved", models.PositiveIntegerField(default=0)),
+                ("resolved_within_limit", models.PositiveIntegerField(default=0)),
+                ("overdue_open", models.PositiveIntegerField(default=0)),
+                ("wbs_reports", models.PositiveIntegerField(default=0)),
+                ("figures", models.JSONField(default=dict)),
+                ("overdue", models.JSONField(default=list)),
+                ("refreshed_at", models.DateTimeField()),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenants.tenant",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('year', 'month', 'tenant'), name='unique_monthly_statistic')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "month", "tenant"), name="unique_monthly_statistic"
+                    )
+                ],
             },
         ),
     ]
