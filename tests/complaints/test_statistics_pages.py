@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
+from aduan import operations
 from aduan.db import tenant_db
 from complaints import tasks
 from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
@@ -285,3 +286,24 @@ def test_the_berita_acara_is_rendered_from_the_review_step(tenant_factory: Tenan
     # And the outcome step (the signed scan) follows as before, from the same state
     with schema_context(tenant.schema_name):
         assert Complaint.objects.get(pk=complaint.pk).state == "review_meeting"
+
+
+def test_a_regency_re_run_shows_progress(tenant_factory: TenantFactory) -> None:
+    with at(wib(2026, 1, 5)):
+        regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+        village = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014")
+    lines: list[str] = []
+    with at(wib(2026, 3, 20)):
+        file_complaint(village, subject="Lampu jalan mati")
+        assert operations.publish_statistics(regency_slug=regency.slug, months=12,
+                                             out=lines.append) == 0  # fmt: skip
+        assert operations.publish_statistics(regency_slug="tidak-ada", out=lines.append) == 1
+    # January to March for each of the two tenants (nothing before they joined)
+    assert [line.split(" (")[0] for line in lines[:-2]] == [
+        f"[1/6] {village.slug}: 1/3 months", f"[2/6] {village.slug}: 2/3 months",
+        f"[3/6] {village.slug}: 3/3 months", f"[4/6] {regency.slug}: 1/3 months",
+        f"[5/6] {regency.slug}: 2/3 months", f"[6/6] {regency.slug}: 3/3 months",
+    ]  # fmt: skip
+    assert lines[-2:] == ["published 6 months of 2 tenants", "no tenant 'tidak-ada'"]
+    tenant_db.set_schema_to_public()
+    assert MonthlyStatistic.objects.get(tenant=village, year=2026, month=3).received == 1
