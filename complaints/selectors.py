@@ -328,6 +328,22 @@ def rating_summary(*, year: int | None = None) -> RatingSummary:
     return RatingSummary(int(found["count"]), round(float(average), 2) if average else None)
 
 
+# The PEMDES review step whose inputs make the berita acara (complaints.reports).
+REVIEW_STEP = "record_review"
+
+
+def latest_review(complaint: Complaint) -> ComplaintEvent | None:
+    """The complaint's latest recorded review meeting (berita acara inputs), if any."""
+    found: ComplaintEvent | None = (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind=EventKind.TRANSITION, after__transition=REVIEW_STEP
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    return found
+
+
 def merged_duplicates(complaint: Complaint) -> QuerySet[Complaint]:
     """The complaints merged into this one (by the partial index on merged_into)."""
     return Complaint.objects.filter(merged_into=complaint).order_by("register_year", "register_seq")

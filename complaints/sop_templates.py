@@ -314,6 +314,26 @@ PEMDES: Json = {
                    "type": "boolean"},
               ],
               legal_basis=[SOP_DESA]),
+        # Seed 004: the review meeting checks the complaint's truth and completeness, finds the
+        # root cause and recommends; from these inputs Aduan renders the berita acara (PDF) to
+        # print and sign, whose signed scan is uploaded at the outcome step.
+        _step("record_review", "Catat hasil rapat pembahasan (berita acara)",
+              "Record the review meeting (berita acara)", ["review_meeting"], "review_meeting",
+              [LIAISON, OFFICER, HEAD],
+              inputs=[
+                  {"key": "meeting_date", "label": _l("Tanggal rapat", "Meeting date"),
+                   "type": "date", "required": True},
+                  _text("participants", "Peserta rapat", "Participants"),
+                  _text("truth", "Hasil pemeriksaan kebenaran pengaduan",
+                        "Findings on the complaint's truth"),
+                  _text("completeness", "Hasil pemeriksaan kelengkapan pengaduan",
+                        "Findings on the complaint's completeness"),
+                  _text("root_cause", "Akar masalah", "Root cause"),
+                  _choice("outcome_kind", "Jenis rekomendasi", "Kind of recommendation",
+                          OUTCOME_KINDS),
+                  _text("recommendation", "Rekomendasi", "Recommendation"),
+              ],
+              legal_basis=[SOP_DESA]),
         _step("decide_outcome", "Tetapkan hasil pembahasan", "Record the outcome",
               ["review_meeting"], "outcome_decided", [LIAISON, OFFICER, HEAD],
               inputs=[

@@ -5,8 +5,16 @@ from __future__ import annotations
 import dramatiq
 from dramatiq_crontab import cron
 
+from aduan.jobs import release_once
 from complaints.actions.route import do_route_filed_complaint
+from complaints.actions.statistics import (
+    do_publish_statistics,
+    do_send_monthly_reports,
+    publication_key,
+    tenants_to_publish,
+)
 from complaints.sla import run_sla_sweep
+from tenants.models import Tenant
 
 
 @cron("*/5 * * * *")  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
@@ -22,3 +30,32 @@ def route_filed_complaint(schema_name: str, complaint_id: int) -> None:
     """The router's look at a complaint a tenant just received (enqueued by intake).
     Idempotent: a complaint already looked at, moved on or gone is left alone."""
     do_route_filed_complaint(schema_name=schema_name, complaint_id=complaint_id)
+
+
+# Its own queue: a batch of changes enqueues one delayed run per tenant, apart from the
+# interactive jobs.
+@dramatiq.actor(max_retries=3, queue_name="statistics")
+def publish_statistics(schema_name: str) -> None:
+    """Publish this month's and last month's statistics of one tenant (after a batch of its
+    changes, and nightly). Idempotent: the published rows are replaced whole."""
+    release_once(publication_key(schema_name))
+    tenant = Tenant.objects.filter(schema_name=schema_name).first()
+    if tenant is not None:
+        do_publish_statistics(tenant=tenant)
+
+
+@cron("30 1 * * *")  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
+@dramatiq.actor(max_retries=3)
+def publish_statistics_nightly() -> None:
+    """Every active tenant's statistics, one job each (a holiday or a rating changes them
+    without a change of state)."""
+    for schema_name in tenants_to_publish():
+        publish_statistics.send(schema_name)
+
+
+@cron("0 7 1-10 * *")  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
+@dramatiq.actor(max_retries=3)
+def send_monthly_reports() -> None:
+    """The head's monthly report, on each tenant's first working day of the month (its own
+    calendar decides which of the first ten days that is). Idempotent per tenant and month."""
+    do_send_monthly_reports()

@@ -16,6 +16,7 @@ from complaints.api import notifications as notifications_api
 from complaints.api import register as register_api
 from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
+from complaints.api import statistics as statistics_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
@@ -30,6 +31,7 @@ from complaints.views import (
     register,
     route_suggestion,
     sop,
+    statistics,
     teams,
     tracking,
     triage,
@@ -213,7 +215,26 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         triage_api.TriageDecisionApi.as_view(),
         name="api-triage-send",
     ),
-]
+    # Reports and statistics (complaints.statistics).
+    path("console/statistik/", statistics.statistics_page, name="statistics"),
+    path("console/pengaduan/<int:complaint_id>/berita-acara.pdf", statistics.berita_acara,
+         name="berita-acara"),
+    path("console/statistik/laporan.pdf", statistics.report_pdf, name="statistics-report-pdf"),
+    path("console/statistik/rekap-lapor.csv", statistics.lapor_recap_csv,
+         name="statistics-lapor-csv"),
+    path("statistik/", statistics.public_statistics_page, name="public-statistics"),
+    path("statistik/data.csv", statistics.public_statistics_csv, name="public-statistics-csv"),
+    path("api/v1/statistics/monthly/", statistics_api.MonthlyStatisticsApi.as_view(),
+         name="api-statistics-monthly"),
+    path("api/v1/statistics/dashboard/", statistics_api.DashboardApi.as_view(),
+         name="api-statistics-dashboard"),
+    path("api/v1/statistics/lapor-recap/", statistics_api.LaporRecapApi.as_view(),
+         name="api-statistics-lapor-recap"),
+    path("api/v1/statistics/publish/", statistics_api.PublishApi.as_view(),
+         name="api-statistics-publish"),
+    path("api/v1/statistics/public/", statistics_api.PublicStatisticsApi.as_view(),
+         name="api-statistics-public"),
+]  # fmt: skip
 
 # The platform's own host: the front door and tracking wherever a complaint is now.
 public_urlpatterns: list[URLPattern | URLResolver] = [
@@ -221,4 +242,16 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),
-]
+    # A regency's roll-up (its admin) and its public statistics.
+    path("console/statistik-kabupaten/", statistics.regency_statistics_home,
+         name="regency-statistics-home"),
+    path("console/regencies/<slug:slug>/statistik/", statistics.regency_rollup_page,
+         name="regency-statistics"),
+    path("api/v1/regencies/<slug:slug>/statistics/", statistics_api.RegencyRollupApi.as_view(),
+         name="api-regency-statistics"),
+    path("statistik/<slug:slug>/", statistics.public_regency_page,
+         name="public-regency-statistics"),
+    path("api/v1/statistics/regencies/<slug:slug>/",
+         statistics_api.PublicRegencyStatisticsApi.as_view(),
+         name="api-public-regency-statistics"),
+]  # fmt: skip

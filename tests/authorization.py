@@ -46,6 +46,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
@@ -71,6 +72,7 @@ from complaints.actions.workflow import (
     complaint_sop,
     do_transition_complaint,
 )
+from complaints.calendar import WIB
 from complaints.models import Complaint
 from complaints.public.models import LocalHoliday, Notification
 from complaints.selectors import current_definition
@@ -306,6 +308,15 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         for name in ("open311-platform-client-revoke", "api-open311-platform-client-revoke")
     },
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},
+    **{
+        name: {"slug": _regency_slug}
+        for name in (
+            "regency-statistics",
+            "api-regency-statistics",
+            "public-regency-statistics",
+            "api-public-regency-statistics",
+        )
+    },
     **{
         name: {"slug": _regency_slug}
         for name in ("agencies", "agency-import", "api-agencies", "api-agency-import")
@@ -811,6 +822,10 @@ BODY_SAMPLES["api-password-reset-confirm"] = {
     "token": lambda world: default_token_generator.make_token(_reset_user(world)),
 }
 BODY_SAMPLES["api-triage-send"] = {"to": lambda world: world.tenant.slug}
+# Statistics: a month the tenant under test has lived (it was made today).
+BODY_SAMPLES["api-statistics-publish"] = {
+    "months": lambda world: [f"{timezone.now().astimezone(WIB):%Y-%m}"]
+}
 # The same URL name on both hosts: an invitation of that host's tenant (by label).
 BODY_SAMPLES["tenant:/api/v1/invitations/accept/"] = {
     "token": lambda world: _invitation_for_a_newcomer(world.tenant, Role.OFFICER)

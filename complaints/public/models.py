@@ -84,6 +84,7 @@ class Deadline(models.Model):
 class NotificationKind(models.TextChoices):
     SLA_REMINDER = "sla_reminder", "sla_reminder"
     SLA_ESCALATION = "sla_escalation", "sla_escalation"
+    MONTHLY_REPORT = "monthly_report", "monthly_report"
 
 
 class Notification(models.Model):
@@ -117,3 +118,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {self.recipient_id}: {self.title}"
+
+
+class MonthlyStatistic(models.Model):
+    """One tenant's published recap of one month (statistik bulanan), in the public schema.
+
+    Written only by the publishing job (complaints.actions.statistics.do_publish_statistics,
+    after a batch of changes and nightly) from complaints.statistics.monthly_figures; read by
+    the regency roll-up and the public statistics pages, so a regency of 500 tenants is one
+    query here, never 500 schemas. The headline numbers have columns of their own (the
+    roll-up sorts and ranks on them); `figures` holds the whole recap, no personal data.
+    """
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_within_limit = models.PositiveIntegerField(default=0)
+    overdue_open = models.PositiveIntegerField(default=0)
+    wbs_reports = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+    # Open complaints past a due date when it was published: number, subject-free.
+    overdue = models.JSONField(default=list)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Also the index of the roll-up's one query (a month's rows of a regency's tenants
+            # are found through the tenant foreign key's own index, then this one).
+            models.UniqueConstraint(
+                fields=["year", "month", "tenant"], name="unique_monthly_statistic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.year}-{self.month:02d}"

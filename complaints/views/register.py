@@ -149,6 +149,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "form": form,
         "can_work": viewer.can_work,
         "lapor": selectors.lapor_link(complaint),
+        "berita_acara": selectors.latest_review(complaint) is not None,
         "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),
         "can_merge": bool(viewer.roles & merge.MERGE_ROLES) and complaint.merged_into_id is None,
         # Duplicates merged into this one: their timelines and files are read from here.

@@ -8,6 +8,7 @@ aduan demo                    create the demo tenants and users
 aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
 aduan backup DIR [--tenant SLUG]    the whole platform (physical), or one tenant, into DIR
 aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
+aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -128,6 +129,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_statistics_publish(args: argparse.Namespace) -> int:
+    """Publish the last months of a tenant's or a whole regency's statistics, with progress."""
+    return int(
+        _operations().publish_statistics(
+            tenant_slug=args.tenant or "", regency_slug=args.regency or "",
+            months=args.months, out=print,
+        )
+    )  # fmt: skip
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
     # deferred import: the catalogs' tool (polib) is a development dependency only.
@@ -204,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     tenants_import.add_argument("--regency", help="slug of the regency's PEMKAB tenant")
     tenants_import.set_defaults(func=cmd_tenants_import)
 
+    stats = sub.add_parser("statistics", help="reports and statistics")
+    stats_sub = stats.add_subparsers(dest="action", required=True)
+    publish = stats_sub.add_parser("publish", help="re-publish monthly statistics, with progress")
+    which = publish.add_mutually_exclusive_group(required=True)
+    which.add_argument("--tenant", help="one tenant's slug")
+    which.add_argument("--regency", help="every tenant of this regency (its slug)")
+    publish.add_argument("--months", type=_positive, default=12, help="how many months back")
+    publish.set_defaults(func=cmd_statistics_publish)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")

@@ -8,6 +8,7 @@ from collections import deque
 from typing import Any
 
 import dramatiq
+from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from dramatiq.middleware import Middleware
 
@@ -112,6 +113,22 @@ class Resender:
 
 
 RESENDER = Resender()
+
+
+def enqueue_once_after_commit(
+    job: dramatiq.Actor[Any, Any] | str, key: str, *args: Any, delay_seconds: int
+) -> None:
+    """Send a job `delay_seconds` after the current transaction commits, at most once per
+    `key` while one is pending: the changes of one batch are handled by one run. The job
+    clears the mark (`release_once(key)`) when it starts."""
+    if cache.add(f"aduan.jobs.once:{key}", 1, timeout=delay_seconds * 4):
+        transaction.on_commit(
+            lambda: actor_of(job).send_with_options(args=args, delay=delay_seconds * 1000)
+        )
+
+
+def release_once(key: str) -> None:
+    cache.delete(f"aduan.jobs.once:{key}")
 
 
 def record_heartbeat(name: str, **detail: Any) -> None:

@@ -18,6 +18,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("complaints:desk", _("Catat pengaduan")),
     ("forwarding", _("Penerusan")),
     ("triage", _("Pemilahan")),
+    ("statistics", _("Statistik")),
     ("teams", _("Tim")),
     ("sop-editor", _("SOP")),
     ("notifications", _("Notifikasi")),
@@ -37,6 +38,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("billing-plans", _("Paket")),
     ("billing-accounts", _("Akun tagihan")),
     ("billing-transfers", _("Konfirmasi transfer")),
+    ("regency-statistics-home", _("Rekap kabupaten")),
 )
 
 

@@ -38,6 +38,8 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "auth_password_reset": {"email": "petugas@example.test"},
     # routing: whether the router hands over a complaint filed at the tenant's own door
     "routing_own_door_set": {"own_door": "suggest"},
+    # complaints: re-publish months of the statistics (after a local holiday was added)
+    "statistics_publish": {"months": ["2026-02", "2026-03"]},
     # complaints: an officer's decision on the router's proposal
     "complaint_route_decide": {"decision": "keep"},
     "auth_password_reset_confirm": {

@@ -17,6 +17,8 @@ from tqdm import tqdm
 
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
+from complaints import statistics
+from complaints.actions.statistics import do_publish_statistics
 from routing import boundaries, directory
 from tenants import provisioning, regions
 from tenants.actions.onboarding import AgencyRow, do_ensure_public_tenant, do_import_agencies
@@ -182,3 +184,32 @@ def demo_banner(host: str, port: int) -> str:
         lines.append(f"    {username:<16} {role.label}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+def publish_statistics(*, tenant_slug: str = "", regency_slug: str = "", months: int = 2,
+                       out: Out) -> int:  # fmt: skip
+    """Publish the last `months` of one tenant's statistics, or of every tenant of a regency
+    (a re-run after a holiday was added, say), printing progress as it goes. Returns 0, or 1
+    when the tenant or regency is unknown."""
+    if tenant_slug:
+        tenants = list(Tenant.objects.filter(slug=tenant_slug))
+    else:
+        regency = Tenant.objects.filter(slug=regency_slug, kind=TenantKind.PEMKAB).first()
+        tenants = list(statistics.regency_tenants(regency).order_by("name")) if regency else []
+    if not tenants:
+        out(f"no tenant {tenant_slug or regency_slug!r}")
+        return 1
+    total = sum(len(statistics.recent_months(t, months)) for t in tenants)
+    done = 0
+    started = time.monotonic()
+    for tenant in tenants:
+        chosen = statistics.recent_months(tenant, months)
+
+        def progress(step: int, count: int, tenant: Tenant = tenant, done: int = done) -> None:
+            out(f"[{done + step}/{total}] {tenant.slug}: {step}/{count} months"
+                f" ({time.monotonic() - started:.1f} s)")  # fmt: skip
+
+        do_publish_statistics(tenant=tenant, months=chosen, progress=progress)
+        done += len(chosen)
+    out(f"published {done} months of {len(tenants)} tenants")
+    return 0
