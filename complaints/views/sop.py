@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
-from complaints.access import access_complaint_for_work
+from complaints.access import access_canned_answer, access_complaint_for_work
 from complaints.actions.sop import do_edit_sop
 from complaints.actions.workflow import allowed_transitions, complaint_sop, do_transition_complaint
 from complaints.api.sop import form_inputs
-from complaints.models import Complaint
+from complaints.canned import fill_for
+from complaints.models import CannedAnswer, Complaint
 from complaints.selectors import READ_ROLES, current_definition, version_history
 from complaints.sop import Sop, SopError, SopErrorCode, parse_sop
 from tenants.access import ADMIN_ROLES, tenant_role_required
@@ -95,8 +96,9 @@ def sop_editor(request: HttpRequest) -> HttpResponse:
 @tenant_role_required(*READ_ROLES)
 def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint's current step and the steps this user may take, each with its form."""
+    tenant = request_tenant(request)
     try:
-        complaint = access_complaint_for_work(request.user, request_tenant(request), complaint_id)
+        complaint = access_complaint_for_work(request.user, tenant, complaint_id)
     except NotFoundError:
         raise Http404 from None
     sop = complaint_sop(complaint)
@@ -121,13 +123,37 @@ def complaint_steps(request: HttpRequest, complaint_id: int) -> HttpResponse:
                 # "Not our authority" handed it to another body: only the stub is left here.
                 return redirect("forwarding")
             return redirect("complaint-steps", complaint_id=complaint.pk)
+    transitions = allowed_transitions(complaint, request.user)
+    prefill_step, prefill_text, canned_error = "", "", ""
+    chosen_answer = request.GET.get("templat", "")
+    if request.method == "GET" and chosen_answer:
+        # A canned answer, filled for this complaint, in the chosen step's public text.
+        prefill_step = request.GET.get("langkah", "")
+        try:
+            answer = access_canned_answer(chosen_answer)
+            prefill_text = fill_for(answer.body, complaint=complaint, tenant=tenant)
+        except AduanError as failed:
+            canned_error, prefill_step = failed.message, ""
     context = {
         "complaint": complaint,
         "state": sop.state(complaint.state),
-        "transitions": allowed_transitions(complaint, request.user),
+        "pending": complaint.pending_answer or {},
+        "canned": list(CannedAnswer.objects.order_by("title")),
+        "canned_chosen": int(chosen_answer) if chosen_answer.isdigit() else None,
+        "canned_error": canned_error,
+        "prefill_step": prefill_step,
+        "prefill_text": prefill_text,
+        "transitions": [
+            {
+                "transition": t,
+                "has_public_text": any(i.public and i.type == "text" for i in t.inputs),
+            }
+            for t in transitions
+        ],
         "error": error,
         "field_errors": error.extra.get("fields", {}) if error else {},
         "chosen": chosen,
         "submitted": request.POST if error else {},
     }
-    return render(request, "complaints/sop_steps.html", context, status=400 if error else 200)
+    status = 400 if error or canned_error else 200
+    return render(request, "complaints/sop_steps.html", context, status=status)

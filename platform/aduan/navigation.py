@@ -20,6 +20,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("triage", _("Pemilahan")),
     ("teams", _("Tim")),
     ("sop-editor", _("SOP")),
+    ("canned-answers", _("Templat jawaban")),
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
     ("authority-directory", _("Direktori kewenangan")),
