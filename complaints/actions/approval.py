@@ -70,16 +70,18 @@ def _locked_draft(
 def _note(note: str, *, required: bool) -> str:
     note = note.strip()
     if required and not note:
+        message = _("Tulis catatan untuk penyusun jawaban: apa yang harus diperbaiki.")
         raise AduanError(
             ApprovalErrorCode.NOTE_REQUIRED,
-            _("Tulis catatan untuk penyusun jawaban: apa yang harus diperbaiki."),
-            {"field": "note"},
+            message,
+            {"field": "note", "fields": {"note": [message]}},
         )
     if len(note) > NOTE_MAX:
+        message = _("Catatan paling banyak %(n)d karakter.") % {"n": NOTE_MAX}
         raise AduanError(
             ApprovalErrorCode.NOTE_TOO_LONG,
-            _("Catatan paling banyak %(n)d karakter.") % {"n": NOTE_MAX},
-            {"field": "note"},
+            message,
+            {"field": "note", "fields": {"note": [message]}},
         )
     return note
 
