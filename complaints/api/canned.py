@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aduan.base_views import TenantApiView
+from aduan.openapi import ERROR_RESPONSE
 from complaints.access import (
     CANNED_READ_ROLES,
     CANNED_ROLES,
@@ -97,7 +98,10 @@ class CannedAnswerApi(TenantApiView):
 class FilledAnswerApi(TenantApiView):
     permission_classes = [TenantRole(*WORK_ROLES)]
 
-    @extend_schema(responses=FilledAnswerOutput, operation_id="canned_answer_fill")
+    @extend_schema(
+        responses={200: FilledAnswerOutput, 400: ERROR_RESPONSE},
+        operation_id="canned_answer_fill",
+    )
     def get(self, request: Request, complaint_id: int, answer_id: int) -> Response:
         complaint = access_complaint_for_work(request.user, self.tenant, complaint_id)
         answer = access_canned_answer(answer_id)
