@@ -65,6 +65,7 @@ from complaints.actions.workflow import (
     REFERRED_UP,
     complaint_sop,
     do_transition_complaint,
+    waiting_answer,
 )
 from complaints.models import Complaint
 from complaints.public.models import LocalHoliday, Notification
@@ -284,13 +285,25 @@ def _under_changed_sop(
 
 
 def _held_answer(world: World) -> str:
-    """A complaint whose step waits for the head's approval (made anew for each request: a
-    decision ends the wait)."""
+    """A complaint whose step waits for the head's approval, assigned to the liaison holder
+    (who reads only what is theirs); made anew once a decision ended the wait."""
+    held: Complaint | None = world.made.get("held")
+    if held is not None:
+        with schema_context(world.tenant.schema_name):
+            if waiting_answer(Complaint.objects.get(pk=held.pk)) is not None:
+                return str(held.pk)
     filed, step = _under_changed_sop(world, lambda raw: raw.update(approval=["head"]))
     with schema_context(world.tenant.schema_name):
         do_transition_complaint(
             complaint=filed, transition=step.key, actor=_holder(world, sorted(step.roles)[0])
         )
+        do_assign_complaint(
+            tenant=world.tenant,
+            complaint=filed,
+            assignee=_holder(world, Role.LIAISON),
+            actor=_holder(world, Role.OFFICER),
+        )
+    world.made["held"] = filed
     return str(filed.pk)
 
 

@@ -304,13 +304,9 @@ def take_step(
         if cleaned.get(key) in Urgency.values and cleaned[key] != complaint.urgency:
             complaint.urgency = cleaned[key]
             changed.append("urgency")
-    public = {s.key for s in step.inputs if s.public}
+    public_texts = {s.key for s in step.inputs if s.public and s.type == "text"}
     # A public file is a response file: shown on the tracking page from now on.
-    response_files = [
-        cleaned[spec.key]["attachment"]
-        for spec in step.inputs
-        if spec.public and spec.type == "file" and isinstance(cleaned.get(spec.key), dict)
-    ]
+    response_files = [f["attachment"] for f in cleaned_files(step, cleaned)]
     Attachment.objects.filter(pk__in=response_files).update(is_response=True)
     handing_over = (
         step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
@@ -331,8 +327,8 @@ def take_step(
             after={
                 "transition": step.key,
                 "sop_version": (complaint.sop_version.number if complaint.sop_version else None),
-                "inputs": {k: v for k, v in cleaned.items() if k not in public},
-                "response_files": cleaned_files(step, cleaned),
+                # A public text is its own (public) entry; a response file stays linked here.
+                "inputs": {k: v for k, v in cleaned.items() if k not in public_texts},
                 **audit_after,
             },
         ),
@@ -340,7 +336,7 @@ def take_step(
         responses=[
             str(cleaned[spec.key])
             for spec in step.inputs
-            if spec.key in public and spec.key in cleaned and spec.type == "text"
+            if spec.key in public_texts and spec.key in cleaned
         ],
         handing_over=handing_over,
     )

@@ -107,6 +107,11 @@ def test_the_answer_is_held_until_the_head_approves_it(drafted: tuple[Staff, Com
         staff.users[Role.HEAD].pk, "Sesuai.", False,
     )  # fmt: skip
     assert letter.is_response and not letter.redacted
+    # staff find the letter on the step's timeline entry
+    detail = staff.clients[Role.OFFICER].get(f"/api/v1/complaints/{complaint.pk}/",
+                                             tenant=tenant).json()  # fmt: skip
+    (step,) = [e for e in detail["events"] if e["files"]]
+    assert [(f["input"], f["attachment"]) for f in step["files"]] == [("letter", letter.pk)]
     assert told(complaint) > sent_before
     assert approval_queue(staff, Role.HEAD)["count"] == 0
     # and the tracking page and its API show the letter, downloadable with the code
