@@ -148,8 +148,9 @@ def definition_from(
         if row.get("delete") or _is_blank(row, ROW_FIELDS_STATE):
             continue
         item = copy.deepcopy(base_states.get(row["orig"], {}))
-        item.update(key=row["key"], label=_label_json(row))
-        item["terminal"], item["waits_for_complainant"] = row["terminal"], row["waits"]
+        item.update(key=row["key"], label=_label_json(row, item.get("label")))
+        _set(item, "terminal", row["terminal"], False)
+        _set(item, "waits_for_complainant", row["waits"], False)
         item.pop("limit", None)
         if row["limit_amount"]:
             amount = row["limit_amount"]
@@ -159,7 +160,7 @@ def definition_from(
                 rows.add(f"state-{i}-limit_unit", _("Pilih satuan batas waktu."))
             else:
                 item["limit"] = {row["limit_unit"]: int(amount)}
-        item["legal_basis"] = _basis(row["legal_basis"])
+        _set(item, "legal_basis", _basis(row["legal_basis"]), [])
         origin[f"states[{len(states)}]"] = f"state-{i}"
         states.append(item)
     steps: list[dict[str, Any]] = []
@@ -167,17 +168,18 @@ def definition_from(
         if row.get("delete") or (_is_blank(row, ROW_FIELDS_STEP) and not row["roles"]):
             continue
         item = copy.deepcopy(base_steps.get(row["orig"], {}))
-        item.update(
-            key=row["key"],
-            label=_label_json(row),
-            to=row["to"],
-            roles=list(row["roles"]),
-            legal_basis=_basis(row["legal_basis"]),
-        )
-        item["from"] = [s.strip() for s in row["from"].split(",") if s.strip()]
-        if row["approval"]:
+        item.update(key=row["key"], label=_label_json(row, item.get("label")), to=row["to"])
+        roles = list(row["roles"])
+        if sorted(roles) != sorted(item.get("roles", [])):
+            item["roles"] = roles
+        _set(item, "legal_basis", _basis(row["legal_basis"]), [])
+        sources = [s.strip() for s in row["from"].split(",") if s.strip()]
+        before = item.get("from")
+        if sources != ([before] if isinstance(before, str) else before):
+            item["from"] = sources
+        if row["approval"] and not item.get("approval"):
             item["approval"] = ["head"]
-        else:
+        elif not row["approval"]:
             item.pop("approval", None)
         origin[f"transitions[{len(steps)}]"] = f"step-{i}"
         steps.append(item)
@@ -185,12 +187,23 @@ def definition_from(
     return definition, origin
 
 
-def _label_json(row: dict[str, Any]) -> dict[str, str]:
+def _label_json(row: dict[str, Any], before: Any) -> Any:
+    """The label as the row gives it; the stored form when the text did not change (a plain
+    string stays one), so an untouched row is no change."""
+    if _label(before) == (row["label_id"], row["label_en"]):
+        return before
     return (
         {"id": row["label_id"], "en": row["label_en"]}
         if row["label_en"]
         else {"id": row["label_id"]}
     )
+
+
+def _set(item: dict[str, Any], key: str, value: Any, empty: Any) -> None:
+    """Set `key`, leaving it out when it is empty and was not there (no spurious change)."""
+    if value == empty and key not in item:
+        return
+    item[key] = value
 
 
 def place_problems(rows: FormRows, error: SopError, origin: dict[str, str]) -> None:

@@ -133,7 +133,7 @@ def test_an_admin_edits_the_sop_in_its_form_with_the_diagram(
     assert received.locator(".field-error").inner_text() == "Isi bilangan bulat, mis. 5."
     # Corrected and previewed, the changes against the active version are listed
     received = page.locator("fieldset.sop-row:has(input[value=received][name$='-key'])")
-    received.locator("input[name$='-limit_amount']").fill("1")
+    received.locator("input[name$='-limit_amount']").fill("2")
     received.locator("textarea[name$='-legal_basis']").fill("Perdes Babakan 3/2024")
     with page.expect_navigation():
         page.locator("#sop-preview-button").click()

@@ -271,17 +271,17 @@ def test_the_form_editor_previews_the_changes_then_publishes(tenant_factory: Ten
     client = admin_client(tenant)
     complaint = file_complaint(tenant)  # runs under version 1
     html = client.get("/console/sop/", tenant=tenant).content.decode()
-    assert 'id="sop-form"' in html and 'name="state-0-key" value="received"' in html
+    assert 'id="sop-form"' in html and 'name="state-1-key" value="received"' in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" id="sop-diagram"' in html
     assert 'data-state="received"' in html and 'data-step="give_receipt"' in html
     data = form_of(tenant)
     received = next(i for i in range(data["state_count"]) if data[f"state-{i}-key"] == "received")
-    # When the admin shortens the first state's limit, cites the village regulation and asks
+    # When the admin shortens the first state's limit (1 working day) to 4 hours, cites the village regulation and asks
     # the head to approve the final information to the reporter, then previews
     inform = next(i for i in range(data["step_count"])
                   if data[f"step-{i}-key"] == "inform_reporter")  # fmt: skip
     data.update({
-        f"state-{received}-limit_amount": "1", f"state-{received}-limit_unit": "working_days",
+        f"state-{received}-limit_amount": "4", f"state-{received}-limit_unit": "hours",
         f"state-{received}-legal_basis": "Perdes Babakan 3/2024 tentang Pengaduan",
         f"step-{inform}-approval": "1",
     })  # fmt: skip
@@ -303,7 +303,7 @@ def test_the_form_editor_previews_the_changes_then_publishes(tenant_factory: Ten
     assert [n for n, _ in versions(tenant)] == [1, 2]
     active = client.get("/api/v1/sop/", tenant=tenant).json()["definition"]
     state = next(s for s in active["states"] if s["key"] == "received")
-    assert state["limit"] == {"working_days": 1}
+    assert state["limit"] == {"hours": 4}
     assert state["legal_basis"] == ["Perdes Babakan 3/2024 tentang Pengaduan"]
     step = next(t for t in active["transitions"] if t["key"] == "inform_reporter")
     assert step["approval"] == ["head"]
