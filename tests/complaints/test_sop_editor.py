@@ -276,8 +276,9 @@ def test_the_form_editor_previews_the_changes_then_publishes(tenant_factory: Ten
     assert 'data-state="received"' in html and 'data-step="give_receipt"' in html
     data = form_of(tenant)
     received = next(i for i in range(data["state_count"]) if data[f"state-{i}-key"] == "received")
-    # When the admin shortens the first state's limit (1 working day) to 4 hours, cites the village regulation and asks
-    # the head to approve the final information to the reporter, then previews
+    # When the admin shortens the first state's limit (1 working day) to 4 hours, cites the
+    # village regulation and asks the head to approve the information to the reporter, then
+    # previews
     inform = next(i for i in range(data["step_count"])
                   if data[f"step-{i}-key"] == "inform_reporter")  # fmt: skip
     data.update({
