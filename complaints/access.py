@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from aduan.errors import NotFoundError
 from aduan.tenancy import request_tenant
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError, HolidayErrorCode
-from complaints.models import Complaint, Team
+from complaints.models import CannedAnswer, Complaint, Team
 from complaints.selectors import (
     READ_ROLES,
+    WORK_ROLES,
     Viewer,
     access_complaint,
 )
@@ -22,6 +23,27 @@ from tenants import permissions
 from tenants.access import ADMIN_ROLES
 from tenants.models import Role, Tenant
 from tenants.permissions import AnyUser, can_administer, is_staff_of
+
+# Working a complaint, part 2: who corrects and redacts, who approves a held answer, who
+# manages the canned answers (templat jawaban) and who may use them.
+CORRECT_ROLES = permissions.roles_with(
+    permissions.Capability.WORK_COMPLAINT, permissions.Capability.WORK_WBS
+)
+APPROVE_ROLES = permissions.roles_with(permissions.Capability.APPROVE_ANSWER)
+CANNED_ROLES = permissions.roles_with(
+    permissions.Capability.ANSWER_COMPLAINT, permissions.Capability.MANAGE_TENANT
+)
+CANNED_READ_ROLES = CANNED_ROLES | WORK_ROLES
+
+
+def access_canned_answer(answer_id: int | str | None) -> CannedAnswer:
+    """A canned answer of this tenant (its schema holds only its own); `NotFoundError`."""
+    found = str(answer_id)
+    answer = CannedAnswer.objects.filter(pk=int(found)).first() if found.isdigit() else None
+    if answer is None:
+        raise NotFoundError(ComplaintErrorCode.NOT_FOUND, str(_("Templat tidak ditemukan.")))
+    return answer
+
 
 # Who reads the teams (to assign to one): everyone who reads complaints, and the admins.
 TEAM_READ_ROLES = READ_ROLES | ADMIN_ROLES

@@ -555,6 +555,12 @@ def work_queues(
             open_ones.filter(tracking_code__in=waiting_here),
         ),
         ("proposals", _("Usulan penerusan dari Aduan"), with_pending_suggestion(open_ones)),
+        # Answers held for approval (an SOP step with "approval"); an approver decides there.
+        (
+            "approval",
+            _("Menunggu persetujuan jawaban"),
+            open_ones.filter(pending_answer__status="waiting"),
+        ),
     ]
     return [
         WorkQueue(key, str(label), found.count(), list(found.order_by(*BY_URGENCY)[:QUEUE_SHOWN]))

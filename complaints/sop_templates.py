@@ -196,7 +196,12 @@ DISDUKCAPIL: Json = {
                 _response(),
                 _text("minutes", "Notulen/berita acara pertemuan", "Meeting minutes",
                       required=False),
+                {"key": "letter", "label": _l("Surat jawaban (berkas)", "Answer letter (file)"),
+                 "type": "file", "required": False, "public": True},
             ],
+            # The head (Kepala Dinas, who receives the reports of seed 002, step 7) signs off
+            # the final answer before it leaves: Capability.APPROVE_ANSWER.
+            approval=[HEAD],
             legal_basis=[SOP_DINAS],
         ),
         _step(

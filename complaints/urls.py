@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from complaints.api import approval as approval_api
 from complaints.api import assignment as assignment_api
+from complaints.api import canned as canned_api
+from complaints.api import corrections as corrections_api
 from complaints.api import forwarding as forwarding_api
 from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
@@ -22,7 +25,10 @@ from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
 from complaints.api import work as work_api
 from complaints.views import (
+    approval,
     assignment,
+    canned,
+    corrections,
     forwarding,
     front_door,
     holidays,
@@ -47,6 +53,7 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("lacak/<str:code>/", tracking.track, name="track"),
     path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
+    path("lacak/<str:code>/berkas/<int:file_id>/", tracking.track_file, name="track-file"),
     # Staff console.
     path("console/pengaduan/", register.register, name="register"),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
@@ -76,8 +83,38 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         teams.complaint_team_page,
         name="assign-team",
     ),
+    path(
+        "console/pengaduan/<int:complaint_id>/koreksi/",
+        corrections.corrections_page,
+        name="corrections",
+    ),
+    path(
+        "console/pengaduan/<int:complaint_id>/persetujuan/",
+        approval.approval_page,
+        name="approval",
+    ),
     # API.
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
+    path(
+        "api/v1/complaints/<int:complaint_id>/corrections/",
+        corrections_api.CorrectionApi.as_view(),
+        name="api-corrections",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/redactions/",
+        corrections_api.RedactionApi.as_view(),
+        name="api-redactions",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/approval/",
+        approval_api.ApprovalApi.as_view(),
+        name="api-approval",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/canned-answers/<int:answer_id>/",
+        canned_api.FilledAnswerApi.as_view(),
+        name="api-canned-filled",
+    ),
     path(
         "api/v1/complaints/<int:complaint_id>/assignment/",
         assignment_api.AssignmentApi.as_view(),
@@ -164,6 +201,16 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/teams/", teams_api.TeamsApi.as_view(), name="api-teams"),
     path("api/v1/teams/<int:team_id>/", teams_api.TeamApi.as_view(), name="api-team"),
     path("console/sop/", sop.sop_editor, name="sop-editor"),
+    path("console/templat-jawaban/", canned.canned_answers_page, name="canned-answers"),
+    path(
+        "console/templat-jawaban/<int:answer_id>/", canned.canned_answer_page, name="canned-answer"
+    ),
+    path("api/v1/canned-answers/", canned_api.CannedAnswersApi.as_view(), name="api-canned"),
+    path(
+        "api/v1/canned-answers/<int:answer_id>/",
+        canned_api.CannedAnswerApi.as_view(),
+        name="api-canned-answer",
+    ),
     path(
         "console/complaints/<int:complaint_id>/steps/",
         sop.complaint_steps,

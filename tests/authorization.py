@@ -30,6 +30,7 @@ endpoint that deletes its object still finds one for the next caller.
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import json
@@ -63,20 +64,24 @@ from billing.actions.plans import do_create_plan, do_set_tax_rate
 from billing.models import Account, Invoice, Plan
 from complaints import forwarding
 from complaints.actions.assign import do_assign_complaint
+from complaints.actions.canned import do_create_canned_answer
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.route import do_route_filed_complaint
+from complaints.actions.sop import do_edit_sop
 from complaints.actions.teams import do_save_team
 from complaints.actions.workflow import (
     NOT_OUR_AUTHORITY,
     REFERRED_UP,
     complaint_sop,
     do_transition_complaint,
+    waiting_answer,
 )
 from complaints.calendar import WIB
 from complaints.models import Complaint
 from complaints.public.models import LocalHoliday, Notification
+from complaints.redaction import public_text
 from complaints.selectors import current_definition
-from complaints.sop import InputSpec
+from complaints.sop import InputSpec, parse_sop
 from integrations.models import InboundMessage, InboundStatus, OutboxMessage, OutboxStatus
 from integrations.open311.actions import do_create_open311_client
 from routing.models import Category, LaporReferral, TriageEntry, TriageStatus
@@ -267,6 +272,101 @@ def _governed_slug(world: World) -> str:
     return world.tenant.slug
 
 
+def _under_changed_sop(
+    world: World, change: Callable[[dict[str, Any]], None]
+) -> tuple[Complaint, Any]:
+    """A complaint of the tenant under test filed under a version of its SOP whose first step
+    from the initial state without a required input was changed by `change`, and that step;
+    the active SOP is restored after (a running complaint keeps its version)."""
+    with schema_context(world.tenant.schema_name):
+        admin = _holder(world, Role.TENANT_ADMIN)
+        definition = current_definition(world.tenant)[1]
+        sop = parse_sop(definition)
+        step = next(
+            t for t in sop.transitions_from(sop.initial) if not any(i.required for i in t.inputs)
+        )
+        changed = copy.deepcopy(definition)
+        change(next(t for t in changed["transitions"] if t["key"] == step.key))
+        do_edit_sop(tenant=world.tenant, definition=changed, actor=admin)
+    filed = file_complaint(world.tenant)
+    with schema_context(world.tenant.schema_name):
+        do_edit_sop(tenant=world.tenant, definition=definition, actor=admin)
+    return filed, step
+
+
+def _held_answer(world: World) -> str:
+    """A complaint whose step waits for the head's approval, assigned to the liaison holder
+    (who reads only what is theirs); made anew once a decision ended the wait."""
+    held: Complaint | None = world.made.get("held")
+    if held is not None:
+        with schema_context(world.tenant.schema_name):
+            if waiting_answer(Complaint.objects.get(pk=held.pk)) is not None:
+                return str(held.pk)
+    filed, step = _under_changed_sop(world, lambda raw: raw.update(approval=["head"]))
+    with schema_context(world.tenant.schema_name):
+        do_transition_complaint(
+            complaint=filed, transition=step.key, actor=_holder(world, sorted(step.roles)[0])
+        )
+        do_assign_complaint(
+            tenant=world.tenant,
+            complaint=filed,
+            assignee=_holder(world, Role.LIAISON),
+            actor=_holder(world, Role.OFFICER),
+        )
+    world.made["held"] = filed
+    return str(filed.pk)
+
+
+def _response_file(world: World) -> tuple[str, str]:
+    """(tracking code, file id) of a complaint answered with a response file (made once)."""
+    if "response_file" not in world.made:
+        letter = {"key": "letter", "label": "Surat", "type": "file", "public": True}
+        filed, step = _under_changed_sop(
+            world, lambda raw: raw.update(inputs=[*raw.get("inputs", []), letter])
+        )
+        with schema_context(world.tenant.schema_name):
+            do_transition_complaint(
+                complaint=filed,
+                transition=step.key,
+                actor=_holder(world, sorted(step.roles)[0]),
+                inputs={"letter": _pdf_file()},
+            )
+            attachment = filed.attachments.get(is_response=True)
+        world.made["response_file"] = (filed.tracking_code, str(attachment.pk))
+    found: tuple[str, str] = world.made["response_file"]
+    return found
+
+
+def _canned_answer(world: World) -> str:
+    """A canned answer of the tenant under test (made anew: a request may delete it)."""
+    world.made["canned"] = world.made.get("canned", 0) + 1
+    with schema_context(world.tenant.schema_name):
+        answer = do_create_canned_answer(
+            actor=_holder(world, Role.OFFICER),
+            title=f"Templat {world.made['canned']}",
+            body="Yth. {nama}, pengaduan {nomor} sudah kami terima.",
+        )
+    return str(answer.pk)
+
+
+def _unique(prefix: str) -> Callable[[World], str]:
+    """A value not used before in this world (a correction must change something)."""
+
+    def make(world: World) -> str:
+        world.made[prefix] = world.made.get(prefix, 0) + 1
+        return f"{prefix} {world.made[prefix]}"
+
+    return make
+
+
+def _public_word(world: World) -> str:
+    """A word of the sample complaint's description still shown to the public."""
+    complaint = _sample_complaint(world)
+    with schema_context(world.tenant.schema_name):
+        shown = public_text(Complaint.objects.get(pk=complaint.pk), "description")
+    return next(w for w in shown.split() if "[" not in w and "]" not in w)
+
+
 def _team(world: World) -> str:
     """A team of the tenant under test (complaints.urls), made once per world."""
     if "team" not in world.made:
@@ -282,6 +382,7 @@ def _team(world: World) -> str:
 
 
 SAMPLES["team_id"] = _team
+SAMPLES["answer_id"] = _canned_answer
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"
@@ -348,6 +449,14 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
     "api-governed-tenant": {"slug": lambda world: _governed_in(world, "archived")},
     "api-tenant-archive-download": {"slug": lambda world: _governed_in(world, "archived")},
     "api-authority": {"slug": lambda world: world.tenant.slug},
+    # Answer approval: a complaint whose answer waits for the head.
+    "complaints:api-approval": {"complaint_id": _held_answer},
+    "complaints:approval": {"complaint_id": _held_answer},
+    # A response file, downloadable with the tracking code.
+    "complaints:track-file": {
+        "code": lambda world: _response_file(world)[0],
+        "file_id": lambda world: _response_file(world)[1],
+    },
 }
 
 
@@ -826,6 +935,10 @@ BODY_SAMPLES["api-triage-send"] = {"to": lambda world: world.tenant.slug}
 BODY_SAMPLES["api-statistics-publish"] = {
     "months": lambda world: [f"{timezone.now().astimezone(WIB):%Y-%m}"]
 }
+BODY_SAMPLES["complaints:api-corrections"] = {"subject": _unique("Pokok dikoreksi")}
+BODY_SAMPLES["complaints:api-redactions"] = {"passage": _public_word}
+BODY_SAMPLES["api-canned"] = {"title": _unique("Templat baru")}
+BODY_SAMPLES["api-canned-answer"] = {"title": _unique("Templat diubah")}
 # The same URL name on both hosts: an invitation of that host's tenant (by label).
 BODY_SAMPLES["tenant:/api/v1/invitations/accept/"] = {
     "token": lambda world: _invitation_for_a_newcomer(world.tenant, Role.OFFICER)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
-from complaints.access import FORWARD_ROLES
+from complaints.access import CORRECT_ROLES, FORWARD_ROLES
 from complaints.actions import closing, merge
 from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
@@ -148,6 +148,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "case_limit": complaint_sop(complaint).case_limit,
         "form": form,
         "can_work": viewer.can_work,
+        "can_correct": bool(viewer.roles & CORRECT_ROLES),
         "lapor": selectors.lapor_link(complaint),
         "berita_acara": selectors.latest_review(complaint) is not None,
         "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),

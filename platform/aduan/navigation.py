@@ -21,6 +21,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("statistics", _("Statistik")),
     ("teams", _("Tim")),
     ("sop-editor", _("SOP")),
+    ("canned-answers", _("Templat jawaban")),
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
     ("authority-directory", _("Direktori kewenangan")),

@@ -83,6 +83,25 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "complaint_forward": {"to": "dinas-pu-banyumas", **_REASON},
     "complaint_return": _REASON,
     "holidays_add_local": {"date": "2026-08-20", "name": "Hari Jadi Desa"},
+    "complaint_correct": {
+        "reason": "Salah ketik saat dicatat di meja layanan.",
+        "subject": "Jalan rusak di dusun 2",
+        "urgency": "high",
+    },
+    "complaint_redact": {
+        "reason": "Nomor telepon pengadu tertulis di uraian.",
+        "field": "description",
+        "passage": "0812-3456-7890",
+    },
+    "complaint_decide_answer": {"decision": "approve", "note": ""},
+    "canned_answer_create": {
+        "title": "Sudah ditindaklanjuti",
+        "body": "Yth. {nama}, pengaduan {nomor} tanggal {tanggal} sudah ditindaklanjuti: {tautan}",
+    },
+    "canned_answer_update": {
+        "title": "Sudah ditindaklanjuti",
+        "body": "Yth. {nama}, pengaduan {nomor} sudah ditindaklanjuti: {tautan}",
+    },
     "team_create": {"name": "Tim Infrastruktur", "members": []},
     "team_update": {"name": "Tim Infrastruktur", "members": []},
     "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
