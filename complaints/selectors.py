@@ -36,6 +36,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import search
 from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
@@ -224,7 +225,9 @@ def register(
         complaints = complaints.filter(overdue_filter(timezone.now()))
     query = query.strip()
     if query:
-        match = Q(number__icontains=query) | Q(subject__icontains=query)
+        # Full text over number, subject, description, place, notes and step inputs
+        # (complaints.search), through its indexes; identity is matched apart below.
+        match = Q(pk__in=Complaint.objects.filter(search.matches(query)).values("pk"))
         names = Q(name__icontains=query)
         if not viewer.roles & IDENTITY_ROLES:
             # Searching by name must not reveal who an anonymous complainant is.
