@@ -71,22 +71,27 @@ def normalized(query: str) -> str:
 def matches(query: str) -> Q:
     """Complaints whose document holds every word of `query` (full text, `simple`); or, for a
     query with digits (a register number, an RT, a date), that text anywhere in the document;
-    or, for a query of words long enough, words within trigram distance of them (typos). Each
-    part uses its GIN index (a BitmapOr); a Q, so other clauses (identity by blind index) can
-    be OR-ed in."""
+    or, when the words as typed find nothing and the query is long enough, words within
+    trigram distance of them (a typo: "jembtan" finds "jembatan"). Typos are the fallback, not
+    a second clause every time: a trigram match rechecks every candidate document, which costs
+    far more than the word index. Each part runs on its GIN index. A Q, so other clauses
+    (identity by blind index) can be OR-ed in."""
     text = normalized(query)
-    sql = (
+    words = Q(_boolean(
         "to_tsvector('simple'::regconfig, search_text) @@ "
-        "plainto_tsquery('simple'::regconfig, public.unaccent(%s))"
-    )
-    params: list[object] = [text]
+        "plainto_tsquery('simple'::regconfig, public.unaccent(%s))",
+        text,
+    ))  # fmt: skip
     if any(ch.isdigit() for ch in text):
         # Numbers are typed exactly: a "typo" of 0028 is 0023, another complaint. The parser
         # keeps "0028/ADU/DESA/2026" as one token, so a part of it is matched as a substring.
-        sql = f"({sql} OR search_text LIKE '%%' || public.unaccent(%s) || '%%')"
-        params.append(text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
-    elif len(text) >= TYPO_MIN_LENGTH:
-        # strict_word_similarity >= 0.5 (pg_trgm's default): "jembtan" finds "jembatan".
-        sql = f"({sql} OR public.unaccent(%s) <<%% search_text)"
-        params.append(text)
-    return Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 (bound params)
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return words | Q(_boolean("search_text LIKE '%%' || public.unaccent(%s) || '%%'", escaped))
+    if len(text) >= TYPO_MIN_LENGTH and not Complaint.objects.filter(words).exists():
+        # strict_word_similarity >= 0.5 (pg_trgm's default).
+        return Q(_boolean("public.unaccent(%s) <<%% search_text", text))
+    return words
+
+
+def _boolean(sql: str, param: str) -> RawSQL:
+    return RawSQL(sql, [param], output_field=BooleanField())  # noqa: S611 (a bound parameter)

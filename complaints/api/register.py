@@ -237,7 +237,12 @@ class RegisterApi(APIView):
             OpenApiParameter("received_from", OpenApiTypes.DATE),
             OpenApiParameter("received_to", OpenApiTypes.DATE),
             OpenApiParameter("overdue", bool),
-            OpenApiParameter("q", str, description="Nomor, pokok pengaduan atau nama"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Teks penuh: nomor, pokok, uraian, lokasi, catatan, isian tahap;"
+                " atau nama",
+            ),
             OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
             OpenApiParameter("page", int),
         ],
