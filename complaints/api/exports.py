@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from aduan.tenancy import request_tenant
 from complaints.access import access_export
 from complaints.actions.exports import do_request_export, export_filters
-from complaints.exports import file_response
+from complaints.exports import CONTENT_TYPES, file_response
 from complaints.public.models import Export, ExportKind, ExportStatus
 from complaints.selectors import READ_ROLES
 from tenants.access import TenantRole
@@ -107,8 +107,12 @@ class ExportDownloadApi(APIView):
 
     permission_classes = [TenantRole(*READ_ROLES)]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-                   operation_id="export_download")  # fmt: skip
+    @extend_schema(
+        responses={
+            (200, media.split(";")[0]): OpenApiTypes.BINARY for media in CONTENT_TYPES.values()
+        },
+        operation_id="export_download",
+    )
     def get(self, request: Request, export_id: int) -> FileResponse:
         export = access_export(request.user, request_tenant(request), export_id)
         return file_response(export)
