@@ -16,6 +16,7 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import search
+from complaints import duplicates, search
 from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
@@ -49,7 +50,7 @@ from complaints.models import (
     TeamMember,
     Urgency,
 )
-from complaints.public.models import LocalHoliday, Notification
+from complaints.public.models import LocalHoliday, Notification, SimilarityKey
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
 from routing import selectors as routing_selectors
@@ -542,8 +543,126 @@ def work_queues(
             open_ones.filter(tracking_code__in=waiting_here),
         ),
         ("proposals", _("Usulan penerusan dari Aduan"), with_pending_suggestion(open_ones)),
+        (
+            "likely_duplicates",
+            _("Kemungkinan pengaduan ganda"),
+            open_ones.filter(pk__in=with_likely_duplicates(tenant, open_ones)),
+        ),
     ]
     return [
         WorkQueue(key, str(label), found.count(), list(found.order_by(*BY_URGENCY)[:QUEUE_SHOWN]))
         for key, label, found in lists
     ]
+
+
+# Likely duplicates (complaints.duplicates): within this many weeks of each other, at the same
+# village or within this distance, of the same category (or one not yet categorised).
+DUPLICATE_WEEKS = 3
+DUPLICATE_NEAR_METRES = 500.0
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    """A likely duplicate, as much as may cross tenants: who holds it and its tracking code.
+    `complaint_id` only when this tenant holds it (then it can be merged here; across tenants
+    the complaint goes through forwarding first)."""
+
+    holder_id: int
+    holder_name: str
+    tracking_code: str
+    similarity: float
+    complaint_id: int | None
+
+
+def _near(a: SimilarityKey, b: SimilarityKey) -> bool:
+    if a.village_code and a.village_code == b.village_code:
+        return True
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return False
+    # An equirectangular distance: exact enough at a few hundred metres.
+    lat = math.radians((a.latitude + b.latitude) / 2)  # type: ignore[operator]
+    dx = math.radians(b.longitude - a.longitude) * math.cos(lat)  # type: ignore[operator]
+    dy = math.radians(b.latitude - a.latitude)  # type: ignore[operator]
+    return 6_371_000 * math.hypot(dx, dy) <= DUPLICATE_NEAR_METRES
+
+
+def _alike(a: SimilarityKey, b: SimilarityKey) -> float:
+    if a.category and b.category and a.category != b.category:
+        return 0.0
+    if not _near(a, b):
+        return 0.0
+    return duplicates.similarity(list(a.signature), list(b.signature))
+
+
+def _candidates(keys: list[SimilarityKey]) -> list[SimilarityKey]:
+    """Keys of the same regencies within the weeks around these keys (one query)."""
+    if not keys:
+        return []
+    span = dt.timedelta(weeks=DUPLICATE_WEEKS)
+    regencies = {k.regency_code for k in keys}
+    start = min(k.week for k in keys) - span
+    end = max(k.week for k in keys) + span
+    return list(SimilarityKey.objects.filter(regency_code__in=regencies, week__range=(start, end)))
+
+
+def likely_duplicates(tenant: Tenant, complaint: Complaint) -> list[DuplicateSuggestion]:
+    """Complaints across the regency's tenants likely about the same problem as this one, best
+    first (three queries whatever the fleet: the key, its candidates, their holders). A
+    complaint merged already, or merged into this one, is not suggested again."""
+    key = SimilarityKey.objects.filter(tracking_code=complaint.tracking_code).first()
+    if key is None or complaint.is_wbs:
+        return []
+    found = [
+        (score, other)
+        for other in _candidates([key])
+        if other.tracking_code != key.tracking_code
+        and (score := _alike(key, other)) >= duplicates.THRESHOLD
+    ]
+    return _suggestions(tenant, found)
+
+
+def _suggestions(
+    tenant: Tenant, found: list[tuple[float, SimilarityKey]]
+) -> list[DuplicateSuggestion]:
+    codes = {other.tracking_code for _score, other in found}
+    holders = {
+        entry.code: entry.tenant
+        for entry in TrackingCode.objects.filter(code__in=codes).select_related("tenant")
+        if entry.tenant is not None
+    }
+    here = dict(
+        Complaint.objects.filter(tracking_code__in=codes, merged_into__isnull=True).values_list(
+            "tracking_code", "pk"
+        )
+    )
+    suggestions = []
+    for score, other in sorted(found, key=lambda pair: -pair[0]):
+        holder = holders.get(other.tracking_code)
+        if holder is None or (holder.pk == tenant.pk and other.tracking_code not in here):
+            continue  # gone, or merged already
+        suggestions.append(
+            DuplicateSuggestion(
+                holder_id=holder.pk,
+                holder_name=holder.name,
+                tracking_code=other.tracking_code,
+                similarity=round(score, 2),
+                complaint_id=here.get(other.tracking_code) if holder.pk == tenant.pk else None,
+            )
+        )
+    return suggestions
+
+
+def with_likely_duplicates(tenant: Tenant, complaints: QuerySet[Complaint]) -> list[int]:
+    """Ids of these (open) complaints that have a likely duplicate somewhere in the regency:
+    the work queue's count, in three queries for the whole queue."""
+    codes = dict(complaints.filter(is_wbs=False).values_list("tracking_code", "pk"))
+    keys = list(SimilarityKey.objects.filter(tracking_code__in=list(codes)))
+    candidates = _candidates(keys)
+    matched = []
+    for key in keys:
+        if any(
+            other.tracking_code != key.tracking_code and _alike(key, other) >= duplicates.THRESHOLD
+            for other in candidates
+        ):
+            matched.append(codes[key.tracking_code])
+    return matched

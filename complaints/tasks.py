@@ -6,6 +6,7 @@ import dramatiq
 from django_tenants.utils import schema_context
 from dramatiq_crontab import cron
 
+from complaints.actions.duplicates import do_record_similarity_key
 from complaints.actions.exports import do_run_export
 from complaints.actions.route import do_route_filed_complaint
 from complaints.sla import run_sla_sweep
@@ -32,3 +33,10 @@ def run_export(schema_name: str, export_id: int) -> None:
     Idempotent: a finished export is left alone."""
     with schema_context(schema_name):
         do_run_export(export_id=export_id)
+
+
+@dramatiq.actor(max_retries=3)
+def record_similarity_key(schema_name: str, complaint_id: int) -> None:
+    """The duplicate finder's key of a complaint just filed (complaints.actions.duplicates).
+    Idempotent: the key is rewritten from the complaint as it is."""
+    do_record_similarity_key(schema_name=schema_name, complaint_id=complaint_id)

@@ -171,3 +171,32 @@ class Export(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class SimilarityKey(models.Model):
+    """What the duplicate finder knows of one complaint, across the tenants of a regency: its
+    category, village (or coordinates), the week it arrived and a MinHash signature of its text
+    (complaints.duplicates), never the text itself. Written after commit by the job
+    `record_similarity_key`; read to suggest likely duplicates, which name only the holder
+    (through the tracking code index, so a forwarded complaint is named where it is now) and
+    the tracking code. WBS reports get no key."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    complaint_id = models.BigIntegerField()
+    tracking_code = models.CharField(max_length=10, unique=True)
+    regency_code = models.CharField(max_length=5)
+    category = models.CharField(max_length=40, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    week = models.DateField()  # the Monday of the week it arrived
+    signature = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        # Candidates: the same regency within a few weeks (then village, coordinates, category
+        # and text are compared on a handful of rows).
+        indexes = [models.Index(fields=["regency_code", "week"], name="similarity_candidates")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.regency_code} {self.week}"
