@@ -39,10 +39,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
@@ -64,7 +67,7 @@ from complaints.actions.workflow import (
     do_transition_complaint,
 )
 from complaints.models import Complaint
-from complaints.public.models import LocalHoliday, Notification
+from complaints.public.models import Export, LocalHoliday, Notification
 from complaints.selectors import current_definition
 from complaints.sop import InputSpec
 from integrations.models import InboundMessage, InboundStatus, OutboxMessage, OutboxStatus
@@ -272,6 +275,24 @@ def _team(world: World) -> str:
 
 
 SAMPLES["team_id"] = _team
+
+
+def _export(world: World) -> str:
+    """A finished export of the signed-in caller (only its requester may read it)."""
+    user = world.made.get("caller") or make_user()
+    export = Export.objects.filter(tenant=world.tenant, requested_by=user).first()
+    if export is None:
+        name = default_storage.save(
+            f"{world.tenant.schema_name}/exports/matrix.csv", ContentFile(b"Nomor\r\n")
+        )
+        export = Export.objects.create(
+            tenant=world.tenant, requested_by=user, kind="csv", status="done", file=name,
+            created_at=timezone.now(),
+        )  # fmt: skip
+    return str(export.pk)
+
+
+SAMPLES["export_id"] = _export
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"

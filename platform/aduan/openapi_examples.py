@@ -82,6 +82,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "complaint_return": _REASON,
     "holidays_add_local": {"date": "2026-08-20", "name": "Hari Jadi Desa"},
     "team_create": {"name": "Tim Infrastruktur", "members": []},
+    "export_create": {"kind": "csv", "filters": {"q": "jembatan", "year": "2026"}},
     "team_update": {"name": "Tim Infrastruktur", "members": []},
     "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
     # integrations
