@@ -221,7 +221,6 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
         found = selectors.merged_duplicates(complaint).prefetch_related("attachments")
         return list(DuplicateOutput(found, many=True).data)  # type: ignore[arg-type]
 
-
     @extend_schema_field(LikelyDuplicateOutput(many=True))
     def get_likely_duplicates(self, complaint: Complaint) -> list[dict[str, Any]]:
         """Complaints across the regency likely about the same problem: their holder and

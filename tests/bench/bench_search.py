@@ -86,7 +86,7 @@ def _bulk_copy(total: int) -> None:
     from complaints.models import Complaint
 
     table = connection.ops.quote_name(Complaint._meta.db_table)
-    fields = [f.column for f in Complaint._meta.concrete_fields if f.column != "id"]
+    fields = [str(f.column) for f in Complaint._meta.concrete_fields if f.column != "id"]
     varied = {"number", "register_seq", "tracking_code", "subject", "description",
               "incident_place", "created_at"}  # fmt: skip
     kept = ", ".join(f"src.{c}" for c in fields if c not in varied)
@@ -95,7 +95,7 @@ def _bulk_copy(total: int) -> None:
     places = "ARRAY[" + ", ".join(f"'{p}'" for p in PLACES) + "]"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT max(register_seq), min(id), count(*) FROM {table}")
-        last, first_id, filed = cursor.fetchone()  # type: ignore[misc]
+        last, first_id, filed = cursor.fetchone()
         cursor.execute(
             f"INSERT INTO {table} ({columns}, number, register_seq, tracking_code, subject,"
             " description, incident_place, created_at)"

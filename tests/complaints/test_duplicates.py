@@ -151,8 +151,7 @@ def test_a_duplicate_at_the_same_door_is_queued_and_merged_with_one_click(
     sign_in(tenant_client, make_member(village, Role.OFFICER))
     # Then the work queue counts both as likely duplicates
     queues = {
-        q["key"]: q["count"]
-        for q in tenant_client.get("/api/v1/work/", tenant=village).json()
+        q["key"]: q["count"] for q in tenant_client.get("/api/v1/work/", tenant=village).json()
     }
     assert queues["likely_duplicates"] == 2
     # When the officer follows the suggestion's merge link on the newer one and confirms

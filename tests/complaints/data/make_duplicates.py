@@ -26,43 +26,98 @@ VILLAGES = [
 PROBLEMS = {
     "infrastructure": [
         (["jembatan bambu", "jembatan penyeberangan bambu"], ["putus", "ambruk", "roboh"]),
-        (["jalan aspal", "jalan desa"], ["berlubang besar", "rusak parah berlubang", "hancur berlubang"]),
-        (["gorong-gorong", "saluran gorong-gorong"], ["tersumbat lumpur", "mampet lumpur", "buntu tertutup lumpur"]),
+        (
+            ["jalan aspal", "jalan desa"],
+            ["berlubang besar", "rusak parah berlubang", "hancur berlubang"],
+        ),
+        (
+            ["gorong-gorong", "saluran gorong-gorong"],
+            ["tersumbat lumpur", "mampet lumpur", "buntu tertutup lumpur"],
+        ),
         (["lampu penerangan jalan", "lampu PJU"], ["mati total", "padam", "tidak menyala"]),
         (["talud sungai", "tanggul sungai"], ["jebol", "longsor", "retak dan jebol"]),
         (["pagar sekolah", "pagar SD"], ["roboh", "ambruk", "rubuh"]),
     ],
     "water": [
         (["pipa PDAM", "saluran pipa air bersih"], ["bocor", "pecah dan bocor", "rembes bocor"]),
-        (["sumur bor desa", "sumur bor umum"], ["kering", "tidak keluar air", "airnya habis kering"]),
-        (["air PDAM", "aliran air PDAM"], ["keruh kecoklatan", "kotor keruh", "berwarna coklat keruh"]),
-        (["irigasi sawah", "saluran irigasi"], ["kering tidak dialiri", "tidak mengalir", "macet kering"]),
+        (
+            ["sumur bor desa", "sumur bor umum"],
+            ["kering", "tidak keluar air", "airnya habis kering"],
+        ),
+        (
+            ["air PDAM", "aliran air PDAM"],
+            ["keruh kecoklatan", "kotor keruh", "berwarna coklat keruh"],
+        ),
+        (
+            ["irigasi sawah", "saluran irigasi"],
+            ["kering tidak dialiri", "tidak mengalir", "macet kering"],
+        ),
     ],
     "environment": [
-        (["sampah di pinggir sungai", "tumpukan sampah tepi sungai"], ["menumpuk bau", "menggunung dan berbau", "bau menyengat"]),
-        (["asap pembakaran sampah", "pembakaran sampah"], ["mengganggu pernapasan", "bikin sesak napas", "asapnya mengganggu"]),
-        (["limbah pabrik tahu", "limbah tahu"], ["mencemari kali", "dibuang ke sungai", "mencemari sungai"]),
-        (["pohon beringin", "pohon besar beringin"], ["tumbang menutup jalan", "roboh menutup jalan", "tumbang melintang jalan"]),
+        (
+            ["sampah di pinggir sungai", "tumpukan sampah tepi sungai"],
+            ["menumpuk bau", "menggunung dan berbau", "bau menyengat"],
+        ),
+        (
+            ["asap pembakaran sampah", "pembakaran sampah"],
+            ["mengganggu pernapasan", "bikin sesak napas", "asapnya mengganggu"],
+        ),
+        (
+            ["limbah pabrik tahu", "limbah tahu"],
+            ["mencemari kali", "dibuang ke sungai", "mencemari sungai"],
+        ),
+        (
+            ["pohon beringin", "pohon besar beringin"],
+            ["tumbang menutup jalan", "roboh menutup jalan", "tumbang melintang jalan"],
+        ),
     ],
     "social": [
-        (["bantuan BPNT", "bansos BPNT"], ["tidak tepat sasaran", "salah sasaran", "diterima orang mampu"]),
-        (["BLT dana desa", "bantuan langsung tunai desa"], ["dipotong perangkat", "ada potongan", "dipotong oknum"]),
-        (["beras raskin", "beras bansos"], ["berkutu dan apek", "berkutu", "kualitas buruk berkutu"]),
+        (
+            ["bantuan BPNT", "bansos BPNT"],
+            ["tidak tepat sasaran", "salah sasaran", "diterima orang mampu"],
+        ),
+        (
+            ["BLT dana desa", "bantuan langsung tunai desa"],
+            ["dipotong perangkat", "ada potongan", "dipotong oknum"],
+        ),
+        (
+            ["beras raskin", "beras bansos"],
+            ["berkutu dan apek", "berkutu", "kualitas buruk berkutu"],
+        ),
     ],
     "administration": [
-        (["pembuatan KTP elektronik", "perekaman e-KTP"], ["lambat berbulan-bulan", "tidak jadi jadi", "belum selesai berbulan-bulan"]),
-        (["surat keterangan tidak mampu", "SKTM"], ["dipungut biaya", "dimintai uang", "ada pungutan"]),
-        (["akta kelahiran anak", "akta lahir"], ["salah nama", "namanya salah ketik", "keliru penulisan nama"]),
+        (
+            ["pembuatan KTP elektronik", "perekaman e-KTP"],
+            ["lambat berbulan-bulan", "tidak jadi jadi", "belum selesai berbulan-bulan"],
+        ),
+        (
+            ["surat keterangan tidak mampu", "SKTM"],
+            ["dipungut biaya", "dimintai uang", "ada pungutan"],
+        ),
+        (
+            ["akta kelahiran anak", "akta lahir"],
+            ["salah nama", "namanya salah ketik", "keliru penulisan nama"],
+        ),
     ],
     "health": [
-        (["posyandu", "kegiatan posyandu balita"], ["tidak buka", "tutup terus", "libur terus tidak ada kegiatan"]),
-        (["bidan desa", "pelayanan bidan desa"], ["jarang di tempat", "sering tidak ada", "tidak pernah di polindes"]),
-        (["ambulans desa", "mobil siaga desa"], ["dipakai pribadi", "dipakai untuk keperluan pribadi", "disalahgunakan pribadi"]),
+        (
+            ["posyandu", "kegiatan posyandu balita"],
+            ["tidak buka", "tutup terus", "libur terus tidak ada kegiatan"],
+        ),
+        (
+            ["bidan desa", "pelayanan bidan desa"],
+            ["jarang di tempat", "sering tidak ada", "tidak pernah di polindes"],
+        ),
+        (
+            ["ambulans desa", "mobil siaga desa"],
+            ["dipakai pribadi", "dipakai untuk keperluan pribadi", "disalahgunakan pribadi"],
+        ),
     ],
 }
 LANDMARKS = [
     "dusun Krajan RT 01", "dusun Cikadu RT 03", "depan balai desa", "dekat masjid Al Ikhlas",
-    "samping SD Negeri 2", "jalan menuju pasar", "RW 04 dusun Wetan", "perbatasan dengan desa tetangga",
+    "samping SD Negeri 2", "jalan menuju pasar", "RW 04 dusun Wetan",
+    "perbatasan dengan desa tetangga",
     "dekat makam umum", "belakang puskesmas pembantu", "gang Mawar RT 05", "tepi sawah blok Kulon",
 ]  # fmt: skip
 DOORS = {
