@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -441,6 +441,8 @@ class TriageRow:
     entry: TriageEntry
     complaint: Complaint | None  # None: held by another tenant (read nothing there)
     category: str
+    # Likely duplicates across the regency (holder and tracking code only).
+    likely_duplicates: list[DuplicateSuggestion] = field(default_factory=list)
 
 
 def triage_rows(tenant: Tenant) -> list[TriageRow]:
@@ -455,6 +457,7 @@ def triage_rows(tenant: Tenant) -> list[TriageRow]:
         )
     }
     names = dict(Category.objects.values_list("key", "name"))
+    suggested = likely_duplicates_by_code(tenant, [e.tracking_code for e in entries])
     rows = []
     for entry in entries:
         complaint = held.get(entry.tracking_code)
@@ -463,7 +466,11 @@ def triage_rows(tenant: Tenant) -> list[TriageRow]:
         key = (complaint.category if complaint else "") or str(
             (entry.proposal or {}).get("category") or ""
         )
-        rows.append(TriageRow(entry, complaint, names.get(key, key)))
+        rows.append(
+            TriageRow(
+                entry, complaint, names.get(key, key), suggested.get(entry.tracking_code, [])
+            )
+        )
     return rows
 
 
@@ -607,34 +614,52 @@ def _candidates(keys: list[SimilarityKey]) -> list[SimilarityKey]:
 
 def likely_duplicates(tenant: Tenant, complaint: Complaint) -> list[DuplicateSuggestion]:
     """Complaints across the regency's tenants likely about the same problem as this one, best
-    first (three queries whatever the fleet: the key, its candidates, their holders). A
-    complaint merged already, or merged into this one, is not suggested again."""
-    key = SimilarityKey.objects.filter(tracking_code=complaint.tracking_code).first()
-    if key is None or complaint.is_wbs:
+    first. A complaint merged already is not suggested again."""
+    if complaint.is_wbs:
         return []
-    found = [
-        (score, other)
-        for other in _candidates([key])
-        if other.tracking_code != key.tracking_code
-        and (score := _alike(key, other)) >= duplicates.THRESHOLD
-    ]
-    return _suggestions(tenant, found)
+    return likely_duplicates_by_code(tenant, [complaint.tracking_code]).get(
+        complaint.tracking_code, []
+    )
 
 
-def _suggestions(
-    tenant: Tenant, found: list[tuple[float, SimilarityKey]]
-) -> list[DuplicateSuggestion]:
-    codes = {other.tracking_code for _score, other in found}
+def likely_duplicates_by_code(
+    tenant: Tenant, codes: list[str]
+) -> dict[str, list[DuplicateSuggestion]]:
+    """The likely duplicates of each of these tracking codes (the complaint page: one; the
+    regency's triage queue: a page of them), in four queries whatever their number: the keys,
+    their candidates, the candidates' holders and which of them are held here."""
+    keys = list(SimilarityKey.objects.filter(tracking_code__in=codes))
+    candidates = _candidates(keys)
+    found: dict[str, list[tuple[float, SimilarityKey]]] = {}
+    for key in keys:
+        found[key.tracking_code] = [
+            (score, other)
+            for other in candidates
+            if other.tracking_code != key.tracking_code
+            and (score := _alike(key, other)) >= duplicates.THRESHOLD
+        ]
+    others = {other.tracking_code for pairs in found.values() for _score, other in pairs}
+    if not others:
+        return {}
     holders = {
         entry.code: entry.tenant
-        for entry in TrackingCode.objects.filter(code__in=codes).select_related("tenant")
+        for entry in TrackingCode.objects.filter(code__in=others).select_related("tenant")
         if entry.tenant is not None
     }
     here = dict(
-        Complaint.objects.filter(tracking_code__in=codes, merged_into__isnull=True).values_list(
+        Complaint.objects.filter(tracking_code__in=others, merged_into__isnull=True).values_list(
             "tracking_code", "pk"
         )
     )
+    return {code: _suggestions(tenant, pairs, holders, here) for code, pairs in found.items()}
+
+
+def _suggestions(
+    tenant: Tenant,
+    found: list[tuple[float, SimilarityKey]],
+    holders: dict[str, Tenant],
+    here: dict[str, int],
+) -> list[DuplicateSuggestion]:
     suggestions = []
     for score, other in sorted(found, key=lambda pair: -pair[0]):
         holder = holders.get(other.tracking_code)

@@ -17,6 +17,8 @@ from complaints import duplicates
 from complaints.models import Complaint
 from complaints.public.models import SimilarityKey
 from complaints.tasks import record_similarity_key
+from routing.actions.triage import do_open_triage_entry
+from routing.router import Outcome, Proposal
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, run_jobs, sign_in
@@ -169,3 +171,29 @@ def test_a_duplicate_at_the_same_door_is_queued_and_merged_with_one_click(
         assert Complaint.objects.get(pk=second.pk).merged_into_id == first.pk
     detail = tenant_client.get(f"/api/v1/complaints/{first.pk}/", tenant=village).json()
     assert detail["likely_duplicates"] == []
+
+
+@pytest.mark.django_db
+def test_the_regency_triage_queue_shows_likely_duplicates(
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given a complaint waiting in the regency's triage queue and the same bridge at a village
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab-cilacap")
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency)
+    triaged = keyed(regency, django_capture_on_commit_callbacks, **SAME_BRIDGE)
+    at_village = keyed(village, django_capture_on_commit_callbacks, **BRIDGE)
+    do_open_triage_entry(
+        tracking_code=triaged.tracking_code, subject=triaged.subject, holder=regency,
+        proposal=Proposal(Outcome.TRIAGE, None, None, None, "33.01"),
+    )  # fmt: skip
+    # When the regency's triage officer looks at the queue
+    sign_in(tenant_client, make_member(regency, Role.REGENCY_ADMIN))
+    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()
+    # Then the village's report is named by its holder and tracking code
+    assert [(d["holder_name"], d["tracking_code"]) for d in entry["likely_duplicates"]] == [
+        (village.name, at_village.tracking_code)
+    ]
+    page = tenant_client.get("/triage/", tenant=regency).content.decode()
+    assert at_village.tracking_code in page
