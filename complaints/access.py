@@ -13,6 +13,7 @@ from aduan.errors import NotFoundError
 from aduan.tenancy import request_tenant
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError, HolidayErrorCode
 from complaints.models import CannedAnswer, Complaint, Team
+from complaints.public.models import Export
 from complaints.selectors import (
     READ_ROLES,
     WORK_ROLES,
@@ -106,3 +107,21 @@ def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id
 def access_complaint_for_request(request: HttpRequest | Request, complaint_id: int) -> Complaint:
     """The complaint as `access_complaint` gives it to the request's user in its tenant."""
     return access_complaint_for_work(request.user, request_tenant(request), complaint_id)
+
+
+def access_export(user: AnyUser, tenant: Tenant, export_id: int | str) -> Export:
+    """An export this user asked for at this tenant; the same "not found" for another's, another
+    tenant's and a missing one (an export may hold identities: only its requester reads it)."""
+    found = str(export_id)
+    export = (
+        Export.objects.select_related("tenant")
+        .filter(pk=int(found), tenant=tenant, requested_by_id=user.pk)
+        .first()
+        if found.isdigit() and user.is_authenticated
+        else None
+    )
+    if export is None:
+        raise ComplaintNotFoundError(
+            ComplaintErrorCode.NOT_FOUND, str(_("Ekspor tidak ditemukan."))
+        )
+    return export

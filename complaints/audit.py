@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from complaints import search
 from complaints.models import Complaint, ComplaintEvent
 
 
@@ -44,4 +45,7 @@ def record_event(
         before=before,
         after=after,
     )
+    if kind in search.TEXT_KINDS:
+        # The register's search document follows the timeline (one UPDATE).
+        search.refresh_document(complaint.pk)
     return event

@@ -110,6 +110,10 @@ class Complaint(models.Model):
     # tenant's open complaints, few enough to sort in one pass.
     urgency = models.CharField(max_length=10, choices=Urgency.choices, blank=True, default="")
 
+    # The register's search document (complaints.search): written only by its one statement,
+    # lower-cased and unaccented; indexed by two GIN indexes created in migration 0010.
+    search_text = models.TextField(blank=True, default="", editable=False)
+
     # Privacy as SP4N-LAPOR! defines it. Rahasia (not public) is the default, so the safe
     # choice never depends on someone remembering a flag.
     is_confidential = models.BooleanField(default=True)

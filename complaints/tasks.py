@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dramatiq
+from django_tenants.utils import schema_context
 from dramatiq_crontab import cron
 
 from aduan.jobs import release_once
+from complaints.actions.duplicates import do_record_similarity_key
+from complaints.actions.exports import do_run_export
 from complaints.actions.route import do_route_filed_complaint
 from complaints.actions.statistics import (
     do_publish_statistics,
@@ -59,3 +62,16 @@ def send_monthly_reports() -> None:
     """The head's monthly report, on each tenant's first working day of the month (its own
     calendar decides which of the first ten days that is). Idempotent per tenant and month."""
     do_send_monthly_reports()
+@dramatiq.actor(max_retries=3, time_limit=30 * 60 * 1000)
+def run_export(schema_name: str, export_id: int) -> None:
+    """Write a large register export (complaints.actions.exports), its progress on its row.
+    Idempotent: a finished export is left alone."""
+    with schema_context(schema_name):
+        do_run_export(export_id=export_id)
+
+
+@dramatiq.actor(max_retries=3)
+def record_similarity_key(schema_name: str, complaint_id: int) -> None:
+    """The duplicate finder's key of a complaint just filed (complaints.actions.duplicates).
+    Idempotent: the key is rewritten from the complaint as it is."""
+    do_record_similarity_key(schema_name=schema_name, complaint_id=complaint_id)

@@ -11,6 +11,7 @@ from complaints.api import approval as approval_api
 from complaints.api import assignment as assignment_api
 from complaints.api import canned as canned_api
 from complaints.api import corrections as corrections_api
+from complaints.api import exports as exports_api
 from complaints.api import forwarding as forwarding_api
 from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
@@ -29,6 +30,7 @@ from complaints.views import (
     assignment,
     canned,
     corrections,
+    exports,
     forwarding,
     front_door,
     holidays,
@@ -57,6 +59,8 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     # Staff console.
     path("console/pengaduan/", register.register, name="register"),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
+    path("console/ekspor/", exports.exports_page, name="exports"),
+    path("console/ekspor/<int:export_id>/unduh/", exports.export_download, name="export-download"),
     path("console/pengaduan/<int:complaint_id>/", register.complaint_detail, name="detail"),
     path(
         "console/pengaduan/<int:complaint_id>/lampiran/<int:attachment_id>/",
@@ -142,6 +146,13 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="api-responses",
     ),
     path("api/v1/register/", register_api.RegisterApi.as_view(), name="api-register"),
+    path("api/v1/exports/", exports_api.ExportsApi.as_view(), name="api-exports"),
+    path("api/v1/exports/<int:export_id>/", exports_api.ExportApi.as_view(), name="api-export"),
+    path(
+        "api/v1/exports/<int:export_id>/download/",
+        exports_api.ExportDownloadApi.as_view(),
+        name="api-export-download",
+    ),
     path("api/v1/track/<str:code>/", tracking_api.TrackApi.as_view(), name="api-track"),
     path(
         "api/v1/track/<str:code>/replies/", tracking_api.TrackReplyApi.as_view(), name="api-replies"

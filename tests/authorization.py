@@ -43,6 +43,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -78,7 +80,7 @@ from complaints.actions.workflow import (
 )
 from complaints.calendar import WIB
 from complaints.models import Complaint
-from complaints.public.models import LocalHoliday, Notification
+from complaints.public.models import Export, LocalHoliday, Notification
 from complaints.redaction import public_text
 from complaints.selectors import current_definition
 from complaints.sop import InputSpec, parse_sop
@@ -383,6 +385,24 @@ def _team(world: World) -> str:
 
 SAMPLES["team_id"] = _team
 SAMPLES["answer_id"] = _canned_answer
+
+
+def _export(world: World) -> str:
+    """A finished export of the signed-in caller (only its requester may read it)."""
+    user = world.made.get("caller") or make_user()
+    export = Export.objects.filter(tenant=world.tenant, requested_by=user).first()
+    if export is None:
+        name = default_storage.save(
+            f"{world.tenant.schema_name}/exports/matrix.csv", ContentFile(b"Nomor\r\n")
+        )
+        export = Export.objects.create(
+            tenant=world.tenant, requested_by=user, kind="csv", status="done", file=name,
+            created_at=timezone.now(),
+        )  # fmt: skip
+    return str(export.pk)
+
+
+SAMPLES["export_id"] = _export
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"

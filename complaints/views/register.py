@@ -153,6 +153,8 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "berita_acara": selectors.latest_review(complaint) is not None,
         "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),
         "can_merge": bool(viewer.roles & merge.MERGE_ROLES) and complaint.merged_into_id is None,
+        # Likely duplicates across the regency's doors (holder and tracking code only).
+        "likely_duplicates": selectors.likely_duplicates(tenant, complaint),
         # Duplicates merged into this one: their timelines and files are read from here.
         "duplicates": [
             {
@@ -197,7 +199,8 @@ def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
         raise Http404 from None
-    form = MergeForm(request.POST or None)
+    # A likely duplicate's "merge" link names the complaint to merge into.
+    form = MergeForm(request.POST or None, initial={"into": request.GET.get("into", "")})
     if request.method == "POST" and form.is_valid():
         try:
             into = merge.merge_target(viewer, form.cleaned_data["into"])

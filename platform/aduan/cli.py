@@ -89,6 +89,19 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    filters = dict(pair.split("=", 1) for pair in args.filter if "=" in pair)
+    _operations().export_register(
+        tenant=args.tenant,
+        user=args.user,
+        kind=args.kind,
+        filters=filters,
+        output=Path(args.output) if args.output else None,
+        out=print,
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup()
     from django.conf import settings
@@ -186,6 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
+    export = sub.add_parser("export", help="export a tenant's register, with a progress bar")
+    export.add_argument("--tenant", metavar="SLUG", required=True)
+    export.add_argument("--user", metavar="USERNAME", required=True, help="exports as this user")
+    export.add_argument("--kind", choices=["csv", "xlsx", "book"], default="csv")
+    export.add_argument(
+        "--filter", action="append", default=[], metavar="NAME=VALUE",
+        help="a register filter, e.g. --filter q=jembatan --filter year=2026",
+    )  # fmt: skip
+    export.add_argument("--output", metavar="FILE")
+    export.set_defaults(func=cmd_export)
     backup = sub.add_parser("backup", help="back up the whole platform, or one tenant")
     backup.add_argument("dir", help="a new or empty folder to write the backup into")
     backup.add_argument("--tenant", metavar="SLUG", help="only this tenant")

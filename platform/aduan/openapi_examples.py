@@ -103,6 +103,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "body": "Yth. {nama}, pengaduan {nomor} sudah ditindaklanjuti: {tautan}",
     },
     "team_create": {"name": "Tim Infrastruktur", "members": []},
+    "export_create": {"kind": "csv", "filters": {"q": "jembatan", "year": "2026"}},
     "team_update": {"name": "Tim Infrastruktur", "members": []},
     "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
     # integrations
