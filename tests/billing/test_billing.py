@@ -13,6 +13,7 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from billing.actions.accounts import do_change_plan, do_cover_tenant, do_create_account
@@ -390,3 +391,42 @@ def test_another_tenant_never_sees_an_account_it_does_not_hold(
     assert missing.status_code == 404
     assert (mine.json()["account"], mine.json()["usage"]) == (None, [])
     assert listed.json() == []
+
+
+@pytest.mark.django_db
+def test_the_operator_runs_billing_from_its_pages(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, operator: User, tax: None
+) -> None:
+    village = tenant_factory(slug="desa-halaman")
+    sign_in(tenant_client, operator)
+    # A plan with a negative price is refused on the page, nothing stored
+    bad = tenant_client.post("/billing/plans/", {"form": "plan", "code": "minus", "name": "M",
+                                                  "monthly_price": "-5"})  # fmt: skip
+    assert bad.status_code == 400
+    assert "Nilai tidak boleh negatif." in bad.content.decode()
+    assert not Plan.objects.filter(code="minus").exists()
+    # A plan, an account held by the village, its coverage and an invoice, all by forms
+    plan = {"form": "plan", "code": "desa", "name": "Desa", "monthly_price": "150000"}
+    assert tenant_client.post("/billing/plans/", plan).status_code == 302
+    made = tenant_client.post("/billing/accounts/", {"name": "Pemerintah Desa Halaman",
+        "address": "Jl. Desa 1", "npwp": "001234567890100", "holder": "desa-halaman"})  # fmt: skip
+    assert made.status_code == 302
+    account = Account.objects.get(holder=village)
+    page = f"/billing/accounts/{account.pk}/"
+    cover = {"form": "cover", "tenant": "desa-halaman", "plan": "desa"}
+    assert tenant_client.post(page, cover).status_code == 302
+    issue = tenant_client.post(
+        page, {"form": "issue", "period": timezone.localdate().replace(day=1)}
+    )
+    assert issue.status_code == 302
+    invoice = Invoice.objects.get(account=account)
+    # The village pays by transfer; the operator confirms it from the transfers page
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    payment = do_submit_transfer_proof(invoice=invoice, amount=invoice.total, proof=pdf,
+                                       proof_name="bukti.pdf", actor=None)  # fmt: skip
+    assert payment.invoice.number in tenant_client.get("/billing/transfers/").content.decode()
+    decided = tenant_client.post("/billing/transfers/", {"payment": payment.pk,
+                                                         "decision": "confirm"})  # fmt: skip
+    assert decided.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
