@@ -327,17 +327,17 @@ def diagram(sop: Sop) -> SafeString:
                 path = f"M{x1 + BOX_W - 30},{y1} c0,-30 40,-30 30,0"
                 lx, ly = x1 + BOX_W - 10, y1 - 22
             else:
-                sx, sy = x1 + BOX_W, y1 + BOX_H / 2
-                ex, ey = x2, y2 + BOX_H / 2
+                sx, sy = x1 + BOX_W, y1 + BOX_H // 2
+                ex, ey = x2, y2 + BOX_H // 2
                 if x2 <= x1:  # a step back: leave from the bottom, curve under the boxes
-                    sx, sy, ex, ey = x1 + BOX_W / 2, y1 + BOX_H, x2 + BOX_W / 2, y2 + BOX_H
+                    sx, sy, ex, ey = x1 + BOX_W // 2, y1 + BOX_H, x2 + BOX_W // 2, y2 + BOX_H
                     dip = max(sy, ey) + ROW_GAP
                     path = f"M{sx},{sy} C{sx},{dip} {ex},{dip} {ex},{ey}"
-                    lx, ly = (sx + ex) / 2, dip - 4
+                    lx, ly = (sx + ex) // 2, dip - 4
                 else:
-                    mid = (sx + ex) / 2
+                    mid = (sx + ex) // 2
                     path = f"M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}"
-                    lx, ly = mid, (sy + ey) / 2 - 4
+                    lx, ly = mid, (sy + ey) // 2 - 4
             approval = " ✔" if t.approval else ""
             arrows.append(format_html(
                 '<g class="sop-step" data-step="{}"><title>{}</title>'

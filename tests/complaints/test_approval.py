@@ -126,6 +126,30 @@ def test_the_answer_is_held_until_the_head_approves_it(drafted: tuple[Staff, Com
     assert b"surat-jawaban.pdf" in page.content and file["url"].encode() in page.content
     # a wrong file id under a real code is not found
     assert anonymous.get(file["url"].replace(f"/{file['id']}/", "/999999/")).status_code == 404
+    # When the officer redacts the letter from the public view, with a reason
+    redacted = staff.clients[Role.OFFICER].post(
+        f"/api/v1/complaints/{complaint.pk}/redactions/",
+        {"reason": "Memuat NIK pengadu.", "attachment": letter.pk},
+        content_type="application/json", tenant=tenant,
+    )  # fmt: skip
+    assert redacted.status_code == 200, redacted.json()
+    assert redacted.json()["redacted_attachments"] == [letter.pk]
+    # Then the tracking page no longer lists or serves it; staff still have it
+    track = anonymous.get(f"/api/v1/track/{complaint.tracking_code}/", tenant=tenant).json()
+    assert track["files"] == []
+    assert anonymous.get(file["url"]).status_code == 404
+    with schema_context(tenant.schema_name):
+        entry = ComplaintEvent.objects.get(complaint_id=complaint.pk, kind="redacted")
+        assert Attachment.objects.filter(pk=letter.pk, redacted=True).exists()
+    assert (entry.message, entry.before, entry.after) == (
+        "Memuat NIK pengadu.",
+        {"attachment": letter.pk, "public": True},
+        {"attachment": letter.pk, "public": False},
+    )
+    staff_copy = staff.clients[Role.OFFICER].get(
+        f"/console/pengaduan/{complaint.pk}/lampiran/{letter.pk}/", tenant=tenant
+    )
+    assert staff_copy.status_code == 200
 
 
 def test_the_head_sends_an_answer_back_with_a_note(drafted: tuple[Staff, Complaint]) -> None:
