@@ -45,6 +45,7 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
     assert {m._meta.label for m in config.get_models()} == {
         "complaints_public.Deadline",
         "complaints_public.LocalHoliday",
+        "complaints_public.MonthlyStatistic",  # the published statistics (issue 20)
         "complaints_public.Notification",
         # Issue 17: register exports and the duplicate finder's similarity keys.
         "complaints_public.Export",
