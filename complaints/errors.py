@@ -38,6 +38,27 @@ class ComplaintErrorCode(StrEnum):
     NO_SUGGESTION = "complaints.no_suggestion"
 
 
+class WbsErrorCode(StrEnum):
+    """Whistleblowing (complaints.actions.wbs)."""
+
+    NOT_ENABLED = "wbs.not_enabled"
+    INVALID_DAYS = "wbs.invalid_days"
+    LEGAL_BASIS_REQUIRED = "wbs.legal_basis_required"
+    IDENTITY_REQUIRED = "wbs.identity_required"
+    HEAD_ONLY = "wbs.head_only"
+    TWO_FACTOR_REQUIRED = "wbs.two_factor_required"
+    NOT_A_MEMBER = "wbs.not_a_member"
+    NOT_WBS = "wbs.not_wbs"
+    NO_IDENTITY = "wbs.no_identity"
+    REASON_REQUIRED = "wbs.reason_required"
+    OWN_REQUEST = "wbs.own_request"
+    ALREADY_APPROVED = "wbs.already_approved"
+    NOT_AN_APPROVER = "wbs.not_an_approver"
+    REQUEST_CLOSED = "wbs.request_closed"
+    NO_INSPECTORATE = "wbs.no_inspectorate"
+    UNKNOWN_KEY = "wbs.unknown_key"
+
+
 class ComplaintError(AduanError):
     pass
 
