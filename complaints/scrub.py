@@ -40,8 +40,7 @@ def _image(content: bytes, fmt: str) -> bytes:
     with Image.open(io.BytesIO(content)) as opened:
         upright = ImageOps.exif_transpose(opened)
         # Pixels only: a new image carries no info, EXIF, XMP or ICC text of the original.
-        clean = Image.new(upright.mode, upright.size)
-        clean.putdata(list(upright.getdata()))
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
         if upright.mode == "P":
             palette = upright.getpalette()
             if palette is not None:

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
-from aduan.errors import NotFoundError
 from aduan.ratelimit import Scope, ScopeThrottle, hit
 from complaints import selectors, wbs
 from complaints.access import access_complaint_for_request
@@ -102,7 +101,12 @@ class ReportOutput(serializers.Serializer[Complaint]):
 def _receipt(key: str) -> WbsReceipt:
     found = wbs.receipt_for(key)
     if found is None:
-        raise NotFoundError(WbsErrorCode.UNKNOWN_KEY, _("Kunci tanda terima tidak dikenal."))
+        # A refused input (400) like any other: whether the key was mistyped or guessed.
+        raise ComplaintError(
+            WbsErrorCode.UNKNOWN_KEY,
+            _("Kunci tanda terima tidak dikenal."),
+            {"field": "receipt_key"},
+        )
     return found
 
 
