@@ -219,7 +219,8 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
                 return redirect("wbs-console")
         status = 400
     elif request.method == "POST":
-        raise Http404
+        # Not a form this user may send: nothing to do.
+        status = 400
     context = {
         "tenant": tenant,
         "policy": policy,
