@@ -541,7 +541,9 @@ def _record(
         ),
     }
     if complaint.is_wbs:
-        # A WBS report's receipt key follows it (the hand-over to the inspectorate).
+        # A WBS report is reached by its receipt key, never by a tracking code: its key
+        # follows it (the hand-over to the inspectorate), its code is not indexed.
+        del parts["code"]
         parts["receipt_key"] = receipts_follow_sql(
             origin_id=origin.pk,
             complaint_id=complaint.pk,

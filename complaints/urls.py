@@ -58,6 +58,11 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         wbs.disclosure_page,
         name="wbs-disclosure",
     ),
+    path(
+        "console/pengaduan/<int:complaint_id>/inspektorat/",
+        wbs.inspectorate_page,
+        name="wbs-inspectorate",
+    ),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
     path("console/pengaduan/<int:complaint_id>/", register.complaint_detail, name="detail"),
     path(
@@ -125,6 +130,11 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         "api/v1/complaints/<int:complaint_id>/disclosures/",
         wbs_api.DisclosuresApi.as_view(),
         name="api-wbs-disclosures",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/inspectorate/",
+        wbs_api.InspectorateApi.as_view(),
+        name="api-wbs-inspectorate",
     ),
     path("api/v1/track/<str:code>/", tracking_api.TrackApi.as_view(), name="api-track"),
     path(

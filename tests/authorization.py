@@ -334,6 +334,8 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
     # A WBS officer's pages of a WBS report.
     "complaints:wbs-disclosure": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
     "complaints:api-wbs-disclosures": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
+    "complaints:wbs-inspectorate": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
+    "complaints:api-wbs-inspectorate": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
 }
 
 
@@ -843,7 +845,9 @@ def make_world(tenant_factory: TenantFactory, tenant_client: TenantClient) -> Wo
         public=do_ensure_public_tenant(),
     )
     made.made["other"] = make_member(made.other, *TENANT_LEVEL_ROLES)
-    # The tenant under test receives whistleblowing reports (complaints.wbs).
+    # The tenant under test receives whistleblowing reports (complaints.wbs), and its
+    # regency's inspectorate runs Aduan (a WBS report's hand-over).
+    made.made["inspectorate"] = tenant_factory(kind=TenantKind.INSPEKTORAT, region_code="33.01")
     with schema_context(made.tenant.schema_name):
         wbs_actions.do_set_wbs_policy(tenant=made.tenant, enabled=True, actor=None)
     made.made["nobody"] = make_user()

@@ -27,8 +27,11 @@ from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.sop import do_add_wbs_sop_version
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, WbsErrorCode
+from complaints.forwarding import Moved, in_schema, move_complaint
 from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
 from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
+from routing.directory import inspectorate_for
+from routing.models import Hop, HopKind, HopStatus
 from tenants.actions.members import do_grant_role
 from tenants.models import Role, Tenant, User
 from tenants.permissions import roles_in
@@ -304,3 +307,53 @@ def do_approve_disclosure(
             )
             return wbs.Disclosure(request, approvals, until)
         return wbs.Disclosure(request, approvals, None)
+
+
+# --- the hand-over to the inspectorate --------------------------------------------------------
+
+
+def do_hand_to_inspectorate(
+    *, tenant: Tenant, complaint: Complaint, reason: str, actor: Actor
+) -> Moved:
+    """A WBS report about the body's own leadership goes to the regency's inspectorate (the
+    APIP), where it runs Aduan: the one move path (complaints.forwarding.move_complaint) for
+    WBS reports, accepted on arrival (it waits in no ordinary queue there), under the
+    inspectorate's WBS SOP; the receipt key follows it (complaints.public.moves)."""
+    reason = reason.strip()
+    if not complaint.is_wbs:
+        raise _error(WbsErrorCode.NOT_WBS, _("Hanya untuk laporan WBS."))
+    if not reason:
+        raise _error(WbsErrorCode.REASON_REQUIRED, _("Tuliskan alasannya."), "reason")
+    target = inspectorate_for(tenant)
+    if target is None:
+        raise _error(
+            WbsErrorCode.NO_INSPECTORATE,
+            _("Inspektorat kabupaten/kota Anda belum memakai Aduan."),
+        )
+
+    def check(locked: Complaint, journey: list[Hop]) -> None:
+        if not locked.is_wbs:  # re-read under the row lock
+            raise _error(WbsErrorCode.NOT_WBS, _("Hanya untuk laporan WBS."))
+
+    with transaction.atomic():
+        moved = move_complaint(
+            complaint_id=complaint.pk,
+            origin=tenant,
+            target=target,
+            kind=HopKind.FORWARD,
+            reason=reason[:2000],
+            actor=actor,
+            check=check,
+        )
+        moved.hop.status = HopStatus.ACCEPTED
+        moved.hop.decided_at = timezone.now()
+        moved.hop.save(update_fields=["status", "decided_at"])
+        with in_schema(target):
+            record_event(
+                moved.complaint,
+                kind=EventKind.HANDED_TO_INSPECTORATE,
+                actor_label="Aduan",
+                is_public=True,
+                after={"tenant": target.name, "number": moved.complaint.number},
+            )
+    return moved

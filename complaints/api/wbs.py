@@ -310,3 +310,39 @@ class DisclosureApprovalApi(TenantApiView):
             tenant=self.tenant, request=asked, actor=request.user
         )
         return Response(DisclosureOutput(found).data, status=status.HTTP_201_CREATED)
+
+
+class HandOverInput(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class HandOverOutput(serializers.Serializer[dict[str, Any]]):
+    holder = serializers.CharField()
+    number = serializers.CharField()
+
+
+class InspectorateApi(TenantApiView):
+    """A WBS officer hands a WBS report about the body's own leadership to the regency's
+    inspectorate (the only move a WBS report takes)."""
+
+    permission_classes = [TenantRole(Role.WBS_OFFICER)]
+
+    @extend_schema(
+        request=HandOverInput,
+        responses={201: HandOverOutput},
+        operation_id="wbs_hand_to_inspectorate",
+    )
+    def post(self, request: Request, complaint_id: int) -> Response:
+        complaint = access_complaint_for_request(request, complaint_id)
+        if not complaint.is_wbs:
+            raise selectors.not_found()
+        given = HandOverInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        moved = wbs_actions.do_hand_to_inspectorate(
+            tenant=self.tenant,
+            complaint=complaint,
+            reason=given.validated_data["reason"],
+            actor=request.user,
+        )
+        body = {"holder": moved.hop.to_tenant.name, "number": moved.complaint.number}
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -40,6 +40,7 @@ from complaints.forms import (
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.presenters import format_local, state_label, timeline_rows
 from complaints.public.models import WbsReceipt
+from routing.directory import inspectorate_for
 from tenants.access import ADMIN_ROLES, public_page, tenant_role_required
 from tenants.models import Role, Tenant, User
 
@@ -302,3 +303,42 @@ def disclosure_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "kind": EventKind,
     }
     return render(request, "complaints/wbs/disclosure.html", context, status=status)
+
+
+@tenant_role_required(Role.WBS_OFFICER)
+def inspectorate_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """A WBS officer hands a report about the body's own leadership to the inspectorate."""
+    tenant = request_tenant(request)
+    try:
+        complaint = access_complaint_for_request(request, complaint_id)
+    except AduanError:
+        raise Http404 from None
+    if not complaint.is_wbs:
+        raise Http404
+    form = WbsDisclosureForm(request.POST or None)
+    form.fields["reason"].label = _("Alasan penyerahan ke Inspektorat")
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = wbs_actions.do_hand_to_inspectorate(
+                tenant=tenant,
+                complaint=complaint,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("Laporan diserahkan ke %(tenant)s.") % {"tenant": moved.hop.to_tenant.name},
+            )
+            return redirect("complaints:register")
+    context = {
+        "tenant": tenant,
+        "complaint": complaint,
+        "inspectorate": inspectorate_for(tenant),
+        "form": form,
+    }
+    return render(request, "complaints/wbs/inspectorate.html", context, status=status)

@@ -102,6 +102,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "legal_basis": "",
     },
     "wbs_officer_appoint": {"user": 42},
+    "wbs_hand_to_inspectorate": {"reason": "Laporan tentang kepala dinas sendiri."},
     "wbs_disclosure_request": {"reason": "Pemeriksaan APIP memerlukan keterangan pelapor."},
     # integrations
     "email_mailbox_set": {

@@ -19,9 +19,17 @@ from pypdf import PdfReader, PdfWriter
 
 from complaints import wbs
 from complaints.actions import wbs as wbs_actions
-from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, SopVersion
+from complaints.models import (
+    TRACKING_ALPHABET,
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    SopVersion,
+)
 from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
-from tenants.models import Membership, Role, Tenant, User
+from routing.models import Hop, HopStatus
+from tenants.models import Membership, Role, Tenant, TenantKind, User
 from tenants.permissions import grantable_roles
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
@@ -80,7 +88,7 @@ def test_an_anonymous_report_gets_a_receipt_key_and_its_reporter_returns_with_it
     assert filed.status_code == 201, filed.json()
     key = filed.json()["receipt_key"]
     assert len(key.replace("-", "")) == wbs.RECEIPT_LENGTH
-    assert set(key.replace("-", "")) <= set(wbs.TRACKING_ALPHABET)
+    assert set(key.replace("-", "")) <= set(TRACKING_ALPHABET)
     assert filed["Cache-Control"] == "no-store"
     # and the report is WBS, anonymous, never "incomplete", under the WBS SOP
     report = report_of(tenant, key)
@@ -88,7 +96,7 @@ def test_an_anonymous_report_gets_a_receipt_key_and_its_reporter_returns_with_it
     assert report.missing_elements == [] and report.state == "received"
     assert (report.name, report.phone, report.address, report.raw_payload) == ("", "", "", None)
     with schema_context(tenant.schema_name):
-        assert SopVersion.objects.get(pk=report.sop_version_id).purpose == "wbs"
+        assert report.sop_version is not None and report.sop_version.purpose == "wbs"
     # and only a slow hash of the key is stored, nowhere the key itself
     receipt = WbsReceipt.objects.get(tenant=tenant)
     assert receipt.key_hash == wbs.receipt_hash(key) and key.replace("-", "") not in str(
@@ -248,8 +256,9 @@ def test_the_policy_is_recorded_and_its_deadlines_need_a_legal_basis(
         assert version.definition["case_limit"]["days"] == 60
         received = next(s for s in version.definition["states"] if s["key"] == "received")
         assert received["limit"] == {"days": 14}
-        filed = wbs_actions.do_file_wbs_report(tenant=tenant, anonymous=True, **{
-            k: v for k, v in REPORT.items() if k != "anonymous"})  # fmt: skip
+        filed = wbs_actions.do_file_wbs_report(
+            tenant=tenant, anonymous=True, subject="Suap", description="Suap pengadaan."
+        )
         report = Complaint.objects.get(pk=filed.complaint.pk)
     assert report.due_at is not None and report.case_due_at is not None
     assert (report.due_at - report.created_at).days == 14
@@ -395,3 +404,63 @@ def test_a_disclosure_runs_out(tenant_factory: TenantFactory, time_machine: Any)
         assert not wbs.identity_disclosed_to(report, second)
         time_machine.move_to(timezone.now() + timedelta(hours=wbs.DISCLOSURE_HOURS, minutes=1))
         assert not wbs.identity_disclosed_to(report, asker)
+
+
+def test_a_report_about_the_leadership_goes_to_the_inspectorate_and_the_key_still_works(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a village of regency 33.01 with WBS, and the regency's inspectorate on Aduan
+    village = tenant_factory()
+    inspectorate = tenant_factory(kind=TenantKind.INSPEKTORAT, region_code="33.01")
+    enable(village)
+    there_wbs = make_member(inspectorate, Role.WBS_OFFICER)
+    there_officer = make_member(inspectorate, Role.OFFICER)
+    here_wbs = client_of(make_member(village, Role.WBS_OFFICER))
+    filed = send(tenant_client, "post", "/api/v1/wbs/reports/", village,
+                 {**REPORT, "subject": "Kepala desa memotong dana bantuan"})  # fmt: skip
+    key = filed.json()["receipt_key"]
+    report = report_of(village, key)
+    # A reason is required
+    path = f"/api/v1/complaints/{report.pk}/inspectorate/"
+    assert send(here_wbs, "post", path, village, {"reason": ""}).status_code == 400
+    # When the village's WBS officer hands it to the inspectorate
+    handed = send(here_wbs, "post", path, village, {"reason": "Menyangkut kepala desa."})
+    # Then it is there, accepted, under the inspectorate's WBS SOP
+    assert handed.status_code == 201, handed.json()
+    assert handed.json()["holder"] == inspectorate.name
+    arrived = report_of(inspectorate, key)
+    assert arrived.is_wbs and arrived.subject == "Kepala desa memotong dana bantuan"
+    assert arrived.sop_version is not None and arrived.sop_version.purpose == "wbs"
+    with schema_context(village.schema_name):
+        assert not Complaint.objects.filter(pk=report.pk, is_wbs=True).exists()
+    assert not Hop.objects.filter(to_tenant=inspectorate, status=HopStatus.PENDING).exists()
+    # and the reporter's key opens it there (from the village's page too)
+    seen = send(tenant_client, "post", "/api/v1/wbs/return/", village, {"receipt_key": key})
+    assert seen.status_code == 200 and seen.json()["holder"] == inspectorate.name
+    assert "handed_to_inspectorate" in [e["kind"] for e in seen.json()["events"]]
+    replied = send(tenant_client, "post", "/api/v1/wbs/return/replies/", inspectorate,
+                   {"receipt_key": key, "message": "Ada bukti transfer."})  # fmt: skip
+    assert replied.status_code == 201
+    # Its WBS officers see it, its ordinary officers do not
+    detail = f"/api/v1/complaints/{arrived.pk}/"
+    assert client_of(there_wbs).get(detail, tenant=inspectorate).status_code == 200
+    assert client_of(there_officer).get(detail, tenant=inspectorate).status_code == 404
+    # The inspectorate's landing page offers its WBS page from the start
+    assert b'id="wbs-link"' in TenantClient().get("/", tenant=inspectorate).content
+
+
+def test_a_body_without_an_inspectorate_on_aduan_keeps_the_report(
+    tenant_factory: TenantFactory,
+) -> None:
+    village = tenant_factory()
+    enable(village)
+    with schema_context(village.schema_name):
+        report = wbs_actions.do_file_wbs_report(
+            tenant=village, anonymous=True, subject="Suap", description="Suap."
+        ).complaint
+    here_wbs = client_of(make_member(village, Role.WBS_OFFICER))
+    refused = send(here_wbs, "post", f"/api/v1/complaints/{report.pk}/inspectorate/", village,
+                   {"reason": "Menyangkut kepala desa."})  # fmt: skip
+    assert refused.status_code == 400 and refused.json()["code"] == "wbs.no_inspectorate"
+    with schema_context(village.schema_name):
+        assert Complaint.objects.filter(pk=report.pk).exists()
