@@ -28,7 +28,9 @@ from complaints.models import (
     SopVersion,
 )
 from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
+from routing.directory import inspectorate_for
 from routing.models import Hop, HopStatus
+from tenants.actions.onboarding import do_create_agency
 from tenants.models import Membership, Role, Tenant, TenantKind, User
 from tenants.permissions import grantable_roles
 from tests.client import TenantClient
@@ -464,3 +466,22 @@ def test_a_body_without_an_inspectorate_on_aduan_keeps_the_report(
     assert refused.status_code == 400 and refused.json()["code"] == "wbs.no_inspectorate"
     with schema_context(village.schema_name):
         assert Complaint.objects.filter(pk=report.pk).exists()
+
+
+def test_the_regency_onboards_its_inspectorate_like_an_agency(
+    tenant_factory: TenantFactory,
+) -> None:
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    village = tenant_factory(parent=regency)
+    admin = make_member(regency, Role.REGENCY_ADMIN)
+    # When the regency admin adds its inspectorate (no region code: the regency's)
+    inspectorate = do_create_agency(
+        regency=regency, name="Inspektorat Kabupaten Cilacap", kind="INSPEKTORAT", actor=admin
+    )
+    # Then it covers the regency's bodies for WBS, takes no ordinary category, runs WBS
+    assert (inspectorate.kind, inspectorate.region_id) == (TenantKind.INSPEKTORAT, "33.01")
+    assert inspectorate_for(village) == inspectorate
+    assert inspectorate_for(regency) == inspectorate
+    assert not inspectorate.authority.categories.exists()
+    assert wbs.policy_of(inspectorate).enabled
+    assert not wbs.policy_of(village).enabled
