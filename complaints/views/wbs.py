@@ -4,8 +4,8 @@ reached with the key. Staff's: the WBS settings (admin), the appointment of WBS 
 (head), disclosure requests (WBS officer) and approvals (head, WBS officers).
 
 The reporter's pages load nothing from elsewhere and run no script (a CSP stricter than the
-site's), are never cached, send no referrer, and the key travels only in POST bodies (never a
-URL, so never a log line). Thin: parse, access, one action, render."""
+site's), are never cached, send no referrer to other sites, and the key travels only in POST
+bodies (never a URL, so never a log line). Thin: parse, access, one action, render."""
 
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ STRICT_CSP = {
 
 
 def reporter_page(view: View) -> View:
-    """A page of the reporter's: public, strict CSP, never cached, no referrer; a limited
-    request gets the limiter's 429 page."""
+    """A page of the reporter's: public, strict CSP, never cached, no referrer to other
+    sites; a limited request gets the limiter's 429 page."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -73,7 +73,9 @@ def reporter_page(view: View) -> View:
         except RateLimitedError as error:
             response = too_many_page(request, error.retry_after)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin: nothing to other sites; "no-referrer" would make browsers send
+        # "Origin: null" with the form posts, which CSRF protection rightly refuses.
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return public_page(csp_replace(STRICT_CSP)(wrapped))
