@@ -57,6 +57,7 @@ class WbsErrorCode(StrEnum):
     REQUEST_CLOSED = "wbs.request_closed"
     NO_INSPECTORATE = "wbs.no_inspectorate"
     UNKNOWN_KEY = "wbs.unknown_key"
+    USE_WBS_DOOR = "wbs.use_wbs_door"
 
 
 class ComplaintError(AduanError):

@@ -27,7 +27,8 @@ from complaints.models import (
     EventKind,
     SopVersion,
 )
-from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
+from complaints.public.models import Notification, WbsReceipt, WbsRecord, WbsRecordKind
+from complaints.sla import run_sla_sweep
 from routing.directory import inspectorate_for
 from routing.models import Hop, HopStatus
 from tenants.actions.onboarding import do_create_agency
@@ -485,3 +486,25 @@ def test_the_regency_onboards_its_inspectorate_like_an_agency(
     assert not inspectorate.authority.categories.exists()
     assert wbs.policy_of(inspectorate).enabled
     assert not wbs.policy_of(village).enabled
+
+
+def test_a_late_wbs_report_is_escalated_among_wbs_officers_without_its_content(
+    tenant_factory: TenantFactory,
+) -> None:
+    tenant = tenant_factory()
+    enable(tenant)
+    wbs_officer = make_member(tenant, Role.WBS_OFFICER)
+    head, admin = make_member(tenant, Role.HEAD), make_member(tenant, Role.TENANT_ADMIN)
+    officer = make_member(tenant, Role.OFFICER)
+    with schema_context(tenant.schema_name):
+        report = wbs_actions.do_file_wbs_report(
+            tenant=tenant, anonymous=True, subject="Kepala dinas menerima suap",
+            description="Rincian.",
+        ).complaint  # fmt: skip
+    # When the 7 days to acknowledge pass
+    run_sla_sweep(timezone.now() + timedelta(days=8))
+    # Then only the WBS officer is told, and the notice names no content
+    told = Notification.objects.filter(tenant=tenant, complaint_id=report.pk)
+    assert {n.recipient_id for n in told} == {wbs_officer.pk}
+    assert told.exists() and not told.filter(body__contains="suap").exists()
+    assert not Notification.objects.filter(recipient__in=[head, admin, officer]).exists()
