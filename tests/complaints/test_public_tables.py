@@ -45,6 +45,9 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
         "complaints_public.Deadline",
         "complaints_public.LocalHoliday",
         "complaints_public.Notification",
+        # Whistleblowing (complaints.wbs): receipt-key hashes and the WBS record.
+        "complaints_public.WbsReceipt",
+        "complaints_public.WbsRecord",
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
