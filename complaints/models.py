@@ -250,6 +250,12 @@ class EventKind(models.TextChoices):
     ANSWER_DRAFTED = "answer_drafted", _("Jawaban menunggu persetujuan")
     ANSWER_APPROVED = "answer_approved", _("Jawaban disetujui")
     ANSWER_RETURNED = "answer_returned", _("Jawaban dikembalikan")
+    # Whistleblowing (complaints.actions.wbs): a confidential reporter's identity is opened
+    # only by a request that two others approve; the reporter sees that it happened.
+    DISCLOSURE_REQUESTED = "disclosure_requested", _("Permintaan pembukaan identitas pelapor")
+    DISCLOSURE_APPROVED = "disclosure_approved", _("Persetujuan pembukaan identitas pelapor")
+    DISCLOSURE_GRANTED = "disclosure_granted", _("Identitas pelapor dibuka untuk pemeriksaan")
+    HANDED_TO_INSPECTORATE = "handed_to_inspectorate", _("Diserahkan ke Inspektorat")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
@@ -350,6 +356,9 @@ class SopVersion(models.Model):
     complaint keeps the version it started with."""
 
     number = models.PositiveIntegerField()
+    # "" for the tenant's SOP; "wbs" for its whistleblowing SOP (complaints.wbs), numbered
+    # on its own: a WBS report starts under the latest WBS version.
+    purpose = models.CharField(max_length=10, blank=True, default="")
     definition = models.JSONField()
     note = models.CharField(max_length=500, blank=True, default="")
     created_by = models.ForeignKey(

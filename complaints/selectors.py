@@ -37,7 +37,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import duplicates, search
+from complaints import duplicates, search, wbs
 from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
@@ -135,7 +135,13 @@ class Viewer:
 
     def sees_identity(self, complaint: Complaint) -> bool:
         if complaint.is_wbs:
-            return self.sees_wbs
+            # A whistleblower's identity: nobody's by default, only the WBS officer whose
+            # request two others approved, until it runs out (complaints.wbs).
+            return (
+                self.sees_wbs
+                and self.user is not None
+                and wbs.identity_disclosed_to(complaint, self.user)
+            )
         return not complaint.is_anonymous or bool(self.roles & IDENTITY_ROLES)
 
 
@@ -294,7 +300,8 @@ def complaint_by_tracking_code(code: str) -> Complaint:
     normalized = normalize_tracking_code(code)
     if not normalized or any(ch not in TRACKING_ALPHABET for ch in normalized):
         raise not_found()
-    complaint = Complaint.objects.filter(tracking_code=normalized).first()
+    # A WBS report is reached by its receipt key alone (complaints.wbs), never by a code.
+    complaint = Complaint.objects.filter(tracking_code=normalized, is_wbs=False).first()
     if complaint is None:
         raise not_found()
     return complaint
@@ -401,17 +408,18 @@ def my_notifications(
     return found.filter(read_at__isnull=True) if unread_only else found
 
 
-def latest_version() -> SopVersion | None:
-    """The tenant's active SOP version: its latest; None before the first use."""
-    return SopVersion.objects.order_by("-number").first()
+def latest_version(purpose: str = "") -> SopVersion | None:
+    """The tenant's active SOP version: its latest; None before the first use. `purpose`
+    "wbs": its whistleblowing SOP's (complaints.wbs)."""
+    return SopVersion.objects.filter(purpose=purpose).order_by("-number").first()
 
 
 def version_history() -> QuerySet[SopVersion]:
-    return SopVersion.objects.order_by("-number")
+    return SopVersion.objects.filter(purpose="").order_by("-number")
 
 
 def get_version(number: int) -> SopVersion | None:
-    return SopVersion.objects.filter(number=number).first()
+    return SopVersion.objects.filter(number=number, purpose="").first()
 
 
 def sop_of(version: SopVersion, schema_name: str) -> Sop:

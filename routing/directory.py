@@ -27,7 +27,7 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 
 from routing.models import Authority, Category, CategoryLevel
-from tenants.models import Region, RegionLevel, Tenant, TenantKind
+from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
 
@@ -83,6 +83,8 @@ def default_category_keys(tenant: Tenant, categories: Iterable[Category]) -> lis
                 hint in name for hint in category.agency_hints
             )
         else:
+            # An inspectorate (INSPEKTORAT) takes no ordinary complaint: only WBS reports
+            # handed to it (inspectorate_for), never through the router.
             wanted = False
         if wanted:
             keys.append(category.key)
@@ -173,3 +175,25 @@ def ensure_directory() -> DirectoryReport:
             for tenant in missing:
                 declare_defaults(tenant, categories)
     return DirectoryReport(written, len(missing))
+
+
+def inspectorate_for(tenant: Tenant) -> Tenant | None:
+    """The regency's inspectorate (Inspektorat, the APIP) that covers this tenant for
+    whistleblowing: an active INSPEKTORAT tenant whose declared coverage holds the tenant's
+    region (its regency by default, default_coverage). None where it does not run Aduan."""
+    region = tenant.region_id or ""
+    if not region:
+        return None
+    prefixes = {region[:n] for n in (2, 5, len(region))}
+    found = (
+        Authority.objects.filter(
+            tenant__kind=TenantKind.INSPEKTORAT,
+            tenant__status=TenantStatus.ACTIVE,
+            coverage_code__in=prefixes,
+        )
+        .exclude(tenant=tenant)
+        .select_related("tenant")
+        .order_by("-coverage_code", "tenant_id")
+        .first()
+    )
+    return found.tenant if found is not None else None

@@ -26,6 +26,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("holidays", _("Hari libur")),
     ("authority-directory", _("Direktori kewenangan")),
     ("own-door", _("Pengaturan penerusan")),
+    ("wbs-console", _("WBS")),
     ("members", _("Anggota")),
     ("integrations-whatsapp", _("WhatsApp")),
     ("integrations-sms-keyword", _("SMS")),

@@ -53,6 +53,10 @@ class Scope:
     LOOKUP = "lookup"  # tracking look-ups by code (tenant and platform, page and API)
     SIGN_IN = "sign_in"  # sign-in and second-factor submissions per address
     SECOND_FACTOR = "second_factor"  # failed second-factor codes per user (a lockout)
+    # Whistleblowing (complaints.wbs): keyed on a keyed hash of the address that rotates daily
+    # (`hit(scope, key)`), so no address is ever stored for a WBS reporter.
+    WBS_INTAKE = "wbs_intake"  # WBS reports and a reporter's replies
+    WBS_RECEIPT = "wbs_receipt"  # receipt-key attempts (a guess costs one)
 
 
 @dataclass(frozen=True)

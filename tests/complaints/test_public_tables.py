@@ -50,6 +50,9 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
         # Issue 17: register exports and the duplicate finder's similarity keys.
         "complaints_public.Export",
         "complaints_public.SimilarityKey",
+        # Whistleblowing (complaints.wbs): receipt-key hashes and the WBS record.
+        "complaints_public.WbsReceipt",
+        "complaints_public.WbsRecord",
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES

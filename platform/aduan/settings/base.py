@@ -201,6 +201,8 @@ ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
 ADUAN_RATE_LIMITS = {
     "intake": ADUAN_INTAKE_RATE,
     "lookup": os.environ.get("ADUAN_LOOKUP_RATE", "300/hour"),
+    "wbs_intake": os.environ.get("ADUAN_WBS_INTAKE_RATE", "20/hour"),
+    "wbs_receipt": os.environ.get("ADUAN_WBS_RECEIPT_RATE", "10/hour"),
     "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
     # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
     # AXES_COOLOFF_TIME (set below from the same variables).
