@@ -176,9 +176,15 @@ def desk_request_by_public_id(public_id: str) -> DeskRequest | None:
     return found
 
 
+# The agencies page shows this many a page (the API pages by aduan.api.Pages).
+AGENCIES_PER_PAGE = 25
+
+
 def agencies_of(regency: Tenant) -> QuerySet[Tenant]:
     agencies: QuerySet[Tenant] = (
-        Tenant.objects.filter(parent=regency).select_related("region").order_by("kind", "name")
+        Tenant.objects.filter(parent=regency)
+        .select_related("region")
+        .order_by("kind", "name", "pk")
     )
     return agencies
 
