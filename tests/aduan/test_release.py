@@ -47,7 +47,7 @@ def test_web_serves_pages_right_after_the_documented_release_step(tmp_path: Path
         status, body = wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), timeout=60)
         assert status == 200, body[-2000:]
         assert b"<html" in body
-        assert b'/static/aduan/' in body and b".css" in body
+        assert b"/static/aduan/" in body and b".css" in body
         stylesheet = body.split(b'href="/static/', 1)[1].split(b'"', 1)[0].decode()
         served = _get(f"http://127.0.0.1:{port}/static/{stylesheet}")
         assert served is not None and served[0] == 200
