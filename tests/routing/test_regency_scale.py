@@ -9,6 +9,7 @@ stores for a village: a PEMDES of the regency (its parent), in its village's reg
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -50,7 +51,8 @@ def load_villages(regency: Tenant, count: int) -> list[Tenant]:
                 status=TenantStatus.ACTIVE,
             )
         )
-    return Tenant.objects.bulk_create(rows)
+    made: list[Tenant] = Tenant.objects.bulk_create(rows)
+    return made
 
 
 def open_triage(regency: Tenant, holders: list[Tenant], count: int) -> None:
@@ -106,10 +108,9 @@ def page_costs(client: TenantClient, regency: Tenant) -> dict[str, int]:
         "agencies api": f"/api/v1/regencies/{regency.slug}/agencies/",
     }.items():
         for page in (1, last):
+            host = None if "regencies" in path else regency
             costs[f"{name} {'first' if page == 1 else 'last'}"] = queries(
-                lambda path=path, page=page: client.get(
-                    path, {"page": page}, tenant=None if "regencies" in path else regency
-                )
+                functools.partial(client.get, path, {"page": page}, tenant=host)
             )
     return costs
 
