@@ -37,7 +37,8 @@ _reporting: ContextVar[bool] = ContextVar("aduan_reporting", default=False)
 
 
 def has_replica() -> bool:
-    return REPLICA in settings.DATABASES
+    """Whether a replica is configured (settings add DATABASES["replica"] from the URL)."""
+    return bool(getattr(settings, "DATABASE_REPLICA_URL", ""))
 
 
 def reporting_alias() -> str:
