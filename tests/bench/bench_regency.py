@@ -137,8 +137,7 @@ def run(args: argparse.Namespace) -> None:
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     sign_in(client, admin)
     prefix = f"/{settings.TENANT_PATH_PREFIX}/{regency.slug}"
-    tenants = Tenant.objects.filter(parent=regency).count()
-    last = -(-(tenants + 1) // 25)
+    tenants = int(Tenant.objects.filter(parent=regency).count())
     pages = {
         "directory page": f"{prefix}/directory/",
         "directory API": f"{prefix}/api/v1/directory/",
@@ -148,8 +147,14 @@ def run(args: argparse.Namespace) -> None:
         "triage API": f"{prefix}/api/v1/triage/",
     }
     rows = []
+
+    # Pages of 25: the directory lists the government and its villages, the others the villages
+    # (the triage queue is as long as the regency).
+    def last(label: str) -> int:
+        return -(-(tenants + (1 if label.startswith("directory") else 0)) // 25)
+
     for label, path in pages.items():
-        for page in (1, last):
+        for page in (1, last(label)):
             url = f"{path}?page={page}"
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
