@@ -106,9 +106,10 @@ def page_costs(client: TenantClient, regency: Tenant) -> dict[str, int]:
         "triage api": "/api/v1/triage/",
         "agencies page": f"/console/regencies/{regency.slug}/agencies/",  # the platform's
         "agencies api": f"/api/v1/regencies/{regency.slug}/agencies/",
+        "governed tenants page": "/console/tenants/",  # the platform's
     }.items():
         for page in (1, last):
-            host = None if "regencies" in path else regency
+            host = None if path.startswith(("/console/", "/api/v1/regencies/")) else regency
             costs[f"{name} {'first' if page == 1 else 'last'}"] = queries(
                 functools.partial(client.get, path, {"page": page}, tenant=host)
             )
@@ -186,6 +187,11 @@ def test_all_285_of_cilacaps_tenants_are_listed_and_any_can_be_edited(
     assert {a["slug"] for a in agencies} == {v.slug for v in villages}
     queue = _walk_api(tenant_client, regency, "/api/v1/triage/")
     assert len(queue) == 285 and len({e["tracking_code"] for e in queue}) == 285
+    governed: list[str] = []
+    for number in range(1, 13):
+        html = tenant_client.get("/console/tenants/", {"page": number}).content.decode()
+        governed += re.findall(r'<a href="/console/tenants/([^/"]+)/">', html)
+    assert sorted(governed) == sorted(everyone)
     # When the admin edits a tenant listed on the last page (beyond the old cut at 100)
     last = sorted(villages, key=lambda v: (v.name, v.pk))[-1]
     answer = tenant_client.put(
