@@ -53,6 +53,7 @@ def test_the_regency_admin_pages_to_the_last_village_and_edits_it(
     while page.locator("a[rel=next]").count():
         page.locator("a[rel=next]").click()
         pages += 1
+        page.wait_for_url(f"**/directory/?page={pages}")  # the next page, not the one leaving
     assert pages == 12 and page.locator("details.authority").count() == 10
     # and opens the last village and declares roads and bridges for it
     entry = page.locator("details.authority", has_text=last.name)
