@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -469,11 +470,17 @@ class TriageRow:
     likely_duplicates: list[DuplicateSuggestion] = field(default_factory=list)
 
 
-def triage_rows(tenant: Tenant) -> list[TriageRow]:
-    """The open entries of this regency's triage queue, each with its complaint when this
-    tenant holds it (one query for all). A complaint held here that already reached an end is
-    left out: it was decided (its entry closes when it does)."""
-    entries = routing_selectors.triage_queue(tenant)
+def triage_queue(tenant: Tenant) -> QuerySet[TriageEntry]:
+    """The open entries of this regency's triage queue, oldest first (page it, then hand the
+    page to `triage_rows`)."""
+    return routing_selectors.triage_queue(tenant)
+
+
+def triage_rows(tenant: Tenant, entries: Sequence[TriageEntry]) -> list[TriageRow]:
+    """These entries of the regency's triage queue (a page of `triage_queue`), each with its
+    complaint when this tenant holds it (one query for all, whatever the page's size). A
+    complaint held here that already reached an end is left out: it was decided (its entry
+    closes when it does)."""
     held = {
         c.tracking_code: c
         for c in Complaint.objects.filter(

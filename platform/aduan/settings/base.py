@@ -44,7 +44,18 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# A streaming replica of the primary, where configured: reports and public statistics read
+# from it (aduan.db.reporting_alias / aduan.db.reporting); nothing is migrated there.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL),
+        "ENGINE": "django_tenants.postgresql_backend",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ("aduan.db.ReportingRouter", "django_tenants.routers.TenantSyncRouter")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SHARED_APPS = [
