@@ -284,13 +284,25 @@ def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list
             "kind": event.kind,
             "kind_label": event.kind_label,
             "actor": public_actor(event) if public else (event.actor_label or "-"),
-            "text": describe(event),
+            "text": public_text(event) if public else describe(event),
             "is_public": event.is_public,
             "files": [] if public else event_files(event),
             "inputs": [] if public else step_inputs(event, sop),
         }
         for event in selectors.timeline(complaint, public_only=public)
     ]
+
+
+def public_text(event: ComplaintEvent) -> str:
+    """An entry as the citizen reads it: a forward says where it went, in the reader's
+    language; the officer's reason for it stays on the staff side."""
+    if event.kind == EventKind.FORWARDED:
+        before, after = event.before or {}, event.after or {}
+        return _("Diteruskan dari %(origin)s ke %(target)s.") % {
+            "origin": before.get("tenant", ""),
+            "target": after.get("tenant", ""),
+        }
+    return describe(event)
 
 
 def missing_labels(complaint: Complaint) -> list[str]:

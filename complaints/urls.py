@@ -218,6 +218,16 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
 # The platform's own host: the front door and tracking wherever a complaint is now.
 public_urlpatterns: list[URLPattern | URLResolver] = [
     path("pengaduan/", front_door.front_door_page, name="front-door"),
+    path(
+        "pengaduan/tanda-terima/<str:code>/",
+        front_door.front_door_receipt,
+        name="front-door-receipt",
+    ),
+    path(
+        "pengaduan/tanda-terima/<str:code>/pdf/",
+        front_door.front_door_receipt_pdf,
+        name="front-door-receipt-pdf",
+    ),
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),

@@ -11,15 +11,24 @@ routing.api).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import AduanError
 from aduan.ratelimit import Scope, limited_page
 from complaints.api.front_door import FRONT_DOOR_FIELDS, file_at_front_door
+from complaints.forwarding import holder_of, in_schema
+from complaints.models import Complaint
+from complaints.selectors import normalize_tracking_code
+from complaints.views.intake import receipt_context, receipt_pdf_response, remember_filer
 from routing import selectors
 from tenants.access import public_page
-from tenants.models import Region, RegionLevel
+from tenants.models import Region, RegionLevel, Tenant
 
 
 @public_page
@@ -33,7 +42,9 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
         except AduanError as problem:
             error = problem
         else:
-            return render(request, "tenants/routing/filed.html", {"result": result})
+            filed = render(request, "tenants/routing/filed.html", {"result": result})
+            # Only this browser sees the name on the receipt (the code alone never shows it).
+            return remember_filer(filed, result.tracking_code) if result.holder else filed
     context = {
         "categories": selectors.categories(),
         "regencies": Region.objects.filter(level=RegionLevel.REGENCY).order_by("name"),
@@ -41,3 +52,48 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "tenants/routing/front_door.html", context, status=400 if error else 200)
+
+
+def _held_complaint(code: str) -> tuple[Tenant, Complaint]:
+    """The complaint of a tracking code wherever it is now, with its holder; Http404 when
+    none (or when it was kept for SP4N-LAPOR!, with no register and no receipt)."""
+    normalized = normalize_tracking_code(code)
+    holder = holder_of(normalized) if normalized else None
+    if holder is None or holder.schema_name == get_public_schema_name():
+        raise Http404
+    with in_schema(holder):
+        complaint = Complaint.objects.filter(tracking_code=normalized).first()
+    if complaint is None:
+        raise Http404
+    return holder, complaint
+
+
+def _platform_receipt_context(
+    request: HttpRequest, code: str
+) -> tuple[Tenant, Complaint, dict[str, Any]]:
+    holder, complaint = _held_complaint(code)
+    track_path = reverse("track") + "?" + urlencode({"kode": complaint.tracking_code})
+    pdf_path = reverse("front-door-receipt-pdf", kwargs={"code": complaint.tracking_code})
+    with in_schema(holder):
+        context = receipt_context(
+            request, complaint, holder, track_path=track_path, pdf_path=pdf_path
+        )
+    context["holder"] = holder
+    return holder, complaint, context
+
+
+@public_page
+@limited_page(Scope.LOOKUP, methods=())
+def front_door_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt (tanda terima) of a complaint filed at the front door, on the platform's
+    host, from its holder's register."""
+    _, _, context = _platform_receipt_context(request, code)
+    return render(request, "complaints/receipt.html", context)
+
+
+@public_page
+@limited_page(Scope.LOOKUP, methods=())
+def front_door_receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    holder, complaint, context = _platform_receipt_context(request, code)
+    with in_schema(holder):
+        return receipt_pdf_response(complaint, holder, context)
