@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError
 from complaints.errors import ComplaintError, ComplaintErrorCode
+from complaints.forgiving import TOKEN_FIELD, ForgivingFormMixin
 from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Urgency
 from complaints.selectors import SORTS, UNASSIGNED
 
@@ -58,6 +59,8 @@ def form_error(form: forms.Form) -> ComplaintError:
 def show_action_error(form: forms.Form, error: AduanError) -> None:
     """An action's field errors, on the form that sent the input."""
     fields: dict[str, list[str]] = error.extra.get("fields") or {}
+    if not fields and error.extra.get("field") in form.fields:
+        fields = {str(error.extra["field"]): [error.message]}
     if not fields:
         form.add_error(None, error.message)
     for field, messages in fields.items():
@@ -65,7 +68,9 @@ def show_action_error(form: forms.Form, error: AduanError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(ForgivingFormMixin, forms.Form):
+    needed_fields = ("name", "address", "phone", "subject", "description")
+
     name = _text(_("Nama"), max_length=200)
     address = _text(_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
     phone = _text(
@@ -95,6 +100,8 @@ class ComplaintForm(forms.Form):
 
     def intake_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop(TOKEN_FIELD, None)
+        data["attachments"] = self.attachments_with_held()
         privacy = data.pop("privacy") or "rahasia"
         # Anything but an explicit choice to publish keeps it confidential.
         data["is_confidential"] = privacy == "rahasia"
@@ -242,4 +249,73 @@ class RegisterFilterForm(forms.Form):
             "received_to": data.get("received_to"),
             "overdue": bool(data.get("overdue")),
             "sort": data.get("sort") or "-number",
+        }
+
+
+class FrontDoorForm(ForgivingFormMixin, forms.Form):
+    """The platform's front door: the place by a village search (name, then district,
+    regency and province to tell the 28 Babakans apart), or the phone's location where
+    boundaries are loaded; the rest as at a tenant's form."""
+
+    needed_fields = ("place", "name", "address", "phone", "subject", "description")
+    place_query = _text(
+        _("Cari desa/kelurahan atau kabupaten/kota (minimal 3 huruf)"), max_length=60
+    )
+    place = forms.CharField(required=False, widget=forms.HiddenInput)
+    address_text = _text(_("Alamat kejadian (jalan, RT/RW, patokan)"), max_length=300)
+    category = forms.ChoiceField(label=_("Kategori (jika tahu)"), required=False)
+    subject = _text(_("Pokok pengaduan"), max_length=200)
+    description = _text(
+        _("Uraian pengaduan: apa, di mana, kapan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    name = _text(_("Nama"), max_length=200)
+    address = _text(_("Alamat"), max_length=300)
+    phone = _text(
+        _("Nomor telepon/WhatsApp"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = _text(_("Surel (tidak wajib)"), max_length=254, widget=forms.EmailInput())
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    attachments = MultipleFileField(
+        label=_("Foto atau PDF (tidak wajib, paling banyak 5, masing-masing 10 MB)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", _("Biarkan Aduan memilih")), *categories]
+
+    def intake_values(self) -> dict[str, Any]:
+        """The front door's input: a 5-character place is a regency, a longer one a village."""
+        data = self.cleaned_data
+        place = str(data.get("place") or "")
+        text = {
+            key: str(data.get(key) or "")
+            for key in (
+                "address_text",
+                "category",
+                "name",
+                "address",
+                "phone",
+                "email",
+                "subject",
+                "description",
+            )
+        }
+        return {
+            **text,
+            "regency_code": place if len(place) == 5 else place[:5],
+            "village_code": place if len(place) > 5 else "",
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
         }

@@ -20,6 +20,7 @@ from complaints.actions.intake import do_file_complaint, raise_problems
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Channel, Complaint
 from complaints.validation import check_attachments
+from routing.boundaries import locate
 from routing.disposition import dispose
 from routing.models import Category
 from routing.router import Proposal, propose
@@ -66,6 +67,13 @@ def do_file_at_front_door(
     category = category.strip()
     checked, file_problem = check_attachments(attachments)
     raise_problems([file_problem])
+    if not village_code and not regency_code and latitude is not None and longitude is not None:
+        # The phone's location, where boundaries are loaded: the village (or regency) holding it.
+        region = locate(latitude, longitude)
+        if region is not None and region.level == RegionLevel.VILLAGE:
+            village_code = region.code
+        elif region is not None:
+            regency_code = region.code
     if not village_code and not (
         regency_code
         and Region.objects.filter(code=regency_code, level=RegionLevel.REGENCY).exists()

@@ -21,37 +21,58 @@ from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import AduanError
 from aduan.ratelimit import Scope, limited_page
-from complaints.api.front_door import FRONT_DOOR_FIELDS, file_at_front_door
+from complaints.api.front_door import file_at_front_door
+from complaints.forms import FrontDoorForm, show_action_error
 from complaints.forwarding import holder_of, in_schema
 from complaints.models import Complaint
 from complaints.selectors import normalize_tracking_code
 from complaints.views.intake import receipt_context, receipt_pdf_response, remember_filer
 from routing import selectors
+from routing.models import Boundary
 from tenants.access import public_page
-from tenants.models import Region, RegionLevel, Tenant
+from tenants.models import Tenant
+from tenants.selectors import place_label, search_places
 
 
 @public_page
 @limited_page(Scope.INTAKE)
 def front_door_page(request: HttpRequest) -> HttpResponse:
-    error: AduanError | None = None
-    if request.method == "POST":
-        values = {k: request.POST.get(k, "") for k in FRONT_DOOR_FIELDS}
+    """File without knowing who is responsible. The place is found by name with the "Cari"
+    button (a round trip, no script needed; what was typed and chosen stays)."""
+    categories = [(c.key, f"{c.topic}: {c.name}") for c in selectors.categories()]
+    posted = request.method == "POST"
+    form = FrontDoorForm(
+        request.POST if posted else None, request.FILES if posted else None, categories=categories
+    )
+    searching = posted and "cari" in request.POST
+    if posted and not searching and form.is_valid():
         try:
-            result = file_at_front_door(values, request.FILES.getlist("attachments"))
+            result = file_at_front_door(form.intake_values(), form.attachments_with_held())
         except AduanError as problem:
-            error = problem
+            if problem.extra.get("field") in ("regency_code", "village_code"):
+                form.add_error("place", problem.message)
+            else:
+                show_action_error(form, problem)
         else:
+            form.release_held()
             filed = render(request, "tenants/routing/filed.html", {"result": result})
             # Only this browser sees the name on the receipt (the code alone never shows it).
             return remember_filer(filed, result.tracking_code) if result.holder else filed
+    if posted:
+        form.hold_files()
+    query = str(form.data.get("place_query", "")) if posted else ""
+    chosen = str(form.data.get("place", "")) if posted else ""
     context = {
-        "categories": selectors.categories(),
-        "regencies": Region.objects.filter(level=RegionLevel.REGENCY).order_by("name"),
-        "posted": request.POST if request.method == "POST" else {},
-        "error": error,
+        "form": form,
+        "searched": bool(query) and searching,
+        "places": search_places(query) if query else [],
+        "chosen": chosen,
+        "chosen_label": place_label(chosen) if chosen else "",
+        "can_locate": Boundary.objects.exists(),
     }
-    return render(request, "tenants/routing/front_door.html", context, status=400 if error else 200)
+    return render(
+        request, "tenants/routing/front_door.html", context, status=400 if form.errors else 200
+    )
 
 
 def _held_complaint(code: str) -> tuple[Tenant, Complaint]:

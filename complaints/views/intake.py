@@ -45,7 +45,9 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             )
         except AduanError as error:
             show_action_error(form, error)
+            form.hold_files()
         else:
+            form.release_held()
             receipt_page = redirect("complaints:receipt", code=complaint.tracking_code)
             return remember_filer(receipt_page, complaint.tracking_code)
     status = 400 if form.errors else 200
@@ -148,7 +150,9 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
             )
         except AduanError as error:
             show_action_error(form, error)
+            form.hold_files()
         else:
+            form.release_held()
             return redirect("complaints:receipt", code=complaint.tracking_code)
     status = 400 if form.errors else 200
     return render(request, "complaints/desk.html", {"form": form}, status=status)

@@ -15,8 +15,7 @@ from tests.factories import TenantFactory, file_complaint, make_member
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "regency_code": "33.01",
-    "village_code": "33.01.12.2010",
+    "place": "33.01.12.2010",
     "subject": "Dana desa tidak diumumkan",
     "description": "APBDes tahun ini tidak dipasang di balai desa.",
     "name": "Siti Aminah",
