@@ -308,3 +308,25 @@ def public_text(event: ComplaintEvent) -> str:
 def missing_labels(complaint: Complaint) -> list[str]:
     """What an incomplete complaint still lacks, one label per element."""
     return [element_labels([key]) for key in complaint.missing_elements]
+
+
+def transparency_rows(complaints: list[Complaint], tenant: Tenant) -> list[dict[str, Any]]:
+    """What the public may read of each complaint: no name, address, phone or text body."""
+    names = dict(
+        Category.objects.filter(key__in={c.category for c in complaints if c.category}).values_list(
+            "key", "name"
+        )
+    )
+    return [
+        {
+            "number": c.number,
+            "subject": c.subject,
+            "category": names.get(c.category, ""),
+            "step": state_label(c),
+            "received_at": format_local(c.created_at, tenant),
+            "due_at": local_time(c.due_at, tenant) if c.due_at else None,
+            "latitude": c.latitude,
+            "longitude": c.longitude,
+        }
+        for c in complaints
+    ]

@@ -18,6 +18,7 @@ from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
+from complaints.api import transparency as transparency_api
 from complaints.api import triage as triage_api
 from complaints.api import work as work_api
 from complaints.views import (
@@ -32,6 +33,7 @@ from complaints.views import (
     sop,
     teams,
     tracking,
+    transparency,
     triage,
     work,
 )
@@ -42,6 +44,12 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("pengaduan/tanda-terima/<str:code>/", intake.receipt, name="receipt"),
     path("pengaduan/tanda-terima/<str:code>/pdf/", intake.receipt_as_pdf, name="receipt-pdf"),
     path("lacak/", tracking.track_lookup, name="track-lookup"),
+    path("transparansi/", transparency.transparency_page, name="transparency"),
+    path(
+        "api/v1/transparency/",
+        transparency_api.TransparencyApi.as_view(),
+        name="api-transparency",
+    ),
     path("lacak/<str:code>/", tracking.track, name="track"),
     path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),

@@ -65,6 +65,7 @@ def test_every_citizen_page_stays_within_its_budget(
         ("/", village),
         ("/pengaduan/baru/", village),
         ("/lacak/", village),
+        ("/transparansi/", village),
         (f"/lacak/{code}/", village),
         (f"/pengaduan/tanda-terima/{code}/", village),
     ]
