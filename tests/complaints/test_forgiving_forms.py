@@ -40,7 +40,8 @@ def test_the_tenant_form_marks_the_error_and_keeps_the_photo(
     # Given the form: needed fields are marked, limits are in the inputs
     blank = tenant_client.get("/pengaduan/baru/", tenant=village).content.decode()
     assert 'name="subject" maxlength="200"' in blank
-    assert blank.count('class="needed"') == 5
+    # name, address, phone, subject, description and the catalogue's four required questions
+    assert blank.count('class="needed"') == 9
     assert 'data-max-bytes="10485760"' in blank
     # When the citizen sends a photo with a wrong e-mail address
     first = tenant_client.post(

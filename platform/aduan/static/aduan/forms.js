@@ -45,3 +45,17 @@
     });
   });
 })();
+/* A category's own questions: only the chosen category's group shows (all show without JS). */
+(function () {
+  "use strict";
+  var select = document.querySelector("select[name=category]");
+  var groups = document.querySelectorAll("fieldset.category-questions");
+  if (!select || !groups.length) { return; }
+  function show() {
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].hidden = groups[i].getAttribute("data-category") !== select.value;
+    }
+  }
+  select.addEventListener("change", show);
+  show();
+})();
