@@ -20,7 +20,13 @@ from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
 from aduan.errors import AduanError
-from aduan.ratelimit import Scope, limited_page
+from aduan.ratelimit import (
+    RateLimitedError,
+    Scope,
+    check_request,
+    limited_page,
+    too_many_page,
+)
 from complaints.api.front_door import file_at_front_door
 from complaints.forms import FrontDoorForm, show_action_error
 from complaints.forwarding import holder_of, in_schema
@@ -35,10 +41,15 @@ from tenants.selectors import place_label, search_places
 
 
 @public_page
-@limited_page(Scope.INTAKE)
 def front_door_page(request: HttpRequest) -> HttpResponse:
     """File without knowing who is responsible. The place is found by name with the "Cari"
-    button (a round trip, no script needed; what was typed and chosen stays)."""
+    button (a round trip, no script needed; what was typed and chosen stays): a search counts
+    as a look-up, not as a filing, against the limiter."""
+    if request.method == "POST":
+        try:
+            check_request(request, Scope.LOOKUP if "cari" in request.POST else Scope.INTAKE)
+        except RateLimitedError as refused:
+            return too_many_page(request, refused.retry_after)
     categories = [(c.key, f"{c.topic}: {c.name}") for c in selectors.categories()]
     posted = request.method == "POST"
     form = FrontDoorForm(
