@@ -627,6 +627,7 @@ def platform_track(code: str) -> dict[str, Any] | None:
     return {
         "tracking_code": code,
         "holder": holder.name if holder is not None else None,
+        "holder_tenant": holder,
         "state": state,
         "lapor": referral is not None,
         # SP4N-LAPOR!'s TrackingID once it was sent there (integrations.lapor.referrals).
