@@ -434,6 +434,12 @@ def sop_of(version: SopVersion, schema_name: str) -> Sop:
     return sop
 
 
+def forget_parsed_sops() -> None:
+    """Empty the cache of parsed SOPs (a schema dropped and made again under its name, as
+    the tests do, numbers its versions from 1 again)."""
+    _PARSED.clear()
+
+
 def sop_by_id(version_id: int, schema_name: str) -> Sop:
     """`sop_of` by the version's id: the stored definition is read only when not parsed yet."""
     sop = _PARSED.get((schema_name, version_id))
