@@ -17,6 +17,9 @@ logger = logging.getLogger("aduan.broker")
 # A web request waits at most this long to hand a job to the PostgreSQL queue: a request
 # must answer before gunicorn's timeout even when the database has just gone away.
 WEB_ENQUEUE_TIMEOUT = 2.0
+# Connections a process's broker may open (on demand): a web process only enqueues.
+WEB_POOL = 4
+WORKER_POOL = 16
 
 MIDDLEWARE = [
     "dramatiq.middleware.AgeLimit",
@@ -90,8 +93,10 @@ def broker_settings(broker_url: str, database_url: str, *, web: bool = False) ->
         }
     # The queue lives in the `dramatiq` schema of Aduan's own database (created by migrate).
     # Each process opens pool connections on demand only; cap them so web workers stay light.
+    # A worker holds one connection per queue it consumes (each queue and its delay queue)
+    # plus its notifier's: with too few, a queue is never consumed and the worker cannot stop.
     separator = "&" if "?" in database_url else "?"
-    url = f"{database_url}{separator}maxconn=4"
+    url = f"{database_url}{separator}maxconn={WEB_POOL if web else WORKER_POOL}"
     if web:  # a server that has gone away is noticed in seconds, not at the TCP timeout
         url += f"&connect_timeout={int(WEB_ENQUEUE_TIMEOUT)}"
     return {

@@ -13,6 +13,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
+from aduan.broker import WORKER_POOL
 from aduan.jobs import Resender, actor_of, enqueue_on_commit
 from aduan.models import Heartbeat
 from tests.factories import TenantFactory, file_complaint
@@ -122,3 +123,12 @@ def test_jobs_kept_for_a_queue_that_does_not_answer_are_bounded_oldest_dropped_f
     for n in (1, 2, 3):
         resender.keep("no_such_job", ("tenant", n), {})
     assert resender.kept() == [("no_such_job", ("tenant", 2)), ("no_such_job", ("tenant", 3))]
+
+
+def test_a_worker_can_hold_a_connection_for_every_queue_it_consumes() -> None:
+    # Each queue and its delay queue keep a connection of the PostgreSQL broker's pool, and
+    # the notifier one more: a pool too small leaves a queue unconsumed and the worker unable
+    # to stop (seen when the statistics queue arrived).
+    queues = {actor.queue_name for actor in dramatiq.get_broker().actors.values()}
+    assert len(queues) >= 2
+    assert 2 * len(queues) + 1 <= WORKER_POOL
