@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
+from aduan import envelope
 from aduan.db import tenant_db
 from aduan.errors import AduanError
 from complaints import register, sla
@@ -45,6 +46,7 @@ from complaints.models import (
 )
 from complaints.notifications import on_moved
 from complaints.public.moves import deadlines_follow_sql
+from complaints.sealing import data_key_of
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
 from integrations.notify import unsent_follow_sql
@@ -215,6 +217,7 @@ def _move_rows(
         )
     fail_point("read")
     held_before = any(h.from_tenant_id == target.pk for h in journey)
+    data_key_of(complaint)  # opened by the origin's tenant key, while on the origin's schema
     with in_schema(target):
         arrived = _arrive(
             complaint, attachments, copies, origin, target, kind, reason, actor, held_before, now
@@ -316,6 +319,7 @@ def _arrive(
         "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
         "merged_into_id",  # an id in the origin's schema: meaningless at the receiver
         "team_id",  # so is the origin's team
+        "data_key",  # wrapped by the origin's tenant key: re-wrapped for the receiver below
     }  # fmt: skip
     if restart:
         skip |= set(sla.SLA_FIELDS) | {"due_at"}
@@ -330,6 +334,11 @@ def _arrive(
         register_seq=seq,
         sop_version_id=version_id,
         state=state,
+        # The same data key (so the timeline copied below still opens), now opened by the
+        # receiver's tenant key and no longer by the origin's.
+        data_key=envelope.rewrap_data_key(
+            complaint.data_key, origin=origin.schema_name, target=target.schema_name
+        ),
     )
     # The timeline is copied inside the database (one statement, nothing over the wire), the
     # forward's own entry last; the same columns complaints.audit.record_event writes.

@@ -11,11 +11,13 @@ import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.db import tenant_db
+from complaints.sealing import SealedJSONField, SealedTextField, data_key_of, index_of
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from an SMS is hard to get wrong.
 TRACKING_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
@@ -90,14 +92,23 @@ class Complaint(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
     # The complainant (pengadu). Blank when missing: the complaint is then kept incomplete.
-    name = models.CharField(max_length=200, blank=True)
-    address = models.TextField(blank=True)
-    phone = models.CharField(max_length=20, blank=True)  # E.164, e.g. +6281234567890
-    email = models.EmailField(blank=True)
+    # Sealed at rest under the complaint's data key (complaints.sealing): read and written as
+    # plain text; lengths are checked by intake (complaints.actions.intake.LIMITS).
+    name = SealedTextField(blank=True)
+    address = SealedTextField(blank=True)
+    phone = SealedTextField(blank=True)  # E.164, e.g. +6281234567890
+    email = SealedTextField(blank=True)
+    nik = SealedTextField(blank=True, default="")  # Nomor Induk Kependudukan, when given
+    # The data key (wrapped by the holding tenant's key; empty once erased) and the blind
+    # indexes of the phone, the e-mail and each name token (the register's identity search).
+    data_key = models.BinaryField(blank=True, default=b"")
+    identity_index = ArrayField(models.CharField(max_length=24), blank=True, default=list)
+    # When the identity was anonymised (an erasure decided by staff, or retention).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
-    # The object of complaint.
+    # The object of complaint. A WBS report's description is sealed too.
     subject = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = SealedTextField(blank=True, sealed_when="is_wbs")
     incident_at = models.DateTimeField(null=True, blank=True)
     incident_place = models.CharField(max_length=300, blank=True)
     category = models.CharField(max_length=40, blank=True)
@@ -144,7 +155,7 @@ class Complaint(models.Model):
         related_name="+",
     )  # fmt: skip
     # What the channel delivered, as it came (nothing a citizen sent is ever dropped).
-    raw_payload = models.JSONField(null=True, blank=True)
+    raw_payload = SealedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -197,6 +208,19 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) & {"name", "phone", "email"}:
+            # The blind indexes follow the identity; the data key is made before they are.
+            data_key_of(self)
+            self.identity_index = [] if self.erased_at else index_of(self)
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "identity_index", "data_key"]
+        super().save(*args, **kwargs)
+
+    def sealing_owner(self) -> Complaint:
+        return self
 
 
 class EventKind(models.TextChoices):
@@ -258,7 +282,9 @@ class ComplaintEvent(models.Model):
     actor_label = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=30)
     is_public = models.BooleanField(default=False)
-    message = models.TextField(blank=True)
+    # A WBS report's messages are sealed under its complaint's data key; so are the
+    # identity values a correction records (complaints.audit.record_event).
+    message = SealedTextField(blank=True, sealed_when="is_wbs")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
@@ -277,6 +303,9 @@ class ComplaintEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("complaint events are append-only")
+
+    def sealing_owner(self) -> Complaint:
+        return self.complaint
 
     @property
     def kind_label(self) -> str:

@@ -49,6 +49,7 @@ from complaints.models import (
     Urgency,
 )
 from complaints.public.models import LocalHoliday, Notification
+from complaints.sealing import identity_lookup
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
 from routing import selectors as routing_selectors
@@ -225,7 +226,9 @@ def register(
     query = query.strip()
     if query:
         match = Q(number__icontains=query) | Q(subject__icontains=query)
-        names = Q(name__icontains=query)
+        # The identity is sealed: a name token, a phone or an e-mail is found by its blind
+        # index (complaints.sealing), never by decrypting.
+        names = Q(identity_index__overlap=identity_lookup(query))
         if not viewer.roles & IDENTITY_ROLES:
             # Searching by name must not reveal who an anonymous complainant is.
             names &= Q(is_anonymous=False)

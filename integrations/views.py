@@ -38,7 +38,9 @@ from tenants.models import Tenant
 
 class InboundMessageOutput(serializers.ModelSerializer[InboundMessage]):
     tenant: serializers.SlugRelatedField[Tenant] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True  # null: no tenant was found for it
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,  # null: no tenant was found for it
     )
     # Any channel that registered an inbound handler (integrations.inbound), not only the
     # model's choices.

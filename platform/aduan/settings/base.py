@@ -338,3 +338,9 @@ ADUAN_LAPOR_CLIENT_ID = os.environ.get("ADUAN_LAPOR_CLIENT_ID", "")
 ADUAN_LAPOR_CLIENT_SECRET = os.environ.get("ADUAN_LAPOR_CLIENT_SECRET", "")
 # Fernet key for credentials at rest (IMAP passwords); unset: derived from the SECRET_KEY.
 ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")
+# Envelope encryption of personal data (aduan.envelope): the master keys that wrap each
+# tenant's key, "id:base64(32 bytes)" comma-separated, the first one current (the others only
+# read, until `aduan keys rotate` re-wrapped every tenant key). Unset: a development master
+# key is generated and kept in STATE_DIR/master.key (the embedded default; say so at start).
+ADUAN_MASTER_KEYS = os.environ.get("ADUAN_MASTER_KEYS", "")
+ADUAN_MASTER_KEY_FILE = Path(os.environ.get("ADUAN_MASTER_KEY_FILE", STATE_DIR / "master.key"))
