@@ -51,6 +51,12 @@ def _owner(instance: Any) -> Complaint | None:
 
 
 class _SealedAttribute(DeferredAttribute):
+    """A data descriptor (it has __set__), so reads pass here even when the loaded value sits
+    in the instance's __dict__."""
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         value = super().__get__(instance, cls)
         if instance is None:

@@ -8,6 +8,8 @@ aduan demo                    create the demo tenants and users
 aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
 aduan backup DIR [--tenant SLUG]    the whole platform (physical), or one tenant, into DIR
 aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
+aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
+                              tenant's key (re-wraps its complaints' data keys)
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -86,6 +88,13 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
             err=lambda line: print(line, file=sys.stderr),
         )
     )
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    operations = _operations()
+    if args.tenant:
+        return int(operations.rotate_tenant_key(slug=args.tenant, out=print))
+    return int(operations.rotate_master_key(out=print))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -203,6 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tenants_import.add_argument("--regency", help="slug of the regency's PEMKAB tenant")
     tenants_import.set_defaults(func=cmd_tenants_import)
+
+    keys = sub.add_parser("keys", help="encryption keys of personal data")
+    keys_sub = keys.add_subparsers(dest="action", required=True)
+    rotate = keys_sub.add_parser(
+        "rotate", help="re-wrap every tenant key under the first of ADUAN_MASTER_KEYS"
+    )
+    rotate.add_argument("--tenant", help="rotate this tenant's own key instead (slug)")
+    rotate.set_defaults(func=cmd_keys_rotate)
 
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)

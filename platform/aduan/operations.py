@@ -15,8 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from tqdm import tqdm
 
+from aduan import envelope
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
+from complaints.actions.keys import do_rotate_tenant_key
 from routing import boundaries, directory
 from tenants import provisioning, regions
 from tenants.actions.onboarding import AgencyRow, do_ensure_public_tenant, do_import_agencies
@@ -182,3 +184,25 @@ def demo_banner(host: str, port: int) -> str:
         lines.append(f"    {username:<16} {role.label}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+def rotate_master_key(*, out: Callable[[str], None]) -> int:
+    """`aduan keys rotate`: every tenant key re-wrapped under the first of ADUAN_MASTER_KEYS
+    (keep the old key listed after it until this has run); no row is touched."""
+    done = envelope.rotate_master(
+        progress=lambda items: tqdm(items, desc="Re-wrapping tenant keys", unit="key")
+    )
+    out(f"{done} tenant key(s) re-wrapped under master key {envelope.master_keys()[0][0]!r}")
+    return 0
+
+
+def rotate_tenant_key(*, slug: str, out: Callable[[str], None]) -> int:
+    """`aduan keys rotate --tenant SLUG`: a new tenant key, its complaints' data keys re-wrapped."""
+    tenant = Tenant.objects.get(slug=slug)
+    done = do_rotate_tenant_key(
+        tenant=tenant,
+        actor=None,
+        progress=lambda items: tqdm(items, desc=f"Re-wrapping {slug}", unit="complaint"),
+    )
+    out(f"{slug}: tenant key rotated, {done} data key(s) re-wrapped")
+    return 0
