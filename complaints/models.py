@@ -105,6 +105,10 @@ class Complaint(models.Model):
     identity_index = ArrayField(models.CharField(max_length=24), blank=True, default=list)
     # When the identity was anonymised (an erasure decided by staff, or retention).
     erased_at = models.DateTimeField(null=True, blank=True)
+    # A data subject asked for erasure (through the tracking code and a one-time code): staff
+    # decide it (complaints.actions.privacy.do_decide_erasure), with a reason.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True)
+    erasure_request_reason = models.TextField(blank=True, default="")
 
     # The object of complaint. A WBS report's description is sealed too.
     subject = models.CharField(max_length=200, blank=True)
@@ -419,3 +423,35 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id}: {self.user_id}"
+
+
+class AccessKind(models.TextChoices):
+    """What was looked at or let out (UU 27/2022: who, when, why)."""
+
+    IDENTITY = "identity", _("Identitas pengadu dilihat")
+    WBS = "wbs", _("Laporan WBS dibuka")
+    EXPORT = "export", _("Ekspor data")
+    DISCLOSURE = "disclosure", _("Pengungkapan identitas")
+    SUBJECT = "subject", _("Dilihat oleh pemilik data")
+    ERASURE = "erasure", _("Identitas dihapus (anonim)")
+
+
+class AccessLogEntry(models.Model):
+    """The access log (log akses) of personal data: append-only, in each tenant's schema. A
+    database trigger refuses UPDATE, DELETE and TRUNCATE (migration 0010_i19_access_log);
+    written only by complaints.actions.access_log.do_record_access. The complaint is kept by
+    id and number, not a foreign key: its row may move on (a forward) and the entry stays."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor_id = models.IntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    complaint_id = models.IntegerField(null=True, blank=True)
+    complaint_number = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.complaint_number}"

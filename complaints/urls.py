@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from complaints.api import access_log as access_log_api
 from complaints.api import assignment as assignment_api
 from complaints.api import forwarding as forwarding_api
 from complaints.api import front_door as front_door_api
@@ -21,6 +22,7 @@ from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
 from complaints.api import work as work_api
 from complaints.views import (
+    access_log,
     assignment,
     forwarding,
     front_door,
@@ -74,7 +76,16 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         teams.complaint_team_page,
         name="assign-team",
     ),
+    # Personal data protection (UU 27/2022): the access log, for auditors.
+    path("console/log-akses/", access_log.access_log_page, name="access-log"),
+    path("console/log-akses/csv/", access_log.access_log_csv_page, name="access-log-csv"),
     # API.
+    path("api/v1/access-log/", access_log_api.AccessLogApi.as_view(), name="api-access-log"),
+    path(
+        "api/v1/access-log/csv/",
+        access_log_api.AccessLogCsvApi.as_view(),
+        name="api-access-log-csv",
+    ),
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(
         "api/v1/complaints/<int:complaint_id>/assignment/",

@@ -14,6 +14,7 @@ from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.access import FORWARD_ROLES
 from complaints.actions import closing, merge
+from complaints.actions.access_log import do_record_complaint_view
 from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.calendar import calendar_for, tenant_zone
@@ -60,6 +61,7 @@ def reopen_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
             show_action_error(form, error)
         else:
             return redirect("complaints:detail", complaint_id=complaint.pk)
+    do_record_complaint_view(viewer=viewer, complaint=complaint)
     context = {
         "complaint": complaint,
         "state": state_label(complaint),
@@ -131,6 +133,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             form.add_error("message", error.message)
         else:
             return redirect("complaints:detail", complaint_id=complaint.pk)
+    do_record_complaint_view(viewer=viewer, complaint=complaint)
     context = {
         "complaint": complaint,
         "state": state_label(complaint),

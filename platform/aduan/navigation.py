@@ -22,6 +22,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("sop-editor", _("SOP")),
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
+    ("complaints:access-log", _("Log akses")),
     ("authority-directory", _("Direktori kewenangan")),
     ("own-door", _("Pengaturan penerusan")),
     ("members", _("Anggota")),

@@ -27,4 +27,16 @@ class Migration(migrations.Migration):
                 ("rotated_at", models.DateTimeField()),
             ],
         ),
+        # The access log's guard (complaints 0010_i19_...: each tenant's triggers call it).
+        migrations.RunSQL(
+            sql="""
+            CREATE FUNCTION public.complaints_accesslog_refuse() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the access log is append-only (% refused)', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END $$;
+            """,
+            reverse_sql="DROP FUNCTION public.complaints_accesslog_refuse();",
+        ),
     ]
