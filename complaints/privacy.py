@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from complaints.errors import PrivacyErrorCode
 from complaints.models import AccessKind, AccessLogEntry
+from tenants.models import Tenant
 
 PAGE_SIZE = 100
 
@@ -85,3 +86,49 @@ def access_log_csv(entries: Iterable[AccessLogEntry], zone: dt.tzinfo) -> str:
             ]
         )
     return out.getvalue()
+
+
+# -- the tenant's privacy settings and notice ------------------------------------------------
+
+RETENTION_YEARS = 5
+WBS_RETENTION_YEARS = 10
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    dpo_contact: str
+    notice: str
+    retention_years: int
+    wbs_retention_years: int
+
+
+def _years(value: object, default: int) -> int:
+    return value if isinstance(value, int) and 0 < value <= 100 else default
+
+
+def privacy_settings(tenant: Tenant) -> PrivacySettings:
+    given = tenant.privacy if isinstance(tenant.privacy, dict) else {}
+    return PrivacySettings(
+        dpo_contact=str(given.get("dpo_contact") or ""),
+        notice=str(given.get("notice") or ""),
+        retention_years=_years(given.get("retention_years"), RETENTION_YEARS),
+        wbs_retention_years=_years(given.get("wbs_retention_years"), WBS_RETENTION_YEARS),
+    )
+
+
+def privacy_notice(tenant: Tenant) -> str:
+    """The privacy notice (pemberitahuan privasi) on every intake page and in each channel's
+    first message: what is collected, why, for how long, whom to ask."""
+    found = privacy_settings(tenant)
+    if found.notice:
+        return found.notice
+    text = _(
+        "%(tenant)s mengumpulkan nama, alamat, nomor telepon dan surel Anda hanya untuk "
+        "menangani pengaduan ini dan mengabari Anda (UU 27/2022 tentang Pelindungan Data "
+        "Pribadi). Data disimpan terenkripsi dan dianonimkan %(years)s tahun setelah pengaduan "
+        "selesai. Dengan kode lacak Anda dapat melihat, memperbaiki atau meminta penghapusan "
+        "data Anda."
+    ) % {"tenant": tenant.name, "years": found.retention_years}
+    if found.dpo_contact:
+        text += " " + _("Pejabat pelindungan data: %(contact)s.") % {"contact": found.dpo_contact}
+    return str(text)

@@ -14,6 +14,7 @@ from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
 from complaints.api import intake as intake_api
 from complaints.api import notifications as notifications_api
+from complaints.api import privacy as privacy_api
 from complaints.api import register as register_api
 from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
@@ -85,6 +86,26 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         "api/v1/access-log/csv/",
         access_log_api.AccessLogCsvApi.as_view(),
         name="api-access-log-csv",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/",
+        privacy_api.PersonalDataApi.as_view(),
+        name="api-personal-data",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/code/",
+        privacy_api.PersonalDataCodeApi.as_view(),
+        name="api-personal-data-code",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/erasure/",
+        privacy_api.ErasureRequestApi.as_view(),
+        name="api-personal-data-erasure",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/erasure/",
+        privacy_api.ErasureDecisionApi.as_view(),
+        name="api-erasure-decide",
     ),
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(

@@ -202,6 +202,8 @@ ADUAN_RATE_LIMITS = {
     "intake": ADUAN_INTAKE_RATE,
     "lookup": os.environ.get("ADUAN_LOOKUP_RATE", "300/hour"),
     "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
+    "privacy_code": os.environ.get("ADUAN_PRIVACY_CODE_RATE", "5/hour"),
+    "code_resend": os.environ.get("ADUAN_CODE_RESEND_RATE", "5/hour"),
     # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
     # AXES_COOLOFF_TIME (set below from the same variables).
     "second_factor": "{}/{}m".format(
