@@ -61,7 +61,24 @@ Actor = AbstractBaseUser | AnonymousUser | None
 def on_filed(tenant: Tenant, complaint: Complaint) -> None:
     """Intake's hook, inside the filing transaction: index the tracking code, so it works from
     the first minute, wherever the complaint goes."""
-    TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": tenant})
+    TrackingCode.objects.update_or_create(
+        code=complaint.tracking_code,
+        defaults={"tenant": tenant, "contacts": contacts_of(complaint)},
+    )
+
+
+def contacts_of(complaint: Complaint) -> list[str]:
+    """The platform-wide blind indexes of the complaint's phone and e-mail (none once erased)."""
+    if complaint.erased_at is not None:
+        return []
+    return envelope.contact_index(phone=complaint.phone, email=complaint.email)
+
+
+def reindex_contacts(complaint: Complaint) -> None:
+    """After a correction or an erasure: the tracking-code resend follows the contact on file."""
+    TrackingCode.objects.filter(code=complaint.tracking_code).update(
+        contacts=contacts_of(complaint)
+    )
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from complaints.views import (
     holidays,
     intake,
     notifications,
+    privacy,
     register,
     route_suggestion,
     sop,
@@ -48,6 +49,13 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("lacak/<str:code>/", tracking.track, name="track"),
     path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
+    path("lacak/<str:code>/data-pribadi/", privacy.personal_data_page, name="personal-data"),
+    path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
+    path(
+        "api/v1/track-resend/",
+        privacy_api.TrackingCodeResendApi.as_view(),
+        name="api-track-resend",
+    ),
     # Staff console.
     path("console/pengaduan/", register.register, name="register"),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
@@ -253,4 +261,10 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),
+    path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
+    path(
+        "api/v1/track-resend/",
+        privacy_api.TrackingCodeResendApi.as_view(),
+        name="api-track-resend",
+    ),
 ]

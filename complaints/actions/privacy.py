@@ -31,6 +31,7 @@ from aduan.errors import AduanError
 from complaints.actions.access_log import do_record_access
 from complaints.audit import record_event
 from complaints.errors import PrivacyErrorCode
+from complaints.forwarding import reindex_contacts
 from complaints.models import AccessKind, Attachment, Complaint, EventKind
 from complaints.privacy import privacy_settings
 from complaints.sealing import IDENTITY_FIELDS
@@ -130,6 +131,7 @@ def do_correct_identity(*, complaint: Complaint, values: dict[str, str]) -> Comp
         for field, value in changed.items():
             setattr(locked, field, value)
         locked.save()
+        reindex_contacts(locked)
         record_event(
             locked,
             kind=EventKind.UPDATED,
@@ -216,6 +218,7 @@ def _anonymise(
         complaint.description = ""
         complaint.subject = ""
     complaint.save()
+    reindex_contacts(complaint)
     names = [str(a.file.name) for a in files]
     if names:
         transaction.on_commit(functools.partial(_delete_files, files[0].file.storage, names))

@@ -12,10 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aduan.ratelimit import IntakeThrottle, LookupThrottle
+from aduan.ratelimit import CodeResendThrottle, IntakeThrottle, LookupThrottle, client_address
 from aduan.tenancy import connection_tenant
 from complaints import selectors
 from complaints.actions import privacy
+from complaints.actions.tracking_resend import do_resend_tracking_codes
 from complaints.selectors import Viewer
 from tenants.access import Public, TenantCapability
 from tenants.permissions import Capability
@@ -25,7 +26,7 @@ class SentOutput(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField()
 
 
-class CodeInput(serializers.Serializer[dict[str, Any]]):
+class OneTimeCodeInput(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField(allow_blank=True, max_length=20)
 
 
@@ -84,11 +85,13 @@ class PersonalDataApi(APIView):
     permission_classes = [Public]
     throttle_classes = [LookupThrottle]
 
-    @extend_schema(request=CodeInput, responses=SessionOutput, operation_id="personal_data_open")
+    @extend_schema(
+        request=OneTimeCodeInput, responses=SessionOutput, operation_id="personal_data_open"
+    )
     def post(self, request: Request, code: str) -> Response:
         tenant = connection_tenant()
         complaint = selectors.complaint_by_tracking_code(code)
-        given = CodeInput(data=request.data)
+        given = OneTimeCodeInput(data=request.data)
         given.is_valid(raise_exception=True)
         privacy.do_open_subject_session(
             tenant=tenant, complaint=complaint, code=given.validated_data["code"]
@@ -173,3 +176,38 @@ class ErasureDecisionApi(APIView):
             actor=request.user,
         )
         return Response(ErasureDecisionOutput(complaint).data)
+
+
+class ResendInput(serializers.Serializer[dict[str, Any]]):
+    contact = serializers.CharField(
+        max_length=254, help_text="The phone number or e-mail address given at filing"
+    )
+
+
+class TrackingCodeResendApi(APIView):
+    """POST: send the tracking codes of the complaints filed with this phone or e-mail to it
+    again. The answer is the same whether or not any complaint was found."""
+
+    permission_classes = [Public]
+    throttle_classes = [CodeResendThrottle]
+
+    @extend_schema(
+        request=ResendInput, responses={202: SentOutput}, operation_id="tracking_code_resend"
+    )
+    def post(self, request: Request) -> Response:
+        given = ResendInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        do_resend_tracking_codes(
+            contact=given.validated_data["contact"], client=client_address(request)
+        )
+        return Response({"detail": resend_answer()}, status=202)
+
+
+def resend_answer() -> str:
+    """One wording for the page and the API."""
+    return str(
+        _(
+            "Jika nomor atau surel ini tercatat pada pengaduan, kode lacaknya telah dikirim ke "
+            "sana. Periksa SMS atau kotak surel Anda."
+        )
+    )

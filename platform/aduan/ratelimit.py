@@ -274,3 +274,7 @@ def limited_page(
         return limited
 
     return decorate
+
+
+class CodeResendThrottle(ScopeThrottle):
+    scope = Scope.CODE_RESEND

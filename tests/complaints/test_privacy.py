@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,8 @@ from aduan import envelope
 from complaints.actions.privacy import do_apply_retention
 from complaints.models import AccessLogEntry, Complaint, ComplaintEvent
 from integrations.models import OutboxMessage
-from tenants.models import Role, Tenant
+from routing.models import TrackingCode
+from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
@@ -165,3 +167,46 @@ def test_retention_anonymises_exactly_the_closed_complaints_past_their_period(
     # Statistics stay: every complaint is still counted
     with schema_context(tenant.schema_name):
         assert Complaint.objects.count() == 5
+
+
+def test_a_lost_tracking_code_is_sent_again_to_the_contact_given_at_filing(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given two complaints filed with the same phone at two bodies, and one with another
+    village = tenant_factory()
+    agency = tenant_factory(kind=TenantKind.OPD, region_code="33.01")
+    first = file_complaint(village, phone="0812-3456-7890")
+    second = file_complaint(agency, phone="+62 812 3456 7890")
+    other = file_complaint(village, phone="0813-1111-2222")
+
+    def resend(contact: str) -> Any:
+        return tenant_client.post(
+            "/api/v1/track-resend/", {"contact": contact}, content_type="application/json"
+        )
+
+    # When the citizen asks on the platform with the number as they remember it
+    known = resend("081234567890")
+    # Then each code goes to that number, and nothing to anyone else
+    assert known.status_code == 202
+    sent = OutboxMessage.objects.filter(kind="tracking_resend")
+    assert sorted(m.tracking_code for m in sent) == sorted(
+        [first.tracking_code, second.tracking_code]
+    )
+    assert {m.recipient for m in sent} == {"+6281234567890"}
+    assert other.tracking_code not in sent.values_list("tracking_code", flat=True)
+    # An unknown contact gets the same answer and sends nothing
+    unknown = resend("0899-9999-9999")
+    assert (unknown.status_code, unknown.json()) == (202, known.json())
+    assert sent.count() == 2
+    # The public index holds digests, never the number
+    assert "+6281234567890" not in str(
+        list(TrackingCode.objects.values_list("contacts", flat=True))
+    )
+    # Past the limit: refused, nothing sent
+    for _ in range(3):
+        resend("0899-9999-9999")
+    assert resend("081234567890").status_code == 429
+    assert sent.count() == 2
+    # The page, linked from the tracking page
+    page = tenant_client.get("/lacak/")
+    assert "/lacak-kirim-ulang/" in page.content.decode()
