@@ -539,12 +539,16 @@ def _record(
             " RETURNING id"
         ).format(_table(public, Hop), sql.SQL(", ").join(map(sql.Literal, step))),
         "code": sql.SQL(
-            "INSERT INTO {} (code, tenant_id, created_at, updated_at) VALUES ({}, {}, {}, {})"
+            "INSERT INTO {} (code, tenant_id, created_at, updated_at, contacts)"
+            " VALUES ({}, {}, {}, {}, {})"
             " ON CONFLICT (code)"
             " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at"
         ).format(
             _table(public, TrackingCode),
-            *map(sql.Literal, (complaint.tracking_code, target.pk, now, now)),
+            *map(
+                sql.Literal,
+                (complaint.tracking_code, target.pk, now, now, contacts_of(complaint)),
+            ),
         ),
         # A complaint that started over has its own new deadline already.
         "deadline": deadlines_follow_sql(
