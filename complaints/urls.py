@@ -76,6 +76,11 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="reopen",
     ),
     path(
+        "console/pengaduan/<int:complaint_id>/penghapusan/",
+        register.erasure_page,
+        name="erasure",
+    ),
+    path(
         "console/pengaduan/<int:complaint_id>/penugasan/",
         assignment.assign_page,
         name="assign",

@@ -10,6 +10,7 @@ aduan backup DIR [--tenant SLUG]    the whole platform (physical), or one tenant
 aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
 aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
                               tenant's key (re-wraps its complaints' data keys)
+aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -95,6 +96,10 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     if args.tenant:
         return int(operations.rotate_tenant_key(slug=args.tenant, out=print))
     return int(operations.rotate_master_key(out=print))
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    return int(_operations().apply_retention(slug=args.tenant, dry_run=args.dry_run, out=print))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -220,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rotate.add_argument("--tenant", help="rotate this tenant's own key instead (slug)")
     rotate.set_defaults(func=cmd_keys_rotate)
+
+    retention = sub.add_parser("retention", help="UU 27/2022 retention of one tenant, now")
+    retention.add_argument("tenant", help="the tenant's slug")
+    retention.add_argument("--dry-run", action="store_true", help="list only, change nothing")
+    retention.set_defaults(func=cmd_retention)
 
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)

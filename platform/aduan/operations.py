@@ -13,12 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django_tenants.utils import schema_context
 from tqdm import tqdm
 
 from aduan import envelope
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
 from complaints.actions.keys import do_rotate_tenant_key
+from complaints.actions.privacy import do_apply_retention
 from routing import boundaries, directory
 from tenants import provisioning, regions
 from tenants.actions.onboarding import AgencyRow, do_ensure_public_tenant, do_import_agencies
@@ -205,4 +207,15 @@ def rotate_tenant_key(*, slug: str, out: Callable[[str], None]) -> int:
         progress=lambda items: tqdm(items, desc=f"Re-wrapping {slug}", unit="complaint"),
     )
     out(f"{slug}: tenant key rotated, {done} data key(s) re-wrapped")
+    return 0
+
+
+def apply_retention(*, slug: str, dry_run: bool, out: Callable[[str], None]) -> int:
+    """`aduan retention SLUG [--dry-run]`: what the tenant's retention period removes now."""
+    tenant = Tenant.objects.get(slug=slug)
+    with schema_context(tenant.schema_name):
+        run = do_apply_retention(tenant=tenant, dry_run=dry_run)
+    verb = "would be" if dry_run else "were"
+    out(f"{len(run.anonymised)} identities {verb} anonymised: {' '.join(run.anonymised)}")
+    out(f"{len(run.purged)} WBS reports {verb} purged: {' '.join(run.purged)}")
     return 0
