@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
 # Tables, indexes, sequences and TOAST of one tenant schema; multiplied by the fleet, so a
 # change is deliberate (and a table of complaints.public showing up here is a bug).
-TENANT_SCHEMA_RELATIONS = 54
+TENANT_SCHEMA_RELATIONS = 57  # +3: the access log (table, primary key, sequence; issue 19)
 
 
 def _relations(schema: str) -> set[str]:
@@ -48,11 +48,13 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
-    # The platform keeps only its own bookkeeping: heartbeats, rate counters, one-time codes.
+    # The platform keeps only its own bookkeeping: heartbeats, rate counters, one-time codes,
+    # the tenants' wrapped keys (aduan.envelope).
     assert {m._meta.model_name for m in apps.get_app_config("aduan").get_models()} == {
         "heartbeat",
         "ratecounter",
         "onetimecode",
+        "tenantkey",
     }
 
 
