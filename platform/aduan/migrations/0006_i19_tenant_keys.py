@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
                     USING ERRCODE = 'insufficient_privilege';
             END $$;
             """,
-            reverse_sql="DROP FUNCTION public.complaints_accesslog_refuse();",
+            reverse_sql="DROP FUNCTION public.complaints_accesslog_refuse() CASCADE;",
         ),
     ]
