@@ -17,9 +17,11 @@ from complaints.errors import (
     HolidayErrorCode,
     PrivacyErrorCode,
 )
-from complaints.models import Complaint, Team
+from complaints.models import CannedAnswer, Complaint, Team
+from complaints.public.models import Export
 from complaints.selectors import (
     READ_ROLES,
+    WORK_ROLES,
     Viewer,
     access_complaint,
 )
@@ -27,6 +29,27 @@ from tenants import permissions
 from tenants.access import ADMIN_ROLES
 from tenants.models import Role, Tenant
 from tenants.permissions import AnyUser, can_administer, is_staff_of
+
+# Working a complaint, part 2: who corrects and redacts, who approves a held answer, who
+# manages the canned answers (templat jawaban) and who may use them.
+CORRECT_ROLES = permissions.roles_with(
+    permissions.Capability.WORK_COMPLAINT, permissions.Capability.WORK_WBS
+)
+APPROVE_ROLES = permissions.roles_with(permissions.Capability.APPROVE_ANSWER)
+CANNED_ROLES = permissions.roles_with(
+    permissions.Capability.ANSWER_COMPLAINT, permissions.Capability.MANAGE_TENANT
+)
+CANNED_READ_ROLES = CANNED_ROLES | WORK_ROLES
+
+
+def access_canned_answer(answer_id: int | str | None) -> CannedAnswer:
+    """A canned answer of this tenant (its schema holds only its own); `NotFoundError`."""
+    found = str(answer_id)
+    answer = CannedAnswer.objects.filter(pk=int(found)).first() if found.isdigit() else None
+    if answer is None:
+        raise NotFoundError(ComplaintErrorCode.NOT_FOUND, str(_("Templat tidak ditemukan.")))
+    return answer
+
 
 # Who reads the teams (to assign to one): everyone who reads complaints, and the admins.
 TEAM_READ_ROLES = READ_ROLES | ADMIN_ROLES
@@ -96,3 +119,21 @@ def access_access_log(user: AnyUser, tenant: Tenant) -> None:
     the same "not found" as for a tenant that does not exist."""
     if not permissions.has_capability(user, tenant, permissions.Capability.VIEW_AUDIT):
         raise NotFoundError(PrivacyErrorCode.NOT_FOUND, _("Tidak ditemukan."))
+
+
+def access_export(user: AnyUser, tenant: Tenant, export_id: int | str) -> Export:
+    """An export this user asked for at this tenant; the same "not found" for another's, another
+    tenant's and a missing one (an export may hold identities: only its requester reads it)."""
+    found = str(export_id)
+    export = (
+        Export.objects.select_related("tenant")
+        .filter(pk=int(found), tenant=tenant, requested_by_id=user.pk)
+        .first()
+        if found.isdigit() and user.is_authenticated
+        else None
+    )
+    if export is None:
+        raise ComplaintNotFoundError(
+            ComplaintErrorCode.NOT_FOUND, str(_("Ekspor tidak ditemukan."))
+        )
+    return export

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from aduan import envelope
+from complaints import search
 from complaints.models import Complaint, ComplaintEvent
 from complaints.sealing import IDENTITY_FIELDS, data_key_of
 
@@ -46,6 +47,9 @@ def record_event(
         before=_sealed_identity(complaint, before),
         after=_sealed_identity(complaint, after),
     )
+    if kind in search.TEXT_KINDS:
+        # The register's search document follows the timeline (one UPDATE).
+        search.refresh_document(complaint.pk)
     return event
 
 

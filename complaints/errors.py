@@ -36,6 +36,7 @@ class ComplaintErrorCode(StrEnum):
     UNKNOWN_CATEGORY = "complaints.unknown_category"
     INVALID_FILTER = "complaints.invalid_filter"
     NO_SUGGESTION = "complaints.no_suggestion"
+    INVALID_EXPORT = "complaints.invalid_export"
 
 
 class ComplaintError(AduanError):

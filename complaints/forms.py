@@ -243,3 +243,57 @@ class RegisterFilterForm(forms.Form):
             "overdue": bool(data.get("overdue")),
             "sort": data.get("sort") or "-number",
         }
+
+
+class CorrectionForm(forms.Form):
+    """Corrections after intake (complaints.actions.corrections); blank keeps the value."""
+
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+    subject = _text(_("Pokok pengaduan"), max_length=200)
+    incident_place = _text(_("Tempat kejadian"), max_length=300)
+    urgency = forms.ChoiceField(
+        label=_("Urgensi"), required=False, choices=[("", "-"), *Urgency.choices]
+    )
+    privacy = forms.ChoiceField(
+        label=_("Sifat pengaduan"),
+        choices=[("confidential", _("Rahasia")), ("public", _("Publik"))],
+    )
+    reason = forms.CharField(label=_("Alasan koreksi"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "-"), *categories]
+
+
+class RedactionForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("Teks"),
+        choices=[("subject", _("Pokok pengaduan")), ("description", _("Uraian pengaduan"))],
+    )
+    passage = forms.CharField(label=_("Bagian yang disamarkan (salin persis)"), max_length=2000)
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FileRedactionForm(forms.Form):
+    attachment = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Alasan"), max_length=2000)
+
+
+class ApprovalForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("approve", _("Setujui dan kirim")), ("return", _("Kembalikan dengan catatan"))],
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CannedAnswerForm(forms.Form):
+    title = forms.CharField(label=_("Judul"), max_length=100)
+    body = forms.CharField(
+        label=_("Isi jawaban"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Isian yang dapat dipakai: {nama}, {nomor}, {tautan}, {tanggal}."),
+    )

@@ -125,6 +125,10 @@ class Complaint(models.Model):
     # tenant's open complaints, few enough to sort in one pass.
     urgency = models.CharField(max_length=10, choices=Urgency.choices, blank=True, default="")
 
+    # The register's search document (complaints.search): written only by its one statement,
+    # lower-cased and unaccented; indexed by two GIN indexes created in migration 0010.
+    search_text = models.TextField(blank=True, default="", editable=False)
+
     # Privacy as SP4N-LAPOR! defines it. Rahasia (not public) is the default, so the safe
     # choice never depends on someone remembering a flag.
     is_confidential = models.BooleanField(default=True)
@@ -194,6 +198,16 @@ class Complaint(models.Model):
         related_name="merged_duplicates",
     )  # fmt: skip
 
+    # Moderation (complaints.actions.corrections): passages of the complainant's text hidden
+    # from the public view, [{"field": "subject"|"description", "passage": "..."}]. The text
+    # itself stays as written: staff see it, with the reason on the timeline.
+    redactions = models.JSONField(default=list, blank=True)
+    # An answer held for approval (an SOP step with "approval", complaints.actions.approval):
+    # {"transition", "inputs" (checked), "drafted_by", "drafted_at", "status": "waiting" |
+    # "returned", "note"}; null when none. No index: the approval queue reads a tenant's open
+    # complaints, like every other queue.
+    pending_answer = models.JSONField(null=True, blank=True)
+
     class Meta:
         constraints = [
             # Also the index behind the register's default order and its year filter.
@@ -258,6 +272,12 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("Dibuka kembali")
     MERGED = "merged", _("Digabung ke pengaduan lain")
     MERGE_RECEIVED = "merge_received", _("Pengaduan lain digabungkan ke sini")
+    # Working a complaint, part 2: corrections, redactions and answer approval.
+    CORRECTED = "corrected", _("Data dikoreksi")
+    REDACTED = "redacted", _("Disamarkan dari tampilan publik")
+    ANSWER_DRAFTED = "answer_drafted", _("Jawaban menunggu persetujuan")
+    ANSWER_APPROVED = "answer_approved", _("Jawaban disetujui")
+    ANSWER_RETURNED = "answer_returned", _("Jawaban dikembalikan")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
@@ -337,6 +357,11 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+    # A file of a public response (an answer letter, a photo of the repaired road): shown and
+    # downloadable on the tracking page once its step was taken.
+    is_response = models.BooleanField(default=False)
+    # Hidden from the public view by a redaction (complaints.actions.corrections); kept.
+    redacted = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.original_name or str(self.file.name)
@@ -455,3 +480,18 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.complaint_number}"
+
+
+class CannedAnswer(models.Model):
+    """An answer template (templat jawaban) of the tenant, picked when writing a response. Its
+    placeholders ({nama}, {nomor}, {tautan}, {tanggal}: complaints.canned) are filled from the
+    complaint. No unique index on the title (one relation less in every tenant schema): the
+    action refuses a duplicate title."""
+
+    title = models.CharField(max_length=100)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title

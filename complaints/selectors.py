@@ -16,7 +16,8 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -36,6 +37,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import duplicates, search
 from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
@@ -48,7 +50,7 @@ from complaints.models import (
     TeamMember,
     Urgency,
 )
-from complaints.public.models import LocalHoliday, Notification
+from complaints.public.models import LocalHoliday, Notification, SimilarityKey
 from complaints.sealing import identity_lookup
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
@@ -225,7 +227,9 @@ def register(
         complaints = complaints.filter(overdue_filter(timezone.now()))
     query = query.strip()
     if query:
-        match = Q(number__icontains=query) | Q(subject__icontains=query)
+        # Full text over number, subject, description, place, notes and step inputs
+        # (complaints.search), through its indexes; identity is matched apart below.
+        match = Q(pk__in=Complaint.objects.filter(search.matches(query)).values("pk"))
         # The identity is sealed: a name token, a phone or an e-mail is found by its blind
         # index (complaints.sealing), never by decrypting.
         names = Q(identity_index__overlap=identity_lookup(query))
@@ -329,6 +333,22 @@ def rating_summary(*, year: int | None = None) -> RatingSummary:
     found = complaints.aggregate(count=Count("id"), average=Avg("rating"))
     average = found["average"]
     return RatingSummary(int(found["count"]), round(float(average), 2) if average else None)
+
+
+# The PEMDES review step whose inputs make the berita acara (complaints.reports).
+REVIEW_STEP = "record_review"
+
+
+def latest_review(complaint: Complaint) -> ComplaintEvent | None:
+    """The complaint's latest recorded review meeting (berita acara inputs), if any."""
+    found: ComplaintEvent | None = (
+        ComplaintEvent.objects.filter(
+            complaint=complaint, kind=EventKind.TRANSITION, after__transition=REVIEW_STEP
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    return found
 
 
 def merged_duplicates(complaint: Complaint) -> QuerySet[Complaint]:
@@ -440,6 +460,8 @@ class TriageRow:
     entry: TriageEntry
     complaint: Complaint | None  # None: held by another tenant (read nothing there)
     category: str
+    # Likely duplicates across the regency (holder and tracking code only).
+    likely_duplicates: list[DuplicateSuggestion] = field(default_factory=list)
 
 
 def triage_rows(tenant: Tenant) -> list[TriageRow]:
@@ -454,6 +476,7 @@ def triage_rows(tenant: Tenant) -> list[TriageRow]:
         )
     }
     names = dict(Category.objects.values_list("key", "name"))
+    suggested = likely_duplicates_by_code(tenant, [e.tracking_code for e in entries])
     rows = []
     for entry in entries:
         complaint = held.get(entry.tracking_code)
@@ -462,7 +485,11 @@ def triage_rows(tenant: Tenant) -> list[TriageRow]:
         key = (complaint.category if complaint else "") or str(
             (entry.proposal or {}).get("category") or ""
         )
-        rows.append(TriageRow(entry, complaint, names.get(key, key)))
+        rows.append(
+            TriageRow(
+                entry, complaint, names.get(key, key), suggested.get(entry.tracking_code, [])
+            )
+        )
     return rows
 
 
@@ -542,8 +569,150 @@ def work_queues(
             open_ones.filter(tracking_code__in=waiting_here),
         ),
         ("proposals", _("Usulan penerusan dari Aduan"), with_pending_suggestion(open_ones)),
+        # Answers held for approval (an SOP step with "approval"); an approver decides there.
+        (
+            "approval",
+            _("Menunggu persetujuan jawaban"),
+            open_ones.filter(pending_answer__status="waiting"),
+        ),
+        (
+            "likely_duplicates",
+            _("Kemungkinan pengaduan ganda"),
+            open_ones.filter(pk__in=with_likely_duplicates(tenant, open_ones)),
+        ),
     ]
     return [
         WorkQueue(key, str(label), found.count(), list(found.order_by(*BY_URGENCY)[:QUEUE_SHOWN]))
         for key, label, found in lists
     ]
+
+
+# Likely duplicates (complaints.duplicates): within this many weeks of each other, at the same
+# village or within this distance, of the same category (or one not yet categorised).
+DUPLICATE_WEEKS = 3
+DUPLICATE_NEAR_METRES = 500.0
+
+
+@dataclass(frozen=True)
+class DuplicateSuggestion:
+    """A likely duplicate, as much as may cross tenants: who holds it and its tracking code.
+    `complaint_id` only when this tenant holds it (then it can be merged here; across tenants
+    the complaint goes through forwarding first)."""
+
+    holder_id: int
+    holder_name: str
+    tracking_code: str
+    similarity: float
+    complaint_id: int | None
+
+
+def _near(a: SimilarityKey, b: SimilarityKey) -> bool:
+    if a.village_code and a.village_code == b.village_code:
+        return True
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return False
+    # An equirectangular distance: exact enough at a few hundred metres.
+    lat = math.radians((a.latitude + b.latitude) / 2)  # type: ignore[operator]
+    dx = math.radians(b.longitude - a.longitude) * math.cos(lat)  # type: ignore[operator]
+    dy = math.radians(b.latitude - a.latitude)  # type: ignore[operator]
+    return 6_371_000 * math.hypot(dx, dy) <= DUPLICATE_NEAR_METRES
+
+
+def _alike(a: SimilarityKey, b: SimilarityKey) -> float:
+    if a.category and b.category and a.category != b.category:
+        return 0.0
+    if not _near(a, b):
+        return 0.0
+    return duplicates.similarity(list(a.signature), list(b.signature))
+
+
+def _candidates(keys: list[SimilarityKey]) -> list[SimilarityKey]:
+    """Keys of the same regencies within the weeks around these keys (one query)."""
+    if not keys:
+        return []
+    span = dt.timedelta(weeks=DUPLICATE_WEEKS)
+    regencies = {k.regency_code for k in keys}
+    start = min(k.week for k in keys) - span
+    end = max(k.week for k in keys) + span
+    return list(SimilarityKey.objects.filter(regency_code__in=regencies, week__range=(start, end)))
+
+
+def likely_duplicates(tenant: Tenant, complaint: Complaint) -> list[DuplicateSuggestion]:
+    """Complaints across the regency's tenants likely about the same problem as this one, best
+    first. A complaint merged already is not suggested again."""
+    if complaint.is_wbs:
+        return []
+    return likely_duplicates_by_code(tenant, [complaint.tracking_code]).get(
+        complaint.tracking_code, []
+    )
+
+
+def likely_duplicates_by_code(
+    tenant: Tenant, codes: list[str]
+) -> dict[str, list[DuplicateSuggestion]]:
+    """The likely duplicates of each of these tracking codes (the complaint page: one; the
+    regency's triage queue: a page of them), in four queries whatever their number: the keys,
+    their candidates, the candidates' holders and which of them are held here."""
+    keys = list(SimilarityKey.objects.filter(tracking_code__in=codes))
+    candidates = _candidates(keys)
+    found: dict[str, list[tuple[float, SimilarityKey]]] = {}
+    for key in keys:
+        found[key.tracking_code] = [
+            (score, other)
+            for other in candidates
+            if other.tracking_code != key.tracking_code
+            and (score := _alike(key, other)) >= duplicates.THRESHOLD
+        ]
+    others = {other.tracking_code for pairs in found.values() for _score, other in pairs}
+    if not others:
+        return {}
+    holders = {
+        entry.code: entry.tenant
+        for entry in TrackingCode.objects.filter(code__in=others).select_related("tenant")
+        if entry.tenant is not None
+    }
+    here = dict(
+        Complaint.objects.filter(tracking_code__in=others, merged_into__isnull=True).values_list(
+            "tracking_code", "pk"
+        )
+    )
+    return {code: _suggestions(tenant, pairs, holders, here) for code, pairs in found.items()}
+
+
+def _suggestions(
+    tenant: Tenant,
+    found: list[tuple[float, SimilarityKey]],
+    holders: dict[str, Tenant],
+    here: dict[str, int],
+) -> list[DuplicateSuggestion]:
+    suggestions = []
+    for score, other in sorted(found, key=lambda pair: -pair[0]):
+        holder = holders.get(other.tracking_code)
+        if holder is None or (holder.pk == tenant.pk and other.tracking_code not in here):
+            continue  # gone, or merged already
+        suggestions.append(
+            DuplicateSuggestion(
+                holder_id=holder.pk,
+                holder_name=holder.name,
+                tracking_code=other.tracking_code,
+                similarity=round(score, 2),
+                complaint_id=here.get(other.tracking_code) if holder.pk == tenant.pk else None,
+            )
+        )
+    return suggestions
+
+
+def with_likely_duplicates(tenant: Tenant, complaints: QuerySet[Complaint]) -> list[int]:
+    """Ids of these (open) complaints that have a likely duplicate somewhere in the regency:
+    the work queue's count, in three queries for the whole queue."""
+    codes = dict(complaints.filter(is_wbs=False).values_list("tracking_code", "pk"))
+    keys = list(SimilarityKey.objects.filter(tracking_code__in=list(codes)))
+    candidates = _candidates(keys)
+    matched = []
+    for key in keys:
+        if any(
+            other.tracking_code != key.tracking_code and _alike(key, other) >= duplicates.THRESHOLD
+            for other in candidates
+        ):
+            matched.append(codes[key.tracking_code])
+    return matched

@@ -32,6 +32,11 @@ stored as an attachment of the complaint and linked from the step's timeline ent
 minutes, berita acara, of a review meeting). A `public` text input is shown to the complainant
 (a public response).
 
+`approval` on a transition (e.g. `["head"]`, roles that hold Capability.APPROVE_ANSWER): the
+step is held as a draft until one of those roles approves it; only then is it taken and its
+public response sent (complaints.actions.approval). A `public` file input is a response file,
+shown and downloadable on the tracking page.
+
 `notify` on a transition says whether the complainant is told of it through their channel
 (integrations.notify). Absent, the rule is: a step into a terminal state (closing, with the
 rating link), into a state that waits for the complainant (a request for information), or one
@@ -64,12 +69,15 @@ from complaints.models import Urgency
 from complaints.sla_clock import LimitUnit as ClockUnit
 from complaints.sla_clock import TimeLimit
 from tenants.models import Role
+from tenants.permissions import Capability, roles_with
 
 LimitUnit = Literal["working_days", "hours", "days"]
 LIMIT_UNITS: tuple[LimitUnit, ...] = ("working_days", "hours", "days")
 InputType = Literal["text", "choice", "boolean", "date", "file"]
 INPUT_TYPES: tuple[InputType, ...] = ("text", "choice", "boolean", "date", "file")
 KNOWN_ROLES = frozenset(str(role) for role in Role)
+# Who may be named in a step's "approval": the roles that hold the capability to approve.
+APPROVER_ROLES = frozenset(str(role) for role in roles_with(Capability.APPROVE_ANSWER))
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # Generous bounds that still catch a typo (a limit of 50000 working days is no SOP).
 MAX_LIMIT = {"working_days": 365, "hours": 24 * 30, "days": 730}
@@ -97,6 +105,7 @@ class SopErrorCode(StrEnum):
     BAD_CASE_LIMIT = "sop.bad_case_limit"
     BAD_INPUT = "sop.bad_input"
     BAD_REOPEN = "sop.bad_reopen"
+    BAD_APPROVAL = "sop.bad_approval"
     STALE_VERSION = "sop.stale_version"
     INVALID_JSON = "sop.invalid_json"  # the editor's text did not parse
 
@@ -187,6 +196,9 @@ class Transition:
     legal_basis: tuple[str, ...] = ()
     # None: the default rule (see the module docstring).
     notify: bool | None = None
+    # Roles that must approve the step before it is taken and its public response leaves
+    # (complaints.actions.approval); empty: no approval.
+    approval: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -471,6 +483,10 @@ def _parse(definition: Any) -> Sop:
                 notify=None
                 if item.get("notify") is None
                 else _bool(item["notify"], f"{path}.notify"),
+                approval=frozenset(
+                    _str(r, f"{path}.approval[{j}]")
+                    for j, r in enumerate(_list(item.get("approval", []), f"{path}.approval"))
+                ),
             )
         )
     case_limit = None
@@ -618,6 +634,17 @@ def _graph_problems(sop: Sop) -> list[Problem]:
                 t.key,
             )
         problems.extend(_input_problems(t))
+        for role in sorted(t.approval):
+            if role not in APPROVER_ROLES:
+                transition_problem(
+                    SopErrorCode.BAD_APPROVAL,
+                    _(
+                        "Langkah %(transition)s: peran %(role)s tidak dapat menyetujui jawaban "
+                        "(approval hanya untuk peran yang berwenang menyetujui, mis. head)."
+                    )
+                    % {"transition": t.key, "role": role},
+                    t.key,
+                )
     terminals = {s.key for s in sop.states if s.terminal}
     if sop.reopen.to in terminals:
         problems.append(
@@ -741,13 +768,13 @@ def _input_problems(t: Transition) -> list[Problem]:
             )
         by_key[spec.key] = spec
     for spec in t.inputs:
-        if spec.public and spec.type == "file":
+        if spec.public and spec.type not in ("text", "file"):
             problems.append(
                 Problem(
                     SopErrorCode.BAD_INPUT,
                     _(
-                        "Langkah %(transition)s: isian berkas %(input)s tidak dapat dikirim ke "
-                        "pengadu (public hanya untuk isian teks)."
+                        "Langkah %(transition)s: isian %(input)s tidak dapat dikirim ke "
+                        "pengadu (public hanya untuk isian teks atau berkas)."
                     )
                     % {"transition": t.key, "input": spec.key},
                     {"transition": t.key},

@@ -196,7 +196,12 @@ DISDUKCAPIL: Json = {
                 _response(),
                 _text("minutes", "Notulen/berita acara pertemuan", "Meeting minutes",
                       required=False),
+                {"key": "letter", "label": _l("Surat jawaban (berkas)", "Answer letter (file)"),
+                 "type": "file", "required": False, "public": True},
             ],
+            # The head (Kepala Dinas, who receives the reports of seed 002, step 7) signs off
+            # the final answer before it leaves: Capability.APPROVE_ANSWER.
+            approval=[HEAD],
             legal_basis=[SOP_DINAS],
         ),
         _step(
@@ -312,6 +317,26 @@ PEMDES: Json = {
                   {"key": "invite_reported", "label": _l("Undang pihak terlapor",
                                                          "Invite the reported party"),
                    "type": "boolean"},
+              ],
+              legal_basis=[SOP_DESA]),
+        # Seed 004: the review meeting checks the complaint's truth and completeness, finds the
+        # root cause and recommends; from these inputs Aduan renders the berita acara (PDF) to
+        # print and sign, whose signed scan is uploaded at the outcome step.
+        _step("record_review", "Catat hasil rapat pembahasan (berita acara)",
+              "Record the review meeting (berita acara)", ["review_meeting"], "review_meeting",
+              [LIAISON, OFFICER, HEAD],
+              inputs=[
+                  {"key": "meeting_date", "label": _l("Tanggal rapat", "Meeting date"),
+                   "type": "date", "required": True},
+                  _text("participants", "Peserta rapat", "Participants"),
+                  _text("truth", "Hasil pemeriksaan kebenaran pengaduan",
+                        "Findings on the complaint's truth"),
+                  _text("completeness", "Hasil pemeriksaan kelengkapan pengaduan",
+                        "Findings on the complaint's completeness"),
+                  _text("root_cause", "Akar masalah", "Root cause"),
+                  _choice("outcome_kind", "Jenis rekomendasi", "Kind of recommendation",
+                          OUTCOME_KINDS),
+                  _text("recommendation", "Rekomendasi", "Recommendation"),
               ],
               legal_basis=[SOP_DESA]),
         _step("decide_outcome", "Tetapkan hasil pembahasan", "Record the outcome",

@@ -6,8 +6,17 @@ import dramatiq
 from django_tenants.utils import get_public_schema_name, schema_context
 from dramatiq_crontab import cron
 
+from aduan.jobs import release_once
+from complaints.actions.duplicates import do_record_similarity_key
+from complaints.actions.exports import do_run_export
 from complaints.actions.privacy import do_apply_retention
 from complaints.actions.route import do_route_filed_complaint
+from complaints.actions.statistics import (
+    do_publish_statistics,
+    do_send_monthly_reports,
+    publication_key,
+    tenants_to_publish,
+)
 from complaints.sla import run_sla_sweep
 from tenants.models import Tenant, TenantStatus
 
@@ -52,3 +61,47 @@ def apply_retention(schema_name: str) -> None:
     tenant = Tenant.objects.get(schema_name=schema_name)
     with schema_context(schema_name):
         do_apply_retention(tenant=tenant, dry_run=False)
+
+
+# Its own queue: a batch of changes enqueues one delayed run per tenant, apart from the
+# interactive jobs.
+@dramatiq.actor(max_retries=3, queue_name="statistics")
+def publish_statistics(schema_name: str) -> None:
+    """Publish this month's and last month's statistics of one tenant (after a batch of its
+    changes, and nightly). Idempotent: the published rows are replaced whole."""
+    release_once(publication_key(schema_name))
+    tenant = Tenant.objects.filter(schema_name=schema_name).first()
+    if tenant is not None:
+        do_publish_statistics(tenant=tenant)
+
+
+@cron("30 1 * * *")  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
+@dramatiq.actor(max_retries=3)
+def publish_statistics_nightly() -> None:
+    """Every active tenant's statistics, one job each (a holiday or a rating changes them
+    without a change of state)."""
+    for schema_name in tenants_to_publish():
+        publish_statistics.send(schema_name)
+
+
+@cron("0 7 1-10 * *")  # type: ignore[untyped-decorator]  # dramatiq-crontab ships no types
+@dramatiq.actor(max_retries=3)
+def send_monthly_reports() -> None:
+    """The head's monthly report, on each tenant's first working day of the month (its own
+    calendar decides which of the first ten days that is). Idempotent per tenant and month."""
+    do_send_monthly_reports()
+
+
+@dramatiq.actor(max_retries=3, time_limit=30 * 60 * 1000)
+def run_export(schema_name: str, export_id: int) -> None:
+    """Write a large register export (complaints.actions.exports), its progress on its row.
+    Idempotent: a finished export is left alone."""
+    with schema_context(schema_name):
+        do_run_export(export_id=export_id)
+
+
+@dramatiq.actor(max_retries=3)
+def record_similarity_key(schema_name: str, complaint_id: int) -> None:
+    """The duplicate finder's key of a complaint just filed (complaints.actions.duplicates).
+    Idempotent: the key is rewritten from the complaint as it is."""
+    do_record_similarity_key(schema_name=schema_name, complaint_id=complaint_id)

@@ -8,7 +8,11 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from complaints.api import access_log as access_log_api
+from complaints.api import approval as approval_api
 from complaints.api import assignment as assignment_api
+from complaints.api import canned as canned_api
+from complaints.api import corrections as corrections_api
+from complaints.api import exports as exports_api
 from complaints.api import forwarding as forwarding_api
 from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
@@ -18,13 +22,18 @@ from complaints.api import privacy as privacy_api
 from complaints.api import register as register_api
 from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
+from complaints.api import statistics as statistics_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
 from complaints.api import work as work_api
 from complaints.views import (
     access_log,
+    approval,
     assignment,
+    canned,
+    corrections,
+    exports,
     forwarding,
     front_door,
     holidays,
@@ -34,6 +43,7 @@ from complaints.views import (
     register,
     route_suggestion,
     sop,
+    statistics,
     teams,
     tracking,
     triage,
@@ -56,9 +66,12 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         privacy_api.TrackingCodeResendApi.as_view(),
         name="api-track-resend",
     ),
+    path("lacak/<str:code>/berkas/<int:file_id>/", tracking.track_file, name="track-file"),
     # Staff console.
     path("console/pengaduan/", register.register, name="register"),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
+    path("console/ekspor/", exports.exports_page, name="exports"),
+    path("console/ekspor/<int:export_id>/unduh/", exports.export_download, name="export-download"),
     path("console/pengaduan/<int:complaint_id>/", register.complaint_detail, name="detail"),
     path(
         "console/pengaduan/<int:complaint_id>/lampiran/<int:attachment_id>/",
@@ -93,6 +106,16 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     # Personal data protection (UU 27/2022): the access log, for auditors.
     path("console/log-akses/", access_log.access_log_page, name="access-log"),
     path("console/log-akses/csv/", access_log.access_log_csv_page, name="access-log-csv"),
+    path(
+        "console/pengaduan/<int:complaint_id>/koreksi/",
+        corrections.corrections_page,
+        name="corrections",
+    ),
+    path(
+        "console/pengaduan/<int:complaint_id>/persetujuan/",
+        approval.approval_page,
+        name="approval",
+    ),
     # API.
     path("api/v1/access-log/", access_log_api.AccessLogApi.as_view(), name="api-access-log"),
     path(
@@ -122,6 +145,26 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     ),
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(
+        "api/v1/complaints/<int:complaint_id>/corrections/",
+        corrections_api.CorrectionApi.as_view(),
+        name="api-corrections",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/redactions/",
+        corrections_api.RedactionApi.as_view(),
+        name="api-redactions",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/approval/",
+        approval_api.ApprovalApi.as_view(),
+        name="api-approval",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/canned-answers/<int:answer_id>/",
+        canned_api.FilledAnswerApi.as_view(),
+        name="api-canned-filled",
+    ),
+    path(
         "api/v1/complaints/<int:complaint_id>/assignment/",
         assignment_api.AssignmentApi.as_view(),
         name="api-assign",
@@ -148,6 +191,13 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="api-responses",
     ),
     path("api/v1/register/", register_api.RegisterApi.as_view(), name="api-register"),
+    path("api/v1/exports/", exports_api.ExportsApi.as_view(), name="api-exports"),
+    path("api/v1/exports/<int:export_id>/", exports_api.ExportApi.as_view(), name="api-export"),
+    path(
+        "api/v1/exports/<int:export_id>/download/",
+        exports_api.ExportDownloadApi.as_view(),
+        name="api-export-download",
+    ),
     path("api/v1/track/<str:code>/", tracking_api.TrackApi.as_view(), name="api-track"),
     path(
         "api/v1/track/<str:code>/replies/", tracking_api.TrackReplyApi.as_view(), name="api-replies"
@@ -207,6 +257,16 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/teams/", teams_api.TeamsApi.as_view(), name="api-teams"),
     path("api/v1/teams/<int:team_id>/", teams_api.TeamApi.as_view(), name="api-team"),
     path("console/sop/", sop.sop_editor, name="sop-editor"),
+    path("console/templat-jawaban/", canned.canned_answers_page, name="canned-answers"),
+    path(
+        "console/templat-jawaban/<int:answer_id>/", canned.canned_answer_page, name="canned-answer"
+    ),
+    path("api/v1/canned-answers/", canned_api.CannedAnswersApi.as_view(), name="api-canned"),
+    path(
+        "api/v1/canned-answers/<int:answer_id>/",
+        canned_api.CannedAnswerApi.as_view(),
+        name="api-canned-answer",
+    ),
     path(
         "console/complaints/<int:complaint_id>/steps/",
         sop.complaint_steps,
@@ -258,7 +318,26 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         triage_api.TriageDecisionApi.as_view(),
         name="api-triage-send",
     ),
-]
+    # Reports and statistics (complaints.statistics).
+    path("console/statistik/", statistics.statistics_page, name="statistics"),
+    path("console/pengaduan/<int:complaint_id>/berita-acara.pdf", statistics.berita_acara,
+         name="berita-acara"),
+    path("console/statistik/laporan.pdf", statistics.report_pdf, name="statistics-report-pdf"),
+    path("console/statistik/rekap-lapor.csv", statistics.lapor_recap_csv,
+         name="statistics-lapor-csv"),
+    path("statistik/", statistics.public_statistics_page, name="public-statistics"),
+    path("statistik/data.csv", statistics.public_statistics_csv, name="public-statistics-csv"),
+    path("api/v1/statistics/monthly/", statistics_api.MonthlyStatisticsApi.as_view(),
+         name="api-statistics-monthly"),
+    path("api/v1/statistics/dashboard/", statistics_api.DashboardApi.as_view(),
+         name="api-statistics-dashboard"),
+    path("api/v1/statistics/lapor-recap/", statistics_api.LaporRecapApi.as_view(),
+         name="api-statistics-lapor-recap"),
+    path("api/v1/statistics/publish/", statistics_api.PublishApi.as_view(),
+         name="api-statistics-publish"),
+    path("api/v1/statistics/public/", statistics_api.PublicStatisticsApi.as_view(),
+         name="api-statistics-public"),
+]  # fmt: skip
 
 # The platform's own host: the front door and tracking wherever a complaint is now.
 public_urlpatterns: list[URLPattern | URLResolver] = [
@@ -272,4 +351,16 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
         privacy_api.TrackingCodeResendApi.as_view(),
         name="api-track-resend",
     ),
-]
+    # A regency's roll-up (its admin) and its public statistics.
+    path("console/statistik-kabupaten/", statistics.regency_statistics_home,
+         name="regency-statistics-home"),
+    path("console/regencies/<slug:slug>/statistik/", statistics.regency_rollup_page,
+         name="regency-statistics"),
+    path("api/v1/regencies/<slug:slug>/statistics/", statistics_api.RegencyRollupApi.as_view(),
+         name="api-regency-statistics"),
+    path("statistik/<slug:slug>/", statistics.public_regency_page,
+         name="public-regency-statistics"),
+    path("api/v1/statistics/regencies/<slug:slug>/",
+         statistics_api.PublicRegencyStatisticsApi.as_view(),
+         name="api-public-regency-statistics"),
+]  # fmt: skip

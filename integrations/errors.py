@@ -9,6 +9,7 @@ from aduan.errors import AduanError, NotFoundError
 
 class IntegrationErrorCode(StrEnum):
     BAD_SIGNATURE = "integrations.bad_signature"
+    NOT_IN_PLAN = "integrations.not_in_plan"
     MALFORMED = "integrations.malformed"
     UNROUTABLE = "integrations.unroutable"
     NOT_FOUND = "integrations.not_found"

@@ -31,10 +31,20 @@ from integrations.models import (
     SmsKeyword,
 )
 from integrations.sms import gsm7
+from tenants import entitlements
 from tenants.models import Tenant
 
 # What complaints.notifications uses: complaints reach integrations only through this module.
-__all__ = ["NotificationKind", "notify_complaint", "notify_entry", "rewrite_unsent"]
+__all__ = [
+    "NotificationKind",
+    "metered_messages_sql",
+    "notify_complaint",
+    "notify_entry",
+    "rewrite_unsent",
+]
+
+# Channels that cost per message and count against a tenant's outbound quota.
+METERED_CHANNELS = (ChannelName.SMS, ChannelName.WHATSAPP)
 
 if TYPE_CHECKING:
     from complaints.models import Complaint, ComplaintEvent
@@ -173,6 +183,14 @@ def notify_complaint(
     if target is None:
         return None
     channel, recipient = target
+    if channel in METERED_CHANNELS and entitlements.exhausted(
+        tenant, entitlements.OUTBOUND_MESSAGES
+    ):
+        # Limits never silence citizens: over the month's WhatsApp/SMS quota the message
+        # goes by e-mail when there is an address; otherwise the tracking page tells them.
+        if not complaint.email:
+            return None
+        channel, recipient = ChannelName.EMAIL, complaint.email
     subject, body, summary = _compose(tenant, complaint, kind, channel, note, state, link)
     suffix = f":{event_key}" if event_key else ""
     return outbox.enqueue(
@@ -309,3 +327,14 @@ def unsent_follow_sql(*, tracking_code: str, origin_id: int, target_id: int) -> 
         sql.Literal(origin_id),
         sql.Literal(str(NotificationKind.RECEIPT)),
     )
+
+
+def metered_messages_sql(*, since_id: int) -> tuple[sql.Composed, list[object]]:
+    """A query, for billing's metering to compose into its own (it reads no table of ours
+    otherwise): `(id, tenant_id, created_at, sent_at)` of every WhatsApp/SMS message with an
+    id above `since_id`, in id order; `sent_at` is NULL while it is not sent yet."""
+    query = sql.SQL(
+        "SELECT id, tenant_id, created_at, CASE WHEN status = %s THEN sent_at END FROM {}"
+        " WHERE id > %s AND channel IN (%s, %s) AND tenant_id IS NOT NULL ORDER BY id"
+    ).format(sql.Identifier(get_public_schema_name(), OutboxMessage._meta.db_table))
+    return query, [str(OutboxStatus.SENT), since_id, *(str(c) for c in METERED_CHANNELS)]

@@ -82,6 +82,10 @@ class Tenant(TenantMixin):
     # of closed complaints' identities ("retention_years", default 5) and of WBS reports
     # ("wbs_retention_years", default 10). Read by complaints.privacy.privacy_settings.
     privacy = models.JSONField(default=dict, blank=True)
+    # What this tenant may use (features and quotas), written only by billing
+    # (billing.actions.entitlements); every feature reads it here, never a billing table.
+    # None: billing is not configured for this tenant, so everything is allowed.
+    entitlements = models.JSONField(null=True, blank=True, default=None)
 
     # Schemas are made by tenants.provisioning (DDL replay), never by a migration run.
     auto_create_schema = False

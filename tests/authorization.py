@@ -30,19 +30,26 @@ endpoint that deletes its object still finds one for the next caller.
 
 from __future__ import annotations
 
+import copy
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
@@ -53,22 +60,32 @@ from pypdf import PdfWriter
 
 from aduan import onetime
 from aduan.db import tenant_db
+from billing.actions.accounts import do_cover_tenant, do_create_account
+from billing.actions.invoices import do_issue_invoice
+from billing.actions.payments import do_submit_transfer_proof
+from billing.actions.plans import do_create_plan, do_set_tax_rate
+from billing.models import Account, Invoice, Plan
 from complaints import forwarding
 from complaints.actions import privacy
 from complaints.actions.assign import do_assign_complaint
+from complaints.actions.canned import do_create_canned_answer
 from complaints.actions.forward import do_forward_complaint
 from complaints.actions.route import do_route_filed_complaint
+from complaints.actions.sop import do_edit_sop
 from complaints.actions.teams import do_save_team
 from complaints.actions.workflow import (
     NOT_OUR_AUTHORITY,
     REFERRED_UP,
     complaint_sop,
     do_transition_complaint,
+    waiting_answer,
 )
+from complaints.calendar import WIB
 from complaints.models import Complaint
-from complaints.public.models import LocalHoliday, Notification
+from complaints.public.models import Export, LocalHoliday, Notification
+from complaints.redaction import public_text
 from complaints.selectors import current_definition
-from complaints.sop import InputSpec
+from complaints.sop import InputSpec, parse_sop
 from integrations.models import InboundMessage, InboundStatus, OutboxMessage, OutboxStatus
 from integrations.open311.actions import do_create_open311_client
 from routing.models import Category, LaporReferral, TriageEntry, TriageStatus
@@ -259,6 +276,101 @@ def _governed_slug(world: World) -> str:
     return world.tenant.slug
 
 
+def _under_changed_sop(
+    world: World, change: Callable[[dict[str, Any]], None]
+) -> tuple[Complaint, Any]:
+    """A complaint of the tenant under test filed under a version of its SOP whose first step
+    from the initial state without a required input was changed by `change`, and that step;
+    the active SOP is restored after (a running complaint keeps its version)."""
+    with schema_context(world.tenant.schema_name):
+        admin = _holder(world, Role.TENANT_ADMIN)
+        definition = current_definition(world.tenant)[1]
+        sop = parse_sop(definition)
+        step = next(
+            t for t in sop.transitions_from(sop.initial) if not any(i.required for i in t.inputs)
+        )
+        changed = copy.deepcopy(definition)
+        change(next(t for t in changed["transitions"] if t["key"] == step.key))
+        do_edit_sop(tenant=world.tenant, definition=changed, actor=admin)
+    filed = file_complaint(world.tenant)
+    with schema_context(world.tenant.schema_name):
+        do_edit_sop(tenant=world.tenant, definition=definition, actor=admin)
+    return filed, step
+
+
+def _held_answer(world: World) -> str:
+    """A complaint whose step waits for the head's approval, assigned to the liaison holder
+    (who reads only what is theirs); made anew once a decision ended the wait."""
+    held: Complaint | None = world.made.get("held")
+    if held is not None:
+        with schema_context(world.tenant.schema_name):
+            if waiting_answer(Complaint.objects.get(pk=held.pk)) is not None:
+                return str(held.pk)
+    filed, step = _under_changed_sop(world, lambda raw: raw.update(approval=["head"]))
+    with schema_context(world.tenant.schema_name):
+        do_transition_complaint(
+            complaint=filed, transition=step.key, actor=_holder(world, sorted(step.roles)[0])
+        )
+        do_assign_complaint(
+            tenant=world.tenant,
+            complaint=filed,
+            assignee=_holder(world, Role.LIAISON),
+            actor=_holder(world, Role.OFFICER),
+        )
+    world.made["held"] = filed
+    return str(filed.pk)
+
+
+def _response_file(world: World) -> tuple[str, str]:
+    """(tracking code, file id) of a complaint answered with a response file (made once)."""
+    if "response_file" not in world.made:
+        letter = {"key": "letter", "label": "Surat", "type": "file", "public": True}
+        filed, step = _under_changed_sop(
+            world, lambda raw: raw.update(inputs=[*raw.get("inputs", []), letter])
+        )
+        with schema_context(world.tenant.schema_name):
+            do_transition_complaint(
+                complaint=filed,
+                transition=step.key,
+                actor=_holder(world, sorted(step.roles)[0]),
+                inputs={"letter": _pdf_file()},
+            )
+            attachment = filed.attachments.get(is_response=True)
+        world.made["response_file"] = (filed.tracking_code, str(attachment.pk))
+    found: tuple[str, str] = world.made["response_file"]
+    return found
+
+
+def _canned_answer(world: World) -> str:
+    """A canned answer of the tenant under test (made anew: a request may delete it)."""
+    world.made["canned"] = world.made.get("canned", 0) + 1
+    with schema_context(world.tenant.schema_name):
+        answer = do_create_canned_answer(
+            actor=_holder(world, Role.OFFICER),
+            title=f"Templat {world.made['canned']}",
+            body="Yth. {nama}, pengaduan {nomor} sudah kami terima.",
+        )
+    return str(answer.pk)
+
+
+def _unique(prefix: str) -> Callable[[World], str]:
+    """A value not used before in this world (a correction must change something)."""
+
+    def make(world: World) -> str:
+        world.made[prefix] = world.made.get(prefix, 0) + 1
+        return f"{prefix} {world.made[prefix]}"
+
+    return make
+
+
+def _public_word(world: World) -> str:
+    """A word of the sample complaint's description still shown to the public."""
+    complaint = _sample_complaint(world)
+    with schema_context(world.tenant.schema_name):
+        shown = public_text(Complaint.objects.get(pk=complaint.pk), "description")
+    return next(w for w in shown.split() if "[" not in w and "]" not in w)
+
+
 def _team(world: World) -> str:
     """A team of the tenant under test (complaints.urls), made once per world."""
     if "team" not in world.made:
@@ -274,6 +386,25 @@ def _team(world: World) -> str:
 
 
 SAMPLES["team_id"] = _team
+SAMPLES["answer_id"] = _canned_answer
+
+
+def _export(world: World) -> str:
+    """A finished export of the signed-in caller (only its requester may read it)."""
+    user = world.made.get("caller") or make_user()
+    export = Export.objects.filter(tenant=world.tenant, requested_by=user).first()
+    if export is None:
+        name = default_storage.save(
+            f"{world.tenant.schema_name}/exports/matrix.csv", ContentFile(b"Nomor\r\n")
+        )
+        export = Export.objects.create(
+            tenant=world.tenant, requested_by=user, kind="csv", status="done", file=name,
+            created_at=timezone.now(),
+        )  # fmt: skip
+    return str(export.pk)
+
+
+SAMPLES["export_id"] = _export
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"
@@ -300,6 +431,15 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         for name in ("open311-platform-client-revoke", "api-open311-platform-client-revoke")
     },
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},
+    **{
+        name: {"slug": _regency_slug}
+        for name in (
+            "regency-statistics",
+            "api-regency-statistics",
+            "public-regency-statistics",
+            "api-public-regency-statistics",
+        )
+    },
     **{
         name: {"slug": _regency_slug}
         for name in ("agencies", "agency-import", "api-agencies", "api-agency-import")
@@ -331,6 +471,14 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
     "api-governed-tenant": {"slug": lambda world: _governed_in(world, "archived")},
     "api-tenant-archive-download": {"slug": lambda world: _governed_in(world, "archived")},
     "api-authority": {"slug": lambda world: world.tenant.slug},
+    # Answer approval: a complaint whose answer waits for the head.
+    "complaints:api-approval": {"complaint_id": _held_answer},
+    "complaints:approval": {"complaint_id": _held_answer},
+    # A response file, downloadable with the tracking code.
+    "complaints:track-file": {
+        "code": lambda world: _response_file(world)[0],
+        "file_id": lambda world: _response_file(world)[1],
+    },
 }
 
 
@@ -733,12 +881,86 @@ def _reset_user(world: World) -> User:
 
 
 BODY_SAMPLES["api-two-factor"] = {"code": _current_otp}
+
+
+# Billing (billing.urls): an account the tenant under test holds, covering it since 2000 on a
+# plan, with one invoice; a pending transfer (made again once decided); a new period per issue.
+def _billing_plan(world: World) -> Plan:
+    if "plan" not in world.made:
+        world.made["plan"] = do_create_plan(
+            code="matriks", name="Matriks", monthly_price=100000, features=[], actor=None
+        )
+        do_set_tax_rate(rate=Decimal("12"), base_numerator=11, base_denominator=12,
+                        valid_from=date(2000, 1, 1), actor=None)  # fmt: skip
+    plan: Plan = world.made["plan"]
+    return plan
+
+
+def _billing_account(world: World) -> Account:
+    if "account" not in world.made:
+        _billing_plan(world)
+        account = do_create_account(
+            name="Akun Matriks", address="Jl. Uji 1", npwp="001234567890100",
+            holder=world.tenant, actor=None,
+        )  # fmt: skip
+        do_cover_tenant(account=account, tenant=world.tenant, plan_code="matriks", actor=None,
+                        starts_on=date(2000, 1, 1))  # fmt: skip
+        world.made["account"] = account
+    found: Account = world.made["account"]
+    return found
+
+
+def _billing_invoice(world: World) -> str:
+    if "invoice" not in world.made:
+        world.made["invoice"] = do_issue_invoice(
+            account=_billing_account(world), period=date(2001, 1, 1), actor=None
+        )
+    return str(world.made["invoice"].pk)
+
+
+def _billing_payment(world: World) -> str:
+    invoice = Invoice.objects.get(pk=_billing_invoice(world))
+    payment = do_submit_transfer_proof(
+        invoice=invoice, amount=1000, proof=_pdf_file().read(), proof_name="bukti.pdf",
+        actor=None,
+    )  # fmt: skip
+    return str(payment.pk)
+
+
+def _billing_period(world: World) -> str:
+    _billing_account(world)
+    n = world.made["periods"] = world.made.get("periods", 0) + 1
+    return date(2002 + n // 12, n % 12 + 1, 1).isoformat()
+
+
+_PLAN_CODES = itertools.count(1)
+SAMPLES["account_id"] = lambda world: str(_billing_account(world).pk)
+SAMPLES["invoice_id"] = _billing_invoice
+SAMPLES["payment_id"] = _billing_payment
+BODY_SAMPLES["api-billing-plans"] = {
+    "code": lambda world: f"paket-{next(_PLAN_CODES)}",
+}
+BODY_SAMPLES["api-billing-accounts"] = {"holder": lambda world: world.tenant.slug}
+BODY_SAMPLES["api-billing-coverages"] = {
+    "tenant": lambda world: world.tenant.slug,
+    "plan": lambda world: _billing_plan(world).code,
+}
+BODY_SAMPLES["api-billing-issue"] = {"period": _billing_period}
+BODY_SAMPLES["api-billing-transfer-proof"] = {"proof": _pdf}
 # A link as the reset mail carries it, made for the current password (a reset changes it).
 BODY_SAMPLES["api-password-reset-confirm"] = {
     "uid": lambda world: urlsafe_base64_encode(force_bytes(_reset_user(world).pk)),
     "token": lambda world: default_token_generator.make_token(_reset_user(world)),
 }
 BODY_SAMPLES["api-triage-send"] = {"to": lambda world: world.tenant.slug}
+# Statistics: a month the tenant under test has lived (it was made today).
+BODY_SAMPLES["api-statistics-publish"] = {
+    "months": lambda world: [f"{timezone.now().astimezone(WIB):%Y-%m}"]
+}
+BODY_SAMPLES["complaints:api-corrections"] = {"subject": _unique("Pokok dikoreksi")}
+BODY_SAMPLES["complaints:api-redactions"] = {"passage": _public_word}
+BODY_SAMPLES["api-canned"] = {"title": _unique("Templat baru")}
+BODY_SAMPLES["api-canned-answer"] = {"title": _unique("Templat diubah")}
 # The same URL name on both hosts: an invitation of that host's tenant (by label).
 BODY_SAMPLES["tenant:/api/v1/invitations/accept/"] = {
     "token": lambda world: _invitation_for_a_newcomer(world.tenant, Role.OFFICER)
@@ -757,7 +979,8 @@ def _is_signed_webhook_refusal(response: Any) -> bool:
     """A public webhook refusing an unsigned call: 403 with the bad-signature code."""
     if response.status_code != 403 or "json" not in response.get("Content-Type", ""):
         return False
-    return bool(json.loads(response.content).get("code") == "integrations.bad_signature")
+    code = str(json.loads(response.content).get("code", ""))
+    return code in {"integrations.bad_signature", "billing.bad_signature"}
 
 
 def _describe(response: Any) -> str:

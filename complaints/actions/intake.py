@@ -203,6 +203,9 @@ def do_file_complaint(
             forwarding.on_filed(tenant, complaint)
             if route and not complaint.is_wbs:
                 enqueue_on_commit("route_filed_complaint", tenant.schema_name, complaint.pk)
+            if not complaint.is_wbs:
+                # The duplicate finder's key, across the regency's tenants (public schema).
+                enqueue_on_commit("record_similarity_key", tenant.schema_name, complaint.pk)
     except BaseException:
         discard_files(stored)
         raise

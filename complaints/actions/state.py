@@ -30,6 +30,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from complaints import notifications, sla
+from complaints.actions.statistics import request_statistics_refresh
 from complaints.audit import record_event
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.notifications import Notice
@@ -120,6 +121,8 @@ def enter_state(
         case_limit=sop.case_limit,
         initial=sop.initial,
     )
+    # The published statistics follow after the batch (complaints.actions.statistics).
+    request_statistics_refresh(tenant)
     if step is not None or (state.terminal and not arrived):
         do_close_triage_entry(tracking_code=complaint.tracking_code)
     if event is not None:

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.db import tenant_db
@@ -26,10 +27,13 @@ from complaints.actions.route import do_hand_to_authority, do_refer_up
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.attachments import discard_files, store_attachments
+from complaints.audit import record_event
+from complaints.canned import unfilled
 from complaints.models import URGENCY_INPUTS, Attachment, Complaint, EventKind, Urgency
 from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.validation import CheckedFile, check_attachments
+from tenants.models import Tenant
 from tenants.permissions import is_staff_of, roles_in
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -52,6 +56,13 @@ class WorkflowErrorCode(StrEnum):
     NOT_FROM_HERE = "workflow.not_from_current_state"
     ROLE_NOT_ALLOWED = "workflow.role_not_allowed"
     INVALID_INPUT = "workflow.invalid_input"
+    AWAITING_APPROVAL = "workflow.awaiting_approval"
+    UNFILLED_PLACEHOLDER = "workflow.unfilled_placeholder"
+
+
+# The states of an answer held for approval (complaint.pending_answer["status"]).
+ANSWER_WAITING = "waiting"
+ANSWER_RETURNED = "returned"
 
 
 def complaint_sop(complaint: Complaint) -> Sop:
@@ -132,6 +143,13 @@ def clean_inputs(transition: Transition, inputs: dict[str, Any]) -> dict[str, An
             if spec.required:
                 errors[spec.key] = [_("Wajib diisi.")]
             continue
+        left = unfilled(value) if spec.public and isinstance(value, str) else []
+        if left:
+            # A canned answer's placeholder must never reach the complainant raw.
+            errors[spec.key] = [
+                _("Isian templat {%(name)s} belum diganti dengan isinya.") % {"name": left[0]}
+            ]
+            continue
         cleaned[spec.key] = value
     for spec in transition.inputs:
         value, parent = cleaned.get(spec.key), cleaned.get(spec.depends_on)
@@ -153,10 +171,51 @@ def clean_inputs(transition: Transition, inputs: dict[str, Any]) -> dict[str, An
     return cleaned
 
 
+def _checked_step(complaint: Complaint, sop: Sop, transition: str, actor: AnyUser) -> Transition:
+    """The step, if it exists in the complaint's SOP, runs from its state and the actor may
+    take it; `AduanError` naming the field otherwise."""
+    step = sop.transition(transition)
+    if step is None:
+        raise AduanError(
+            WorkflowErrorCode.UNKNOWN_TRANSITION,
+            _("Langkah %(transition)s tidak ada di SOP pengaduan ini.")
+            % {"transition": transition},
+            {"field": "transition"},
+        )
+    check_from_here(complaint, step)
+    if not step.roles & roles_in(actor, connection_tenant()):
+        raise AduanError(
+            WorkflowErrorCode.ROLE_NOT_ALLOWED,
+            _("Peran Anda tidak berwenang melakukan langkah %(transition)s.")
+            % {"transition": step.key},
+            {"field": "transition", "roles": sorted(step.roles)},
+        )
+    return step
+
+
+def check_from_here(complaint: Complaint, step: Transition) -> None:
+    """`AduanError` unless the step runs from the complaint's current state."""
+    if complaint.state not in step.sources:
+        raise AduanError(
+            WorkflowErrorCode.NOT_FROM_HERE,
+            _("Langkah %(transition)s tidak dapat dilakukan dari tahap %(state)s.")
+            % {"transition": step.key, "state": complaint.state},
+            {"field": "transition", "state": complaint.state},
+        )
+
+
+def waiting_answer(complaint: Complaint) -> dict[str, Any] | None:
+    """The answer held for approval, if one waits (not one sent back)."""
+    pending = complaint.pending_answer
+    return pending if pending and pending.get("status") == ANSWER_WAITING else None
+
+
 def do_transition_complaint(
     *, complaint: Complaint, transition: str, actor: AnyUser, inputs: dict[str, Any] | None = None
 ) -> Complaint:
-    """Take one SOP step on the complaint; see the module docstring for the checks."""
+    """Take one SOP step on the complaint; see the module docstring for the checks. A step
+    with `approval` is held as a draft instead (complaint.pending_answer) until an approver
+    takes it (complaints.actions.approval)."""
     tenant = connection_tenant()
     if not is_staff_of(actor, tenant):
         raise NotFoundError("complaints.not_found", _("Tidak ditemukan."))
@@ -165,100 +224,137 @@ def do_transition_complaint(
         # the second then sees the state the first left.
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         sop = complaint_sop(complaint)
-        step = sop.transition(transition)
-        if step is None:
+        step = _checked_step(complaint, sop, transition, actor)
+        if waiting_answer(complaint) is not None:
             raise AduanError(
-                WorkflowErrorCode.UNKNOWN_TRANSITION,
-                _("Langkah %(transition)s tidak ada di SOP pengaduan ini.")
-                % {"transition": transition},
+                WorkflowErrorCode.AWAITING_APPROVAL,
+                _("Sebuah jawaban sedang menunggu persetujuan; tunggu keputusannya dulu."),
                 {"field": "transition"},
             )
-        if complaint.state not in step.sources:
-            raise AduanError(
-                WorkflowErrorCode.NOT_FROM_HERE,
-                _("Langkah %(transition)s tidak dapat dilakukan dari tahap %(state)s.")
-                % {"transition": step.key, "state": complaint.state},
-                {"field": "transition", "state": complaint.state},
-            )
-        if not step.roles & roles_in(actor, tenant):
-            raise AduanError(
-                WorkflowErrorCode.ROLE_NOT_ALLOWED,
-                _("Peran Anda tidak berwenang melakukan langkah %(transition)s.")
-                % {"transition": step.key},
-                {"field": "transition", "roles": sorted(step.roles)},
-            )
         cleaned = clean_inputs(step, inputs or {})
-        before = complaint.state
-        entered = sop.state(step.target)
-        assert entered is not None  # a stored SOP was validated: every target exists
-        changed: list[str] = []
-        audit_before: dict[str, Any] = {}
-        audit_after: dict[str, Any] = {}
-        if sop.incomplete and before == sop.incomplete and step.target != sop.incomplete:
-            # Staff declare the file complete (the missing elements came by phone, at the
-            # desk...): from now on it is complete, which is where the case limit counts from
-            # (Perpres 76/2013: 60 days from the file being complete).
-            audit_before.update(is_complete=complaint.is_complete,
-                                missing_elements=complaint.missing_elements)  # fmt: skip
-            complaint.is_complete = True
-            complaint.missing_elements = []
-            changed += ["is_complete", "missing_elements"]
-            audit_after.update(is_complete=True, missing_elements=[])
-        for key in URGENCY_INPUTS:
-            # Kept on the complaint: the queues sort and filter by it, and it may set the
-            # next step's limit (enter_state reads it).
-            if cleaned.get(key) in Urgency.values and cleaned[key] != complaint.urgency:
-                complaint.urgency = cleaned[key]
-                changed.append("urgency")
         stored: list[Attachment] = []
         try:
             _store_files(complaint, cleaned, stored)
-            public = {s.key for s in step.inputs if s.public}
-            handing_over = (
-                step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
-            ) or step.target == REFERRED_UP
-            # The notification is written before the hand-over: a pending one moves with the
-            # complaint.
-            enter_state(
-                tenant=tenant,
-                complaint=complaint,
-                sop=sop,
-                state=entered,
-                also_save=changed,
-                entry=Entry(
-                    kind=EventKind.TRANSITION,
-                    actor=actor,
-                    message=step.label.id,
-                    before=audit_before,
-                    after={
-                        "transition": step.key,
-                        "sop_version": (
-                            complaint.sop_version.number if complaint.sop_version else None
-                        ),
-                        "inputs": {k: v for k, v in cleaned.items() if k not in public},
-                        **audit_after,
-                    },
-                ),
-                step=step,
-                responses=[
-                    str(cleaned[spec.key])
-                    for spec in step.inputs
-                    if spec.key in public and spec.key in cleaned
-                ],
-                handing_over=handing_over,
-            )
-            # In the same transaction: the step is taken only if the hand-over is.
-            reason = str(cleaned.get("reason") or cleaned.get("note") or step.label.id)
-            if step.target == REFERRED_UP:
-                do_refer_up(tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor)
-            elif handing_over:
-                do_hand_to_authority(
-                    tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor
-                )
+            if step.approval:
+                _hold_for_approval(complaint, step, cleaned, actor)
+            else:
+                take_step(tenant=tenant, complaint=complaint, sop=sop, step=step,
+                          cleaned=cleaned, actor=actor)  # fmt: skip
         except BaseException:
             discard_files(stored)
             raise
     return complaint
+
+
+def _hold_for_approval(
+    complaint: Complaint, step: Transition, cleaned: dict[str, Any], actor: AnyUser
+) -> None:
+    """The draft waits in the approval queue; nothing is taken and nobody outside is told."""
+    complaint.pending_answer = {
+        "transition": step.key,
+        "inputs": cleaned,
+        "drafted_by": actor.pk if actor.is_authenticated else None,
+        "drafted_at": timezone.now().isoformat(),
+        "status": ANSWER_WAITING,
+        "note": "",
+    }
+    complaint.save(update_fields=["pending_answer", "updated_at"])
+    record_event(
+        complaint,
+        kind=EventKind.ANSWER_DRAFTED,
+        actor=actor,
+        message=step.label.id,
+        after={"transition": step.key, "inputs": cleaned, "approval": sorted(step.approval)},
+    )
+
+
+def take_step(
+    *,
+    tenant: Tenant,
+    complaint: Complaint,
+    sop: Sop,
+    step: Transition,
+    cleaned: dict[str, Any],
+    actor: AnyUser,
+    also_save: list[str] | None = None,
+    approved_by: str = "",
+) -> None:
+    """Take a checked step (its inputs cleaned, its files stored) on the locked complaint, in
+    the caller's transaction: the state through enter_state, the public responses and files,
+    and any hand-over."""
+    before = complaint.state
+    entered = sop.state(step.target)
+    assert entered is not None  # a stored SOP was validated: every target exists
+    changed: list[str] = list(also_save or [])
+    audit_before: dict[str, Any] = {}
+    audit_after: dict[str, Any] = {"approved_by": approved_by} if approved_by else {}
+    if sop.incomplete and before == sop.incomplete and step.target != sop.incomplete:
+        # Staff declare the file complete (the missing elements came by phone, at the
+        # desk...): from now on it is complete, which is where the case limit counts from
+        # (Perpres 76/2013: 60 days from the file being complete).
+        audit_before.update(is_complete=complaint.is_complete,
+                            missing_elements=complaint.missing_elements)  # fmt: skip
+        complaint.is_complete = True
+        complaint.missing_elements = []
+        changed += ["is_complete", "missing_elements"]
+        audit_after.update(is_complete=True, missing_elements=[])
+    for key in URGENCY_INPUTS:
+        # Kept on the complaint: the queues sort and filter by it, and it may set the
+        # next step's limit (enter_state reads it).
+        if cleaned.get(key) in Urgency.values and cleaned[key] != complaint.urgency:
+            complaint.urgency = cleaned[key]
+            changed.append("urgency")
+    public_texts = {s.key for s in step.inputs if s.public and s.type == "text"}
+    # A public file is a response file: shown on the tracking page from now on.
+    response_files = [f["attachment"] for f in cleaned_files(step, cleaned)]
+    Attachment.objects.filter(pk__in=response_files).update(is_response=True)
+    handing_over = (
+        step.target == NOT_OUR_AUTHORITY and not complaint.is_wbs
+    ) or step.target == REFERRED_UP
+    # The notification is written before the hand-over: a pending one moves with the
+    # complaint.
+    enter_state(
+        tenant=tenant,
+        complaint=complaint,
+        sop=sop,
+        state=entered,
+        also_save=changed,
+        entry=Entry(
+            kind=EventKind.TRANSITION,
+            actor=actor,
+            message=step.label.id,
+            before=audit_before,
+            after={
+                "transition": step.key,
+                "sop_version": (complaint.sop_version.number if complaint.sop_version else None),
+                # A public text is its own (public) entry; a response file stays linked here.
+                "inputs": {k: v for k, v in cleaned.items() if k not in public_texts},
+                **audit_after,
+            },
+        ),
+        step=step,
+        responses=[
+            str(cleaned[spec.key])
+            for spec in step.inputs
+            if spec.key in public_texts and spec.key in cleaned
+        ],
+        handing_over=handing_over,
+    )
+    # In the same transaction: the step is taken only if the hand-over is.
+    reason = str(cleaned.get("reason") or cleaned.get("note") or step.label.id)
+    if step.target == REFERRED_UP:
+        do_refer_up(tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor)
+    elif handing_over:
+        do_hand_to_authority(tenant=tenant, complaint_id=complaint.pk, reason=reason, actor=actor)
+
+
+def cleaned_files(step: Transition, cleaned: dict[str, Any]) -> list[dict[str, Any]]:
+    """The public files of a step's inputs, as stored (attachment id, name, type, size)."""
+    return [
+        cleaned[spec.key]
+        for spec in step.inputs
+        if spec.public and spec.type == "file" and isinstance(cleaned.get(spec.key), dict)
+    ]
 
 
 def _store_files(complaint: Complaint, cleaned: dict[str, Any], stored: list[Attachment]) -> None:

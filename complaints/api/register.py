@@ -7,6 +7,7 @@ for reading under one access declaration."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -167,6 +168,16 @@ class DuplicateOutput(serializers.Serializer[Complaint]):
         return list(StaffEventOutput(events, many=True, context=context).data)  # type: ignore[arg-type]
 
 
+class LikelyDuplicateOutput(serializers.Serializer[dict[str, Any]]):
+    """A likely duplicate: who holds it and its tracking code; its id only when held here."""
+
+    holder_id = serializers.IntegerField()
+    holder_name = serializers.CharField()
+    tracking_code = serializers.CharField()
+    similarity = serializers.FloatField()
+    complaint_id = serializers.IntegerField(allow_null=True)
+
+
 class StaffComplaintDetailOutput(StaffComplaintOutput):
     description = serializers.CharField()
     desired_outcome = serializers.CharField()
@@ -197,6 +208,7 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
         return complaint.team.name if complaint.team_id and complaint.team else None
 
     duplicates = serializers.SerializerMethodField()
+    likely_duplicates = serializers.SerializerMethodField()
 
     @extend_schema_field(StaffEventOutput(many=True))
     def get_events(self, complaint: Complaint) -> list[dict[str, Any]]:
@@ -209,6 +221,13 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
         """Complaints merged into this one, with their timelines and files."""
         found = selectors.merged_duplicates(complaint).prefetch_related("attachments")
         return list(DuplicateOutput(found, many=True).data)  # type: ignore[arg-type]
+
+    @extend_schema_field(LikelyDuplicateOutput(many=True))
+    def get_likely_duplicates(self, complaint: Complaint) -> list[dict[str, Any]]:
+        """Complaints across the regency likely about the same problem: their holder and
+        tracking code only (complaints.duplicates)."""
+        found = selectors.likely_duplicates(connection_tenant(), complaint)
+        return [asdict(suggestion) for suggestion in found]
 
 
 class RegisterOutput(serializers.Serializer[dict[str, Any]]):
@@ -238,7 +257,12 @@ class RegisterApi(APIView):
             OpenApiParameter("received_from", OpenApiTypes.DATE),
             OpenApiParameter("received_to", OpenApiTypes.DATE),
             OpenApiParameter("overdue", bool),
-            OpenApiParameter("q", str, description="Nomor, pokok pengaduan atau nama"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Teks penuh: nomor, pokok, uraian, lokasi, catatan, isian tahap;"
+                " atau nama",
+            ),
             OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
             OpenApiParameter("page", int),
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
@@ -29,10 +30,12 @@ from complaints.api.fields import PARSERS, optional_text
 from complaints.calendar import calendar_for
 from complaints.forwarding import platform_track
 from complaints.models import (
+    Attachment,
     Complaint,
     ComplaintEvent,
 )
 from complaints.presenters import case_time, describe, public_actor, state_label
+from complaints.redaction import public_files, public_text
 from tenants.access import Public
 
 
@@ -61,12 +64,30 @@ class CaseTimeOutput(serializers.Serializer[dict[str, Any]]):
     remaining = serializers.CharField()
 
 
+class ResponseFileOutput(serializers.Serializer[Attachment]):
+    """A file of a public response, downloadable by whoever holds the tracking code."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "complaints:track-file",
+            kwargs={"code": attachment.complaint.tracking_code, "file_id": attachment.pk},
+        )
+
+
 class TrackOutput(serializers.Serializer[Complaint]):
-    """What the tracking code shows: never the complainant's identity, never internal notes.
-    A duplicate merged into another complaint shows that one's number and follows its step."""
+    """What the tracking code shows: never the complainant's identity, never internal notes,
+    never a redacted passage or file (complaints.redaction). A duplicate merged into another
+    complaint shows that one's number and follows its step."""
 
     number = serializers.CharField()
-    subject = serializers.CharField()
+    subject = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     state = serializers.SerializerMethodField()
     state_label = serializers.SerializerMethodField()
@@ -83,6 +104,13 @@ class TrackOutput(serializers.Serializer[Complaint]):
 
     def get_state(self, complaint: Complaint) -> str:
         return (complaint.merged_into or complaint).state
+
+    def get_subject(self, complaint: Complaint) -> str:
+        return public_text(complaint, "subject")
+
+    @extend_schema_field(ResponseFileOutput(many=True))
+    def get_files(self, complaint: Complaint) -> list[dict[str, Any]]:
+        return list(ResponseFileOutput(public_files(complaint), many=True).data)  # type: ignore[arg-type]
 
     @extend_schema_field(CaseTimeOutput(allow_null=True))
     def get_case_time(self, complaint: Complaint) -> dict[str, Any] | None:

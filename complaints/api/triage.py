@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from aduan.tenancy import request_tenant
 from complaints.actions.route import do_triage
 from complaints.api.forwarding import HopOutput
+from complaints.api.register import LikelyDuplicateOutput
 from complaints.selectors import TriageRow, triage_rows
 from routing import selectors
 from routing.selectors import REGENCY_ROLES
@@ -38,6 +39,8 @@ class TriageOutput(serializers.Serializer[TriageRow]):
     category = serializers.CharField()
     complaint_id = serializers.IntegerField(source="complaint.pk", allow_null=True, default=None)
     number = serializers.CharField(source="complaint.number", allow_null=True, default=None)
+    # Likely duplicates across the regency: their holder and tracking code only.
+    likely_duplicates = LikelyDuplicateOutput(many=True)
 
 
 class TriageInput(serializers.Serializer[dict[str, Any]]):

@@ -46,6 +46,8 @@ class WorkQueueOutput(serializers.Serializer[Any]):
             "waiting_for_complainant",
             "waiting_for_acceptance",
             "proposals",
+            "approval",
+            "likely_duplicates",
         ]
     )
     # A field named "label" shadows Field.label in the stubs; DRF itself allows it.

@@ -84,6 +84,7 @@ class Deadline(models.Model):
 class NotificationKind(models.TextChoices):
     SLA_REMINDER = "sla_reminder", "sla_reminder"
     SLA_ESCALATION = "sla_escalation", "sla_escalation"
+    MONTHLY_REPORT = "monthly_report", "monthly_report"
 
 
 class Notification(models.Model):
@@ -117,3 +118,120 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {self.recipient_id}: {self.title}"
+
+
+class MonthlyStatistic(models.Model):
+    """One tenant's published recap of one month (statistik bulanan), in the public schema.
+
+    Written only by the publishing job (complaints.actions.statistics.do_publish_statistics,
+    after a batch of changes and nightly) from complaints.statistics.monthly_figures; read by
+    the regency roll-up and the public statistics pages, so a regency of 500 tenants is one
+    query here, never 500 schemas. The headline numbers have columns of their own (the
+    roll-up sorts and ranks on them); `figures` holds the whole recap, no personal data.
+    """
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_within_limit = models.PositiveIntegerField(default=0)
+    overdue_open = models.PositiveIntegerField(default=0)
+    wbs_reports = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+    # Open complaints past a due date when it was published: number, subject-free.
+    overdue = models.JSONField(default=list)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Also the index of the roll-up's one query (a month's rows of a regency's tenants
+            # are found through the tenant foreign key's own index, then this one).
+            models.UniqueConstraint(
+                fields=["year", "month", "tenant"], name="unique_monthly_statistic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.year}-{self.month:02d}"
+class ExportKind(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    # The printable complaint book (buku pengaduan) of a period, as a PDF.
+    BOOK = "book", "PDF"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class Export(models.Model):
+    """One export of a tenant's register (CSV, XLSX, or the complaint book as a PDF) asked for
+    by one staff user: its filters, its progress while the job writes it, and its file under
+    MEDIA_ROOT/<schema>/exports/ once done (complaints.actions.exports).
+
+    In the public schema, keyed by tenant: a few rows per tenant do not justify one more
+    table, index and sequence in each of thousands of schemas. Only the one who asked may
+    download it, through the access check of complaints.access_export."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=ExportKind.choices)
+    # The register's filters as its URL carries them (re-validated when the job runs).
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # A user's own exports, newest first (the exports page, the API's list).
+        indexes = [
+            models.Index(fields=["tenant", "requested_by", "-created_at"], name="export_mine")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class SimilarityKey(models.Model):
+    """What the duplicate finder knows of one complaint, across the tenants of a regency: its
+    category, village (or coordinates), the week it arrived and a MinHash signature of its text
+    (complaints.duplicates), never the text itself. Written after commit by the job
+    `record_similarity_key`; read to suggest likely duplicates, which name only the holder
+    (through the tracking code index, so a forwarded complaint is named where it is now) and
+    the tracking code. WBS reports get no key."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    complaint_id = models.BigIntegerField()
+    tracking_code = models.CharField(max_length=10, unique=True)
+    regency_code = models.CharField(max_length=5)
+    category = models.CharField(max_length=40, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    week = models.DateField()  # the Monday of the week it arrived
+    signature = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        # Candidates: the same regency within a few weeks (then village, coordinates, category
+        # and text are compared on a handful of rows).
+        indexes = [models.Index(fields=["regency_code", "week"], name="similarity_candidates")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.regency_code} {self.week}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
-from complaints.access import FORWARD_ROLES
+from complaints.access import CORRECT_ROLES, FORWARD_ROLES
 from complaints.actions import closing, merge, privacy
 from complaints.actions.access_log import do_record_complaint_view
 from complaints.actions.workflow import complaint_sop
@@ -152,9 +152,13 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         "case_limit": complaint_sop(complaint).case_limit,
         "form": form,
         "can_work": viewer.can_work,
+        "can_correct": bool(viewer.roles & CORRECT_ROLES),
         "lapor": selectors.lapor_link(complaint),
+        "berita_acara": selectors.latest_review(complaint) is not None,
         "can_reopen": bool(viewer.roles & closing.REOPEN_ROLES) and closing.can_reopen(complaint),
         "can_merge": bool(viewer.roles & merge.MERGE_ROLES) and complaint.merged_into_id is None,
+        # Likely duplicates across the regency's doors (holder and tracking code only).
+        "likely_duplicates": selectors.likely_duplicates(tenant, complaint),
         # Duplicates merged into this one: their timelines and files are read from here.
         "duplicates": [
             {
@@ -199,7 +203,8 @@ def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
         complaint = selectors.access_complaint(viewer, complaint_id)
     except NotFoundError:
         raise Http404 from None
-    form = MergeForm(request.POST or None)
+    # A likely duplicate's "merge" link names the complaint to merge into.
+    form = MergeForm(request.POST or None, initial={"into": request.GET.get("into", "")})
     if request.method == "POST" and form.is_valid():
         try:
             into = merge.merge_target(viewer, form.cleaned_data["into"])

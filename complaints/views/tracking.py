@@ -3,7 +3,7 @@ complaint view and desk entry. Thin: parse, access, one action, render."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from aduan.errors import AduanError, NotFoundError
@@ -28,6 +28,7 @@ from complaints.presenters import (
     state_label,
     timeline_rows,
 )
+from complaints.redaction import public_files, public_text
 from tenants.access import public_page
 from tenants.models import Tenant
 
@@ -83,6 +84,8 @@ def _track_page(
     followed = complaint.merged_into or complaint
     context = {
         "complaint": complaint,
+        "subject": public_text(complaint, "subject"),
+        "files": list(public_files(complaint)),
         "merged_into": complaint.merged_into,
         "state": state_label(followed),
         "received_at": format_local(complaint.created_at, tenant),
@@ -99,6 +102,23 @@ def _track_page(
     }
     failed = any(f is not None and f.errors for f in (form, rating_form, reopen_form))
     return render(request, "complaints/track.html", context, status=400 if failed else 200)
+
+
+@public_page
+@limited_page(Scope.LOOKUP, methods=())
+def track_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+    """A file of a public response (an answer letter, a photo of the repair), for whoever holds
+    the tracking code; never a citizen's own attachment, never a redacted one."""
+    complaint = complaint_by_code_or_404(code)
+    found = public_files(complaint).filter(pk=file_id).first()
+    if found is None:
+        raise Http404
+    extension = str(found.file.name).rsplit(".", 1)[-1]
+    return FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        filename=f"{complaint.number.replace('/', '-')}-{found.pk}.{extension}",
+    )
 
 
 def reopen_until(complaint: Complaint, tenant: Tenant) -> str:

@@ -17,6 +17,7 @@ from integrations.lapor.protocol import (
 )
 from integrations.lapor.sync import do_schedule_sync
 from integrations.models import LaporConnection
+from tenants import entitlements
 from tenants.models import Tenant
 
 
@@ -35,6 +36,14 @@ def do_set_lapor_connection(
         )
     with transaction.atomic():
         connection = LaporConnection.objects.select_for_update().filter(tenant=tenant).first()
+        if connection is None and not entitlements.has_feature(tenant, entitlements.LAPOR):
+            # A connector never enabled is not switched on without the plan; one in use keeps
+            # working (and may be edited) whatever the plan says now.
+            raise IntegrationError(
+                IntegrationErrorCode.NOT_IN_PLAN,
+                _("Paket instansi ini tidak mencakup konektor SP4N-LAPOR!."),
+                {"field": "client_id"},
+            )
         if connection is None:
             if not secret:
                 raise IntegrationError(

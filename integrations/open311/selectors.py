@@ -17,6 +17,7 @@ from django_tenants.utils import get_public_schema_name
 
 from aduan.db import tenant_db
 from complaints.models import Complaint, ComplaintEvent, EventKind, SopVersion
+from complaints.redaction import public_text
 from complaints.selectors import sop_of
 from integrations.models import Open311Token
 from integrations.open311 import spec
@@ -103,7 +104,9 @@ def represent(complaint: Complaint, tenant: Tenant) -> dict[str, Any]:
         "status_notes": "" if hidden else spec.clip_description(last_public_response(complaint)),
         "service_name": service.name if service else "",
         "service_code": complaint.category,
-        "description": "" if hidden else spec.clip_description(complaint.description),
+        "description": ""
+        if hidden
+        else spec.clip_description(public_text(complaint, "description")),
         "agency_responsible": tenant.name,
         "service_notice": "",
         "requested_datetime": spec.w3c(complaint.created_at),

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+import dramatiq
+from dramatiq.common import current_millis, dq_name
+from dramatiq_postgres import PostgresBroker as LibraryPostgresBroker
+from dramatiq_postgres.broker import QUERIES
+from dramatiq_postgres.utils import tidy4json
+from psycopg.types.json import Json
+
+logger = logging.getLogger("aduan.broker")
+
+# A web request waits at most this long to hand a job to the PostgreSQL queue: a request
+# must answer before gunicorn's timeout even when the database has just gone away.
+WEB_ENQUEUE_TIMEOUT = 2.0
 
 MIDDLEWARE = [
     "dramatiq.middleware.AgeLimit",
@@ -12,6 +26,33 @@ MIDDLEWARE = [
     "django_dramatiq.middleware.DbConnectionsMiddleware",
     "aduan.jobs.WorkerHeartbeat",
 ]
+
+
+class PostgresBroker(LibraryPostgresBroker):
+    """dramatiq-postgres' broker; in a web process (`fail_fast`) a job is handed over in one
+    try with a short wait for a connection. The library retries ten times with exponential
+    waits on a pool that waits 30 s each: right for a worker, a hang for a request whose
+    transaction has already committed (aduan.jobs.enqueue_on_commit keeps the job and sends it
+    again once the queue answers)."""
+
+    def __init__(self, *, fail_fast: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fail_fast = fail_fast
+
+    def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> Any:
+        if not self.fail_fast:
+            return super().enqueue(message, delay=delay)
+        # The library's enqueue, once, without its retries (dramatiq_postgres/broker.py).
+        self.emit_before("enqueue", message, delay)
+        if delay:
+            message = message.copy(queue_name=dq_name(message.queue_name))
+            message.options["eta"] = current_millis() + delay
+        query = QUERIES.ENQUEUE if self.notify else QUERIES.ENQUEUE_QUIET
+        params = (message.queue_name, message.message_id, Json(tidy4json(message)), delay or 0)
+        with self.pool.connection(timeout=WEB_ENQUEUE_TIMEOUT) as conn:
+            conn.execute(query, params)
+        self.emit_after("enqueue", message, delay)
+        return message
 
 
 def broker_kind(broker_url: str) -> str:
@@ -26,8 +67,8 @@ def broker_kind(broker_url: str) -> str:
     raise ValueError(f"BROKER_URL must start with redis://, amqp:// or stub://, got {broker_url!r}")
 
 
-def broker_settings(broker_url: str, database_url: str) -> dict[str, Any]:
-    """The DRAMATIQ_BROKER setting for django_dramatiq."""
+def broker_settings(broker_url: str, database_url: str, *, web: bool = False) -> dict[str, Any]:
+    """The DRAMATIQ_BROKER setting for django_dramatiq; `web`: for a web server's process."""
     kind = broker_kind(broker_url)
     if kind == "redis":
         return {
@@ -50,8 +91,11 @@ def broker_settings(broker_url: str, database_url: str) -> dict[str, Any]:
     # The queue lives in the `dramatiq` schema of Aduan's own database (created by migrate).
     # Each process opens pool connections on demand only; cap them so web workers stay light.
     separator = "&" if "?" in database_url else "?"
+    url = f"{database_url}{separator}maxconn=4"
+    if web:  # a server that has gone away is noticed in seconds, not at the TCP timeout
+        url += f"&connect_timeout={int(WEB_ENQUEUE_TIMEOUT)}"
     return {
-        "BROKER": "dramatiq_postgres.PostgresBroker",
-        "OPTIONS": {"url": f"{database_url}{separator}maxconn=4", "results": False},
+        "BROKER": "aduan.broker.PostgresBroker",
+        "OPTIONS": {"url": url, "results": False, "fail_fast": web},
         "MIDDLEWARE": MIDDLEWARE,
     }

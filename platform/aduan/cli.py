@@ -11,6 +11,7 @@ aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
 aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
                               tenant's key (re-wraps its complaints' data keys)
 aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
+aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -102,6 +103,19 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return int(_operations().apply_retention(slug=args.tenant, dry_run=args.dry_run, out=print))
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    filters = dict(pair.split("=", 1) for pair in args.filter if "=" in pair)
+    _operations().export_register(
+        tenant=args.tenant,
+        user=args.user,
+        kind=args.kind,
+        filters=filters,
+        output=Path(args.output) if args.output else None,
+        out=print,
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup()
     from django.conf import settings
@@ -140,6 +154,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
         out=print,
     )
     return 0
+
+
+def cmd_statistics_publish(args: argparse.Namespace) -> int:
+    """Publish the last months of a tenant's or a whole regency's statistics, with progress."""
+    return int(
+        _operations().publish_statistics(
+            tenant_slug=args.tenant or "", regency_slug=args.regency or "",
+            months=args.months, out=print,
+        )
+    )  # fmt: skip
 
 
 def cmd_messages(args: argparse.Namespace) -> int:
@@ -189,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="create the demo tenants and users").set_defaults(func=cmd_demo)
+    export = sub.add_parser("export", help="export a tenant's register, with a progress bar")
+    export.add_argument("--tenant", metavar="SLUG", required=True)
+    export.add_argument("--user", metavar="USERNAME", required=True, help="exports as this user")
+    export.add_argument("--kind", choices=["csv", "xlsx", "book"], default="csv")
+    export.add_argument(
+        "--filter", action="append", default=[], metavar="NAME=VALUE",
+        help="a register filter, e.g. --filter q=jembatan --filter year=2026",
+    )  # fmt: skip
+    export.add_argument("--output", metavar="FILE")
+    export.set_defaults(func=cmd_export)
     backup = sub.add_parser("backup", help="back up the whole platform, or one tenant")
     backup.add_argument("dir", help="a new or empty folder to write the backup into")
     backup.add_argument("--tenant", metavar="SLUG", help="only this tenant")
@@ -231,6 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--dry-run", action="store_true", help="list only, change nothing")
     retention.set_defaults(func=cmd_retention)
 
+    stats = sub.add_parser("statistics", help="reports and statistics")
+    stats_sub = stats.add_subparsers(dest="action", required=True)
+    publish = stats_sub.add_parser("publish", help="re-publish monthly statistics, with progress")
+    which = publish.add_mutually_exclusive_group(required=True)
+    which.add_argument("--tenant", help="one tenant's slug")
+    which.add_argument("--regency", help="every tenant of this regency (its slug)")
+    publish.add_argument("--months", type=_positive, default=12, help="how many months back")
+    publish.set_defaults(func=cmd_statistics_publish)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")

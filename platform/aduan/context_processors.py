@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from aduan.navigation import staff_links
+from tenants import entitlements
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     is_public = tenant is None or tenant.schema_name == "public"
     return {
         "current_tenant": None if is_public else tenant,
+        # Staff see why they cannot write after a missed payment (billing's standing).
+        "billing_read_only": tenant is not None
+        and not is_public
+        and entitlements.read_only(tenant),
         # Read only by a page that shows the menu (every page of aduan/base.html).
         "staff_links": SimpleLazyObject(lambda: staff_links(request)),
     }

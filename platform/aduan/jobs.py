@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from typing import Any
 
 import dramatiq
+from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
 from dramatiq.middleware import Middleware
 
@@ -32,8 +34,101 @@ def actor_of(job: dramatiq.Actor[Any, Any] | str) -> dramatiq.Actor[Any, Any]:
 
 
 def enqueue_on_commit(job: dramatiq.Actor[Any, Any] | str, *args: Any, **kwargs: Any) -> None:
-    """Send a job once the current transaction commits; nothing is sent for a rollback."""
-    transaction.on_commit(lambda: actor_of(job).send(*args, **kwargs))
+    """Send a job once the current transaction commits; nothing is sent for a rollback.
+
+    What the transaction wrote is already stored when the job is sent, so a queue that does
+    not answer then (the database or broker gone away) must not turn the request into an
+    error: the job is kept and sent again by this process (`RESENDER`)."""
+    transaction.on_commit(lambda: send_or_keep(job, *args, **kwargs))
+
+
+def send_or_keep(job: dramatiq.Actor[Any, Any] | str, *args: Any, **kwargs: Any) -> bool:
+    """Send now; if the queue cannot take it, keep it for `RESENDER` and say False."""
+    try:
+        actor_of(job).send(*args, **kwargs)
+    except Exception:
+        logger.warning("could not enqueue %s%r; sending it again shortly", job, args)
+        RESENDER.keep(job, args, kwargs)
+        return False
+    return True
+
+
+class Resender:
+    """Jobs a process could not enqueue, sent again with growing pauses (1 s doubling to 30 s)
+    by one daemon thread, in order. Bounded: beyond `limit` kept jobs the oldest is dropped
+    and logged, so a long outage cannot grow a web worker without end. A job kept here dies
+    with its process; every job sent this way is safe to repeat or has its own sweep (routing
+    looks for its ROUTED entry; the outbox, SLA clocks and desks are swept by the scheduler)."""
+
+    def __init__(self, *, limit: int = 10_000, first_pause: float = 1.0, pause_cap: float = 30.0):
+        self.limit = limit
+        self.first_pause = first_pause
+        self.pause_cap = pause_cap
+        self._jobs: deque[tuple[dramatiq.Actor[Any, Any] | str, tuple[Any, ...], dict[str, Any]]]
+        self._jobs = deque()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def kept(self) -> list[tuple[str, tuple[Any, ...]]]:
+        with self._lock:
+            return [(job if isinstance(job, str) else job.actor_name, args)
+                    for job, args, _ in self._jobs]  # fmt: skip
+
+    def keep(
+        self, job: dramatiq.Actor[Any, Any] | str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        with self._lock:
+            if len(self._jobs) >= self.limit:
+                dropped = self._jobs.popleft()
+                logger.error("too many jobs waiting for the queue; dropped %s%r", *dropped[:2])
+            self._jobs.append((job, args, kwargs))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="aduan-resend", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        pause = 0.0
+        while True:
+            self._wake.wait(pause)
+            self._wake.clear()
+            with self._lock:
+                if not self._jobs:
+                    self._thread = None
+                    return
+                job, args, kwargs = self._jobs[0]
+            try:
+                actor_of(job).send(*args, **kwargs)
+            except Exception:
+                pause = min(max(pause * 2, self.first_pause), self.pause_cap)
+                continue
+            with self._lock:
+                self._jobs.popleft()
+            logger.info("enqueued %s%r after all", job, args)
+            pause = 0.0  # the queue answers again: send the rest at once
+
+
+RESENDER = Resender()
+
+
+def enqueue_once_after_commit(
+    job: dramatiq.Actor[Any, Any] | str, key: str, *args: Any, delay_seconds: int
+) -> None:
+    """Send a job `delay_seconds` after the current transaction commits, at most once per
+    `key` while one is pending: the changes of one batch are handled by one run. The job
+    clears the mark (`release_once(key)`) when it starts."""
+    if cache.add(f"aduan.jobs.once:{key}", 1, timeout=delay_seconds * 4):
+        transaction.on_commit(
+            lambda: actor_of(job).send_with_options(args=args, delay=delay_seconds * 1000)
+        )
+
+
+def release_once(key: str) -> None:
+    cache.delete(f"aduan.jobs.once:{key}")
 
 
 def record_heartbeat(name: str, **detail: Any) -> None:

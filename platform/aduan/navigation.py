@@ -18,8 +18,10 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("complaints:desk", _("Catat pengaduan")),
     ("forwarding", _("Penerusan")),
     ("triage", _("Pemilahan")),
+    ("statistics", _("Statistik")),
     ("teams", _("Tim")),
     ("sop-editor", _("SOP")),
+    ("canned-answers", _("Templat jawaban")),
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
     ("complaints:access-log", _("Log akses")),
@@ -34,6 +36,11 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("desk-queue", _("Verifikasi layanan desa")),
     ("governed-tenants", _("Instansi yang dikelola")),
     ("regencies", _("Kabupaten/kota")),
+    ("billing-account", _("Tagihan")),
+    ("billing-plans", _("Paket")),
+    ("billing-accounts", _("Akun tagihan")),
+    ("billing-transfers", _("Konfirmasi transfer")),
+    ("regency-statistics-home", _("Rekap kabupaten")),
 )
 
 

@@ -38,6 +38,8 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "auth_password_reset": {"email": "petugas@example.test"},
     # routing: whether the router hands over a complaint filed at the tenant's own door
     "routing_own_door_set": {"own_door": "suggest"},
+    # complaints: re-publish months of the statistics (after a local holiday was added)
+    "statistics_publish": {"months": ["2026-02", "2026-03"]},
     # complaints: an officer's decision on the router's proposal
     "complaint_route_decide": {"decision": "keep"},
     "auth_password_reset_confirm": {
@@ -91,7 +93,27 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "complaint_erasure_decide": {"approve": True, "reason": "Permintaan pemilik data sah."},
     "tracking_code_resend": {"contact": "0812-3456-7890"},
+    "complaint_correct": {
+        "reason": "Salah ketik saat dicatat di meja layanan.",
+        "subject": "Jalan rusak di dusun 2",
+        "urgency": "high",
+    },
+    "complaint_redact": {
+        "reason": "Nomor telepon pengadu tertulis di uraian.",
+        "field": "description",
+        "passage": "0812-3456-7890",
+    },
+    "complaint_decide_answer": {"decision": "approve", "note": ""},
+    "canned_answer_create": {
+        "title": "Sudah ditindaklanjuti",
+        "body": "Yth. {nama}, pengaduan {nomor} tanggal {tanggal} sudah ditindaklanjuti: {tautan}",
+    },
+    "canned_answer_update": {
+        "title": "Sudah ditindaklanjuti",
+        "body": "Yth. {nama}, pengaduan {nomor} sudah ditindaklanjuti: {tautan}",
+    },
     "team_create": {"name": "Tim Infrastruktur", "members": []},
+    "export_create": {"kind": "csv", "filters": {"q": "jembatan", "year": "2026"}},
     "team_update": {"name": "Tim Infrastruktur", "members": []},
     "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
     # integrations
@@ -115,5 +137,41 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "name": "Aplikasi Lapor Kota",
         "contact": "tim@example.test",
         "can_push_updates": False,
+    },
+    # billing
+    "billing_plan_create": {
+        "code": "desa-dasar",
+        "name": "Desa Dasar",
+        "monthly_price": 150000,
+        "features": ["lapor"],
+        "seats": 5,
+        "storage_mb": 1024,
+        "outbound_messages": 300,
+    },
+    "billing_tax_rate_set": {
+        "rate": "12.00",
+        "base_numerator": 11,
+        "base_denominator": 12,
+        "valid_from": "2026-01-01",
+    },
+    "billing_account_create": {
+        "name": "Pemerintah Kabupaten Cilacap",
+        "address": "Jl. Jenderal Sudirman No. 32, Cilacap",
+        "npwp": "0012345678901000",
+        "email": "keuangan@cilacapkab.example.test",
+        "holder": "pemkab-cilacap",
+    },
+    "billing_coverage_set": {"tenant": "desa-babakan", "plan": "desa-dasar"},
+    "billing_invoice_issue": {"period": "2026-11-01"},
+    "billing_transfer_decide": {"confirm": True},
+    "billing_transfer_proof": {"amount": 166500, "proof": "bukti-transfer.pdf"},
+    "billing_midtrans_notification": {
+        "order_id": "INV-2026-000001",
+        "status_code": "200",
+        "gross_amount": "166500.00",
+        "signature_key": "(SHA512 of order_id + status_code + gross_amount + server key)",
+        "transaction_status": "settlement",
+        "transaction_id": "9aed5972-5b6a-401e-894b-a32c91ed1a3a",
+        "fraud_status": "accept",
     },
 }

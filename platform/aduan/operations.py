@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -19,14 +20,19 @@ from tqdm import tqdm
 from aduan import envelope
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
+from complaints import statistics
+from complaints.actions.exports import do_request_export, do_run_export
 from complaints.actions.keys import do_rotate_tenant_key
 from complaints.actions.privacy import do_apply_retention
+from complaints.actions.statistics import do_publish_statistics
+from complaints.exports import file_name
+from complaints.public.models import ExportStatus
 from routing import boundaries, directory
 from tenants import provisioning, regions
 from tenants.actions.onboarding import AgencyRow, do_ensure_public_tenant, do_import_agencies
 from tenants.demo import DEMO_PASSWORD, DEMO_TENANTS, DEMO_USERS, do_create_demo_data
 from tenants.errors import OnboardingErrorCode
-from tenants.models import Region, Tenant, TenantKind
+from tenants.models import Region, Tenant, TenantKind, User
 
 Out = Callable[[str], None]
 
@@ -113,6 +119,36 @@ def demo(*, out: Out) -> None:
         load_regions(out=out)
     tenants = do_create_demo_data()
     out(f"Demo tenants ready: {len(tenants)}")
+
+
+def export_register(
+    *, tenant: str, user: str, kind: str, filters: dict[str, str], output: Path | None, out: Out
+) -> Path:
+    """`aduan export`: a register export asked for as `user` (their roles decide what is in
+    it), written here with a progress bar, saved to `output` (default: the export's name in
+    the current folder). A large export is taken from the queue and run in this process; the
+    job finds it done and leaves it (idempotent)."""
+    found = Tenant.objects.filter(slug=tenant).first()
+    member = User.objects.filter(username=user).first()
+    if found is None or member is None:
+        raise AduanError("exports.unknown", f"unknown tenant {tenant!r} or user {user!r}")
+    with schema_context(found.schema_name):
+        export = do_request_export(tenant=found, actor=member, kind=kind, filters=filters)
+        if export.status != ExportStatus.DONE:
+            with tqdm(total=export.total, desc="export", unit="row") as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.total = total
+                    bar.update(done - bar.n)
+
+                export = do_run_export(export_id=export.pk, progress=advance)
+    if export.status != ExportStatus.DONE:
+        raise AduanError("exports.failed", f"export {export.pk} failed")
+    target = output or Path(file_name(export))
+    with default_storage.open(export.file, "rb") as source:
+        target.write_bytes(source.read())
+    out(f"{export.total} rows written to {target}")
+    return target
 
 
 def import_agencies(
@@ -218,4 +254,33 @@ def apply_retention(*, slug: str, dry_run: bool, out: Callable[[str], None]) -> 
     verb = "would be" if dry_run else "were"
     out(f"{len(run.anonymised)} identities {verb} anonymised: {' '.join(run.anonymised)}")
     out(f"{len(run.purged)} WBS reports {verb} purged: {' '.join(run.purged)}")
+    return 0
+
+
+def publish_statistics(*, tenant_slug: str = "", regency_slug: str = "", months: int = 2,
+                       out: Out) -> int:  # fmt: skip
+    """Publish the last `months` of one tenant's statistics, or of every tenant of a regency
+    (a re-run after a holiday was added, say), printing progress as it goes. Returns 0, or 1
+    when the tenant or regency is unknown."""
+    if tenant_slug:
+        tenants = list(Tenant.objects.filter(slug=tenant_slug))
+    else:
+        regency = Tenant.objects.filter(slug=regency_slug, kind=TenantKind.PEMKAB).first()
+        tenants = list(statistics.regency_tenants(regency).order_by("name")) if regency else []
+    if not tenants:
+        out(f"no tenant {tenant_slug or regency_slug!r}")
+        return 1
+    total = sum(len(statistics.recent_months(t, months)) for t in tenants)
+    done = 0
+    started = time.monotonic()
+    for tenant in tenants:
+        chosen = statistics.recent_months(tenant, months)
+
+        def progress(step: int, count: int, tenant: Tenant = tenant, done: int = done) -> None:
+            out(f"[{done + step}/{total}] {tenant.slug}: {step}/{count} months"
+                f" ({time.monotonic() - started:.1f} s)")  # fmt: skip
+
+        do_publish_statistics(tenant=tenant, months=chosen, progress=progress)
+        done += len(chosen)
+    out(f"published {done} months of {len(tenants)} tenants")
     return 0

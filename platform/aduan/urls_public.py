@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from billing.urls import public_urlpatterns as billing_urls
 from complaints.urls import public_urlpatterns as no_wrong_door_urls
 from integrations.open311 import urls as open311_urls
 from integrations.urls import public_urlpatterns as integrations_urls
@@ -30,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(open311_urls.public_urlpatterns)),
     *no_wrong_door_urls,
     *routing_urls,
+    *billing_urls,
     *common,
 ]
 

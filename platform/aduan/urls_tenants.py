@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
+from billing.urls import tenant_urlpatterns as billing_urls
 from complaints.urls import tenant_urlpatterns as complaints_urls
 from integrations.open311 import urls as open311_urls
 from integrations.urls import tenant_urlpatterns as integrations_urls
@@ -28,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *integrations_urls,
     path("", include(open311_urls.tenant_urlpatterns)),
     *routing_urls,
+    *billing_urls,
     *common,
 ]
 

@@ -15,6 +15,9 @@ from tests.authorization import APPS, ENDPOINTS, app_of, check_app
 from tests.client import TenantClient
 from tests.factories import TenantFactory
 
+# The matrix walks every endpoint as every role: minutes, more on a loaded machine.
+pytestmark = pytest.mark.timeout(1200)
+
 TESTS = Path(__file__).resolve().parent.parent
 
 

@@ -181,8 +181,8 @@ def test_a_killed_worker_is_restarted_and_a_restarted_database_still_stops(tmp_p
         burst = Burst(f"http://127.0.0.1:{port}/t/desa-babakan/api/v1/complaints/")
         burst.start()
         wait_for(lambda: True if burst.count(201) >= 5 else None, timeout=60)
-        # Between two requests: a commit whose job is enqueued just as the server goes away
-        # blocks that request in dramatiq-postgres's retries (reported, not fixed here).
+        # Between two requests, so that no commit races the stop (a request whose database
+        # goes away just after its commit: tests/aduan/test_faults_enqueue.py).
         burst.pause()
         start_again = stop_postgres(tmp_path / "pgdata")
         burst.running.set()

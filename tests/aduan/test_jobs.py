@@ -13,7 +13,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
-from aduan.jobs import actor_of, enqueue_on_commit
+from aduan.jobs import Resender, actor_of, enqueue_on_commit
 from aduan.models import Heartbeat
 from tests.factories import TenantFactory, file_complaint
 from tests.services import (
@@ -114,3 +114,11 @@ def test_every_job_named_by_an_action_is_a_registered_actor() -> None:
     for name in sorted(names):
         assert actor_of(name).actor_name == name
         assert name in broker.actors
+
+
+def test_jobs_kept_for_a_queue_that_does_not_answer_are_bounded_oldest_dropped_first() -> None:
+    # A job the queue cannot take (here: no such actor, so every send fails) waits in order
+    resender = Resender(limit=2, first_pause=60)
+    for n in (1, 2, 3):
+        resender.keep("no_such_job", ("tenant", n), {})
+    assert resender.kept() == [("no_such_job", ("tenant", 2)), ("no_such_job", ("tenant", 3))]

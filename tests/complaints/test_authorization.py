@@ -10,6 +10,9 @@ from tests.authorization import check_app
 from tests.client import TenantClient
 from tests.factories import TenantFactory
 
+# The matrix walks every endpoint as every role: minutes, more on a loaded machine.
+pytestmark = pytest.mark.timeout(1200)
+
 
 @pytest.mark.django_db
 def test_every_complaints_endpoint_enforces_its_declared_access(

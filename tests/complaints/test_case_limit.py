@@ -120,8 +120,18 @@ def test_disdukcapil_case_limit_is_reminded_and_escalated_once(
         f"Lewat batas waktu penyelesaian: {complaint.number}"
     )
     # When it is answered (resolved): the case clock stops and leaves the index
-    with at(wib(2026, 4, 1, 10)):
+    head_client = TenantClient()
+    sign_in(head_client, head)
+    with at(wib(2026, 4, 1, 9)):
         take(officer, tenant, complaint, "answer", response="KTP-el sudah dapat diambil.")
+    # (held for the head's approval: the clock runs on until the answer leaves)
+    assert reload(tenant, complaint).case_ended_at is None
+    with at(wib(2026, 4, 1, 10)):
+        approved = head_client.post(
+            f"/api/v1/complaints/{complaint.pk}/approval/", {"decision": "approve"},
+            content_type="application/json", tenant=tenant,
+        )  # fmt: skip
+        assert approved.status_code == 200, approved.json()
     answered = reload(tenant, complaint)
     assert answered.case_ended_at == wib(2026, 4, 1, 10)
     assert answered.case_due_at is None

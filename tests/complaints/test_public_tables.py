@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
 # Tables, indexes, sequences and TOAST of one tenant schema; multiplied by the fleet, so a
 # change is deliberate (and a table of complaints.public showing up here is a bug).
-TENANT_SCHEMA_RELATIONS = 57  # +3: the access log (table, primary key, sequence; issue 19)
+# 56 since issue 17: the register search's two GIN indexes (complaint_search_words, _trigrams);
+# 59 since issue 19: the access log (table, primary key, sequence).
+TENANT_SCHEMA_RELATIONS = 59
 
 
 def _relations(schema: str) -> set[str]:
@@ -45,6 +47,9 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
         "complaints_public.Deadline",
         "complaints_public.LocalHoliday",
         "complaints_public.Notification",
+        # Issue 17: register exports and the duplicate finder's similarity keys.
+        "complaints_public.Export",
+        "complaints_public.SimilarityKey",
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES

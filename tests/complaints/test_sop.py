@@ -199,12 +199,19 @@ def test_bad_inputs_are_refused() -> None:
          "choices": [{"key": "a", "label": "A", "group": "x"}]}
     )  # fmt: skip
     assert refused(bad_group).code == "sop.bad_input"
+    # A public file is a response file (shown on the tracking page); a public yes/no is
+    # nothing a complainant could read.
     public_file = minimal()
     public_file["transitions"][0]["inputs"].append(
-        {"key": "minutes", "label": "Berita acara", "type": "file", "public": True}
+        {"key": "letter", "label": "Surat jawaban", "type": "file", "public": True}
     )
-    assert refused(public_file).code == "sop.bad_input"
-    assert "minutes" in refused(public_file).message
+    validate_sop(public_file)
+    public_flag = minimal()
+    public_flag["transitions"][0]["inputs"].append(
+        {"key": "flag", "label": "Tanda", "type": "boolean", "public": True}
+    )
+    assert refused(public_flag).code == "sop.bad_input"
+    assert "flag" in refused(public_flag).message
 
 
 def test_malformed_json_shapes_are_refused_with_a_path() -> None:
@@ -246,3 +253,31 @@ def test_labels_follow_the_language() -> None:
     assert answer is not None
     with translation.override("en"):
         assert str(answer.label) == "Jawab"  # no English given: Indonesian
+
+
+def test_approval_names_roles_that_may_approve_answers() -> None:
+    # Given the head (Capability.APPROVE_ANSWER) as approver: valid, and parsed
+    approved = minimal()
+    approved["transitions"][0]["approval"] = ["head"]
+    answer = validate_sop(approved).transition("answer")
+    assert answer is not None and answer.approval == frozenset({"head"})
+    # An officer does not hold the capability, an unknown role less so, a text is no list
+    for approval in (["officer"], ["kepala"]):
+        bad = minimal()
+        bad["transitions"][0]["approval"] = approval
+        error = refused(bad)
+        assert (error.code, error.extra["transition"]) == ("sop.bad_approval", "answer")
+    not_a_list = minimal()
+    not_a_list["transitions"][0]["approval"] = "head"
+    assert refused(not_a_list).extra["path"] == "transitions[0].approval"
+
+
+def test_disdukcapil_final_answer_needs_the_heads_approval() -> None:
+    sop = validate_sop(template_for(TenantKind.DISDUKCAPIL))
+    answer = sop.transition("answer")
+    assert answer is not None and answer.approval == frozenset({"head"})
+    letter = next(i for i in answer.inputs if i.key == "letter")
+    assert (letter.type, letter.public, letter.required) == ("file", True, False)
+    # the simple answer at the desk needs none
+    direct = sop.transition("answer_directly")
+    assert direct is not None and direct.approval == frozenset()

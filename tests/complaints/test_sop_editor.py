@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context
 
-from complaints.models import SopVersion
+from complaints.models import Complaint, SopVersion
+from complaints.sop_form import rows_of
 from complaints.sop_templates import template_for
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
-from tests.factories import TenantFactory, make_member, sign_in
+from tests.factories import TenantFactory, file_complaint, make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -221,4 +222,126 @@ def test_the_editor_page_shows_every_problem_and_keeps_the_text(
     assert not_json.status_code == 400
     assert "sop.invalid_json" in not_json.content.decode()
     assert "{states: [" in not_json.content.decode()
+    assert versions(tenant) == []
+
+
+def form_of(tenant: Tenant, kind: str = TenantKind.PEMDES) -> dict[str, Any]:
+    """The form fields for the kind's template, as the page fills them (rows_of)."""
+    from_template = rows_of(template_for(kind))
+    data: dict[str, Any] = {"mode": "form", "based_on": "", "initial": from_template.initial,
+                            "state_count": len(from_template.states),
+                            "step_count": len(from_template.steps)}  # fmt: skip
+    for i, row in enumerate(from_template.states):
+        p = f"state-{i}-"
+        data.update(
+            {
+                p + f: row[f]
+                for f in (
+                    "orig",
+                    "key",
+                    "label_id",
+                    "label_en",
+                    "limit_amount",
+                    "limit_unit",
+                    "legal_basis",
+                )
+            }
+        )
+        if row["terminal"]:
+            data[p + "terminal"] = "1"
+        if row["waits"]:
+            data[p + "waits"] = "1"
+    for i, row in enumerate(from_template.steps):
+        p = f"step-{i}-"
+        data.update(
+            {
+                p + f: row[f]
+                for f in ("orig", "key", "label_id", "label_en", "from", "to", "legal_basis")
+            }
+        )
+        data[p + "roles"] = row["roles"]
+        if row["approval"]:
+            data[p + "approval"] = "1"
+    return data
+
+
+def test_the_form_editor_previews_the_changes_then_publishes(tenant_factory: TenantFactory) -> None:
+    # Given a village admin on the editor: a form of states and steps and the flow's diagram
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    complaint = file_complaint(tenant)  # runs under version 1
+    html = client.get("/console/sop/", tenant=tenant).content.decode()
+    assert 'id="sop-form"' in html and 'name="state-1-key" value="received"' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" id="sop-diagram"' in html
+    assert 'data-state="received"' in html and 'data-step="give_receipt"' in html
+    data = form_of(tenant)
+    received = next(i for i in range(data["state_count"]) if data[f"state-{i}-key"] == "received")
+    # When the admin shortens the first state's limit (1 working day) to 4 hours, cites the
+    # village regulation and asks the head to approve the information to the reporter, then
+    # previews
+    inform = next(i for i in range(data["step_count"])
+                  if data[f"step-{i}-key"] == "inform_reporter")  # fmt: skip
+    data.update({
+        f"state-{received}-limit_amount": "4", f"state-{received}-limit_unit": "hours",
+        f"state-{received}-legal_basis": "Perdes Babakan 3/2024 tentang Pengaduan",
+        f"step-{inform}-approval": "1",
+    })  # fmt: skip
+    preview = client.post("/console/sop/", {**data, "action": "preview"}, tenant=tenant)
+    # Then the preview lists what changes against the active version, draws the new flow and
+    # offers to publish; nothing is stored yet
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert 'data-change="changed" data-key="received"' in page
+    assert "legal_basis, limit" in page
+    assert 'data-change="changed" data-key="inform_reporter"' in page
+    assert 'id="sop-diagram-preview"' in page and 'id="sop-publish"' in page
+    assert versions(tenant) == [(1, versions(tenant)[0][1])]
+    # When they publish
+    published = client.post("/console/sop/", {**data, "action": "publish", "note": "Perdes"},
+                            tenant=tenant)  # fmt: skip
+    # Then version 2 is active with the changes and what the form does not edit kept
+    assert published.status_code == 302
+    assert [n for n, _ in versions(tenant)] == [1, 2]
+    active = client.get("/api/v1/sop/", tenant=tenant).json()["definition"]
+    state = next(s for s in active["states"] if s["key"] == "received")
+    assert state["limit"] == {"hours": 4}
+    assert state["legal_basis"] == ["Perdes Babakan 3/2024 tentang Pengaduan"]
+    step = next(t for t in active["transitions"] if t["key"] == "inform_reporter")
+    assert step["approval"] == ["head"]
+    template_step = next(
+        t for t in template_for(TenantKind.PEMDES)["transitions"] if t["key"] == "inform_reporter"
+    )
+    assert step["inputs"] == template_step["inputs"]
+    # and the running complaint keeps the version it started under
+    with schema_context(tenant.schema_name):
+        running = Complaint.objects.select_related("sop_version").get(pk=complaint.pk)
+    assert running.sop_version is not None and running.sop_version.number == 1
+
+
+def test_the_form_editor_puts_each_problem_on_its_field_and_stores_nothing(
+    tenant_factory: TenantFactory,
+) -> None:
+    tenant = tenant_factory()
+    client = admin_client(tenant)
+    data = form_of(tenant)
+    # A limit that is not a number
+    bad_limit = client.post("/console/sop/", {**data, "state-1-limit_amount": "lima",
+                                              "action": "preview"}, tenant=tenant)  # fmt: skip
+    assert bad_limit.status_code == 400
+    assert 'id="error-state-1-limit_amount"' in bad_limit.content.decode()
+    # A step into a state that does not exist, and one nobody may take
+    broken = {**data, "step-0-to": "somewhere", "step-1-roles": [], "action": "publish"}
+    refused = client.post("/console/sop/", broken, tenant=tenant)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'id="error-step-0-to"' in html and "somewhere" in html
+    assert 'id="error-step-1-roles"' in html
+    assert 'id="sop-publish"' not in html
+    # A new state with a bad key
+    new = data["state_count"] - 1
+    data_new = {**data, f"state-{new}-key": "Tahap Baru", f"state-{new}-label_id": "Baru",
+                "action": "preview"}  # fmt: skip
+    bad_key = client.post("/console/sop/", data_new, tenant=tenant)
+    assert bad_key.status_code == 400
+    assert f'id="error-state-{new}-key"' in bad_key.content.decode()
     assert versions(tenant) == []

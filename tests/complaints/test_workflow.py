@@ -104,7 +104,7 @@ def walk(staff: Staff, complaint: Complaint, steps: list[tuple[Role, str, dict[s
 def test_disdukcapil_complaint_from_intake_to_closed(tenant_factory: TenantFactory) -> None:
     # Given a Disdukcapil office with its officer and answer team, and a complaint filed
     tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
-    staff = Staff(tenant, Role.OFFICER, Role.ANSWER_TEAM)
+    staff = Staff(tenant, Role.OFFICER, Role.ANSWER_TEAM, Role.HEAD)
     complaint = file_complaint(tenant, subject="KTP-el belum jadi")
     # Then it starts received, under version 1 of the Disdukcapil template
     steps = staff.steps(Role.OFFICER, complaint).json()
@@ -119,8 +119,14 @@ def test_disdukcapil_complaint_from_intake_to_closed(tenant_factory: TenantFacto
         (Role.ANSWER_TEAM, "schedule_meeting", {"meeting_date": "2026-11-26"}),
         (Role.ANSWER_TEAM, "answer", {"response": "KTP-el dapat diambil hari Jumat.",
                                       "minutes": "Blangko tersedia kembali."}),
-        (Role.OFFICER, "close", {}),
     ])  # fmt: skip
+    # (the final answer waits for the head's approval: tests/complaints/test_approval.py)
+    approved = staff.clients[Role.HEAD].post(
+        f"/api/v1/complaints/{complaint.pk}/approval/", {"decision": "approve"},
+        content_type="application/json", tenant=tenant,
+    )  # fmt: skip
+    assert approved.status_code == 200, approved.json()
+    walk(staff, complaint, [(Role.OFFICER, "close", {})])
     # Then it is closed, with one timeline entry per step and the answer public
     final = staff.steps(Role.OFFICER, complaint).json()
     assert (final["state"], final["terminal"], final["transitions"]) == ("closed", True, [])
@@ -134,6 +140,7 @@ def test_disdukcapil_complaint_from_intake_to_closed(tenant_factory: TenantFacto
     assert moves[0].after["inputs"] == {"note": "Untuk bidang PIAK"}
     assert moves[0].actor_id == staff.users[Role.OFFICER].pk and not moves[0].is_public
     assert moves[2].after["inputs"] == {"minutes": "Blangko tersedia kembali."}
+    assert moves[2].actor_id == staff.users[Role.HEAD].pk
     responses = events(tenant, complaint, "response")
     assert [(e.message, e.is_public) for e in responses] == [
         ("KTP-el dapat diambil hari Jumat.", True)

@@ -290,7 +290,10 @@ SPECTACULAR_SETTINGS = {
 # dramatiq: BROKER_URL redis:// or amqp:// picks that broker; unset, the PostgreSQL-backed
 # broker on the same database, so the embedded default needs no extra service.
 BROKER_URL = os.environ.get("BROKER_URL", "")
-DRAMATIQ_BROKER = broker_settings(BROKER_URL, DATABASE_URL)
+# The web server's processes (aduan.wsgi, aduan.asgi) say so: they hand jobs over without
+# waiting out a database that has gone away (aduan.broker.PostgresBroker).
+WEB_PROCESS = os.environ.get("ADUAN_PROCESS") == "web"
+DRAMATIQ_BROKER = broker_settings(BROKER_URL, DATABASE_URL, web=WEB_PROCESS)
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "auth.tasks"]
 DRAMATIQ_CRONTAB = {"REDIS_URL": BROKER_URL if BROKER_URL.startswith("redis") else None}
 # A worker that has not written its heartbeat for this long is reported down by /healthz.
@@ -346,3 +349,8 @@ ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")
 # key is generated and kept in STATE_DIR/master.key (the embedded default; say so at start).
 ADUAN_MASTER_KEYS = os.environ.get("ADUAN_MASTER_KEYS", "")
 ADUAN_MASTER_KEY_FILE = Path(os.environ.get("ADUAN_MASTER_KEY_FILE", STATE_DIR / "master.key"))
+
+# Billing's payment gateway (billing.midtrans). Without a server key no notification is
+# believed; the sandbox is https://api.sandbox.midtrans.com.
+MIDTRANS_SERVER_KEY = os.environ.get("ADUAN_MIDTRANS_SERVER_KEY", "")
+MIDTRANS_API_URL = os.environ.get("ADUAN_MIDTRANS_API_URL", "https://api.midtrans.com")

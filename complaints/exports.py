@@ -1,0 +1,169 @@
+"""Register exports: the rows of the register as a viewer may see them, written as CSV, XLSX
+(XlsxWriter, streamed in constant memory) or the printable complaint book (buku pengaduan) of
+a period as a PDF through the platform's one PDF engine (`aduan.pdf.Document`).
+
+No rules about who may export live here: the action (complaints.actions.exports) decides; this
+module only turns the rows it is given into a file, calling `progress(done)` as it goes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import xlsxwriter
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+from aduan.pdf import Document
+from complaints.models import Complaint
+from complaints.presenters import channel_label, format_local, state_label
+from complaints.public.models import Export, ExportKind, ExportStatus
+from complaints.selectors import IDENTITY_ROLES, Viewer, not_found
+from tenants.models import Tenant
+
+EXTENSIONS = {ExportKind.CSV: "csv", ExportKind.XLSX: "xlsx", ExportKind.BOOK: "pdf"}
+CONTENT_TYPES = {
+    ExportKind.CSV: "text/csv; charset=utf-8",
+    ExportKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportKind.BOOK: "application/pdf",
+}
+# Progress is written every this many rows (one UPDATE of the export's row each time).
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The export's columns for one viewer: identity only for roles that may see it."""
+
+    identity: bool
+
+    def headers(self) -> list[str]:
+        headers = [
+            _("Nomor"), _("Diterima"), _("Kanal"), _("Pokok pengaduan"), _("Uraian"),
+            _("Lokasi"), _("Kategori"), _("Urgensi"), _("Tahap"), _("Kode lacak"),
+        ]  # fmt: skip
+        if self.identity:
+            headers += [_("Nama"), _("Telepon"), _("Surel"), _("Alamat")]
+        return headers
+
+
+def columns_for(viewer: Viewer) -> Columns:
+    return Columns(identity=bool(viewer.roles & IDENTITY_ROLES))
+
+
+def row_of(complaint: Complaint, columns: Columns, viewer: Viewer, tenant: Tenant) -> list[str]:
+    row = [
+        complaint.number,
+        format_local(complaint.created_at, tenant),
+        channel_label(complaint.channel),
+        complaint.subject,
+        complaint.description,
+        complaint.incident_place,
+        complaint.category,
+        complaint.get_urgency_display() if complaint.urgency else "",
+        state_label(complaint),
+        complaint.tracking_code,
+    ]
+    if columns.identity:
+        if viewer.sees_identity(complaint):
+            row += [complaint.name, complaint.phone, complaint.email, complaint.address]
+        else:
+            row += [_("(anonim)"), "", "", ""]
+    return row
+
+
+def rows(
+    complaints: QuerySet[Complaint], columns: Columns, viewer: Viewer, tenant: Tenant
+) -> Iterator[list[str]]:
+    for complaint in complaints.iterator(chunk_size=1000):
+        yield row_of(complaint, columns, viewer, tenant)
+
+
+def _counted(items: Iterable[list[str]], progress: Callable[[int], None]) -> Iterator[list[str]]:
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    progress(done)
+
+
+def write_csv(
+    headers: list[str], items: Iterable[list[str]], progress: Callable[[int], None]
+) -> bytes:
+    # UTF-8 with a BOM, so a spreadsheet opened by double click reads Indonesian names right.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for item in _counted(items, progress):
+        writer.writerow([_safe_cell(value) for value in item])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection): "=1+1" stays text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def write_xlsx(
+    headers: list[str], items: Iterable[list[str]], progress: Callable[[int], None]
+) -> bytes:
+    buffer = io.BytesIO()
+    # constant_memory: rows are flushed as written; strings_to_formulas off: text stays text.
+    book = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "strings_to_formulas": False, "in_memory": True}
+    )
+    sheet = book.add_worksheet(_("Register")[:31])
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, headers, bold)
+    for number, item in enumerate(_counted(items, progress), start=1):
+        sheet.write_row(number, 0, item)
+    book.close()
+    return buffer.getvalue()
+
+
+def write_book(
+    tenant: Tenant,
+    period: str,
+    headers: list[str],
+    items: Iterable[list[str]],
+    progress: Callable[[int], None],
+) -> bytes:
+    """The printable complaint book (buku pengaduan) of a period: the tenant, the period and
+    one table row a complaint, its header repeated on every page."""
+    doc = Document(title=f"{_('Buku pengaduan')} {tenant.name} {period}")
+    doc.text(tenant.name, size=12, bold=True)
+    doc.heading(_("BUKU PENGADUAN"))
+    doc.text(period, size=10)
+    doc.space()
+    # The book keeps the register's columns a page can hold: number, date, subject, state
+    # (and the complainant for roles that may see it).
+    keep = [0, 1, 3, 8] + ([10] if len(headers) > 10 else [])
+    widths = [34.0, 30.0, 80.0, 42.0] if len(keep) == 4 else [32.0, 26.0, 66.0, 30.0, 32.0]
+    table = [[item[i] for i in keep] for item in _counted(items, progress)]
+    doc.table([headers[i] for i in keep], table, widths=widths, size=7)
+    return doc.output()
+
+
+def file_name(export: Export) -> str:
+    """The name a download is saved under, e.g. register-desa-babakan-12.xlsx."""
+    stem = "buku-pengaduan" if export.kind == ExportKind.BOOK else "register"
+    return f"{stem}-{export.tenant.slug}-{export.pk}.{EXTENSIONS[ExportKind(export.kind)]}"
+
+
+def file_response(export: Export) -> FileResponse:
+    """The finished export's file as a download; "not found" until it is written. The caller
+    got `export` through complaints.access.access_export."""
+    if export.status != ExportStatus.DONE or not export.file:
+        raise not_found()
+    return FileResponse(
+        default_storage.open(export.file, "rb"),
+        as_attachment=True,
+        filename=file_name(export),
+        content_type=CONTENT_TYPES[ExportKind(export.kind)],
+    )

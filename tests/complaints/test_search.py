@@ -1,0 +1,105 @@
+"""The register's search (complaints.search): full text over number, subject, description,
+place, timeline notes and step inputs; accents and case ignored; typos forgiven; never the
+complainant's identity through the index; WBS never for those who may not see it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from complaints import search
+from complaints.actions.workflow import do_transition_complaint
+from complaints.actions.working import do_add_note
+from complaints.models import Complaint
+from tenants.models import Role, Tenant
+from tests.client import TenantClient
+from tests.factories import TenantFactory, file_complaint, make_member, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client: TenantClient, tenant: Tenant, query: str) -> list[str]:
+    response = client.get("/api/v1/register/", {"q": query}, tenant=tenant)
+    assert response.status_code == 200
+    return sorted(r["subject"] for r in response.json()["results"])
+
+
+def test_search_finds_every_field_of_the_record_and_forgives_accents_and_typos(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given complaints about a bridge, a market and street lights, one with a note and a step
+    tenant = tenant_factory()
+    officer = make_member(tenant, Role.OFFICER)
+    bridge = file_complaint(
+        tenant, subject="Jembatan putus", description="Jembatan bambu di Dusun Karang putus.",
+        incident_place="Dusun Karanganyar RT 03",
+    )  # fmt: skip
+    market = file_complaint(tenant, subject="Pasar becek", description="Saluran air pasar mampet")
+    lights = file_complaint(tenant, subject="Lampu jalan mati", description="Gelap sejak Senin")
+    with schema_context(tenant.schema_name):
+        do_add_note(complaint=market, message="Koordinasi dengan Dinas Perdagangan", actor=officer)
+        do_transition_complaint(complaint=lights, transition="give_receipt", actor=officer)
+        do_transition_complaint(
+            complaint=lights, transition="verify", actor=officer,
+            inputs={"note": "Sudah dicek oleh Kasi Pemerintahan"},
+        )  # fmt: skip
+    sign_in(tenant_client, make_member(tenant, Role.OFFICER))
+    # Then each part of the record is found: subject, description, place, note, step input
+    assert found(tenant_client, tenant, "jembatan") == ["Jembatan putus"]
+    assert found(tenant_client, tenant, "saluran mampet") == ["Pasar becek"]
+    assert found(tenant_client, tenant, "karanganyar") == ["Jembatan putus"]
+    assert found(tenant_client, tenant, "perdagangan") == ["Pasar becek"]
+    assert found(tenant_client, tenant, "kasi pemerintahan") == ["Lampu jalan mati"]
+    # and the number
+    assert found(tenant_client, tenant, bridge.number) == ["Jembatan putus"]
+    # and case, accents and a typo do not matter
+    assert found(tenant_client, tenant, "JEMBÂTAN") == ["Jembatan putus"]
+    assert found(tenant_client, tenant, "jembtan") == ["Jembatan putus"]
+    # and a word nobody wrote finds nothing
+    assert found(tenant_client, tenant, "sekolah") == []
+
+
+def test_search_leaves_identity_out_of_the_index_and_wbs_out_of_results(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given an anonymous complaint and a whistleblowing report about the same thing
+    tenant = tenant_factory()
+    file_complaint(
+        tenant, subject="Sampah menumpuk", name="Dewi Lestari", is_anonymous=True,
+        phone="0812-1111-2222", email="dewi@example.id", address="Jalan Melati 9",
+    )  # fmt: skip
+    file_complaint(tenant, subject="Sampah dan pungli", is_wbs=True, name="Pelapor")
+    # Then the search document holds none of the complainant's identity
+    with schema_context(tenant.schema_name):
+        documents = " ".join(Complaint.objects.values_list("search_text", flat=True))
+    for secret in ("dewi", "lestari", "1111", "example", "melati"):
+        assert secret not in documents
+    # and an answer team member finds the complaint by its words, not the anonymous name,
+    # and never the WBS report
+    sign_in(tenant_client, make_member(tenant, Role.ANSWER_TEAM))
+    assert found(tenant_client, tenant, "sampah") == ["Sampah menumpuk"]
+    assert found(tenant_client, tenant, "dewi") == []
+    assert found(tenant_client, tenant, "pungli") == []
+
+
+def test_search_runs_on_its_indexes(tenant_factory: TenantFactory) -> None:
+    # Given a tenant's register
+    tenant = tenant_factory()
+    file_complaint(tenant, subject="Jembatan putus")
+
+    def plan(query: str) -> str:
+        matching = Complaint.objects.filter(search.matches(query)).values("pk")
+        sql, params = matching.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    # When the planner may not scan the whole table
+    with schema_context(tenant.schema_name), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        words, number, typo = plan("jembatan putus"), plan("0001/adu"), plan("jembtan")
+    # Then words use the word index, a number also the trigram index, a typo the trigrams
+    assert "complaint_search_words" in words and "complaint_search_trigrams" not in words
+    assert "complaint_search_words" in number and "complaint_search_trigrams" in number
+    assert "complaint_search_trigrams" in typo

@@ -1,0 +1,309 @@
+"""The statistics' interfaces: the recap API and its bad input, the head's PDF (its extracted
+text holds the hand-counted figures), publishing (the batch job and its one run per batch),
+the regency roll-up with the fair league table (one query count for any number of tenants,
+another regency's tenant not found), the public pages with their open data, and the monthly
+report's notice on the first working day."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+from pypdf import PdfReader
+
+from aduan import operations
+from aduan.db import tenant_db
+from complaints import tasks
+from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
+from complaints.models import Complaint
+from complaints.public.models import MonthlyStatistic, Notification
+from complaints.statistics import Month, regency_rollup
+from tenants.models import Role, Tenant, TenantKind
+from tests.client import TenantClient
+from tests.complaints.test_statistics import at, seed_march, wib
+from tests.factories import TenantFactory, file_complaint, make_member, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(tenant: Tenant, *roles: Role) -> TenantClient:
+    client = TenantClient()
+    sign_in(client, make_member(tenant, *roles))
+    return client
+
+
+def test_the_recap_api_the_pdf_and_the_public_pages_show_the_hand_counted_month(
+    tenant_factory: TenantFactory,
+) -> None:
+    tenant, _made = seed_march(tenant_factory)
+    head = signed_in(tenant, Role.HEAD)
+    with at(wib(2026, 4, 2)):
+        # The recap through the API (validated against the OpenAPI schema by the client)
+        recap = head.get("/api/v1/statistics/monthly/?month=2026-03", tenant=tenant)
+        assert recap.status_code == 200
+        figures = recap.json()
+        assert (figures["received"], figures["resolved"], figures["resolved_within_limit"]) == (
+            5, 5, 3,
+        )  # fmt: skip
+        assert figures["within_limit_percent"] == 60.0 and figures["p90_resolution_days"] == 13
+        # Bad input: a clear 400, never a 5xx
+        for month, code in (
+            ("2026-05", "statistics.future_month"),
+            ("2026-01", "statistics.before_tenant"),
+            ("maret", "statistics.invalid_month"),
+        ):
+            refused = head.get(f"/api/v1/statistics/monthly/?month={month}", tenant=tenant)
+            assert (refused.status_code, refused.json()["code"]) == (400, code)
+        # The head's PDF: Bahasa Indonesia, the tenant's name, the period and the figures
+        pdf = head.get("/console/statistik/laporan.pdf?month=2026-03", tenant=tenant)
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        text = " ".join(text.split())
+        assert tenant.name in text and "Periode: Maret 2026" in text
+        for expected in (
+            "Pengaduan diterima 5",
+            "Lengkap / belum lengkap 4 / 1",
+            "Selesai dalam batas waktu 3 (60,0 %)",
+            "Median waktu penyelesaian 5,0 hari kerja",
+            "Persentil ke-90 waktu penyelesaian 13 hari kerja",
+            "Dibuka kembali 1",
+            "Penilaian kepuasan 4,0 (2 penilaian)",
+            "Laporan WBS 1",
+        ):
+            assert expected in text, expected
+        assert "F rahasia" not in text
+        # The dashboard page: the recap of the chosen month with its charts
+        page = head.get("/console/statistik/?month=2026-03", tenant=tenant)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
+        assert "Selesai dalam batas waktu" in html and "60,0 %" in html
+        # The SP4N-LAPOR! recap: the month's complaints by source, with the first response
+        recap_csv = head.get("/console/statistik/rekap-lapor.csv?month=2026-03", tenant=tenant)
+        rows = list(csv.DictReader(io.StringIO(recap_csv.content.decode())))
+        assert sorted(r["channel"] for r in rows) == ["desk", "sms", "web", "web", "whatsapp"]
+        assert {r["source"] for r in rows} == {"own"}
+        a_row = next(r for r in rows if r["number"] == _made["A"].number)
+        assert a_row["first_response_hours"] == "24.0"  # filed Monday 9:00, answered Tuesday 9:00
+        # Nothing is public before the job published it
+        public = TenantClient().get("/api/v1/statistics/public/", tenant=tenant)
+        assert public.json()["months_published"] == [] and public.json()["figures"] is None
+        do_publish_statistics(tenant=tenant, months=[Month(2026, 3), Month(2026, 4)])
+        public = TenantClient().get("/api/v1/statistics/public/", tenant=tenant)
+        # The current month is for the roll-up; the public sees complete months only
+        assert public.json()["months_published"] == ["2026-03"]
+        assert public.json()["figures"]["resolved_within_limit"] == 3
+        assert public.json()["figures"]["wbs_reports"] == 1
+        assert "F rahasia" not in public.content.decode()
+        open_data = TenantClient().get("/statistik/data.csv?month=2026-03", tenant=tenant)
+        values = dict(csv.reader(io.StringIO(open_data.content.decode())))
+        assert values["received"] == "5" and values["by_channel.whatsapp"] == "1"
+        assert values["trend.2026-03.resolved"] == "5"
+        page = TenantClient().get("/statistik/?month=2026-03", tenant=tenant)
+        assert page.status_code == 200 and "Maret 2026" in page.content.decode()
+        missing = TenantClient().get("/api/v1/statistics/public/?month=2026-02", tenant=tenant)
+        assert (missing.status_code, missing.json()["code"]) == (404, "statistics.not_published")
+        # The landing page links to the public statistics
+        home = TenantClient().get("/", tenant=tenant)
+        assert 'href="' in home.content.decode() and 'id="statistics-link"' in home.content.decode()
+
+
+def _published(tenant: Tenant, month: Month, resolved: int, within: int) -> None:
+    """A published row as the job writes it, with the headline numbers of a test case."""
+    tenant_db.set_schema_to_public()
+    MonthlyStatistic.objects.update_or_create(
+        tenant=tenant, year=month.year, month=month.month,
+        defaults={"received": resolved, "resolved": resolved,
+                  "resolved_within_limit": within, "figures": {},
+                  "overdue": [{"number": f"{tenant.slug}/1", "state": "received",
+                               "due_at": "2026-03-04T16:59:59+00:00"}],
+                  "overdue_open": 1, "refreshed_at": wib(2026, 4, 1)},
+    )  # fmt: skip
+
+
+def test_the_roll_up_ranks_fairly_in_constant_queries_and_hides_other_regencies(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    with at(wib(2026, 1, 5)):
+        regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+        agency = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="33.01", parent=regency)
+        lucky = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014")
+        elsewhere = tenant_factory(kind=TenantKind.PEMKAB, region_code="62.05")
+    march = Month(2026, 3)
+    _published(agency, march, resolved=100, within=95)
+    _published(lucky, march, resolved=1, within=1)
+    _published(elsewhere, march, resolved=10, within=10)
+    with at(wib(2026, 4, 2)):
+        rollup = regency_rollup(regency, march)
+        by_slug = {row.slug: row for row in rollup.rows}
+        # The 95-of-100 agency is ranked; the 1-of-1 village is shown with its interval but
+        # below the minimum volume, never on top; another regency's tenant is not there
+        assert by_slug[agency.slug].rank == 1
+        assert (by_slug[agency.slug].wilson_low, by_slug[agency.slug].wilson_high) == (
+            0.888, 0.978,
+        )  # fmt: skip
+        assert by_slug[lucky.slug].rank is None
+        assert by_slug[lucky.slug].within_limit_percent == 100.0
+        assert (by_slug[lucky.slug].wilson_low, by_slug[lucky.slug].wilson_high) == (0.207, 1.0)
+        assert rollup.rows[0].slug == agency.slug
+        assert elsewhere.slug not in by_slug and not by_slug[regency.slug].published
+        assert [item["number"] for item in rollup.overdue] == [f"{agency.slug}/1",
+                                                               f"{lucky.slug}/1"]  # fmt: skip
+        # A constant number of queries, whatever the number of tenants
+        with CaptureQueriesContext(connection) as few:
+            regency_rollup(regency, march, sort="-received")
+        for number in range(4):
+            extra = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014",
+                                   slug=f"desa-tambahan-{number}")  # fmt: skip
+            _published(extra, march, resolved=3, within=2)
+        with CaptureQueriesContext(connection) as many:
+            regency_rollup(regency, march, sort="-received")
+        assert len(many) == len(few) == 2
+        # Through the API: the regency admin sees it; asking for another regency is not found
+        admin = make_member(regency, Role.REGENCY_ADMIN)
+        sign_in(tenant_client, admin)
+        seen = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-03")
+        assert seen.status_code == 200 and seen.json()["rows"][0]["slug"] == agency.slug
+        other = tenant_client.get(f"/api/v1/regencies/{elsewhere.slug}/statistics/?month=2026-03")
+        assert other.status_code == 404
+        future = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-06")
+        assert (future.status_code, future.json()["code"]) == (400, "statistics.future_month")
+        bad_sort = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?sort=x")
+        assert (bad_sort.status_code, bad_sort.json()["code"]) == (400, "statistics.invalid_sort")
+        page = tenant_client.get(f"/console/regencies/{regency.slug}/statistik/?month=2026-03")
+        assert page.status_code == 200 and "0,888 \N{EN DASH} 0,978" in page.content.decode()
+        # The public regency page: figures, no overdue list
+        public = TenantClient().get(f"/api/v1/statistics/regencies/{regency.slug}/?month=2026-03")
+        assert public.status_code == 200 and public.json()["overdue"] == []
+        assert public.json()["rows"][0]["rank"] == 1
+
+
+def test_a_batch_of_changes_publishes_once(
+    tenant_factory: TenantFactory, django_capture_on_commit_callbacks: Any
+) -> None:
+    with at(wib(2026, 3, 2)):
+        tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+        broker = tasks.publish_statistics.broker
+        delayed = broker.queues.get("statistics.DQ")
+        before = delayed.qsize() if delayed is not None else 0
+        with django_capture_on_commit_callbacks(execute=True):
+            file_complaint(tenant, subject="Satu")
+            file_complaint(tenant, subject="Dua")
+        # Then one delayed job for the batch
+        assert broker.queues["statistics.DQ"].qsize() == before + 1
+        # When it runs, the month is published (and the next change starts a new batch)
+        tasks.publish_statistics(tenant.schema_name)
+        tenant_db.set_schema_to_public()
+        row = MonthlyStatistic.objects.get(tenant=tenant, year=2026, month=3)
+        assert (row.received, row.resolved) == (2, 0)
+        with django_capture_on_commit_callbacks(execute=True):
+            file_complaint(tenant, subject="Tiga")
+        assert broker.queues["statistics.DQ"].qsize() == before + 2
+
+
+def test_the_heads_are_told_on_the_first_working_day_once(tenant_factory: TenantFactory) -> None:
+    with at(wib(2026, 11, 2)):
+        tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    head = make_member(tenant, Role.HEAD)
+    make_member(tenant, Role.OFFICER)
+    # 1 January 2027 is New Year's Day (a Friday): the first working day is Monday 4
+    with at(wib(2027, 1, 1, 7)):
+        assert do_send_monthly_reports() == []
+    with at(wib(2027, 1, 4, 7)):
+        sent = do_send_monthly_reports()
+        again = do_send_monthly_reports()
+    assert sent == [(tenant.schema_name, head.pk)] and again == []
+    tenant_db.set_schema_to_public()
+    notice = Notification.objects.get(kind="monthly_report")
+    assert notice.recipient_id == head.pk
+    assert notice.title == "Laporan bulanan pengaduan Desember 2026"
+    assert notice.url == "/console/statistik/laporan.pdf?month=2026-12"
+
+
+def test_a_liaison_reads_the_lapor_recap_but_not_the_dashboard(
+    tenant_factory: TenantFactory,
+) -> None:
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    liaison = signed_in(tenant, Role.LIAISON)
+    assert liaison.get("/api/v1/statistics/lapor-recap/", tenant=tenant).status_code == 200
+    assert liaison.get("/api/v1/statistics/monthly/", tenant=tenant).status_code == 404
+    data = liaison.get("/api/v1/statistics/lapor-recap/", tenant=tenant).json()
+    assert json.dumps(data) == "[]"
+
+
+def test_the_berita_acara_is_rendered_from_the_review_step(tenant_factory: TenantFactory) -> None:
+    # Given a village complaint at its review meeting (seed 004)
+    tenant = tenant_factory()
+    head = signed_in(tenant, Role.HEAD)
+    complaint = file_complaint(tenant, subject="Jalan desa berlubang")
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("give_receipt", {}),
+        ("verify", {"note": "Identitas dan objek jelas"}),
+        ("classify", {"classification": "public_service", "urgency": "high"}),
+        ("forward", {"official": "kaur", "official_name": "Bapak Darto"}),
+        ("schedule_review", {"meeting_date": "2026-11-27"}),
+    ]
+    officer = signed_in(tenant, Role.OFFICER, Role.LIAISON)
+    for step, inputs in steps:
+        taken = officer.post(f"/api/v1/complaints/{complaint.pk}/transitions/",
+                             json.dumps({"transition": step, "inputs": inputs}),
+                             content_type="application/json", tenant=tenant)  # fmt: skip
+        assert taken.status_code == 200, taken.json()
+    # Before the meeting is recorded there is nothing to print
+    early = head.get(f"/console/pengaduan/{complaint.pk}/berita-acara.pdf", tenant=tenant)
+    assert early.status_code == 409
+    # When the head records the meeting's findings
+    recorded = head.post(
+        f"/api/v1/complaints/{complaint.pk}/transitions/",
+        json.dumps({"transition": "record_review", "inputs": {
+            "meeting_date": "2026-11-27", "participants": "Kepala Desa, Kaur, Sekretaris Desa",
+            "truth": "Benar: lubang 1 m di depan balai desa", "completeness": "Lengkap",
+            "root_cause": "Drainase tersumbat", "outcome_kind": "corrective",
+            "recommendation": "Perbaiki drainase dan tambal jalan",
+        }}),
+        content_type="application/json", tenant=tenant,
+    )  # fmt: skip
+    assert recorded.status_code == 200, recorded.json()
+    # Then the berita acara holds them, in Bahasa Indonesia, and the complaint page links it
+    pdf = head.get(f"/console/pengaduan/{complaint.pk}/berita-acara.pdf", tenant=tenant)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    for expected in ("BERITA ACARA RAPAT PEMBAHASAN PENGADUAN", complaint.number,
+                     "Tanggal rapat 2026-11-27", "Akar masalah Drainase tersumbat",
+                     "Jenis rekomendasi Tindakan korektif", "Pimpinan rapat"):  # fmt: skip
+        assert expected in text, expected
+    assert "Siti Aminah" not in text
+    page = head.get(f"/console/pengaduan/{complaint.pk}/", tenant=tenant)
+    assert 'id="berita-acara-link"' in page.content.decode()
+    # And the outcome step (the signed scan) follows as before, from the same state
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.get(pk=complaint.pk).state == "review_meeting"
+
+
+def test_a_regency_re_run_shows_progress(tenant_factory: TenantFactory) -> None:
+    with at(wib(2026, 1, 5)):
+        regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+        village = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014")
+    lines: list[str] = []
+    with at(wib(2026, 3, 20)):
+        file_complaint(village, subject="Lampu jalan mati")
+        assert operations.publish_statistics(regency_slug=regency.slug, months=12,
+                                             out=lines.append) == 0  # fmt: skip
+        assert operations.publish_statistics(regency_slug="tidak-ada", out=lines.append) == 1
+    # January to March for each of the two tenants (nothing before they joined)
+    assert [line.split(" (")[0] for line in lines[:-2]] == [
+        f"[1/6] {village.slug}: 1/3 months", f"[2/6] {village.slug}: 2/3 months",
+        f"[3/6] {village.slug}: 3/3 months", f"[4/6] {regency.slug}: 1/3 months",
+        f"[5/6] {regency.slug}: 2/3 months", f"[6/6] {regency.slug}: 3/3 months",
+    ]  # fmt: skip
+    assert lines[-2:] == ["published 6 months of 2 tenants", "no tenant 'tidak-ada'"]
+    tenant_db.set_schema_to_public()
+    assert MonthlyStatistic.objects.get(tenant=village, year=2026, month=3).received == 1
