@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.db import tenant_db
-from complaints.sealing import SealedJSONField, SealedTextField, data_key_of, index_of
+from complaints.sealing import (
+    SEALING_SCHEMA,
+    SealedJSONField,
+    SealedTextField,
+    data_key_of,
+    index_of,
+)
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from an SMS is hard to get wrong.
 TRACKING_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
@@ -236,6 +242,14 @@ class Complaint(models.Model):
             if fields is not None:
                 kwargs["update_fields"] = [*fields, "identity_index", "data_key"]
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Complaint:
+        # The schema it was read from opens its data key, even when its identity is read
+        # later under another schema (after a schema_context, in a job, in a test).
+        instance = super().from_db(db, field_names, values)
+        instance.__dict__[SEALING_SCHEMA] = tenant_db.schema_name
+        return instance
 
     def sealing_owner(self) -> Complaint:
         return self

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 IDENTITY_FIELDS = ("name", "address", "phone", "email", "nik")
 PREFIX = "sealed:"
+# Where a complaint was read from (Complaint.from_db): its data key is wrapped for that schema.
+SEALING_SCHEMA = "_sealing_schema"
 
 
 def data_key_of(complaint: Complaint) -> bytes | None:
@@ -40,7 +42,8 @@ def data_key_of(complaint: Complaint) -> bytes | None:
         plain = envelope.new_data_key()
         complaint.data_key = envelope.wrap_data_key(plain, envelope.current_schema())
     else:
-        plain = envelope.unwrap_data_key(wrapped, envelope.current_schema())
+        schema = complaint.__dict__.get(SEALING_SCHEMA) or envelope.current_schema()
+        plain = envelope.unwrap_data_key(wrapped, schema)
     complaint.__dict__["_data_key_plain"] = plain
     return plain
 
