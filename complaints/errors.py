@@ -39,6 +39,28 @@ class ComplaintErrorCode(StrEnum):
     INVALID_EXPORT = "complaints.invalid_export"
 
 
+class WbsErrorCode(StrEnum):
+    """Whistleblowing (complaints.actions.wbs)."""
+
+    NOT_ENABLED = "wbs.not_enabled"
+    INVALID_DAYS = "wbs.invalid_days"
+    LEGAL_BASIS_REQUIRED = "wbs.legal_basis_required"
+    IDENTITY_REQUIRED = "wbs.identity_required"
+    HEAD_ONLY = "wbs.head_only"
+    TWO_FACTOR_REQUIRED = "wbs.two_factor_required"
+    NOT_A_MEMBER = "wbs.not_a_member"
+    NOT_WBS = "wbs.not_wbs"
+    NO_IDENTITY = "wbs.no_identity"
+    REASON_REQUIRED = "wbs.reason_required"
+    OWN_REQUEST = "wbs.own_request"
+    ALREADY_APPROVED = "wbs.already_approved"
+    NOT_AN_APPROVER = "wbs.not_an_approver"
+    REQUEST_CLOSED = "wbs.request_closed"
+    NO_INSPECTORATE = "wbs.no_inspectorate"
+    UNKNOWN_KEY = "wbs.unknown_key"
+    USE_WBS_DOOR = "wbs.use_wbs_door"
+
+
 class ComplaintError(AduanError):
     pass
 

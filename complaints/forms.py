@@ -297,3 +297,77 @@ class CannedAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Isian yang dapat dipakai: {nama}, {nomor}, {tautan}, {tanggal}."),
     )
+
+
+# --- whistleblowing (complaints.views.wbs) ---------------------------------------------------
+
+WBS_MODE_CHOICES = [
+    ("anonymous", _("Anonim: tanpa nama, tanpa alamat, tanpa nomor telepon")),
+    (
+        "confidential",
+        _("Rahasia: identitas saya dicatat tetapi tidak diperlihatkan kepada siapa pun"),
+    ),
+]
+
+
+class WbsReportForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Cara melapor"), choices=WBS_MODE_CHOICES, initial="anonymous",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    subject = _text(_("Pokok laporan: pelanggaran apa"), max_length=200)
+    description = _text(
+        _("Uraian: siapa, apa, di mana, kapan, bagaimana"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    incident_place = _text(_("Tempat kejadian (tidak wajib)"), max_length=300)
+    attachments = MultipleFileField(
+        label=_("Bukti: foto atau PDF (tidak wajib; data EXIF dan metadata dihapus)"),
+        required=False,
+    )
+    name = _text(_("Nama (hanya untuk laporan rahasia)"), max_length=200)
+    phone = _text(
+        _("Nomor telepon/WhatsApp (hanya untuk laporan rahasia)"),
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    email = _text(_("Surel (hanya untuk laporan rahasia)"), widget=forms.EmailInput())
+    address = _text(_("Alamat (tidak wajib)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def report_values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        anonymous = data.pop("mode") == "anonymous"
+        return {**data, "anonymous": anonymous, "attachments": data.get("attachments") or []}
+
+
+class WbsKeyForm(forms.Form):
+    receipt_key = forms.CharField(
+        label=_("Kunci tanda terima"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false"}),
+    )  # fmt: skip
+
+
+class WbsReplyForm(WbsKeyForm):
+    message = _text(_("Balasan atau keterangan tambahan"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(
+        label=_("Tambah bukti: foto atau PDF (metadata dihapus)"), required=False
+    )
+
+
+class WbsPolicyForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Buka layanan WBS"), required=False)
+    acknowledge_days = forms.IntegerField(label=_("Tanda terima paling lama (hari)"), min_value=1)
+    feedback_days = forms.IntegerField(label=_("Umpan balik paling lama (hari)"), min_value=1)
+    legal_basis = _text(
+        _("Dasar hukum batas waktu instansi (wajib bila bukan 7 hari/3 bulan)"), max_length=500
+    )
+
+
+class WbsAppointForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("Anggota yang diangkat"), coerce=int, choices=[])
+
+
+class WbsDisclosureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan membuka identitas pelapor"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -45,10 +45,11 @@ from complaints.models import (
     ForwardStub,
 )
 from complaints.notifications import on_moved
-from complaints.public.moves import deadlines_follow_sql
+from complaints.public.moves import deadlines_follow_sql, receipts_follow_sql
 from complaints.sealing import data_key_of
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
+from complaints.wbs import WBS_PURPOSE
 from integrations.notify import unsent_follow_sql
 from routing.models import Hop, HopKind, HopStatus, TrackingCode, TriageEntry, TriageStatus
 from routing.selectors import journey, lapor_referral, tracking_entry
@@ -60,7 +61,10 @@ Actor = AbstractBaseUser | AnonymousUser | None
 
 def on_filed(tenant: Tenant, complaint: Complaint) -> None:
     """Intake's hook, inside the filing transaction: index the tracking code, so it works from
-    the first minute, wherever the complaint goes."""
+    the first minute, wherever the complaint goes. Not a WBS report's: it is reached by its
+    receipt key only (complaints.wbs)."""
+    if complaint.is_wbs:
+        return
     TrackingCode.objects.update_or_create(
         code=complaint.tracking_code,
         defaults={"tenant": tenant, "contacts": contacts_of(complaint)},
@@ -312,14 +316,18 @@ def _arrive(
         version_id = None
     else:
         year = timezone.localtime(now).year
-        seq, version_id = register.take_number_and_active_sop(year)
+        seq, version_id = register.take_number_and_active_sop(
+            year, WBS_PURPOSE if complaint.is_wbs else ""
+        )
         number = register.format_number(seq, register.tenant_code(target), year)
     # The SOP version is a row of the origin's schema: the complaint continues under the
     # receiver's active SOP, in the same state when the receiver's SOP has it as a working
     # step; else (a state it does not know, or an end state such as "not our authority") it
     # starts at the receiver's start, with a fresh SLA clock.
     if version_id is None:
-        version = do_ensure_sop_version(tenant=target)
+        version = do_ensure_sop_version(
+            tenant=target, purpose=WBS_PURPOSE if complaint.is_wbs else ""
+        )
         version_id = version.pk
         sop = sop_of(version, target.schema_name)
     else:
@@ -562,6 +570,16 @@ def _record(
             tracking_code=complaint.tracking_code, origin_id=origin.pk, target_id=target.pk
         ),
     }
+    if complaint.is_wbs:
+        # A WBS report is reached by its receipt key, never by a tracking code: its key
+        # follows it (the hand-over to the inspectorate), its code is not indexed.
+        del parts["code"]
+        parts["receipt_key"] = receipts_follow_sql(
+            origin_id=origin.pk,
+            complaint_id=complaint.pk,
+            target_id=target.pk,
+            arrived_id=arrived.pk,
+        )
     if close_triage:
         parts["triage"] = sql.SQL(
             "UPDATE {} SET status = {}, decided_at = {} WHERE tracking_code = {} AND status = {}"

@@ -292,6 +292,12 @@ class EventKind(models.TextChoices):
     ANSWER_DRAFTED = "answer_drafted", _("Jawaban menunggu persetujuan")
     ANSWER_APPROVED = "answer_approved", _("Jawaban disetujui")
     ANSWER_RETURNED = "answer_returned", _("Jawaban dikembalikan")
+    # Whistleblowing (complaints.actions.wbs): a confidential reporter's identity is opened
+    # only by a request that two others approve; the reporter sees that it happened.
+    DISCLOSURE_REQUESTED = "disclosure_requested", _("Permintaan pembukaan identitas pelapor")
+    DISCLOSURE_APPROVED = "disclosure_approved", _("Persetujuan pembukaan identitas pelapor")
+    DISCLOSURE_GRANTED = "disclosure_granted", _("Identitas pelapor dibuka untuk pemeriksaan")
+    HANDED_TO_INSPECTORATE = "handed_to_inspectorate", _("Diserahkan ke Inspektorat")
 
 
 class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
@@ -397,6 +403,9 @@ class SopVersion(models.Model):
     complaint keeps the version it started with."""
 
     number = models.PositiveIntegerField()
+    # "" for the tenant's SOP; "wbs" for its whistleblowing SOP (complaints.wbs), numbered
+    # on its own: a WBS report starts under the latest WBS version.
+    purpose = models.CharField(max_length=10, blank=True, default="")
     definition = models.JSONField()
     note = models.CharField(max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
@@ -419,16 +428,24 @@ class ForwardStub(models.Model):
     entry (the number keeps its place in this register), the link and the reason. The status
     is read from where the complaint is now (routing.models.TrackingCode), never copied."""
 
-    number = models.CharField(max_length=60, unique=True)
+    # Unique by constraints, not `unique=True`: that adds a second (LIKE) index per column,
+    # two relations in every tenant schema that no query uses (issue 19, the 60 cap).
+    number = models.CharField(max_length=60)
     register_year = models.PositiveSmallIntegerField()
     register_seq = models.PositiveIntegerField()
-    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH)
     subject = models.CharField(max_length=200, blank=True)
     to_tenant_id = models.BigIntegerField()
     to_tenant_name = models.CharField(max_length=200)
     reason = models.TextField()
     state_when_moved = models.CharField(max_length=40)
     moved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="forward_stub_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="forward_stub_tracking_code"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -448,7 +465,10 @@ class Team(models.Model):
 class TeamMember(models.Model):
     """One member of a team (a user of the public schema; no database constraint)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    # No index of its own: team_member_once (team, user) serves lookups by team.
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,

@@ -79,6 +79,9 @@ def on_entry(*, tenant: Tenant, complaint: Complaint, event: ComplaintEvent, don
 def track_link(tenant: Tenant, complaint: Complaint, *, rating: bool = False) -> str:
     """The tracking page (its rating form with `rating`) as an absolute URL for a message."""
     base = settings.SITE_URL.rstrip("/") + tenant_url(tenant)
+    if complaint.is_wbs:
+        # A WBS report opens with its receipt key only, on the WBS return page.
+        return f"{base}wbs/kembali/"
     return f"{base}lacak/{complaint.tracking_code}/" + (f"#{RATING_ANCHOR}" if rating else "")
 
 
@@ -130,7 +133,7 @@ def on_transition(
     closing = kind == NotificationKind.CLOSING
     link = (
         f"{settings.SITE_URL.rstrip('/')}/lacak/{complaint.tracking_code}/"
-        if handing_over
+        if handing_over and not complaint.is_wbs
         else track_link(tenant, complaint, rating=closing)
     )
     notify_complaint(

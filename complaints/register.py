@@ -37,7 +37,7 @@ def take_number(year: int) -> int:
     return int(row[0])
 
 
-def take_number_and_active_sop(year: int) -> tuple[int, int | None]:
+def take_number_and_active_sop(year: int, purpose: str = "") -> tuple[int, int | None]:
     """`take_number`, and the id of the tenant's active SOP version (None before its first
     use) in the same round trip: a forward needs both, and pays per round trip."""
     if not transaction.get_connection().in_atomic_block:
@@ -48,9 +48,9 @@ def take_number_and_active_sop(year: int) -> tuple[int, int | None]:
         cursor.execute(
             f"WITH taken AS (INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
             f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last) "
-            f"SELECT taken.last, (SELECT id FROM {versions} ORDER BY number DESC LIMIT 1) "
-            "FROM taken",
-            [year],
+            f"SELECT taken.last, (SELECT id FROM {versions} WHERE purpose = %s "
+            "ORDER BY number DESC LIMIT 1) FROM taken",
+            [year, purpose],
         )
         row = cursor.fetchone()
     assert row is not None

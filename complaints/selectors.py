@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import duplicates, search
+from complaints import duplicates, search, wbs
 from complaints.calendar import DayOff, DayOffKind, national_days_off, tenant_zone
 from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError
 from complaints.models import (
@@ -136,7 +137,13 @@ class Viewer:
 
     def sees_identity(self, complaint: Complaint) -> bool:
         if complaint.is_wbs:
-            return self.sees_wbs
+            # A whistleblower's identity: nobody's by default, only the WBS officer whose
+            # request two others approved, until it runs out (complaints.wbs).
+            return (
+                self.sees_wbs
+                and self.user is not None
+                and wbs.identity_disclosed_to(complaint, self.user)
+            )
         return not complaint.is_anonymous or bool(self.roles & IDENTITY_ROLES)
 
 
@@ -297,7 +304,8 @@ def complaint_by_tracking_code(code: str) -> Complaint:
     normalized = normalize_tracking_code(code)
     if not normalized or any(ch not in TRACKING_ALPHABET for ch in normalized):
         raise not_found()
-    complaint = Complaint.objects.filter(tracking_code=normalized).first()
+    # A WBS report is reached by its receipt key alone (complaints.wbs), never by a code.
+    complaint = Complaint.objects.filter(tracking_code=normalized, is_wbs=False).first()
     if complaint is None:
         raise not_found()
     return complaint
@@ -404,17 +412,18 @@ def my_notifications(
     return found.filter(read_at__isnull=True) if unread_only else found
 
 
-def latest_version() -> SopVersion | None:
-    """The tenant's active SOP version: its latest; None before the first use."""
-    return SopVersion.objects.order_by("-number").first()
+def latest_version(purpose: str = "") -> SopVersion | None:
+    """The tenant's active SOP version: its latest; None before the first use. `purpose`
+    "wbs": its whistleblowing SOP's (complaints.wbs)."""
+    return SopVersion.objects.filter(purpose=purpose).order_by("-number").first()
 
 
 def version_history() -> QuerySet[SopVersion]:
-    return SopVersion.objects.order_by("-number")
+    return SopVersion.objects.filter(purpose="").order_by("-number")
 
 
 def get_version(number: int) -> SopVersion | None:
-    return SopVersion.objects.filter(number=number).first()
+    return SopVersion.objects.filter(number=number, purpose="").first()
 
 
 def sop_of(version: SopVersion, schema_name: str) -> Sop:
@@ -464,11 +473,17 @@ class TriageRow:
     likely_duplicates: list[DuplicateSuggestion] = field(default_factory=list)
 
 
-def triage_rows(tenant: Tenant) -> list[TriageRow]:
-    """The open entries of this regency's triage queue, each with its complaint when this
-    tenant holds it (one query for all). A complaint held here that already reached an end is
-    left out: it was decided (its entry closes when it does)."""
-    entries = routing_selectors.triage_queue(tenant)
+def triage_queue(tenant: Tenant) -> QuerySet[TriageEntry]:
+    """The open entries of this regency's triage queue, oldest first (page it, then hand the
+    page to `triage_rows`)."""
+    return routing_selectors.triage_queue(tenant)
+
+
+def triage_rows(tenant: Tenant, entries: Sequence[TriageEntry]) -> list[TriageRow]:
+    """These entries of the regency's triage queue (a page of `triage_queue`), each with its
+    complaint when this tenant holds it (one query for all, whatever the page's size). A
+    complaint held here that already reached an end is left out: it was decided (its entry
+    closes when it does)."""
     held = {
         c.tracking_code: c
         for c in Complaint.objects.filter(

@@ -418,6 +418,9 @@ def _reminded(tenant: Tenant, complaint: Complaint) -> list[User]:
         )
         if users:
             return users
+    if complaint.is_wbs:
+        # A WBS report exists for WBS officers only (complaints.wbs).
+        return _recipients(tenant, Role.WBS_OFFICER)
     return _recipients(tenant, Role.OFFICER, Role.TENANT_ADMIN)
 
 
@@ -481,6 +484,11 @@ def _notify(
     )
 
 
+def _subject(complaint: Complaint) -> str:
+    # A staff notification of a WBS report carries no content.
+    return str(_("laporan WBS")) if complaint.is_wbs else complaint.subject
+
+
 def _remind(
     tenant: Tenant,
     complaint: Complaint,
@@ -492,7 +500,7 @@ def _remind(
     # Stored text is in the source language: the recipients' language is not known here.
     with translation.override(settings.LANGUAGE_CODE):
         due = _due_text(complaint, calendar, case=case)
-        values = {"number": complaint.number, "subject": complaint.subject, "due": due}
+        values = {"number": complaint.number, "subject": _subject(complaint), "due": due}
         if case:
             title = _("Pengingat batas waktu penyelesaian %(number)s") % values
             body = (
@@ -533,7 +541,7 @@ def _escalate(
         due = _due_text(complaint, calendar, case=case)
         values = {
             "number": complaint.number,
-            "subject": complaint.subject,
+            "subject": _subject(complaint),
             "due": due,
             "state": complaint.sla_state if not case else complaint.state,
         }
@@ -555,7 +563,12 @@ def _escalate(
                 )
                 % values
             )
-    users = _recipients(tenant, Role.HEAD, Role.TENANT_ADMIN)
+    # A late WBS report is escalated among WBS officers: the head and the admins do not see it.
+    users = (
+        _recipients(tenant, Role.WBS_OFFICER)
+        if complaint.is_wbs
+        else _recipients(tenant, Role.HEAD, Role.TENANT_ADMIN)
+    )
     due_at = complaint.case_due_at if case else complaint.due_at
     record_event(
         complaint,

@@ -14,6 +14,7 @@ from complaints.actions.state import Entry, enter_state
 from complaints.actions.workflow import complaint_sop
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.sop import Sop
+from complaints.wbs import WBS_PURPOSE
 from tenants.models import Tenant
 
 # The entry states of every default template (complaints.sop_templates); a tenant's edited SOP
@@ -26,7 +27,10 @@ def on_filed(complaint: Complaint) -> None:
     """Set the first state of a complaint just filed, inside the filing transaction: the SOP's
     initial state, or its incomplete state while required elements are missing."""
     tenant = connection_tenant()
-    complaint.sop_version = do_ensure_sop_version(tenant=tenant)
+    # A WBS report runs under the tenant's whistleblowing SOP (WBS officers, WBS deadlines).
+    complaint.sop_version = do_ensure_sop_version(
+        tenant=tenant, purpose=WBS_PURPOSE if complaint.is_wbs else ""
+    )
     sop = complaint_sop(complaint)
     waiting = not complaint.is_complete and sop.incomplete
     _enter(

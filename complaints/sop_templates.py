@@ -33,6 +33,19 @@ ANSWER_TEAM = str(Role.ANSWER_TEAM)
 LIAISON = str(Role.LIAISON)
 HEAD = str(Role.HEAD)
 TENANT_ADMIN = str(Role.TENANT_ADMIN)
+WBS_OFFICER = str(Role.WBS_OFFICER)
+
+# Whistleblowing (WBS): the seed's regulation and the strictest widely used deadlines.
+PERBUP_LABURA_34_2022 = (
+    "Peraturan Bupati Labuhanbatu Utara 34/2022 tentang Whistleblowing System, pasal 10 "
+    "(kerahasiaan identitas pelapor)"
+)
+EU_2019_1937 = (
+    "Directive (EU) 2019/1937 art. 9: tanda terima paling lama 7 hari, umpan balik paling "
+    "lama 3 bulan"
+)
+WBS_ACKNOWLEDGE_DAYS = 7
+WBS_FEEDBACK_DAYS = 90  # three months
 
 Json = dict[str, Any]
 
@@ -444,6 +457,57 @@ TEMPLATES: dict[str, Json] = {
     TenantKind.PROVINSI: SP4N_LAPOR,
     TenantKind.KEMENTERIAN_LEMBAGA: SP4N_LAPOR,
 }
+
+
+def wbs_template(
+    *,
+    acknowledge_days: int = WBS_ACKNOWLEDGE_DAYS,
+    feedback_days: int = WBS_FEEDBACK_DAYS,
+    legal_basis: str = "",
+) -> Json:
+    """The whistleblowing SOP (received, examined, investigated, concluded, closed), worked by
+    WBS officers alone. The reporter is acknowledged within `acknowledge_days` (the "received"
+    step's limit) and given feedback within `feedback_days` (the case limit, from receipt to
+    the conclusion); a tenant's own regulation (`legal_basis`) may set other days."""
+    basis = [legal_basis] if legal_basis else [PERBUP_LABURA_34_2022, EU_2019_1937]
+    mine = [WBS_OFFICER]
+    return {
+        "initial": "received",
+        "case_limit": {
+            "days": feedback_days, "starts_at": "received", "ends_at": ["concluded"],
+            "legal_basis": basis,
+        },
+        "legal_basis": basis,
+        "reopen": {"to": "examined", "within_days": 14},
+        "states": [
+            _state("received", "Laporan diterima", "Report received",
+                   limit={"days": acknowledge_days}, legal_basis=basis),
+            _state("examined", "Laporan ditelaah", "Report examined", legal_basis=basis),
+            _awaiting_information(),
+            _state("investigated", "Dalam investigasi", "Under investigation", legal_basis=basis),
+            _state("concluded", "Hasil disampaikan kepada pelapor", "Outcome told the reporter",
+                   legal_basis=basis),
+            _state("closed", "Selesai", "Closed", terminal=True, legal_basis=basis),
+        ],
+        "transitions": [
+            _step("acknowledge", "Konfirmasi penerimaan dan telaah", "Acknowledge and examine",
+                  ["received"], "examined", mine,
+                  inputs=[_text("response", "Pesan kepada pelapor", "Message to the reporter",
+                                required=False, public=True)],
+                  legal_basis=basis),
+            _request_information(["examined", "investigated"], mine),
+            _information_received("examined", mine),
+            _step("investigate", "Mulai investigasi", "Start an investigation",
+                  ["examined"], "investigated", mine,
+                  inputs=[_text("note", "Catatan internal", "Internal note", required=False)],
+                  legal_basis=basis),
+            _step("conclude", "Sampaikan hasil kepada pelapor", "Tell the reporter the outcome",
+                  ["examined", "investigated"], "concluded", mine,
+                  inputs=[_response()], legal_basis=basis),
+            _step("close", "Tutup laporan", "Close the report", ["concluded"], "closed", mine,
+                  legal_basis=basis),
+        ],
+    }  # fmt: skip
 
 
 def template_for(kind: str) -> Json:

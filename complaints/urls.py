@@ -26,6 +26,7 @@ from complaints.api import statistics as statistics_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
 from complaints.api import triage as triage_api
+from complaints.api import wbs as wbs_api
 from complaints.api import work as work_api
 from complaints.views import (
     access_log,
@@ -47,6 +48,7 @@ from complaints.views import (
     teams,
     tracking,
     triage,
+    wbs,
     work,
 )
 
@@ -67,8 +69,22 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="api-track-resend",
     ),
     path("lacak/<str:code>/berkas/<int:file_id>/", tracking.track_file, name="track-file"),
+    # Whistleblowing (WBS): the reporter's pages; the receipt key only ever in a POST body.
+    path("wbs/", wbs.wbs_page, name="wbs"),
+    path("wbs/kembali/", wbs.wbs_return, name="wbs-return"),
+    path("wbs/kembali/balas/", wbs.wbs_reply, name="wbs-reply"),
     # Staff console.
     path("console/pengaduan/", register.register, name="register"),
+    path(
+        "console/pengaduan/<int:complaint_id>/identitas/",
+        wbs.disclosure_page,
+        name="wbs-disclosure",
+    ),
+    path(
+        "console/pengaduan/<int:complaint_id>/inspektorat/",
+        wbs.inspectorate_page,
+        name="wbs-inspectorate",
+    ),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
     path("console/ekspor/", exports.exports_page, name="exports"),
     path("console/ekspor/<int:export_id>/unduh/", exports.export_download, name="export-download"),
@@ -198,6 +214,23 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         exports_api.ExportDownloadApi.as_view(),
         name="api-export-download",
     ),
+    path("api/v1/wbs/reports/", wbs_api.WbsReportApi.as_view(), name="api-wbs-report"),
+    path("api/v1/wbs/return/", wbs_api.WbsReturnApi.as_view(), name="api-wbs-return"),
+    path(
+        "api/v1/wbs/return/replies/",
+        wbs_api.WbsReturnReplyApi.as_view(),
+        name="api-wbs-return-reply",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/disclosures/",
+        wbs_api.DisclosuresApi.as_view(),
+        name="api-wbs-disclosures",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/inspectorate/",
+        wbs_api.InspectorateApi.as_view(),
+        name="api-wbs-inspectorate",
+    ),
     path("api/v1/track/<str:code>/", tracking_api.TrackApi.as_view(), name="api-track"),
     path(
         "api/v1/track/<str:code>/replies/", tracking_api.TrackReplyApi.as_view(), name="api-replies"
@@ -307,6 +340,19 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         "api/v1/forwarding/<int:complaint_id>/return/",
         forwarding_api.ReturnComplaintApi.as_view(),
         name="api-forwarding-return",
+    ),
+    path("console/wbs/", wbs.wbs_console, name="wbs-console"),
+    path(
+        "console/wbs/persetujuan/<int:request_id>/",
+        wbs.approve_disclosure_page,
+        name="wbs-approve",
+    ),
+    path("api/v1/wbs/policy/", wbs_api.WbsPolicyApi.as_view(), name="api-wbs-policy"),
+    path("api/v1/wbs/officers/", wbs_api.WbsOfficersApi.as_view(), name="api-wbs-officers"),
+    path(
+        "api/v1/wbs/disclosures/<int:request_id>/approval/",
+        wbs_api.DisclosureApprovalApi.as_view(),
+        name="api-wbs-approve",
     ),
     # The staff home: the first page after sign-in.
     path("console/", work.work_page, name="console"),

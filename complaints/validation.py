@@ -13,12 +13,14 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from aduan.phones import InvalidPhoneError, normalize_phone
 from complaints.errors import ComplaintErrorCode
+from complaints.scrub import ScrubError, scrub
 
 # Detected type -> stored extension. Only what a phone camera or a scanner makes.
 ALLOWED_TYPES = {
@@ -107,8 +109,11 @@ def check_attachments(
     files: Sequence[File],  # type: ignore[type-arg]
     *,
     already: int = 0,
+    strip_metadata: bool = False,
 ) -> tuple[list[CheckedFile], FieldProblem | None]:
-    """Type from the bytes (a `.jpg` that is really a program is refused), size and count."""
+    """Type from the bytes (a `.jpg` that is really a program is refused), size and count.
+    `strip_metadata` (a whistleblower's files): stored without EXIF or document metadata
+    (complaints.scrub); a file that cannot be read as its type is refused."""
     limit_count: int = settings.ADUAN_ATTACHMENTS_MAX
     limit_bytes: int = settings.ADUAN_ATTACHMENT_MAX_BYTES
     if already + len(files) > limit_count:
@@ -138,6 +143,18 @@ def check_attachments(
                 ComplaintErrorCode.ATTACHMENT_TYPE,
                 _("Berkas %(name)s bukan foto (JPEG, PNG, WebP) atau PDF.") % {"name": name},
             )
+        if strip_metadata:
+            upload.seek(0)
+            try:
+                cleaned = scrub(upload.read(), mime)
+            except ScrubError:
+                return [], FieldProblem(
+                    "attachments",
+                    ComplaintErrorCode.ATTACHMENT_TYPE,
+                    _("Berkas %(name)s tidak dapat dibaca.") % {"name": name},
+                )
+            upload = ContentFile(cleaned, name=name)
+            size = len(cleaned)
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():

@@ -18,16 +18,17 @@ A regency admin adjusts the declarations of its own tenants
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django_tenants.utils import get_public_schema_name
 
 from routing.models import Authority, Category, CategoryLevel
-from tenants.models import Region, RegionLevel, Tenant, TenantKind
+from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
 
@@ -83,6 +84,8 @@ def default_category_keys(tenant: Tenant, categories: Iterable[Category]) -> lis
                 hint in name for hint in category.agency_hints
             )
         else:
+            # An inspectorate (INSPEKTORAT) takes no ordinary complaint: only WBS reports
+            # handed to it (inspectorate_for), never through the router.
             wanted = False
         if wanted:
             keys.append(category.key)
@@ -103,20 +106,26 @@ def default_coverage(tenant: Tenant) -> str:
     return region.code[:5]  # the regency of a regency-level body's region
 
 
+def _higher_candidates(tenant: Tenant) -> list[tuple[str, str]]:
+    """Where a tenant without a parent looks for its higher authority, in order: (kind, region
+    code) of the regency's government, then of the province's."""
+    region: Region | None = tenant.region
+    if region is None:
+        return []
+    candidates = []
+    if tenant.kind not in {TenantKind.PEMKAB, TenantKind.PROVINSI} and len(region.code) >= 5:
+        candidates.append((str(TenantKind.PEMKAB), region.code[:5]))
+    if tenant.kind != TenantKind.PROVINSI:
+        candidates.append((str(TenantKind.PROVINSI), region.code[:2]))
+    return candidates
+
+
 def default_higher(tenant: Tenant) -> Tenant | None:
     """The parent when there is one; else the regency's government; else the province's."""
     if tenant.parent_id is not None:
         parent: Tenant | None = tenant.parent
         return parent
-    region: Region | None = tenant.region
-    if region is None:
-        return None
-    candidates = []
-    if tenant.kind not in {TenantKind.PEMKAB, TenantKind.PROVINSI} and len(region.code) >= 5:
-        candidates.append((TenantKind.PEMKAB, region.code[:5]))
-    if tenant.kind != TenantKind.PROVINSI:
-        candidates.append((TenantKind.PROVINSI, region.code[:2]))
-    for kind, code in candidates:
+    for kind, code in _higher_candidates(tenant):
         found: Tenant | None = (
             Tenant.objects.filter(kind=kind, region_id=code)
             .exclude(pk=tenant.pk)
@@ -129,7 +138,8 @@ def default_higher(tenant: Tenant) -> Tenant | None:
 
 
 def declare_defaults(tenant: Tenant, categories: list[Category] | None = None) -> Authority:
-    """The tenant's declaration, made from the defaults of its kind when it has none yet."""
+    """The tenant's declaration, made from the defaults of its kind when it has none yet (a
+    writer's step: pages read `declarations`, which never writes)."""
     existing = Authority.objects.filter(tenant=tenant).first()
     if existing is not None:
         return existing
@@ -144,9 +154,89 @@ def declare_defaults(tenant: Tenant, categories: list[Category] | None = None) -
     return authority
 
 
-def declarations(tenants: Iterable[Tenant]) -> list[Authority]:
-    """The declarations of these tenants (their kind's defaults for one that has none)."""
-    return [declare_defaults(t) for t in tenants]
+@dataclass(frozen=True)
+class Declaration:
+    """What a tenant declares: its stored declaration, or its kind's defaults (not stored)."""
+
+    tenant: Tenant
+    category_keys: list[str]
+    coverage_code: str
+    higher: Tenant | None
+    is_customized: bool
+
+    @classmethod
+    def of(cls, authority: Authority) -> Declaration:
+        return cls(
+            tenant=authority.tenant,
+            category_keys=sorted(c.key for c in authority.categories.all()),
+            coverage_code=authority.coverage_code,
+            higher=authority.higher,
+            is_customized=authority.is_customized,
+        )
+
+
+def declarations(tenants: Sequence[Tenant]) -> list[Declaration]:
+    """The declarations of these tenants (load them with their region and parent), in their
+    order; a tenant without one shows its kind's defaults, computed in memory. A read: it
+    never writes, and it runs at most four queries however many tenants are given (stored
+    declarations, their categories, and for the undeclared the catalogue and the candidate
+    higher authorities)."""
+    if not tenants:
+        return []
+    stored = {
+        a.tenant_id: a
+        for a in Authority.objects.filter(tenant__in=[t.pk for t in tenants]).select_related(
+            "higher"
+        )
+    }
+    keys: dict[int, list[str]] = {pk: [] for pk in stored}
+    if stored:
+        chosen = Authority.categories.through.objects.filter(
+            authority_id__in=[a.pk for a in stored.values()]
+        ).values_list("authority__tenant_id", "category__key")
+        for tenant_id, key in chosen.order_by("category__key"):
+            keys[tenant_id].append(key)
+    missing = [t for t in tenants if t.pk not in stored]
+    catalogue: list[Category] = list(Category.objects.all()) if missing else []
+    wanted = {c for t in missing if t.parent_id is None for c in _higher_candidates(t)}
+    higher_by_key: dict[tuple[str, str], list[Tenant]] = {}
+    if wanted:
+        where = Q()
+        for kind, code in wanted:
+            where |= Q(kind=kind, region_id=code)
+        for found in Tenant.objects.filter(where).order_by("pk"):
+            higher_by_key.setdefault((found.kind, found.region_id or ""), []).append(found)
+    result = []
+    for tenant in tenants:
+        authority = stored.get(tenant.pk)
+        if authority is not None:
+            result.append(
+                Declaration(
+                    tenant=tenant,
+                    category_keys=keys[tenant.pk],
+                    coverage_code=authority.coverage_code,
+                    higher=authority.higher,
+                    is_customized=authority.is_customized,
+                )
+            )
+            continue
+        higher: Tenant | None = tenant.parent if tenant.parent_id is not None else None
+        if tenant.parent_id is None:
+            for candidate in _higher_candidates(tenant):
+                others = [t for t in higher_by_key.get(candidate, []) if t.pk != tenant.pk]
+                if others:
+                    higher = others[0]
+                    break
+        result.append(
+            Declaration(
+                tenant=tenant,
+                category_keys=sorted(default_category_keys(tenant, catalogue)),
+                coverage_code=default_coverage(tenant),
+                higher=higher,
+                is_customized=False,
+            )
+        )
+    return result
 
 
 @dataclass
@@ -173,3 +263,25 @@ def ensure_directory() -> DirectoryReport:
             for tenant in missing:
                 declare_defaults(tenant, categories)
     return DirectoryReport(written, len(missing))
+
+
+def inspectorate_for(tenant: Tenant) -> Tenant | None:
+    """The regency's inspectorate (Inspektorat, the APIP) that covers this tenant for
+    whistleblowing: an active INSPEKTORAT tenant whose declared coverage holds the tenant's
+    region (its regency by default, default_coverage). None where it does not run Aduan."""
+    region = tenant.region_id or ""
+    if not region:
+        return None
+    prefixes = {region[:n] for n in (2, 5, len(region))}
+    found = (
+        Authority.objects.filter(
+            tenant__kind=TenantKind.INSPEKTORAT,
+            tenant__status=TenantStatus.ACTIVE,
+            coverage_code__in=prefixes,
+        )
+        .exclude(tenant=tenant)
+        .select_related("tenant")
+        .order_by("-coverage_code", "tenant_id")
+        .first()
+    )
+    return found.tenant if found is not None else None

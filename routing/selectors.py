@@ -24,8 +24,9 @@ from routing.models import (
 from tenants import permissions
 from tenants.models import Role, Tenant, TenantKind, TenantStatus
 
-# A page or an API answer lists at most this many entries (a queue, a regency's tenants).
-QUEUE_LIMIT = 100
+# A page of a regency's list (its tenants' declarations, its triage queue) holds this many;
+# the lists are paged, never cut, so a regency of 400 villages shows all of them.
+PAGE_SIZE = 25
 # Who keeps a regency's routing: its triage queue and its tenants' declarations.
 REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 
@@ -82,13 +83,15 @@ def journey(tracking_code: str) -> list[Hop]:
     )
 
 
-def triage_queue(tenant: Tenant) -> list[TriageEntry]:
+def triage_queue(tenant: Tenant) -> QuerySet[TriageEntry]:
+    """The open entries of this regency's triage queue, oldest first: page it."""
     regency = (tenant.region_id or "")[:5]
-    return list(
+    queue: QuerySet[TriageEntry] = (
         TriageEntry.objects.filter(regency_id=regency, status=TriageStatus.OPEN)
         .select_related("holder")
-        .order_by("created_at")[:QUEUE_LIMIT]
+        .order_by("created_at", "pk")
     )
+    return queue
 
 
 def access_triage_entry(tenant: Tenant, code: str) -> TriageEntry:
@@ -105,33 +108,39 @@ def access_triage_entry(tenant: Tenant, code: str) -> TriageEntry:
     return entry
 
 
-def regency_tenants(request: HttpRequest | Request) -> list[Tenant]:
-    """The tenants of this host's regency that the user governs."""
+def regency_tenants(request: HttpRequest | Request) -> QuerySet[Tenant]:
+    """Every tenant of this host's regency that the user governs, by name, with what the
+    directory shows of each (region, parent) loaded in the same query: page it."""
     tenant = request_tenant(request)
     regency = (tenant.region_id or "")[:5]
+    governed = permissions.governed_tenants(request.user)
     if not regency:
-        return [tenant] if permissions.can_administer(request.user, tenant) else []
-    return list(
-        permissions.governed_tenants(request.user)
-        .filter(region__code__startswith=regency)
-        .exclude(schema_name=get_public_schema_name())
-        .select_related("region")
-        .order_by("name")[:QUEUE_LIMIT]
+        # A host without a regency (a ministry, the platform) keeps only its own declaration.
+        governed = governed.filter(pk=tenant.pk)
+    else:
+        governed = governed.filter(region__code__startswith=regency)
+    listed: QuerySet[Tenant] = (
+        governed.exclude(schema_name=get_public_schema_name())
+        .select_related("region", "parent")
+        .order_by("name", "pk")
     )
+    return listed
 
 
 def access_directory_tenant(request: HttpRequest | Request, slug: str) -> Tenant:
-    found = next((t for t in regency_tenants(request) if t.slug == slug), None)
+    """Any tenant of the regency the user governs, on whatever page it is listed."""
+    found: Tenant | None = regency_tenants(request).filter(slug=slug).first()
     if found is None:
         raise NotFoundError("tenants.not_found", _("Tidak ditemukan."), {"slug": slug})
     return found
 
 
-def triage_targets(request: HttpRequest | Request, tenant: Tenant) -> list[Tenant]:
-    """Where a regency admin may send a triaged complaint: the governed tenants of its
-    regency."""
+def triage_targets(request: HttpRequest | Request, tenant: Tenant) -> list[tuple[str, str]]:
+    """Where a regency admin may send a triaged complaint: (slug, name) of every governed
+    tenant of its regency, in one query (the page lists them once, as choices of a datalist)."""
     return list(
         permissions.governed_tenants(request.user)
         .filter(region__code__startswith=(tenant.region_id or "")[:5] or "-")
-        .order_by("name")[:QUEUE_LIMIT]
+        .order_by("name", "pk")
+        .values_list("slug", "name")
     )

@@ -51,6 +51,9 @@ class TenantKind(models.TextChoices):
     PEMDES = "PEMDES", _("Pemerintah Desa/Kelurahan")
     PROVINSI = "PROVINSI", _("Pemerintah Provinsi")
     KEMENTERIAN_LEMBAGA = "KL", _("Kementerian/Lembaga")
+    # The regency's internal auditor (APIP): receives whistleblowing reports about the
+    # leadership of the bodies it covers (complaints.actions.wbs.do_hand_to_inspectorate).
+    INSPEKTORAT = "INSPEKTORAT", _("Inspektorat (APIP)")
 
 
 class TenantStatus(models.TextChoices):

@@ -188,7 +188,7 @@ def access_governed_tenant(user: AnyUser, slug: str) -> Tenant:
 
 
 def grantable_roles(user: AnyUser, tenant: Tenant) -> list[Role]:
-    """The roles this user may grant (invite someone to) in this tenant.
+    """The roles this user may grant (invite someone to) in this tenant; never WBS officer.
 
     Staff roles by whoever administers the tenant; regency admin of a PEMKAB by its regency
     admins and the operator; platform operator (in the public tenant) by an operator."""
@@ -197,7 +197,9 @@ def grantable_roles(user: AnyUser, tenant: Tenant) -> list[Role]:
     held = roles_in(user, tenant)
     if not held & {Role.TENANT_ADMIN, Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR}:
         return []
-    roles = [role for role in Role if role in STAFF_ROLES]
+    # WBS officers are appointed by the head alone, with the second factor
+    # (complaints.actions.wbs.do_appoint_wbs_officer), never invited by an administrator.
+    roles: list[Role] = [r for r in Role if r in STAFF_ROLES and r != Role.WBS_OFFICER]
     if tenant.kind == TenantKind.PEMKAB and held & {Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR}:
         roles.insert(0, Role.REGENCY_ADMIN)
     return roles

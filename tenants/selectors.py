@@ -176,9 +176,15 @@ def desk_request_by_public_id(public_id: str) -> DeskRequest | None:
     return found
 
 
+# The agencies page shows this many a page (the API pages by aduan.api.Pages).
+AGENCIES_PER_PAGE = 25
+
+
 def agencies_of(regency: Tenant) -> QuerySet[Tenant]:
     agencies: QuerySet[Tenant] = (
-        Tenant.objects.filter(parent=regency).select_related("region").order_by("kind", "name")
+        Tenant.objects.filter(parent=regency)
+        .select_related("region")
+        .order_by("kind", "name", "pk")
     )
     return agencies
 
@@ -244,9 +250,11 @@ def desk_queue(user: AnyUser, *, status: str = "") -> QuerySet[DeskRequest]:
     return ordered
 
 
-def governed_list(user: AnyUser, *, query: str = "", limit: int = DIRECTORY_LIMIT) -> list[Tenant]:
-    """Tenants the user administers from above, searchable, bounded."""
+def governed_list(user: AnyUser, *, query: str = "") -> QuerySet[Tenant]:
+    """Tenants the user administers from above, searchable, by name: page it (a regency of
+    400 villages lists them all, a page at a time)."""
     tenants = permissions.governed_tenants(user).select_related("region", "parent")
     if query:
         tenants = tenants.filter(Q(name__icontains=query) | Q(slug__icontains=query))
-    return list(tenants.order_by("name")[:limit])
+    listed: QuerySet[Tenant] = tenants.order_by("name", "pk")
+    return listed

@@ -67,6 +67,7 @@ from billing.actions.plans import do_create_plan, do_set_tax_rate
 from billing.models import Account, Invoice, Plan
 from complaints import forwarding
 from complaints.actions import privacy
+from complaints.actions import wbs as wbs_actions
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.canned import do_create_canned_answer
 from complaints.actions.forward import do_forward_complaint
@@ -405,6 +406,7 @@ def _export(world: World) -> str:
 
 
 SAMPLES["export_id"] = _export
+SAMPLES["request_id"] = lambda world: _disclosure_request(world)
 SAMPLES["public_id"] = _desk_request
 # integrations.open311: a service of the catalogue and a request of the tenant under test.
 SAMPLES["service_code"] = lambda world: "lainnya"
@@ -479,6 +481,11 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         "code": lambda world: _response_file(world)[0],
         "file_id": lambda world: _response_file(world)[1],
     },
+    # A WBS officer's pages of a WBS report.
+    "complaints:wbs-disclosure": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
+    "complaints:api-wbs-disclosures": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
+    "complaints:wbs-inspectorate": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
+    "complaints:api-wbs-inspectorate": {"complaint_id": lambda world: str(_wbs_report(world).pk)},
 }
 
 
@@ -829,6 +836,39 @@ def _transition(world: World) -> str:
     return steps[0].key if steps else "verify"
 
 
+def _wbs_report(world: World) -> Complaint:
+    """A confidential WBS report of the tenant under test (WBS is on there), made once."""
+    if "wbs" not in world.made:
+        with schema_context(world.tenant.schema_name):
+            world.made["wbs"] = wbs_actions.do_file_wbs_report(
+                tenant=world.tenant, anonymous=False, subject="Pungutan liar",
+                description="Petugas meminta uang.", name="Rina Saksi", phone="0812-1111-2222",
+            )  # fmt: skip
+    report: Complaint = world.made["wbs"].complaint
+    return report
+
+
+def _receipt_key(world: World) -> str:
+    _wbs_report(world)
+    return str(world.made["wbs"].receipt_key)
+
+
+def _disclosure_request(world: World) -> str:
+    """A disclosure request on the WBS report by a WBS officer who is not the caller."""
+    report = _wbs_report(world)
+    asker = world.made.get("wbs_asker")
+    if asker is None:
+        asker = world.made["wbs_asker"] = make_member(world.tenant, Role.WBS_OFFICER)
+    with schema_context(world.tenant.schema_name):
+        asked = wbs_actions.do_request_disclosure(complaint=report, reason="Saksi", actor=asker)
+    return str(asked.pk)
+
+
+def _appointable(world: World) -> int:
+    """A member of the tenant under test whom the head may appoint WBS officer."""
+    return _holder(world, Role.AUDITOR).pk
+
+
 def _category(world: World) -> str:
     return str(Category.objects.order_by("key").values_list("key", flat=True)[0])
 
@@ -947,6 +987,9 @@ BODY_SAMPLES["api-billing-coverages"] = {
 }
 BODY_SAMPLES["api-billing-issue"] = {"period": _billing_period}
 BODY_SAMPLES["api-billing-transfer-proof"] = {"proof": _pdf}
+BODY_SAMPLES["complaints:api-wbs-return"] = {"receipt_key": _receipt_key}
+BODY_SAMPLES["complaints:api-wbs-return-reply"] = {"receipt_key": _receipt_key}
+BODY_SAMPLES["api-wbs-officers"] = {"user": _appointable}
 # A link as the reset mail carries it, made for the current password (a reset changes it).
 BODY_SAMPLES["api-password-reset-confirm"] = {
     "uid": lambda world: urlsafe_base64_encode(force_bytes(_reset_user(world).pk)),
@@ -1027,6 +1070,11 @@ def make_world(tenant_factory: TenantFactory, tenant_client: TenantClient) -> Wo
         public=do_ensure_public_tenant(),
     )
     made.made["other"] = make_member(made.other, *TENANT_LEVEL_ROLES)
+    # The tenant under test receives whistleblowing reports (complaints.wbs), and its
+    # regency's inspectorate runs Aduan (a WBS report's hand-over).
+    made.made["inspectorate"] = tenant_factory(kind=TenantKind.INSPEKTORAT, region_code="33.01")
+    with schema_context(made.tenant.schema_name):
+        wbs_actions.do_set_wbs_policy(tenant=made.tenant, enabled=True, actor=None)
     made.made["nobody"] = make_user()
     # Every caller signs in once here, so their second-factor devices exist before any
     # snapshot is taken.

@@ -71,8 +71,20 @@ def raise_problems(problems: Sequence[FieldProblem | None]) -> None:
     raise ComplaintError(first.code, first.message, {"field": first.field, "fields": fields})
 
 
+IDENTITY_ELEMENTS = frozenset(
+    {RequiredElement.NAME, RequiredElement.ADDRESS, RequiredElement.PHONE}
+)
+
+
 def missing_elements(complaint: Complaint) -> list[str]:
-    return [element.value for element in RequiredElement if not getattr(complaint, element.value)]
+    # A whistleblower may stay anonymous (Perbup Labura 34/2022): a WBS report never waits
+    # for an identity.
+    skipped = IDENTITY_ELEMENTS if complaint.is_wbs else frozenset()
+    return [
+        element.value
+        for element in RequiredElement
+        if element not in skipped and not getattr(complaint, element.value)
+    ]
 
 
 def do_file_complaint(
@@ -130,7 +142,7 @@ def do_file_complaint(
             {"field": "description"},
         )
     coord_problem, lat, lon = coordinates_problem(latitude, longitude)
-    checked, file_problem = check_attachments(attachments)
+    checked, file_problem = check_attachments(attachments, strip_metadata=is_wbs)
     raise_problems(
         [
             *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),

@@ -69,7 +69,9 @@ def do_reply_to_complaint(
                 {"field": "message"},
             )
         existing = locked.attachments.count()
-        checked, file_problem = check_attachments(attachments, already=existing)
+        checked, file_problem = check_attachments(
+            attachments, already=existing, strip_metadata=locked.is_wbs
+        )
         raise_problems(
             [
                 length_problem("message", text, MESSAGE_LIMIT),

@@ -12,11 +12,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from complaints import wbs
 from complaints.models import SopVersion
 from complaints.selectors import latest_version
 from complaints.sop import SopError, SopErrorCode, validate_sop
 from complaints.sop_templates import template_for
 from tenants.models import Tenant
+
+Actor = AbstractBaseUser | AnonymousUser | None
 
 
 def _lock_versions() -> None:
@@ -25,23 +28,45 @@ def _lock_versions() -> None:
         cursor.execute("LOCK TABLE complaints_sopversion IN SHARE ROW EXCLUSIVE MODE")
 
 
-def do_ensure_sop_version(*, tenant: Tenant) -> SopVersion:
-    """The active version; on first use, version 1 from the template of the tenant's kind."""
-    version = latest_version()
+def do_ensure_sop_version(*, tenant: Tenant, purpose: str = "") -> SopVersion:
+    """The active version; on first use, version 1 from the template of the tenant's kind
+    (`purpose` "wbs": the whistleblowing SOP with the tenant's WBS deadlines)."""
+    version = latest_version(purpose)
     if version is not None:
         return version
     with transaction.atomic():
         _lock_versions()
-        version = latest_version()
+        version = latest_version(purpose)
         if version is None:
-            definition = template_for(tenant.kind)
+            if purpose == wbs.WBS_PURPOSE:
+                definition = wbs.sop_definition(wbs.policy_of(tenant))
+                note = _("Templat bawaan WBS")
+            else:
+                definition = template_for(tenant.kind)
+                note = _("Templat bawaan untuk %(kind)s") % {"kind": tenant.get_kind_display()}
             validate_sop(definition)
             version = SopVersion.objects.create(
-                number=1,
-                definition=definition,
-                note=_("Templat bawaan untuk %(kind)s") % {"kind": tenant.get_kind_display()},
+                number=1, purpose=purpose, definition=definition, note=note
             )
         return version
+
+
+def do_add_wbs_sop_version(*, tenant: Tenant, policy: wbs.WbsPolicy, actor: Actor) -> SopVersion:
+    """A new WBS SOP version with the policy's deadlines (called by do_set_wbs_policy in its
+    transaction); reports already filed keep the version they started under."""
+    definition = wbs.sop_definition(policy)
+    validate_sop(definition)
+    _lock_versions()
+    latest = latest_version(wbs.WBS_PURPOSE)
+    if latest is not None and latest.definition == definition:
+        return latest
+    return SopVersion.objects.create(
+        number=(latest.number + 1) if latest else 1,
+        purpose=wbs.WBS_PURPOSE,
+        definition=definition,
+        note=_("Batas waktu WBS diubah"),
+        created_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
+    )
 
 
 def do_edit_sop(

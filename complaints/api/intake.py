@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
 )
@@ -20,6 +21,7 @@ from aduan.base_views import TenantApiView
 from aduan.ratelimit import IntakeThrottle
 from complaints.actions.intake import do_file_complaint
 from complaints.api.fields import PARSERS, optional_text
+from complaints.errors import ComplaintError, WbsErrorCode
 from complaints.models import (
     STAFF_ENTRY_CHANNELS,
     Channel,
@@ -100,6 +102,14 @@ class IntakeApi(TenantApiView):
     def post(self, request: Request) -> Response:
         given = IntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
+        if given.validated_data["is_wbs"]:
+            # A whistleblower files at the WBS door, which gives the receipt key and keeps
+            # nothing of the request; here they would get a tracking code that opens nothing.
+            raise ComplaintError(
+                WbsErrorCode.USE_WBS_DOOR,
+                _("Laporan pelanggaran (WBS) disampaikan melalui /api/v1/wbs/reports/."),
+                {"field": "is_wbs"},
+            )
         complaint = do_file_complaint(
             tenant=self.tenant,
             channel=Channel.WEB,

@@ -19,11 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.api import Pages
 from aduan.tenancy import request_tenant
 from complaints.actions.route import do_triage
 from complaints.api.forwarding import HopOutput
 from complaints.api.register import LikelyDuplicateOutput
-from complaints.selectors import TriageRow, triage_rows
+from complaints.selectors import TriageRow, triage_queue, triage_rows
 from routing import selectors
 from routing.selectors import REGENCY_ROLES
 from tenants.access import TenantRole
@@ -50,11 +51,15 @@ class TriageInput(serializers.Serializer[dict[str, Any]]):
 
 class TriageApi(APIView):
     permission_classes = [TenantRole(*REGENCY_ROLES)]
+    pagination_class = Pages  # the schema pages the list answer (a list serializer)
 
     @extend_schema(responses=TriageOutput(many=True), operation_id="triage_queue")
     def get(self, request: Request) -> Response:
-        rows = triage_rows(request_tenant(request))
-        return Response(TriageOutput(rows, many=True).data)  # type: ignore[arg-type]
+        tenant = request_tenant(request)
+        pages = Pages()
+        page = pages.paginate_queryset(triage_queue(tenant), request, view=self) or []
+        rows = triage_rows(tenant, page)
+        return pages.get_paginated_response(TriageOutput(rows, many=True).data)  # type: ignore[arg-type]
 
 
 class TriageDecisionApi(APIView):

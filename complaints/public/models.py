@@ -235,3 +235,47 @@ class SimilarityKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.regency_code} {self.week}"
+class WbsReceipt(models.Model):
+    """The receipt key (kunci tanda terima) of one whistleblowing (WBS) report: only its slow
+    hash is stored (complaints.wbs.receipt_hash, argon2id), never the key.
+
+    Public schema, keyed by the hash: the reporter returns with the key alone (nothing in it
+    names the body), and a hand-over to the inspectorate re-keys the row in the move's own
+    transaction (complaints.public.moves.receipts_follow_sql), so the key keeps working."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    complaint_id = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "aduan_wbsreceipt"
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}/{self.complaint_id}"
+
+
+class WbsRecordKind(models.TextChoices):
+    POLICY = "policy", "policy"
+    APPOINTMENT = "appointment", "appointment"
+
+
+class WbsRecord(models.Model):
+    """The append-only record of a tenant's WBS decisions: each change of its WBS policy
+    (enabled, deadlines and their legal basis; the latest row is the policy in force) and each
+    appointment of a WBS officer by the head (with the second factor). Never changed."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=WbsRecordKind.choices)
+    actor = models.ForeignKey(
+        "tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "aduan_wbsrecord"
+        indexes = [models.Index(fields=["tenant", "kind", "-at"], name="wbsrecord_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
-from complaints.public.models import Deadline
+from complaints.public.models import Deadline, WbsReceipt
 
 
 def deadlines_follow_sql(
@@ -24,4 +24,21 @@ def deadlines_follow_sql(
         return sql.SQL("DELETE FROM {} {}").format(table, where)
     return sql.SQL("UPDATE {} SET tenant_id = {}, complaint_id = {} {}").format(
         table, sql.Literal(target_id), sql.Literal(arrived_id), where
+    )
+
+
+def receipts_follow_sql(
+    *, origin_id: int, complaint_id: int, target_id: int, arrived_id: int
+) -> sql.Composed:
+    """One statement for a WBS report's receipt key: re-keyed to the receiver, so the
+    reporter's key finds the report where it is now (a no-op for any other complaint)."""
+    table = sql.Identifier(get_public_schema_name(), WbsReceipt._meta.db_table)
+    return sql.SQL(
+        "UPDATE {} SET tenant_id = {}, complaint_id = {} WHERE tenant_id = {} AND complaint_id = {}"
+    ).format(
+        table,
+        sql.Literal(target_id),
+        sql.Literal(arrived_id),
+        sql.Literal(origin_id),
+        sql.Literal(complaint_id),
     )

@@ -12,6 +12,7 @@ routing.api).
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +21,9 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from aduan.tenancy import request_tenant
 from complaints.actions.route import do_triage
-from complaints.selectors import Viewer, triage_rows
+from complaints.selectors import Viewer, triage_queue, triage_rows
 from routing import selectors
-from routing.selectors import REGENCY_ROLES
+from routing.selectors import PAGE_SIZE, REGENCY_ROLES
 from tenants.access import tenant_role_required
 
 
@@ -46,9 +47,12 @@ def triage_page(request: HttpRequest) -> HttpResponse:
                 request, _("Diteruskan ke %(name)s.") % {"name": moved.hop.to_tenant.name}
             )
             return redirect(reverse("triage"))
+    # Paged, never cut: the whole queue is reachable whatever its length.
+    page = Paginator(triage_queue(tenant), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "tenant": tenant,
-        "rows": triage_rows(tenant),
+        "page": page,
+        "rows": triage_rows(tenant, list(page.object_list)),
         "reads_complaints": bool(Viewer.of(request.user, tenant).can_read),
         "targets": selectors.triage_targets(request, tenant),
         "error": error,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +15,21 @@ from aduan.base_views import TenantApiView
 from tenants import selectors
 from tenants.access import Public
 from tenants.models import Tenant
+
+
+class Pages(PageNumberPagination):
+    """How a list that grows with a regency (its tenants, its agencies) is paged in the API:
+    `?page=N`, answered as `count`, `next`, `previous`, `results`."""
+
+    page_size = 25
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # DRF writes OpenAPI 3.0's `nullable`; the schema is 3.1 (JSON Schema), where the
+        # last page's `next` and the first's `previous` are a string or null.
+        paged = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            paged["properties"][link] = {"type": ["string", "null"], "format": "uri"}
+        return paged
 
 
 class RegionOutput(serializers.Serializer[object]):

@@ -1,9 +1,84 @@
-"""The default connection, typed as what django-tenants makes it."""
+"""The default connection, typed as what django-tenants makes it, and the read replica that
+reports and public statistics read from where one is configured (`DATABASE_REPLICA_URL`).
 
+Report selectors read on the replica in one of two ways:
+
+    from aduan.db import reporting, reporting_alias
+    Complaint.objects.using(reporting_alias()).filter(...)   # one queryset
+    with reporting():                                         # every read inside
+        rows = list(Complaint.objects.filter(...))
+
+Both fall back to the primary when no replica is configured. The replica's connection reads
+in the schema the primary's connection is in (the request's tenant, or `schema_context`), so a
+report never reads another tenant's schema. Only reads go there: writes inside `reporting()`
+still go to the primary, and nothing is ever migrated on the replica (it streams the primary).
+A replica lags the primary by a moment, so only read there what may be a moment old (reports,
+statistics), never what a citizen or officer has just written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 
 # django-tenants' backend adds set_schema/set_tenant/set_schema_to_public to the default
 # connection; django-stubs only knows Django's base class, hence Any.
 tenant_db: Any = connection
+
+# The alias of the read replica in DATABASES (set from DATABASE_REPLICA_URL).
+REPLICA = "replica"
+
+_reporting: ContextVar[bool] = ContextVar("aduan_reporting", default=False)
+
+
+def has_replica() -> bool:
+    """Whether a replica is configured (settings add DATABASES["replica"] from the URL)."""
+    return bool(getattr(settings, "DATABASE_REPLICA_URL", ""))
+
+
+def reporting_alias() -> str:
+    """The database alias a read-only report reads from: the replica when configured (its
+    connection put in the schema the primary's connection is in), else the primary."""
+    if not has_replica():
+        return "default"
+    replica: Any = connections[REPLICA]
+    tenant = getattr(tenant_db, "tenant", None)
+    if tenant is not None and getattr(replica, "tenant", None) != tenant:
+        replica.set_tenant(tenant)  # django-tenants sets search_path on its next cursor
+    elif tenant is None and tenant_db.schema_name != getattr(replica, "schema_name", None):
+        replica.set_schema(tenant_db.schema_name)
+    return REPLICA
+
+
+@contextmanager
+def reporting() -> Iterator[str]:
+    """Within it, the ORM's reads go to `reporting_alias()` (ReportingRouter)."""
+    alias = reporting_alias()
+    token = _reporting.set(alias == REPLICA)
+    try:
+        yield alias
+    finally:
+        _reporting.reset(token)
+
+
+class ReportingRouter:
+    """Reads inside `reporting()` go to the replica; nothing is migrated on it. Everything
+    else is left to the next router (django-tenants' TenantSyncRouter)."""
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+        return REPLICA if _reporting.get() and has_replica() else None
+
+    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
+        return None
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
+        # The replica holds the primary's rows: an object read there relates to one here.
+        return True if {obj1._state.db, obj2._state.db} <= {"default", REPLICA} else None
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+        return False if db == REPLICA else None

@@ -27,6 +27,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("complaints:access-log", _("Log akses")),
     ("authority-directory", _("Direktori kewenangan")),
     ("own-door", _("Pengaturan penerusan")),
+    ("wbs-console", _("WBS")),
     ("members", _("Anggota")),
     ("integrations-whatsapp", _("WhatsApp")),
     ("integrations-sms-keyword", _("SMS")),

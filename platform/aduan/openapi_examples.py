@@ -116,6 +116,26 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "export_create": {"kind": "csv", "filters": {"q": "jembatan", "year": "2026"}},
     "team_update": {"name": "Tim Infrastruktur", "members": []},
     "sop_edit": {"definition": {}, "note": "Batas waktu verifikasi jadi 3 hari kerja."},
+    # complaints: whistleblowing (WBS)
+    "wbs_report": {
+        "anonymous": True,
+        "subject": "Pungutan liar di loket KTP",
+        "description": "Petugas loket meminta Rp50.000 untuk mempercepat KTP, Senin pagi.",
+    },
+    "wbs_return": {"receipt_key": "7KQ2-M9XA-4HTC-PWE3-RJ6N"},
+    "wbs_return_reply": {
+        "receipt_key": "7KQ2-M9XA-4HTC-PWE3-RJ6N",
+        "message": "Kejadian berulang pada Selasa pagi.",
+    },
+    "wbs_policy_set": {
+        "enabled": True,
+        "acknowledge_days": 7,
+        "feedback_days": 90,
+        "legal_basis": "",
+    },
+    "wbs_officer_appoint": {"user": 42},
+    "wbs_hand_to_inspectorate": {"reason": "Laporan tentang kepala dinas sendiri."},
+    "wbs_disclosure_request": {"reason": "Pemeriksaan APIP memerlukan keterangan pelapor."},
     # integrations
     "email_mailbox_set": {
         "host": "imap.example.test",

@@ -40,12 +40,16 @@ Out = Callable[[str], None]
 def migrate(
     *, out: Out, workers: int | None = None, schemas_per_connection: int | None = None
 ) -> None:
-    """Public schema, broker queue, tenant template, then only the tenants that are behind.
+    """The release step: static files, public schema, broker queue, tenant template, then
+    only the tenants that are behind.
 
-    Tenants are migrated in parallel, each in one transaction; a tenant that fails is rolled
-    back and listed, and the run ends with an error once every other tenant is done.
-    Running it again resumes with the tenants still behind.
+    Static files first: the web process serves them through a manifest
+    (CompressedManifestStaticFilesStorage) and answers 500 on every page while it is missing,
+    so a deploy cannot forget it. Tenants are migrated in parallel, each in one transaction;
+    a tenant that fails is rolled back and listed, and the run ends with an error once every
+    other tenant is done. Running it again resumes with the tenants still behind.
     """
+    collect_static(out=out)
 
     out("Migrating the public schema...")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
@@ -93,6 +97,14 @@ def migrate(
             " `aduan migrate` again to resume with them.",
             {"failed": result.failed},
         )
+
+
+def collect_static(*, out: Out) -> None:
+    """Collect the static files and their manifest into STATIC_ROOT (idempotent)."""
+    if settings.STATIC_ROOT is None:  # served from the app folders (tests)
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    out(f"Static files collected in {settings.STATIC_ROOT}.")
 
 
 def load_regions(*, only: tuple[str, ...] = (), source: str | None = None, out: Out) -> int:

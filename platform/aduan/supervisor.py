@@ -131,14 +131,11 @@ def up(*, host: str, port: int, web_workers: int) -> int:
 
         print("Starting Aduan: database...", flush=True)
         django.setup()  # starts or reuses the embedded PostgreSQL when DATABASE_URL is unset
-        from django.core.management import call_command
-
         # deferred import: operations import models, which need django.setup() first.
         from aduan import operations
 
-        operations.migrate(out=print)
+        operations.migrate(out=print)  # the release step: static files included
         operations.demo(out=print)
-        call_command("collectstatic", interactive=False, verbosity=0)
         from django.db import connections
 
         connections.close_all()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from aduan.tenancy import request_tenant
+from complaints import wbs
 from tenants import selectors
 from tenants.access import public_page, two_factor_pending
 
@@ -22,7 +23,11 @@ def platform_home(request: HttpRequest) -> HttpResponse:
 @public_page
 def tenant_home(request: HttpRequest) -> HttpResponse:
     tenant = request_tenant(request)
-    context = {"tenant": tenant, "regions": selectors.region_path(tenant.region)}
+    context = {
+        "tenant": tenant,
+        "regions": selectors.region_path(tenant.region),
+        "wbs_enabled": wbs.policy_of(tenant).enabled,
+    }
     return render(request, "aduan/tenant_home.html", context)
 
 

@@ -5,30 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.api import Pages
 from routing.actions.directory import do_update_authority
-from routing.directory import declarations
-from routing.models import Authority
+from routing.directory import Declaration, declarations
 from routing.selectors import REGENCY_ROLES, access_directory_tenant, regency_tenants
 from tenants.access import TenantRole
+from tenants.models import Tenant
 
 
-class AuthorityOutput(serializers.Serializer[Authority]):
+class AuthorityOutput(serializers.Serializer[Declaration]):
     tenant = serializers.CharField(source="tenant.slug")
     name = serializers.CharField(source="tenant.name")
     kind = serializers.CharField(source="tenant.kind")
-    categories = serializers.SerializerMethodField()
+    categories = serializers.ListField(child=serializers.CharField(), source="category_keys")
     coverage_code = serializers.CharField()
     higher = serializers.CharField(source="higher.slug", allow_null=True, default=None)
     is_customized = serializers.BooleanField()
-
-    def get_categories(self, authority: Authority) -> list[str]:
-        return sorted(c.key for c in authority.categories.all())
 
 
 class AuthorityInput(serializers.Serializer[dict[str, Any]]):
@@ -37,13 +37,25 @@ class AuthorityInput(serializers.Serializer[dict[str, Any]]):
     higher = serializers.CharField(max_length=63, required=False, allow_blank=True)
 
 
-class DirectoryApi(APIView):
-    permission_classes = [TenantRole(*REGENCY_ROLES)]
+class DirectoryApi(ListAPIView[Tenant]):
+    """Every tenant of the regency, paged (`count`, `next`, `previous`, `results`)."""
 
-    @extend_schema(responses=AuthorityOutput(many=True), operation_id="authority_directory")
-    def get(self, request: Request) -> Response:
-        authorities = declarations(regency_tenants(request))
-        return Response(AuthorityOutput(authorities, many=True).data)  # type: ignore[arg-type]
+    permission_classes = [TenantRole(*REGENCY_ROLES)]
+    serializer_class = AuthorityOutput  # type: ignore[assignment]  # serializes declarations
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Tenant]:
+        return regency_tenants(self.request)
+
+    @extend_schema(operation_id="authority_directory")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.list(request)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The page's tenants, then their declarations in a constant number of queries.
+        page = self.paginate_queryset(self.get_queryset())
+        rows = declarations(list(page or []))
+        return self.get_paginated_response(AuthorityOutput(rows, many=True).data)  # type: ignore[arg-type]
 
 
 class AuthorityApi(APIView):
@@ -61,4 +73,4 @@ class AuthorityApi(APIView):
             higher_slug=given.validated_data.get("higher", ""),
             actor=request.user,
         )
-        return Response(AuthorityOutput(authority).data)
+        return Response(AuthorityOutput(Declaration.of(authority)).data)

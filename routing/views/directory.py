@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,13 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from routing.actions.directory import do_update_authority
 from routing.directory import declarations
-from routing.selectors import REGENCY_ROLES, access_directory_tenant, categories, regency_tenants
+from routing.selectors import (
+    PAGE_SIZE,
+    REGENCY_ROLES,
+    access_directory_tenant,
+    categories,
+    regency_tenants,
+)
 from tenants.access import tenant_role_required
 
 
@@ -35,10 +42,13 @@ def directory_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Deklarasi %(name)s disimpan.") % {"name": tenant.name})
             return redirect(reverse("authority-directory"))
-    authorities = declarations(regency_tenants(request))
+    # Paged: a regency of 400 villages shows every one of them, a page at a time, in the
+    # same few queries whatever its size.
+    page = Paginator(regency_tenants(request), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "authorities": [(a, {c.key for c in a.categories.all()}) for a in authorities],
-        "categories": categories(),
+        "page": page,
+        "declarations": declarations(list(page.object_list)),
+        "categories": list(categories()),
         "error": error,
     }
     return render(request, "tenants/routing/directory.html", context, status=400 if error else 200)

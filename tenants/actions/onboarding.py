@@ -46,7 +46,8 @@ from tenants.models import (
 )
 
 # Kinds a regency admin may onboard under its regency.
-AGENCY_KINDS = (TenantKind.OPD, TenantKind.DISDUKCAPIL, TenantKind.PEMDES)
+# The regency's inspectorate (APIP) is onboarded like an agency: it receives WBS reports.
+AGENCY_KINDS = (TenantKind.OPD, TenantKind.DISDUKCAPIL, TenantKind.PEMDES, TenantKind.INSPEKTORAT)
 LETTER_MAX_BYTES = 5 * 1024 * 1024
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_REQUIRED = ("name", "kind", "region_code")
@@ -329,7 +330,7 @@ def _check_agency(
                 % {"kind": kind or "-", "choices": ", ".join(k.value for k in AGENCY_KINDS)},
             )
         )
-    if not region_code and kind in {TenantKind.OPD, TenantKind.DISDUKCAPIL}:
+    if not region_code and kind in {TenantKind.OPD, TenantKind.DISDUKCAPIL, TenantKind.INSPEKTORAT}:
         region_code = regency_code
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if not region_code:

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aduan.api import TenantOutput
+from aduan.api import Pages, TenantOutput
 from aduan.errors import NotFoundError
 from aduan.tenancy import acting_user
 from tenants import selectors
@@ -242,11 +242,14 @@ class RegencyListApi(APIView):
 class AgencyListApi(APIView):
     permission_classes = [RegencyAdmin]
     parser_classes = [JSONParser, FormParser]
+    pagination_class = Pages  # the schema pages the list answer (a list serializer)
 
     @extend_schema(responses=TenantOutput(many=True), operation_id="agency_list")
     def get(self, request: Request, slug: str) -> Response:
         regency = selectors.access_regency(request.user, slug)
-        return Response(TenantOutput(selectors.agencies_of(regency), many=True).data)  # type: ignore[arg-type]
+        pages = Pages()
+        page = pages.paginate_queryset(selectors.agencies_of(regency), request, view=self)
+        return pages.get_paginated_response(TenantOutput(page, many=True).data)  # type: ignore[arg-type]
 
     @extend_schema(request=AgencyInput, responses={201: TenantOutput},
                    operation_id="agency_create")  # fmt: skip

@@ -8,8 +8,10 @@ call one action, render.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -36,8 +38,15 @@ def _governed_or_404(request: HttpRequest, slug: str) -> Tenant:
 @regency_admin_required
 def governed_tenants(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    tenants = selectors.governed_list(request.user, query=query)
-    return render(request, "tenants/governed.html", {"tenants": tenants, "query": query})
+    page = Paginator(
+        selectors.governed_list(request.user, query=query), selectors.AGENCIES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "query_string": urlencode({"q": query}) if query else "",
+    }
+    return render(request, "tenants/governed.html", context)
 
 
 LIFECYCLE_ACTIONS: dict[str, Callable[..., object]] = {

@@ -15,6 +15,7 @@ import base64
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -226,7 +227,14 @@ def agencies(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "tenants/agencies.html",
-        {"regency": regency, "agencies": selectors.agencies_of(regency), "form": form},
+        {
+            "regency": regency,
+            # Paged: a regency of 400 villages lists them all, a page at a time.
+            "page": Paginator(selectors.agencies_of(regency), selectors.AGENCIES_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -38,21 +38,34 @@ def test_dashboard_public_page_and_roll_up(
     last = this_month.previous()
     start = dt.datetime(last.year, last.month, 2, 9, tzinfo=WIB)
     with time_machine.travel(start, tick=False):
-        regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01",
-                                 slug="kab-cilacap", name="Pemerintah Kabupaten Cilacap")
-        office = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="33.01",
-                                slug="disdukcapil-cilacap", name="Disdukcapil Cilacap")
+        regency = tenant_factory(
+            kind=TenantKind.PEMKAB,
+            region_code="33.01",
+            slug="kab-cilacap",
+            name="Pemerintah Kabupaten Cilacap",
+        )
+        office = tenant_factory(
+            kind=TenantKind.DISDUKCAPIL,
+            region_code="33.01",
+            slug="disdukcapil-cilacap",
+            name="Disdukcapil Cilacap",
+        )
         village = tenant_factory(slug="desa-babakan", name="Pemerintah Desa Babakan")
     officer = make_member(office, Role.OFFICER, username="petugas-dukcapil")
     # And last month: six complaints answered and closed at the office, two at the village
     for number in range(6):
         with time_machine.travel(start + dt.timedelta(days=number), tick=False):
-            complaint = file_complaint(office, subject=f"KTP-el {number}",
-                                       channel=("web", "whatsapp", "desk")[number % 3])
+            complaint = file_complaint(
+                office, subject=f"KTP-el {number}", channel=("web", "whatsapp", "desk")[number % 3]
+            )
         with time_machine.travel(start + dt.timedelta(days=number + 1), tick=False), \
                 schema_context(office.schema_name):  # fmt: skip
-            do_transition_complaint(complaint=complaint, transition="answer_directly",
-                                    actor=officer, inputs={"response": "Sudah jadi."})
+            do_transition_complaint(
+                complaint=complaint,
+                transition="answer_directly",
+                actor=officer,
+                inputs={"response": "Sudah jadi."},
+            )
             do_transition_complaint(complaint=complaint, transition="close", actor=officer)
     with time_machine.travel(start + dt.timedelta(days=3), tick=False):
         file_complaint(village, subject="Jalan desa berlubang")

@@ -348,7 +348,7 @@ def test_a_triage_entry_shows_its_complaint_and_is_gone_once_it_is_closed(
     with schema_context(regency.schema_name):
         complaint = Complaint.objects.get(tracking_code=code)
     # Then its entry shows the code, the register number, the date, the category, a link
-    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()
+    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()["results"]
     assert (entry["tracking_code"], entry["number"], entry["complaint_id"]) == (
         code, complaint.number, complaint.pk
     )  # fmt: skip
@@ -363,7 +363,7 @@ def test_a_triage_entry_shows_its_complaint_and_is_gone_once_it_is_closed(
         )
     # Then it has left the queue and cannot be sent on any more
     assert TriageEntry.objects.get(tracking_code=code).status == TriageStatus.DONE
-    assert tenant_client.get("/api/v1/triage/", tenant=regency).json() == []
+    assert tenant_client.get("/api/v1/triage/", tenant=regency).json()["results"] == []
     assert code not in tenant_client.get("/triage/", tenant=regency).content.decode()
     sent = tenant_client.post(
         f"/api/v1/triage/{code}/",

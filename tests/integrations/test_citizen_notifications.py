@@ -133,14 +133,17 @@ def test_a_wbs_report_never_carries_what_staff_wrote(
         do_respond_to_complaint(
             complaint=complaint, message="Terlapor: Kepala Bidang X", actor=officer
         )
-    take(tenant, complaint, officer, "verify", classification="complaint")
-    take(tenant, complaint, officer, "first_response", response="Bidang X sedang diperiksa")
+    # (the WBS SOP's steps, complaints.sop_templates.wbs_template)
+    take(tenant, complaint, officer, "acknowledge", response="Bidang X sedang ditelaah")
+    take(tenant, complaint, officer, "conclude", response="Bidang X sedang diperiksa")
     deliver_all()
-    # Then the reporter is told that there is news, never the text itself
+    # Then the reporter is told that there is news, never the text itself, with the link to
+    # the WBS return page (their receipt key opens it; the tracking code opens nothing)
     assert len(smtp.messages) == 4
     bodies = " ".join(body_of(m) for m in smtp.messages)
     assert "Bidang X" not in bodies
-    assert bodies.count(f"/lacak/{complaint.tracking_code}/") == 3
+    assert bodies.count("/wbs/kembali/") == 3
+    assert f"/lacak/{complaint.tracking_code}/" not in bodies
 
 
 def test_a_public_response_outside_the_steps_is_sent_once_per_response(

@@ -94,7 +94,7 @@ def test_an_unsure_complaint_waits_in_the_regency_triage_queue_then_moves(
     assert response.json()["outcome"] == "triage"
     assert TrackingCode.objects.get(code=code).tenant == regency
     sign_in(tenant_client, admin)
-    queue = tenant_client.get("/api/v1/triage/", tenant=regency).json()
+    queue = tenant_client.get("/api/v1/triage/", tenant=regency).json()["results"]
     assert [(e["tracking_code"], e["holder"]) for e in queue] == [(code, regency.name)]
     # When the regency admin sends it to Disdukcapil
     sent = post(
@@ -107,7 +107,7 @@ def test_an_unsure_complaint_waits_in_the_regency_triage_queue_then_moves(
     assert sent.status_code == 200, sent.content
     assert TrackingCode.objects.get(code=code).tenant == dukcapil
     assert TriageEntry.objects.get(tracking_code=code).status == TriageStatus.DONE
-    assert tenant_client.get("/api/v1/triage/", tenant=regency).json() == []
+    assert tenant_client.get("/api/v1/triage/", tenant=regency).json()["results"] == []
 
 
 def test_no_body_on_aduan_keeps_it_whole_for_lapor(

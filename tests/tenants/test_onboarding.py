@@ -131,7 +131,8 @@ def test_regency_admin_creates_an_agency_with_a_derived_slug(cilacap: Tenant) ->
         ("PEMDES", "33.01.99.9999", "Desa Hantu", "region_code",
          "Kode wilayah 33.01.99.9999 tidak dikenal."),
         ("PEMKAB", "33.01", "Pemkab Kedua", "kind",
-         "Jenis PEMKAB tidak dikenal; pilih salah satu dari OPD, DISDUKCAPIL, PEMDES."),
+         "Jenis PEMKAB tidak dikenal; pilih salah satu dari OPD, DISDUKCAPIL, PEMDES, "
+         "INSPEKTORAT."),
         ("OPD", "", " ", "name", "Nama wajib diisi."),
     ],
 )  # fmt: skip
@@ -226,7 +227,8 @@ def test_partly_invalid_csv_reports_every_error_with_its_row_and_creates_none(
     rows = {(e["row"], e["field"]): e["message"] for e in error.extra["errors"]}  # type: ignore[attr-defined]
     assert rows == {
         (3, "region_code"): "Wilayah 12.23.01.1001 tidak berada di Pemerintah Kabupaten Cilacap.",
-        (4, "kind"): "Jenis BUMN tidak dikenal; pilih salah satu dari OPD, DISDUKCAPIL, PEMDES.",
+        (4, "kind"): "Jenis BUMN tidak dikenal; pilih salah satu dari OPD, DISDUKCAPIL, PEMDES, "
+        "INSPEKTORAT.",
         (5, "slug"): "Slug dinkes muncul dua kali.",
         (6, "slug"): "Slug dinas-lama sudah dipakai.",
         (7, "name"): "Nama wajib diisi.",

@@ -44,7 +44,18 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# A streaming replica of the primary, where configured: reports and public statistics read
+# from it (aduan.db.reporting_alias / aduan.db.reporting); nothing is migrated there.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL),
+        "ENGINE": "django_tenants.postgresql_backend",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ("aduan.db.ReportingRouter", "django_tenants.routers.TenantSyncRouter")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SHARED_APPS = [
@@ -201,6 +212,8 @@ ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
 ADUAN_RATE_LIMITS = {
     "intake": ADUAN_INTAKE_RATE,
     "lookup": os.environ.get("ADUAN_LOOKUP_RATE", "300/hour"),
+    "wbs_intake": os.environ.get("ADUAN_WBS_INTAKE_RATE", "20/hour"),
+    "wbs_receipt": os.environ.get("ADUAN_WBS_RECEIPT_RATE", "10/hour"),
     "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
     "privacy_code": os.environ.get("ADUAN_PRIVACY_CODE_RATE", "5/hour"),
     "code_resend": os.environ.get("ADUAN_CODE_RESEND_RATE", "5/hour"),
