@@ -244,10 +244,10 @@ class Complaint(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Complaint:
+    def from_db(cls, *args: Any, **kwargs: Any) -> Complaint:
         # The schema it was read from opens its data key, even when its identity is read
         # later under another schema (after a schema_context, in a job, in a test).
-        instance = super().from_db(db, field_names, values)
+        instance = super().from_db(*args, **kwargs)
         instance.__dict__[SEALING_SCHEMA] = tenant_db.schema_name
         return instance
 
