@@ -384,14 +384,17 @@ def _arrive(
         # The attachment rows ride along in the same statement.
         files = sql.SQL(
             "WITH files AS (INSERT INTO {} (complaint_id, file, original_name, content_type,"
-            " size, sha256, created_at) VALUES {}) "
+            " size, sha256, created_at, is_response, redacted) VALUES {}) "
         ).format(
             sql.Identifier(Attachment._meta.db_table),
-            sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s)") for _ in attachments),
+            sql.SQL(", ").join(
+                sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments
+            ),
         )
         for a, copy in zip(attachments, copies, strict=True):
             file_params += [
                 arrived.pk, copy, a.original_name, a.content_type, a.size, a.sha256, a.created_at,
+                a.is_response, a.redacted,
             ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
