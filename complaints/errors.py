@@ -10,6 +10,7 @@ from aduan.errors import AduanError, NotFoundError
 class ComplaintErrorCode(StrEnum):
     NOT_FOUND = "complaints.not_found"
     EMPTY = "complaints.empty"
+    ANSWER_REQUIRED = "complaints.answer_required"
     INVALID_PHONE = "complaints.invalid_phone"
     INVALID_EMAIL = "complaints.invalid_email"
     TOO_LONG = "complaints.too_long"

@@ -8,9 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aduan.errors import AduanError
+from complaints.actions.intake import ANSWER_LIMIT
 from complaints.errors import ComplaintError, ComplaintErrorCode
+from complaints.forgiving import TOKEN_FIELD, ForgivingFormMixin
 from complaints.models import STAFF_ENTRY_CHANNELS, Channel, Urgency
 from complaints.selectors import SORTS, UNASSIGNED
+from routing import selectors as routing_selectors
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -58,6 +61,8 @@ def form_error(form: forms.Form) -> ComplaintError:
 def show_action_error(form: forms.Form, error: AduanError) -> None:
     """An action's field errors, on the form that sent the input."""
     fields: dict[str, list[str]] = error.extra.get("fields") or {}
+    if not fields and error.extra.get("field") in form.fields:
+        fields = {str(error.extra["field"]): [error.message]}
     if not fields:
         form.add_error(None, error.message)
     for field, messages in fields.items():
@@ -65,7 +70,52 @@ def show_action_error(form: forms.Form, error: AduanError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-class ComplaintForm(forms.Form):
+class CategoryQuestionsMixin(forms.BaseForm):
+    """A form that asks each category's own questions (routing.models.Category.questions):
+    one field `q_<key>` per question, grouped by category for the page (the script shows
+    only the chosen category's group; without it all show, each under its category)."""
+
+    def add_questions(self) -> None:
+        self.question_keys: dict[str, list[str]] = {}
+        for category, questions in routing_selectors.all_questions().items():
+            for question in questions:
+                self.fields[question.field] = forms.CharField(
+                    label=question.label, required=False, max_length=ANSWER_LIMIT
+                )
+                if question.required:
+                    self.fields[question.field].needed = True  # type: ignore[attr-defined]
+                self.question_keys.setdefault(category, []).append(question.key)
+
+    @property
+    def question_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (category, [self[f"q_{key}"] for key in keys])
+            for category, keys in self.question_keys.items()
+        ]
+
+    def answers(self) -> dict[str, str]:
+        """The answers to the chosen category's questions (the others are not sent on)."""
+        category = str(self.cleaned_data.get("category") or "")
+        return {
+            key: str(self.cleaned_data.get(f"q_{key}") or "")
+            for key in self.question_keys.get(category, [])
+        }
+
+
+class ComplaintForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
+    needed_fields = ("name", "address", "phone", "subject", "description")
+    category = forms.ChoiceField(label=_("Kategori (jika tahu)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_questions()
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [
+            ("", _("Tidak tahu")),
+            *((c.key, f"{c.topic}: {c.name}") for c in routing_selectors.categories()),
+        ]
+
     name = _text(_("Nama"), max_length=200)
     address = _text(_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
     phone = _text(
@@ -95,6 +145,10 @@ class ComplaintForm(forms.Form):
 
     def intake_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
+        data.pop(TOKEN_FIELD, None)
+        data = {k: v for k, v in data.items() if not k.startswith("q_")}
+        data["answers"] = self.answers()
+        data["attachments"] = self.attachments_with_held()
         privacy = data.pop("privacy") or "rahasia"
         # Anything but an explicit choice to publish keeps it confidential.
         data["is_confidential"] = privacy == "rahasia"
@@ -371,3 +425,75 @@ class WbsDisclosureForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan membuka identitas pelapor"), widget=forms.Textarea(attrs={"rows": 3})
     )
+class FrontDoorForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
+    """The platform's front door: the place by a village search (name, then district,
+    regency and province to tell the 28 Babakans apart), or the phone's location where
+    boundaries are loaded; the rest as at a tenant's form."""
+
+    needed_fields = ("place", "name", "address", "phone", "subject", "description")
+    place_query = _text(
+        _("Cari desa/kelurahan atau kabupaten/kota (minimal 3 huruf)"), max_length=60
+    )
+    place = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The page's fields before the place search; a form or bookmark that still sends them works.
+    village_code = forms.CharField(required=False, max_length=13, widget=forms.HiddenInput)
+    regency_code = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
+    address_text = _text(_("Alamat kejadian (jalan, RT/RW, patokan)"), max_length=300)
+    category = forms.ChoiceField(label=_("Kategori (jika tahu)"), required=False)
+    subject = _text(_("Pokok pengaduan"), max_length=200)
+    description = _text(
+        _("Uraian pengaduan: apa, di mana, kapan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    name = _text(_("Nama"), max_length=200)
+    address = _text(_("Alamat"), max_length=300)
+    phone = _text(
+        _("Nomor telepon/WhatsApp"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = _text(_("Surel (tidak wajib)"), max_length=254, widget=forms.EmailInput())
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    attachments = MultipleFileField(
+        label=_("Foto atau PDF (tidak wajib, paling banyak 5, masing-masing 10 MB)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.add_questions()
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", _("Biarkan Aduan memilih")), *categories]
+
+    def intake_values(self) -> dict[str, Any]:
+        """The front door's input: a 5-character place is a regency, a longer one a village."""
+        data = self.cleaned_data
+        place = str(data.get("place") or data.get("village_code") or data.get("regency_code") or "")
+        text = {
+            key: str(data.get(key) or "")
+            for key in (
+                "address_text",
+                "category",
+                "name",
+                "address",
+                "phone",
+                "email",
+                "subject",
+                "description",
+            )
+        }
+        return {
+            **text,
+            "regency_code": place if len(place) == 5 else place[:5],
+            "village_code": place if len(place) > 5 else "",
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
+            "answers": self.answers(),
+        }

@@ -387,14 +387,12 @@ def _arrive(
             " size, sha256, created_at, is_response, redacted) VALUES {}) "
         ).format(
             sql.Identifier(Attachment._meta.db_table),
-            sql.SQL(", ").join(
-                sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments
-            ),
+            sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments),
         )
         for a, copy in zip(attachments, copies, strict=True):
             file_params += [
                 arrived.pk, copy, a.original_name, a.content_type, a.size, a.sha256, a.created_at,
-                a.is_response, a.redacted,
+                a.is_response, a.redacted,  # a response file and a redaction travel as they are
             ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(
@@ -660,6 +658,7 @@ def platform_track(code: str) -> dict[str, Any] | None:
     return {
         "tracking_code": code,
         "holder": holder.name if holder is not None else None,
+        "holder_tenant": holder,
         "state": state,
         "lapor": referral is not None,
         # SP4N-LAPOR!'s TrackingID once it was sent there (integrations.lapor.referrals).

@@ -142,6 +142,8 @@ class Complaint(models.Model):
     # Whistleblowing (WBS): the reporter's identity is confidential by regulation; only WBS
     # officers see these complaints at all.
     is_wbs = models.BooleanField(default=False)
+    # Answers to the category's own questions (routing.models.Category.questions): {key: text}.
+    answers = models.JSONField(default=dict, blank=True)
 
     # The SOP state key; complaints.sop_hooks sets the first one.
     state = models.CharField(max_length=40, default="received")

@@ -284,7 +284,7 @@ def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list
             "kind": event.kind,
             "kind_label": event.kind_label,
             "actor": public_actor(event) if public else (event.actor_label or "-"),
-            "text": describe(event),
+            "text": public_text(event) if public else describe(event),
             "is_public": event.is_public,
             "files": [] if public else event_files(event),
             "inputs": [] if public else step_inputs(event, sop),
@@ -293,6 +293,40 @@ def timeline_rows(complaint: Complaint, tenant: Tenant, *, public: bool) -> list
     ]
 
 
+def public_text(event: ComplaintEvent) -> str:
+    """An entry as the citizen reads it: a forward says where it went, in the reader's
+    language; the officer's reason for it stays on the staff side."""
+    if event.kind == EventKind.FORWARDED:
+        before, after = event.before or {}, event.after or {}
+        return _("Diteruskan dari %(origin)s ke %(target)s.") % {
+            "origin": before.get("tenant", ""),
+            "target": after.get("tenant", ""),
+        }
+    return describe(event)
+
+
 def missing_labels(complaint: Complaint) -> list[str]:
     """What an incomplete complaint still lacks, one label per element."""
     return [element_labels([key]) for key in complaint.missing_elements]
+
+
+def transparency_rows(complaints: list[Complaint], tenant: Tenant) -> list[dict[str, Any]]:
+    """What the public may read of each complaint: no name, address, phone or text body."""
+    names = dict(
+        Category.objects.filter(key__in={c.category for c in complaints if c.category}).values_list(
+            "key", "name"
+        )
+    )
+    return [
+        {
+            "number": c.number,
+            "subject": c.subject,
+            "category": names.get(c.category, ""),
+            "step": state_label(c),
+            "received_at": format_local(c.created_at, tenant),
+            "due_at": local_time(c.due_at, tenant) if c.due_at else None,
+            "latitude": c.latitude,
+            "longitude": c.longitude,
+        }
+        for c in complaints
+    ]

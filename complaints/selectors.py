@@ -437,6 +437,12 @@ def sop_of(version: SopVersion, schema_name: str) -> Sop:
     return sop
 
 
+def forget_parsed_sops() -> None:
+    """Empty the cache of parsed SOPs (a schema dropped and made again under its name, as
+    the tests do, numbers its versions from 1 again)."""
+    _PARSED.clear()
+
+
 def sop_by_id(version_id: int, schema_name: str) -> Sop:
     """`sop_of` by the version's id: the stored definition is read only when not parsed yet."""
     sop = _PARSED.get((schema_name, version_id))
@@ -731,3 +737,17 @@ def with_likely_duplicates(tenant: Tenant, complaints: QuerySet[Complaint]) -> l
         ):
             matched.append(codes[key.tracking_code])
     return matched
+TRANSPARENCY_PAGE = 30
+
+
+def public_complaints(*, page: int = 1) -> tuple[list[Complaint], bool]:
+    """The tenant's complaints the public may see (the citizen chose "terbuka" or "anonim"):
+    never a confidential (rahasia) one, never a WBS report; newest first, one page and
+    whether another follows. Whoever reads them shows no identity."""
+    start = (max(page, 1) - 1) * TRANSPARENCY_PAGE
+    rows = list(
+        Complaint.objects.filter(
+            is_confidential=False, is_wbs=False, merged_into__isnull=True
+        ).order_by("-created_at", "-id")[start : start + TRANSPARENCY_PAGE + 1]
+    )
+    return rows[:TRANSPARENCY_PAGE], len(rows) > TRANSPARENCY_PAGE

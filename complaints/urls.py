@@ -25,6 +25,7 @@ from complaints.api import sop as sop_api
 from complaints.api import statistics as statistics_api
 from complaints.api import teams as teams_api
 from complaints.api import tracking as tracking_api
+from complaints.api import transparency as transparency_api
 from complaints.api import triage as triage_api
 from complaints.api import wbs as wbs_api
 from complaints.api import work as work_api
@@ -47,6 +48,7 @@ from complaints.views import (
     statistics,
     teams,
     tracking,
+    transparency,
     triage,
     wbs,
     work,
@@ -58,6 +60,12 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("pengaduan/tanda-terima/<str:code>/", intake.receipt, name="receipt"),
     path("pengaduan/tanda-terima/<str:code>/pdf/", intake.receipt_as_pdf, name="receipt-pdf"),
     path("lacak/", tracking.track_lookup, name="track-lookup"),
+    path("transparansi/", transparency.transparency_page, name="transparency"),
+    path(
+        "api/v1/transparency/",
+        transparency_api.TransparencyApi.as_view(),
+        name="api-transparency",
+    ),
     path("lacak/<str:code>/", tracking.track, name="track"),
     path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
@@ -388,6 +396,16 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
 # The platform's own host: the front door and tracking wherever a complaint is now.
 public_urlpatterns: list[URLPattern | URLResolver] = [
     path("pengaduan/", front_door.front_door_page, name="front-door"),
+    path(
+        "pengaduan/tanda-terima/<str:code>/",
+        front_door.front_door_receipt,
+        name="front-door-receipt",
+    ),
+    path(
+        "pengaduan/tanda-terima/<str:code>/pdf/",
+        front_door.front_door_receipt_pdf,
+        name="front-door-receipt-pdf",
+    ),
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),

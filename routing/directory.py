@@ -35,10 +35,12 @@ CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
 
 def catalogue_rows(source: Path = CATALOGUE) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = json.loads(source.read_text(encoding="utf-8"))["categories"]
+    for row in rows:
+        row.setdefault("questions", [])
     return rows
 
 
-CATALOGUE_FIELDS = ("topic", "name", "level", "agency", "agency_hints", "keywords")
+CATALOGUE_FIELDS = ("topic", "name", "level", "agency", "agency_hints", "keywords", "questions")
 
 
 def load_catalogue(source: Path = CATALOGUE) -> int:

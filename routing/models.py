@@ -32,6 +32,9 @@ class Category(models.Model):
     agency = models.CharField(max_length=30)
     agency_hints = models.JSONField(default=list)
     keywords = models.JSONField(default=list)
+    # The category's own questions (F09, as FixMyStreet's extra questions), asked at every
+    # door: [{"key", "label", "label_en", "required"}]; published as Open311 attributes.
+    questions = models.JSONField(default=list, blank=True)
 
     class Meta:
         db_table = "tenants_category"

@@ -3,8 +3,12 @@ regency whose declarations its admin keeps, the category catalogue."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 from rest_framework.request import Request
@@ -33,6 +37,45 @@ REGENCY_ROLES = (Role.REGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 
 def categories() -> QuerySet[Category]:
     return Category.objects.order_by("topic", "name")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One of a category's own questions, labelled in the reader's language."""
+
+    key: str
+    label: str
+    required: bool
+
+    @property
+    def field(self) -> str:
+        return f"q_{self.key}"
+
+
+def category_questions(key: str) -> list[Question]:
+    """The questions a category asks at every door (none for an unknown or blank key)."""
+    if not key:
+        return []
+    stored = Category.objects.filter(key=key).values_list("questions", flat=True).first()
+    return questions_of(stored or [])
+
+
+def questions_of(stored: list[dict[str, Any]]) -> list[Question]:
+    english = translation.get_language() == "en"
+    return [
+        Question(
+            key=str(q["key"]),
+            label=str((english and q.get("label_en")) or q["label"]),
+            required=bool(q.get("required")),
+        )
+        for q in stored
+    ]
+
+
+def all_questions() -> dict[str, list[Question]]:
+    """Every category's questions, for a form that asks them (one query)."""
+    rows = Category.objects.exclude(questions=[]).values_list("key", "questions")
+    return {key: questions_of(questions) for key, questions in rows}
 
 
 def own_door_policy(tenant: Tenant) -> OwnDoor:

@@ -147,6 +147,37 @@ def search_villages(query: str, *, limit: int = VILLAGE_SEARCH_LIMIT) -> list[Vi
     return villages_matching(codes)
 
 
+PLACE_SEARCH_REGENCIES = 5
+PLACE_SEARCH_VILLAGES = 20
+
+
+def search_places(query: str) -> list[tuple[str, str]]:
+    """A citizen's place by name: regencies/cities, then villages with their district, regency
+    and province (code, label); bounded, two queries at most per kind."""
+    query = query.strip()
+    if len(query) < VILLAGE_SEARCH_MIN:
+        return []
+    regencies = Region.objects.filter(level=RegionLevel.REGENCY, name__icontains=query).order_by(
+        "name"
+    )[:PLACE_SEARCH_REGENCIES]
+    provinces = {
+        r.code: r.name for r in Region.objects.filter(code__in=[r.code[:2] for r in regencies])
+    }
+    return [
+        (r.code, f"{_short_regency(r.name)} — {provinces.get(r.code[:2], '').title()}")
+        for r in regencies
+    ] + [(v.code, v.label) for v in search_villages(query, limit=PLACE_SEARCH_VILLAGES)]
+
+
+def place_label(code: str) -> str:
+    """The label of a chosen place (a regency or a village), "" when unknown."""
+    if len(code) > 5:
+        found = villages_matching([code])
+        return found[0].label if found else ""
+    region = Region.objects.filter(code=code, level=RegionLevel.REGENCY).first()
+    return _short_regency(region.name) if region else ""
+
+
 def intake_tenant(tenant: Tenant) -> Tenant:
     """Where a citizen's new complaint to `tenant` goes: the tenant itself while it is
     active; its parent (the regency's PEMKAB) while it is suspended or archived and the

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from complaints.selectors import forget_parsed_sops
 from tests.client import TenantClient
 from tests.factories import (
     PlatformData,
@@ -47,3 +48,10 @@ def tenant_client() -> TenantClient:
 @pytest.fixture
 def committed(transactional_db: None) -> None:
     """For tests whose data must be visible to other connections (workers, live server)."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sop_cache() -> None:
+    """Parsed SOPs are cached per process by (schema, version id); tests drop schemas and make
+    them again under the same names, so each test starts with none."""
+    forget_parsed_sops()

@@ -16,10 +16,11 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from complaints.actions.dispose import Carried, NewComplaint, do_carry_out_disposition
-from complaints.actions.intake import do_file_complaint, raise_problems
+from complaints.actions.intake import check_answers, do_file_complaint, raise_problems
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Channel, Complaint
 from complaints.validation import check_attachments
+from routing.boundaries import locate
 from routing.disposition import dispose
 from routing.models import Category
 from routing.router import Proposal, propose
@@ -57,6 +58,7 @@ def do_file_at_front_door(
     is_anonymous: bool = False,
     raw_payload: dict[str, Any] | None = None,
     attachments: Sequence[File] = (),  # type: ignore[type-arg]
+    answers: dict[str, str] | None = None,
 ) -> FrontDoorResult:
     """A citizen who does not know who is responsible: route first, then file there. An unsure
     complaint is filed with the regency government and enters its triage queue; with no body
@@ -65,7 +67,16 @@ def do_file_at_front_door(
     regency_code, village_code = regency_code.strip(), village_code.strip()
     category = category.strip()
     checked, file_problem = check_attachments(attachments)
-    raise_problems([file_problem])
+    # The chosen category's questions are checked before routing (nothing is kept on refusal).
+    _kept, answer_problems = check_answers(category, answers if category else None)
+    raise_problems([*answer_problems, file_problem])
+    if not village_code and not regency_code and latitude is not None and longitude is not None:
+        # The phone's location, where boundaries are loaded: the village (or regency) holding it.
+        region = locate(latitude, longitude)
+        if region is not None and region.level == RegionLevel.VILLAGE:
+            village_code = region.code
+        elif region is not None:
+            regency_code = region.code
     if not village_code and not (
         regency_code
         and Region.objects.filter(code=regency_code, level=RegionLevel.REGENCY).exists()
@@ -106,6 +117,7 @@ def do_file_at_front_door(
         "longitude": longitude,
         "is_anonymous": is_anonymous,
         "raw_payload": raw_payload,
+        "answers": answers if category else None,
     }
 
     def file_at(tenant: Tenant) -> Complaint:

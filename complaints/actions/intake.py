@@ -52,6 +52,7 @@ from complaints.validation import (
     length_problem,
     phone_problem,
 )
+from routing.selectors import category_questions
 from tenants.models import Region, RegionLevel, Tenant
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -74,6 +75,33 @@ def raise_problems(problems: Sequence[FieldProblem | None]) -> None:
 IDENTITY_ELEMENTS = frozenset(
     {RequiredElement.NAME, RequiredElement.ADDRESS, RequiredElement.PHONE}
 )
+
+
+ANSWER_LIMIT = 300
+
+
+def check_answers(
+    category: str, answers: dict[str, str] | None
+) -> tuple[dict[str, str], list[FieldProblem]]:
+    """The answers to the category's questions that it asks (others dropped), and a problem
+    for each required one left blank (field `q_<key>`)."""
+    if answers is None:
+        return {}, []
+    kept: dict[str, str] = {}
+    problems: list[FieldProblem] = []
+    for question in category_questions(category):
+        value = str(answers.get(question.key) or "").strip()[:ANSWER_LIMIT]
+        if value:
+            kept[question.key] = value
+        elif question.required:
+            problems.append(
+                FieldProblem(
+                    question.field,
+                    ComplaintErrorCode.ANSWER_REQUIRED,
+                    _("Wajib dijawab untuk kategori ini: %(label)s.") % {"label": question.label},
+                )
+            )
+    return kept, problems
 
 
 def missing_elements(complaint: Complaint) -> list[str]:
@@ -113,13 +141,17 @@ def do_file_complaint(
     actor_label: str = "",
     raw_payload: dict[str, Any] | None = None,
     route: bool = True,
+    answers: dict[str, str] | None = None,
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
     `actor` is the staff member entering it (desk, box, phone), None when the complainant or a
     channel files it; `actor_label` names the latter on the timeline. `route`: after commit
     the router looks at it (complaints.tasks.route_filed_complaint); False when its door
-    routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are."""
+    routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are.
+    `answers`: to the category's own questions, from a door that asks them (a form, the API,
+    Open311, the desk): its required ones must be answered; None from a door that cannot ask
+    (SMS, e-mail, an import), which files without them."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -143,8 +175,10 @@ def do_file_complaint(
         )
     coord_problem, lat, lon = coordinates_problem(latitude, longitude)
     checked, file_problem = check_attachments(attachments, strip_metadata=is_wbs)
+    kept_answers, answer_problems = check_answers(category.strip(), answers)
     raise_problems(
         [
+            *answer_problems,
             *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),
             phone_problem(phone) if phone else None,
             email_problem(email) if email else None,
@@ -179,6 +213,7 @@ def do_file_complaint(
                 is_anonymous=is_anonymous,
                 is_wbs=is_wbs,
                 raw_payload=raw_payload,
+                answers=kept_answers,
                 created_at=now,
                 **values,
             )

@@ -44,6 +44,13 @@ class FrontDoorInput(serializers.Serializer[dict[str, Any]]):
     )
     # Photos or PDFs (multipart), checked by content as at a tenant's intake.
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    # Answers to the chosen category's own questions: {key: answer} (see the intake API).
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class FrontDoorOutput(serializers.Serializer[FrontDoorResult]):
@@ -74,6 +81,7 @@ def file_at_front_door(values: dict[str, Any], attachments: list[Any]) -> FrontD
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
         attachments=attachments,
+        answers=values.get("answers"),
     )
 
 

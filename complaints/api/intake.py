@@ -57,6 +57,14 @@ class IntakeInput(serializers.Serializer[dict[str, Any]]):
     is_anonymous = serializers.BooleanField(required=False, default=False)
     is_wbs = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    # The category's own questions (GET /api/v1/categories/ lists them): {key: answer}. When
+    # given, the required ones must be answered; when left out, the complaint files without.
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class DeskIntakeInput(IntakeInput):

@@ -30,6 +30,7 @@ from complaints.receipt import receipt_pdf, show_complainant_name
 from complaints.selectors import DESK_ROLES
 from complaints.views.tracking import complaint_by_code_or_404
 from tenants.access import public_page, tenant_role_required, two_factor_pending
+from tenants.models import Tenant
 from tenants.permissions import is_staff_of
 
 
@@ -45,9 +46,11 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             )
         except AduanError as error:
             show_action_error(form, error)
+            form.hold_files()
         else:
+            form.release_held()
             receipt_page = redirect("complaints:receipt", code=complaint.tracking_code)
-            return remember_filer(receipt_page, complaint)
+            return remember_filer(receipt_page, complaint.tracking_code)
     status = 400 if form.errors else 200
     context = {"form": form, "privacy_notice": privacy_notice(request_tenant(request))}
     return render(request, "complaints/file.html", context, status=status)
@@ -60,10 +63,10 @@ FILED_COOKIE_SALT = "complaints.receipt.filed"
 FILED_COOKIE_MAX_AGE = 60 * 60
 
 
-def remember_filer(response: HttpResponse, complaint: Complaint) -> HttpResponse:
+def remember_filer(response: HttpResponse, tracking_code: str) -> HttpResponse:
     response.set_signed_cookie(
         FILED_COOKIE,
-        complaint.tracking_code,
+        tracking_code,
         salt=FILED_COOKIE_SALT,
         max_age=FILED_COOKIE_MAX_AGE,
         httponly=True,
@@ -80,10 +83,32 @@ def filed_by_this_browser(request: HttpRequest, complaint: Complaint) -> bool:
     return code is not None and code == complaint.tracking_code
 
 
+def receipt_pdf_response(
+    complaint: Complaint, tenant: Tenant, context: dict[str, Any]
+) -> HttpResponse:
+    body = receipt_pdf(
+        complaint, tenant, track_url=context["track_url"], show_name=context["show_name"]
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def _receipt_context(request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
     tenant = request_tenant(request)
     track_path = reverse("complaints:track", kwargs={"code": complaint.tracking_code})
+    pdf_path = reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
+    return receipt_context(request, complaint, tenant, track_path=track_path, pdf_path=pdf_path)
+
+
+def receipt_context(
+    request: HttpRequest, complaint: Complaint, tenant: Tenant, *, track_path: str, pdf_path: str
+) -> dict[str, Any]:
+    """The receipt (tanda terima) of `complaint`, read in its holder's schema (`tenant`); the
+    name shows to the holder's staff and, for an hour, to the browser that filed it."""
     return {
+        "pdf_path": pdf_path,
         "complaint": complaint,
         "received_at": format_local(complaint.created_at, tenant),
         "channel": channel_label(complaint.channel),
@@ -112,16 +137,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 def receipt_as_pdf(request: HttpRequest, code: str) -> HttpResponse:
     complaint = complaint_by_code_or_404(code)
     context = _receipt_context(request, complaint)
-    body = receipt_pdf(
-        complaint,
-        request_tenant(request),
-        track_url=context["track_url"],
-        show_name=context["show_name"],
-    )
-    response = HttpResponse(body, content_type="application/pdf")
-    filename = "tanda-terima-" + complaint.number.replace("/", "-") + ".pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return receipt_pdf_response(complaint, request_tenant(request), context)
 
 
 @tenant_role_required(*DESK_ROLES)
@@ -136,7 +152,9 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
             )
         except AduanError as error:
             show_action_error(form, error)
+            form.hold_files()
         else:
+            form.release_held()
             return redirect("complaints:receipt", code=complaint.tracking_code)
     status = 400 if form.errors else 200
     return render(request, "complaints/desk.html", {"form": form}, status=status)

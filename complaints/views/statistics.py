@@ -255,7 +255,10 @@ def berita_acara(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The berita acara of the complaint's latest review meeting, as a PDF to print and sign
     (from the inputs of the PEMDES step "record_review")."""
     tenant = request_tenant(request)
-    complaint = access_complaint_for_request(request, complaint_id)
+    try:
+        complaint = access_complaint_for_request(request, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
     event = selectors.latest_review(complaint)
     if event is None:
         # The complaint exists and is the caller's to see: say what is missing, not "not found".

@@ -3,8 +3,12 @@ complaint view and desk entry. Thin: parse, access, one action, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from aduan.errors import AduanError, NotFoundError
 from aduan.ratelimit import Scope, limited_page
@@ -20,7 +24,7 @@ from complaints.forms import (
     TrackLookupForm,
     show_action_error,
 )
-from complaints.forwarding import platform_track
+from complaints.forwarding import in_schema, platform_track
 from complaints.models import Complaint
 from complaints.presenters import (
     case_time,
@@ -31,6 +35,7 @@ from complaints.presenters import (
 from complaints.redaction import public_files, public_text
 from tenants.access import public_page
 from tenants.models import Tenant
+from tenants.selectors import tenant_url
 
 
 def complaint_by_code_or_404(code: str) -> Complaint:
@@ -70,20 +75,15 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     return _track_page(request, complaint, form=form)
 
 
-def _track_page(
-    request: HttpRequest,
-    complaint: Complaint,
-    *,
-    form: ReplyForm | None = None,
-    rating_form: RatingForm | None = None,
-    reopen_form: ReasonForm | None = None,
-) -> HttpResponse:
-    tenant = request_tenant(request)
+def track_details(complaint: Complaint, tenant: Tenant) -> dict[str, Any]:
+    """What the holder's tracking page and the platform's show alike; read with the connection
+    in the holder's schema."""
     # A duplicate merged into another complaint follows that one's step and due date (its
     # number only: the other complaint's tracking code and texts are another citizen's).
     followed = complaint.merged_into or complaint
-    context = {
+    return {
         "complaint": complaint,
+        # The public view: redacted text (complaints.redaction), response files.
         "subject": public_text(complaint, "subject"),
         "files": list(public_files(complaint)),
         "merged_into": complaint.merged_into,
@@ -93,6 +93,20 @@ def _track_page(
         "due": sla.explain_due(followed),
         "case": case_time(followed, calendar_for(tenant)),
         "missing": set(complaint.missing_elements),
+    }
+
+
+def _track_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form: ReplyForm | None = None,
+    rating_form: RatingForm | None = None,
+    reopen_form: ReasonForm | None = None,
+) -> HttpResponse:
+    tenant = request_tenant(request)
+    context = {
+        **track_details(complaint, tenant),
         "form": form or ReplyForm(),
         "can_rate": closing.can_rate(complaint),
         "rating_form": rating_form or RatingForm(),
@@ -165,9 +179,28 @@ def track_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @public_page
 @limited_page(Scope.LOOKUP, methods=())
 def platform_track_page(request: HttpRequest) -> HttpResponse:
+    """The platform's tracking page: what the holder's own page shows (step, due dates and
+    why, public timeline), wherever the complaint is now, with its journey across forwards;
+    replying, rating and reopening happen on the holder's page it links to."""
     code = request.GET.get("kode", "").strip()
     found = platform_track(code) if code else None
-    context = {"code": code, "found": found}
-    return render(
-        request, "tenants/routing/track.html", context, status=404 if code and not found else 200
-    )
+    context: dict[str, Any] = {"code": code, "found": found}
+    status = 404 if code and not found else 200
+    holder = found["holder_tenant"] if found else None
+    if holder is None:
+        return render(request, "tenants/routing/track.html", context, status=status)
+    with in_schema(holder):
+        complaint = (
+            Complaint.objects.select_related("merged_into")
+            .filter(tracking_code=found["tracking_code"])  # type: ignore[index]
+            .first()
+        )
+        if complaint is not None:
+            context |= track_details(complaint, holder)
+            context["holder_track_url"] = tenant_url(holder) + reverse(
+                "complaints:track",
+                urlconf=settings.ROOT_URLCONF,
+                kwargs={"code": complaint.tracking_code},
+            ).lstrip("/")
+        # Rendered here: the details read the holder's tables.
+        return render(request, "tenants/routing/track.html", context, status=status)

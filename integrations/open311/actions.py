@@ -25,6 +25,7 @@ from integrations.open311.errors import Open311Error, Open311ErrorCode
 from routing.disposition import dispose
 from routing.models import LaporReferral
 from routing.router import propose
+from routing.selectors import category_questions
 from tenants.models import Tenant, User
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -178,8 +179,8 @@ def attribute_code(key: str) -> str | None:
     return code if code and rest in ("", "[]") else None
 
 
-def check_attributes(form: ServiceRequestForm) -> None:
-    for attribute in spec.attributes():
+def check_attributes(form: ServiceRequestForm, service: spec.Service | None = None) -> None:
+    for attribute in spec.attributes(service):
         values = form.attributes.get(attribute.code, [])
         if attribute.required and not values:
             raise Open311Error(
@@ -226,7 +227,7 @@ def do_submit_service_request(
             _("service_code tidak dikenal."),
             {"field": "service_code"},
         )
-    check_attributes(form)
+    check_attributes(form, service)
     village_code = form.attribute("kode_desa")
     name = " ".join(part for part in (form.first_name, form.last_name) if part)
     raw: dict[str, Any] = {
@@ -258,6 +259,8 @@ def do_submit_service_request(
         # Rahasia by default (SP4N-LAPOR!'s rule): only an explicit "tidak" makes it public.
         "is_confidential": form.attribute("rahasia") != spec.CONFIDENTIAL_NO,
         "raw_payload": raw,
+        # The service's own questions (q_<key> attributes), required ones checked above.
+        "answers": {q.key: form.attribute(q.field) for q in category_questions(service.code)},
     }
 
     def file_at(target: Tenant, *, route: bool = False) -> Complaint:

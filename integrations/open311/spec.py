@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.sop_templates import parsed_template
+from routing.selectors import category_questions
 
 DESCRIPTION_LIMIT = 4000
 OPEN, CLOSED = "open", "closed"
@@ -84,8 +85,22 @@ class Attribute:
 CONFIDENTIAL_YES, CONFIDENTIAL_NO = "ya", "tidak"
 
 
-def attributes() -> list[Attribute]:
-    """The same attributes for every service: what intake needs beyond the standard fields."""
+def attributes(service: Service | None = None) -> list[Attribute]:
+    """What intake needs beyond the standard fields, the same for every service, then the
+    service's (category's) own questions as `q_<key>` (F09)."""
+    return [*common_attributes(), *question_attributes(service)]
+
+
+def question_attributes(service: Service | None) -> list[Attribute]:
+    if service is None:
+        return []
+    return [
+        Attribute(q.field, "string", q.required, q.label, q.label)
+        for q in category_questions(service.code)
+    ]
+
+
+def common_attributes() -> list[Attribute]:
     return [
         Attribute(
             "alamat_pengadu",
@@ -130,7 +145,7 @@ def service_definition(service: Service) -> dict[str, Any]:
                 "description": a.description,
                 "values": [{"key": key, "name": name} for key, name in a.values],
             }
-            for order, a in enumerate(attributes(), start=1)
+            for order, a in enumerate(attributes(service), start=1)
         ],
     }
 

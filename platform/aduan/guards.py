@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -99,6 +100,9 @@ class RejectNulMiddleware:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not hasattr(request, "user"):
+        # An unknown tenant is refused before authentication ran; the page needs a user.
+        request.user = AnonymousUser()
     if is_api_path(request):
         return JsonResponse(error_body("not_found", _("Tidak ditemukan.")), status=404)
     return defaults.page_not_found(request, exception)

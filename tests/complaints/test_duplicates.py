@@ -190,7 +190,7 @@ def test_the_regency_triage_queue_shows_likely_duplicates(
     )  # fmt: skip
     # When the regency's triage officer looks at the queue
     sign_in(tenant_client, make_member(regency, Role.REGENCY_ADMIN))
-    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()
+    (entry,) = tenant_client.get("/api/v1/triage/", tenant=regency).json()["results"]
     # Then the village's report is named by its holder and tracking code
     assert [(d["holder_name"], d["tracking_code"]) for d in entry["likely_duplicates"]] == [
         (village.name, at_village.tracking_code)

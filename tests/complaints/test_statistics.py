@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django_tenants.utils import schema_context
 
+from complaints.actions.approval import do_approve_answer
 from complaints.actions.closing import do_rate_complaint, do_reopen_complaint
 from complaints.actions.forward import do_forward_complaint
 from complaints.calendar import WIB
@@ -57,6 +58,14 @@ def take(
         tenant=tenant,
     )
     assert response.status_code == 200, response.json()
+
+
+def answer(officer: TenantClient, tenant: Tenant, complaint: Complaint, response: str) -> None:
+    """The DISDUKCAPIL answer waits for the head's approval (issue 16); the head approves at
+    once, so the answer leaves at the same moment."""
+    take(officer, tenant, complaint, "answer", response=response)
+    with schema_context(tenant.schema_name):
+        do_approve_answer(complaint=reload(tenant, complaint), actor=make_member(tenant, Role.HEAD))
 
 
 def reload(tenant: Tenant, complaint: Complaint) -> Complaint:
@@ -109,12 +118,12 @@ def seed_march(tenant_factory: TenantFactory) -> tuple[Tenant, dict[str, Complai
     with at(wib(2026, 3, 6)):
         take(officer, tenant, made["H"], "distribute", priority="medium")
     with at(wib(2026, 3, 9)):
-        take(officer, tenant, made["H"], "answer", response="Jawaban H.")
+        answer(officer, tenant, made["H"], "Jawaban H.")
         take(officer, tenant, made["H"], "close")
     with at(wib(2026, 3, 10, 0, 5)):
         run_sla_sweep()
     with at(wib(2026, 3, 10)):
-        take(officer, tenant, made["C"], "answer", response="Jawaban C.")
+        answer(officer, tenant, made["C"], "Jawaban C.")
         take(officer, tenant, made["C"], "close")
     # D: incomplete (no phone), still waiting at the month's end.
     with at(wib(2026, 3, 5)):
@@ -140,7 +149,7 @@ def seed_march(tenant_factory: TenantFactory) -> tuple[Tenant, dict[str, Complai
     with at(wib(2026, 3, 25)):
         take(officer, tenant, made["B"], "information_received")
     with at(wib(2026, 3, 26)):
-        take(officer, tenant, made["B"], "answer", response="Jawaban B.")
+        answer(officer, tenant, made["B"], "Jawaban B.")
     with at(wib(2026, 3, 27)):
         take(officer, tenant, made["B"], "close")
     with at(wib(2026, 3, 28)), schema_context(tenant.schema_name):

@@ -510,7 +510,7 @@ def test_the_staff_home_is_a_work_queue_with_counts_most_urgent_first(
     # Then each list holds its complaints with its count, the most urgent first
     assert list(queues) == [
         "mine", "team", "unassigned", "due_today", "overdue", "waiting_for_complainant",
-        "waiting_for_acceptance", "proposals", "approval",
+        "waiting_for_acceptance", "proposals", "approval", "likely_duplicates",
     ]  # fmt: skip
     assert subjects["mine"] == ["Punya saya"]
     assert subjects["unassigned"][:2] == ["Tanggul jebol", "Lampu jalan mati"]

@@ -121,7 +121,15 @@ def test_open311_front_door_goes_through_the_executor(
     for extra in places:
         response = tenant_client.post(
             "/open311/v2/requests.json",
-            {"api_key": key, "service_code": "ktp-el", "description": KTP, **extra},
+            {
+                "api_key": key,
+                "service_code": "ktp-el",
+                "description": KTP,
+                # KTP-el's own questions (the service definition's q_ attributes)
+                "attribute[q_nik]": "3301010101010001",
+                "attribute[q_kantor]": "Disdukcapil Cilacap",
+                **extra,
+            },
         )
         assert response.status_code == 200, response.content
     door = "integrations.open311.actions"

@@ -149,7 +149,7 @@ def test_the_front_door_page_files_and_shows_the_code(
         "/pengaduan/",
         {
             **CITIZEN,
-            "regency_code": "33.01",
+            "place": "33.01",
             "address_text": "Babakan, Kawunganten",
             "subject": "Surat keterangan tidak dilayani",
             "description": "SKTM saya ditolak.",
@@ -391,13 +391,13 @@ def test_the_front_door_page_takes_attachments(
     village = tenant_factory(region_code="33.01.09.2014", slug="desa-babakan")
     page = tenant_client.get("/pengaduan/").content.decode()
     assert 'enctype="multipart/form-data"' in page
-    assert 'name="attachments" type="file" multiple' in page
+    assert 'type="file" name="attachments"' in page and "multiple" in page
     # When the form is sent with a photo
     response = tenant_client.post(
         "/pengaduan/",
         {
             **CITIZEN,
-            "village_code": "33.01.09.2014",
+            "place": "33.01.09.2014",
             "subject": "Surat keterangan tidak dilayani",
             "description": "SKTM saya ditolak.",
             "attachments": photo(),
@@ -412,7 +412,7 @@ def test_the_front_door_page_takes_attachments(
         "/pengaduan/",
         {
             **CITIZEN,
-            "village_code": "33.01.09.2014",
+            "place": "33.01.09.2014",
             "subject": "x",
             "attachments": disguised_program(),
         },

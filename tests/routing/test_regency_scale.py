@@ -134,7 +134,8 @@ def test_regency_pages_cost_the_same_for_40_and_285_tenants(
     # up to two queries that depend on what the page holds, not on how many tenants there are)
     assert at_285.keys() == at_40.keys()
     assert all(abs(at_285[k] - at_40[k]) <= 2 for k in at_40), (at_40, at_285)
-    assert max(at_285.values()) <= 20, at_285
+    # (the triage page and API also look up likely duplicates: a few queries for the page)
+    assert max(at_285.values()) <= 30, at_285
     # and a GET wrote nothing (the undeclared show their kind's defaults, unsaved)
     assert Authority.objects.count() == stored
 

@@ -151,6 +151,9 @@ MIDDLEWARE = [
     "aduan.unavailable.DatabaseUnavailableMiddleware",
     # First: a NUL byte in text input is answered 400 before anything reads it.
     "aduan.guards.RejectNulMiddleware",
+    # HTML compressed for a village's slow connection (static files are, by whitenoise).
+    # Django's gzip pads each response randomly against BREACH (Heal The BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "aduan.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
