@@ -387,7 +387,9 @@ def _arrive(
             " size, sha256, created_at, is_response, redacted) VALUES {}) "
         ).format(
             sql.Identifier(Attachment._meta.db_table),
-            sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments),
+            sql.SQL(", ").join(
+                sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments
+            ),
         )
         for a, copy in zip(attachments, copies, strict=True):
             file_params += [
