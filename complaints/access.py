@@ -11,7 +11,12 @@ from rest_framework.request import Request
 
 from aduan.errors import NotFoundError
 from aduan.tenancy import request_tenant
-from complaints.errors import ComplaintErrorCode, ComplaintNotFoundError, HolidayErrorCode
+from complaints.errors import (
+    ComplaintErrorCode,
+    ComplaintNotFoundError,
+    HolidayErrorCode,
+    PrivacyErrorCode,
+)
 from complaints.models import CannedAnswer, Complaint, Team
 from complaints.public.models import Export
 from complaints.selectors import (
@@ -107,6 +112,13 @@ def access_complaint_for_work(user: AnyUser, tenant: Tenant | None, complaint_id
 def access_complaint_for_request(request: HttpRequest | Request, complaint_id: int) -> Complaint:
     """The complaint as `access_complaint` gives it to the request's user in its tenant."""
     return access_complaint_for_work(request.user, request_tenant(request), complaint_id)
+
+
+def access_access_log(user: AnyUser, tenant: Tenant) -> None:
+    """The access log is for the tenant's auditors (Capability.VIEW_AUDIT); anyone else gets
+    the same "not found" as for a tenant that does not exist."""
+    if not permissions.has_capability(user, tenant, permissions.Capability.VIEW_AUDIT):
+        raise NotFoundError(PrivacyErrorCode.NOT_FOUND, _("Tidak ditemukan."))
 
 
 def access_export(user: AnyUser, tenant: Tenant, export_id: int | str) -> Export:

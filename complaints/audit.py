@@ -9,8 +9,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from aduan import envelope
 from complaints import search
 from complaints.models import Complaint, ComplaintEvent
+from complaints.sealing import IDENTITY_FIELDS, data_key_of
 
 
 def actor_name(actor: AbstractBaseUser | AnonymousUser | None) -> str:
@@ -42,10 +44,35 @@ def record_event(
         kind=str(kind),
         is_public=is_public,
         message=message,
-        before=before,
-        after=after,
+        before=_sealed_identity(complaint, before),
+        after=_sealed_identity(complaint, after),
     )
     if kind in search.TEXT_KINDS:
         # The register's search document follows the timeline (one UPDATE).
         search.refresh_document(complaint.pk)
     return event
+
+
+def _sealed_identity(complaint: Complaint, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A correction's before and after name the identity: sealed like the complaint's own."""
+    if not values or not any(values.get(k) for k in IDENTITY_FIELDS):
+        return values
+    key = data_key_of(complaint)
+    sealed = dict(values)
+    for field in IDENTITY_FIELDS:
+        if values.get(field):
+            sealed[field] = (
+                envelope.seal_value(key, str(values[field]), f"event:{field}") if key else ""
+            )
+    return sealed
+
+
+def opened_identity(complaint: Complaint, values: dict[str, Any] | None) -> dict[str, Any]:
+    """The before or after of an entry with its identity values opened (empty once erased)."""
+    key = data_key_of(complaint)
+    opened = dict(values or {})
+    for field in IDENTITY_FIELDS:
+        value = opened.get(field)
+        if isinstance(value, str) and value.startswith("sealed:"):
+            opened[field] = envelope.unseal_value(key, value, f"event:{field}") if key else ""
+    return opened

@@ -77,3 +77,15 @@ class HolidayErrorCode(StrEnum):
     DUPLICATE = "holidays.duplicate"
     OUT_OF_RANGE = "holidays.out_of_range"
     NOT_FOUND = "holidays.not_found"
+
+
+class PrivacyErrorCode(StrEnum):
+    """The access log, data subjects' rights, erasure and retention (UU 27/2022)."""
+
+    NOT_FOUND = "privacy.not_found"
+    BAD_FILTER = "privacy.bad_filter"
+    BAD_CODE = "privacy.bad_code"
+    REASON_REQUIRED = "privacy.reason_required"
+    NOTHING_REQUESTED = "privacy.nothing_requested"
+    ALREADY_ERASED = "privacy.already_erased"
+    RATE_LIMITED = "privacy.rate_limited"

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
+from aduan import envelope
 from aduan.db import tenant_db
 from aduan.errors import AduanError
 from complaints import register, sla
@@ -45,6 +46,7 @@ from complaints.models import (
 )
 from complaints.notifications import on_moved
 from complaints.public.moves import deadlines_follow_sql, receipts_follow_sql
+from complaints.sealing import data_key_of
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
 from complaints.wbs import WBS_PURPOSE
@@ -63,7 +65,24 @@ def on_filed(tenant: Tenant, complaint: Complaint) -> None:
     receipt key only (complaints.wbs)."""
     if complaint.is_wbs:
         return
-    TrackingCode.objects.update_or_create(code=complaint.tracking_code, defaults={"tenant": tenant})
+    TrackingCode.objects.update_or_create(
+        code=complaint.tracking_code,
+        defaults={"tenant": tenant, "contacts": contacts_of(complaint)},
+    )
+
+
+def contacts_of(complaint: Complaint) -> list[str]:
+    """The platform-wide blind indexes of the complaint's phone and e-mail (none once erased)."""
+    if complaint.erased_at is not None:
+        return []
+    return envelope.contact_index(phone=complaint.phone, email=complaint.email)
+
+
+def reindex_contacts(complaint: Complaint) -> None:
+    """After a correction or an erasure: the tracking-code resend follows the contact on file."""
+    TrackingCode.objects.filter(code=complaint.tracking_code).update(
+        contacts=contacts_of(complaint)
+    )
 
 
 @contextmanager
@@ -219,6 +238,7 @@ def _move_rows(
         )
     fail_point("read")
     held_before = any(h.from_tenant_id == target.pk for h in journey)
+    data_key_of(complaint)  # opened by the origin's tenant key, while on the origin's schema
     with in_schema(target):
         arrived = _arrive(
             complaint, attachments, copies, origin, target, kind, reason, actor, held_before, now
@@ -324,6 +344,7 @@ def _arrive(
         "id", "number", "register_year", "register_seq", "assignee_id", "sop_version_id", "state",
         "merged_into_id",  # an id in the origin's schema: meaningless at the receiver
         "team_id",  # so is the origin's team
+        "data_key",  # wrapped by the origin's tenant key: re-wrapped for the receiver below
     }  # fmt: skip
     if restart:
         skip |= set(sla.SLA_FIELDS) | {"due_at"}
@@ -338,6 +359,11 @@ def _arrive(
         register_seq=seq,
         sop_version_id=version_id,
         state=state,
+        # The same data key (so the timeline copied below still opens), now opened by the
+        # receiver's tenant key and no longer by the origin's.
+        data_key=envelope.rewrap_data_key(
+            complaint.data_key, origin=origin.schema_name, target=target.schema_name
+        ),
     )
     # The timeline is copied inside the database (one statement, nothing over the wire), the
     # forward's own entry last; the same columns complaints.audit.record_event writes.
@@ -361,7 +387,9 @@ def _arrive(
             " size, sha256, created_at, is_response, redacted) VALUES {}) "
         ).format(
             sql.Identifier(Attachment._meta.db_table),
-            sql.SQL(", ").join(sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments),
+            sql.SQL(", ").join(
+                sql.SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s)") for _ in attachments
+            ),
         )
         for a, copy in zip(attachments, copies, strict=True):
             file_params += [
@@ -522,12 +550,16 @@ def _record(
             " RETURNING id"
         ).format(_table(public, Hop), sql.SQL(", ").join(map(sql.Literal, step))),
         "code": sql.SQL(
-            "INSERT INTO {} (code, tenant_id, created_at, updated_at) VALUES ({}, {}, {}, {})"
+            "INSERT INTO {} (code, tenant_id, created_at, updated_at, contacts)"
+            " VALUES ({}, {}, {}, {}, {})"
             " ON CONFLICT (code)"
             " DO UPDATE SET tenant_id = EXCLUDED.tenant_id, updated_at = EXCLUDED.updated_at"
         ).format(
             _table(public, TrackingCode),
-            *map(sql.Literal, (complaint.tracking_code, target.pk, now, now)),
+            *map(
+                sql.Literal,
+                (complaint.tracking_code, target.pk, now, now, contacts_of(complaint)),
+            ),
         ),
         # A complaint that started over has its own new deadline already.
         "deadline": deadlines_follow_sql(

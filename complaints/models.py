@@ -11,11 +11,19 @@ import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.db import tenant_db
+from complaints.sealing import (
+    SEALING_SCHEMA,
+    SealedJSONField,
+    SealedTextField,
+    data_key_of,
+    index_of,
+)
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from an SMS is hard to get wrong.
 TRACKING_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
@@ -90,14 +98,27 @@ class Complaint(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
     # The complainant (pengadu). Blank when missing: the complaint is then kept incomplete.
-    name = models.CharField(max_length=200, blank=True)
-    address = models.TextField(blank=True)
-    phone = models.CharField(max_length=20, blank=True)  # E.164, e.g. +6281234567890
-    email = models.EmailField(blank=True)
+    # Sealed at rest under the complaint's data key (complaints.sealing): read and written as
+    # plain text; lengths are checked by intake (complaints.actions.intake.LIMITS).
+    name = SealedTextField(blank=True)
+    address = SealedTextField(blank=True)
+    phone = SealedTextField(blank=True)  # E.164, e.g. +6281234567890
+    email = SealedTextField(blank=True)
+    nik = SealedTextField(blank=True, default="")  # Nomor Induk Kependudukan, when given
+    # The data key (wrapped by the holding tenant's key; empty once erased) and the blind
+    # indexes of the phone, the e-mail and each name token (the register's identity search).
+    data_key = models.BinaryField(blank=True, default=b"")
+    identity_index = ArrayField(models.CharField(max_length=24), blank=True, default=list)
+    # When the identity was anonymised (an erasure decided by staff, or retention).
+    erased_at = models.DateTimeField(null=True, blank=True)
+    # A data subject asked for erasure (through the tracking code and a one-time code): staff
+    # decide it (complaints.actions.privacy.do_decide_erasure), with a reason.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True)
+    erasure_request_reason = models.TextField(blank=True, default="")
 
-    # The object of complaint.
+    # The object of complaint. A WBS report's description is sealed too.
     subject = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = SealedTextField(blank=True, sealed_when="is_wbs")
     incident_at = models.DateTimeField(null=True, blank=True)
     incident_place = models.CharField(max_length=300, blank=True)
     category = models.CharField(max_length=40, blank=True)
@@ -150,7 +171,7 @@ class Complaint(models.Model):
         related_name="+",
     )  # fmt: skip
     # What the channel delivered, as it came (nothing a citizen sent is ever dropped).
-    raw_payload = models.JSONField(null=True, blank=True)
+    raw_payload = SealedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,6 +234,27 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) & {"name", "phone", "email"}:
+            # The blind indexes follow the identity; the data key is made before they are.
+            data_key_of(self)
+            self.identity_index = [] if self.erased_at else index_of(self)
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "identity_index", "data_key"]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Complaint:
+        # The schema it was read from opens its data key, even when its identity is read
+        # later under another schema (after a schema_context, in a job, in a test).
+        instance = super().from_db(*args, **kwargs)
+        instance.__dict__[SEALING_SCHEMA] = tenant_db.schema_name
+        return instance
+
+    def sealing_owner(self) -> Complaint:
+        return self
 
 
 class EventKind(models.TextChoices):
@@ -286,7 +328,9 @@ class ComplaintEvent(models.Model):
     actor_label = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=30)
     is_public = models.BooleanField(default=False)
-    message = models.TextField(blank=True)
+    # A WBS report's messages are sealed under its complaint's data key; so are the
+    # identity values a correction records (complaints.audit.record_event).
+    message = SealedTextField(blank=True, sealed_when="is_wbs")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
@@ -305,6 +349,9 @@ class ComplaintEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("complaint events are append-only")
+
+    def sealing_owner(self) -> Complaint:
+        return self.complaint
 
     @property
     def kind_label(self) -> str:
@@ -383,16 +430,24 @@ class ForwardStub(models.Model):
     entry (the number keeps its place in this register), the link and the reason. The status
     is read from where the complaint is now (routing.models.TrackingCode), never copied."""
 
-    number = models.CharField(max_length=60, unique=True)
+    # Unique by constraints, not `unique=True`: that adds a second (LIKE) index per column,
+    # two relations in every tenant schema that no query uses (issue 19, the 60 cap).
+    number = models.CharField(max_length=60)
     register_year = models.PositiveSmallIntegerField()
     register_seq = models.PositiveIntegerField()
-    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH)
     subject = models.CharField(max_length=200, blank=True)
     to_tenant_id = models.BigIntegerField()
     to_tenant_name = models.CharField(max_length=200)
     reason = models.TextField()
     state_when_moved = models.CharField(max_length=40)
     moved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="forward_stub_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="forward_stub_tracking_code"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -412,7 +467,10 @@ class Team(models.Model):
 class TeamMember(models.Model):
     """One member of a team (a user of the public schema; no database constraint)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    # No index of its own: team_member_once (team, user) serves lookups by team.
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -426,6 +484,38 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id}: {self.user_id}"
+
+
+class AccessKind(models.TextChoices):
+    """What was looked at or let out (UU 27/2022: who, when, why)."""
+
+    IDENTITY = "identity", _("Identitas pengadu dilihat")
+    WBS = "wbs", _("Laporan WBS dibuka")
+    EXPORT = "export", _("Ekspor data")
+    DISCLOSURE = "disclosure", _("Pengungkapan identitas")
+    SUBJECT = "subject", _("Dilihat oleh pemilik data")
+    ERASURE = "erasure", _("Identitas dihapus (anonim)")
+
+
+class AccessLogEntry(models.Model):
+    """The access log (log akses) of personal data: append-only, in each tenant's schema. A
+    database trigger refuses UPDATE, DELETE and TRUNCATE (migration 0010_i19_access_log);
+    written only by complaints.actions.access_log.do_record_access. The complaint is kept by
+    id and number, not a foreign key: its row may move on (a forward) and the entry stays."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor_id = models.IntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    complaint_id = models.IntegerField(null=True, blank=True)
+    complaint_number = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.complaint_number}"
 
 
 class CannedAnswer(models.Model):

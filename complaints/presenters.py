@@ -77,7 +77,7 @@ def describe(event: ComplaintEvent) -> str:
     if event.kind == EventKind.COMPLETED:
         filled = [k for k in after if k != "missing"]
         return _("Data dilengkapi: %(elements)s.") % {"elements": element_labels(filled)}
-    return event.message
+    return str(event.message)
 
 
 def event_files(event: ComplaintEvent) -> list[dict[str, Any]]:

@@ -52,6 +52,7 @@ from complaints.models import (
     Urgency,
 )
 from complaints.public.models import LocalHoliday, Notification, SimilarityKey
+from complaints.sealing import identity_lookup
 from complaints.sop import Sop, parse_sop
 from complaints.sop_templates import template_for
 from routing import selectors as routing_selectors
@@ -236,7 +237,9 @@ def register(
         # Full text over number, subject, description, place, notes and step inputs
         # (complaints.search), through its indexes; identity is matched apart below.
         match = Q(pk__in=Complaint.objects.filter(search.matches(query)).values("pk"))
-        names = Q(name__icontains=query)
+        # The identity is sealed: a name token, a phone or an e-mail is found by its blind
+        # index (complaints.sealing), never by decrypting.
+        names = Q(identity_index__overlap=identity_lookup(query))
         if not viewer.roles & IDENTITY_ROLES:
             # Searching by name must not reveal who an anonymous complainant is.
             names &= Q(is_anonymous=False)

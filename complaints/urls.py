@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from complaints.api import access_log as access_log_api
 from complaints.api import approval as approval_api
 from complaints.api import assignment as assignment_api
 from complaints.api import canned as canned_api
@@ -17,6 +18,7 @@ from complaints.api import front_door as front_door_api
 from complaints.api import holidays as holidays_api
 from complaints.api import intake as intake_api
 from complaints.api import notifications as notifications_api
+from complaints.api import privacy as privacy_api
 from complaints.api import register as register_api
 from complaints.api import route_suggestion as route_suggestion_api
 from complaints.api import sop as sop_api
@@ -28,6 +30,7 @@ from complaints.api import triage as triage_api
 from complaints.api import wbs as wbs_api
 from complaints.api import work as work_api
 from complaints.views import (
+    access_log,
     approval,
     assignment,
     canned,
@@ -38,6 +41,7 @@ from complaints.views import (
     holidays,
     intake,
     notifications,
+    privacy,
     register,
     route_suggestion,
     sop,
@@ -65,6 +69,13 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("lacak/<str:code>/", tracking.track, name="track"),
     path("lacak/<str:code>/nilai/", tracking.track_rate, name="track-rate"),
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
+    path("lacak/<str:code>/data-pribadi/", privacy.personal_data_page, name="personal-data"),
+    path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
+    path(
+        "api/v1/track-resend/",
+        privacy_api.TrackingCodeResendApi.as_view(),
+        name="api-track-resend",
+    ),
     path("lacak/<str:code>/berkas/<int:file_id>/", tracking.track_file, name="track-file"),
     # Whistleblowing (WBS): the reporter's pages; the receipt key only ever in a POST body.
     path("wbs/", wbs.wbs_page, name="wbs"),
@@ -102,6 +113,11 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="reopen",
     ),
     path(
+        "console/pengaduan/<int:complaint_id>/penghapusan/",
+        register.erasure_page,
+        name="erasure",
+    ),
+    path(
         "console/pengaduan/<int:complaint_id>/penugasan/",
         assignment.assign_page,
         name="assign",
@@ -111,6 +127,9 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         teams.complaint_team_page,
         name="assign-team",
     ),
+    # Personal data protection (UU 27/2022): the access log, for auditors.
+    path("console/log-akses/", access_log.access_log_page, name="access-log"),
+    path("console/log-akses/csv/", access_log.access_log_csv_page, name="access-log-csv"),
     path(
         "console/pengaduan/<int:complaint_id>/koreksi/",
         corrections.corrections_page,
@@ -122,6 +141,32 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="approval",
     ),
     # API.
+    path("api/v1/access-log/", access_log_api.AccessLogApi.as_view(), name="api-access-log"),
+    path(
+        "api/v1/access-log/csv/",
+        access_log_api.AccessLogCsvApi.as_view(),
+        name="api-access-log-csv",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/",
+        privacy_api.PersonalDataApi.as_view(),
+        name="api-personal-data",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/code/",
+        privacy_api.PersonalDataCodeApi.as_view(),
+        name="api-personal-data-code",
+    ),
+    path(
+        "api/v1/track/<str:code>/personal-data/erasure/",
+        privacy_api.ErasureRequestApi.as_view(),
+        name="api-personal-data-erasure",
+    ),
+    path(
+        "api/v1/complaints/<int:complaint_id>/erasure/",
+        privacy_api.ErasureDecisionApi.as_view(),
+        name="api-erasure-decide",
+    ),
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(
         "api/v1/complaints/<int:complaint_id>/corrections/",
@@ -364,6 +409,12 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),
+    path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
+    path(
+        "api/v1/track-resend/",
+        privacy_api.TrackingCodeResendApi.as_view(),
+        name="api-track-resend",
+    ),
     # A regency's roll-up (its admin) and its public statistics.
     path("console/statistik-kabupaten/", statistics.regency_statistics_home,
          name="regency-statistics-home"),

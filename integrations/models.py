@@ -75,6 +75,9 @@ class NotificationKind(models.TextChoices):
     INFO_REQUEST = "info_request", _("Permintaan kelengkapan")
     CLOSING = "closing", _("Penutupan dan penilaian")
     REPLY = "reply", _("Balasan kanal")
+    # Personal data protection (complaints.actions.privacy): a one-time code, a lost code.
+    PRIVACY_CODE = "privacy_code", _("Kode sekali pakai data pribadi")
+    TRACKING_RESEND = "tracking_resend", _("Kode lacak dikirim ulang")
 
 
 class OutboxStatus(models.TextChoices):

@@ -12,6 +12,7 @@ Indonesia, the citizens' language."""
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -202,6 +203,65 @@ def notify_complaint(
         body=body,
         tracking_code=complaint.tracking_code,
         extra={"note": summary} if summary else None,
+    )
+
+
+def contact_route(complaint: Complaint) -> tuple[str, str] | None:
+    """Where a message for the complainant themself goes (a one-time code): the complaint's
+    own route, else an SMS to the phone on file."""
+    found = route(complaint)
+    if found is None and complaint.phone and complaint.channel != ChannelName.LAPOR:
+        return ChannelName.SMS, complaint.phone
+    return found
+
+
+def notify_privacy_code(
+    *, tenant: Tenant, complaint: Complaint, code: str, minutes: int
+) -> OutboxMessage | None:
+    """A one-time code for the data subject's rights (see, correct, erase: UU 27/2022), to the
+    contact on file, never shown anywhere else."""
+    target = contact_route(complaint)
+    if target is None:
+        return None
+    channel, recipient = target
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Kode sekali pakai data pribadi aduan %(tracking)s: %(code)s (berlaku %(minutes)s "
+            "menit). Jangan berikan kepada siapa pun."
+        ) % {"tracking": complaint.tracking_code, "code": code, "minutes": minutes}
+        subject = _("Kode sekali pakai") if channel == ChannelName.EMAIL else ""
+    return outbox.enqueue(
+        key=f"{tenant.schema_name}:{complaint.tracking_code}:privacy:{secrets.token_hex(6)}",
+        tenant=tenant,
+        channel=channel,
+        kind=NotificationKind.PRIVACY_CODE,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        tracking_code=complaint.tracking_code,
+    )
+
+
+def notify_tracking_code(
+    *, tenant: Tenant, complaint: Complaint, channel: str, recipient: str
+) -> OutboxMessage:
+    """A lost tracking code sent again, to the contact the citizen typed (it matched the one
+    given at filing)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("Kode lacak pengaduan Anda di %(tenant)s: %(code)s") % {
+            "tenant": tenant.name,
+            "code": complaint.tracking_code,
+        }
+        subject = _("Kode lacak pengaduan") if channel == ChannelName.EMAIL else ""
+    return outbox.enqueue(
+        key=f"{tenant.schema_name}:{complaint.tracking_code}:resend:{secrets.token_hex(6)}",
+        tenant=tenant,
+        channel=channel,
+        kind=NotificationKind.TRACKING_RESEND,
+        recipient=recipient,
+        subject=subject,
+        body=gsm7.fit(body) if channel == ChannelName.SMS else body,
+        tracking_code=complaint.tracking_code,
     )
 
 

@@ -7,6 +7,8 @@ Moved here from `tenants` with their tables unchanged: each keeps its `tenants_*
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,9 +84,19 @@ class TrackingCode(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The platform-wide blind indexes (aduan.envelope.contact_index) of the phone and e-mail
+    # given at filing: a lost code is sent again to them, never found by decrypting.
+    contacts = ArrayField(models.CharField(max_length=24), blank=True, default=list)
 
     class Meta:
         db_table = "tenants_trackingcode"
+        indexes = [
+            GinIndex(
+                fields=["contacts"],
+                name="trackingcode_contacts",
+                condition=~models.Q(contacts=[]),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

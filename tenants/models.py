@@ -80,6 +80,11 @@ class Tenant(TenantMixin):
     # The migration state (see tenants.provisioning) this schema was last brought to.
     schema_state = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Personal data protection (UU 27/2022), set by the tenant's admin: the data protection
+    # officer's contact ("dpo_contact"), an own privacy notice ("notice"), retention in years
+    # of closed complaints' identities ("retention_years", default 5) and of WBS reports
+    # ("wbs_retention_years", default 10). Read by complaints.privacy.privacy_settings.
+    privacy = models.JSONField(default=dict, blank=True)
     # What this tenant may use (features and quotas), written only by billing
     # (billing.actions.entitlements); every feature reads it here, never a billing table.
     # None: billing is not configured for this tenant, so everything is allowed.

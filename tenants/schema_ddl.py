@@ -12,8 +12,9 @@ the server's version.
 
 `compact_script` reads the template; `fingerprint` describes any schema so that the capture
 can prove the compact script rebuilds exactly what the migrations built. Object kinds Django
-migrations do not make (views, triggers, functions, free-standing sequences) are refused
-rather than silently left out.
+migrations do not make (views, functions, free-standing sequences, triggers calling a
+function of the schema itself) are refused rather than silently left out; a trigger calling
+a function of the public schema (the access log's append-only guard) is described.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ WHERE s.relnamespace = %s::regnamespace AND s.relkind = 'S' AND NOT EXISTS (
     AND d.deptype = 'i')
 UNION ALL
 SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_proc p ON p.oid = t.tgfoid
 WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal
+AND p.pronamespace = c.relnamespace
 UNION ALL
 SELECT 'function ' || p.proname FROM pg_proc p WHERE p.pronamespace = %s::regnamespace
 UNION ALL
@@ -142,6 +145,18 @@ ORDER BY ic.relname
 """
 
 
+# pg_get_triggerdef names the table with its schema too: drop that one qualification.
+_TRIGGERS = """
+SELECT t.tgname, replace(pg_get_triggerdef(t.oid),
+    ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ',
+    ' ON ' || quote_ident(c.relname) || ' ')
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE t.tgrelid = %s AND NOT t.tgisinternal ORDER BY t.tgname
+"""
+
+
 def _refuse_strangers(cursor: Any, schema_name: str) -> None:
     strangers = [row[0] for row in _rows(cursor, _STRANGERS, [schema_name] * 5)]
     if strangers:
@@ -181,6 +196,7 @@ def compact_script(schema_name: str) -> list[str]:
     data: list[str] = []
     foreign_keys: list[str] = []
     comments: list[str] = []
+    triggers: list[str] = []
     with _reading(schema_name) as cursor:
         _refuse_strangers(cursor, schema_name)
         for oid, table in _rows(cursor, _TABLES, [schema_name]):
@@ -197,7 +213,8 @@ def compact_script(schema_name: str) -> list[str]:
             indexes.extend(definition for _name, definition in _rows(cursor, _INDEXES, [oid]))
             comments.extend(_comments(cursor, oid, table, columns))
             data.extend(_data(cursor, table, columns))
-    return [*tables_sql, *indexes, *data, *foreign_keys, *comments]
+            triggers.extend(definition for _name, definition in _rows(cursor, _TRIGGERS, [oid]))
+    return [*tables_sql, *indexes, *data, *foreign_keys, *comments, *triggers]
 
 
 def _comments(cursor: Any, oid: int, name: str, columns: list[_Column]) -> list[str]:
@@ -273,6 +290,7 @@ def fingerprint(schema_name: str) -> list[tuple[Any, ...]]:
             out.append(("table", table, tuple(columns)))
             out.extend(("constraint", table, *row) for row in _rows(cursor, _CONSTRAINTS, [oid]))
             out.extend(("index", table, *row) for row in _rows(cursor, _INDEXES, [oid]))
+            out.extend(("trigger", table, *row) for row in _rows(cursor, _TRIGGERS, [oid]))
             out.extend(("comment", table, c) for c in _comments(cursor, oid, table, columns))
             digest = _rows(
                 cursor,

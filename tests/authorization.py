@@ -58,6 +58,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from psycopg import sql
 from pypdf import PdfWriter
 
+from aduan import onetime
 from aduan.db import tenant_db
 from billing.actions.accounts import do_cover_tenant, do_create_account
 from billing.actions.invoices import do_issue_invoice
@@ -65,6 +66,7 @@ from billing.actions.payments import do_submit_transfer_proof
 from billing.actions.plans import do_create_plan, do_set_tax_rate
 from billing.models import Account, Invoice, Plan
 from complaints import forwarding
+from complaints.actions import privacy
 from complaints.actions import wbs as wbs_actions
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.canned import do_create_canned_answer
@@ -1257,3 +1259,40 @@ def _describe_refusal(endpoint: Endpoint, method: str, response: Any) -> str:
                 " request_only, to its extend_schema or input serializer)"
             )
     return described
+
+
+# Personal data (UU 27/2022): each call gets its own complaint (the one-time code's tries are
+# limited per complaint), its fresh one-time code and session token; a staff decision needs a
+# pending erasure request.
+def _privacy_complaint(world: World) -> str:
+    filed = world.made["privacy"] = file_complaint(world.tenant, email="siti@example.org")
+    return filed.tracking_code
+
+
+def _privacy_otp(world: World) -> str:
+    filed = world.made["privacy"]
+    [code] = onetime.do_issue_codes(
+        purpose=privacy.CODE_PURPOSE,
+        subject=f"{world.tenant.schema_name}:{filed.tracking_code}",
+        length=6,
+        digits_only=True,
+    )
+    return code
+
+
+def _privacy_token(world: World) -> str:
+    return privacy.subject_token(world.tenant, world.made["privacy"])
+
+
+def _erasure_requested(world: World) -> str:
+    filed = file_complaint(world.tenant)
+    with schema_context(world.tenant.schema_name):
+        privacy.do_request_erasure(complaint=filed, reason="Mohon dihapus.")
+    return str(filed.pk)
+
+
+for _name in ("api-personal-data", "api-personal-data-code", "api-personal-data-erasure"):
+    URL_SAMPLES[f"complaints:{_name}"] = {"code": _privacy_complaint}
+URL_SAMPLES["complaints:api-erasure-decide"] = {"complaint_id": _erasure_requested}
+BODY_SAMPLES["complaints:api-personal-data"] = {"code": _privacy_otp, "token": _privacy_token}
+BODY_SAMPLES["complaints:api-personal-data-erasure"] = {"token": _privacy_token}

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from aduan.errors import AduanError
 from aduan.jobs import enqueue_on_commit
 from complaints import exports, selectors
+from complaints.actions.access_log import do_record_access
 from complaints.calendar import tenant_zone
 from complaints.errors import ComplaintErrorCode
 from complaints.forms import RegisterFilterForm, form_error
-from complaints.models import Complaint
+from complaints.models import AccessKind, Complaint
 from complaints.public.models import Export, ExportKind, ExportStatus
 from complaints.selectors import Viewer
 from tenants.models import Tenant, User
@@ -80,12 +81,19 @@ def do_request_export(
             },
         )
     total = exported_complaints(viewer, tenant, filters).count()
+    wanted = " ".join(f"{name}={value}" for name, value in filters.items())
     with transaction.atomic():
         export = Export.objects.create(
             tenant=tenant, requested_by=actor, kind=kind, filters=filters, total=total,
             created_at=timezone.now(),
         )  # fmt: skip
-        # The access log (issue 19) records each export here, in this transaction.
+        # The access log records each export, in this transaction (UU 27/2022: who, why).
+        do_record_access(
+            kind=AccessKind.EXPORT,
+            complaint=None,
+            actor=actor,
+            reason=f"{kind} #{export.pk}, {total}: {wanted}",
+        )
         logger.info("export %s of %s rows asked by user %s", export.pk, total, actor.pk)
         if total > INLINE_LIMIT:
             enqueue_on_commit("run_export", tenant.schema_name, export.pk)

@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import wbs
+from complaints.actions.access_log import do_record_access
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.replies import do_reply_to_complaint
 from complaints.actions.sop import do_add_wbs_sop_version
 from complaints.audit import record_event
 from complaints.errors import ComplaintError, WbsErrorCode
 from complaints.forwarding import Moved, in_schema, move_complaint
-from complaints.models import Channel, Complaint, ComplaintEvent, EventKind
+from complaints.models import AccessKind, Channel, Complaint, ComplaintEvent, EventKind
 from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
 from routing.directory import inspectorate_for
 from routing.models import Hop, HopKind, HopStatus
@@ -304,6 +305,13 @@ def do_approve_disclosure(
                     "untuk waktu terbatas."
                 ),
                 after={"request": request.pk, "until": until.isoformat()},
+            )
+            # The access log names the disclosure (UU 27/2022: who let it out, and why).
+            do_record_access(
+                kind=AccessKind.DISCLOSURE,
+                complaint=complaint,
+                actor=actor,
+                reason=request.message or "",
             )
             return wbs.Disclosure(request, approvals, until)
         return wbs.Disclosure(request, approvals, None)

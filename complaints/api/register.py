@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from aduan.tenancy import connection_tenant, request_tenant
 from complaints import selectors
 from complaints.actions import closing, merge
+from complaints.actions.access_log import do_record_complaint_view
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.api.fields import optional_text
 from complaints.api.tracking import CaseTimeOutput, ReasonInput
@@ -299,6 +300,7 @@ class ComplaintApi(APIView):
     def get(self, request: Request, complaint_id: int) -> Response:
         viewer = _viewer(request)
         complaint = selectors.access_complaint(viewer, complaint_id)
+        do_record_complaint_view(viewer=viewer, complaint=complaint)
         return Response(StaffComplaintDetailOutput(complaint, context={"viewer": viewer}).data)
 
 

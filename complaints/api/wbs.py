@@ -247,7 +247,7 @@ class DisclosureOutput(serializers.Serializer[wbs.Disclosure]):
         return found.request.pk
 
     def get_reason(self, found: wbs.Disclosure) -> str:
-        return found.request.message
+        return str(found.request.message)
 
     def get_requested_at(self, found: wbs.Disclosure) -> str:
         return found.request.at.isoformat()

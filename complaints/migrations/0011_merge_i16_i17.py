@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0010_i16_corrections_approval_canned'),
-        ('complaints', '0010_i17_search'),
+        ("complaints", "0010_i16_corrections_approval_canned"),
+        ("complaints", "0010_i17_search"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0010_i18_wbs'),
-        ('complaints', '0011_merge_i16_i17'),
+        ("complaints", "0010_i18_wbs"),
+        ("complaints", "0011_merge_i16_i17"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -25,6 +25,7 @@ from complaints.presenters import (
     format_local,
     missing_labels,
 )
+from complaints.privacy import privacy_notice
 from complaints.receipt import receipt_pdf, show_complainant_name
 from complaints.selectors import DESK_ROLES
 from complaints.views.tracking import complaint_by_code_or_404
@@ -51,7 +52,8 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             receipt_page = redirect("complaints:receipt", code=complaint.tracking_code)
             return remember_filer(receipt_page, complaint.tracking_code)
     status = 400 if form.errors else 200
-    return render(request, "complaints/file.html", {"form": form}, status=status)
+    context = {"form": form, "privacy_notice": privacy_notice(request_tenant(request))}
+    return render(request, "complaints/file.html", context, status=status)
 
 
 # The browser that filed a complaint may see the complainant's name on its receipt for a

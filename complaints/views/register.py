@@ -3,17 +3,20 @@ complaint view and desk entry. Thin: parse, access, one action, render."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.access import CORRECT_ROLES, FORWARD_ROLES
-from complaints.actions import closing, merge
+from complaints.actions import closing, merge, privacy
+from complaints.actions.access_log import do_record_complaint_view
 from complaints.actions.workflow import complaint_sop
 from complaints.actions.working import do_add_note, do_respond_to_complaint
 from complaints.calendar import calendar_for, tenant_zone
@@ -131,6 +134,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
             form.add_error("message", error.message)
         else:
             return redirect("complaints:detail", complaint_id=complaint.pk)
+    do_record_complaint_view(viewer=viewer, complaint=complaint)
     context = {
         "complaint": complaint,
         "state": state_label(complaint),
@@ -216,3 +220,40 @@ def merge_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
             return redirect("complaints:detail", complaint_id=into.pk)
     context = {"complaint": complaint, "state": state_label(complaint), "form": form}
     return render(request, "complaints/merge.html", context, status=400 if form.errors else 200)
+
+
+class ErasureDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=gettext_lazy("Keputusan"),
+        choices=[("1", gettext_lazy("Setujui: anonimkan identitas")), ("0", gettext_lazy("Tolak"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Alasan"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+
+@tenant_role_required(*WORK_ROLES)
+def erasure_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff decide a data subject's erasure request (UU 27/2022), always with a reason."""
+    viewer = Viewer.of(request.user, request_tenant(request))
+    try:
+        complaint = selectors.access_complaint(viewer, complaint_id)
+    except NotFoundError:
+        raise Http404 from None
+    form = ErasureDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.do_decide_erasure(
+                complaint=complaint,
+                approve=form.cleaned_data["approve"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            return redirect("complaints:detail", complaint_id=complaint.pk)
+    context = {"complaint": complaint, "form": form}
+    return render(request, "complaints/erasure.html", context, status=400 if form.errors else 200)

@@ -21,6 +21,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from complaints.actions.intake import do_file_complaint
 from complaints.errors import ComplaintError
 from complaints.models import Channel
+from complaints.privacy import privacy_notice
 from complaints.validation import phone_problem
 from integrations import outbox
 from integrations.errors import IntegrationError, IntegrationErrorCode
@@ -147,9 +148,13 @@ class Conversation:
             return self.route(conv, text)
         if conv.step in ("start", "region"):
             conv.step = "name"
+            # The privacy notice comes with the first message (UU 27/2022).
             self.reply(
-                _("Selamat datang di layanan pengaduan %(tenant)s. Siapa nama lengkap Anda?")
-                % {"tenant": conv.tenant.name}
+                _("Selamat datang di layanan pengaduan %(tenant)s.") % {"tenant": conv.tenant.name}
+                + "\n"
+                + privacy_notice(conv.tenant)
+                + "\n"
+                + _("Siapa nama lengkap Anda?")
             )
         elif conv.step == "name" and text:
             data["name"] = text[:200]

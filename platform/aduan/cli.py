@@ -8,6 +8,9 @@ aduan demo                    create the demo tenants and users
 aduan tenants import FILE     onboard a regency's agencies from CSV [--dry-run] [--regency SLUG]
 aduan backup DIR [--tenant SLUG]    the whole platform (physical), or one tenant, into DIR
 aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
+aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
+                              tenant's key (re-wraps its complaints' data keys)
+aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
 aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
@@ -87,6 +90,17 @@ def cmd_tenants_import(args: argparse.Namespace) -> int:
             err=lambda line: print(line, file=sys.stderr),
         )
     )
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    operations = _operations()
+    if args.tenant:
+        return int(operations.rotate_tenant_key(slug=args.tenant, out=print))
+    return int(operations.rotate_master_key(out=print))
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    return int(_operations().apply_retention(slug=args.tenant, dry_run=args.dry_run, out=print))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -237,6 +251,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tenants_import.add_argument("--regency", help="slug of the regency's PEMKAB tenant")
     tenants_import.set_defaults(func=cmd_tenants_import)
+
+    keys = sub.add_parser("keys", help="encryption keys of personal data")
+    keys_sub = keys.add_subparsers(dest="action", required=True)
+    rotate = keys_sub.add_parser(
+        "rotate", help="re-wrap every tenant key under the first of ADUAN_MASTER_KEYS"
+    )
+    rotate.add_argument("--tenant", help="rotate this tenant's own key instead (slug)")
+    rotate.set_defaults(func=cmd_keys_rotate)
+
+    retention = sub.add_parser("retention", help="UU 27/2022 retention of one tenant, now")
+    retention.add_argument("tenant", help="the tenant's slug")
+    retention.add_argument("--dry-run", action="store_true", help="list only, change nothing")
+    retention.set_defaults(func=cmd_retention)
 
     stats = sub.add_parser("statistics", help="reports and statistics")
     stats_sub = stats.add_subparsers(dest="action", required=True)

@@ -49,3 +49,20 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}:{self.subject}"
+
+
+class TenantKey(models.Model):
+    """A schema's keys (aduan.envelope), wrapped by the master key `master_id`: the key that
+    wraps its records' data keys (`version` counts its rotations) and its blind-index key.
+    The schema "public" holds the platform's own (the platform-wide blind index)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    version = models.PositiveIntegerField(default=1)
+    master_id = models.CharField(max_length=40)
+    wrapped_kek = models.BinaryField()
+    wrapped_blind = models.BinaryField()
+    created_at = models.DateTimeField()
+    rotated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} v{self.version} ({self.master_id})"

@@ -24,6 +24,7 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("canned-answers", _("Templat jawaban")),
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
+    ("complaints:access-log", _("Log akses")),
     ("authority-directory", _("Direktori kewenangan")),
     ("own-door", _("Pengaturan penerusan")),
     ("wbs-console", _("WBS")),

@@ -83,6 +83,16 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "complaint_forward": {"to": "dinas-pu-banyumas", **_REASON},
     "complaint_return": _REASON,
     "holidays_add_local": {"date": "2026-08-20", "name": "Hari Jadi Desa"},
+    # personal data (UU 27/2022)
+    "personal_data_code": {},
+    "personal_data_open": {"code": "482913"},
+    "personal_data_correct": {"token": "<token from personal_data_open>", "name": "Siti Aminah"},
+    "personal_data_erasure": {
+        "token": "<token from personal_data_open>",
+        "reason": "Saya tidak ingin data saya disimpan lagi.",
+    },
+    "complaint_erasure_decide": {"approve": True, "reason": "Permintaan pemilik data sah."},
+    "tracking_code_resend": {"contact": "0812-3456-7890"},
     "complaint_correct": {
         "reason": "Salah ketik saat dicatat di meja layanan.",
         "subject": "Jalan rusak di dusun 2",

@@ -17,10 +17,13 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from tqdm import tqdm
 
+from aduan import envelope
 from aduan.broker import broker_kind
 from aduan.errors import AduanError
 from complaints import statistics
 from complaints.actions.exports import do_request_export, do_run_export
+from complaints.actions.keys import do_rotate_tenant_key
+from complaints.actions.privacy import do_apply_retention
 from complaints.actions.statistics import do_publish_statistics
 from complaints.exports import file_name
 from complaints.public.models import ExportStatus
@@ -231,6 +234,39 @@ def demo_banner(host: str, port: int) -> str:
         lines.append(f"    {username:<16} {role.label}")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+def rotate_master_key(*, out: Callable[[str], None]) -> int:
+    """`aduan keys rotate`: every tenant key re-wrapped under the first of ADUAN_MASTER_KEYS
+    (keep the old key listed after it until this has run); no row is touched."""
+    done = envelope.rotate_master(
+        progress=lambda items: tqdm(items, desc="Re-wrapping tenant keys", unit="key")
+    )
+    out(f"{done} tenant key(s) re-wrapped under master key {envelope.master_keys()[0][0]!r}")
+    return 0
+
+
+def rotate_tenant_key(*, slug: str, out: Callable[[str], None]) -> int:
+    """`aduan keys rotate --tenant SLUG`: a new tenant key, its complaints' data keys re-wrapped."""
+    tenant = Tenant.objects.get(slug=slug)
+    done = do_rotate_tenant_key(
+        tenant=tenant,
+        actor=None,
+        progress=lambda items: tqdm(items, desc=f"Re-wrapping {slug}", unit="complaint"),
+    )
+    out(f"{slug}: tenant key rotated, {done} data key(s) re-wrapped")
+    return 0
+
+
+def apply_retention(*, slug: str, dry_run: bool, out: Callable[[str], None]) -> int:
+    """`aduan retention SLUG [--dry-run]`: what the tenant's retention period removes now."""
+    tenant = Tenant.objects.get(slug=slug)
+    with schema_context(tenant.schema_name):
+        run = do_apply_retention(tenant=tenant, dry_run=dry_run)
+    verb = "would be" if dry_run else "were"
+    out(f"{len(run.anonymised)} identities {verb} anonymised: {' '.join(run.anonymised)}")
+    out(f"{len(run.purged)} WBS reports {verb} purged: {' '.join(run.purged)}")
+    return 0
 
 
 def publish_statistics(*, tenant_slug: str = "", regency_slug: str = "", months: int = 2,

@@ -53,6 +53,8 @@ class Scope:
     LOOKUP = "lookup"  # tracking look-ups by code (tenant and platform, page and API)
     SIGN_IN = "sign_in"  # sign-in and second-factor submissions per address
     SECOND_FACTOR = "second_factor"  # failed second-factor codes per user (a lockout)
+    PRIVACY_CODE = "privacy_code"  # a data subject's one-time code tries, per complaint
+    CODE_RESEND = "code_resend"  # tracking-code resends, per contact and per address
     # Whistleblowing (complaints.wbs): keyed on a keyed hash of the address that rotates daily
     # (`hit(scope, key)`), so no address is ever stored for a WBS reporter.
     WBS_INTAKE = "wbs_intake"  # WBS reports and a reporter's replies
@@ -276,3 +278,7 @@ def limited_page(
         return limited
 
     return decorate
+
+
+class CodeResendThrottle(ScopeThrottle):
+    scope = Scope.CODE_RESEND

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0008_i18_inspektorat'),
-        ('tenants', '0008_i21_entitlements'),
+        ("tenants", "0008_i18_inspektorat"),
+        ("tenants", "0008_i21_entitlements"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -209,7 +209,7 @@ def test_desk_entry_takes_a_foreign_number_and_refuses_garbage(
         "atau nomor luar negeri dengan + dan kode negara, mis. +852 5123 4567."
     ]
     with schema_context(tenant.schema_name):
-        assert list(Complaint.objects.values_list("phone", flat=True)) == ["+60123456789"]
+        assert [c.phone for c in Complaint.objects.all()] == ["+60123456789"]
 
 
 def test_notes_stay_internal_and_responses_go_public(

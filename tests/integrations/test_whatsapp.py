@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from complaints.models import Attachment, Channel, Complaint
+from complaints.privacy import privacy_notice
 from integrations import inbound, outbox
 from integrations.models import (
     InboundMessage,
@@ -159,9 +160,13 @@ def test_the_guided_conversation_files_a_complaint_with_its_photo(
     # Given a photo the citizen will send, on the village's own number
     cloud_api.media["MEDIA-1"] = (png_bytes(), "image/png")
     # When the citizen talks to the number
+    # (the first message carries the privacy notice: UU 27/2022)
     assert say(tenant_client, OWN_NUMBER, text("Halo")) == [
-        "Selamat datang di layanan pengaduan Pemerintah Desa Babakan. Siapa nama lengkap Anda?"
+        "Selamat datang di layanan pengaduan Pemerintah Desa Babakan.\n"
+        + privacy_notice(village)
+        + "\nSiapa nama lengkap Anda?"
     ]
+    assert "UU 27/2022" in privacy_notice(village)
     assert say(tenant_client, OWN_NUMBER, text("Siti Aminah")) == [
         "Terima kasih. Tuliskan alamat Anda (jalan, RT/RW, desa/kelurahan)."
     ]

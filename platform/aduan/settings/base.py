@@ -218,6 +218,8 @@ ADUAN_RATE_LIMITS = {
     "wbs_intake": os.environ.get("ADUAN_WBS_INTAKE_RATE", "20/hour"),
     "wbs_receipt": os.environ.get("ADUAN_WBS_RECEIPT_RATE", "10/hour"),
     "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
+    "privacy_code": os.environ.get("ADUAN_PRIVACY_CODE_RATE", "5/hour"),
+    "code_resend": os.environ.get("ADUAN_CODE_RESEND_RATE", "5/hour"),
     # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
     # AXES_COOLOFF_TIME (set below from the same variables).
     "second_factor": "{}/{}m".format(
@@ -357,6 +359,12 @@ ADUAN_LAPOR_CLIENT_ID = os.environ.get("ADUAN_LAPOR_CLIENT_ID", "")
 ADUAN_LAPOR_CLIENT_SECRET = os.environ.get("ADUAN_LAPOR_CLIENT_SECRET", "")
 # Fernet key for credentials at rest (IMAP passwords); unset: derived from the SECRET_KEY.
 ADUAN_CREDENTIALS_KEY = os.environ.get("ADUAN_CREDENTIALS_KEY", "")
+# Envelope encryption of personal data (aduan.envelope): the master keys that wrap each
+# tenant's key, "id:base64(32 bytes)" comma-separated, the first one current (the others only
+# read, until `aduan keys rotate` re-wrapped every tenant key). Unset: a development master
+# key is generated and kept in STATE_DIR/master.key (the embedded default; say so at start).
+ADUAN_MASTER_KEYS = os.environ.get("ADUAN_MASTER_KEYS", "")
+ADUAN_MASTER_KEY_FILE = Path(os.environ.get("ADUAN_MASTER_KEY_FILE", STATE_DIR / "master.key"))
 
 # Billing's payment gateway (billing.midtrans). Without a server key no notification is
 # believed; the sandbox is https://api.sandbox.midtrans.com.

@@ -17,3 +17,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # served from the app folders by WhiteNoise's finders
+# A fixed master key: tests never write the development key file (aduan.envelope).
+ADUAN_MASTER_KEYS = "test1:dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLWxvbmc"
