@@ -10,9 +10,11 @@ import time_machine
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from aduan.errors import AduanError
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
-from complaints.actions.workflow import do_transition_complaint
+from complaints.actions.route import do_refer_up
+from complaints.actions.workflow import complaint_sop, do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Complaint, EventKind, ForwardStub
 from complaints.sop import SopError, SopErrorCode, validate_sop
@@ -211,14 +213,19 @@ def test_a_wbs_report_is_never_passed_up(tenant_factory: TenantFactory) -> None:
     officer = make_member(village, Role.OFFICER)
     complaint = file_complaint(village, is_wbs=True)
     with schema_context(village.schema_name):
-        for step in ("give_receipt", "verify"):
-            do_transition_complaint(complaint=complaint, transition=step, actor=officer)
-        with pytest.raises(ComplaintError) as refused:
+        # A WBS report runs the whistleblowing SOP (issue 18), which has no step up at all
+        assert "refer_up" not in {t.key for t in complaint_sop(complaint).transitions}
+        with pytest.raises(AduanError):
             do_transition_complaint(
                 complaint=complaint, transition="refer_up", actor=officer,
                 inputs={"note": "Jalan kabupaten"},
             )  # fmt: skip
-        assert Complaint.objects.get(pk=complaint.pk).state == "verified"
+        # and the hand-over itself refuses a WBS report, whatever step would call it
+        with pytest.raises(ComplaintError) as refused:
+            do_refer_up(
+                tenant=village, complaint_id=complaint.pk, reason="Jalan kabupaten", actor=officer
+            )
+        assert Complaint.objects.get(pk=complaint.pk).state == complaint.state
     assert refused.value.code == ComplaintErrorCode.FORWARD_WBS
     assert not Hop.objects.exists() and not LaporReferral.objects.exists()
 
