@@ -17,14 +17,10 @@ import argparse
 import functools
 import io
 import os
-import shutil
 import statistics
-import sys
-import tempfile
-import time
 from collections.abc import Sequence
 
-from tests.bench.bench_provision import ROOT, _ms, _positive, _server_url, scratch_database
+from tests.bench.bench_provision import _ms, _positive, run_in_scratch_database
 
 TARGET_P95_MS = 50.0
 
@@ -149,25 +145,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for path in (str(ROOT), str(ROOT / "platform")):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "aduan.settings.test"
-    media = tempfile.mkdtemp(prefix="aduan-bench-forward-")
-    started = time.perf_counter()
-    try:
-        with scratch_database(_server_url()) as url:
-            os.environ["DATABASE_URL"] = url
-            import django
-            from django.conf import settings
-
-            django.setup()
-            settings.MEDIA_ROOT = media
-            run(args)
-    finally:
-        shutil.rmtree(media, ignore_errors=True)
-    print(f"(bench ran {time.perf_counter() - started:.0f} s)")
-    return 0
+    return run_in_scratch_database(lambda: run(args), media="forward")
 
 
 if __name__ == "__main__":

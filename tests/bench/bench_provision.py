@@ -404,23 +404,38 @@ class Bench:
         self.out("")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run_in_scratch_database(body: Callable[[], None], *, media: str = "") -> int:
+    """Every bench's main: our code on the path, Django set up on a scratch database that is
+    dropped afterwards (a terminated bench too), a scratch media folder when `media` names
+    one; prints how long the bench ran."""
     for path in (str(ROOT), str(ROOT / "platform")):
         if path not in sys.path:
             sys.path.insert(0, path)
     os.environ["DJANGO_SETTINGS_MODULE"] = "aduan.settings.test"
     # A terminated bench still drops its scratch database (the `finally` must run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    folder = tempfile.mkdtemp(prefix=f"aduan-bench-{media}-") if media else ""
     started = time.perf_counter()
-    with scratch_database(_server_url()) as url:
-        os.environ["DATABASE_URL"] = url
-        import django
+    try:
+        with scratch_database(_server_url()) as url:
+            os.environ["DATABASE_URL"] = url
+            import django
+            from django.conf import settings
 
-        django.setup()
-        Bench(args, print).run()
+            django.setup()
+            if folder:
+                settings.MEDIA_ROOT = folder
+            body()
+    finally:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
     print(f"(bench ran {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run_in_scratch_database(lambda: Bench(args, print).run())
 
 
 if __name__ == "__main__":

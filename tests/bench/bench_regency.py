@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from tests.bench.bench_provision import ROOT, _positive, _server_url, scratch_database
+from tests.bench.bench_provision import _positive, run_in_scratch_database
 
 TARGET_MS = 300.0
 CILACAP = "33.01"
@@ -192,19 +191,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for path in (str(ROOT), str(ROOT / "platform")):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "aduan.settings.test"
-    started = time.perf_counter()
-    with scratch_database(_server_url()) as url:
-        os.environ["DATABASE_URL"] = url
-        import django
-
-        django.setup()
-        run(args)
-    print(f"(bench ran {time.perf_counter() - started:.0f} s)")
-    return 0
+    return run_in_scratch_database(lambda: run(args))
 
 
 if __name__ == "__main__":
