@@ -42,8 +42,11 @@ def kinds() -> list[str]:
 
 
 def deliver_all() -> None:
-    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list(
-        "pk", flat=True
+    # In the order they were written (a heap's order is not a query's promise).
+    for pk in (
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ):
         outbox.deliver(pk)
 
@@ -79,7 +82,7 @@ def test_an_sms_complaint_is_told_every_visible_step_once_without_confidential_t
     ]
     # When the deliverer runs twice over everything
     deliver_all()
-    for pk in OutboxMessage.objects.values_list("pk", flat=True):
+    for pk in OutboxMessage.objects.order_by("pk").values_list("pk", flat=True):
         assert outbox.deliver(pk) is None
     # Then each went out exactly once, each one GSM-7 SMS to the complainant's number
     assert len(sms_gateway.requests) == 5
