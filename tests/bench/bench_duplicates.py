@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from complaints import duplicates
 from tests.bench.bench_provision import ROOT
 
 
@@ -25,7 +26,6 @@ def main() -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
     django.setup()  # the labelled set's measure lives beside its test, which imports models
-    from complaints import duplicates
     from tests.complaints.test_duplicates import quality
 
     print(f"\nMinHash, {duplicates.PERMUTATIONS} permutations over character trigrams.\n")
