@@ -19,7 +19,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from aduan.pdf import Document
-from complaints.models import Complaint
+from complaints.models import Complaint, SopVersion
 from complaints.presenters import channel_label, format_local, state_label
 from complaints.public.models import Export, ExportKind, ExportStatus
 from complaints.selectors import IDENTITY_ROLES, Viewer, not_found
@@ -79,7 +79,11 @@ def row_of(complaint: Complaint, columns: Columns, viewer: Viewer, tenant: Tenan
 def rows(
     complaints: QuerySet[Complaint], columns: Columns, viewer: Viewer, tenant: Tenant
 ) -> Iterator[list[str]]:
+    # A tenant has a few SOP versions: read once, not once a row (the state's label needs it).
+    versions = {version.pk: version for version in SopVersion.objects.all()}
     for complaint in complaints.iterator(chunk_size=1000):
+        if complaint.sop_version_id in versions:
+            complaint.sop_version = versions[complaint.sop_version_id]
         yield row_of(complaint, columns, viewer, tenant)
 
 

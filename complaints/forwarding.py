@@ -33,7 +33,7 @@ from psycopg import sql
 from aduan import envelope
 from aduan.db import tenant_db
 from aduan.errors import AduanError
-from complaints import register, sla
+from complaints import register, search, sla
 from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.audit import actor_name
@@ -345,6 +345,7 @@ def _arrive(
         "merged_into_id",  # an id in the origin's schema: meaningless at the receiver
         "team_id",  # so is the origin's team
         "data_key",  # wrapped by the origin's tenant key: re-wrapped for the receiver below
+        "search_vector",  # PostgreSQL's own (a generated column)
     }  # fmt: skip
     if restart:
         skip |= set(sla.SLA_FIELDS) | {"due_at"}
@@ -419,6 +420,8 @@ def _arrive(
                 *(forwarded[c] for c in EVENT_COLUMNS),
             ],
         )
+    # The receiver's search document (its number, the copied timeline) and vocabulary.
+    search.refresh_document(arrived.pk)
     if restart:
         _start_over(arrived, complaint.state, sop, target, now)
     return arrived

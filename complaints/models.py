@@ -12,7 +12,9 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,11 @@ class Urgency(models.TextChoices):
 # Step inputs that set the complaint's urgency (the village SOP says "urgency", others
 # "priority"): the value is kept on the complaint so queues can sort and filter by it.
 URGENCY_INPUTS = ("urgency", "priority")
+# The register's search vector (complaints.search): the document's words and the blind
+# indexes of the complainant. Immutable functions only: PostgreSQL keeps the column itself.
+SEARCH_VECTOR_SQL = (
+    "to_tsvector('simple'::regconfig, search_text) || array_to_tsvector(identity_index::text[])"
+)
 
 # Channels through which staff enter a complaint on a citizen's behalf (the desk form).
 STAFF_ENTRY_CHANNELS = (Channel.DESK, Channel.BOX, Channel.PHONE)
@@ -132,8 +139,14 @@ class Complaint(models.Model):
     urgency = models.CharField(max_length=10, choices=Urgency.choices, blank=True, default="")
 
     # The register's search document (complaints.search): written only by its one statement,
-    # lower-cased and unaccented; indexed by two GIN indexes created in migration 0010.
+    # lower-cased and unaccented. Searched through `search_vector`: its words and the blind
+    # indexes, kept by PostgreSQL, behind one GIN index (migration 0016).
     search_text = models.TextField(blank=True, default="", editable=False)
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, []),  # noqa: S611 (a constant)
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     # Privacy as SP4N-LAPOR! defines it. Rahasia (not public) is the default, so the safe
     # choice never depends on someone remembering a flag.
@@ -468,9 +481,7 @@ class TeamMember(models.Model):
     """One member of a team (a user of the public schema; no database constraint)."""
 
     # No index of its own: team_member_once (team, user) serves lookups by team.
-    team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, related_name="members", db_index=False
-    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members", db_index=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,

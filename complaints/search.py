@@ -1,18 +1,32 @@
-"""The register's full-text search: one search document per complaint, behind two indexes.
+"""The register's full-text search: one search vector per complaint behind one GIN index, and
+the tenant's vocabulary for typos.
 
 The document (`Complaint.search_text`) holds the number, subject, description, place and
-address text, and every timeline note, response, reply and value entered at a step, lower-cased
-and without accents (PostgreSQL's `unaccent`), so "Jalan rusak" finds "jalan rusâk". It is
-rebuilt by one UPDATE whenever the timeline writer (`complaints.audit.record_event`) appends an
-entry that carries text (`TEXT_KINDS`), so it is never out of step with what officers see.
+address text, and every timeline note, response, reply, correction and value entered at a
+step, lower-cased and without accents (PostgreSQL's `unaccent`), so "Jalan rusak" finds "jalan
+rusâk". It is rebuilt by one UPDATE whenever the timeline writer (`complaints.audit.
+record_event`) appends an entry that carries text (`TEXT_KINDS`), so it is never out of step
+with what officers see.
 
-Indonesian text is searched with the `simple` dictionary (no stemmer fits Indonesian affixes
-well; exact words after unaccent are what officers type), and trigram word similarity
-(`pg_trgm`) catches typos ("jembtan" finds "jembatan"). Two indexes per tenant schema: a GIN
-over `to_tsvector('simple', search_text)` and a GIN trigram index over `search_text`.
+`Complaint.search_vector` is a stored generated column: the document's words (`simple`
+dictionary: no stemmer fits Indonesian affixes well; exact words after unaccent are what
+officers type) plus the complainant's blind indexes (`identity_index`), so words, names,
+phones and e-mails are matched by one `@@` on one GIN index (`complaint_search`), never by
+decrypting. An anonymous complainant's name is matched only for roles that may know it (a
+filter on the rows the index found). Stored, so a lossy bitmap
+recheck and a walk down the register's order (`ORDER BY number DESC LIMIT 25`, the plan for a
+common word) read a column instead of parsing documents again.
+
+Typos: the tenant's vocabulary (`complaints_searchword`: the distinct words of its documents,
+no digits, one trigram GIN index) is where a query word that no document holds is looked up by
+trigram similarity (`pg_trgm`), like the PostgreSQL docs' "words table" for spelling
+suggestions: "jembtan" becomes "jembtan | jembatan" before the one `@@`. A trigram scan over
+100,000 documents cost seconds; a lookup in a few thousand words costs a millisecond.
+Numbers are typed exactly: a word with a digit matches as a prefix ("0028" finds
+"0028/adu/desa/2026"), never by similarity (a "typo" of 0028 is 0023, another complaint).
 
 Identity (name, phone, e-mail, the complainant's own address) is left OUT of the document on
-purpose: once encrypted it is found by exact token through blind indexes, never here.
+purpose: once encrypted it is found by exact token through blind indexes only.
 """
 
 from __future__ import annotations
@@ -23,7 +37,8 @@ from django.db.models.expressions import RawSQL
 
 from complaints.models import Complaint, ComplaintEvent, EventKind
 
-# Timeline entries whose text (message, step inputs) joins the document.
+# Timeline entries whose text (message, step inputs) joins the document; a correction changes
+# the subject or the place, so it rebuilds the document too.
 TEXT_KINDS = (
     EventKind.FILED,
     EventKind.UPDATED,
@@ -32,9 +47,15 @@ TEXT_KINDS = (
     EventKind.RESPONSE,
     EventKind.TRANSITION,
     EventKind.REPLY,
+    EventKind.CORRECTED,
 )
-# Queries shorter than this match by words only: trigrams of a short word match too much.
+# Words shorter than this are never corrected: trigrams of a short word match too much.
 TYPO_MIN_LENGTH = 4
+# A vocabulary word stands in for a misspelt one from this trigram similarity on (the test's
+# "jembtan"/"jembatan" is 0.55; "jalan"/"jalur" 0.25), at most this many of them.
+TYPO_SIMILARITY = 0.45
+TYPO_ALTERNATIVES = 5
+WORDS_TABLE = "complaints_searchword"
 
 
 def _refresh_sql(where: str) -> str:
@@ -52,15 +73,30 @@ def _refresh_sql(where: str) -> str:
     )
 
 
+def _vocabulary_sql(where: str) -> str:
+    """Add the documents' new words (no digits: numbers are never corrected; none of a WBS
+    report) to the vocabulary. No unique constraint to wait on: two intakes adding the same
+    new word at once may both write it (reads take DISTINCT), cheaper than a lock in intake."""
+    complaints = connection.ops.quote_name(Complaint._meta.db_table)
+    return (
+        f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT w.word FROM {complaints} AS c, "  # noqa: S608 (our names)
+        "unnest(tsvector_to_array(to_tsvector('simple'::regconfig, c.search_text))) AS w(word) "
+        f"WHERE ({where}) AND NOT c.is_wbs AND w.word !~ '[0-9]' AND length(w.word) <= 60 "
+        f"AND NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} AS s WHERE s.word = w.word)"
+    )
+
+
 def refresh_document(complaint_id: int) -> None:
-    """Rebuild one complaint's search document (one statement)."""
+    """Rebuild one complaint's search document and add its new words to the vocabulary."""
     with connection.cursor() as cursor:
         cursor.execute(_refresh_sql("c.id = %s"), [complaint_id])
+        cursor.execute(_vocabulary_sql("c.id = %s"), [complaint_id])
 
 
-def refresh_all_sql() -> str:
-    """The statement that rebuilds every document of the current schema (migration, loader)."""
-    return _refresh_sql("TRUE")
+def refresh_all_sql() -> list[str]:
+    """The statements that rebuild every document of the current schema and the vocabulary
+    (migration, loader)."""
+    return [_refresh_sql("TRUE"), _vocabulary_sql("TRUE")]
 
 
 def normalized(query: str) -> str:
@@ -68,30 +104,64 @@ def normalized(query: str) -> str:
     return " ".join(query.lower().split())
 
 
-def matches(query: str) -> Q:
-    """Complaints whose document holds every word of `query` (full text, `simple`); or, for a
-    query with digits (a register number, an RT, a date), that text anywhere in the document;
-    or, when the words as typed find nothing and the query is long enough, words within
-    trigram distance of them (a typo: "jembtan" finds "jembatan"). Typos are the fallback, not
-    a second clause every time: a trigram match rechecks every candidate document, which costs
-    far more than the word index. Each part runs on its GIN index. A Q, so other clauses
-    (identity by blind index) can be OR-ed in."""
-    text = normalized(query)
-    words = Q(_boolean(
-        "to_tsvector('simple'::regconfig, search_text) @@ "
-        "plainto_tsquery('simple'::regconfig, public.unaccent(%s))",
-        text,
-    ))  # fmt: skip
-    if any(ch.isdigit() for ch in text):
-        # Numbers are typed exactly: a "typo" of 0028 is 0023, another complaint. The parser
-        # keeps "0028/ADU/DESA/2026" as one token, so a part of it is matched as a substring.
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return words | Q(_boolean("search_text LIKE '%%' || public.unaccent(%s) || '%%'", escaped))
-    if len(text) >= TYPO_MIN_LENGTH and not Complaint.objects.filter(words).exists():
-        # strict_word_similarity >= 0.5 (pg_trgm's default).
-        return Q(_boolean("public.unaccent(%s) <<%% search_text", text))
-    return words
+def _lexeme(word: str, suffix: str = "") -> str:
+    """A quoted tsquery lexeme (the words come from PostgreSQL's parser; quoted anyway)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + suffix
 
 
-def _boolean(sql: str, param: str) -> RawSQL:
-    return RawSQL(sql, [param], output_field=BooleanField())  # noqa: S611 (a bound parameter)
+def words_tsquery(query: str) -> str:
+    """The tsquery of a register search's words: every word of `query` (a misspelt one OR-ed
+    with the vocabulary's words like it; one with a digit as a prefix). Two short queries: the
+    parser's words, and the vocabulary for those no document holds. Empty without words."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(array_agg(lexeme ORDER BY lexeme), '{}') FROM"
+            " unnest(to_tsvector('simple'::regconfig, public.unaccent(%s)))",
+            [normalized(query)],
+        )
+        row = cursor.fetchone()
+        words: list[str] = list(row[0]) if row else []
+        plain = [w for w in words if not any(ch.isdigit() for ch in w)]
+        spelled: dict[str, list[str]] = {w: [] for w in plain}
+        if plain:
+            # The vocabulary's words within trigram reach of each query word, best first (the
+            # word itself when some document holds it): `%` runs on the trigram index.
+            cursor.execute(
+                "SELECT q, array_agg(s.word ORDER BY s.score DESC, s.word)"
+                " FROM unnest(%s::text[]) AS q CROSS JOIN LATERAL ("
+                " SELECT DISTINCT word, similarity(word, q) AS score"
+                " FROM complaints_searchword WHERE word OPERATOR(public.%%) q"
+                " AND similarity(word, q) >= %s ORDER BY score DESC, word LIMIT %s) AS s"
+                " GROUP BY q",
+                [plain, TYPO_SIMILARITY, TYPO_ALTERNATIVES],
+            )
+            spelled.update({q: list(found) for q, found in cursor.fetchall()})
+    parts = []
+    for word in words:
+        if word not in spelled:
+            parts.append(_lexeme(word, ":*"))  # a number, typed from its start
+        elif word in spelled[word] or len(word) < TYPO_MIN_LENGTH or not spelled[word]:
+            parts.append(_lexeme(word))
+        else:
+            parts.append("(" + " | ".join(_lexeme(w) for w in [word, *spelled[word]]) + ")")
+    return " & ".join(parts)
+
+
+def matches(query: str, identity: list[str], *, anonymous_too: bool) -> Q | None:
+    """Complaints holding every word of `query` (`words_tsquery`) or any of the `identity`
+    blind indexes, in one `@@` on the GIN index; an anonymous complainant's blind index
+    counts only when `anonymous_too`. None when nothing can match."""
+    words = words_tsquery(query)
+    either = " | ".join([f"({words})"] * bool(words) + [_lexeme(token) for token in identity])
+    if not either:
+        return None
+    found = Q(_vector_matches(either))
+    if anonymous_too or not identity:
+        return found
+    # Found by a blind index alone: only a named complainant.
+    named = Q(is_anonymous=False)
+    return found & (named | Q(_vector_matches(words)) if words else named)
+
+
+def _vector_matches(tsquery_text: str) -> RawSQL:
+    return RawSQL("search_vector @@ %s::tsquery", [tsquery_text], output_field=BooleanField())

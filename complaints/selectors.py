@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -36,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from complaints import duplicates, search, wbs
@@ -78,6 +80,8 @@ DESK_ROLES = frozenset({Role.OFFICER, Role.TENANT_ADMIN, Role.WBS_OFFICER})
 IDENTITY_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.TENANT_ADMIN, Role.WBS_OFFICER})
 
 PAGE_SIZE = 25
+# A search counts its matches up to this many (RegisterPaginator).
+SEARCH_COUNT_CAP = 1000
 # A staff member's notifications page shows the newest this many.
 NOTIFICATIONS_SHOWN = 50
 # Most urgent first; a complaint nobody judged yet after the low ones.
@@ -234,17 +238,37 @@ def register(
         complaints = complaints.filter(overdue_filter(timezone.now()))
     query = query.strip()
     if query:
-        # Full text over number, subject, description, place, notes and step inputs
-        # (complaints.search), through its indexes; identity is matched apart below.
-        match = Q(pk__in=Complaint.objects.filter(search.matches(query)).values("pk"))
-        # The identity is sealed: a name token, a phone or an e-mail is found by its blind
-        # index (complaints.sealing), never by decrypting.
-        names = Q(identity_index__overlap=identity_lookup(query))
-        if not viewer.roles & IDENTITY_ROLES:
-            # Searching by name must not reveal who an anonymous complainant is.
-            names &= Q(is_anonymous=False)
-        complaints = complaints.filter(match | names)
+        # Full text over number, subject, description, place, notes and step inputs, or the
+        # complainant by blind index (sealed: a name token, a phone or an e-mail is never
+        # decrypted to search), in one `@@` on one index (complaints.search). Searching by
+        # name must not reveal who an anonymous complainant is, to roles that may not know.
+        found = search.matches(
+            query, identity_lookup(query), anonymous_too=bool(viewer.roles & IDENTITY_ROLES)
+        )
+        if found is None:
+            return complaints.none()
+        complaints = complaints.filter(found)
     return complaints.order_by(*SORTS.get(sort, SORTS["-number"]))
+
+
+class RegisterPaginator(Paginator):  # type: ignore[type-arg]
+    """The register's pages. A search counts at most `SEARCH_COUNT_CAP` matches (counting
+    every complaint holding a common word of a 100,000-complaint register costs more than
+    finding them); `capped` then says there are more, and the page shows "1000+"."""
+
+    def __init__(self, object_list: QuerySet[Complaint], *, searched: bool) -> None:
+        super().__init__(object_list, PAGE_SIZE)
+        self.complaints = object_list
+        self.searched = searched
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if not self.searched:
+            return self.complaints.count()
+        found = self.complaints[: SEARCH_COUNT_CAP + 1].count()
+        self.capped = found > SEARCH_COUNT_CAP
+        return min(found, SEARCH_COUNT_CAP)
 
 
 def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:
@@ -507,9 +531,7 @@ def triage_rows(tenant: Tenant, entries: Sequence[TriageEntry]) -> list[TriageRo
             (entry.proposal or {}).get("category") or ""
         )
         rows.append(
-            TriageRow(
-                entry, complaint, names.get(key, key), suggested.get(entry.tracking_code, [])
-            )
+            TriageRow(entry, complaint, names.get(key, key), suggested.get(entry.tracking_code, []))
         )
     return rows
 
@@ -737,6 +759,8 @@ def with_likely_duplicates(tenant: Tenant, complaints: QuerySet[Complaint]) -> l
         ):
             matched.append(codes[key.tracking_code])
     return matched
+
+
 TRANSPARENCY_PAGE = 30
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.errors import AduanError
+from aduan.jobs import enqueue_on_commit
 from aduan.tenancy import connection_tenant
 from complaints.audit import record_event
 from complaints.models import Attachment, Complaint, EventKind, Urgency
@@ -26,6 +27,8 @@ from tenants.permissions import AnyUser, Capability, has_capability
 REASON_MAX = 2000
 # What a correction may change, with its longest value.
 CORRECTABLE = {"category": 40, "subject": 200, "incident_place": 300}
+# What the duplicate finder's similarity key is made of (complaints.actions.duplicates).
+KEYED = {"category", "subject"}
 
 
 class CorrectionErrorCode(StrEnum):
@@ -129,6 +132,12 @@ def do_correct_complaint(
             complaint, kind=EventKind.CORRECTED, actor=actor, message=reason,
             before=before, after=after,
         )  # fmt: skip
+        if after.keys() & KEYED and not complaint.is_wbs:
+            # The key in the public schema follows the corrected category and text, after
+            # commit like at intake (a rolled-back correction leaves the old key).
+            enqueue_on_commit(
+                "record_similarity_key", connection_tenant().schema_name, complaint.pk
+            )
     return complaint
 
 

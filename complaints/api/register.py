@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from django.core.paginator import Paginator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -232,6 +231,9 @@ class StaffComplaintDetailOutput(StaffComplaintOutput):
 
 class RegisterOutput(serializers.Serializer[dict[str, Any]]):
     count = serializers.IntegerField()
+    count_capped = serializers.BooleanField(
+        help_text="Pencarian menghitung paling banyak 1000 hasil: true bila ada lebih banyak"
+    )
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     results = StaffComplaintOutput(many=True)
@@ -277,7 +279,8 @@ class RegisterApi(APIView):
         if not form.is_valid():
             raise form_error(form)
         complaints = selectors.register(viewer, zone=tenant_zone(tenant), **form.query())
-        page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+        pages = selectors.RegisterPaginator(complaints, searched=bool(form.query()["query"]))
+        page = pages.get_page(params.get("page"))
         results = StaffComplaintOutput(
             list(page.object_list),  # type: ignore[arg-type]
             many=True,
@@ -285,7 +288,8 @@ class RegisterApi(APIView):
         )
         return Response(
             {
-                "count": page.paginator.count,
+                "count": pages.count,
+                "count_capped": pages.capped,
                 "page": page.number,
                 "pages": page.paginator.num_pages,
                 "results": results.data,

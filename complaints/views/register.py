@@ -4,7 +4,6 @@ complaint view and desk entry. Thin: parse, access, one action, render."""
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -83,7 +82,8 @@ def register(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # an invalid filter shows its error; the others still apply
     filters = form.query()
     complaints = selectors.register(viewer, zone=tenant_zone(tenant), **filters)
-    page = Paginator(complaints, selectors.PAGE_SIZE).get_page(params.get("page"))
+    pages = selectors.RegisterPaginator(complaints, searched=bool(filters.get("query")))
+    page = pages.get_page(params.get("page"))
     calendar = calendar_for(tenant)
     category_names = dict(form.fields["category"].choices)  # type: ignore[attr-defined]
     rows = [

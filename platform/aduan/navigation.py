@@ -15,6 +15,7 @@ from tenants.access import Scope, declared_access
 STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("console", _("Beranda kerja")),
     ("complaints:register", _("Buku pengaduan")),
+    ("complaints:exports", _("Ekspor")),
     ("complaints:desk", _("Catat pengaduan")),
     ("forwarding", _("Penerusan")),
     ("triage", _("Pemilahan")),

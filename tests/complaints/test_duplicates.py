@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from django_tenants.utils import schema_context
 
-from complaints import duplicates
+from complaints import duplicates, selectors
+from complaints.actions.corrections import do_correct_complaint
 from complaints.models import Complaint
 from complaints.public.models import SimilarityKey
 from complaints.tasks import record_similarity_key
 from routing.actions.triage import do_open_triage_entry
+from routing.models import Category
 from routing.router import Outcome, Proposal
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
@@ -197,3 +199,59 @@ def test_the_regency_triage_queue_shows_likely_duplicates(
     ]
     page = tenant_client.get("/triage/", tenant=regency).content.decode()
     assert at_village.tracking_code in page
+
+
+@pytest.mark.django_db
+def test_a_correction_of_category_or_text_rewrites_the_key_after_commit(
+    tenant_factory: TenantFactory, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given the same bridge at two villages' doors, one filed under another category
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab-cilacap")
+    village = tenant_factory(region_code="33.01.09.2014", parent=regency)
+    roads, other = Category.objects.order_by("key")[:2]
+    at_village = keyed(village, django_capture_on_commit_callbacks, **BRIDGE, category=roads.key)
+    at_regency = keyed(
+        regency, django_capture_on_commit_callbacks, **SAME_BRIDGE, category=other.key
+    )
+    with schema_context(village.schema_name):
+        assert selectors.likely_duplicates(village, at_village) == []
+    officer = make_member(regency, Role.OFFICER)
+    # When the regency's officer corrects the category, and the transaction does not commit
+    capture = django_capture_on_commit_callbacks
+    with schema_context(regency.schema_name), capture(execute=False) as pending:
+        do_correct_complaint(
+            complaint=at_regency, actor=officer, reason="Salah kategori.",
+            changes={"category": roads.key},
+        )  # fmt: skip
+    # Then nothing is sent yet and the key still holds the old category
+    assert run_jobs(record_similarity_key) == 0
+    assert SimilarityKey.objects.get(tracking_code=at_regency.tracking_code).category == other.key
+    # When it commits
+    for callback in pending:
+        callback()
+    assert run_jobs(record_similarity_key) == 1
+    # Then the key follows the correction and the village's complaint is suggested
+    assert SimilarityKey.objects.get(tracking_code=at_regency.tracking_code).category == roads.key
+    with schema_context(village.schema_name):
+        (suggestion,) = selectors.likely_duplicates(village, at_village)
+    assert (suggestion.tracking_code, suggestion.holder_id) == (
+        at_regency.tracking_code, regency.pk,
+    )  # fmt: skip
+    # When the subject is corrected into a different problem, the text part follows too
+    with schema_context(regency.schema_name), django_capture_on_commit_callbacks(execute=True):
+        do_correct_complaint(
+            complaint=at_regency, actor=officer, reason="Salah catat.",
+            changes={"subject": "Lampu jalan padam di balai desa"},
+        )  # fmt: skip
+    assert run_jobs(record_similarity_key) == 1
+    key = SimilarityKey.objects.get(tracking_code=at_regency.tracking_code)
+    assert list(key.signature) == duplicates.signature(
+        f"Lampu jalan padam di balai desa {SAME_BRIDGE['description']}"
+    )
+    # and a correction of the place alone (not in the key) sends no job
+    with schema_context(regency.schema_name), django_capture_on_commit_callbacks(execute=True):
+        do_correct_complaint(
+            complaint=at_regency, actor=officer, reason="Tempat lebih tepat.",
+            changes={"incident_place": "Dusun Krajan RT 01"},
+        )  # fmt: skip
+    assert run_jobs(record_similarity_key) == 0

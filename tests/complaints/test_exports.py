@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
@@ -20,7 +23,8 @@ from complaints import exports as export_files
 from complaints.actions import exports
 from complaints.public.models import Export, ExportStatus
 from complaints.tasks import run_export
-from tenants.models import Role, Tenant
+from tenants.models import Role, Tenant, TenantKind
+from tests.bulk import copy_complaints
 from tests.client import TenantClient
 from tests.factories import TenantFactory, file_complaint, make_member, run_jobs, sign_in
 
@@ -218,3 +222,72 @@ def test_the_cli_writes_an_export_with_its_progress(
     )  # fmt: skip
     assert lines == [f"1 rows written to {target}"]
     assert csv_rows(target.read_bytes())[1][3] == "Jembatan putus"
+
+
+@pytest.mark.slow
+def test_an_export_of_10000_rows_runs_as_a_job_with_its_progress(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, committed: None
+) -> None:
+    # Committed, as in production: the worker reads what the request's transaction wrote.
+    # Given a register of 10,000 complaints (10 filed, the rest copied from them in SQL)
+    tenant = tenant_factory()
+    for i in range(10):
+        file_complaint(tenant, subject=f"Aduan {i}", description="Jalan berlubang di dusun.")
+    with schema_context(tenant.schema_name):
+        copy_complaints(10_000)
+    sign_in(tenant_client, make_member(tenant, Role.OFFICER))
+    # When an officer asks for the whole register as CSV
+    body = ask(tenant_client, tenant, "csv").json()
+    # Then it is a job (more than INLINE_LIMIT rows), queued with its bar at 0 on the page
+    assert (body["status"], body["total"], body["percent"]) == ("queued", 10_000, 0)
+    page = tenant_client.get("/console/ekspor/", tenant=tenant).content.decode()
+    assert f'id="export-{body["id"]}"' in page and '<progress value="0" max="100">' in page
+    # When the worker runs it
+    with CaptureQueriesContext(connection) as queries:
+        assert run_jobs(run_export) == 1
+    # Then its progress was written on its row as the file grew, every 500 rows, in order
+    recorded = [
+        int(found.group(1))
+        for query in queries.captured_queries
+        if query["sql"].startswith(f'UPDATE "{Export._meta.db_table}"')
+        and (found := re.search(r'"done" = (\d+)', query["sql"]))
+    ]
+    assert recorded == sorted(recorded)
+    assert sorted(set(recorded)) == [0, *range(export_files.PROGRESS_EVERY, 10_001, 500)]
+    # and it is done, at 100 %, and its file holds the header and 10,000 distinct complaints
+    done = tenant_client.get(f"/api/v1/exports/{body['id']}/", tenant=tenant).json()
+    assert (done["status"], done["done"], done["percent"]) == ("done", 10_000, 100)
+    rows = csv_rows(download(tenant_client, tenant, body["id"]))
+    assert len(rows) == 10_001
+    number = rows[0].index("Nomor")
+    assert len({row[number] for row in rows[1:]}) == 10_000
+
+
+def _menu(client: TenantClient, tenant: Tenant) -> list[str]:
+    page = client.get("/console/", tenant=tenant).content.decode()
+    start = page.index('id="staff-nav"')
+    return [
+        part.split('"')[0] for part in page[start : page.index("</nav>", start)].split('href="')[1:]
+    ]
+
+
+def test_the_staff_menu_links_to_exports_for_the_roles_that_may_export(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a regency with an officer, an auditor, and a regency admin (who reads no register)
+    tenant = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    exports_url = f"/t/{tenant.slug}/console/ekspor/"
+    clients = {}
+    for role in (Role.OFFICER, Role.AUDITOR, Role.REGENCY_ADMIN):
+        clients[role] = TenantClient()
+        sign_in(clients[role], make_member(tenant, role))
+    # Then the officer's and the auditor's menus link to the exports, and the link opens the
+    # form to export the register
+    for role in (Role.OFFICER, Role.AUDITOR):
+        assert exports_url in _menu(clients[role], tenant), role
+        page = clients[role].get(exports_url)
+        assert page.status_code == 200
+        assert 'name="kind"' in page.content.decode()
+    # and the regency admin's menu has no such link, and the page is closed to them
+    assert exports_url not in _menu(clients[Role.REGENCY_ADMIN], tenant)
+    assert clients[Role.REGENCY_ADMIN].get(exports_url).status_code in (403, 404)

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from complaints import search
+from complaints import search, selectors
+from complaints.actions.corrections import do_correct_complaint
 from complaints.actions.workflow import do_transition_complaint
 from complaints.actions.working import do_add_note
 from complaints.models import Complaint
@@ -83,13 +84,17 @@ def test_search_leaves_identity_out_of_the_index_and_wbs_out_of_results(
     assert found(tenant_client, tenant, "pungli") == []
 
 
-def test_search_runs_on_its_indexes(tenant_factory: TenantFactory) -> None:
+def test_search_runs_on_its_one_index_and_typos_on_the_vocabulary(
+    tenant_factory: TenantFactory,
+) -> None:
     # Given a tenant's register
     tenant = tenant_factory()
-    file_complaint(tenant, subject="Jembatan putus")
+    file_complaint(tenant, subject="Jembatan putus", name="Siti Aminah")
 
     def plan(query: str) -> str:
-        matching = Complaint.objects.filter(search.matches(query)).values("pk")
+        wanted = search.matches(query, [], anonymous_too=False)
+        assert wanted is not None
+        matching = Complaint.objects.filter(wanted).values("pk")
         sql, params = matching.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN {sql}", params)
@@ -99,7 +104,64 @@ def test_search_runs_on_its_indexes(tenant_factory: TenantFactory) -> None:
     with schema_context(tenant.schema_name), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         words, number, typo = plan("jembatan putus"), plan("0001/adu"), plan("jembtan")
-    # Then words use the word index, a number also the trigram index, a typo the trigrams
-    assert "complaint_search_words" in words and "complaint_search_trigrams" not in words
-    assert "complaint_search_words" in number and "complaint_search_trigrams" in number
-    assert "complaint_search_trigrams" in typo
+        # Then words, a number and a typo all run on the one GIN index of the search vector
+        assert all("complaint_search" in p for p in (words, number, typo))
+        # and a typo was looked up in the vocabulary (its words, none with a digit)
+        assert search.words_tsquery("jembtan") == "('jembtan' | 'jembatan')"
+        assert search.words_tsquery("Jembatan PUTUS") == "'jembatan' & 'putus'"
+        assert search.words_tsquery("0001/adu") == "'0001/adu':*"
+        cursor.execute(f"SELECT count(*) FROM {search.WORDS_TABLE} WHERE word ~ '[0-9]'")
+        assert cursor.fetchone() == (0,)
+        cursor.execute(f"SELECT word FROM {search.WORDS_TABLE} WHERE word = 'jembatan'")
+        assert cursor.fetchall() == [("jembatan",)]
+    # and the identity is never in the vocabulary
+    with schema_context(tenant.schema_name), connection.cursor() as cursor:
+        cursor.execute(f"SELECT word FROM {search.WORDS_TABLE} WHERE word IN ('siti', 'aminah')")
+        assert cursor.fetchall() == []
+
+
+def test_a_common_word_counts_up_to_the_cap_and_says_there_are_more(
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given 5 complaints about drains and a cap of 3 (1000 in production)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    tenant = tenant_factory()
+    for i in range(5):
+        file_complaint(tenant, subject=f"Drainase tersumbat {i}")
+    file_complaint(tenant, subject="Pasar becek")
+    sign_in(tenant_client, make_member(tenant, Role.OFFICER))
+    # When an officer searches for a word in all of them
+    body = tenant_client.get("/api/v1/register/", {"q": "drainase"}, tenant=tenant).json()
+    # Then the count stops at the cap and says so, and the first page is the newest
+    assert (body["count"], body["count_capped"], body["pages"]) == (3, True, 1)
+    assert [r["subject"] for r in body["results"]] == [
+        "Drainase tersumbat 4", "Drainase tersumbat 3", "Drainase tersumbat 2",
+    ]  # fmt: skip
+    page = tenant_client.get("/console/pengaduan/?q=drainase", tenant=tenant).content.decode()
+    assert '<strong id="register-count">3+</strong>' in page
+    # and a search under the cap, or the register without a search, counts exactly
+    body = tenant_client.get("/api/v1/register/", {"q": "pasar"}, tenant=tenant).json()
+    assert (body["count"], body["count_capped"]) == (1, False)
+    body = tenant_client.get("/api/v1/register/", tenant=tenant).json()
+    assert (body["count"], body["count_capped"]) == (6, False)
+
+
+def test_a_corrected_subject_is_found_by_its_new_words(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a complaint filed with a misspelt subject
+    tenant = tenant_factory()
+    officer = make_member(tenant, Role.OFFICER)
+    complaint = file_complaint(tenant, subject="Jalan rusk", description="Berlubang.")
+    # When the officer corrects it
+    with schema_context(tenant.schema_name):
+        do_correct_complaint(
+            complaint=complaint, actor=officer, reason="Salah ketik.",
+            changes={"subject": "Drainase tersumbat"},
+        )  # fmt: skip
+    # Then the new words find it at once
+    sign_in(tenant_client, officer)
+    assert found(tenant_client, tenant, "drainase") == ["Drainase tersumbat"]
+    assert found(tenant_client, tenant, "drainse") == ["Drainase tersumbat"]
