@@ -254,7 +254,14 @@ def register(
 class RegisterPaginator(Paginator):  # type: ignore[type-arg]
     """The register's pages. A search counts at most `SEARCH_COUNT_CAP` matches (counting
     every complaint holding a common word of a 100,000-complaint register costs more than
-    finding them); `capped` then says there are more, and the page shows "1000+"."""
+    finding them); `capped` then says there are more, and the page shows "1000+".
+
+    A search reads the ids of up to cap + 1 matches first, in no order (the GIN index's
+    bitmap, stopped early): that is the count, and when it is not capped the page is cut from
+    those ids alone, so a rare match (a register number) never walks the register's order
+    on a planner's guess. Only a common match (more than the cap: at least 1 % of a
+    100,000-complaint register) walks the order down the (year, seq) index, finding its
+    first page within a few hundred rows."""
 
     def __init__(self, object_list: QuerySet[Complaint], *, searched: bool) -> None:
         super().__init__(object_list, PAGE_SIZE)
@@ -266,9 +273,12 @@ class RegisterPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         if not self.searched:
             return self.complaints.count()
-        found = self.complaints[: SEARCH_COUNT_CAP + 1].count()
-        self.capped = found > SEARCH_COUNT_CAP
-        return min(found, SEARCH_COUNT_CAP)
+        ids = list(self.complaints.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        self.capped = len(ids) > SEARCH_COUNT_CAP
+        if not self.capped:
+            # Paginator.page() cuts the page from object_list after reading the count.
+            self.object_list = self.complaints.filter(pk__in=ids)
+        return min(len(ids), SEARCH_COUNT_CAP)
 
 
 def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:

@@ -1,6 +1,7 @@
-"""Working the register in a real browser (issue 17): the officer searches it (with a typo),
-exports what the search shows and downloads the file, then acts on a likely duplicate
-suggested on a complaint's page by merging it."""
+"""Working the register in a real browser (issue 17): the officer signs in, opens the register
+from the menu and searches it (with a typo), exports what the search shows and downloads the
+file, finds it again under the menu's "Ekspor", then acts on a likely duplicate suggested on a
+complaint's page by merging it."""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ def test_search_export_and_a_duplicate_merged(
     file_complaint(tenant, subject="Pasar becek", description="Saluran air pasar mampet.")
     run_jobs(record_similarity_key)
     base = live_server.url
-    # When the officer searches the register, with a typo
-    sign_in(page, base, "petugas", f"/t/{SLUG}/console/pengaduan/")
+    # When the officer signs in, opens the register from the menu and searches, with a typo
+    sign_in(page, base, "petugas", f"/t/{SLUG}/console/")
+    with page.expect_navigation():
+        page.locator("#staff-nav").get_by_role("link", name="Buku pengaduan").click()
     page.fill("#register-filter input[name=q]", "jembtan")
     with page.expect_navigation():
         page.locator("#register-filter button[type=submit]").click()
@@ -60,6 +63,10 @@ def test_search_export_and_a_duplicate_merged(
     # Then the file holds the two bridge complaints
     assert first.number in content and second.number in content
     assert "Pasar becek" not in content
+    # and the staff menu's "Ekspor" leads back to the export, done and downloadable
+    with page.expect_navigation():
+        page.locator("#staff-nav").get_by_role("link", name="Ekspor", exact=True).click()
+    assert page.locator("#exports a.download").count() == 1
     # When they open the newer complaint, its likely duplicate is suggested; they merge it
     page.goto(f"{base}/t/{SLUG}/console/pengaduan/{second.pk}/")
     suggestion = page.locator("#likely-duplicates .likely-duplicate")

@@ -21,18 +21,22 @@ pytestmark = pytest.mark.browser
 VILLAGE = "desa-kuripan-kidul"
 # (username, where they sign in, pages their menu must offer, pages it must not)
 ROLES: list[tuple[str, str, set[str], set[str]]] = [
-    ("petugas", VILLAGE, {"Buku pengaduan", "Catat pengaduan", "Penerusan"},
+    ("petugas", VILLAGE, {"Buku pengaduan", "Ekspor", "Catat pengaduan", "Penerusan"},
      {"Pengaturan penerusan", "Anggota"}),
-    ("penjawab", VILLAGE, {"Buku pengaduan"}, {"Pengaturan penerusan", "Catat pengaduan"}),
-    ("penghubung", VILLAGE, {"Buku pengaduan", "Penerusan"}, {"Pengaturan penerusan"}),
-    ("kepala", VILLAGE, {"Buku pengaduan"}, {"Pengaturan penerusan"}),
-    ("auditor", VILLAGE, {"Buku pengaduan"}, {"Pengaturan penerusan", "Catat pengaduan"}),
-    ("wbs", VILLAGE, {"Buku pengaduan", "Catat pengaduan"}, {"Pengaturan penerusan"}),
-    ("admin", VILLAGE, {"Buku pengaduan", "SOP", "Anggota", "Pengaturan penerusan", "Tim"},
-     set()),
+    ("penjawab", VILLAGE, {"Buku pengaduan", "Ekspor"},
+     {"Pengaturan penerusan", "Catat pengaduan"}),
+    ("penghubung", VILLAGE, {"Buku pengaduan", "Ekspor", "Penerusan"},
+     {"Pengaturan penerusan"}),
+    ("kepala", VILLAGE, {"Buku pengaduan", "Ekspor"}, {"Pengaturan penerusan"}),
+    ("auditor", VILLAGE, {"Buku pengaduan", "Ekspor"},
+     {"Pengaturan penerusan", "Catat pengaduan"}),
+    ("wbs", VILLAGE, {"Buku pengaduan", "Ekspor", "Catat pengaduan"}, {"Pengaturan penerusan"}),
+    ("admin", VILLAGE, {"Buku pengaduan", "Ekspor", "SOP", "Anggota", "Pengaturan penerusan",
+                        "Tim"}, set()),
     ("admin-kabupaten", "pemkab-cilacap", {"Pemilahan", "Direktori kewenangan"},
-     {"Buku pengaduan"}),
-    ("operator", "", {"Verifikasi layanan desa", "Instansi yang dikelola"}, {"Buku pengaduan"}),
+     {"Buku pengaduan", "Ekspor"}),
+    ("operator", "", {"Verifikasi layanan desa", "Instansi yang dikelola"},
+     {"Buku pengaduan", "Ekspor"}),
 ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from complaints import search, selectors
@@ -146,6 +147,18 @@ def test_a_common_word_counts_up_to_the_cap_and_says_there_are_more(
     assert (body["count"], body["count_capped"]) == (1, False)
     body = tenant_client.get("/api/v1/register/", tenant=tenant).json()
     assert (body["count"], body["count_capped"]) == (6, False)
+    # and under the cap the page is cut from the ids the count read (a rare match never walks
+    # the register's order on the planner's guess), above it the order is walked
+    viewer = selectors.Viewer(frozenset({Role.OFFICER}))
+    with schema_context(tenant.schema_name):
+        for query, cut_by_ids in (("pasar", True), ("drainase", False)):
+            pages = selectors.RegisterPaginator(
+                selectors.register(viewer, query=query), searched=True
+            )
+            with CaptureQueriesContext(connection) as queries:
+                list(pages.get_page(1).object_list)
+            page_sql = queries.captured_queries[-1]["sql"]
+            assert ('"complaints_complaint"."id" IN (' in page_sql) is cut_by_ids, query
 
 
 def test_a_corrected_subject_is_found_by_its_new_words(
