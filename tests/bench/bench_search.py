@@ -93,10 +93,15 @@ def run(args: argparse.Namespace) -> None:
                 capped = pages.capped
                 times.append((time.perf_counter() - started) * 1000)
             if args.explain:
-                sql, params = selectors.register(viewer, query=query)[:25].query.sql_with_params()
-                with connection.cursor() as cursor:
-                    cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
-                    print("\n".join(row[0] for row in cursor.fetchall()))
+                found = selectors.register(viewer, query=query)
+                cap = selectors.SEARCH_COUNT_CAP
+                ids = found.order_by().values_list("pk", flat=True)[: cap + 1]
+                for label, part in (("count (ids)", ids), ("page", found[:25])):
+                    sql, params = part.query.sql_with_params()
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", params)
+                        plan = "\n".join(row[0] for row in cursor.fetchall())
+                    print(f"-- {query}: {label}\n{plan}")
             ordered = sorted(times)
             p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
             rows.append((query, statistics.median(ordered), p95, f"{count}{'+' if capped else ''}"))
