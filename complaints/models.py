@@ -98,10 +98,13 @@ def element_labels(keys: list[str]) -> str:
 class Complaint(models.Model):
     """A public complaint (pengaduan) held by one tenant, entered in its register."""
 
-    number = models.CharField(max_length=60, unique=True)
+    # Unique by a constraint (complaint_number), not unique=True: that would add a LIKE index
+    # no query uses (search reads the number through the search vector); so is the tracking
+    # code (complaint_tracking_code), which is only ever looked up whole.
+    number = models.CharField(max_length=60)
     register_year = models.PositiveSmallIntegerField()
     register_seq = models.PositiveIntegerField()
-    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH)  # unique: complaint_tracking_code
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
     # The complainant (pengadu). Blank when missing: the complaint is then kept incomplete.
@@ -234,7 +237,9 @@ class Complaint(models.Model):
             # Also the index behind the register's default order and its year filter.
             models.UniqueConstraint(
                 fields=["register_year", "register_seq"], name="complaint_register_entry"
-            )
+            ),
+            models.UniqueConstraint(fields=["number"], name="complaint_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code"),
         ]
         indexes = [
             # A complaint's merged duplicates, shown on its view; few rows are ever merged.

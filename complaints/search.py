@@ -18,10 +18,10 @@ recheck and a walk down the register's order (`ORDER BY number DESC LIMIT 25`, t
 common word) read a column instead of parsing documents again.
 
 Typos: the tenant's vocabulary (`complaints_searchword`: the distinct words of its documents,
-no digits, one trigram GIN index) is where a query word that no document holds is looked up by
-trigram similarity (`pg_trgm`), like the PostgreSQL docs' "words table" for spelling
-suggestions: "jembtan" becomes "jembtan | jembatan" before the one `@@`. A trigram scan over
-100,000 documents cost seconds; a lookup in a few thousand words costs a millisecond.
+no digits; its primary key and one trigram GIN index) is where a query word that no document
+holds is looked up by trigram similarity (`pg_trgm`), like the PostgreSQL docs' "words table"
+for spelling suggestions: "jembtan" becomes "jembtan | jembatan" before the one `@@`. A
+trigram scan over 100,000 documents cost seconds; a lookup in a vocabulary costs milliseconds.
 Numbers are typed exactly: a word with a digit matches as a prefix ("0028" finds
 "0028/adu/desa/2026"), never by similarity (a "typo" of 0028 is 0023, another complaint).
 
@@ -75,14 +75,15 @@ def _refresh_sql(where: str) -> str:
 
 def _vocabulary_sql(where: str) -> str:
     """Add the documents' new words (no digits: numbers are never corrected; none of a WBS
-    report) to the vocabulary. No unique constraint to wait on: two intakes adding the same
-    new word at once may both write it (reads take DISTINCT), cheaper than a lock in intake."""
+    report) to the vocabulary: a probe of its primary key per word, in the words' order (two
+    intakes adding the same new words wait on each other in one order, never in a cycle)."""
     complaints = connection.ops.quote_name(Complaint._meta.db_table)
     return (
         f"INSERT INTO {WORDS_TABLE} (word) SELECT DISTINCT w.word FROM {complaints} AS c, "  # noqa: S608 (our names)
         "unnest(tsvector_to_array(to_tsvector('simple'::regconfig, c.search_text))) AS w(word) "
         f"WHERE ({where}) AND NOT c.is_wbs AND w.word !~ '[0-9]' AND length(w.word) <= 60 "
-        f"AND NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} AS s WHERE s.word = w.word)"
+        f"AND NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} AS s WHERE s.word = w.word) "
+        "ORDER BY w.word ON CONFLICT DO NOTHING"
     )
 
 
@@ -129,7 +130,7 @@ def words_tsquery(query: str) -> str:
             cursor.execute(
                 "SELECT q, array_agg(s.word ORDER BY s.score DESC, s.word)"
                 " FROM unnest(%s::text[]) AS q CROSS JOIN LATERAL ("
-                " SELECT DISTINCT word, similarity(word, q) AS score"
+                " SELECT word, similarity(word, q) AS score"
                 " FROM complaints_searchword WHERE word OPERATOR(public.%%) q"
                 " AND similarity(word, q) >= %s ORDER BY score DESC, word LIMIT %s) AS s"
                 " GROUP BY q",

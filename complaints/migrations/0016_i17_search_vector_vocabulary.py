@@ -4,10 +4,16 @@
   blind indexes), behind one GIN index `complaint_search`; it replaces the expression index
   `complaint_search_words` (recomputed on every lossy recheck) and the trigram index over
   whole documents `complaint_search_trigrams` (a typo rechecked every candidate document).
-- `complaints_searchword`: the tenant's vocabulary (distinct words without digits) with one
-  trigram GIN index, where a misspelt word is looked up; filled here from the documents.
+- `complaints_searchword`: the tenant's vocabulary (distinct words without digits): its
+  primary key (a new word is added by an index probe, not a trigram scan) and one trigram GIN
+  index, where a misspelt word is looked up; filled here from the documents.
+- The complaint's number and tracking code are unique by constraints (`complaint_number`,
+  `complaint_tracking_code`), which drops the two LIKE indexes (`varchar_pattern_ops`) that
+  unique=True made and no query uses (both are looked up whole; search reads the number
+  through the search vector).
 
-Tenant relations: -2 indexes, +1 index, +1 table, +1 index: 59 -> 60.
+Tenant relations: -2 search indexes, +1 search index, +1 table, +2 vocabulary indexes, -2 LIKE
+indexes: 59 -> 59.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -19,7 +25,7 @@ VECTOR = (
     "to_tsvector('simple'::regconfig, search_text) || array_to_tsvector(identity_index::text[])"
 )
 VOCABULARY = """
-CREATE TABLE complaints_searchword (word text NOT NULL);
+CREATE TABLE complaints_searchword (word text PRIMARY KEY);
 CREATE INDEX complaint_search_vocabulary ON complaints_searchword
   USING gin (word public.gin_trgm_ops);
 INSERT INTO complaints_searchword (word) SELECT DISTINCT w.word FROM complaints_complaint AS c,
@@ -51,4 +57,24 @@ class Migration(migrations.Migration):
             " USING gin (search_text public.gin_trgm_ops);",
         ),
         migrations.RunSQL(VOCABULARY, "DROP TABLE complaints_searchword;"),
+        migrations.AlterField(
+            model_name="complaint",
+            name="number",
+            field=models.CharField(max_length=60),
+        ),
+        migrations.AddConstraint(
+            model_name="complaint",
+            constraint=models.UniqueConstraint(fields=("number",), name="complaint_number"),
+        ),
+        migrations.AlterField(
+            model_name="complaint",
+            name="tracking_code",
+            field=models.CharField(max_length=10),
+        ),
+        migrations.AddConstraint(
+            model_name="complaint",
+            constraint=models.UniqueConstraint(
+                fields=("tracking_code",), name="complaint_tracking_code"
+            ),
+        ),
     ]
