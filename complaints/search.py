@@ -18,8 +18,9 @@ purpose: once encrypted it is found by exact token through blind indexes, never 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from complaints.models import Complaint, ComplaintEvent, EventKind
 
@@ -49,6 +50,16 @@ def _refresh_sql(where: str) -> str:
         "THEN e.after -> 'inputs' ELSE '{}'::jsonb END) AS v)), ' ' ORDER BY e.id) "
         f"FROM {events} AS e WHERE e.complaint_id = c.id AND e.kind IN ({kinds}))))) "
         f"WHERE {where}"
+    )
+
+
+def filed_document(*texts: str) -> Lower:
+    """A new complaint's document, written with its row instead of an UPDATE after it: what
+    `refresh_document` computes when the only text entry is the filing, which carries no
+    message (hence the empty last part). Its texts: number, subject, description, place,
+    address, as stored (not for a WBS report, whose description is stored sealed)."""
+    return Lower(
+        Func(Value(" ".join([*texts, ""])), function="public.unaccent", output_field=TextField())
     )
 
 

@@ -1,0 +1,69 @@
+"""The statement budget of one intake at each door (issue 23): at most 12 statements on the
+request path, counted as production runs them (no test transaction around the request, so no
+extra savepoints), on a tenant this process has not served before (at 10,000 tenants almost
+every request is one). Jobs that run after commit are not counted (they are not on the path)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tenants.models import TenantKind
+from tests.client import TenantClient
+from tests.factories import TenantFactory
+
+BUDGET = 12
+
+FILED = {
+    "name": "Budi Santoso",
+    "address": "Dusun Krajan RT 01 RW 02",
+    "phone": "0813 2222 3333",
+    "subject": "KTP-el belum jadi",
+    "description": "Rekam KTP-el 3 bulan lalu di kantor kecamatan, sampai sekarang belum jadi.",
+}
+
+
+def _statements(client: TenantClient, path: str, body: dict[str, Any], **kw: Any) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(path, json.dumps(body), content_type="application/json", **kw)
+    assert response.status_code == 201, response.content
+    return [query["sql"][:150] for query in captured.captured_queries]
+
+
+def test_tenant_intake_stays_within_the_statement_budget(
+    committed: None, tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given two villages; the process has served one intake already (its caches are warm)
+    first, second = tenant_factory(slug="warm-desa"), tenant_factory(slug="cold-desa")
+    _statements(tenant_client, "/api/v1/complaints/", FILED, tenant=first)
+    _statements(tenant_client, "/api/v1/complaints/", FILED, tenant=second)
+    # When a citizen files at the other one, whose schema this process has not served
+    statements = _statements(tenant_client, "/api/v1/complaints/", FILED, tenant=second)
+    # Then the request ran within the budget
+    assert len(statements) <= BUDGET, "\n".join(statements)
+
+
+def test_front_door_intake_stays_within_the_statement_budget(
+    committed: None, tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given Cilacap and two of its villages on Aduan; one front-door intake served already
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01", slug="pemkab-clp")
+    tenant_factory(region_code="33.01.09.2014", parent=regency, slug="babakan-kawunganten")
+    tenant_factory(region_code="33.01.12.2010", parent=regency, slug="babakan-karangpucung")
+    body = {
+        **FILED,
+        "regency_code": "33.01",
+        "subject": "Dana desa tidak diumumkan",
+        "description": "APBDes tahun ini tidak dipasang di balai desa.",
+    }
+    _statements(tenant_client, "/api/v1/intake/", {**body, "village_code": "33.01.09.2014"})
+    _statements(tenant_client, "/api/v1/intake/", {**body, "village_code": "33.01.12.2010"})
+    # When a citizen files at the front door for the other village
+    statements = _statements(
+        tenant_client, "/api/v1/intake/", {**body, "village_code": "33.01.12.2010"}
+    )
+    # Then routing and filing ran within the budget
+    assert len(statements) <= BUDGET, "\n".join(statements)
