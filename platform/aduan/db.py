@@ -94,4 +94,6 @@ def recycle_spread_connection() -> bool:
     if len(touched) < settings.SCHEMAS_PER_CONNECTION or tenant_db.in_atomic_block:
         return False
     tenant_db.close()
+    # The next request looks its tenant up from the public schema, not the last one served.
+    tenant_db.set_schema_to_public()
     return True

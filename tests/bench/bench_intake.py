@@ -22,8 +22,11 @@ was chosen. Not part of the test suite (pytest collects test_*.py only).
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import random
 import re
 import shutil
@@ -46,6 +49,7 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 # Central and East Java: over 16,000 villages, so every tenant has a village of its own.
 PROVINCES = ("33", "35")
+PROFILE_LINES = 25
 
 FILED = {
     "name": "Budi Santoso",
@@ -183,14 +187,18 @@ def build(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(slug, village code) of every tenant built."""
     from django.core.management import call_command
     from django.db import connection
+    from django_tenants.utils import schema_context
     from tqdm import tqdm
 
+    from aduan.envelope import forget_cached_keys, tenant_keys
+    from complaints.actions.sop import do_ensure_sop_version
     from routing.directory import ensure_catalogue
     from tenants import provisioning, regions
     from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant
     from tenants.models import Region, RegionLevel, TenantKind
     from tenants.provisioning import note_schema_touched
 
+    forget_cached_keys()  # keys opened here are not what the web process has
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     do_ensure_public_tenant()
     regions.load_regions(prefixes=PROVINCES)
@@ -215,12 +223,17 @@ def build(args: argparse.Namespace) -> list[tuple[str, str]]:
                         if not queue:
                             return
                         number, (code, name) = queue.pop()
-                    do_create_tenant(
+                    tenant = do_create_tenant(
                         slug=f"desa-{number}",
                         name=f"Pemerintah Desa {name.title()}",
                         kind=TenantKind.PEMDES,
                         region_code=code,
                     )
+                    # What a tenant's first complaint makes once (its SOP version 1, its
+                    # key), so the runs measure the steady state, not first complaints.
+                    with schema_context(tenant.schema_name):
+                        do_ensure_sop_version(tenant=tenant)
+                        tenant_keys(tenant.schema_name)
                     note_schema_touched()
                     bar.update()
             finally:
@@ -234,13 +247,16 @@ def build(args: argparse.Namespace) -> list[tuple[str, str]]:
     return fleet
 
 
-def statements_per_intake(fleet: list[tuple[str, str]]) -> dict[str, int]:
+def statements_per_intake(fleet: list[tuple[str, str]], profiles: dict[str, str]) -> dict[str, int]:
     """Statements of one intake at each door, in process, on tenants not served before (the
     first request of each door warms the process's caches, as a long-running worker has)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+
+    from aduan.envelope import forget_cached_keys
+    from complaints.selectors import forget_parsed_sops
 
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     prefix = settings.TENANT_PATH_PREFIX
@@ -252,17 +268,37 @@ def statements_per_intake(fleet: list[tuple[str, str]]) -> dict[str, int]:
     with override_settings(ADUAN_RATE_LIMITS=rates):
         for door, (warm, cold) in (("tenant", picks[:2]), ("front door", picks[2:])):
             for (slug, code), counted in ((warm, False), (cold, True)):
-                path = f"/{prefix}/{slug}/api/v1/complaints/" if door == "tenant" else (
-                    "/api/v1/intake/"
-                )  # fmt: skip
-                body = FILED if door == "tenant" else {**FILED, "village_code": code}
+                path, body = _request(prefix, door, slug, code)
                 with CaptureQueriesContext(connection) as captured:
                     response = client.post(path, json.dumps(body), content_type="application/json")
                 assert response.status_code == 201, (path, response.content[:300])
                 if counted:
                     counts[door] = len(captured)
+                else:
+                    # The next one is as at a large fleet: its tenant not in this process's
+                    # caches (parsed SOPs, opened keys).
+                    forget_parsed_sops()
+                    forget_cached_keys()
+        # Where a request's time goes: cProfile over intakes at random tenants, in process.
+        for door in ("tenant", "front door"):
+            profile = cProfile.Profile()
+            for slug, code in random.Random(11).sample(fleet, min(len(fleet), 40)):
+                path, body = _request(prefix, door, slug, code)
+                profile.runcall(
+                    client.post, path, json.dumps(body), content_type="application/json"
+                )
+            text = io.StringIO()
+            stats = pstats.Stats(profile, stream=text)
+            stats.strip_dirs().sort_stats("cumulative").print_stats(PROFILE_LINES)
+            profiles[door] = text.getvalue()
     connection.close()
     return counts
+
+
+def _request(prefix: str, door: str, slug: str, code: str) -> tuple[str, dict[str, str]]:
+    if door == "tenant":
+        return f"/{prefix}/{slug}/api/v1/complaints/", FILED
+    return "/api/v1/intake/", {**FILED, "village_code": code}
 
 
 def memory_probe(fleet: list[tuple[str, str]], counts: Sequence[int]) -> list[tuple[int, float]]:
@@ -361,14 +397,14 @@ def backend_memory(database: str) -> list[float]:
 
 
 def drive(
-    server: Server, script: Path, door: str, concurrency: int, args: argparse.Namespace
+    server: Server, script: Path, concurrency: int, duration: int
 ) -> tuple[int, int, float, float, float, float]:
     done = subprocess.run(
         [
             shutil.which("wrk") or "wrk",
             "-t1",
             f"-c{concurrency}",
-            f"-d{args.duration}s",
+            f"-d{duration}s",
             "--timeout",
             "30s",
             "-s",
@@ -412,7 +448,8 @@ def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     fleet = build(args)
     built = time.perf_counter() - started
-    statements = statements_per_intake(fleet)
+    profiles: dict[str, str] = {}
+    statements = statements_per_intake(fleet, profiles)
     probe = memory_probe(fleet, [c for c in args.probe if c <= len(fleet)])
     database = str(connection.settings_dict["NAME"])
     postmaster = postmaster_pid()
@@ -424,13 +461,19 @@ def run(args: argparse.Namespace) -> None:
             server = Server(args, port=_free_port(), state=folder / f"state-{size}")
             try:
                 chosen = fleet[:size]
-                for door in ("tenant", "front door"):
-                    targets = [slug if door == "tenant" else code for slug, code in chosen]
-                    script = write_script(folder, door, targets)
+                scripts = {
+                    door: write_script(
+                        folder, door, [slug if door == "tenant" else code for slug, code in chosen]
+                    )
+                    for door in ("tenant", "front door")
+                }
+                for script in scripts.values():  # warm-up, not measured: imports, first pages
+                    drive(server, script, 2, 3)
+                for door, script in scripts.items():
                     for concurrency in args.concurrency:
                         web0, db0 = tree_cpu_ms(server.process.pid), tree_cpu_ms(postmaster)
                         requests, errors, seconds, p50, p95, p99 = drive(
-                            server, script, door, concurrency, args
+                            server, script, concurrency, args.duration
                         )
                         web1, db1 = tree_cpu_ms(server.process.pid), tree_cpu_ms(postmaster)
                         runs.append(
@@ -445,6 +488,9 @@ def run(args: argparse.Namespace) -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report(args, fleet, built, statements, probe, runs, memory, settings)
+    for door, text in profiles.items():
+        print(f"Profile of 40 intakes at the {door} door (in process, cumulative):")
+        print(text)
 
 
 def report(
@@ -480,7 +526,8 @@ def report(
         print("| " + " | ".join(one.cells()) + " |")
     print()
     print(
-        "Statements per intake on the request path (in process, a tenant not served before):"
+        "Statements per intake on the request path (in process, a tenant whose SOP and key this"
+        " process has not cached):"
         + ", ".join(f" {door} {count}" for door, count in statements.items())
         + " (target <= 12)."
     )

@@ -5,7 +5,7 @@
 - It remembers the distinct schemas the connection has set its `search_path` to: a backend
   caches the catalog of every schema it touched (about 0.16 MB each), so `aduan.db.
   recycle_spread_connection()` closes a connection that has touched
-  `SCHEMAS_PER_CONNECTION` of them: a backend's memory is bounded by design, not by age.
+  `SCHEMAS_PER_CONNECTION` tenant schemas: a backend's memory is bounded by design, not by age.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+from django_tenants.utils import get_public_schema_name
+
+PUBLIC = get_public_schema_name()
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
@@ -36,7 +39,8 @@ class DatabaseWrapper(TenantDatabaseWrapper):
 
     def _handle_search_path(self, cursor: Any = None) -> None:
         super()._handle_search_path(cursor)
-        if self.search_path_set_schemas:
+        # The public schema is on every path: only tenant schemas grow the catalog cache.
+        if self.search_path_set_schemas and self.search_path_set_schemas[0] != PUBLIC:
             self.schemas_touched.add(self.search_path_set_schemas[0])
 
     def close(self) -> None:
