@@ -91,10 +91,11 @@ def element_labels(keys: list[str]) -> str:
 class Complaint(models.Model):
     """A public complaint (pengaduan) held by one tenant, entered in its register."""
 
-    number = models.CharField(max_length=60, unique=True)
+    # Unique by constraints in Meta: unique=True would add a LIKE index each that no query uses.
+    number = models.CharField(max_length=60)
     register_year = models.PositiveSmallIntegerField()
     register_seq = models.PositiveIntegerField()
-    tracking_code = models.CharField(max_length=TRACKING_LENGTH, unique=True)
+    tracking_code = models.CharField(max_length=TRACKING_LENGTH)
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
     # The complainant (pengadu). Blank when missing: the complaint is then kept incomplete.
@@ -221,7 +222,9 @@ class Complaint(models.Model):
             # Also the index behind the register's default order and its year filter.
             models.UniqueConstraint(
                 fields=["register_year", "register_seq"], name="complaint_register_entry"
-            )
+            ),
+            models.UniqueConstraint(fields=["number"], name="complaint_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code"),
         ]
         indexes = [
             # A complaint's merged duplicates, shown on its view; few rows are ever merged.
@@ -457,8 +460,12 @@ class Team(models.Model):
     """A team (tim) of the tenant's staff, e.g. Disdukcapil's answer team (Tim Penjawab): a
     complaint assigned to it is worked by each of its members (complaints.actions.teams)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # A constraint, not unique=True: no LIKE index next to it (no query matches names).
+        constraints = [models.UniqueConstraint(fields=["name"], name="team_name")]
 
     def __str__(self) -> str:
         return self.name
