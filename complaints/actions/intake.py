@@ -143,6 +143,7 @@ def do_file_complaint(
     raw_payload: dict[str, Any] | None = None,
     route: bool = True,
     answers: dict[str, str] | None = None,
+    village_known: bool = False,
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
@@ -152,7 +153,8 @@ def do_file_complaint(
     routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are.
     `answers`: to the category's own questions, from a door that asks them (a form, the API,
     Open311, the desk): its required ones must be answered; None from a door that cannot ask
-    (SMS, e-mail, an import), which files without them."""
+    (SMS, e-mail, an import), which files without them. `village_known`: the door has read
+    `village_code`'s village already (the front door's router), so it is not read again."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -183,7 +185,7 @@ def do_file_complaint(
             *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),
             phone_problem(phone) if phone else None,
             email_problem(email) if email else None,
-            village_problem(village_code) if village_code else None,
+            village_problem(village_code) if village_code and not village_known else None,
             coord_problem,
             file_problem,
         ]

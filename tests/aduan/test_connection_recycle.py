@@ -6,11 +6,11 @@ in which it has set its search_path to SCHEMAS_PER_CONNECTION distinct schemas
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
-from pytest_django.fixtures import SettingsWrapper
 
 from tenants.models import Tenant
 from tests.client import TenantClient
@@ -47,7 +47,7 @@ def test_the_connection_is_closed_after_touching_n_schemas(
     long_lived_connection: None,
     tenant_factory: TenantFactory,
     tenant_client: TenantClient,
-    settings: SettingsWrapper,
+    settings: Any,
 ) -> None:
     # Given a limit of three schemas per connection, and four villages
     settings.SCHEMAS_PER_CONNECTION = 3
@@ -75,7 +75,7 @@ def test_a_connection_under_the_limit_stays_open(
     long_lived_connection: None,
     tenant_factory: TenantFactory,
     tenant_client: TenantClient,
-    settings: SettingsWrapper,
+    settings: Any,
 ) -> None:
     # Given the default limit, far above two villages
     assert settings.SCHEMAS_PER_CONNECTION >= 100
