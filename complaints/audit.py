@@ -32,10 +32,13 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     is_public: bool = False,
+    document_written: bool = False,
 ) -> ComplaintEvent:
     """Append one entry: who (`actor`, or `actor_label` for a citizen or a channel), what
     (`kind`, `message`), and the values `before` and `after` a change. `is_public` entries are
-    shown to the complainant on the tracking page; the others stay internal."""
+    shown to the complainant on the tracking page; the others stay internal.
+    `document_written`: the row was written with its search document already
+    (complaints.search.filed_document: intake), so the entry needs no refresh."""
     user = actor if actor is not None and actor.is_authenticated else None
     event = ComplaintEvent.objects.create(
         complaint=complaint,
@@ -47,7 +50,7 @@ def record_event(
         before=_sealed_identity(complaint, before),
         after=_sealed_identity(complaint, after),
     )
-    if kind in search.TEXT_KINDS:
+    if kind in search.TEXT_KINDS and not document_written:
         # The register's search document follows the timeline (one UPDATE).
         search.refresh_document(complaint.pk)
     return event

@@ -475,8 +475,12 @@ class Team(models.Model):
     """A team (tim) of the tenant's staff, e.g. Disdukcapil's answer team (Tim Penjawab): a
     complaint assigned to it is worked by each of its members (complaints.actions.teams)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # A constraint, not unique=True: no LIKE index next to it (no query matches names).
+        constraints = [models.UniqueConstraint(fields=["name"], name="team_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -32,8 +32,9 @@ purpose: once encrypted it is found by exact token through blind indexes only.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from complaints.models import Complaint, ComplaintEvent, EventKind
 
@@ -84,6 +85,13 @@ def _vocabulary_sql(where: str) -> str:
         f"WHERE ({where}) AND NOT c.is_wbs AND w.word !~ '[0-9]' AND length(w.word) <= 60 "
         f"AND NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} AS s WHERE s.word = w.word) "
         "ORDER BY w.word ON CONFLICT DO NOTHING"
+def filed_document(*texts: str) -> Lower:
+    """A new complaint's document, written with its row instead of an UPDATE after it: what
+    `refresh_document` computes when the only text entry is the filing, which carries no
+    message (hence the empty last part). Its texts: number, subject, description, place,
+    address, as stored (not for a WBS report, whose description is stored sealed)."""
+    return Lower(
+        Func(Value(" ".join([*texts, ""])), function="public.unaccent", output_field=TextField())
     )
 
 
@@ -91,6 +99,14 @@ def refresh_document(complaint_id: int) -> None:
     """Rebuild one complaint's search document and add its new words to the vocabulary."""
     with connection.cursor() as cursor:
         cursor.execute(_refresh_sql("c.id = %s"), [complaint_id])
+        cursor.execute(_vocabulary_sql("c.id = %s"), [complaint_id])
+
+
+def learn_words(complaint_id: int) -> None:
+    """Add a new complaint's words to the vocabulary. Intake writes the document with the row
+    (`filed_document`) and sends this as a job after commit, keeping the request's statement
+    budget; until it runs, a typo of a word only this complaint holds is not corrected."""
+    with connection.cursor() as cursor:
         cursor.execute(_vocabulary_sql("c.id = %s"), [complaint_id])
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -229,11 +229,14 @@ def on_state_entered(
     *,
     case_limit: CaseLimitDefinition | None = None,
     initial: str = "",
+    tenant: Tenant | None = None,
+    new_row: bool = False,
 ) -> None:
     """Set, pause, resume or clear the clock for the state the complaint just entered, and
     the whole case's clock when the SOP has a `case_limit` (`initial`: the SOP's initial
     state, where a case limit without `starts_at` starts); call inside the transition's
-    transaction. Saves the SLA fields and the deadline index."""
+    transaction. Saves the SLA fields and the deadline index. `new_row`: a complaint just
+    filed, which has no deadline yet (nothing to clear)."""
     state = state_definition
     _on_case_state(complaint, state, case_limit, initial, at)
     complaint.state_entered_at = at
@@ -252,7 +255,7 @@ def on_state_entered(
             complaint.sla_state = state.key
             complaint.sla_started_at = at
             complaint.sla_limit = limit
-    _save(complaint)
+    _save(complaint, tenant=tenant, new_row=new_row)
 
 
 def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
@@ -273,6 +276,7 @@ def _save(
     *,
     tenant: Tenant | None = None,
     calendar: WorkingCalendar | None = None,
+    new_row: bool = False,
 ) -> None:
     tenant = tenant or connection_tenant()
     calendar = calendar or calendar_for(tenant)
@@ -282,10 +286,13 @@ def _save(
         explain_case_due(complaint, calendar=calendar) if complaint.case_ended_at is None else None
     )
     complaint.case_due_at = case_due.due_at if case_due else None
-    with transaction.atomic():
+    # Inside the caller's transaction when there is one: no savepoint of its own.
+    with transaction.atomic(savepoint=False):
         complaint.save(update_fields=[*SLA_FIELDS, "updated_at"])
-        _sync_deadline(tenant, complaint, due)
-        _sync_deadline(tenant, complaint, case_due, kind=CASE)
+        if not (new_row and due is None):
+            _sync_deadline(tenant, complaint, due)
+        if not (new_row and case_due is None):
+            _sync_deadline(tenant, complaint, case_due, kind=CASE)
 
 
 def _remind_at(due: DueDate) -> dt.datetime:
@@ -306,26 +313,27 @@ def _remind_at(due: DueDate) -> dt.datetime:
 def _sync_deadline(
     tenant: Tenant, complaint: Complaint, due: DueDate | None, *, kind: str = STEP
 ) -> None:
-    deadlines = Deadline.objects.filter(tenant=tenant, complaint_id=complaint.pk, kind=kind)
-    if due is None or due.due_at is None:
-        deadlines.delete()
-        return
-    state = complaint.sla_state if kind == STEP else CASE
-    existing = deadlines.first()
-    if existing is not None and existing.due_at == due.due_at and existing.state == state:
-        return  # the same deadline: what was sent for it stays sent
-    Deadline.objects.update_or_create(
-        tenant=tenant,
-        complaint_id=complaint.pk,
-        kind=kind,
-        defaults={
-            "state": state,
-            "due_at": due.due_at,
-            "remind_at": _remind_at(due),
-            "reminded_at": None,
-            "escalated_at": None,
-        },
-    )
+    """One statement: delete the deadline, or upsert it (an unchanged deadline keeps what was
+    sent for it: its reminder and escalation marks stay)."""
+    table = connection.ops.quote_name(Deadline._meta.db_table)
+    with connection.cursor() as cursor:
+        if due is None or due.due_at is None:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE tenant_id = %s AND complaint_id = %s"  # noqa: S608
+                " AND kind = %s",
+                [tenant.pk, complaint.pk, kind],
+            )
+            return
+        state = complaint.sla_state if kind == STEP else CASE
+        cursor.execute(
+            f"INSERT INTO {table} AS d (tenant_id, complaint_id, kind, state, due_at,"  # noqa: S608
+            " remind_at, reminded_at, escalated_at) VALUES (%s, %s, %s, %s, %s, %s, NULL, NULL)"
+            " ON CONFLICT (tenant_id, complaint_id, kind) DO UPDATE SET state = EXCLUDED.state,"
+            " due_at = EXCLUDED.due_at, remind_at = EXCLUDED.remind_at, reminded_at = NULL,"
+            " escalated_at = NULL WHERE (d.due_at, d.state) IS DISTINCT FROM"
+            " (EXCLUDED.due_at, EXCLUDED.state)",
+            [tenant.pk, complaint.pk, kind, state, due.due_at, _remind_at(due)],
+        )
 
 
 def recompute_due_dates(tenant: Tenant, since: dt.date) -> int:

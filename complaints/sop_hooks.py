@@ -13,6 +13,7 @@ from complaints.actions.sop import do_ensure_sop_version
 from complaints.actions.state import Entry, enter_state
 from complaints.actions.workflow import complaint_sop
 from complaints.models import Complaint, ComplaintEvent, EventKind
+from complaints.selectors import sop_by_id
 from complaints.sop import Sop
 from complaints.wbs import WBS_PURPOSE
 from tenants.models import Tenant
@@ -23,23 +24,36 @@ RECEIVED = "received"
 INCOMPLETE = "incomplete"
 
 
-def on_filed(complaint: Complaint) -> None:
-    """Set the first state of a complaint just filed, inside the filing transaction: the SOP's
-    initial state, or its incomplete state while required elements are missing."""
-    tenant = connection_tenant()
-    # A WBS report runs under the tenant's whistleblowing SOP (WBS officers, WBS deadlines).
-    complaint.sop_version = do_ensure_sop_version(
-        tenant=tenant, purpose=WBS_PURPOSE if complaint.is_wbs else ""
-    )
-    sop = complaint_sop(complaint)
+def sop_purpose(complaint: Complaint) -> str:
+    """The SOP a complaint runs under: a WBS report the tenant's whistleblowing SOP (WBS
+    officers, WBS deadlines), any other complaint the tenant's own."""
+    return WBS_PURPOSE if complaint.is_wbs else ""
+
+
+def place_filed(complaint: Complaint, *, tenant: Tenant, active_sop_id: int | None) -> Sop:
+    """Before intake writes the row: the SOP version it runs under (`active_sop_id`, read with
+    the register number; None before the tenant's first complaint, when the kind's template
+    becomes version 1) and its first state, the SOP's initial or, while required elements
+    are missing, its incomplete state. The row is then written once, already in that state."""
+    if active_sop_id is None:
+        active_sop_id = do_ensure_sop_version(tenant=tenant, purpose=sop_purpose(complaint)).pk
+    complaint.sop_version_id = active_sop_id
+    # Parsed SOPs are cached per process by version id: usually no read at all.
+    sop = sop_by_id(active_sop_id, tenant.schema_name)
     waiting = not complaint.is_complete and sop.incomplete
-    _enter(
-        tenant,
-        complaint,
-        sop,
-        sop.incomplete if waiting else sop.initial,
-        also_save=["sop_version"],
-    )
+    complaint.state = sop.incomplete if waiting else sop.initial
+    return sop
+
+
+def on_filed(complaint: Complaint, *, tenant: Tenant, sop: Sop) -> None:
+    """After the row is written in its first state (`place_filed`), inside the filing
+    transaction: that state's clocks, through the one state writer."""
+    state = sop.state(complaint.state)
+    assert state is not None  # a validated SOP has its initial and incomplete states
+    enter_state(
+        tenant=tenant, complaint=complaint, sop=sop, state=state, entry=None, arrived=True,
+        filed=True,
+    )  # fmt: skip
 
 
 def on_completed(complaint: Complaint) -> None:

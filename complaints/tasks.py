@@ -17,6 +17,7 @@ from complaints.actions.statistics import (
     publication_key,
     tenants_to_publish,
 )
+from complaints import search
 from complaints.sla import run_sla_sweep
 from tenants.models import Tenant, TenantStatus
 
@@ -98,6 +99,14 @@ def run_export(schema_name: str, export_id: int) -> None:
     Idempotent: a finished export is left alone."""
     with schema_context(schema_name):
         do_run_export(export_id=export_id)
+
+
+@dramatiq.actor(max_retries=3)
+def learn_search_words(schema_name: str, complaint_id: int) -> None:
+    """A complaint just filed: its words into the tenant's search vocabulary (typos).
+    Idempotent: a word already there is skipped."""
+    with schema_context(schema_name):
+        search.learn_words(complaint_id)
 
 
 @dramatiq.actor(max_retries=3)

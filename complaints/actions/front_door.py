@@ -128,6 +128,8 @@ def do_file_at_front_door(
             actor_label=_("Pintu depan Aduan"),
             attachments=[c.file for c in checked],
             route=False,  # routed already
+            # The router read the village already (one statement less per filing).
+            village_known=proposal.village is not None and proposal.village.code == village_code,
             **fields,
         )
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.jobs import enqueue_on_commit
-from complaints import forwarding, notifications, register, sop_hooks
+from complaints import forwarding, notifications, register, search, sop_hooks
 from complaints.attachments import discard_files as discard_files  # re-exported
 from complaints.attachments import store_attachments as store_attachments  # re-exported
 from complaints.audit import record_event
@@ -52,6 +52,7 @@ from complaints.validation import (
     length_problem,
     phone_problem,
 )
+from complaints.wbs import WBS_PURPOSE
 from routing.selectors import category_questions
 from tenants.models import Region, RegionLevel, Tenant
 
@@ -142,6 +143,7 @@ def do_file_complaint(
     raw_payload: dict[str, Any] | None = None,
     route: bool = True,
     answers: dict[str, str] | None = None,
+    village_known: bool = False,
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
@@ -151,7 +153,8 @@ def do_file_complaint(
     routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are.
     `answers`: to the category's own questions, from a door that asks them (a form, the API,
     Open311, the desk): its required ones must be answered; None from a door that cannot ask
-    (SMS, e-mail, an import), which files without them."""
+    (SMS, e-mail, an import), which files without them. `village_known`: the door has read
+    `village_code`'s village already (the front door's router), so it is not read again."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -182,7 +185,7 @@ def do_file_complaint(
             *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),
             phone_problem(phone) if phone else None,
             email_problem(email) if email else None,
-            village_problem(village_code) if village_code else None,
+            village_problem(village_code) if village_code and not village_known else None,
             coord_problem,
             file_problem,
         ]
@@ -192,13 +195,18 @@ def do_file_complaint(
     year = timezone.localtime(now, tenant_zone(tenant)).year
     stored: list[Attachment] = []
     try:
-        with transaction.atomic():
-            seq = register.take_number(year)
+        # No savepoint inside a caller's transaction (a front door's): an error here fails
+        # the whole filing anyway, and a savepoint pair costs two round trips.
+        with transaction.atomic(savepoint=False):
+            seq, active_sop_id = register.take_number_and_active_sop(
+                year, WBS_PURPOSE if is_wbs else ""
+            )
             complaint = Complaint(
                 number=register.format_number(seq, register.tenant_code(tenant), year),
                 register_year=year,
                 register_seq=seq,
-                tracking_code=unused_tracking_code(),
+                # A WBS report's code opens nothing (its receipt key does): unique here only.
+                tracking_code=unused_tracking_code() if is_wbs else "",
                 channel=channel,
                 phone=intake_phone(phone) if phone else "",
                 email=email,
@@ -219,7 +227,21 @@ def do_file_complaint(
             )
             complaint.missing_elements = missing_elements(complaint)
             complaint.is_complete = not complaint.missing_elements
+            sop = sop_hooks.place_filed(complaint, tenant=tenant, active_sop_id=active_sop_id)
+            if not is_wbs:
+                forwarding.claim_tracking_code(tenant, complaint)
+                # The search document goes in with the row (a WBS description is sealed: the
+                # document is refreshed from the stored row instead).
+                complaint.search_text = search.filed_document(
+                    complaint.number,
+                    complaint.subject,
+                    complaint.description,
+                    complaint.incident_place,
+                    complaint.address_text,
+                )
             complaint.save()
+            if not is_wbs:
+                del complaint.__dict__["search_text"]  # the stored text, if ever read
             store_attachments(complaint, checked, stored)
             label = actor_label or (str(Channel(channel).label) if actor is None else "")
             record_event(
@@ -228,6 +250,7 @@ def do_file_complaint(
                 actor=actor,
                 actor_label=label,
                 is_public=True,
+                document_written=not is_wbs,
                 after={
                     "number": complaint.number,
                     "channel": complaint.channel,
@@ -243,16 +266,16 @@ def do_file_complaint(
                     is_public=True,
                     after={"missing": complaint.missing_elements},
                 )
-            sop_hooks.on_filed(complaint)
+            sop_hooks.on_filed(complaint, tenant=tenant, sop=sop)
             # integrations: the receipt (tanda terima) through the transactional outbox,
             # written in this transaction (the one outbox call of intake).
             notifications.on_filed(tenant=tenant, complaint=complaint)
-            forwarding.on_filed(tenant, complaint)
             if route and not complaint.is_wbs:
                 enqueue_on_commit("route_filed_complaint", tenant.schema_name, complaint.pk)
             if not complaint.is_wbs:
                 # The duplicate finder's key, across the regency's tenants (public schema).
                 enqueue_on_commit("record_similarity_key", tenant.schema_name, complaint.pk)
+                enqueue_on_commit("learn_search_words", tenant.schema_name, complaint.pk)
     except BaseException:
         discard_files(stored)
         raise

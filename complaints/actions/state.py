@@ -70,6 +70,7 @@ def enter_state(
     handing_over: bool = False,
     note: str = "",
     safe_note: bool = False,
+    filed: bool = False,
 ) -> ComplaintEvent | None:
     """Put `complaint` (locked by the caller, inside its transaction) in `state` of its `sop`.
 
@@ -80,7 +81,8 @@ def enter_state(
     `step`, `responses`, `handing_over`: the SOP step taken, its public responses (each
     written as an entry) and whether it hands the complaint to another body; they decide the
     step's notification. `note`, `safe_note`: what a told public entry carries (see
-    complaints.notifications.on_public_event). Returns the change's entry."""
+    complaints.notifications.on_public_event). `filed`: intake's first state, the row just
+    written (it has no deadlines to clear yet). Returns the change's entry."""
     at = at or timezone.now()
     was = complaint.state
     if not arrived:
@@ -120,6 +122,8 @@ def enter_state(
         at,
         case_limit=sop.case_limit,
         initial=sop.initial,
+        tenant=tenant,
+        new_row=filed,
     )
     # The published statistics follow after the batch (complaints.actions.statistics).
     request_statistics_refresh(tenant)

@@ -82,3 +82,18 @@ class ReportingRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
         return False if db == REPLICA else None
+
+
+def recycle_spread_connection() -> bool:
+    """Close the default connection once it has set its search_path to
+    `SCHEMAS_PER_CONNECTION` distinct schemas (aduan.postgresql counts them): its backend's
+    catalog cache grows with every schema touched, so this bounds a backend's memory by design.
+    Called where a unit of work ends (the end of a request); never inside a transaction.
+    Returns whether it closed the connection."""
+    touched = getattr(tenant_db, "schemas_touched", ())
+    if len(touched) < settings.SCHEMAS_PER_CONNECTION or tenant_db.in_atomic_block:
+        return False
+    tenant_db.close()
+    # The next request looks its tenant up from the public schema, not the last one served.
+    tenant_db.set_schema_to_public()
+    return True

@@ -1,7 +1,7 @@
 """Provisioning and fleet-migration benchmark: Aduan's DDL replay against plain django-tenants
 (a migration run per tenant, and `clone_schema`) as the number of schemas grows.
 
-    .venv/bin/python -m tests.bench.bench_provision --tenants 5000
+    .venv/bin/python -m tests.bench.bench_provision --tenants 10000
 
 It creates a scratch database on the server of DATABASE_URL (the embedded server when unset),
 builds the fleet there with Aduan's real write path, times samples of each way of creating a
@@ -70,6 +70,8 @@ class Row:
     aduan_cpu: Sample
     migrate: Sample
     clone: Sample
+    # Database growth per Aduan creation (catalog rows included), MB.
+    disk_mb: float | None = None
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -91,6 +93,37 @@ def backend_cpu_ms() -> float | None:
     return (int(fields[11]) + int(fields[12])) * 1000 / _TICKS
 
 
+def database_bytes() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def template_schema() -> str:
+    from tenants import provisioning
+
+    return provisioning.TEMPLATE_SCHEMA
+
+
+def empty_schema_bytes(schema: str) -> int:
+    """The files of every relation of a schema (all forks), e.g. the empty template's."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm')"
+            " + pg_relation_size(c.oid, 'vm') + pg_relation_size(c.oid, 'init')), 0)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s",
+            [schema],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def _positive(text: str) -> int:
     value = int(text) if text.isdigit() else 0
     if value < 1:
@@ -106,12 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tests.bench.bench_provision", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--tenants", type=_positive, default=5000, help="fleet size (5,000)")
+    parser.add_argument("--tenants", type=_positive, default=10_000, help="fleet size (10,000)")
     parser.add_argument(
         "--counts",
         type=_counts,
-        default=[100, 1000, 2000, 5000],
-        help="fleet sizes at which to time samples (100,1000,2000,5000; capped at --tenants)",
+        default=[100, 1000, 2000, 5000, 10_000],
+        help="fleet sizes at which to time samples (100,1000,2000,5000,10000; capped at --tenants)",
     )
     parser.add_argument(
         "--sample", type=_positive, default=50, help="Aduan creations timed per size (50)"
@@ -278,7 +311,9 @@ class Bench:
 
         self.grow_to(count - self.args.sample)
         connection.close()  # the timed creations start on a fresh connection
+        before = database_bytes()
         timed = [self.timed_tenant() for _ in range(count - self.created)]
+        disk_mb = (database_bytes() - before) / max(len(timed), 1) / 2**20
         aduan = Sample([wall for wall, _cpu in timed])
         aduan_cpu = Sample([cpu for _wall, cpu in timed if cpu is not None])
 
@@ -302,6 +337,7 @@ class Bench:
             aduan_cpu,
             self.slow_sample(by_migrations),
             self.slow_sample(by_clone),
+            disk_mb,
         )
 
     def noop_deploy(self) -> float:
@@ -370,6 +406,12 @@ class Bench:
         deploy, fleet, migrated = self.add_field_deploy()
         self._print(template.relation_count, str(version[0] if version else "?"), rows)
         self.out(f"- relations per tenant schema: {template.relation_count}")
+        self.out(
+            f"- disk per empty tenant: {empty_schema_bytes(template_schema()) / 2**20:.2f} MB"
+            " in its relations' files; the database grew by "
+            + ", ".join(f"{r.disk_mb:.2f}" for r in rows if r.disk_mb is not None)
+            + " MB per timed creation at each size (catalog rows included)"
+        )
         self.out(f"- no-op deploy (`aduan migrate` with every tenant current): {noop:.2f} s")
         self.out(
             f"- one AddField across {migrated:,} tenants: {fleet:.1f} s for the fleet with"

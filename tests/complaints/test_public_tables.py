@@ -31,8 +31,9 @@ PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
 # Still 59 with issue 17's fast search: its two indexes replaced by one GIN over the stored
 # search vector (complaint_search), plus the vocabulary for typos (complaints_searchword, its
 # primary key and trigram index), less the LIKE indexes of the complaint's number and tracking
-# code (unique constraints instead of unique=True).
-TENANT_SCHEMA_RELATIONS = 59
+# code (unique constraints instead of unique=True). 58 since issue 23 dropped the team name's
+# LIKE index the same way (no query matches a team's name by pattern).
+TENANT_SCHEMA_RELATIONS = 58
 
 
 def _relations(schema: str) -> set[str]:

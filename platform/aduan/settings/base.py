@@ -37,7 +37,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.ensure_running(STATE_D
 DATABASES = {
     "default": {
         **dj_database_url.parse(DATABASE_URL),
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "aduan.postgresql",  # django-tenants' backend (see aduan/postgresql/base.py)
         # Each backend caches the catalog of every schema it touched; at thousands of
         # schemas that grows without bound, so connections are recycled.
         "CONN_MAX_AGE": int(os.environ.get("ADUAN_CONN_MAX_AGE", "60")),
@@ -50,7 +50,7 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **dj_database_url.parse(DATABASE_REPLICA_URL),
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "aduan.postgresql",  # django-tenants' backend (see aduan/postgresql/base.py)
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
@@ -332,6 +332,11 @@ LOGGING = {
 # closed after this many tenant schemas (a backend caches the catalog of every schema it
 # touched; see deploy/README.md).
 FLEET_WORKERS = int(os.environ.get("ADUAN_FLEET_WORKERS", "2"))
+# A web or job connection is closed at the end of the request after it has set its
+# search_path to this many distinct schemas (aduan.db.recycle_spread_connection): each backend
+# caches the catalog of every schema it touched, so this bounds its memory whatever the
+# throughput and fleet (tests/bench/bench_intake.py's probe measured the growth).
+SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_SCHEMAS_PER_CONNECTION", "200"))
 FLEET_SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_FLEET_SCHEMAS_PER_CONNECTION", "200"))
 
 # Channels (integrations/): see deploy/README.md. The SMS gateway protocol is documented in

@@ -1,0 +1,87 @@
+"""A backend's memory is bounded by design (issue 23): a PostgreSQL backend caches the catalog
+of every schema it touched, so a web process closes its connection at the end of the request
+in which it has set its search_path to SCHEMAS_PER_CONNECTION distinct schemas
+(aduan.postgresql counts them, aduan.db.recycle_spread_connection closes), whatever its age."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+
+from tenants.models import Tenant
+from tests.client import TenantClient
+from tests.factories import TenantFactory
+
+
+@pytest.fixture
+def long_lived_connection() -> Iterator[None]:
+    """As in production (ADUAN_CONN_MAX_AGE), a connection outlives a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _backend_after_request(client: TenantClient, tenant: Tenant) -> int | None:
+    """The backend that served a request for `tenant` (None: the connection was closed)."""
+    response = client.get("/lacak/BELUMADA00/", tenant=tenant)
+    assert response.status_code == 404
+    if connection.connection is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_the_connection_is_closed_after_touching_n_schemas(
+    committed: None,
+    long_lived_connection: None,
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    settings: Any,
+) -> None:
+    # Given a limit of three schemas per connection, and four villages
+    settings.SCHEMAS_PER_CONNECTION = 3
+    villages = [tenant_factory(slug=f"recycle-{n}") for n in range(4)]
+    connection.close()
+    # When requests for the first two villages are served, one of them twice
+    first = _backend_after_request(tenant_client, villages[0])
+    again = _backend_after_request(tenant_client, villages[1])
+    same_schema = _backend_after_request(tenant_client, villages[1])
+    # Then one backend served them all, and has touched two tenant schemas so far
+    assert first is not None and first == again == same_schema
+    touched = {villages[0].schema_name, villages[1].schema_name}
+    assert connection.schemas_touched == touched  # type: ignore[attr-defined]
+    # When a third village's request is served, the connection has touched three tenants:
+    # it is closed at the end of that request
+    assert _backend_after_request(tenant_client, villages[2]) is None
+    # Then the next request runs on a new backend that has touched only its own schemas
+    fresh = _backend_after_request(tenant_client, villages[3])
+    assert fresh is not None and fresh != first
+    assert connection.schemas_touched == {villages[3].schema_name}  # type: ignore[attr-defined]
+
+
+def test_a_connection_under_the_limit_stays_open(
+    committed: None,
+    long_lived_connection: None,
+    tenant_factory: TenantFactory,
+    tenant_client: TenantClient,
+    settings: Any,
+) -> None:
+    # Given the default limit, far above two villages
+    assert settings.SCHEMAS_PER_CONNECTION >= 100
+    villages = [tenant_factory(slug=f"stay-{n}") for n in range(2)]
+    connection.close()
+    # When each is served twice, alternating
+    backends = [_backend_after_request(tenant_client, v) for v in villages * 2]
+    # Then one backend served all four requests
+    assert backends[0] is not None and len(set(backends)) == 1
