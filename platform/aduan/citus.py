@@ -7,7 +7,8 @@ forward's locked read joins the tracking index `tenants_hop`, foreign keys point
 tenants), which Citus only allows once they are reference tables, copied to every node.
 
 - `prepare`  (idempotent; `aduan migrate` runs it after the public schema's migrations):
-  the queue, template and scratch schemas stay local to the coordinator, every public table
+  the queue, template and scratch schemas stay local to the coordinator, triggers allowed on
+  distributed tables (the access log's append-only guard), every public table
   becomes a reference table (referenced tables first: converting one pulls its whole
   foreign-key graph), and every public sequence is set past its table's maximum (a converted
   table's identity sequence would otherwise start again at 1 and the next insert collide).
@@ -71,6 +72,7 @@ class Prepared:
     """What `prepare` changed (empty lists: everything was in place already)."""
 
     undistributed: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
     reference_tables: list[str] = field(default_factory=list)
     sequences_moved: list[str] = field(default_factory=list)
     reference_total: int = 0
@@ -124,6 +126,18 @@ def prepare(*, out: Out) -> Prepared:
             if schema in distributed:
                 cursor.execute("SELECT citus_schema_undistribute(%s::regnamespace)", [schema])
                 done.undistributed.append(schema)
+        # The access log's append-only guard is a trigger on a tenant table (calling a public
+        # function Citus has copied to every node): Citus refuses triggers on distributed
+        # tables unless told they are safe, as this one is (it only raises).
+        cursor.execute("SHOW citus.enable_unsafe_triggers")
+        if cursor.fetchone()[0] != "on":
+            cursor.execute(
+                sql.SQL("ALTER DATABASE {} SET citus.enable_unsafe_triggers = on")
+                .format(sql.Identifier(connection.settings_dict["NAME"]))
+                .as_string()
+            )
+            cursor.execute("SET citus.enable_unsafe_triggers = on")
+            done.settings.append("citus.enable_unsafe_triggers")
         tables = [name for name, _relname in _fetch(cursor, _PUBLIC_TABLES)]
         reference = {row[0] for row in _fetch(cursor, _REFERENCE_TABLES)}
         edges = [(frm, to) for frm, to in _fetch(cursor, _PUBLIC_FOREIGN_KEYS)]
@@ -139,6 +153,8 @@ def prepare(*, out: Out) -> Prepared:
         done.sequences_moved = sequences_past_maximum(cursor)
     if done.undistributed:
         out(f"Kept local to the coordinator: {', '.join(done.undistributed)}")
+    if done.settings:
+        out(f"Database settings turned on: {', '.join(done.settings)}")
     out(
         f"Reference tables: {done.reference_total} ({len(done.reference_tables)} converted now);"
         f" sequences moved past their table's maximum: {len(done.sequences_moved)}."
