@@ -3,8 +3,9 @@
 The document (`Complaint.search_text`) holds the number, subject, description, place and
 address text, and every timeline note, response, reply and value entered at a step, lower-cased
 and without accents (PostgreSQL's `unaccent`), so "Jalan rusak" finds "jalan rusâk". It is
-rebuilt (read, then one UPDATE) whenever the timeline writer (`complaints.audit.record_event`) appends an
-entry that carries text (`TEXT_KINDS`), so it is never out of step with what officers see.
+rebuilt (read, then written by one UPDATE) whenever the timeline writer
+(`complaints.audit.record_event`) appends an entry that carries text (`TEXT_KINDS`), so it
+is never out of step with what officers see.
 
 Indonesian text is searched with the `simple` dictionary (no stemmer fits Indonesian affixes
 well; exact words after unaccent are what officers type), and trigram word similarity
@@ -43,12 +44,12 @@ def _document_sql(where: str) -> str:
     events = connection.ops.quote_name(ComplaintEvent._meta.db_table)
     kinds = ", ".join(f"'{kind.value}'" for kind in TEXT_KINDS)
     return (
-        "SELECT c.id, lower(public.unaccent(concat_ws(' ', "
+        "SELECT c.id, lower(public.unaccent(concat_ws(' ', "  # noqa: S608 (our names)
         "c.number, c.subject, c.description, c.incident_place, c.address_text, "
         "(SELECT string_agg(concat_ws(' ', e.message, (SELECT string_agg(v.value, ' ') "
         "FROM jsonb_each_text(CASE WHEN jsonb_typeof(e.after -> 'inputs') = 'object' "
         "THEN e.after -> 'inputs' ELSE '{}'::jsonb END) AS v)), ' ' ORDER BY e.id) "
-        f"FROM {events} AS e WHERE e.complaint_id = c.id AND e.kind IN ({kinds}))))) "  # noqa: S608 (our names)
+        f"FROM {events} AS e WHERE e.complaint_id = c.id AND e.kind IN ({kinds}))))) "
         f"FROM {complaints} AS c WHERE {where}"
     )
 

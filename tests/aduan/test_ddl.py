@@ -32,11 +32,10 @@ def test_split_gives_one_statement_each_without_comments() -> None:
     "column_sql",
     [
         "integer NOT NULL UNIQUE",
-        "integer DEFAULT 0 NOT NULL CHECK (\"{c}\" >= 0)",
-        "integer NULL CONSTRAINT \"own_name\" REFERENCES \"ref\" (\"id\")"
-        " DEFERRABLE INITIALLY DEFERRED",
+        'integer DEFAULT 0 NOT NULL CHECK ("{c}" >= 0)',
+        'integer NULL CONSTRAINT "own_name" REFERENCES "ref" ("id") DEFERRABLE INITIALLY DEFERRED',
         "integer NOT NULL PRIMARY KEY",
-        "varchar(5) NULL UNIQUE CHECK (length(\"{c}\") > 1) REFERENCES \"ref\" (\"code\")",
+        'varchar(5) NULL UNIQUE CHECK (length("{c}") > 1) REFERENCES "ref" ("code")',
     ],
 )
 def test_a_constrained_add_column_split_ends_as_postgresql_makes_it_inline(

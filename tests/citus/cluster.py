@@ -26,7 +26,9 @@ import psycopg
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_CONFIG = PG_BIN / "pg_config"
 CITUS_SO = Path("/usr/lib/postgresql/15/lib/citus.so")
-BUILD_SCRIPT = Path(__file__).resolve().parents[3] / "shared" / "tools" / "build-citus.sh"
+# The project's root (where `python -m tests.citus.flows` runs) and the shared build script.
+ROOT_FOR_FLOWS = Path(__file__).resolve().parents[2]
+BUILD_SCRIPT = ROOT_FOR_FLOWS.parent / "shared" / "tools" / "build-citus.sh"
 DATABASE = "aduan"
 # The same settings on every instance: a test cluster, not a durable one.
 SETTINGS = {

@@ -134,9 +134,9 @@ def _public_sequences_behind() -> list[str]:
         found = cursor.fetchall()
         behind = []
         for sequence, table, column in found:
-            cursor.execute(f'SELECT max("{column}")::bigint FROM {table}')  # noqa: S608 - catalog names
+            cursor.execute(f'SELECT max("{column}")::bigint FROM {table}')
             top = cursor.fetchone()[0]
-            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
             last, called = cursor.fetchone()
             if top is not None and (last < top or (last == top and not called)):
                 behind.append(sequence)
@@ -169,9 +169,7 @@ def check() -> dict[str, Any]:
     if on_citus():
         # The queue and the template stay on the coordinator; every public table is a
         # reference table; no public sequence hands out a key its table holds.
-        distributed = {
-            row[0] for row in _rows("SELECT schema_name::text FROM citus_schemas")
-        }
+        distributed = {row[0] for row in _rows("SELECT schema_name::text FROM citus_schemas")}
         assert not distributed & set(citus.LOCAL_SCHEMAS), distributed
         assert _one("SELECT to_regclass('dramatiq.queue')") is not None
         report["reference_tables"] = citus.status().reference_tables
@@ -202,9 +200,7 @@ def check() -> dict[str, Any]:
             assert _placement(tenant.schema_name) == other, lines
         report["move_output"] = lines
         assert _placement(pupr.schema_name) != _placement(village.schema_name)
-        report["placements"] = {
-            t.slug: _placement(t.schema_name) for t in (regency, village, pupr)
-        }
+        report["placements"] = {t.slug: _placement(t.schema_name) for t in (regency, village, pupr)}
     # Intake, twice (one to forward, one to keep), and the sequences of the public rows
     # (tracking codes, deadlines, outbox) it writes keep going
     kept = _file(village)
@@ -213,9 +209,7 @@ def check() -> dict[str, Any]:
     # An SOP step by an officer
     officer = make_member(village, Role.OFFICER)
     with schema_context(village.schema_name):
-        stepped = do_transition_complaint(
-            complaint=kept, transition="give_receipt", actor=officer
-        )
+        stepped = do_transition_complaint(complaint=kept, transition="give_receipt", actor=officer)
     report["stepped_state"] = stepped.state
     assert stepped.state != kept.state or stepped.state == "receipt_given", stepped.state
     # Forwarding to the agency (two workers on Citus: one two-phase commit)
@@ -268,8 +262,7 @@ def check() -> dict[str, Any]:
     after = _file(pupr)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE "{pupr.schema_name}".complaints_complaint SET citus_code = %s'
-            " WHERE id = %s",
+            f'UPDATE "{pupr.schema_name}".complaints_complaint SET citus_code = %s WHERE id = %s',
             ["K-1", after.pk],
         )
     report["timings"] = timings
@@ -384,7 +377,7 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
         }
         report["shards_per_node"] = found.shards_per_node
         report["coordinator_metadata_rows"] = {
-            table: _one(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+            table: _one(f"SELECT count(*) FROM {table}")
             for table in ("pg_dist_partition", "pg_dist_shard", "pg_dist_placement")
         }
         report["tenant_schema_kB_median"] = statistics.median(
