@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -310,6 +311,65 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
+def _public_writes(action: Callable[[], object], tenant_schema: str) -> dict[str, int]:
+    """Statements writing each public table while `action` runs (data-modifying CTEs of the
+    forward's combined statements counted by the tables they name)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def tables(schema: str) -> set[str]:
+        query = "SELECT tablename::text FROM pg_tables WHERE schemaname = %s"
+        return {row[0] for row in _rows(query, [schema])}
+
+    # A name also in the tenant's schema (guardian's, django_migrations) resolves there.
+    public = tables("public") - tables(tenant_schema)
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    counts: dict[str, int] = {}
+    for query in captured:
+        text = query["sql"]
+        for found in re.finditer(
+            r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+((?:"?\w+"?\.)?"?(\w+)"?)', text
+        ):
+            qualified, table = found.group(1), found.group(2)
+            schema = qualified.split(".")[0].strip('"') if "." in qualified else "public"
+            if table in public and schema == "public":
+                counts[table] = counts.get(table, 0) + 1
+    return counts
+
+
+def _execute_shapes(count: int) -> tuple[dict[str, float], dict[str, float]]:
+    """What one statement per execute costs on plain PostgreSQL: a tenant schema built from the
+    template as one execute of the joined script (the shape before issue 24) and as one
+    execute per statement (today's), alternately, each rolled back."""
+    from django.db import connection, transaction
+    from django_tenants.utils import schema_context
+    from psycopg import sql
+
+    from tenants import provisioning
+
+    template = provisioning.ensure_template()
+    body = [s for s in template.statements if s != provisioning.COMPACT_MARK]
+    joined: list[float] = []
+    each: list[float] = []
+    for number in range(count):
+        for shape, times in (("joined", joined), ("each", each)):
+            name = f"t_shape_{shape}_{number}"
+            create = sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)).as_string()
+            with transaction.atomic():
+                started = time.perf_counter()
+                with schema_context(name), connection.cursor() as cursor:
+                    if shape == "joined":
+                        cursor.execute(";\n".join([create, *body]))
+                    else:
+                        cursor.execute(create)
+                        for statement in body:
+                            cursor.execute(statement)
+                times.append((time.perf_counter() - started) * 1000)
+                transaction.set_rollback(True)
+    return _summary(joined), _summary(each)
+
+
 def bench(tenants: int, complaints: int) -> dict[str, Any]:
     """Times provisioning, intake and forwarding; counts what bounds a node."""
     from django.db import connection
@@ -357,6 +417,16 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
         for c in filed[1:]
     ]  # fmt: skip
     report["forward_ms"] = _summary(forward)
+    # The public (reference, on Citus: written on every node) tables one intake and one
+    # forward write
+    extra = _file(village)
+    report["public_writes_intake"] = _public_writes(lambda: _file(village), village.schema_name)
+    report["public_writes_forward"] = _public_writes(
+        lambda: do_forward_complaint(
+            tenant=village, complaint_id=extra.pk, to=pupr, reason="Jembatan", actor=None
+        ),
+        village.schema_name,
+    )
     report["tenants"] = tenants + 2
     report["relations_per_tenant"] = _one(
         "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -364,6 +434,7 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
         [village.schema_name],
     )
     if not on_citus():
+        report["one_execute_ms"], report["per_statement_ms"] = _execute_shapes(tenants)
         report["disk_per_tenant_kB"] = (
             (_one("SELECT pg_database_size(current_database())") - size_before)
             / (tenants + 2)
@@ -379,6 +450,21 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
         report["coordinator_metadata_rows"] = {
             table: _one(f"SELECT count(*) FROM {table}")
             for table in ("pg_dist_partition", "pg_dist_shard", "pg_dist_placement")
+        }
+        # Every node's catalog and disk: the coordinator keeps a shell of every distributed
+        # table, so its catalog grows with the whole fleet.
+        report["nodes"] = {
+            f"{node}{' (coordinator)' if coordinator else ''}": {
+                "pg_class": int(relations),
+                "database_MB": int(size) / 1024 / 1024,
+            }
+            for node, coordinator, relations, size in _rows(
+                "SELECT r.nodeid::text, r.nodeid = (SELECT nodeid FROM pg_dist_node"
+                " WHERE groupid = 0), r.result, s.result"
+                " FROM run_command_on_all_nodes('SELECT count(*) FROM pg_class') r"
+                " JOIN run_command_on_all_nodes("
+                "'SELECT pg_database_size(current_database())') s USING (nodeid)"
+            )
         }
         report["tenant_schema_kB_median"] = statistics.median(
             p.size_bytes / 1024 for p in found.placements
