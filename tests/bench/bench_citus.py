@@ -125,7 +125,8 @@ def run(args: argparse.Namespace) -> None:
     print(f"- coordinator metadata rows: {citus['coordinator_metadata_rows']}")
     for node, facts in citus["nodes"].items():
         print(
-            f"- node #{node}: {facts['pg_class']:,} relations in its catalog,"
+            f"- node #{node}: {facts['pg_class']:,} relations in its catalog"
+            f" ({facts['relations_per_tenant']:.1f} more per tenant of the whole cluster),"
             f" database {facts['database_MB']:,.1f} MB"
         )
     print(

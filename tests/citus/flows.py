@@ -370,6 +370,20 @@ def _execute_shapes(count: int) -> tuple[dict[str, float], dict[str, float]]:
     return _summary(joined), _summary(each)
 
 
+def _node_relations() -> dict[str, tuple[int, int]]:
+    """Each node's (relations in its catalog, database bytes), named by node id and role."""
+    return {
+        f"{node}{' (coordinator)' if coordinator else ''}": (int(relations), int(size))
+        for node, coordinator, relations, size in _rows(
+            "SELECT r.nodeid::text, r.nodeid = (SELECT nodeid FROM pg_dist_node"
+            " WHERE groupid = 0), r.result, s.result"
+            " FROM run_command_on_all_nodes('SELECT count(*) FROM pg_class') r"
+            " JOIN run_command_on_all_nodes("
+            "'SELECT pg_database_size(current_database())') s USING (nodeid)"
+        )
+    }
+
+
 def bench(tenants: int, complaints: int) -> dict[str, Any]:
     """Times provisioning, intake and forwarding; counts what bounds a node."""
     from django.db import connection
@@ -384,6 +398,7 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
     report.update(release())
     regions.load_regions(prefixes=("33.01",))
     size_before = _one("SELECT pg_database_size(current_database())")
+    relations_before = _node_relations() if on_citus() else {}
     created = []
     times = []
     for number in range(tenants):
@@ -451,20 +466,16 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
             table: _one(f"SELECT count(*) FROM {table}")
             for table in ("pg_dist_partition", "pg_dist_shard", "pg_dist_placement")
         }
-        # Every node's catalog and disk: the coordinator keeps a shell of every distributed
-        # table, so its catalog grows with the whole fleet.
+        # Every node's catalog and disk: with Citus' metadata sync every node keeps a shell
+        # of every distributed table, so each catalog grows with the whole fleet.
+        after = _node_relations()
         report["nodes"] = {
-            f"{node}{' (coordinator)' if coordinator else ''}": {
-                "pg_class": int(relations),
-                "database_MB": int(size) / 1024 / 1024,
+            node: {
+                "pg_class": relations,
+                "relations_per_tenant": (relations - relations_before.get(node, 0)) / (tenants + 2),
+                "database_MB": size / 1024 / 1024,
             }
-            for node, coordinator, relations, size in _rows(
-                "SELECT r.nodeid::text, r.nodeid = (SELECT nodeid FROM pg_dist_node"
-                " WHERE groupid = 0), r.result, s.result"
-                " FROM run_command_on_all_nodes('SELECT count(*) FROM pg_class') r"
-                " JOIN run_command_on_all_nodes("
-                "'SELECT pg_database_size(current_database())') s USING (nodeid)"
-            )
+            for node, (relations, size) in after.items()
         }
         report["tenant_schema_kB_median"] = statistics.median(
             p.size_bytes / 1024 for p in found.placements
