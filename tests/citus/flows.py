@@ -472,7 +472,8 @@ def bench(tenants: int, complaints: int) -> dict[str, Any]:
         report["nodes"] = {
             node: {
                 "pg_class": relations,
-                "relations_per_tenant": (relations - relations_before.get(node, 0)) / (tenants + 2),
+                "relations_per_tenant": (relations - relations_before.get(node, (0, 0))[0])
+                / (tenants + 2),
                 "database_MB": size / 1024 / 1024,
             }
             for node, (relations, size) in after.items()
