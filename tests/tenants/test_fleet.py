@@ -173,8 +173,13 @@ _INLINE_CONSTRAINT = re.compile(r"ADD COLUMN .*\b(UNIQUE|CHECK|REFERENCES|PRIMAR
 
 @pytest.mark.django_db
 def test_a_plan_adds_constrained_columns_as_column_then_constraint_and_ends_the_same(
-    tenant_factory: TenantFactory, add_probe_field: Callable[..., str]
+    tenant_factory: TenantFactory,
+    add_probe_field: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The process caches templates by state, and every probe deploy has the same state: the
+    # template captured here (with these extra columns) must not outlive this test.
+    monkeypatch.setattr(provisioning, "_templates", {})
     # Given a tenant, and a deploy adding a UNIQUE, a CHECK and a FOREIGN KEY column (Citus
     # refuses all three inside ADD COLUMN; the plan must serve Citus and plain PostgreSQL)
     tenant = tenant_factory()
