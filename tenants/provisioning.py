@@ -252,7 +252,7 @@ def schema_name_for(slug: str) -> str:
 def build_schema(schema_name: str, template: SchemaTemplate, *, local: bool = False) -> None:
     """CREATE SCHEMA plus the template's SQL inside the caller's transaction: a failure leaves
     no half-built schema behind. One statement per execute, the only way a Citus distributed
-    schema takes DDL (it costs a few ms per tenant on plain PostgreSQL: README, bench_citus).
+    schema takes DDL (its cost on plain PostgreSQL is measured by bench_citus: README).
     `local`: a scratch schema that stays on a Citus coordinator, undistributed."""
     create = sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string()
     with transaction.atomic(), schema_context(schema_name), connection.cursor() as cursor:
