@@ -4,9 +4,9 @@ the tenant's vocabulary for typos.
 The document (`Complaint.search_text`) holds the number, subject, description, place and
 address text, and every timeline note, response, reply, correction and value entered at a
 step, lower-cased and without accents (PostgreSQL's `unaccent`), so "Jalan rusak" finds "jalan
-rusâk". It is rebuilt by one UPDATE whenever the timeline writer (`complaints.audit.
-record_event`) appends an entry that carries text (`TEXT_KINDS`), so it is never out of step
-with what officers see.
+rusâk". It is rebuilt (read, then written by one UPDATE) whenever the timeline writer
+(`complaints.audit.record_event`) appends an entry that carries text (`TEXT_KINDS`), so it
+is never out of step with what officers see.
 
 `Complaint.search_vector` is a stored generated column: the document's words (`simple`
 dictionary: no stemmer fits Indonesian affixes well; exact words after unaccent are what
@@ -59,18 +59,28 @@ TYPO_ALTERNATIVES = 5
 WORDS_TABLE = "complaints_searchword"
 
 
-def _refresh_sql(where: str) -> str:
+def _document_sql(where: str) -> str:
+    """The search document of each complaint matching `where`: (id, document)."""
     complaints = connection.ops.quote_name(Complaint._meta.db_table)
     events = connection.ops.quote_name(ComplaintEvent._meta.db_table)
     kinds = ", ".join(f"'{kind.value}'" for kind in TEXT_KINDS)
     return (
-        f"UPDATE {complaints} AS c SET search_text = lower(public.unaccent(concat_ws(' ', "  # noqa: S608 (our names)
+        "SELECT c.id, lower(public.unaccent(concat_ws(' ', "  # noqa: S608 (our names)
         "c.number, c.subject, c.description, c.incident_place, c.address_text, "
         "(SELECT string_agg(concat_ws(' ', e.message, (SELECT string_agg(v.value, ' ') "
         "FROM jsonb_each_text(CASE WHEN jsonb_typeof(e.after -> 'inputs') = 'object' "
         "THEN e.after -> 'inputs' ELSE '{}'::jsonb END) AS v)), ' ' ORDER BY e.id) "
         f"FROM {events} AS e WHERE e.complaint_id = c.id AND e.kind IN ({kinds}))))) "
-        f"WHERE {where}"
+        f"FROM {complaints} AS c WHERE {where}"
+    )
+
+
+def _refresh_sql(where: str) -> str:
+    complaints = connection.ops.quote_name(Complaint._meta.db_table)
+    return (
+        f"UPDATE {complaints} AS c SET search_text = d.document FROM ("  # noqa: S608 (our names)
+        f"{_document_sql(where).replace('SELECT c.id,', 'SELECT c.id AS id,', 1)}"
+        ") AS d (id, document) WHERE c.id = d.id"
     )
 
 
@@ -85,6 +95,9 @@ def _vocabulary_sql(where: str) -> str:
         f"WHERE ({where}) AND NOT c.is_wbs AND w.word !~ '[0-9]' AND length(w.word) <= 60 "
         f"AND NOT EXISTS (SELECT 1 FROM {WORDS_TABLE} AS s WHERE s.word = w.word) "
         "ORDER BY w.word ON CONFLICT DO NOTHING"
+    )
+
+
 def filed_document(*texts: str) -> Lower:
     """A new complaint's document, written with its row instead of an UPDATE after it: what
     `refresh_document` computes when the only text entry is the filing, which carries no
@@ -96,9 +109,18 @@ def filed_document(*texts: str) -> Lower:
 
 
 def refresh_document(complaint_id: int) -> None:
-    """Rebuild one complaint's search document and add its new words to the vocabulary."""
+    """Rebuild one complaint's search document (read, then write it) and add its new words to
+    the vocabulary. Read then written, not one UPDATE computing it: Citus refuses STABLE functions (unaccent, concat_ws) over column
+    references in an UPDATE of a distributed table, and one code path serves both engines."""
+    complaints = connection.ops.quote_name(Complaint._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_refresh_sql("c.id = %s"), [complaint_id])
+        cursor.execute(_document_sql("c.id = %s"), [complaint_id])
+        row = cursor.fetchone()
+        if row is not None:
+            cursor.execute(
+                f"UPDATE {complaints} SET search_text = %s WHERE id = %s",  # noqa: S608 (our names)
+                [row[1], complaint_id],
+            )
         cursor.execute(_vocabulary_sql("c.id = %s"), [complaint_id])
 
 

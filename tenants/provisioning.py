@@ -39,7 +39,8 @@ from django_tenants.utils import (
 )
 from psycopg import sql
 
-from aduan.db import tenant_db
+from aduan import ddl
+from aduan.db import schemas_kept_local, tenant_db
 from tenants import schema_ddl
 from tenants.models import SchemaMigrationFailure, SchemaMigrationPlan, SchemaTemplate, Tenant
 
@@ -134,11 +135,15 @@ class _Recorder:
         # post_migrate handlers write content types and permissions to the public schema.
         if dml and dml.group(1) not in self.tenant_tables:
             return []
-        # Rendered before executing: mogrify resets the cursor's result.
+        # Rendered before executing: mogrify resets the cursor's result. Then in the shape
+        # both engines replay (aduan.ddl): one statement each, constraints apart.
         raw_cursor = context["cursor"].cursor
         return [
-            raw_cursor.mogrify(sql_text, one) if one else sql_text
+            statement
             for one in (params if many else [params])
+            for statement in ddl.for_both_engines(
+                raw_cursor.mogrify(sql_text, one) if one else sql_text
+            )
         ]
 
 
@@ -201,15 +206,16 @@ def _is_compact(template: SchemaTemplate) -> bool:
 
 def _capture(state: str) -> SchemaTemplate:
     logger.info("capturing the tenant schema template for state %s", state[:12])
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
             .format(sql.Identifier(TEMPLATE_SCHEMA))
             .as_string()
         )
-        cursor.execute(
-            sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string()
-        )
+        with schemas_kept_local(cursor):
+            cursor.execute(
+                sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(TEMPLATE_SCHEMA)).as_string()
+            )
     run_migrations(TEMPLATE_SCHEMA)
     statements = [COMPACT_MARK, *schema_ddl.compact_script(TEMPLATE_SCHEMA)]
     _verify(statements)
@@ -224,7 +230,7 @@ def _verify(statements: list[str]) -> None:
     """Prove the compact script rebuilds what the migrations built: replay it into a scratch
     schema, compare the two catalogs, roll the scratch schema back."""
     with transaction.atomic():
-        build_schema(VERIFY_SCHEMA, SchemaTemplate(statements=statements))
+        build_schema(VERIFY_SCHEMA, SchemaTemplate(statements=statements), local=True)
         built, migrated = (
             schema_ddl.fingerprint(VERIFY_SCHEMA),
             schema_ddl.fingerprint(TEMPLATE_SCHEMA),
@@ -243,17 +249,21 @@ def schema_name_for(slug: str) -> str:
     return "t_" + slug.replace("-", "_")
 
 
-def build_schema(schema_name: str, template: SchemaTemplate) -> None:
-    """CREATE SCHEMA plus the template's SQL, in one round trip, inside the caller's
-    transaction: a failure leaves no half-built schema behind."""
-    script = ";\n".join(
-        [
-            sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string(),
-            *template.statements,
-        ]
-    )
+def build_schema(schema_name: str, template: SchemaTemplate, *, local: bool = False) -> None:
+    """CREATE SCHEMA plus the template's SQL inside the caller's transaction: a failure leaves
+    no half-built schema behind. One statement per execute, the only way a Citus distributed
+    schema takes DDL (its cost on plain PostgreSQL is measured by bench_citus: README).
+    `local`: a scratch schema that stays on a Citus coordinator, undistributed."""
+    create = sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string()
     with transaction.atomic(), schema_context(schema_name), connection.cursor() as cursor:
-        cursor.execute(script)
+        if local:
+            with schemas_kept_local(cursor):
+                cursor.execute(create)
+        else:
+            cursor.execute(create)
+        for statement in template.statements:
+            if statement != COMPACT_MARK:
+                cursor.execute(statement)
 
 
 def provision(tenant: Tenant, template: SchemaTemplate | None = None) -> None:
@@ -373,7 +383,7 @@ def _record_plan(source: SchemaTemplate, to_state: str) -> SchemaMigrationPlan:
     logger.info("recording the tenant migration plan %s -> %s", source.state[:12], to_state[:12])
     _drop_schema(PLAN_SCHEMA)
     try:
-        build_schema(PLAN_SCHEMA, source)
+        build_schema(PLAN_SCHEMA, source, local=True)
         pending = _pending_migrations(PLAN_SCHEMA)
         recorder = _Recorder(_tenant_tables())
         with connection.execute_wrapper(recorder):
@@ -391,9 +401,13 @@ def _record_plan(source: SchemaTemplate, to_state: str) -> SchemaMigrationPlan:
     return plan
 
 
-def _replay(schema_name: str, statements: list[str]) -> None:
+def _replay(schema_name: str, plan_statements: list[str]) -> None:
+    # One statement per execute, and plans recorded before the rewrite rewritten now: the
+    # same plan serves plain PostgreSQL and Citus (aduan.ddl).
     with schema_context(schema_name), connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements))
+        for recorded in plan_statements:
+            for statement in ddl.for_both_engines(recorded):
+                cursor.execute(statement)
 
 
 # Django's migrate command is not meant to run in several threads of one process at once.

@@ -9,8 +9,11 @@ import dramatiq
 from dramatiq.common import current_millis, dq_name
 from dramatiq_postgres import PostgresBroker as LibraryPostgresBroker
 from dramatiq_postgres.broker import QUERIES
+from dramatiq_postgres.schema import generate_init_sql, schema_exists
 from dramatiq_postgres.utils import tidy4json
 from psycopg.types.json import Json
+
+from aduan import ddl
 
 logger = logging.getLogger("aduan.broker")
 
@@ -56,6 +59,29 @@ class PostgresBroker(LibraryPostgresBroker):
             conn.execute(query, params)
         self.emit_after("enqueue", message, delay)
         return message
+
+
+QUEUE_SCHEMA = "dramatiq"
+
+
+def init_queue_schema(cursor: Any, *, citus: bool) -> bool:
+    """dramatiq_postgres.init, in the shape a Citus coordinator takes: the library sends its
+    whole schema.sql in one execute (refused there: "cannot insert multiple commands into a
+    prepared statement") and its CREATE SCHEMA would make a distributed schema. Here: the
+    library's own lock and check, then one statement per execute, the schema kept local to
+    the coordinator. Needs a transaction (the lock is held until it ends). True when created.
+    """
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext('dramatiq-postgres-ddl'))",
+        (f"{QUEUE_SCHEMA}.queue",),
+    )
+    if schema_exists(cursor, QUEUE_SCHEMA):
+        return False
+    if citus:  # for this transaction only: tenant schemas made later are distributed
+        cursor.execute("SELECT set_config('citus.enable_schema_based_sharding', 'off', true)")
+    for statement in ddl.split(generate_init_sql(QUEUE_SCHEMA)):
+        cursor.execute(statement)
+    return True
 
 
 def broker_kind(broker_url: str) -> str:

@@ -12,6 +12,8 @@ aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key
                               tenant's key (re-wraps its complaints' data keys)
 aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
 aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
+aduan citus prepare|status    Citus: reference tables, sequences, local schemas | placements
+aduan citus move SLUG HOST:PORT   move a tenant's schema to another worker, with progress
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -166,6 +168,21 @@ def cmd_statistics_publish(args: argparse.Namespace) -> int:
     )  # fmt: skip
 
 
+def cmd_citus(args: argparse.Namespace) -> int:
+    """Aduan on a Citus cluster (deploy/SCALING.md): prepare, status, move."""
+    _setup()
+    # deferred import: needs Django set up first (_setup above).
+    from aduan import citus
+
+    if args.action == "prepare":
+        citus.prepare(out=print)
+    elif args.action == "status":
+        citus.print_status(out=print)
+    else:
+        citus.move(slug=args.tenant, to=args.node, mode=args.mode, out=print)
+    return 0
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
     # deferred import: the catalogs' tool (polib) is a development dependency only.
@@ -273,6 +290,26 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--regency", help="every tenant of this regency (its slug)")
     publish.add_argument("--months", type=_positive, default=12, help="how many months back")
     publish.set_defaults(func=cmd_statistics_publish)
+    citus = sub.add_parser("citus", help="Aduan on a Citus cluster (ADUAN_CITUS=1)")
+    citus_sub = citus.add_subparsers(dest="action", required=True)
+    citus_sub.add_parser(
+        "prepare",
+        help="public tables as reference tables, sequences past their maximum, queue and"
+        " template schemas local (idempotent; `aduan migrate` runs it)",
+    ).set_defaults(func=cmd_citus)
+    citus_sub.add_parser(
+        "status", help="nodes, where each tenant's schema lives, shards per node"
+    ).set_defaults(func=cmd_citus)
+    move = citus_sub.add_parser(
+        "move", help="move a tenant's schema to another worker (citus_schema_move), with progress"
+    )
+    move.add_argument("tenant", help="the tenant's slug")
+    move.add_argument("node", help="the target worker as host:port")
+    move.add_argument(
+        "--mode", choices=["block_writes", "auto", "force_logical"], default="block_writes",
+        help="Citus' shard_transfer_mode (auto/force_logical need wal_level=logical)",
+    )  # fmt: skip
+    move.set_defaults(func=cmd_citus)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")

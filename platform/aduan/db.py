@@ -36,6 +36,31 @@ REPLICA = "replica"
 _reporting: ContextVar[bool] = ContextVar("aduan_reporting", default=False)
 
 
+def citus() -> bool:
+    """Whether the database is a Citus coordinator (ADUAN_CITUS, deploy/SCALING.md)."""
+    return bool(getattr(settings, "ADUAN_CITUS", False))
+
+
+@contextmanager
+def schemas_kept_local(cursor: Any) -> Iterator[None]:
+    """Schemas created inside stay on the coordinator, undistributed (the template, the plan
+    and verify scratch schemas, the queue): on Citus a CREATE SCHEMA would otherwise make a
+    distributed schema. Needs a transaction; the setting is put back afterwards, so a tenant
+    schema made later in the same transaction is distributed. Nothing on plain PostgreSQL."""
+    if not citus():
+        yield
+        return
+    cursor.execute("SELECT current_setting('citus.enable_schema_based_sharding')")
+    before = str(cursor.fetchone()[0])
+    cursor.execute("SELECT set_config('citus.enable_schema_based_sharding', 'off', true)")
+    try:
+        yield
+    finally:
+        cursor.execute(
+            "SELECT set_config('citus.enable_schema_based_sharding', %s, true)", [before]
+        )
+
+
 def has_replica() -> bool:
     """Whether a replica is configured (settings add DATABASES["replica"] from the URL)."""
     return bool(getattr(settings, "DATABASE_REPLICA_URL", ""))

@@ -13,12 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 from tqdm import tqdm
 
+from aduan import citus as aduan_citus
 from aduan import envelope
-from aduan.broker import broker_kind
+from aduan.broker import broker_kind, init_queue_schema
+from aduan.db import citus
 from aduan.errors import AduanError
 from complaints import statistics
 from complaints.actions.exports import do_request_export, do_run_export
@@ -53,11 +55,11 @@ def migrate(
 
     out("Migrating the public schema...")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    if citus():
+        aduan_citus.prepare(out=out)
     if broker_kind(settings.BROKER_URL) == "postgres":
-        import dramatiq_postgres
-
-        with connection.cursor() as cursor:
-            dramatiq_postgres.init(cursor.cursor)
+        with transaction.atomic(), connection.cursor() as cursor:
+            init_queue_schema(cursor.cursor, citus=citus())
     do_ensure_public_tenant()
     report = directory.ensure_directory()
     if report.categories_written or report.tenants_declared:

@@ -13,7 +13,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
-from aduan.broker import WORKER_POOL
+from aduan.broker import WORKER_POOL, init_queue_schema
 from aduan.jobs import Resender, actor_of, enqueue_on_commit
 from aduan.models import Heartbeat
 from tests.factories import TenantFactory, file_complaint
@@ -53,11 +53,10 @@ def test_job_enqueued_through_redis_runs_in_a_worker_inside_the_tenant(
 
 def test_job_through_the_postgres_broker(tenant_factory: TenantFactory, committed: None) -> None:
     # The embedded default: the queue lives in the `dramatiq` schema of Aduan's database.
-    import dramatiq_postgres
     from dramatiq_postgres import PostgresBroker
 
-    with connection.cursor() as cursor:
-        dramatiq_postgres.init(cursor.cursor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        init_queue_schema(cursor.cursor, citus=False)
     tenant = tenant_factory()
     broker = with_middleware(PostgresBroker(url=current_database_params(), results=False))
     token = uuid.uuid4().hex

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -17,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from aduan import broker, cli, operations
+from aduan import broker, cli, ddl, operations
 from aduan.errors import AduanError
-from tenants import provisioning
+from tenants import provisioning, schema_ddl
 from tenants.models import SchemaMigrationFailure, SchemaMigrationPlan, SchemaTemplate, Tenant
 from tests.factories import PlatformData, TenantFactory
 
@@ -156,6 +157,65 @@ def test_a_failing_tenant_is_rolled_back_and_reported_and_a_rerun_resumes_only_i
     assert _columns(broken.schema_name)["fleet_probe"] == ("integer", "NO")
     assert _state(broken) == new_state
     assert not SchemaMigrationFailure.objects.exists()
+
+
+CONSTRAINED_FIELDS = """
+        migrations.AddField(
+            "complaint", "fleet_code", models.CharField(max_length=12, null=True, unique=True)
+        ),
+        migrations.AddField("complaint", "fleet_count", models.PositiveIntegerField(default=0)),
+        migrations.AddField(
+            "complaint", "fleet_team",
+            models.ForeignKey("complaints.team", null=True, on_delete=models.SET_NULL),
+        ),"""
+_INLINE_CONSTRAINT = re.compile(r"ADD COLUMN .*\b(UNIQUE|CHECK|REFERENCES|PRIMARY KEY)\b", re.S)
+
+
+@pytest.mark.django_db
+def test_a_plan_adds_constrained_columns_as_column_then_constraint_and_ends_the_same(
+    tenant_factory: TenantFactory,
+    add_probe_field: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The process caches templates by state, and every probe deploy has the same state: the
+    # template captured here (with these extra columns) must not outlive this test.
+    monkeypatch.setattr(provisioning, "_templates", {})
+    # Given a tenant, and a deploy adding a UNIQUE, a CHECK and a FOREIGN KEY column (Citus
+    # refuses all three inside ADD COLUMN; the plan must serve Citus and plain PostgreSQL)
+    tenant = tenant_factory()
+    add_probe_field(CONSTRAINED_FIELDS)
+    # When the fleet is migrated
+    result = provisioning.migrate_outdated_tenants()
+    # Then the recorded plan has one statement each and no constraint inside an ADD COLUMN
+    plan = SchemaMigrationPlan.objects.get()
+    assert plan.replayable and result.replayed == [tenant.schema_name]
+    assert [s for s in plan.statements if _INLINE_CONSTRAINT.search(s)] == []
+    assert all(ddl.split(statement) == [statement] for statement in plan.statements)
+    added = [s for s in plan.statements if "ADD CONSTRAINT" in s and "fleet_" in s]
+    assert [s.split(" ADD CONSTRAINT ")[1].split(" ")[0] for s in added] == [
+        '"complaints_complaint_fleet_code_key"',
+        '"complaints_complaint_fleet_count_check"',
+        f'"{_fk_name(plan.statements)}"',
+    ]
+    # And the replayed tenant is the same, constraint names included, as a new tenant built
+    # from the template the migrations made (rows aside: their timestamps differ)
+    fresh = tenant_factory()
+
+    def shape(schema_name: str) -> list[tuple[object, ...]]:
+        return [i for i in schema_ddl.fingerprint(schema_name) if i[0] not in SKIPPED]
+
+    assert shape(tenant.schema_name) == shape(fresh.schema_name)
+    assert {"fleet_code", "fleet_count", "fleet_team_id"} <= set(_columns(tenant.schema_name))
+
+
+SKIPPED = {"rows", "sequence"}
+
+
+def _fk_name(statements: list[str]) -> str:
+    # Django names a foreign key with a hash suffix: read it from the SET CONSTRAINTS it sends.
+    found = [s for s in statements if s.startswith("SET CONSTRAINTS") and "fleet_team" in s]
+    assert len(found) == 1, statements
+    return found[0].split('"')[1]
 
 
 @pytest.mark.django_db

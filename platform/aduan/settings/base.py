@@ -339,6 +339,11 @@ FLEET_WORKERS = int(os.environ.get("ADUAN_FLEET_WORKERS", "2"))
 SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_SCHEMAS_PER_CONNECTION", "200"))
 FLEET_SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_FLEET_SCHEMAS_PER_CONNECTION", "200"))
 
+# Citus (issue 24, deploy/SCALING.md): the database is a Citus coordinator with schema-based
+# sharding, each tenant schema placed whole on a worker. The one code path of both engines
+# then also keeps the template, plan and queue schemas local to the coordinator.
+ADUAN_CITUS = env_bool("ADUAN_CITUS", False)
+
 # Channels (integrations/): see deploy/README.md. The SMS gateway protocol is documented in
 # integrations/sms/gateway.py.
 ADUAN_SMS_SENDER = os.environ.get("ADUAN_SMS_SENDER", "1708")
