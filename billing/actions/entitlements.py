@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from billing import periods
-from billing.models import AccountStatus, Coverage, UsageCounter
+from billing.models import MB, AccountStatus, Coverage, UsageCounter, UsageKind
 from tenants.models import Tenant
 
 
@@ -23,6 +23,21 @@ def coverage_on(tenant_id: int, day: date) -> Coverage | None:
         .order_by("-starts_on")
         .first()
     )
+
+
+def storage_used(tenant_ids: list[int], period: date) -> dict[int, int]:
+    """Bytes stored by each tenant at `period` (a month's first day): its latest storage
+    counter up to that month (a month without a file stored or freed writes none). One
+    query for any number of tenants."""
+    found = (
+        UsageCounter.objects.filter(
+            tenant_id__in=tenant_ids, kind=UsageKind.STORAGE_BYTES, period__lte=period
+        )
+        .order_by("tenant_id", "-period")
+        .distinct("tenant_id")
+        .values_list("tenant_id", "quantity")
+    )
+    return dict(found)
 
 
 def grant_for(tenant: Tenant, day: date) -> dict[str, Any] | None:
@@ -40,6 +55,9 @@ def grant_for(tenant: Tenant, day: date) -> dict[str, Any] | None:
             tenant_id=tenant.pk, period=periods.month_start(day)
         ).values_list("kind", "quantity")
     )
+    # Storage is metered in bytes; the plan's quota is in MB.
+    used["storage_mb"] = -(-storage_used([tenant.pk], periods.month_start(day)).get(tenant.pk, 0)
+                           // MB)  # fmt: skip
     previous = tenant.entitlements or {}
     features = sorted(plan.features)
     # A feature the new plan drops keeps serving what it already holds (no case is cut off

@@ -12,6 +12,8 @@ aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key
                               tenant's key (re-wraps its complaints' data keys)
 aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
 aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
+aduan billing invoice-run [--period YYYY-MM] [--dry-run]   issue and e-mail a closed month's
+                              invoices, each account once (default: last month)
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -23,6 +25,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -166,6 +169,25 @@ def cmd_statistics_publish(args: argparse.Namespace) -> int:
     )  # fmt: skip
 
 
+def _month(text: str) -> date:
+    try:
+        parsed = datetime.strptime(text, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, got {text!r}") from None
+    return parsed
+
+
+def cmd_billing_invoice_run(args: argparse.Namespace) -> int:
+    return int(
+        _operations().run_invoices(
+            period=args.period,
+            dry_run=args.dry_run,
+            out=print,
+            err=lambda line: print(line, file=sys.stderr),
+        )
+    )
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
     # deferred import: the catalogs' tool (polib) is a development dependency only.
@@ -273,6 +295,14 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--regency", help="every tenant of this regency (its slug)")
     publish.add_argument("--months", type=_positive, default=12, help="how many months back")
     publish.set_defaults(func=cmd_statistics_publish)
+    billing = sub.add_parser("billing", help="billing: the monthly invoices")
+    billing_sub = billing.add_subparsers(dest="action", required=True)
+    invoice_run = billing_sub.add_parser(
+        "invoice-run", help="issue and e-mail a closed month's invoices (idempotent)"
+    )
+    invoice_run.add_argument("--period", type=_month, default=None, help="YYYY-MM (last month)")
+    invoice_run.add_argument("--dry-run", action="store_true", help="show, issue nothing")
+    invoice_run.set_defaults(func=cmd_billing_invoice_run)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")
