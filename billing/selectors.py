@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from aduan.charts import Chart, Series
 from billing import periods
@@ -115,7 +116,12 @@ def usage_chart(
 
 
 def invoices(account: Account) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(account=account).order_by("-period")
+    """Newest first, each with `credited`: the sum of its credit notes (0 when none)."""
+    return (
+        Invoice.objects.filter(account=account)
+        .annotate(credited=Coalesce(Sum("credit_notes__amount"), 0))
+        .order_by("-period")
+    )
 
 
 def plans() -> QuerySet[Plan]:

@@ -93,6 +93,7 @@ def test_the_operator_issues_credit_notes_and_the_account_sees_them_with_their_p
     sign_in(holder, admin)
     billing = holder.get("/billing/", tenant=village).content.decode()
     assert f'href="/t/desa-kredit/billing/invoices/{invoice.pk}/"' in billing
+    assert "nota kredit Rp66500" in billing  # next to the invoice in the list
     seen = holder.get(f"/billing/invoices/{invoice.pk}/", tenant=village).content.decode()
     # Then the notes are next to the invoice, each with its PDF
     assert "CN-2026-000001" in seen and "Diskon desa percontohan" in seen
