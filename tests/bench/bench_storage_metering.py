@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> None:
     do_ensure_public_tenant()
     # Tenant rows only: the ledger is read without entering any tenant schema.
     tenants = Tenant.objects.bulk_create(
-        Tenant(schema_name=f"bench_{n}", slug=f"bench-{n}", name=f"Desa {n}", kind=TenantKind.PEMDES)
+        Tenant(schema_name=f"bench_{n}", slug=f"bench-{n}", name=f"Desa {n}", kind=TenantKind.OPD)
         for n in range(args.tenants)
     )
     plan = do_create_plan(code="desa", name="Desa", monthly_price=150_000, features=[],
