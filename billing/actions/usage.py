@@ -76,31 +76,46 @@ def collect_sent_messages() -> int:
 
 def collect_stored_files(now: datetime | None = None) -> int:
     """Usage events for the complaint files stored (+bytes) and freed (-bytes), from the
-    public ledger in id order: one query per batch, never one per tenant."""
+    public ledger in id order: one statement per batch of BATCH rows (read, stored once by
+    key, the watermark's edge computed in the database), never one per tenant or per row."""
     now = now or timezone.now()
     mark, _created = Watermark.objects.get_or_create(name="stored_files")
-    settled_before = now - SETTLE
-    since, watermark, recorded = mark.last, mark.last, 0
-    settled = True
+    ledger, events = StoredFileEvent._meta.db_table, UsageEvent._meta.db_table
+    since, watermark, recorded, settled = mark.last, mark.last, 0, True
     while True:
-        rows = list(
-            StoredFileEvent.objects.filter(id__gt=since)
-            .order_by("id")
-            .values_list("id", "tenant_id", "size", "created_at")[:BATCH]
-        )
-        for event_id, tenant_id, size, created_at in rows:
-            recorded += record_usage(
-                key=f"file:{event_id}", tenant_id=tenant_id, kind=UsageKind.STORAGE_BYTES,
-                quantity=size, at=created_at,
-            )  # fmt: skip
-            settled = settled and created_at < settled_before
-            if settled:
-                watermark = event_id
-        if len(rows) < BATCH:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH batch AS (
+                    SELECT id, tenant_id, size, created_at FROM {ledger}
+                    WHERE id > %s ORDER BY id LIMIT %s
+                ), stored AS (
+                    INSERT INTO {events} (key, tenant_id, kind, quantity, occurred_at, counted)
+                    SELECT 'file:' || id, tenant_id, %s, size, created_at, false FROM batch
+                    ON CONFLICT (key) DO NOTHING RETURNING 1
+                ), edge AS (
+                    SELECT min(id) AS unsettled FROM batch WHERE created_at >= %s
+                )
+                SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM batch),
+                       (SELECT max(id) FROM batch),
+                       (SELECT max(id) FROM batch, edge
+                        WHERE edge.unsettled IS NULL OR batch.id < edge.unsettled),
+                       (SELECT unsettled FROM edge)
+                """,  # noqa: S608
+                [since, BATCH, str(UsageKind.STORAGE_BYTES), now - SETTLE],
+            )
+            row = cursor.fetchone()
+        assert row is not None
+        stored, read, last, settled_up_to, unsettled = row
+        recorded += stored
+        if settled and settled_up_to is not None:
+            watermark = settled_up_to
+        settled = settled and unsettled is None
+        if read < BATCH:
             break
-        since = rows[-1][0]
+        since = last
     Watermark.objects.filter(name="stored_files").update(last=watermark)
-    return recorded
+    return int(recorded)
 
 
 def collect_seats(now: datetime | None = None) -> int:

@@ -174,3 +174,13 @@ def test_over_the_storage_quota_citizens_files_arrive_and_staff_optional_files_a
     usage = tenant_client.get("/api/v1/billing/account/", tenant=office).json()["usage"]
     (storage,) = [row for row in usage if row["kind"] == "storage_bytes"]
     assert (storage["used"], storage["quota"]) == (1_200_000, MB)
+    # When the job runs right after the citizen's new file (its ledger row not settled yet)
+    newest = StoredFileEvent.objects.order_by("-id").first()
+    assert newest is not None
+    do_meter_usage()
+    # Then it is counted now, yet the watermark stays before it (a late commit of a lower id
+    # would still be read), and the next run reads it again without counting it twice
+    assert _stored(office) == 1_300_000
+    assert Watermark.objects.get(name="stored_files").last < newest.pk
+    do_meter_usage()
+    assert _stored(office) == 1_300_000
