@@ -4,7 +4,7 @@ forbidden. A tenant sees only the account it holds (its admins); the operator se
 from __future__ import annotations
 
 from aduan.errors import NotFoundError
-from billing.models import Account, Invoice, Payment, PaymentStatus
+from billing.models import Account, CreditNote, Invoice, Payment, PaymentStatus
 from tenants.models import Tenant
 
 NOT_FOUND = "billing.not_found"
@@ -40,6 +40,22 @@ def access_pending_payment(payment_id: int) -> Payment:
         .select_related("invoice")
         .first()
     )
+    if found is None:
+        raise _missing()
+    return found
+
+
+def access_invoice(invoice_id: int) -> Invoice:
+    """For the operator (the view's declaration checked the role)."""
+    found = Invoice.objects.filter(pk=invoice_id).select_related("account").first()
+    if found is None:
+        raise _missing()
+    return found
+
+
+def access_credit_note(invoice: Invoice, note_id: int) -> CreditNote:
+    """A credit note of an invoice already reached through an access helper."""
+    found = CreditNote.objects.filter(pk=note_id, invoice=invoice).select_related("invoice").first()
     if found is None:
         raise _missing()
     return found

@@ -26,6 +26,7 @@ class BillingErrorCode(enum.StrEnum):
     INVOICE_PAID = "billing.invoice_paid"
     CREDIT_TOO_LARGE = "billing.credit_too_large"
     BAD_DATE = "billing.bad_date"
+    REASON_REQUIRED = "billing.reason_required"
 
 
 class BillingError(AduanError):

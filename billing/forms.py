@@ -54,3 +54,10 @@ class IssueForm(forms.Form):
 class ProofForm(forms.Form):
     amount = forms.IntegerField(label=_("Jumlah yang ditransfer (Rp)"))
     proof = forms.FileField(label=_("Bukti transfer (PDF atau foto)"))
+
+
+class CreditNoteForm(forms.Form):
+    amount = forms.IntegerField(label=_("Nilai nota kredit (Rp)"))
+    reason = forms.CharField(
+        label=_("Alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -104,11 +104,15 @@ class Coverage(models.Model):
 class UsageKind(models.TextChoices):
     OUTBOUND_MESSAGES = "outbound_messages", _("Pesan WhatsApp/SMS keluar")
     SEATS = "seats", _("Kursi petugas aktif")
-    STORAGE_MB = "storage_mb", _("Penyimpanan (MB)")
+    STORAGE_BYTES = "storage_bytes", _("Penyimpanan berkas")
 
 
-# Counted kinds add up; gauges keep their highest reading in the period.
-GAUGES = frozenset({UsageKind.SEATS, UsageKind.STORAGE_MB})
+# Counted kinds add up; gauges keep their highest reading in the period. Storage is neither:
+# its events are signed deltas and its counter of a month is the running total at the end of
+# that month (billing.actions.usage.fold_storage_events).
+GAUGES = frozenset({UsageKind.SEATS})
+# The plan's storage quota is in MB of this many bytes.
+MB = 1024 * 1024
 
 
 class UsageEvent(models.Model):

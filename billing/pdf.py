@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from aduan.pdf import Document
-from billing.models import Invoice
+from billing.models import CreditNote, Invoice
 from billing.money import rupiah
 
 
@@ -54,4 +54,26 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             % {"number": invoice.number},
             size=8,
         )
+        return doc.output()
+
+
+def credit_note_pdf(note: CreditNote) -> bytes:
+    """The credit note (nota kredit) as a PDF in Bahasa Indonesia: the invoice it corrects,
+    the amount and the reason."""
+    invoice = note.invoice
+    with override(settings.LANGUAGE_CODE):
+        doc = Document(title=_("Nota kredit %(number)s") % {"number": note.number})
+        doc.heading(_("NOTA KREDIT"))
+        doc.text(_("Nomor: %(number)s") % {"number": note.number}, bold=True)
+        doc.space()
+        doc.row(_("Tanggal terbit"), timezone.localtime(note.issued_at).strftime("%d-%m-%Y"))
+        doc.row(_("Atas faktur"), invoice.number)
+        doc.row(_("Periode"), invoice.period.strftime("%m-%Y"))
+        doc.row(_("Kepada"), invoice.billed_name)
+        doc.row(_("Alamat"), invoice.billed_address)
+        doc.row(_("NPWP"), invoice.billed_npwp)
+        doc.space()
+        doc.row(_("Total faktur"), rupiah(invoice.total), label_width=50)
+        doc.row(_("Nilai nota kredit"), rupiah(note.amount), label_width=50)
+        doc.row(_("Alasan"), note.reason, label_width=50)
         return doc.output()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from aduan.charts import Chart, Series
 from billing import periods
-from billing.actions.entitlements import coverage_on
-from billing.models import Account, Coverage, Invoice, Plan, TaxRate, UsageCounter, UsageKind
+from billing.actions.entitlements import coverage_on, storage_used
+from billing.models import MB, Account, Coverage, Invoice, Plan, TaxRate, UsageCounter, UsageKind
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,32 @@ class UsageRow:
     kind: str
     label: str
     used: int
-    quota: int | None
+    quota: int | None  # in the unit of `used` (storage: bytes)
+
+    @property
+    def over(self) -> bool:
+        return self.quota is not None and self.used >= self.quota
+
+    def _shown(self, value: int) -> str:
+        if self.kind == UsageKind.STORAGE_BYTES:
+            return f"{value / MB:.1f} MB".replace(".", ",")
+        return str(value)
+
+    @property
+    def shown_used(self) -> str:
+        return self._shown(self.used)
+
+    @property
+    def shown_quota(self) -> str:
+        return "∞" if self.quota is None else self._shown(self.quota)
+
+
+# The plan's quota of each metered kind (storage: MB on the plan, bytes metered).
+QUOTAS = {
+    UsageKind.OUTBOUND_MESSAGES: ("outbound_messages", 1),
+    UsageKind.SEATS: ("seats", 1),
+    UsageKind.STORAGE_BYTES: ("storage_mb", MB),
+}
 
 
 def account_tenants(account: Account, day: date) -> list[Coverage]:
@@ -39,7 +65,7 @@ def account_tenants(account: Account, day: date) -> list[Coverage]:
 
 
 def usage(account: Account, period: date | None = None) -> list[UsageRow]:
-    """Each covered tenant's usage this period against its plan's quotas (two queries)."""
+    """Each covered tenant's usage this period against its plan's quotas (three queries)."""
     period = period or periods.month_start(periods.today())
     today = periods.today()
     coverages = account_tenants(account, today if period == periods.month_start(today) else period)
@@ -49,36 +75,53 @@ def usage(account: Account, period: date | None = None) -> list[UsageRow]:
             tenant_id__in=[c.tenant_id for c in coverages], period=period
         )
     }
+    stored = storage_used([c.tenant_id for c in coverages], period)
     rows = []
     for coverage in coverages:
-        for kind in UsageKind:
+        for kind, (field, unit) in QUOTAS.items():
+            quota = getattr(coverage.plan, field)
+            used = (
+                stored.get(coverage.tenant_id, 0)
+                if kind == UsageKind.STORAGE_BYTES
+                else counters.get((coverage.tenant_id, str(kind)), 0)
+            )
             rows.append(
                 UsageRow(
                     coverage.tenant.name,
                     coverage.plan.name,
                     str(kind),
                     str(kind.label),
-                    counters.get((coverage.tenant_id, str(kind)), 0),
-                    getattr(coverage.plan, str(kind)),
+                    used,
+                    None if quota is None else quota * unit,
                 )
             )
     return rows
 
 
-def usage_chart(account: Account, rows: list[UsageRow], title: str, used: str, quota: str) -> Chart:
-    messages = [r for r in rows if r.kind == UsageKind.OUTBOUND_MESSAGES]
+def usage_chart(
+    account: Account, rows: list[UsageRow], title: str, used: str, quota: str,
+    kind: str = UsageKind.OUTBOUND_MESSAGES,
+) -> Chart:  # fmt: skip
+    """One kind's use against its quota per tenant (storage in MB)."""
+    chosen = [r for r in rows if r.kind == kind]
+    unit = MB if kind == UsageKind.STORAGE_BYTES else 1
     return Chart(
         title=title,
-        labels=tuple(r.tenant for r in messages),
+        labels=tuple(r.tenant for r in chosen),
         series=(
-            Series(used, tuple(float(r.used) for r in messages)),
-            Series(quota, tuple(float(r.quota or 0) for r in messages)),
+            Series(used, tuple(r.used / unit for r in chosen)),
+            Series(quota, tuple((r.quota or 0) / unit for r in chosen)),
         ),
     )
 
 
 def invoices(account: Account) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(account=account).order_by("-period")
+    """Newest first, each with `credited`: the sum of its credit notes (0 when none)."""
+    return (
+        Invoice.objects.filter(account=account)
+        .annotate(credited=Coalesce(Sum("credit_notes__amount"), 0))
+        .order_by("-period")
+    )
 
 
 def plans() -> QuerySet[Plan]:

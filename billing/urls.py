@@ -12,6 +12,19 @@ public_urlpatterns: list[URLPattern] = [
     path(
         "billing/accounts/<int:account_id>/", views.account_admin_page, name="billing-account-admin"
     ),
+    path(
+        "billing/invoices/<int:invoice_id>/", views.invoice_admin_page, name="billing-invoice-admin"
+    ),
+    path(
+        "billing/invoices/<int:invoice_id>/pdf/",
+        views.invoice_admin_pdf,
+        name="billing-invoice-admin-pdf",
+    ),
+    path(
+        "billing/invoices/<int:invoice_id>/credit-notes/<int:note_id>/pdf/",
+        views.credit_note_admin_pdf,
+        name="billing-credit-note-admin-pdf",
+    ),
     path("billing/transfers/", views.transfers_page, name="billing-transfers"),
     path(
         "billing/transfers/<int:payment_id>/proof/",
@@ -32,6 +45,11 @@ public_urlpatterns: list[URLPattern] = [
         name="api-billing-issue",
     ),
     path(
+        "api/v1/billing/invoices/<int:invoice_id>/credit-notes/",
+        api.CreditNotesApi.as_view(),
+        name="api-billing-credit-notes",
+    ),
+    path(
         "api/v1/billing/transfers/<int:payment_id>/decision/",
         api.TransferDecisionApi.as_view(),
         name="api-billing-transfer-decision",
@@ -48,6 +66,11 @@ tenant_urlpatterns: list[URLPattern] = [
     path("billing/invoices/<int:invoice_id>/", views.invoice_page, name="billing-invoice"),
     path(
         "billing/invoices/<int:invoice_id>/pdf/", views.invoice_pdf_page, name="billing-invoice-pdf"
+    ),
+    path(
+        "billing/invoices/<int:invoice_id>/credit-notes/<int:note_id>/pdf/",
+        views.credit_note_pdf_page,
+        name="billing-credit-note-pdf",
     ),
     path("api/v1/billing/account/", api.AccountApi.as_view(), name="api-billing-account"),
     path("api/v1/billing/invoices/", api.InvoicesApi.as_view(), name="api-billing-invoices"),

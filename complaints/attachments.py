@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from complaints.models import Attachment, Complaint
+from complaints.storage import record_stored
 from complaints.validation import CheckedFile
 
 
@@ -25,6 +26,7 @@ def store_attachments(
         attachment.file.save(f"upload.{item.extension}", item.file, save=False)
         stored.append(attachment)
         attachment.save()
+        record_stored([attachment])
 
 
 def discard_files(stored: Sequence[Attachment]) -> None:

@@ -50,6 +50,7 @@ from complaints.public.moves import deadlines_follow_sql, receipts_follow_sql
 from complaints.sealing import data_key_of
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
+from complaints.storage import record_freed, record_stored
 from complaints.wbs import WBS_PURPOSE
 from integrations.notify import unsent_follow_sql
 from routing.models import Hop, HopKind, HopStatus, TrackingCode, TriageEntry, TriageStatus
@@ -179,6 +180,9 @@ def move_complaint(
                         copies=copies,
                         close_triage=close_triage,
                     )
+                    # The files' bytes leave the origin's storage and enter the target's.
+                    record_freed(attachments, origin)
+                    record_stored(attachments, target)
             except _AttachmentsChangedError:
                 _delete_files(copies)
                 if attempt == ATTEMPTS:

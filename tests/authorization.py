@@ -61,7 +61,7 @@ from pypdf import PdfWriter
 from aduan import onetime
 from aduan.db import tenant_db
 from billing.actions.accounts import do_cover_tenant, do_create_account
-from billing.actions.invoices import do_issue_invoice
+from billing.actions.invoices import do_issue_credit_note, do_issue_invoice
 from billing.actions.payments import do_submit_transfer_proof
 from billing.actions.plans import do_create_plan, do_set_tax_rate
 from billing.models import Account, Invoice, Plan
@@ -973,10 +973,22 @@ def _billing_period(world: World) -> str:
     return date(2002 + n // 12, n % 12 + 1, 1).isoformat()
 
 
+def _billing_credit_note(world: World) -> str:
+    """A credit note of the sample invoice (issue 21), made once."""
+    if "credit_note" not in world.made:
+        world.made["credit_note"] = do_issue_credit_note(
+            invoice=Invoice.objects.get(pk=_billing_invoice(world)), amount=1,
+            reason="matriks", actor=None,
+        )  # fmt: skip
+    return str(world.made["credit_note"].pk)
+
+
 _PLAN_CODES = itertools.count(1)
 SAMPLES["account_id"] = lambda world: str(_billing_account(world).pk)
 SAMPLES["invoice_id"] = _billing_invoice
 SAMPLES["payment_id"] = _billing_payment
+SAMPLES["note_id"] = _billing_credit_note
+BODY_SAMPLES["api-billing-credit-notes"] = {"amount": lambda world: 1}
 BODY_SAMPLES["api-billing-plans"] = {
     "code": lambda world: f"paket-{next(_PLAN_CODES)}",
 }

@@ -53,6 +53,15 @@ class InvoiceLineOutput(serializers.Serializer[object]):
     amount = serializers.IntegerField()
 
 
+class CreditNoteOutput(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    invoice = serializers.CharField(source="invoice.number")
+    amount = serializers.IntegerField()
+    reason = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+
+
 class InvoiceOutput(serializers.Serializer[Invoice]):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -66,6 +75,8 @@ class InvoiceOutput(serializers.Serializer[Invoice]):
     total = serializers.IntegerField()
     status = serializers.CharField()
     lines = InvoiceLineOutput(many=True)
+    # Corrections issued against it (the invoice itself is never edited).
+    credit_notes = CreditNoteOutput(many=True)
 
 
 class UsageOutput(serializers.Serializer[object]):
@@ -200,6 +211,36 @@ class IssueInvoiceApi(APIView):
         return Response(InvoiceOutput(invoice).data, status=201)
 
 
+class CreditNoteInput(serializers.Serializer[object]):
+    amount = serializers.IntegerField()
+    reason = serializers.CharField(max_length=1000, allow_blank=True)  # the action says why
+
+
+class CreditNotesApi(APIView):
+    """The credit notes of an issued invoice; POST issues one (amount and reason)."""
+
+    permission_classes = [PlatformOperator]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(responses=CreditNoteOutput(many=True), operation_id="billing_credit_notes")
+    def get(self, request: Request, invoice_id: int) -> Response:
+        invoice = access.access_invoice(invoice_id)
+        found = invoice.credit_notes.select_related("invoice").order_by("pk")
+        return Response(CreditNoteOutput(found, many=True).data)
+
+    @extend_schema(request=CreditNoteInput, responses={201: CreditNoteOutput},
+                   operation_id="billing_credit_note_issue")  # fmt: skip
+    def post(self, request: Request, invoice_id: int) -> Response:
+        invoice = access.access_invoice(invoice_id)
+        data = CreditNoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = invoices.do_issue_credit_note(
+            invoice=invoice, amount=data.validated_data["amount"],
+            reason=data.validated_data["reason"], actor=acting_user(request),
+        )  # fmt: skip
+        return Response(CreditNoteOutput(note).data, status=201)
+
+
 class DecisionInput(serializers.Serializer[object]):
     confirm = serializers.BooleanField()
 
@@ -260,7 +301,7 @@ class InvoicesApi(TenantApiView):
     def get(self, request: Request) -> Response:
         account = access.held_account(self.tenant)
         found = selectors.invoices(account) if account else Invoice.objects.none()
-        found = found.prefetch_related("lines__tenant")
+        found = found.prefetch_related("lines__tenant", "credit_notes")
         return Response(InvoiceOutput(found, many=True).data)  # type: ignore[arg-type]
 
 

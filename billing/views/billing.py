@@ -18,9 +18,17 @@ from aduan.errors import AduanError, NotFoundError
 from aduan.tenancy import acting_user, request_tenant
 from billing import access, periods, selectors
 from billing.actions import accounts, invoices, payments, plans
-from billing.forms import AccountForm, CoverForm, IssueForm, PlanForm, ProofForm, TaxRateForm
-from billing.models import Payment, PaymentStatus
-from billing.pdf import invoice_pdf
+from billing.forms import (
+    AccountForm,
+    CoverForm,
+    CreditNoteForm,
+    IssueForm,
+    PlanForm,
+    ProofForm,
+    TaxRateForm,
+)
+from billing.models import Payment, PaymentStatus, UsageKind
+from billing.pdf import credit_note_pdf, invoice_pdf
 from tenants.access import ADMIN_ROLES, operator_required, tenant_role_required
 from tenants.forms import add_domain_error
 from tenants.models import Tenant
@@ -141,6 +149,63 @@ def account_admin_page(request: HttpRequest, account_id: int) -> HttpResponse:
     )
 
 
+@operator_required
+def invoice_admin_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The operator's view of one issued invoice: its lines, payments and credit notes, and
+    the form that issues a credit note (the invoice itself is never edited)."""
+    try:
+        invoice = access.access_invoice(invoice_id)
+    except NotFoundError:
+        raise Http404 from None
+    post = request.method == "POST"
+    form = CreditNoteForm(request.POST if post else None)
+    if post and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(form, lambda: invoices.do_issue_credit_note(
+            invoice=invoice, amount=data["amount"], reason=data["reason"],
+            actor=acting_user(request),
+        )):  # fmt: skip
+            messages.success(request, _("Nota kredit diterbitkan."))
+            return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "billing/invoice_admin.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.order_by("pk"),
+            "payments": invoice.payments.order_by("created_at"),
+            "credit_notes": invoice.credit_notes.order_by("pk"),
+            "credited": invoices.credited(invoice),
+            "form": form,
+        },
+        status=400 if post else 200,
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@operator_required
+def invoice_admin_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    try:
+        invoice = access.access_invoice(invoice_id)
+    except NotFoundError:
+        raise Http404 from None
+    return _pdf(invoice_pdf(invoice), invoice.number)
+
+
+@operator_required
+def credit_note_admin_pdf(request: HttpRequest, invoice_id: int, note_id: int) -> HttpResponse:
+    try:
+        note = access.access_credit_note(access.access_invoice(invoice_id), note_id)
+    except NotFoundError:
+        raise Http404 from None
+    return _pdf(credit_note_pdf(note), note.number)
+
+
 def _cover(account: Any, tenant: Tenant, plan: str, actor: Any) -> object:
     current = selectors.covering_account(tenant.pk)
     if current is None:
@@ -199,9 +264,14 @@ def account_page(request: HttpRequest) -> HttpResponse:
         chart = selectors.usage_chart(
             account, rows, _("Pesan WhatsApp/SMS bulan ini"), _("Terpakai"), _("Kuota")
         )
+        storage = selectors.usage_chart(
+            account, rows, _("Penyimpanan berkas (MB)"), _("Terpakai"), _("Kuota"),
+            kind=UsageKind.STORAGE_BYTES,
+        )  # fmt: skip
         context.update(
             rows=rows,
             chart=mark_safe(charts.svg(chart)) if chart.labels else "",  # noqa: S308  # escaped by aduan.charts
+            storage_chart=mark_safe(charts.svg(storage)) if storage.labels else "",  # noqa: S308  # escaped by aduan.charts
             invoices=selectors.invoices(account),
             period=periods.month_start(periods.today()),
         )
@@ -237,6 +307,7 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "lines": invoice.lines.order_by("pk"),
             "form": form,
             "payments": invoice.payments.order_by("created_at"),
+            "credit_notes": invoice.credit_notes.order_by("pk"),
         },
         status=400 if post else 200,
     )
@@ -245,6 +316,13 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @tenant_role_required(*ADMIN_ROLES)
 def invoice_pdf_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _held_invoice(request, invoice_id)
-    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
-    return response
+    return _pdf(invoice_pdf(invoice), invoice.number)
+
+
+@tenant_role_required(*ADMIN_ROLES)
+def credit_note_pdf_page(request: HttpRequest, invoice_id: int, note_id: int) -> HttpResponse:
+    try:
+        note = access.access_credit_note(_held_invoice(request, invoice_id), note_id)
+    except NotFoundError:
+        raise Http404 from None
+    return _pdf(credit_note_pdf(note), note.number)

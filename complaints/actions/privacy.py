@@ -35,6 +35,7 @@ from complaints.forwarding import reindex_contacts
 from complaints.models import AccessKind, Attachment, Complaint, EventKind
 from complaints.privacy import privacy_settings
 from complaints.sealing import IDENTITY_FIELDS
+from complaints.storage import record_freed
 from integrations.notify import notify_privacy_code
 from tenants.models import Tenant
 
@@ -220,6 +221,7 @@ def _anonymise(
     complaint.save()
     reindex_contacts(complaint)
     names = [str(a.file.name) for a in files]
+    record_freed(files)
     if names:
         transaction.on_commit(functools.partial(_delete_files, files[0].file.storage, names))
     record_event(

@@ -33,6 +33,7 @@ from complaints.models import URGENCY_INPUTS, Attachment, Complaint, EventKind, 
 from complaints.selectors import sop_of
 from complaints.sop import InputSpec, Sop, Transition
 from complaints.validation import CheckedFile, check_attachments
+from tenants import entitlements
 from tenants.models import Tenant
 from tenants.permissions import is_staff_of, roles_in
 
@@ -58,6 +59,7 @@ class WorkflowErrorCode(StrEnum):
     INVALID_INPUT = "workflow.invalid_input"
     AWAITING_APPROVAL = "workflow.awaiting_approval"
     UNFILLED_PLACEHOLDER = "workflow.unfilled_placeholder"
+    STORAGE_FULL = "workflow.storage_full"
 
 
 # The states of an answer held for approval (complaint.pending_answer["status"]).
@@ -232,6 +234,7 @@ def do_transition_complaint(
                 {"field": "transition"},
             )
         cleaned = clean_inputs(step, inputs or {})
+        _check_storage(tenant, step, cleaned)
         stored: list[Attachment] = []
         try:
             _store_files(complaint, cleaned, stored)
@@ -244,6 +247,25 @@ def do_transition_complaint(
             discard_files(stored)
             raise
     return complaint
+
+
+def _check_storage(tenant: Tenant, step: Transition, cleaned: dict[str, Any]) -> None:
+    """Over the plan's storage quota (as billing last metered it: tenants.entitlements) a
+    staff step refuses an optional file; a file the step requires is still taken, so no case
+    is held up. Citizens' files (intake, replies) are never refused for storage."""
+    if not entitlements.exhausted(tenant, entitlements.STORAGE_MB):
+        return
+    for spec in step.inputs:
+        if not spec.required and isinstance(cleaned.get(spec.key), CheckedFile):
+            raise AduanError(
+                WorkflowErrorCode.STORAGE_FULL,
+                _(
+                    "Kuota penyimpanan paket instansi ini sudah habis: lampiran staf yang tidak "
+                    "wajib tidak dapat disimpan. Ambil langkah tanpa berkas ini, atau minta admin "
+                    "mengganti paket."
+                ),
+                {"field": spec.key},
+            )
 
 
 def _hold_for_approval(

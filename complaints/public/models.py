@@ -279,3 +279,18 @@ class WbsRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoredFileEvent(models.Model):
+    """Bytes a tenant's complaint files took (+) or freed (-) on disk: written in the same
+    transaction as the attachment rows (complaints.storage), so it is exactly as true as they
+    are. Read in id order by billing's metering job (storage per tenant) without entering any
+    tenant schema; append-only."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    attachment_id = models.BigIntegerField()
+    size = models.BigIntegerField()  # bytes: positive stored, negative freed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.attachment_id} {self.size:+d}"

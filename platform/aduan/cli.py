@@ -14,6 +14,8 @@ aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period 
 aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
 aduan citus prepare|status    Citus: reference tables, sequences, local schemas | placements
 aduan citus move SLUG HOST:PORT   move a tenant's schema to another worker, with progress
+aduan billing invoice-run [--period YYYY-MM] [--dry-run]   issue and e-mail a closed month's
+                              invoices, each account once (default: last month)
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -25,6 +27,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -183,6 +186,25 @@ def cmd_citus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> date:
+    try:
+        parsed = datetime.strptime(text, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, got {text!r}") from None
+    return parsed
+
+
+def cmd_billing_invoice_run(args: argparse.Namespace) -> int:
+    return int(
+        _operations().run_invoices(
+            period=args.period,
+            dry_run=args.dry_run,
+            out=print,
+            err=lambda line: print(line, file=sys.stderr),
+        )
+    )
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings.test")
     # deferred import: the catalogs' tool (polib) is a development dependency only.
@@ -310,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Citus' shard_transfer_mode (auto/force_logical need wal_level=logical)",
     )  # fmt: skip
     move.set_defaults(func=cmd_citus)
+    billing = sub.add_parser("billing", help="billing: the monthly invoices")
+    billing_sub = billing.add_subparsers(dest="action", required=True)
+    invoice_run = billing_sub.add_parser(
+        "invoice-run", help="issue and e-mail a closed month's invoices (idempotent)"
+    )
+    invoice_run.add_argument("--period", type=_month, default=None, help="YYYY-MM (last month)")
+    invoice_run.add_argument("--dry-run", action="store_true", help="show, issue nothing")
+    invoice_run.set_defaults(func=cmd_billing_invoice_run)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")

@@ -184,6 +184,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "billing_coverage_set": {"tenant": "desa-babakan", "plan": "desa-dasar"},
     "billing_invoice_issue": {"period": "2026-11-01"},
     "billing_transfer_decide": {"confirm": True},
+    "billing_credit_note_issue": {"amount": 16500, "reason": "Koreksi tarif PPN periode 11-2026"},
     "billing_transfer_proof": {"amount": 166500, "proof": "bukti-transfer.pdf"},
     "billing_midtrans_notification": {
         "order_id": "INV-2026-000001",

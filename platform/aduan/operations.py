@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from aduan import envelope
 from aduan.broker import broker_kind, init_queue_schema
 from aduan.db import citus
 from aduan.errors import AduanError
+from billing.actions.invoices import do_run_invoices, previous_period
 from complaints import statistics
 from complaints.actions.exports import do_request_export, do_run_export
 from complaints.actions.keys import do_rotate_tenant_key
@@ -298,3 +300,22 @@ def publish_statistics(*, tenant_slug: str = "", regency_slug: str = "", months:
         done += len(chosen)
     out(f"published {done} months of {len(tenants)} tenants")
     return 0
+
+
+def run_invoices(*, period: date | None, dry_run: bool, out: Out, err: Out) -> int:
+    """`aduan billing invoice-run [--period YYYY-MM] [--dry-run]`: the closed month's invoices,
+    each account once, e-mailed with the PDF (the job `run_invoices` does the same daily).
+    Returns 1 when something failed (it is retried by the next run), else 0."""
+    run = do_run_invoices(period=period or previous_period(), dry_run=dry_run)
+    month = f"{run.period:%Y-%m}"
+    if dry_run:
+        out(f"{month}: {len(run.issued)} invoice(s) would be issued (dry run, nothing stored)")
+        for line in run.issued:
+            out(f"  {line}")
+        return 0
+    out(f"{month}: {len(run.issued)} issued {' '.join(run.issued)}".rstrip())
+    out(f"{month}: {len(run.emailed)} e-mailed {' '.join(run.emailed)}".rstrip())
+    out(f"{month}: {len(run.skipped)} account(s) already invoiced or with nothing to bill")
+    for line in run.failed:
+        err(f"failed: {line}")
+    return 1 if run.failed else 0

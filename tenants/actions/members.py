@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from aduan.errors import NotFoundError
 from aduan.jobs import enqueue_on_commit
-from tenants import permissions
+from tenants import entitlements, permissions
 from tenants.auth.errors import AuthError, AuthErrorCode
 from tenants.auth.selectors import token_digest
 from tenants.auth.tasks import send_invitation_email
@@ -98,6 +98,10 @@ def do_invite_member(
     now = timezone.now()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # Seats are counted under the tenant row's lock: two invitations at once cannot both
+        # take the last seat.
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        _check_seat(locked, cleaned, pending=True, field="email")
         _pending(tenant).filter(email=cleaned, role=role).update(revoked_at=now)
         invitation = Invitation.objects.create(
             email=cleaned,
@@ -110,6 +114,47 @@ def do_invite_member(
         enqueue_on_commit(send_invitation_email, invitation.pk, token)
     invitation.token = token
     return invitation
+
+
+def seat_holders(tenant: Tenant) -> QuerySet[User]:
+    """The tenant's active staff seats (kursi petugas): each active user with a role in it, the
+    platform operator aside (billing meters the same count)."""
+    staff = Membership.objects.filter(tenant=tenant).exclude(role=Role.PLATFORM_OPERATOR)
+    return User.objects.filter(is_active=True, pk__in=staff.values("user_id"))
+
+
+def _check_seat(tenant: Tenant, email: str, *, pending: bool, field: str) -> None:
+    """Refuse a new person beyond the plan's seat quota (tenants.entitlements). Someone who
+    already holds a seat may take another role; existing members never lose access, even when
+    a smaller plan leaves the tenant above its quota. `pending`: pending invitations of other
+    addresses count as seats already promised."""
+    limit = entitlements.quota(tenant, entitlements.SEATS)
+    if limit is None:
+        return
+    holders = seat_holders(tenant)
+    if holders.filter(email__iexact=email).exists():
+        return
+    taken = holders.count()
+    if pending:
+        taken += (
+            _pending(tenant)
+            .filter(expires_at__gt=timezone.now())
+            .exclude(email__iexact=email)
+            .exclude(email__in=holders.values("email"))
+            .values("email")
+            .distinct()
+            .count()
+        )
+    if taken >= limit:
+        raise AuthError(
+            AuthErrorCode.SEATS_FULL,
+            _(
+                "Kuota kursi petugas paket ini (%(limit)s) sudah penuh: cabut peran anggota yang "
+                "tidak aktif atau minta operator mengganti paket."
+            )
+            % {"limit": limit},
+            {"field": field},
+        )
 
 
 def _pending(tenant: Tenant) -> QuerySet[Invitation]:
@@ -163,6 +208,9 @@ def do_accept_invitation(*, token: str, username: str, password: str) -> User:
             .filter(token_hash=token_digest(token))
             .first()
         )
+        # The plan may have shrunk since the invitation left (the row as it is now, locked).
+        locked = Tenant.objects.select_for_update().get(pk=invitation.tenant_id)
+        _check_seat(locked, invitation.email, pending=False, field="token")
         user = existing_user_for(invitation)
         if user is not None:
             if not user.check_password(password):

@@ -21,6 +21,7 @@ class AuthErrorCode(StrEnum):
     INVALID_PASSWORD = "members.invalid_password"  # noqa: S105 (an error code)
     WRONG_PASSWORD = "members.wrong_password"  # noqa: S105 (an error code)
     LAST_ADMIN = "members.last_admin"
+    SEATS_FULL = "members.seats_full"
     TWO_FACTOR_REQUIRED = "auth.two_factor_required"
     INVALID_OTP = "auth.invalid_otp"
     ALREADY_ENROLLED = "auth.already_enrolled"

@@ -62,6 +62,8 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
         # Whistleblowing (complaints.wbs): receipt-key hashes and the WBS record.
         "complaints_public.WbsReceipt",
         "complaints_public.WbsRecord",
+        # The storage ledger billing meters files from (complaints.storage, issue 21).
+        "complaints_public.StoredFileEvent",
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
