@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 
@@ -17,6 +18,12 @@ from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.sms.views import SignatureError
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+# The subscription check's query, as the OpenAPI schema publishes it.
+VERIFY_PARAMETERS = [
+    OpenApiParameter("hub.mode", str),
+    OpenApiParameter("hub.verify_token", str),
+    OpenApiParameter("hub.challenge", str),
+]
 
 
 class RawParser(BaseParser):

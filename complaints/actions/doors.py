@@ -79,6 +79,15 @@ def _subject(tenant: Tenant, phone: str) -> str:
     return f"{tenant.schema_name}:{phone}"
 
 
+def _count(key: str) -> None:
+    """One more send or try for this phone; beyond the rate, 429."""
+    decision = ratelimit.hit(ratelimit.Scope.PHONE_CODE, key)
+    if not decision.allowed:
+        raise ratelimit.RateLimitedError(
+            decision.retry_after, code=ComplaintErrorCode.PHONE_CODE_RATE_LIMITED
+        )
+
+
 def _checked_phone(phone: str) -> str:
     problem = phone_problem(phone) if phone.strip() else None
     if not phone.strip() or problem is not None:
@@ -99,11 +108,7 @@ def do_send_phone_code(*, tenant: Tenant, phone: str, channel: str = "sms") -> N
             _("Kode dikirim lewat SMS atau WhatsApp."),
             {"field": "channel"},
         )
-    decision = ratelimit.hit(ratelimit.Scope.PHONE_CODE, "send:" + _subject(tenant, number))
-    if not decision.allowed:
-        raise ratelimit.RateLimitedError(
-            decision.retry_after, code=ComplaintErrorCode.PHONE_CODE_RATE_LIMITED
-        )
+    _count("send:" + _subject(tenant, number))
     with transaction.atomic():
         [code] = onetime.do_issue_codes(
             purpose=CODE_PURPOSE,
@@ -132,11 +137,7 @@ def confirm_phone(*, tenant: Tenant, phone: str, code: str | None) -> bool:
             _("Minta kode konfirmasi ke nomor ini, lalu tuliskan kodenya."),
             {"field": "phone_code"},
         )
-    decision = ratelimit.hit(ratelimit.Scope.PHONE_CODE, "try:" + _subject(tenant, number))
-    if not decision.allowed:
-        raise ratelimit.RateLimitedError(
-            decision.retry_after, code=ComplaintErrorCode.PHONE_CODE_RATE_LIMITED
-        )
+    _count("try:" + _subject(tenant, number))
     if not onetime.do_use_code(purpose=CODE_PURPOSE, subject=_subject(tenant, number), code=code):
         raise ComplaintError(
             ComplaintErrorCode.BAD_PHONE_CODE,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,11 +37,7 @@ class InstagramWebhook(APIView):
     parser_classes = [meta.RawParser]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("hub.mode", str),
-            OpenApiParameter("hub.verify_token", str),
-            OpenApiParameter("hub.challenge", str),
-        ],
+        parameters=meta.VERIFY_PARAMETERS,
         responses={(200, "text/plain"): str},
         operation_id="instagram_verify",
     )

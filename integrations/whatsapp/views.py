@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,11 +25,7 @@ class WhatsAppWebhook(APIView):
     parser_classes = [meta.RawParser]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("hub.mode", str),
-            OpenApiParameter("hub.verify_token", str),
-            OpenApiParameter("hub.challenge", str),
-        ],
+        parameters=meta.VERIFY_PARAMETERS,
         responses={(200, "text/plain"): str},
         operation_id="whatsapp_verify",
     )

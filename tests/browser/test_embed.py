@@ -4,10 +4,8 @@ origin the village did not register cannot frame it."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,41 +15,31 @@ from playwright.sync_api import expect
 from complaints.actions.doors import do_set_citizen_doors
 from complaints.models import Complaint
 from tests.factories import TenantFactory
+from tests.integrations.fakes import serve
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def village_website(embed_url: str) -> Iterator[str]:
-    """A plain HTML page with the snippet pasted in, on a port of its own."""
-    html = (
-        "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>Desa Kuripan Kidul</title></head><body><h1>Website Desa Kuripan Kidul</h1>"
-        f"<iframe id='aduan' src='{embed_url}' title='Pengaduan' "
-        "style='width:100%;height:1400px;border:0'></iframe></body></html>"
-    ).encode()
+@dataclass
+class VillageWebsite:
+    """A plain HTML page with the snippet pasted in (served by the fakes' loopback server)."""
 
-    class Page(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(html)))
-            self.end_headers()
-            self.wfile.write(html)
+    embed_url: str
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            return
+    def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any]:
+        html = (
+            "<!doctype html><html lang='id'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<title>Desa Kuripan Kidul</title></head><body><h1>Website Desa Kuripan Kidul</h1>"
+            f"<iframe id='aduan' src='{self.embed_url}' title='Pengaduan' "
+            "style='width:100%;height:1400px;border:0'></iframe></body></html>"
+        )
+        return 200, (html.encode(), "text/html; charset=utf-8")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+
+def village_website(embed_url: str) -> AbstractContextManager[str]:
+    """The page on a port of its own: another origin than Aduan's."""
+    return serve(VillageWebsite(embed_url))
 
 
 def test_a_registered_website_frames_the_form_and_a_citizen_files_in_it(

@@ -341,6 +341,9 @@ def test_a_named_category_needs_its_required_answers_or_nothing_is_filed(
     # When a citizen names the KTP-el category but answers only one of its two questions
     deliver_sms(tenant_client, "BARUT ADUAN KTP-el belum jadi; Kategori: KTP-el; NIK: 123")
     [message] = process_all()
+    assert message.result == {
+        "reply": "Aduan belum dicatat. Kirim ulang dengan: Kantor tempat mengurus: ..."
+    }
     # Then nothing is filed, and the reply asks for the missing answer in the same format
     with schema_context(barut.schema_name):
         assert not Complaint.objects.exists()
