@@ -38,6 +38,12 @@ class ComplaintErrorCode(StrEnum):
     INVALID_FILTER = "complaints.invalid_filter"
     NO_SUGGESTION = "complaints.no_suggestion"
     INVALID_EXPORT = "complaints.invalid_export"
+    # The citizens' doors (complaints.actions.doors): embed origins, phone confirmation.
+    INVALID_ORIGIN = "complaints.invalid_origin"
+    INVALID_COLOUR = "complaints.invalid_colour"
+    PHONE_CODE_REQUIRED = "complaints.phone_code_required"
+    BAD_PHONE_CODE = "complaints.bad_phone_code"
+    PHONE_CODE_RATE_LIMITED = "complaints.phone_code_rate_limited"
 
 
 class WbsErrorCode(StrEnum):

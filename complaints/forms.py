@@ -106,9 +106,20 @@ class ComplaintForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
     needed_fields = ("name", "address", "phone", "subject", "description")
     category = forms.ChoiceField(label=_("Kategori (jika tahu)"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, confirm_phone: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_questions()
+        # Identity confirmation (the tenant's setting): the phone's one-time code.
+        self.confirm_phone = confirm_phone
+        if confirm_phone:
+            self.fields["phone_code"] = forms.CharField(
+                label=_("Kode konfirmasi yang dikirim ke nomor Anda"),
+                required=False,
+                max_length=10,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+                ),
+            )
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [
@@ -149,6 +160,9 @@ class ComplaintForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
         data = {k: v for k, v in data.items() if not k.startswith("q_")}
         data["answers"] = self.answers()
         data["attachments"] = self.attachments_with_held()
+        # None: the door does not ask (a tenant that does not confirm phones, the desk).
+        code = data.pop("phone_code", None)
+        data["phone_code"] = str(code or "") if self.confirm_phone else None
         privacy = data.pop("privacy") or "rahasia"
         # Anything but an explicit choice to publish keeps it confidential.
         data["is_confidential"] = privacy == "rahasia"
@@ -425,6 +439,8 @@ class WbsDisclosureForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan membuka identitas pelapor"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
 class FrontDoorForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
     """The platform's front door: the place by a village search (name, then district,
     regency and province to tell the 28 Babakans apart), or the phone's location where

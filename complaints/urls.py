@@ -12,6 +12,7 @@ from complaints.api import approval as approval_api
 from complaints.api import assignment as assignment_api
 from complaints.api import canned as canned_api
 from complaints.api import corrections as corrections_api
+from complaints.api import doors as doors_api
 from complaints.api import exports as exports_api
 from complaints.api import forwarding as forwarding_api
 from complaints.api import front_door as front_door_api
@@ -35,6 +36,7 @@ from complaints.views import (
     assignment,
     canned,
     corrections,
+    doors,
     exports,
     forwarding,
     front_door,
@@ -71,6 +73,11 @@ complaint_patterns: list[URLPattern | URLResolver] = [
     path("lacak/<str:code>/buka-kembali/", tracking.track_reopen, name="track-reopen"),
     path("lacak/<str:code>/data-pribadi/", privacy.personal_data_page, name="personal-data"),
     path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
+    # The embeddable form for the village website (the only pages that may be framed).
+    path("embed/", doors.embed_page, name="embed"),
+    path("embed/gaya.css", doors.embed_style, name="embed-style"),
+    path("embed/diterima/<str:code>/", doors.embed_receipt, name="embed-receipt"),
+    path("api/v1/phone-codes/", doors_api.PhoneCodeApi.as_view(), name="api-phone-codes"),
     path(
         "api/v1/track-resend/",
         privacy_api.TrackingCodeResendApi.as_view(),
@@ -265,6 +272,12 @@ complaint_patterns: list[URLPattern | URLResolver] = [
 
 tenant_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include((complaint_patterns, "complaints"))),
+    path("console/pintu-warga/", doors.doors_settings_page, name="citizen-doors"),
+    path(
+        "api/v1/settings/citizen-doors/",
+        doors_api.CitizenDoorsApi.as_view(),
+        name="api-citizen-doors",
+    ),
     path("holidays/", holidays.holidays_page, name="holidays"),
     path(
         "holidays/<str:date>/remove/",

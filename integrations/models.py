@@ -20,6 +20,7 @@ class ChannelName(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     EMAIL = "email", _("Surel")
     LAPOR = "lapor", _("SP4N-LAPOR!")
+    INSTAGRAM = "instagram", _("Instagram")
 
 
 class InboundStatus(models.TextChoices):
@@ -78,6 +79,8 @@ class NotificationKind(models.TextChoices):
     # Personal data protection (complaints.actions.privacy): a one-time code, a lost code.
     PRIVACY_CODE = "privacy_code", _("Kode sekali pakai data pribadi")
     TRACKING_RESEND = "tracking_resend", _("Kode lacak dikirim ulang")
+    # Identity confirmation before filing (complaints.actions.doors).
+    PHONE_CODE = "phone_code", _("Kode konfirmasi nomor telepon")
 
 
 class OutboxStatus(models.TextChoices):
@@ -208,6 +211,47 @@ class WhatsAppTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
+
+
+class InstagramAccount(models.Model):
+    """A tenant's Instagram professional account that takes complaints by direct message
+    (seed 003: Desa Kuripan Kidul). `account_id` is the account's id in Meta's webhooks
+    (`entry[].id`, the recipient of the citizens' messages). The app secret (which signs the
+    webhooks), the access token (which sends the replies) and the verify token (of the
+    subscription check) are stored encrypted (aduan.crypto, Fernet), like the other doors'
+    secrets. Its webhook is `/integrations/instagram/webhook/<tenant slug>/` on the platform."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="+")
+    account_id = models.CharField(max_length=40, unique=True)
+    app_secret_encrypted = models.TextField()
+    access_token_encrypted = models.TextField()
+    verify_token_encrypted = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.account_id
+
+
+class InstagramConversation(models.Model):
+    """Where a citizen's guided Instagram conversation stands (integrations.guided), and when
+    they last wrote: Meta's 24-hour messaging window runs from there."""
+
+    account_id = models.CharField(max_length=40)
+    igsid = models.CharField(max_length=40)  # the citizen's Instagram-scoped id
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(max_length=20, default="start")
+    data = models.JSONField(default=dict, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "igsid"], name="ig_conversation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.igsid}"
 
 
 class EmailMailbox(models.Model):

@@ -242,6 +242,28 @@ def notify_privacy_code(
     )
 
 
+def notify_phone_code(
+    *, tenant: Tenant, phone: str, channel: str, code: str, minutes: int
+) -> OutboxMessage:
+    """A one-time code that confirms the citizen's phone before filing (identity
+    confirmation, complaints.actions.doors), by SMS or WhatsApp to the number they typed."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Kode konfirmasi nomor untuk pengaduan di %(tenant)s: %(code)s (berlaku %(minutes)s "
+            "menit). Jangan berikan kepada siapa pun."
+        ) % {"tenant": tenant.name, "code": code, "minutes": minutes}
+    chosen = ChannelName.WHATSAPP if channel == ChannelName.WHATSAPP else ChannelName.SMS
+    return outbox.enqueue(
+        key=f"{tenant.schema_name}:phone-code:{secrets.token_hex(8)}",
+        tenant=tenant,
+        channel=chosen,
+        kind=NotificationKind.PHONE_CODE,
+        # WhatsApp ids are the digits of the number, without "+".
+        recipient=phone.lstrip("+") if chosen == ChannelName.WHATSAPP else phone,
+        body=gsm7.fit(body) if chosen == ChannelName.SMS else body,
+    )
+
+
 def notify_tracking_code(
     *, tenant: Tenant, complaint: Complaint, channel: str, recipient: str
 ) -> OutboxMessage:

@@ -46,6 +46,7 @@ SENDERS: dict[str, str] = {
     ChannelName.WHATSAPP: "integrations.whatsapp.outbound.send_message",
     ChannelName.EMAIL: "integrations.email.smtp.send_message",
     ChannelName.LAPOR: "integrations.lapor.sync.send_message",
+    ChannelName.INSTAGRAM: "integrations.instagram.outbound.send_message",
 }
 
 

@@ -4,6 +4,8 @@ from django.urls import URLPattern, URLResolver, path
 
 from integrations import views
 from integrations.email import views as email_views
+from integrations.instagram import settings_views as instagram_settings
+from integrations.instagram import views as instagram_views
 from integrations.lapor import views as lapor_views
 from integrations.sms import views as sms_views
 from integrations.whatsapp import settings_views as whatsapp_settings
@@ -55,6 +57,14 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
         "api/v1/integrations/whatsapp/",
         whatsapp_settings.WhatsAppSettingsApi.as_view(),
         name="api-integrations-whatsapp",
+    ),
+    path(
+        "integrations/instagram/", instagram_settings.instagram_page, name="integrations-instagram"
+    ),
+    path(
+        "api/v1/integrations/instagram/",
+        instagram_settings.InstagramSettingsApi.as_view(),
+        name="api-integrations-instagram",
     ),
     path(
         "api/v1/integrations/email/mailbox/",
@@ -124,6 +134,11 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
         "integrations/whatsapp/webhook/",
         whatsapp_views.WhatsAppWebhook.as_view(),
         name="integrations-whatsapp-webhook",
+    ),
+    path(
+        "integrations/instagram/webhook/<slug:slug>/",
+        instagram_views.InstagramWebhook.as_view(),
+        name="integrations-instagram-webhook",
     ),
     path(
         "integrations/email/inbound/",

@@ -85,6 +85,11 @@ class Tenant(TenantMixin):
     # of closed complaints' identities ("retention_years", default 5) and of WBS reports
     # ("wbs_retention_years", default 10). Read by complaints.privacy.privacy_settings.
     privacy = models.JSONField(default=dict, blank=True)
+    # The citizens' doors, set by the tenant's admin (complaints.doors): the village website
+    # origins that may frame the embeddable form ("embed_origins"), its colour ("colour"),
+    # and whether a phone given for updates must be confirmed by a one-time code
+    # ("confirm_phone"). Read by complaints.doors.citizen_doors.
+    doors = models.JSONField(default=dict, blank=True)
     # What this tenant may use (features and quotas), written only by billing
     # (billing.actions.entitlements); every feature reads it here, never a billing table.
     # None: billing is not configured for this tenant, so everything is allowed.

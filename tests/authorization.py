@@ -433,6 +433,8 @@ URL_SAMPLES: dict[str, dict[str, Sample]] = {
         for name in ("open311-platform-client-revoke", "api-open311-platform-client-revoke")
     },
     "desk-request-new": {"code": lambda world: "33.01.02.2014"},
+    # integrations.instagram: the webhook of the tenant under test (unsigned calls: 403)
+    "integrations-instagram-webhook": {"slug": lambda world: world.tenant.slug},
     **{
         name: {"slug": _regency_slug}
         for name in (

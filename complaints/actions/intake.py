@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from aduan.jobs import enqueue_on_commit
 from complaints import forwarding, notifications, register, search, sop_hooks
+from complaints.actions.doors import confirm_phone
 from complaints.attachments import discard_files as discard_files  # re-exported
 from complaints.attachments import store_attachments as store_attachments  # re-exported
 from complaints.audit import record_event
@@ -144,6 +145,7 @@ def do_file_complaint(
     route: bool = True,
     answers: dict[str, str] | None = None,
     village_known: bool = False,
+    phone_code: str | None = None,
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
@@ -154,7 +156,10 @@ def do_file_complaint(
     `answers`: to the category's own questions, from a door that asks them (a form, the API,
     Open311, the desk): its required ones must be answered; None from a door that cannot ask
     (SMS, e-mail, an import), which files without them. `village_known`: the door has read
-    `village_code`'s village already (the front door's router), so it is not read again."""
+    `village_code`'s village already (the front door's router), so it is not read again.
+    `phone_code`: the one-time code of the phone, from a self-service door (form, embed, API)
+    of a tenant that confirms phones (complaints.actions.doors.confirm_phone); None from a door
+    that vouches for the number."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -190,6 +195,7 @@ def do_file_complaint(
             file_problem,
         ]
     )
+    phone_confirmed = confirm_phone(tenant=tenant, phone=phone, code=phone_code)
     now = timezone.now()
     # The register year is the tenant's own: 00:30 WIT on 1 January is a new year there.
     year = timezone.localtime(now, tenant_zone(tenant)).year
@@ -255,6 +261,7 @@ def do_file_complaint(
                     "number": complaint.number,
                     "channel": complaint.channel,
                     "attachments": len(stored),
+                    **({"phone_confirmed": True} if phone_confirmed else {}),
                 },
             )
             if not complaint.is_complete:

@@ -66,6 +66,10 @@ class IntakeInput(serializers.Serializer[dict[str, Any]]):
         default=None,
     )
 
+    # Identity confirmation (a tenant's setting): the code POST api/v1/phone-codes/ sent to
+    # the phone. Required there when a phone is given; ignored elsewhere.
+    phone_code = optional_text(help_text="Kode konfirmasi nomor telepon (6 angka)")
+
 
 class DeskIntakeInput(IntakeInput):
     channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in STAFF_ENTRY_CHANNELS])
@@ -73,6 +77,8 @@ class DeskIntakeInput(IntakeInput):
 
 def intake_values(data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
+    # A self-service door brings the phone's code ("" when none); the desk vouches itself.
+    values["phone_code"] = None if "channel" in values else str(values.get("phone_code") or "")
     values["is_confidential"] = values.get("is_confidential") is not False
     values["latitude"] = values.get("latitude") or None
     values["longitude"] = values.get("longitude") or None

@@ -14,6 +14,7 @@ from aduan.errors import AduanError
 from aduan.ratelimit import Scope, limited_page
 from aduan.tenancy import request_tenant
 from complaints.actions.intake import do_file_complaint
+from complaints.doors import citizen_doors
 from complaints.forms import (
     ComplaintForm,
     DeskComplaintForm,
@@ -28,6 +29,7 @@ from complaints.presenters import (
 from complaints.privacy import privacy_notice
 from complaints.receipt import receipt_pdf, show_complainant_name
 from complaints.selectors import DESK_ROLES
+from complaints.views.doors import SEND_CODE, send_code_if_asked
 from complaints.views.tracking import complaint_by_code_or_404
 from tenants.access import public_page, tenant_role_required, two_factor_pending
 from tenants.models import Tenant
@@ -38,11 +40,18 @@ from tenants.permissions import is_staff_of
 @limited_page(Scope.INTAKE)
 def file_complaint(request: HttpRequest) -> HttpResponse:
     """The public complaint form; the safe privacy choice (rahasia) is pre-selected."""
-    form = ComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    tenant = request_tenant(request)
+    form = ComplaintForm(
+        request.POST or None,
+        request.FILES or None,
+        confirm_phone=citizen_doors(tenant).confirm_phone,
+    )
+    if send_code_if_asked(request, form, tenant):
+        pass
+    elif request.method == "POST" and form.is_valid():
         try:
             complaint = do_file_complaint(
-                tenant=request_tenant(request), channel=Channel.WEB, **form.intake_values()
+                tenant=tenant, channel=Channel.WEB, **form.intake_values()
             )
         except AduanError as error:
             show_action_error(form, error)
@@ -52,7 +61,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             receipt_page = redirect("complaints:receipt", code=complaint.tracking_code)
             return remember_filer(receipt_page, complaint.tracking_code)
     status = 400 if form.errors else 200
-    context = {"form": form, "privacy_notice": privacy_notice(request_tenant(request))}
+    context = {"form": form, "privacy_notice": privacy_notice(tenant), "send_code": SEND_CODE}
     return render(request, "complaints/file.html", context, status=status)
 
 

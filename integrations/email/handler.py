@@ -19,10 +19,11 @@ from complaints.errors import ComplaintError
 from complaints.models import Channel, Complaint
 from complaints.notifications import track_link
 from complaints.validation import email_problem
-from integrations import outbox
+from integrations import answers, outbox
 from integrations.email import mime
 from integrations.errors import IntegrationError, IntegrationErrorCode
 from integrations.models import ChannelName, InboundMessage, NotificationKind
+from routing.selectors import Question
 from tenants.models import Tenant
 
 
@@ -58,7 +59,30 @@ def _handle(message: InboundMessage) -> dict[str, Any]:
             % {"to": ", ".join(mail.recipients) or "-"},
         )
     message.tenant = tenant
-    return {"tracking_code": file_mail_complaint(message, tenant, mail)}
+    labelled = answers.read_labelled(mail.text)
+    try:
+        return {"tracking_code": file_mail_complaint(message, tenant, mail, labelled)}
+    except ComplaintError as error:
+        missing = answers.missing_answers(labelled, error)
+        if missing is None:
+            raise
+        # Nothing filed: the reply asks for the category's required answers.
+        ask_for_answers(message, tenant, mail, missing)
+        return {"refused": str(error.code)}
+
+
+def ask_for_answers(
+    message: InboundMessage, tenant: Tenant, mail: mime.ParsedMail, missing: list[Question]
+) -> None:
+    outbox.enqueue(
+        key=f"mail-reply:{message.pk}",
+        tenant=tenant,
+        channel=ChannelName.EMAIL,
+        kind=NotificationKind.REPLY,
+        recipient=mail.from_address,
+        subject=_("Pengaduan belum dicatat: %(subject)s") % {"subject": mail.subject[:150]},
+        body=answers.ask_again(missing),
+    )
 
 
 def record_reply(
@@ -113,7 +137,12 @@ def tell_refused(
     )
 
 
-def file_mail_complaint(message: InboundMessage, tenant: Tenant, mail: mime.ParsedMail) -> str:
+def file_mail_complaint(
+    message: InboundMessage,
+    tenant: Tenant,
+    mail: mime.ParsedMail,
+    labelled: answers.Labelled | None = None,
+) -> str:
     files = [SimpleUploadedFile(a.name, a.content, a.content_type) for a in mail.attachments]
     values: dict[str, Any] = {
         "tenant": tenant,
@@ -125,6 +154,9 @@ def file_mail_complaint(message: InboundMessage, tenant: Tenant, mail: mime.Pars
         "email": mail.from_address if email_problem(mail.from_address) is None else "",
         "subject": mail.subject[:200],
         "description": mail.text,
+        # "Kategori: ..." with its "Question: answer" lines (integrations.answers).
+        "category": labelled.category if labelled else "",
+        "answers": labelled.answers if labelled and labelled.category else None,
         "raw_payload": {
             "channel": "email",
             "inbound_id": message.pk,

@@ -27,9 +27,9 @@ from integrations import inbound
 from integrations.email import mime
 from integrations.email.actions import do_set_mailbox
 from integrations.errors import IntegrationError, IntegrationErrorCode
+from integrations.meta import RawParser
 from integrations.models import ChannelName, EmailMailbox
 from integrations.sms.views import SignatureError
-from integrations.whatsapp.views import RawParser
 from tenants.access import ADMIN_ROLES, Public, TenantRole, tenant_role_required
 from tenants.models import Tenant
 

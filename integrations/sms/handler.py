@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from complaints.actions.intake import do_file_complaint
+from complaints.errors import ComplaintError
 from complaints.models import Channel, Complaint
 from complaints.presenters import state_name
 from complaints.validation import phone_problem
-from integrations import outbox
+from integrations import answers, outbox
 from integrations.models import ChannelName, InboundMessage, NotificationKind
 from integrations.sms import gsm7
 from integrations.sms.keywords import tenant_for_keyword
@@ -64,7 +65,15 @@ def _handle(message: InboundMessage) -> dict[str, Any]:
     command = words[1].upper() if len(words) > 1 else ""
     rest = words[2].strip() if len(words) > 2 else ""
     if command == "ADUAN" and rest:
-        return {"tracking_code": file_sms_complaint(message, tenant, rest)}
+        labelled = answers.read_labelled(rest)
+        try:
+            return {"tracking_code": file_sms_complaint(message, tenant, rest, labelled)}
+        except ComplaintError as error:
+            missing = answers.missing_answers(labelled, error)
+            if missing is None:
+                raise
+            # Nothing filed: the reply says what to add (the category's required questions).
+            return {"reply": reply(message, tenant, answers.ask_again(missing, short=True))}
     if command == "STATUS" and rest:
         return {"reply": reply(message, tenant, status_text(tenant, rest.split(" ")[0]))}
     if command == "INFO":
@@ -72,7 +81,9 @@ def _handle(message: InboundMessage) -> dict[str, Any]:
     return {"reply": reply(message, tenant, format_help(keyword))}
 
 
-def file_sms_complaint(message: InboundMessage, tenant: Tenant, text: str) -> str:
+def file_sms_complaint(
+    message: InboundMessage, tenant: Tenant, text: str, labelled: answers.Labelled | None = None
+) -> str:
     sender = str(message.payload.get("from", "")).strip()
     # A number the gateway gives that is not a valid Indonesian one is kept in the raw
     # payload and the phone element stays missing (intake's rule for channel adapters).
@@ -86,6 +97,9 @@ def file_sms_complaint(message: InboundMessage, tenant: Tenant, text: str) -> st
             phone=phone,
             subject="",
             description=text,
+            # "Kategori: ..." with its "Question: answer" parts (integrations.answers).
+            category=labelled.category if labelled else "",
+            answers=labelled.answers if labelled and labelled.category else None,
             raw_payload={"channel": "sms", "inbound_id": message.pk, **message.payload},
         )
     return complaint.tracking_code

@@ -30,15 +30,16 @@ message twice. The outbox's row lock makes sure no two deliverers send the same 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from django.conf import settings
 
-SIGNATURE_HEADER = "X-Hub-Signature-256"
+from integrations import meta
+from integrations.meta import MalformedNotification as MalformedNotification  # re-exported
+
+SIGNATURE_HEADER = meta.SIGNATURE_HEADER
 TIMEOUT = 15.0
 REFERENCE_MAX = 512  # Meta's limit for biz_opaque_callback_data
 
@@ -53,25 +54,14 @@ def auth_headers() -> dict[str, str]:
 
 
 def signature_valid(raw_body: bytes, header: str) -> bool:
-    secret: str = settings.ADUAN_WHATSAPP_APP_SECRET
-    if not secret or not header.startswith("sha256="):
-        return False
-    expected = hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(header.removeprefix("sha256="), expected)
+    return meta.signature_valid(raw_body, header, settings.ADUAN_WHATSAPP_APP_SECRET)
 
 
-def sign(raw_body: bytes, secret: str) -> str:
-    """The header value Meta sends (used by the tests' fake and by local tooling)."""
-    return "sha256=" + hmac.new(secret.encode(), raw_body, hashlib.sha256).hexdigest()
+sign = meta.sign  # the header value Meta sends (the tests' fake, local tooling)
 
 
 def verify_subscription(mode: str, token: str) -> bool:
-    expected: str = settings.ADUAN_WHATSAPP_VERIFY_TOKEN
-    return (
-        mode == "subscribe"
-        and bool(expected)
-        and hmac.compare_digest(token.encode(), expected.encode())
-    )
+    return meta.verify_subscription(mode, token, settings.ADUAN_WHATSAPP_VERIFY_TOKEN)
 
 
 @dataclass(frozen=True)
@@ -81,25 +71,7 @@ class IncomingMessage:
     profile_name: str
 
 
-class MalformedNotification(ValueError):  # noqa: N818 (a ValueError, named for what it is)
-    """A signed body that does not have the documented shape: refused whole, nothing kept."""
-
-
-def _objects(value: Any, where: str) -> list[dict[str, Any]]:
-    """A list of objects (absent or null: none), or MalformedNotification."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise MalformedNotification(f"{where} must be a list of objects")
-    return value
-
-
-def _object(value: Any, where: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise MalformedNotification(f"{where} must be an object")
-    return value
+_objects, _object = meta.objects, meta.one_object
 
 
 def incoming_messages(body: dict[str, Any]) -> list[IncomingMessage]:

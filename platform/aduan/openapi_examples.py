@@ -148,6 +148,18 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "lapor_connection_set": {"client_id": "desa-babakan", "secret": "rahasia", "is_active": True},
     "sms_keyword_set": {"keyword": "BABAKAN"},
+    "instagram_settings_set": {
+        "account_id": "17841400000000123",
+        "app_secret": "rahasia-aplikasi-meta",
+        "access_token": "token-akses-halaman",
+        "verify_token": "token-verifikasi",
+    },
+    "citizen_doors_set": {
+        "embed_origins": ["https://desa-kuripankidul.id"],
+        "colour": "#1d6b45",
+        "confirm_phone": False,
+    },
+    "phone_code_send": {"phone": "0812-3456-7890", "channel": "sms"},
     "whatsapp_settings_set": {
         "phone_number_id": "109876543210987",
         "display_number": "+62 812-3456-7890",

@@ -55,6 +55,7 @@ class Scope:
     SECOND_FACTOR = "second_factor"  # failed second-factor codes per user (a lockout)
     PRIVACY_CODE = "privacy_code"  # a data subject's one-time code tries, per complaint
     CODE_RESEND = "code_resend"  # tracking-code resends, per contact and per address
+    PHONE_CODE = "phone_code"  # phone confirmation codes sent and tried, per phone
     # Whistleblowing (complaints.wbs): keyed on a keyed hash of the address that rotates daily
     # (`hit(scope, key)`), so no address is ever stored for a WBS reporter.
     WBS_INTAKE = "wbs_intake"  # WBS reports and a reporter's replies

@@ -80,3 +80,24 @@ def test_every_citizen_page_stays_within_its_budget(
     assert too_heavy == {}
     # The measure itself sees the stylesheet (else a budget would pass on nothing).
     assert all(first - following > 5000 for first, following in weights.values())
+
+
+EMBED_BUDGET = 15 * 1024  # framed inside a village's own page: half the citizen budget
+
+
+@override_settings(
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+)
+def test_the_embedded_form_is_tiny(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    village = tenant_factory(slug="desa-kuripan-kidul")
+    code = file_complaint(village).tracking_code
+    for path in ("/embed/", f"/embed/diterima/{code}/"):
+        first, following = weigh(tenant_client, path, tenant=village)
+        assert first <= EMBED_BUDGET and following <= NEXT_VISIT_BUDGET, (path, first, following)
+        # (its own small stylesheet is counted, and pico.css is not loaded)
+        assert 300 < first - following < 2000, (path, first, following)

@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.integrations.fakes import CloudApiFake, LaporFake, SmsGatewayFake, serve
+from tests.integrations.fakes import (
+    CloudApiFake,
+    InstagramGraphFake,
+    LaporFake,
+    SmsGatewayFake,
+    serve,
+)
 
 SMS_SECRET = "gateway-shared-secret"
 WA_APP_SECRET = "meta-app-secret"
@@ -46,6 +52,20 @@ def cloud_api(settings: Any) -> Iterator[CloudApiFake]:
         settings.ADUAN_WHATSAPP_APP_SECRET = WA_APP_SECRET
         settings.ADUAN_WHATSAPP_VERIFY_TOKEN = WA_VERIFY_TOKEN
         settings.ADUAN_WHATSAPP_PHONE_NUMBER_ID = WA_SHARED_NUMBER
+        yield fake
+
+
+IG_ACCOUNT = "17841400000000001"
+IG_TOKEN = "ig-page-access-token"
+
+
+@pytest.fixture
+def instagram_graph(settings: Any) -> Iterator[InstagramGraphFake]:
+    fake = InstagramGraphFake(tokens={IG_ACCOUNT: IG_TOKEN})
+    with serve(fake) as base:
+        fake.base = base
+        settings.ADUAN_INSTAGRAM_API_BASE = base
+        settings.ADUAN_INSTAGRAM_API_VERSION = fake.version
         yield fake
 
 

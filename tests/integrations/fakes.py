@@ -88,6 +88,46 @@ class CloudApiFake:
 
 
 @dataclass
+class InstagramGraphFake:
+    """Meta's Send API for Instagram (`POST /{version}/{account id}/messages`, bearer token)
+    and the CDN that serves the citizens' attachments (`GET /cdn/<name>`)."""
+
+    tokens: dict[str, str]  # account id -> its access token
+    version: str = "v21.0"
+    base: str = ""
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def texts_to(self, igsid: str) -> list[str]:
+        return [m["message"]["text"] for m in self.sent if m["recipient"]["id"] == igsid]
+
+    def handle(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any]:
+        with self.lock:
+            parts = path.strip("/").split("/")
+            if method == "GET" and len(parts) == 2 and parts[0] == "cdn":
+                if parts[1] not in self.files:
+                    return 404, {"error": "gone"}
+                return 200, self.files[parts[1]]
+            if method == "POST" and len(parts) == 3 and parts[0] == self.version:
+                account, endpoint = parts[1], parts[2]
+                if endpoint != "messages" or account not in self.tokens:
+                    return 400, {"error": {"message": "Unsupported post request", "code": 100}}
+                if headers.get("Authorization") != f"Bearer {self.tokens[account]}":
+                    return 401, {"error": {"message": "Invalid OAuth access token", "code": 190}}
+                data = json.loads(body)
+                if not data.get("recipient", {}).get("id") or "text" not in data.get("message", {}):
+                    return 400, {"error": {"message": "(#100) Invalid parameter", "code": 100}}
+                data["account_id"] = account
+                self.sent.append(data)
+                return 200, {
+                    "recipient_id": data["recipient"]["id"],
+                    "message_id": f"aWdfZAG1faXRlbToxOk{len(self.sent)}",
+                }
+            return 404, {"error": {"message": "unknown endpoint"}}
+
+
+@dataclass
 class LaporFake:
     """SP4N-LAPOR! as integrations/lapor/protocol.py describes it (the assumed protocol):
     token sign-in per instansi account, the complaints disposed to the caller paged by cursor

@@ -409,3 +409,36 @@ def test_json_where_raw_mime_is_expected_is_refused_and_nothing_is_stored(
     assert response.status_code == 400
     assert response.json()["code"] == "integrations.malformed"
     assert InboundMessage.objects.count() == 0
+
+
+def test_a_mail_naming_a_category_gets_a_reply_asking_for_its_missing_answers(
+    desa: Tenant, tenant_client: TenantClient, smtp: SmtpInbox
+) -> None:
+    # When a citizen mails about a road, naming the category, without its required answers
+    body = "Jalan di dusun 3 berlubang.\nKategori: Jalan, jembatan dan drainase\nPatokan: SD 2"
+    raw = citizen_mail("aduan+kuripan-kidul@aduan.test", "Jalan rusak", body, message_id="<q1@x>")
+    assert post_mail(tenant_client, raw).status_code == 200
+    [message] = process_and_send()
+    # Then nothing is filed, and the reply asks for what is missing as "Field: value" lines
+    assert message.result == {"refused": "complaints.answer_required"}
+    with schema_context(desa.schema_name):
+        assert not Complaint.objects.exists()
+    [reply] = smtp.messages
+    assert reply["To"] == "budi@example.id"
+    assert reply["Subject"] == "Pengaduan belum dicatat: Jalan rusak"
+    assert "Perkiraan ukuran kerusakan: ..." in reply.get_payload()
+    assert "Patokan terdekat" not in reply.get_payload()
+    # When the citizen sends it again with the line filled in
+    again = citizen_mail(
+        "aduan+kuripan-kidul@aduan.test",
+        "Jalan rusak",
+        body + "\nPerkiraan ukuran kerusakan: 2 x 1 meter",
+        message_id="<q2@x>",
+    )
+    post_mail(tenant_client, again)
+    process_and_send()
+    # Then it is filed with the category and both answers
+    with schema_context(desa.schema_name):
+        complaint = Complaint.objects.get()
+    assert complaint.category == "jalan-jembatan"
+    assert complaint.answers == {"ukuran": "2 x 1 meter", "patokan": "SD 2"}

@@ -333,3 +333,34 @@ def test_json_where_the_gateway_form_is_expected_is_415(
     assert response.status_code == 415
     assert set(response.json()) == {"code", "message", "extra"}
     assert InboundMessage.objects.count() == 0
+
+
+def test_a_named_category_needs_its_required_answers_or_nothing_is_filed(
+    barut: Tenant, tenant_client: TenantClient, sms_gateway: SmsGatewayFake
+) -> None:
+    # When a citizen names the KTP-el category but answers only one of its two questions
+    deliver_sms(tenant_client, "BARUT ADUAN KTP-el belum jadi; Kategori: KTP-el; NIK: 123")
+    [message] = process_all()
+    assert message.result == {
+        "reply": "Aduan belum dicatat. Kirim ulang dengan: Kantor tempat mengurus: ..."
+    }
+    # Then nothing is filed, and the reply asks for the missing answer in the same format
+    with schema_context(barut.schema_name):
+        assert not Complaint.objects.exists()
+    send_outbox()
+    [asked] = sms_gateway.delivered.values()
+    assert asked["text"] == "Aduan belum dicatat. Kirim ulang dengan: Kantor tempat mengurus: ..."
+    assert gsm7.fits_one_sms(asked["text"])
+    # When they send it again with both answers
+    deliver_sms(
+        tenant_client,
+        "BARUT ADUAN KTP-el belum jadi; Kategori: KTP-el; NIK: 6205010101900001; "
+        "Kantor: Disdukcapil",
+        sms_id="gw-in-2",
+    )
+    process_all()
+    # Then it is filed with the category and the answers
+    with schema_context(barut.schema_name):
+        complaint = Complaint.objects.get()
+    assert complaint.category == "ktp-el"
+    assert complaint.answers == {"nik": "6205010101900001", "kantor": "Disdukcapil"}

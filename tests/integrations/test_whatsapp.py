@@ -175,7 +175,9 @@ def test_the_guided_conversation_files_a_complaint_with_its_photo(
     ]
     assert say(tenant_client, OWN_NUMBER, text("Jalan desa berlubang di depan balai desa")) == [
         "Kirim foto atau dokumen pendukung bila ada, lalu ketik KIRIM. "
-        "Bila tidak ada, ketik KIRIM sekarang."
+        "Bila tidak ada, ketik KIRIM sekarang.",
+        # (the catalogue's categories that ask their own questions are offered)
+        CATEGORY_OFFER,
     ]
     assert say(tenant_client, OWN_NUMBER, image("MEDIA-1")) == [
         "Diterima. Ketik KIRIM bila sudah selesai."
@@ -205,6 +207,43 @@ def test_the_guided_conversation_files_a_complaint_with_its_photo(
         CITIZEN,
         receipt,
     )
+
+
+CATEGORY_OFFER = (
+    "Bila pengaduan Anda tentang salah satu hal berikut, balas dengan angkanya:\n"
+    "1. Jalan, jembatan dan drainase\n2. KTP elektronik (KTP-el)"
+)
+
+
+def test_a_chosen_category_asks_its_questions_and_requires_the_required_ones(
+    village: Tenant, tenant_client: TenantClient, cloud_api: CloudApiFake
+) -> None:
+    # Given a citizen who has told who they are and what happened
+    for message in ("Halo", "Siti", "RT 02, Desa Babakan"):
+        say(tenant_client, OWN_NUMBER, text(message))
+    assert say(tenant_client, OWN_NUMBER, text("Jalan rusak di dusun 2"))[1] == CATEGORY_OFFER
+    # When they pick the road category, its questions are asked one by one
+    assert say(tenant_client, OWN_NUMBER, text("1")) == [
+        "Kategori: Jalan, jembatan dan drainase.\n"
+        "Perkiraan ukuran kerusakan (misalnya 2 x 1 meter)?"
+    ]
+    # a required one cannot be skipped, nor jumped over by sending
+    for skip in ("-", "KIRIM"):
+        assert say(tenant_client, OWN_NUMBER, text(skip)) == [
+            "Wajib dijawab untuk kategori ini: Perkiraan ukuran kerusakan (misalnya 2 x 1 meter)."
+        ]
+    with schema_context(village.schema_name):
+        assert not Complaint.objects.exists()
+    assert say(tenant_client, OWN_NUMBER, text("3 x 2 meter")) == ["Patokan terdekat?"]
+    assert say(tenant_client, OWN_NUMBER, text("Masjid Al-Ikhlas")) == [
+        "Terima kasih. Kirim foto atau dokumen bila ada, lalu ketik KIRIM."
+    ]
+    say(tenant_client, OWN_NUMBER, text("KIRIM"))
+    # Then the complaint carries the category and its answers
+    with schema_context(village.schema_name):
+        complaint = Complaint.objects.get()
+    assert complaint.category == "jalan-jembatan"
+    assert complaint.answers == {"ukuran": "3 x 2 meter", "patokan": "Masjid Al-Ikhlas"}
 
 
 def test_the_shared_number_asks_for_the_region_and_routes(

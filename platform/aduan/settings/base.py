@@ -220,6 +220,7 @@ ADUAN_RATE_LIMITS = {
     "sign_in": os.environ.get("ADUAN_SIGN_IN_RATE", "60/hour"),
     "privacy_code": os.environ.get("ADUAN_PRIVACY_CODE_RATE", "5/hour"),
     "code_resend": os.environ.get("ADUAN_CODE_RESEND_RATE", "5/hour"),
+    "phone_code": os.environ.get("ADUAN_PHONE_CODE_RATE", "5/hour"),
     # Failed second-factor codes per user, like failed passwords: AXES_FAILURE_LIMIT per
     # AXES_COOLOFF_TIME (set below from the same variables).
     "second_factor": "{}/{}m".format(
@@ -358,6 +359,10 @@ ADUAN_WHATSAPP_APP_SECRET = os.environ.get("ADUAN_WHATSAPP_APP_SECRET", "")
 ADUAN_WHATSAPP_VERIFY_TOKEN = os.environ.get("ADUAN_WHATSAPP_VERIFY_TOKEN", "")
 # The platform's shared number (Meta's phone-number id); tenants' own numbers are data.
 ADUAN_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("ADUAN_WHATSAPP_PHONE_NUMBER_ID", "")
+# Instagram messaging (protocol: integrations/instagram/graph.py); each tenant's account,
+# app secret and access token are data (integrations.models.InstagramAccount).
+ADUAN_INSTAGRAM_API_BASE = os.environ.get("ADUAN_INSTAGRAM_API_BASE", "https://graph.facebook.com")
+ADUAN_INSTAGRAM_API_VERSION = os.environ.get("ADUAN_INSTAGRAM_API_VERSION", "v21.0")
 # E-mail channel: inbound addresses <local>+<tenant slug>[.<tracking code>]@<domain>.
 ADUAN_EMAIL_INBOUND_DOMAIN = os.environ.get("ADUAN_EMAIL_INBOUND_DOMAIN", BASE_DOMAIN)
 ADUAN_EMAIL_INBOUND_LOCALPART = os.environ.get("ADUAN_EMAIL_INBOUND_LOCALPART", "aduan")
