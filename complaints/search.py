@@ -110,8 +110,9 @@ def filed_document(*texts: str) -> Lower:
 
 def refresh_document(complaint_id: int) -> None:
     """Rebuild one complaint's search document (read, then write it) and add its new words to
-    the vocabulary. Read then written, not one UPDATE computing it: Citus refuses STABLE functions (unaccent, concat_ws) over column
-    references in an UPDATE of a distributed table, and one code path serves both engines."""
+    the vocabulary. Read then written, not one UPDATE computing it: Citus refuses STABLE
+    functions (unaccent, concat_ws) over column references in an UPDATE of a distributed
+    table, and one code path serves both engines."""
     complaints = connection.ops.quote_name(Complaint._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(_document_sql("c.id = %s"), [complaint_id])

@@ -7,6 +7,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from dramatiq_crontab import cron
 
 from aduan.jobs import release_once
+from complaints import search
 from complaints.actions.duplicates import do_record_similarity_key
 from complaints.actions.exports import do_run_export
 from complaints.actions.privacy import do_apply_retention
@@ -17,7 +18,6 @@ from complaints.actions.statistics import (
     publication_key,
     tenants_to_publish,
 )
-from complaints import search
 from complaints.sla import run_sla_sweep
 from tenants.models import Tenant, TenantStatus
 
