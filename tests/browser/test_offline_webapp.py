@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from complaints.actions.workflow import do_transition_complaint
 from complaints.models import Complaint
-from tenants.models import Role
+from tenants.models import Role, TenantKind
 from tests.complaints.files import png_bytes
 from tests.factories import TenantFactory, file_complaint, make_member
 
@@ -33,7 +33,7 @@ def phone(browser: Any) -> Iterator[Any]:
 
 def wait_for_worker(page: Any) -> None:
     """Until the service worker is active and controls the page (its shell is then kept)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def test_a_complaint_written_offline_is_filed_when_the_signal_returns(
@@ -89,10 +89,10 @@ def test_a_complaint_written_offline_is_filed_when_the_signal_returns(
 def test_the_tracking_page_shows_its_last_known_state_offline(
     phone: Any, live_server: Any, tenant_factory: TenantFactory
 ) -> None:
-    tenant = tenant_factory(slug=SLUG, name="Pemerintah Desa Kuripan Kidul")
+    tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03", slug="sanggau")
     officer = make_member(tenant, Role.OFFICER, username="petugas")
     complaint = file_complaint(tenant)
-    base = f"{live_server.url}/t/{SLUG}"
+    base = f"{live_server.url}/t/sanggau"
     phone.goto(f"{base}/")
     wait_for_worker(phone)
     # Given the citizen looked at the tracking page with signal
@@ -101,7 +101,7 @@ def test_the_tracking_page_shows_its_last_known_state_offline(
     # and the complaint moved on since
     with schema_context(tenant.schema_name):
         do_transition_complaint(
-            complaint=complaint, transition="distribute", actor=officer, inputs={"note": "Kasi"}
+            complaint=complaint, transition="distribute", actor=officer, inputs={"note": "PIAK"}
         )
     # When they open it again without signal
     phone.context.set_offline(True)
