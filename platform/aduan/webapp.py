@@ -30,6 +30,8 @@ THEME_COLOUR = "#0172ad"  # Pico's primary, the buttons' and links' colour
 BACKGROUND_COLOUR = "#ffffff"
 SHELL_STATIC = ("aduan/pico.min.css", "aduan/aduan.css", "aduan/forms.js", "aduan/offline.js",
                 "aduan/icon.svg")  # fmt: skip
+# Under the tracking prefix, yet never kept on a phone: personal data and response files.
+NEVER_KEPT = ("/data-pribadi/", "/berkas/")
 ICONS = (("aduan/icon-192.png", "192x192"), ("aduan/icon-512.png", "512x512"))
 
 
@@ -82,6 +84,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "shell": json.dumps(shell),
             "prefixes": json.dumps(pages["prefixes"]),
             "exact": json.dumps(pages["exact"]),
+            "never": json.dumps(NEVER_KEPT),
             "static_url": json.dumps(static("")),
             "fallback": json.dumps(pages["shell"][0]),
         },

@@ -5,6 +5,7 @@ var CACHE = "aduan-{{ version }}";
 var SHELL = {{ shell|safe }};
 var PREFIXES = {{ prefixes|safe }};
 var EXACT = {{ exact|safe }};
+var NEVER = {{ never|safe }};
 var STATIC_URL = {{ static_url|safe }};
 var FALLBACK = {{ fallback|safe }};
 
@@ -23,6 +24,9 @@ self.addEventListener("activate", function (event) {
 });
 
 function citizenPage(path) {
+  for (var j = 0; j < NEVER.length; j++) {
+    if (path.indexOf(NEVER[j]) !== -1) { return false; }
+  }
   if (EXACT.indexOf(path) !== -1) { return true; }
   for (var i = 0; i < PREFIXES.length; i++) {
     if (path.indexOf(PREFIXES[i]) === 0) { return true; }
