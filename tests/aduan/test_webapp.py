@@ -16,7 +16,7 @@ from tests.factories import TenantFactory, make_member, sign_in
 pytestmark = pytest.mark.django_db
 
 
-def worker_constants(source: str) -> dict[str, object]:
+def worker_constants(source: str) -> dict[str, list[str]]:
     found = re.findall(r"^var ([A-Z_]+) = (.+);$", source, re.MULTILINE)
     return {name: json.loads(value) for name, value in found if name != "CACHE"}
 
