@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
@@ -142,3 +144,27 @@ class ForgivingFormMixin(forms.BaseForm):
     def release_held(self) -> None:
         for path in self.held_paths():
             default_storage.delete(path)
+
+
+def sweep_held_files(*, now: datetime | None = None) -> int:
+    """Delete the files held for form tokens older than a token's life (a citizen who never
+    came back after an error); returns how many files went. Run hourly by the job
+    `complaints.tasks.sweep_held_files`. A folder's age is its newest file's: a token still
+    in use keeps all its files."""
+    cutoff = (now or timezone.now()) - timedelta(hours=int(settings.ADUAN_FORM_TOKEN_HOURS))
+    try:
+        tokens, _files = default_storage.listdir(HELD_ROOT)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for token in tokens:
+        folder = f"{HELD_ROOT}/{token}"
+        _dirs, names = default_storage.listdir(folder)
+        paths = [f"{folder}/{name}" for name in names]
+        if paths and max(default_storage.get_modified_time(p) for p in paths) >= cutoff:
+            continue
+        for path in paths:
+            default_storage.delete(path)
+            deleted += 1
+        default_storage.delete(folder)  # the empty folder (FileSystemStorage removes it)
+    return deleted

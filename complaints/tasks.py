@@ -18,6 +18,7 @@ from complaints.actions.statistics import (
     publication_key,
     tenants_to_publish,
 )
+from complaints.forgiving import sweep_held_files as sweep_held
 from complaints.sla import run_sla_sweep
 from tenants.models import Tenant, TenantStatus
 
@@ -37,6 +38,15 @@ def sla_sweep() -> None:
     """Reminders before a deadline and escalations after it (complaints.sla). Idempotent: a
     deadline's reminder and escalation are marked sent in the transaction that writes them."""
     run_sla_sweep()
+
+
+@cron("41 * * * *")  # type: ignore[untyped-decorator]  # hourly
+@dramatiq.actor(max_retries=3)
+def sweep_held_files() -> None:
+    """Files held across a form error (complaints.forgiving) go once their form token's life
+    (ADUAN_FORM_TOKEN_HOURS) is over. One sweep for all tenants: they share the held folder.
+    Idempotent."""
+    sweep_held()
 
 
 @dramatiq.actor(max_retries=3)

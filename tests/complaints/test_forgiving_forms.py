@@ -4,13 +4,19 @@ error, the place found by name at the front door."""
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from complaints.forgiving import sweep_held_files as sweep_held
 from complaints.models import Attachment, Complaint
+from complaints.tasks import sweep_held_files
 from tenants.models import TenantKind
 from tests.client import TenantClient
 from tests.complaints.files import disguised_program, photo, png_bytes
@@ -120,3 +126,35 @@ def test_the_front_door_finds_the_place_by_name_and_keeps_what_was_typed(
     assert 'id="receipt-link"' in filed.content.decode()
     with schema_context(village.schema_name):
         assert Attachment.objects.get().complaint.subject == CITIZEN["subject"]
+
+
+def test_files_held_past_the_form_tokens_life_are_swept(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, media_root: Path, settings: Any
+) -> None:
+    village = tenant_factory(slug="desa-babakan")
+
+    def abandon() -> Path:
+        """A citizen sends a photo with an error and never comes back."""
+        refused = tenant_client.post(
+            "/pengaduan/baru/", {**CITIZEN, "email": "bukan-surel", "attachments": photo()},
+            tenant=village,
+        )  # fmt: skip
+        assert refused.status_code == 400
+        return media_root / "held" / token_of(refused.content.decode())
+
+    old, recent = abandon(), abandon()
+    assert [len(list(folder.iterdir())) for folder in (old, recent)] == [1, 1]
+    # Given one token's files older than a token's life, the other's an hour younger
+    life = timedelta(hours=settings.ADUAN_FORM_TOKEN_HOURS)
+    now = timezone.now()
+    for folder, age in ((old, life + timedelta(minutes=1)), (recent, life - timedelta(hours=1))):
+        stamp = (now - age).timestamp()
+        for held in folder.iterdir():
+            os.utime(held, (stamp, stamp))
+    # When the hourly job runs (as the worker runs it)
+    sweep_held_files.fn()
+    # Then the old token's files and folder are gone, the recent one's kept
+    assert (old.exists(), [p.name for p in recent.iterdir()]) == (False, ["00-jalan.png"])
+    # and a sweep with nothing due deletes nothing
+    assert sweep_held() == 0
+    assert recent.exists()

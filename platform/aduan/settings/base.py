@@ -209,6 +209,9 @@ ADUAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADUAN_ATTACHMENT_MAX_BYTES", 10
 ADUAN_ATTACHMENTS_MAX = int(os.environ.get("ADUAN_ATTACHMENTS_MAX", "5"))
 # A form never carries more files than that; refuse a flood before it is parsed.
 DATA_UPLOAD_MAX_NUMBER_FILES = ADUAN_ATTACHMENTS_MAX + 5
+# A forgiving form's token lives this long (complaints.forgiving): the files held for it
+# across an error are deleted by the hourly job `sweep_held_files` once older than that.
+ADUAN_FORM_TOKEN_HOURS = int(os.environ.get("ADUAN_FORM_TOKEN_HOURS", "24"))
 # Rate limits per client address (aduan.ratelimit), DRF's rate syntax, counted in the
 # database so every process shares them. Public intake: form and API together.
 ADUAN_INTAKE_RATE = os.environ.get("ADUAN_INTAKE_RATE", "30/hour")
