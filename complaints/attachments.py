@@ -21,7 +21,8 @@ def store_attachments(
     for item in checked:
         attachment = Attachment(
             complaint=complaint,
-            original_name=item.original_name,
+            # A WBS reporter's file name may name them ("scan KTP Budi.pdf"): not kept.
+            original_name=f"lampiran.{item.extension}" if complaint.is_wbs else item.original_name,
             content_type=item.content_type,
             size=item.size,
             sha256=item.sha256,
