@@ -147,8 +147,8 @@ def test_the_tenant_admin_sets_the_privacy_settings_that_intake_shows_and_it_is_
     assert notice in form.content.decode()
     # Empty notice: the standard one, with the new period and the DPO's contact
     _put(admin, tenant, {**got, "notice": ""})
-    form = tenant_client.get("/pengaduan/baru/", tenant=tenant).content.decode()
-    assert "dianonimkan 3 tahun" in form and "ppid@labura.go.id" in form
+    standard = tenant_client.get("/pengaduan/baru/", tenant=tenant).content.decode()
+    assert "dianonimkan 3 tahun" in standard and "ppid@labura.go.id" in standard
     # An officer may neither read nor change them
     officer = client_of(make_member(tenant, Role.OFFICER))
     assert officer.get("/api/v1/privacy/settings/", tenant=tenant).status_code in (403, 404)

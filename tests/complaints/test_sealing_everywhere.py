@@ -19,9 +19,10 @@ from complaints import sealing
 from complaints.actions import wbs as wbs_actions
 from complaints.models import Attachment, Complaint, ComplaintEvent
 from integrations.models import InboundMessage, OutboxMessage, WhatsAppConversation, WhatsAppNumber
+from integrations.sms.keywords import do_set_sms_keyword
+from routing.actions.referrals import do_refer_unfiled_complaint
 from routing.models import LaporReferral
 from routing.router import Outcome, Proposal
-from routing.actions.referrals import do_refer_unfiled_complaint
 from tenants.models import Tenant, TenantKind
 from tests.client import TenantClient
 from tests.complaints.files import photo
@@ -29,7 +30,6 @@ from tests.factories import TenantFactory, file_complaint
 from tests.integrations.fakes import CloudApiFake, SmsGatewayFake
 from tests.integrations.test_sms import deliver_sms, process_all, send_outbox
 from tests.integrations.test_whatsapp import OWN_NUMBER, say, text
-from integrations.sms.keywords import do_set_sms_keyword
 
 pytestmark = pytest.mark.django_db
 
