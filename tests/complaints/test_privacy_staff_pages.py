@@ -41,8 +41,8 @@ def test_staff_decide_pending_erasure_requests_from_their_queue(
     asked = file_complaint(tenant, name="Siti Aminah")
     quiet = file_complaint(tenant, name="Budi Santoso")
     ask_erasure(tenant, asked, "Saya pindah kota")
-    wbs_actions.do_set_wbs_policy(tenant=tenant, enabled=True, actor=None)
     with schema_context(tenant.schema_name):
+        wbs_actions.do_set_wbs_policy(tenant=tenant, enabled=True, actor=None)
         report = wbs_actions.do_file_wbs_report(
             tenant=tenant, anonymous=False, name="Pelapor", phone="081200000001",
             subject="Suap", description="Suap.",
