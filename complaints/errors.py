@@ -66,6 +66,7 @@ class WbsErrorCode(StrEnum):
     NO_INSPECTORATE = "wbs.no_inspectorate"
     UNKNOWN_KEY = "wbs.unknown_key"
     USE_WBS_DOOR = "wbs.use_wbs_door"
+    NOT_AN_OFFICER = "wbs.not_an_officer"
 
 
 class ComplaintError(AduanError):
@@ -95,3 +96,4 @@ class PrivacyErrorCode(StrEnum):
     NOTHING_REQUESTED = "privacy.nothing_requested"
     ALREADY_ERASED = "privacy.already_erased"
     RATE_LIMITED = "privacy.rate_limited"
+    BAD_SETTING = "privacy.bad_setting"

@@ -435,6 +435,10 @@ class WbsAppointForm(forms.Form):
     user = forms.TypedChoiceField(label=_("Anggota yang diangkat"), coerce=int, choices=[])
 
 
+class WbsDismissForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("Petugas WBS yang diberhentikan"), coerce=int, choices=[])
+
+
 class WbsDisclosureForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan membuka identitas pelapor"), widget=forms.Textarea(attrs={"rows": 3})

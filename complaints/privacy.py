@@ -92,6 +92,9 @@ def access_log_csv(entries: Iterable[AccessLogEntry], zone: dt.tzinfo) -> str:
 
 RETENTION_YEARS = 5
 WBS_RETENTION_YEARS = 10
+MAX_RETENTION_YEARS = 100
+DPO_CONTACT_MAX = 300
+NOTICE_MAX = 3000
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,17 @@ class PrivacySettings:
     retention_years: int
     wbs_retention_years: int
 
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "dpo_contact": self.dpo_contact,
+            "notice": self.notice,
+            "retention_years": self.retention_years,
+            "wbs_retention_years": self.wbs_retention_years,
+        }
+
 
 def _years(value: object, default: int) -> int:
-    return value if isinstance(value, int) and 0 < value <= 100 else default
+    return value if isinstance(value, int) and 0 < value <= MAX_RETENTION_YEARS else default
 
 
 def privacy_settings(tenant: Tenant) -> PrivacySettings:

@@ -8,15 +8,22 @@ plain text as before; the column holds `sealed:<base64>`. The data key is kept i
 receiver (complaints.forwarding), an erasure destroys it (complaints.actions.privacy).
 
 Search never decrypts: `Complaint.identity_index` holds the tenant's blind indexes of the
-phone, the e-mail and each name token (`identity_lookup`)."""
+phone, the e-mail and each name token (`identity_lookup`).
+
+A WBS report's files are sealed whole under the same data key (`seal_file`): the stored bytes
+start with FILE_MAGIC, and only `open_file` (a WBS officer's download) reads them back. A
+forward copies the sealed bytes as they are; the re-wrapped data key opens them there."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.storage import default_storage
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query_utils import DeferredAttribute
+from psycopg import sql
 
 from aduan import envelope
 
@@ -24,6 +31,7 @@ if TYPE_CHECKING:
     from complaints.models import Complaint
 
 IDENTITY_FIELDS = ("name", "address", "phone", "email", "nik")
+FILE_MAGIC = b"ADUAN-SEALED-FILE-1\n"
 PREFIX = "sealed:"
 # Where a complaint was read from (Complaint.from_db): its data key is wrapped for that schema.
 SEALING_SCHEMA = "_sealing_schema"
@@ -140,6 +148,34 @@ class SealedJSONField(SealedMixin, models.JSONField):
         return {"sealed": text}
 
 
+def _file_context(sha256: str) -> bytes:
+    # Bound to the file's digest (kept on its Attachment row): sealed bytes moved onto another
+    # row do not open.
+    return f"aduan:file:{sha256}".encode()
+
+
+def seal_file(complaint: Complaint, content: bytes, sha256: str) -> bytes:
+    """A WBS report's file as it is stored: FILE_MAGIC, then AES-GCM under its data key."""
+    key = data_key_of(complaint)
+    if key is None:
+        raise envelope.SealError("the data key was destroyed")
+    return FILE_MAGIC + envelope.seal(key, content, _file_context(sha256))
+
+
+def is_sealed_file(stored: bytes) -> bool:
+    return stored.startswith(FILE_MAGIC)
+
+
+def open_file(complaint: Complaint, stored: bytes, sha256: str) -> bytes:
+    """The plain bytes of a stored file (sealed or not: files of ordinary complaints are not)."""
+    if not is_sealed_file(stored):
+        return stored
+    key = data_key_of(complaint)
+    if key is None:
+        raise envelope.SealError("the data key was destroyed")
+    return envelope.unseal(key, stored[len(FILE_MAGIC) :], _file_context(sha256))
+
+
 def index_of(complaint: Complaint) -> list[str]:
     return envelope.identity_index(
         envelope.current_schema(),
@@ -159,3 +195,135 @@ def identity_lookup(query: str) -> list[str]:
         found.append(envelope.blind(schema, "phone", query))
         found.append(envelope.blind(schema, "email", query.casefold()))
     return found
+
+
+# -- sealing the rows written before sealing existed (a data migration runs this) ------------
+
+_SEALED_COLUMNS = (*IDENTITY_FIELDS, "description", "raw_payload")
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not value.startswith(PREFIX)
+
+
+def seal_plaintext_rows(connection: BaseDatabaseWrapper, schema_name: str) -> int:
+    """Seal, in one schema, what was stored in plain before issue 19: complaints' identities
+    and raw payloads, WBS descriptions and timeline messages, the identity values of the
+    timeline's corrections, and WBS reports' files on disk. Plain SQL over the columns as
+    they stood at that migration (never the current model, which may have moved on);
+    idempotent: what is sealed already is left. Returns the number of complaints touched."""
+    table = sql.Identifier(schema_name, "complaints_complaint")
+    events = sql.Identifier(schema_name, "complaints_complaintevent")
+    files = sql.Identifier(schema_name, "complaints_attachment")
+    touched = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "SELECT id, name, address, phone, email, nik, description, raw_payload,"
+                " data_key, is_wbs FROM {} WHERE erased_at IS NULL ORDER BY id"
+            ).format(table)
+        )
+        rows = cursor.fetchall()
+        for pk, name, address, phone, email, nik, description, raw, data_key, is_wbs in rows:
+            identity = dict(zip(IDENTITY_FIELDS, (name, address, phone, email, nik), strict=True))
+            if isinstance(raw, str):
+                raw = json.loads(raw)
+            raw_plain = raw is not None and not (
+                isinstance(raw, dict) and len(raw) == 1 and "sealed" in raw
+            )
+            if bytes(data_key or b""):
+                key = envelope.unwrap_data_key(data_key, schema_name)
+                wrapped = bytes(data_key)
+            else:
+                key = envelope.new_data_key()
+                wrapped = envelope.wrap_data_key(key, schema_name)
+            changed = {
+                f: envelope.seal_value(key, v, f) for f, v in identity.items() if _plain(v)
+            }
+            if is_wbs and _plain(description):
+                changed["description"] = envelope.seal_value(key, description, "description")
+            if raw_plain:
+                sealed_raw = envelope.seal_value(key, json.dumps(raw), "raw_payload")
+                changed["raw_payload"] = json.dumps({"sealed": sealed_raw})
+            event_rows = _seal_events(cursor, events, pk, key, bool(is_wbs))
+            file_count = _seal_files(cursor, files, pk, key) if is_wbs else 0
+            if not changed and bytes(data_key or b"") and not event_rows and not file_count:
+                continue
+            plain = {f: envelope.unseal_value(key, v or "", f) for f, v in identity.items()}
+            index = envelope.identity_index(
+                schema_name, name=plain["name"], phone=plain["phone"], email=plain["email"]
+            )
+            assignments = [sql.SQL("{} = %s").format(sql.Identifier(f)) for f in changed]
+            cursor.execute(
+                sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
+                    table,
+                    sql.SQL(", ").join(
+                        [*assignments, sql.SQL("data_key = %s"), sql.SQL("identity_index = %s")]
+                    ),
+                ),
+                [*changed.values(), wrapped, index, pk],
+            )
+            touched += 1
+    return touched
+
+
+def _seal_events(cursor: Any, events: sql.Identifier, pk: int, key: bytes, is_wbs: bool) -> int:
+    """A WBS report's messages; any correction's identity values (complaints.audit)."""
+    cursor.execute(
+        sql.SQL("SELECT id, message, before, after FROM {} WHERE complaint_id = %s").format(
+            events
+        ),
+        [pk],
+    )
+    done = 0
+    for event_id, message, before, after in cursor.fetchall():
+        new_message = (
+            envelope.seal_value(key, message, "message") if is_wbs and _plain(message) else None
+        )
+        new_sides = []
+        for side in (before, after):
+            side = json.loads(side) if isinstance(side, str) else side
+            if isinstance(side, dict) and any(_plain(side.get(f)) for f in IDENTITY_FIELDS):
+                side = {
+                    k: envelope.seal_value(key, v, f"event:{k}")
+                    if k in IDENTITY_FIELDS and _plain(v)
+                    else v
+                    for k, v in side.items()
+                }
+                new_sides.append((True, side))
+            else:
+                new_sides.append((False, side))
+        if new_message is None and not any(changed for changed, _side in new_sides):
+            continue
+        cursor.execute(
+            sql.SQL("UPDATE {} SET message = %s, before = %s, after = %s WHERE id = %s").format(
+                events
+            ),
+            [
+                new_message if new_message is not None else message,
+                *(json.dumps(side) if side is not None else None for _c, side in new_sides),
+                event_id,
+            ],
+        )
+        done += 1
+    return done
+
+
+def _seal_files(cursor: Any, files: sql.Identifier, pk: int, key: bytes) -> int:
+    cursor.execute(
+        sql.SQL("SELECT file, sha256 FROM {} WHERE complaint_id = %s").format(files), [pk]
+    )
+    done = 0
+    for name, sha256 in cursor.fetchall():
+        if not name or not default_storage.exists(name):
+            continue
+        with default_storage.open(name, "rb") as handle:
+            stored = handle.read()
+        if is_sealed_file(stored):
+            continue
+        sealed = FILE_MAGIC + envelope.seal(key, stored, _file_context(sha256))
+        # Written in place: a file of a report that must not be readable another minute.
+        with default_storage.open(name, "wb") as handle:
+            handle.write(sealed)
+        done += 1
+    return done

@@ -185,6 +185,16 @@ def access_complaint(viewer: Viewer, complaint_id: int | str) -> Complaint:
     return complaint
 
 
+def pending_erasures(viewer: Viewer) -> QuerySet[Complaint]:
+    """Erasure requests (UU 27/2022) waiting for a decision, oldest first, among what this
+    viewer may see (a WBS report's only for its WBS officers)."""
+    return (
+        visible_complaints(viewer)
+        .filter(erasure_requested_at__isnull=False, erased_at__isnull=True)
+        .order_by("erasure_requested_at", "pk")
+    )
+
+
 def overdue_filter(now: dt.datetime) -> Q:
     """Open and past a due date: the running step's (not while it waits for the complainant)
     or the whole case's."""

@@ -101,6 +101,10 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         name="wbs-inspectorate",
     ),
     path("console/pengaduan/baru/", intake.desk_entry, name="desk"),
+    path(
+        "console/penghapusan-data/", privacy.erasure_requests_page, name="erasure-requests"
+    ),
+    path("console/privasi/", privacy.privacy_settings_page, name="privacy-settings"),
     path("console/ekspor/", exports.exports_page, name="exports"),
     path("console/ekspor/<int:export_id>/unduh/", exports.export_download, name="export-download"),
     path("console/pengaduan/<int:complaint_id>/", register.complaint_detail, name="detail"),
@@ -173,6 +177,16 @@ complaint_patterns: list[URLPattern | URLResolver] = [
         "api/v1/complaints/<int:complaint_id>/erasure/",
         privacy_api.ErasureDecisionApi.as_view(),
         name="api-erasure-decide",
+    ),
+    path(
+        "api/v1/erasure-requests/",
+        privacy_api.ErasureRequestsApi.as_view(),
+        name="api-erasure-requests",
+    ),
+    path(
+        "api/v1/privacy/settings/",
+        privacy_api.PrivacySettingsApi.as_view(),
+        name="api-privacy-settings",
     ),
     path("api/v1/complaints/", intake_api.IntakeApi.as_view(), name="api-file"),
     path(
@@ -370,6 +384,11 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("api/v1/wbs/policy/", wbs_api.WbsPolicyApi.as_view(), name="api-wbs-policy"),
     path("api/v1/wbs/officers/", wbs_api.WbsOfficersApi.as_view(), name="api-wbs-officers"),
+    path(
+        "api/v1/wbs/officers/dismissals/",
+        wbs_api.WbsDismissalApi.as_view(),
+        name="api-wbs-dismissal",
+    ),
     path(
         "api/v1/wbs/disclosures/<int:request_id>/approval/",
         wbs_api.DisclosureApprovalApi.as_view(),

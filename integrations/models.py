@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aduan.sealed_fields import PlatformBlindField, PlatformSealedJSONField, PlatformSealedTextField
 from tenants.models import Tenant
 
 
@@ -41,7 +42,8 @@ class InboundMessage(models.Model):
     tenant = models.ForeignKey(
         Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    payload = models.JSONField()
+    # The sender's number or address and what they wrote: sealed (UU 27/2022).
+    payload = PlatformSealedJSONField()
     status = models.CharField(
         max_length=10, choices=InboundStatus.choices, default=InboundStatus.PENDING
     )
@@ -101,11 +103,12 @@ class OutboxMessage(models.Model):
     )
     channel = models.CharField(max_length=20, choices=ChannelName.choices)
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    recipient = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255, blank=True)
-    body = models.TextField()
+    # Whom and what: sealed under the platform's key (UU 27/2022), opened by the deliverer.
+    recipient = PlatformSealedTextField()
+    subject = PlatformSealedTextField(blank=True)
+    body = PlatformSealedTextField()
     # Channel specifics: a WhatsApp template name and parameters, e-mail threading headers.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = PlatformSealedJSONField(default=dict, blank=True)
     tracking_code = models.CharField(max_length=20, blank=True)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
@@ -169,12 +172,14 @@ class WhatsAppConversation(models.Model):
     and when they last wrote: WhatsApp's 24-hour customer-service window runs from there."""
 
     phone_number_id = models.CharField(max_length=40)
-    wa_id = models.CharField(max_length=20)  # the citizen's WhatsApp id: digits, no "+"
+    # The citizen's WhatsApp id (digits, no "+"), kept only as its platform blind index: the
+    # conversation is found by it; the id itself arrives with each message.
+    wa_id = PlatformBlindField(max_length=40)
     tenant = models.ForeignKey(
         Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     step = models.CharField(max_length=20, default="start")
-    data = models.JSONField(default=dict, blank=True)
+    data = PlatformSealedJSONField(default=dict, blank=True)  # name, address: sealed
     last_inbound_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aduan.sealed_fields import PlatformSealedJSONField
 from tenants.models import Region, Tenant
 
 
@@ -177,7 +178,7 @@ class LaporReferral(models.Model):
     )
     category = models.CharField(max_length=40, blank=True)
     village_code = models.CharField(max_length=13, blank=True)
-    payload = models.JSONField(null=True, blank=True)
+    payload = PlatformSealedJSONField(null=True, blank=True)  # the citizen's own: sealed
     reason = models.TextField()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

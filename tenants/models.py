@@ -290,6 +290,8 @@ class TenantEventKind(models.TextChoices):
     REACTIVATED = "reactivated", _("Diaktifkan kembali")
     ARCHIVED = "archived", _("Diarsipkan")
     DELETED = "deleted", _("Dihapus")
+    # Its privacy settings changed (complaints.actions.privacy.do_set_privacy_settings).
+    PRIVACY = "privacy", _("Pengaturan privasi diubah")
 
 
 class TenantEvent(models.Model):

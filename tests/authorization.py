@@ -1004,6 +1004,8 @@ BODY_SAMPLES["api-billing-transfer-proof"] = {"proof": _pdf}
 BODY_SAMPLES["complaints:api-wbs-return"] = {"receipt_key": _receipt_key}
 BODY_SAMPLES["complaints:api-wbs-return-reply"] = {"receipt_key": _receipt_key}
 BODY_SAMPLES["api-wbs-officers"] = {"user": _appointable}
+# The head dismisses the world's WBS officer (each endpoint's requests are rolled back).
+BODY_SAMPLES["api-wbs-dismissal"] = {"user": lambda world: _holder(world, Role.WBS_OFFICER).pk}
 # A link as the reset mail carries it, made for the current password (a reset changes it).
 BODY_SAMPLES["api-password-reset-confirm"] = {
     "uid": lambda world: urlsafe_base64_encode(force_bytes(_reset_user(world).pk)),

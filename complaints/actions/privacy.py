@@ -33,15 +33,79 @@ from complaints.audit import record_event
 from complaints.errors import PrivacyErrorCode
 from complaints.forwarding import reindex_contacts
 from complaints.models import AccessKind, Attachment, Complaint, EventKind
-from complaints.privacy import privacy_settings
+from complaints.privacy import (
+    DPO_CONTACT_MAX,
+    MAX_RETENTION_YEARS,
+    NOTICE_MAX,
+    PrivacySettings,
+    privacy_settings,
+)
 from complaints.sealing import IDENTITY_FIELDS
 from complaints.storage import record_freed
 from integrations.notify import notify_privacy_code
-from tenants.models import Tenant
+from tenants.models import Tenant, TenantEvent, TenantEventKind
 
 CODE_PURPOSE = "data_subject"
 CODE_MINUTES = 15
 SESSION_MINUTES = 30
+
+
+def do_set_privacy_settings(
+    *,
+    tenant: Tenant,
+    dpo_contact: str,
+    notice: str,
+    retention_years: int,
+    wbs_retention_years: int,
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> PrivacySettings:
+    """The tenant admin sets the privacy notice, the data protection officer's contact and the
+    retention periods (identities of closed complaints; WBS reports purged whole). Audited in
+    the tenant's trail (before and after). An empty notice means the standard one."""
+    for field, years in (
+        ("retention_years", retention_years),
+        ("wbs_retention_years", wbs_retention_years),
+    ):
+        if not 1 <= years <= MAX_RETENTION_YEARS:
+            raise AduanError(
+                PrivacyErrorCode.BAD_SETTING,
+                _("Masa retensi harus 1 sampai %(max)s tahun.") % {"max": MAX_RETENTION_YEARS},
+                {"field": field},
+            )
+    for field, text, limit in (
+        ("dpo_contact", dpo_contact, DPO_CONTACT_MAX),
+        ("notice", notice, NOTICE_MAX),
+    ):
+        if len(text.strip()) > limit:
+            raise AduanError(
+                PrivacyErrorCode.BAD_SETTING,
+                _("Terlalu panjang (paling banyak %(limit)s karakter).") % {"limit": limit},
+                {"field": field},
+            )
+    wanted = PrivacySettings(
+        dpo_contact=dpo_contact.strip(),
+        notice=notice.strip(),
+        retention_years=retention_years,
+        wbs_retention_years=wbs_retention_years,
+    )
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        before = privacy_settings(locked)
+        if before == wanted:
+            return wanted
+        locked.privacy = wanted.as_dict()
+        locked.save(update_fields=["privacy"])
+        tenant.privacy = locked.privacy
+        user = actor if actor is not None and actor.is_authenticated else None
+        TenantEvent.objects.create(
+            tenant=locked,
+            tenant_slug=locked.slug,
+            tenant_name=locked.name,
+            kind=TenantEventKind.PRIVACY,
+            actor_id=user.pk if user is not None else None,
+            detail={"before": before.as_dict(), "after": wanted.as_dict()},
+        )
+    return wanted
 
 
 def _subject(tenant: Tenant, complaint: Complaint) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
@@ -33,7 +34,7 @@ from complaints.models import AccessKind, Channel, Complaint, ComplaintEvent, Ev
 from complaints.public.models import WbsReceipt, WbsRecord, WbsRecordKind
 from routing.directory import inspectorate_for
 from routing.models import Hop, HopKind, HopStatus
-from tenants.actions.members import do_grant_role
+from tenants.actions.members import do_grant_role, do_take_role
 from tenants.models import Role, Tenant, User
 from tenants.permissions import roles_in
 
@@ -165,6 +166,20 @@ def do_file_wbs_report(
     return FiledReport(complaint, key)
 
 
+def do_file_wbs_at_desk(*, tenant: Tenant, actor: Actor, **values: Any) -> FiledReport:
+    """A WBS report entered by staff at the desk (face to face, the box, a phone call): the
+    desk's ordinary intake, never routed, and a receipt key shown once to the officer to hand
+    to the reporter, who returns with it like any reporter (an anonymous desk report too)."""
+    values = {**values, "is_wbs": True, "route": False}
+    if values.get("is_anonymous"):
+        for field in ("name", "address", "phone", "email"):
+            values[field] = ""
+    with transaction.atomic():
+        complaint = do_file_complaint(tenant=tenant, actor=actor, **values)
+        key = _new_receipt(tenant, complaint)
+    return FiledReport(complaint, key)
+
+
 def _new_receipt(tenant: Tenant, complaint: Complaint) -> str:
     while True:
         key = wbs.new_receipt_key()
@@ -202,16 +217,23 @@ def _verified(actor: Actor) -> bool:
     return actor is not None and bool(getattr(actor, "is_verified", lambda: False)())
 
 
+def _check_head(tenant: Tenant, actor: Actor, head_only: str, two_factor: str) -> None:
+    if actor is None or Role.HEAD not in roles_in(actor, tenant):
+        raise _error(WbsErrorCode.HEAD_ONLY, head_only)
+    if not _verified(actor):
+        raise _error(WbsErrorCode.TWO_FACTOR_REQUIRED, two_factor)
+
+
 def do_appoint_wbs_officer(*, tenant: Tenant, user: User, actor: Actor) -> WbsRecord:
     """The head appoints a member of this tenant as WBS officer, signed in with the second
     factor; the appointment is recorded (who, whom, when, that the second factor was used)."""
-    if actor is None or Role.HEAD not in roles_in(actor, tenant):
-        raise _error(WbsErrorCode.HEAD_ONLY, _("Petugas WBS hanya diangkat oleh kepala."))
-    if not _verified(actor):
-        raise _error(
-            WbsErrorCode.TWO_FACTOR_REQUIRED,
-            _("Masuk dengan verifikasi dua langkah untuk mengangkat petugas WBS."),
-        )
+    _check_head(
+        tenant,
+        actor,
+        _("Petugas WBS hanya diangkat oleh kepala."),
+        _("Masuk dengan verifikasi dua langkah untuk mengangkat petugas WBS."),
+    )
+    assert actor is not None  # _check_head refused None
     if not user.memberships.filter(tenant=tenant).exists():
         raise _error(
             WbsErrorCode.NOT_A_MEMBER,
@@ -223,6 +245,31 @@ def do_appoint_wbs_officer(*, tenant: Tenant, user: User, actor: Actor) -> WbsRe
         return WbsRecord.objects.create(
             tenant=tenant,
             kind=WbsRecordKind.APPOINTMENT,
+            actor_id=actor.pk,
+            at=timezone.now(),
+            data={"user_id": user.pk, "username": user.get_username(), "two_factor": True},
+        )
+
+
+def do_dismiss_wbs_officer(*, tenant: Tenant, user: User, actor: Actor) -> WbsRecord:
+    """The head dismisses a WBS officer, signed in with the second factor, recorded like an
+    appointment. The role is gone at once: the next request of the former officer finds
+    every WBS report "not found" (roles are read per request, never cached)."""
+    _check_head(
+        tenant,
+        actor,
+        _("Petugas WBS hanya diberhentikan oleh kepala."),
+        _("Masuk dengan verifikasi dua langkah untuk memberhentikan petugas WBS."),
+    )
+    assert actor is not None  # _check_head refused None
+    with transaction.atomic():
+        if not do_take_role(user=user, tenant=tenant, role=Role.WBS_OFFICER):
+            raise _error(
+                WbsErrorCode.NOT_AN_OFFICER, _("Pengguna ini bukan petugas WBS."), "user"
+            )
+        return WbsRecord.objects.create(
+            tenant=tenant,
+            kind=WbsRecordKind.DISMISSAL,
             actor_id=actor.pk,
             at=timezone.now(),
             data={"user_id": user.pk, "username": user.get_username(), "two_factor": True},

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from aduan.base_views import TenantApiView
 from aduan.ratelimit import IntakeThrottle
 from complaints.actions.intake import do_file_complaint
+from complaints.actions.wbs import do_file_wbs_at_desk
 from complaints.api.fields import PARSERS, optional_text
 from complaints.errors import ComplaintError, WbsErrorCode
 from complaints.models import (
@@ -28,6 +29,7 @@ from complaints.models import (
     Complaint,
 )
 from complaints.selectors import DESK_ROLES
+from complaints.wbs import format_receipt_key
 from tenants.access import Public, TenantRole
 
 
@@ -132,6 +134,13 @@ class IntakeApi(TenantApiView):
         return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)
 
 
+class DeskReceiptOutput(ReceiptOutput):
+    receipt_key = serializers.CharField(
+        required=False,
+        help_text="A WBS report only: the reporter's receipt key, in this answer only.",
+    )
+
+
 class DeskIntakeApi(TenantApiView):
     """Staff record a complaint received face to face, in the box or by phone."""
 
@@ -139,14 +148,21 @@ class DeskIntakeApi(TenantApiView):
     parser_classes = PARSERS
 
     @extend_schema(
-        request=DeskIntakeInput, responses={201: ReceiptOutput}, operation_id="complaint_desk"
+        request=DeskIntakeInput,
+        responses={201: DeskReceiptOutput},
+        operation_id="complaint_desk",
     )
     def post(self, request: Request) -> Response:
         given = DeskIntakeInput(data=request.data)
         given.is_valid(raise_exception=True)
-        complaint = do_file_complaint(
-            tenant=self.tenant,
-            actor=request.user,
-            **intake_values(given.validated_data),
-        )
+        values = intake_values(given.validated_data)
+        if values.get("is_wbs"):
+            # The reporter's receipt key, in this answer only: the officer hands it over.
+            filed = do_file_wbs_at_desk(tenant=self.tenant, actor=request.user, **values)
+            body = {
+                **ReceiptOutput(filed.complaint).data,
+                "receipt_key": format_receipt_key(filed.receipt_key),
+            }
+            return Response(body, status=status.HTTP_201_CREATED)
+        complaint = do_file_complaint(tenant=self.tenant, actor=request.user, **values)
         return Response(ReceiptOutput(complaint).data, status=status.HTTP_201_CREATED)

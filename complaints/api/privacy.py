@@ -12,14 +12,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aduan.base_views import TenantApiView
 from aduan.ratelimit import CodeResendThrottle, IntakeThrottle, LookupThrottle, client_address
 from aduan.tenancy import connection_tenant
 from complaints import selectors
 from complaints.actions import privacy
 from complaints.actions.tracking_resend import do_resend_tracking_codes
-from complaints.selectors import Viewer
-from tenants.access import Public, TenantCapability
+from complaints.privacy import (
+    DPO_CONTACT_MAX,
+    MAX_RETENTION_YEARS,
+    NOTICE_MAX,
+    privacy_notice,
+    privacy_settings,
+)
+from complaints.selectors import WORK_ROLES, Viewer
+from tenants.access import ADMIN_ROLES, Public, TenantCapability, TenantRole
 from tenants.permissions import Capability
+
+ERASURE_PAGE_SIZE = 50
 
 
 class SentOutput(serializers.Serializer[dict[str, Any]]):
@@ -211,3 +221,85 @@ def resend_answer() -> str:
             "sana. Periksa SMS atau kotak surel Anda."
         )
     )
+
+
+class ErasureRequestOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    requested_at = serializers.DateTimeField(source="erasure_requested_at")
+    reason = serializers.CharField(source="erasure_request_reason")
+    is_wbs = serializers.BooleanField()
+
+
+class ErasureRequestsOutput(serializers.Serializer[dict[str, Any]]):
+    results = ErasureRequestOutput(many=True)
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+
+
+class ErasureRequestsApi(TenantApiView):
+    """GET: the erasure requests waiting for a decision (oldest first, 50 a page), among the
+    complaints the caller may see; each is decided at /api/v1/complaints/<id>/erasure/."""
+
+    permission_classes = [TenantRole(*WORK_ROLES)]
+
+    @extend_schema(responses=ErasureRequestsOutput, operation_id="erasure_requests")
+    def get(self, request: Request) -> Response:
+        page = _page_number(request.query_params.get("page"))
+        pending = selectors.pending_erasures(Viewer.of(request.user, self.tenant))
+        start = (page - 1) * ERASURE_PAGE_SIZE
+        rows = list(pending[start : start + ERASURE_PAGE_SIZE])
+        body = {"results": rows, "count": pending.count(), "page": page}
+        return Response(ErasureRequestsOutput(body).data)
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+class PrivacySettingsSerializer(serializers.Serializer[dict[str, Any]]):
+    dpo_contact = serializers.CharField(allow_blank=True, max_length=DPO_CONTACT_MAX)
+    notice = serializers.CharField(
+        allow_blank=True,
+        max_length=NOTICE_MAX,
+        help_text="The tenant's own privacy notice; empty: the standard one",
+    )
+    retention_years = serializers.IntegerField(min_value=1, max_value=MAX_RETENTION_YEARS)
+    wbs_retention_years = serializers.IntegerField(min_value=1, max_value=MAX_RETENTION_YEARS)
+
+
+class PrivacySettingsOutput(PrivacySettingsSerializer):
+    notice_shown = serializers.CharField(help_text="The notice as intake pages show it")
+
+
+class PrivacySettingsApi(TenantApiView):
+    """The tenant's privacy settings (UU 27/2022): the data protection officer's contact, the
+    privacy notice of its intake pages and channels, the retention periods. Admins change
+    them (audited in the tenant's trail)."""
+
+    permission_classes = [TenantRole(*ADMIN_ROLES)]
+
+    def _answer(self) -> Response:
+        found = privacy_settings(self.tenant).as_dict()
+        body = {**found, "notice_shown": privacy_notice(self.tenant)}
+        return Response(PrivacySettingsOutput(body).data)
+
+    @extend_schema(responses=PrivacySettingsOutput, operation_id="privacy_settings")
+    def get(self, request: Request) -> Response:
+        return self._answer()
+
+    @extend_schema(
+        request=PrivacySettingsSerializer,
+        responses=PrivacySettingsOutput,
+        operation_id="privacy_settings_set",
+    )
+    def put(self, request: Request) -> Response:
+        given = PrivacySettingsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        privacy.do_set_privacy_settings(
+            tenant=self.tenant, actor=request.user, **given.validated_data
+        )
+        return self._answer()

@@ -236,6 +236,29 @@ class WbsOfficersApi(TenantApiView):
         return Response(OfficerOutput(user).data, status=status.HTTP_201_CREATED)
 
 
+class WbsDismissalApi(TenantApiView):
+    """The head (with the second factor) dismisses a WBS officer; recorded like an
+    appointment, and the former officer sees WBS reports as "not found" at once."""
+
+    permission_classes = [TenantRole(Role.HEAD)]
+
+    @extend_schema(
+        request=AppointInput, responses={201: OfficerOutput}, operation_id="wbs_officer_dismiss"
+    )
+    def post(self, request: Request) -> Response:
+        given = AppointInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = User.objects.filter(pk=given.validated_data["user"]).first()
+        if user is None:
+            raise ComplaintError(
+                WbsErrorCode.NOT_AN_OFFICER,
+                _("Pengguna ini bukan petugas WBS."),
+                {"field": "user"},
+            )
+        wbs_actions.do_dismiss_wbs_officer(tenant=self.tenant, user=user, actor=request.user)
+        return Response(OfficerOutput(user).data, status=status.HTTP_201_CREATED)
+
+
 class DisclosureOutput(serializers.Serializer[wbs.Disclosure]):
     id = serializers.SerializerMethodField()
     reason = serializers.SerializerMethodField()

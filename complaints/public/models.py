@@ -258,12 +258,14 @@ class WbsReceipt(models.Model):
 class WbsRecordKind(models.TextChoices):
     POLICY = "policy", "policy"
     APPOINTMENT = "appointment", "appointment"
+    DISMISSAL = "dismissal", "dismissal"
 
 
 class WbsRecord(models.Model):
     """The append-only record of a tenant's WBS decisions: each change of its WBS policy
     (enabled, deadlines and their legal basis; the latest row is the policy in force) and each
-    appointment of a WBS officer by the head (with the second factor). Never changed."""
+    appointment and dismissal of a WBS officer by the head (with the second factor). Never
+    changed."""
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=WbsRecordKind.choices)

@@ -14,6 +14,7 @@ from aduan.errors import AduanError
 from aduan.ratelimit import Scope, limited_page
 from aduan.tenancy import request_tenant
 from complaints.actions.intake import do_file_complaint
+from complaints.actions.wbs import do_file_wbs_at_desk
 from complaints.doors import citizen_doors
 from complaints.forms import (
     ComplaintForm,
@@ -31,6 +32,7 @@ from complaints.receipt import receipt_pdf, show_complainant_name
 from complaints.selectors import DESK_ROLES
 from complaints.views.doors import SEND_CODE, send_code_if_asked
 from complaints.views.tracking import complaint_by_code_or_404
+from complaints.wbs import format_receipt_key, policy_of
 from tenants.access import public_page, tenant_role_required, two_factor_pending
 from tenants.models import Tenant
 from tenants.permissions import is_staff_of
@@ -155,15 +157,28 @@ def desk_entry(request: HttpRequest) -> HttpResponse:
     form = DeskComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = form.intake_values()
+        tenant = request_tenant(request)
         try:
-            complaint = do_file_complaint(
-                tenant=request_tenant(request), actor=request.user, **values
-            )
+            if values.get("is_wbs"):
+                filed = do_file_wbs_at_desk(tenant=tenant, actor=request.user, **values)
+            else:
+                complaint = do_file_complaint(tenant=tenant, actor=request.user, **values)
         except AduanError as error:
             show_action_error(form, error)
             form.hold_files()
         else:
             form.release_held()
+            if values.get("is_wbs"):
+                # The receipt key, once, on this answer only (never in a URL): the officer
+                # hands it to the reporter.
+                context = {
+                    "tenant": tenant,
+                    "receipt_key": format_receipt_key(filed.receipt_key),
+                    "anonymous": filed.complaint.is_anonymous,
+                    "policy": policy_of(tenant),
+                    "at_desk": True,
+                }
+                return render(request, "complaints/wbs/receipt.html", context, status=201)
             return redirect("complaints:receipt", code=complaint.tracking_code)
     status = 400 if form.errors else 200
     return render(request, "complaints/desk.html", {"form": form}, status=status)

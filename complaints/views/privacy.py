@@ -4,18 +4,31 @@ subject's rights (see, correct, ask erasure) through the tracking code and a one
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
-from aduan.errors import AduanError
+from aduan.errors import AduanError, NotFoundError
 from aduan.ratelimit import RateLimitedError, Scope, client_address, limited_page
-from aduan.tenancy import connection_tenant
+from aduan.tenancy import connection_tenant, request_tenant
+from complaints import selectors
 from complaints.actions import privacy
 from complaints.actions.tracking_resend import do_resend_tracking_codes
-from complaints.api.privacy import resend_answer
+from complaints.api.privacy import ERASURE_PAGE_SIZE, resend_answer
+from complaints.forms import show_action_error
+from complaints.privacy import (
+    DPO_CONTACT_MAX,
+    MAX_RETENTION_YEARS,
+    NOTICE_MAX,
+    privacy_notice,
+    privacy_settings,
+)
+from complaints.selectors import WORK_ROLES, Viewer
+from complaints.views.register import ErasureDecisionForm
 from complaints.views.tracking import complaint_by_code_or_404
-from tenants.access import public_page
+from tenants.access import ADMIN_ROLES, public_page, tenant_role_required
 
 SESSION_KEY = "aduan.personal_data"
 
@@ -128,3 +141,86 @@ def personal_data_page(request: HttpRequest, code: str) -> HttpResponse:
         "notice": notice,
     }
     return render(request, "complaints/personal_data.html", context, status=status)
+
+
+# -- staff: erasure requests and the tenant's privacy settings -------------------------------
+
+
+class PendingErasureForm(ErasureDecisionForm):
+    complaint = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@tenant_role_required(*WORK_ROLES)
+def erasure_requests_page(request: HttpRequest) -> HttpResponse:
+    """The erasure requests waiting for a decision (UU 27/2022), oldest first; each decided
+    here with a reason (approve: the identity is anonymised, its data key destroyed)."""
+    viewer = Viewer.of(request.user, request_tenant(request))
+    form = PendingErasureForm(request.POST or None)
+    decided = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = selectors.access_complaint(viewer, form.cleaned_data["complaint"])
+            privacy.do_decide_erasure(
+                complaint=complaint,
+                approve=form.cleaned_data["approve"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except NotFoundError:
+            form.add_error(None, gettext_lazy("Pengaduan tidak ditemukan."))
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, gettext_lazy("Keputusan disimpan."))
+            return redirect("complaints:erasure-requests")
+        decided = form.cleaned_data.get("complaint")
+    pages = Paginator(selectors.pending_erasures(viewer), ERASURE_PAGE_SIZE)
+    page = pages.get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "decided": decided}
+    status = 400 if form.errors else 200
+    return render(request, "complaints/erasure_requests.html", context, status=status)
+
+
+class PrivacySettingsForm(forms.Form):
+    dpo_contact = forms.CharField(
+        label=gettext_lazy("Kontak pejabat pelindungan data pribadi"),
+        max_length=DPO_CONTACT_MAX,
+        required=False,
+    )
+    notice = forms.CharField(
+        label=gettext_lazy("Pemberitahuan privasi (kosongkan untuk teks baku)"),
+        max_length=NOTICE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    retention_years = forms.IntegerField(
+        label=gettext_lazy("Identitas pengaduan selesai dianonimkan setelah (tahun)"),
+        min_value=1,
+        max_value=MAX_RETENTION_YEARS,
+    )
+    wbs_retention_years = forms.IntegerField(
+        label=gettext_lazy("Laporan WBS selesai dihapus seluruhnya setelah (tahun)"),
+        min_value=1,
+        max_value=MAX_RETENTION_YEARS,
+    )
+
+
+@tenant_role_required(*ADMIN_ROLES)
+def privacy_settings_page(request: HttpRequest) -> HttpResponse:
+    """The tenant admin's privacy settings: the notice every intake page and channel shows,
+    the data protection officer's contact and the retention periods."""
+    tenant = request_tenant(request)
+    form = PrivacySettingsForm(
+        request.POST or None, initial=privacy_settings(tenant).as_dict()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.do_set_privacy_settings(tenant=tenant, actor=request.user, **form.cleaned_data)
+        except AduanError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, gettext_lazy("Pengaturan privasi disimpan."))
+            return redirect("complaints:privacy-settings")
+    context = {"tenant": tenant, "form": form, "notice": privacy_notice(tenant)}
+    status = 400 if form.errors else 200
+    return render(request, "complaints/privacy_settings.html", context, status=status)

@@ -16,6 +16,7 @@ from aduan.tenancy import request_tenant
 from complaints import selectors, sla
 from complaints.actions import closing
 from complaints.actions.replies import do_reply_to_complaint
+from complaints.attachments import file_response
 from complaints.calendar import calendar_for
 from complaints.forms import (
     RatingForm,
@@ -128,10 +129,8 @@ def track_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
     if found is None:
         raise Http404
     extension = str(found.file.name).rsplit(".", 1)[-1]
-    return FileResponse(
-        found.file.open("rb"),
-        content_type=found.content_type,
-        filename=f"{complaint.number.replace('/', '-')}-{found.pk}.{extension}",
+    return file_response(
+        found, complaint, f"{complaint.number.replace('/', '-')}-{found.pk}.{extension}"
     )
 
 

@@ -31,6 +31,7 @@ from complaints.actions import wbs as wbs_actions
 from complaints.forms import (
     WbsAppointForm,
     WbsDisclosureForm,
+    WbsDismissForm,
     WbsKeyForm,
     WbsPolicyForm,
     WbsReplyForm,
@@ -192,6 +193,7 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
     is_head = Role.HEAD in viewer.roles
     policy_form = WbsPolicyForm(initial=policy.as_dict())
     appoint_form = _appoint_form(tenant)
+    dismiss_form = _dismiss_form(tenant)
     status = 200
     if request.method == "POST" and request.POST.get("form") == "policy" and is_admin:
         policy_form = WbsPolicyForm(request.POST)
@@ -221,6 +223,21 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Petugas WBS diangkat."))
                 return redirect("wbs-console")
         status = 400
+    elif request.method == "POST" and request.POST.get("form") == "dismiss" and is_head:
+        dismiss_form = _dismiss_form(tenant, request.POST)
+        if dismiss_form.is_valid():
+            try:
+                wbs_actions.do_dismiss_wbs_officer(
+                    tenant=tenant,
+                    user=User.objects.get(pk=dismiss_form.cleaned_data["user"]),
+                    actor=request.user,
+                )
+            except AduanError as error:
+                show_action_error(dismiss_form, error)
+            else:
+                messages.success(request, _("Petugas WBS diberhentikan."))
+                return redirect("wbs-console")
+        status = 400
     elif request.method == "POST":
         # Not a form this user may send: nothing to do.
         status = 400
@@ -231,6 +248,7 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
         "is_head": is_head,
         "policy_form": policy_form,
         "appoint_form": appoint_form,
+        "dismiss_form": dismiss_form,
         "officers": wbs.officers(tenant),
         "records": wbs.history(tenant),
         "pending": wbs.pending_disclosures(),
@@ -243,6 +261,13 @@ def _appoint_form(tenant: Tenant, data: Any = None) -> WbsAppointForm:
     form = WbsAppointForm(data)
     field = form.fields["user"]
     field.choices = [(u.pk, u.get_username()) for u in wbs.appointable_members(tenant)]  # type: ignore[attr-defined]
+    return form
+
+
+def _dismiss_form(tenant: Tenant, data: Any = None) -> WbsDismissForm:
+    form = WbsDismissForm(data)
+    field = form.fields["user"]
+    field.choices = [(u.pk, u.get_username()) for u in wbs.officers(tenant)]  # type: ignore[attr-defined]
     return form
 
 

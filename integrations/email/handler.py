@@ -93,13 +93,13 @@ def record_reply(
     refuses changes nothing on the complaint: the sender gets an e-mail saying why, threaded
     onto the complaint so that a corrected reply lands there too."""
     files = [SimpleUploadedFile(a.name, a.content, a.content_type) for a in mail.attachments]
-    sender = mail.from_name or mail.from_address
     try:
+        # The timeline names "Pengadu", never the sender's name or address: a label is stored
+        # in plain (UU 27/2022); the inbound message (sealed) keeps who it was.
         do_reply_to_complaint(
             complaint=complaint,
             message=mail.text,
             attachments=files,
-            actor_label=sender,
             source={"inbound_id": message.pk},
         )
     except ComplaintError as error:

@@ -279,6 +279,37 @@ def identity_index(
     return found
 
 
+# -- the platform's own sealing (public tables: the channels' inbound store and outbox) -----
+
+
+def _platform_key(purpose: str) -> bytes:
+    # Derived from the platform's blind-index key, which a tenant-key rotation keeps and a
+    # master rotation re-wraps: rows sealed with it never need rewriting.
+    base = tenant_keys(PLATFORM).blind
+    return hmac.new(base, f"aduan:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def seal_platform(value: str, context: str) -> str:
+    """A value of a public table (a phone, an e-mail, a message) sealed under the platform's
+    key, as ASCII; bound to its table and column (`context`)."""
+    return seal_value(_platform_key("platform-seal"), value, context)
+
+
+def open_platform(value: str, context: str) -> str:
+    """Plain text back; a value stored before sealing (no prefix) is returned as it is."""
+    return unseal_value(_platform_key("platform-seal"), value, context)
+
+
+BLIND_PREFIX = "bi:"
+
+
+def blind_platform(kind: str, value: str) -> str:
+    """A platform-wide blind index of a value kept only for equality look-ups (a WhatsApp id)."""
+    if value.startswith(BLIND_PREFIX):
+        return value  # already one (read back from its column)
+    return BLIND_PREFIX + blind(PLATFORM, kind, value)
+
+
 def contact_index(*, phone: str = "", email: str = "") -> list[str]:
     """The platform-wide blind indexes of a contact (the tracking-code resend)."""
     return identity_index(PLATFORM, phone=phone, email=email)

@@ -26,6 +26,8 @@ STAFF_PAGES: tuple[tuple[str, Promise], ...] = (
     ("notifications", _("Notifikasi")),
     ("holidays", _("Hari libur")),
     ("complaints:access-log", _("Log akses")),
+    ("complaints:erasure-requests", _("Permintaan penghapusan data")),
+    ("complaints:privacy-settings", _("Pengaturan privasi")),
     ("authority-directory", _("Direktori kewenangan")),
     ("own-door", _("Pengaturan penerusan")),
     ("wbs-console", _("WBS")),

@@ -92,6 +92,12 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "reason": "Saya tidak ingin data saya disimpan lagi.",
     },
     "complaint_erasure_decide": {"approve": True, "reason": "Permintaan pemilik data sah."},
+    "privacy_settings_set": {
+        "dpo_contact": "PPID Disdukcapil, ppid@example.test, 0812-3456-7890",
+        "notice": "",
+        "retention_years": 5,
+        "wbs_retention_years": 10,
+    },
     "tracking_code_resend": {"contact": "0812-3456-7890"},
     "complaint_correct": {
         "reason": "Salah ketik saat dicatat di meja layanan.",
@@ -134,6 +140,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "legal_basis": "",
     },
     "wbs_officer_appoint": {"user": 42},
+    "wbs_officer_dismiss": {"user": 42},
     "wbs_hand_to_inspectorate": {"reason": "Laporan tentang kepala dinas sendiri."},
     "wbs_disclosure_request": {"reason": "Pemeriksaan APIP memerlukan keterangan pelapor."},
     # integrations

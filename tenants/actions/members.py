@@ -42,6 +42,15 @@ def do_grant_role(*, user: User, tenant: Tenant, role: Role | str) -> Membership
     return membership
 
 
+def do_take_role(*, user: User, tenant: Tenant, role: Role | str) -> bool:
+    """Take a role from a user in a tenant, for the caller that decided who may (the WBS
+    officer's dismissal by the head); False when they did not hold it."""
+    with transaction.atomic():
+        held = Membership.objects.filter(user=user, tenant=tenant, role=Role(role))
+        deleted, _rows = held.delete()
+    return deleted > 0
+
+
 def _not_found() -> NotFoundError:
     return NotFoundError("tenants.not_found", _("Tidak ditemukan."))
 

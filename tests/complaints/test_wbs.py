@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from complaints import wbs
+from complaints import sealing, wbs
 from complaints.actions import wbs as wbs_actions
 from complaints.models import (
     TRACKING_ALPHABET,
@@ -221,8 +221,10 @@ def test_exif_and_document_metadata_are_gone_from_stored_files(
     # Then the stored photo has no EXIF and the stored PDF no author or creator
     with schema_context(tenant.schema_name):
         photo, document = Attachment.objects.order_by("content_type").reverse()
-        stored_photo = photo.file.read()
-        stored_pdf = document.file.read()
+        # Sealed on disk (issue 18): what a WBS officer downloads is what was kept.
+        report = photo.complaint
+        stored_photo = sealing.open_file(report, photo.file.read(), photo.sha256)
+        stored_pdf = sealing.open_file(report, document.file.read(), document.sha256)
     assert b"KameraRahasia" not in stored_photo and b"PerangkatPelapor" not in stored_photo
     assert dict(Image.open(io.BytesIO(stored_photo)).getexif()) == {}
     assert Image.open(io.BytesIO(stored_photo)).size == (16, 16)

@@ -289,7 +289,7 @@ def test_a_mailed_answer_to_a_request_for_information_returns_the_complaint_to_i
         last = ComplaintEvent.objects.filter(complaint=back, kind=EventKind.TRANSITION).last()
     assert back.state == "verified"
     assert last is not None and (last.after or {})["transition"] == "complainant_replied"
-    assert last.actor_label == "Budi Santoso"
+    assert last.actor_label == "Pengadu"  # never the sender's name in plain (issue 19)
 
 
 def _filed_by_mail(tenant_client: TenantClient, desa: Tenant, smtp: SmtpInbox) -> Complaint:
@@ -393,7 +393,7 @@ def test_an_email_reply_with_a_photo_keeps_it_through_the_reply_action(
         files = list(
             Attachment.objects.filter(complaint=complaint).values_list("original_name", flat=True)
         )
-    assert (reply.actor_label, reply.message) == ("Budi Santoso", "Ini fotonya.")
+    assert (reply.actor_label, reply.message) == ("Pengadu", "Ini fotonya.")
     assert reply.after == {"inbound_id": message.pk, "attachments": 1}
     # and the photo is kept as an attachment (like a reply on the tracking page), nothing sent
     assert files == ["a.jpg"]
