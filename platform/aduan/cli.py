@@ -11,7 +11,8 @@ aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
 aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
                               tenant's key (re-wraps its complaints' data keys)
 aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
-aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
+aduan statistics refresh      re-publish statistics, with a progress bar
+                              (--tenant SLUG | --regency SLUG) [--months N]; "publish" too
 aduan messages                refresh and compile the translation catalogs (development)
 aduan web | worker | scheduler   one process of the platform (systemd, containers)
 aduan manage ARGS...          any Django management command
@@ -29,6 +30,7 @@ from types import ModuleType
 import django
 from django.core.management import CommandError, execute_from_command_line
 from django.db import DatabaseError
+from tqdm import tqdm
 
 from aduan import backups, paths, supervisor
 from aduan.errors import AduanError
@@ -161,7 +163,7 @@ def cmd_statistics_publish(args: argparse.Namespace) -> int:
     return int(
         _operations().publish_statistics(
             tenant_slug=args.tenant or "", regency_slug=args.regency or "",
-            months=args.months, out=print,
+            months=args.months, out=tqdm.write, bar=True,
         )
     )  # fmt: skip
 
@@ -267,12 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("statistics", help="reports and statistics")
     stats_sub = stats.add_subparsers(dest="action", required=True)
-    publish = stats_sub.add_parser("publish", help="re-publish monthly statistics, with progress")
-    which = publish.add_mutually_exclusive_group(required=True)
-    which.add_argument("--tenant", help="one tenant's slug")
-    which.add_argument("--regency", help="every tenant of this regency (its slug)")
-    publish.add_argument("--months", type=_positive, default=12, help="how many months back")
-    publish.set_defaults(func=cmd_statistics_publish)
+    for action in ("refresh", "publish"):
+        publish = stats_sub.add_parser(
+            action, help="re-publish monthly statistics, with a progress bar"
+        )
+        which = publish.add_mutually_exclusive_group(required=True)
+        which.add_argument("--tenant", help="one tenant's slug")
+        which.add_argument("--regency", help="every tenant of this regency (its slug)")
+        publish.add_argument("--months", type=_positive, default=12, help="how many months back")
+        publish.set_defaults(func=cmd_statistics_publish)
     regions = sub.add_parser("regions", help="region reference data")
     regions_sub = regions.add_subparsers(dest="action", required=True)
     load = regions_sub.add_parser("load", help="load the official region codes")

@@ -16,10 +16,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
+from aduan.periods import Month
 from complaints.actions.statistics import do_publish_statistics
 from complaints.actions.workflow import do_transition_complaint
 from complaints.calendar import WIB
-from complaints.statistics import Month, month_label
+from complaints.statistics import month_label
 from tenants.models import Role, TenantKind
 from tests.browser.test_forwarding import sign_in
 from tests.factories import DEFAULT_PASSWORD, TenantFactory, file_complaint, make_member

@@ -19,11 +19,12 @@ from pypdf import PdfReader
 
 from aduan import operations
 from aduan.db import tenant_db
+from aduan.periods import Month
 from complaints import tasks
 from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
 from complaints.models import Complaint
 from complaints.public.models import MonthlyStatistic, Notification
-from complaints.statistics import Month, regency_rollup
+from complaints.statistics import regency_rollup
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.complaints.test_statistics import at, seed_march, wib
@@ -52,14 +53,18 @@ def test_the_recap_api_the_pdf_and_the_public_pages_show_the_hand_counted_month(
             5, 5, 3,
         )  # fmt: skip
         assert figures["within_limit_percent"] == 60.0 and figures["p90_resolution_days"] == 13
-        # Bad input: a clear 400, never a 5xx
-        for month, code in (
-            ("2026-05", "statistics.future_month"),
-            ("2026-01", "statistics.before_tenant"),
-            ("maret", "statistics.invalid_month"),
-        ):
+        # Bad input: a clear 400 naming the field, in the one error shape, never a 5xx
+        for month, code, message in (
+            ("2026-05", "period.future_month", "Periode 2026-05 belum berjalan."),
+            ("2026-01", "period.before_start",
+             "Periode 2026-01 sebelum instansi ini terdaftar di Aduan."),
+            ("maret", "period.invalid_month", "Periode harus berbentuk TTTT-BB, misalnya 2026-03."),
+        ):  # fmt: skip
             refused = head.get(f"/api/v1/statistics/monthly/?month={month}", tenant=tenant)
             assert (refused.status_code, refused.json()["code"]) == (400, code)
+            assert refused.json()["extra"]["fields"] == {"month": [message]}
+            page = head.get(f"/console/statistik/?month={month}", tenant=tenant)
+            assert page.status_code == 400 and message in page.content.decode()
         # The head's PDF: Bahasa Indonesia, the tenant's name, the period and the figures
         pdf = head.get("/console/statistik/laporan.pdf?month=2026-03", tenant=tenant)
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -67,6 +72,14 @@ def test_the_recap_api_the_pdf_and_the_public_pages_show_the_hand_counted_month(
         text = " ".join(text.split())
         assert tenant.name in text and "Periode: Maret 2026" in text
         for expected in (
+            # Every count by its label, never its key
+            "Status di akhir bulan",
+            "Selesai 4",
+            "Belum lengkap: menunggu kelengkapan dari pengadu 1",
+            "Situs web 2",
+            "Tatap muka 1",
+            "Menurut urgensi",
+            "Tinggi 1",
             "Pengaduan diterima 5",
             "Lengkap / belum lengkap 4 / 1",
             "Selesai dalam batas waktu 3 (60,0 %)",
@@ -78,19 +91,40 @@ def test_the_recap_api_the_pdf_and_the_public_pages_show_the_hand_counted_month(
         ):
             assert expected in text, expected
         assert "F rahasia" not in text
-        # The dashboard page: the recap of the chosen month with its charts
+        for raw in ("closed", "incomplete", "desk", "whatsapp", "medium"):
+            assert f" {raw} " not in f" {text} ", raw
+        # The dashboard page: the recap of the chosen month with its charts, keys by label
         page = head.get("/console/statistik/?month=2026-03", tenant=tenant)
         assert page.status_code == 200
         html = page.content.decode()
         assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
         assert "Selesai dalam batas waktu" in html and "60,0 %" in html
+        assert "<td>Belum lengkap: menunggu kelengkapan dari pengadu</td><td>1</td>" in html
+        assert "<td>Tatap muka</td><td>1</td>" in html
+        assert ">closed<" not in html and ">incomplete<" not in html and ">desk<" not in html
+        # The same page in English: the SOP's English state names, the channels' English
+        head.cookies["django_language"] = "en"
+        english = head.get("/console/statistik/?month=2026-03", tenant=tenant).content.decode()
+        head.cookies["django_language"] = "id"
+        assert "<td>Incomplete: waiting for the complainant</td><td>1</td>" in english
+        assert "<td>Closed</td><td>4</td>" in english
+        assert "<td>Face to face</td><td>1</td>" in english
         # The SP4N-LAPOR! recap: the month's complaints by source, with the first response
         recap_csv = head.get("/console/statistik/rekap-lapor.csv?month=2026-03", tenant=tenant)
         rows = list(csv.DictReader(io.StringIO(recap_csv.content.decode())))
-        assert sorted(r["channel"] for r in rows) == ["desk", "sms", "web", "web", "whatsapp"]
-        assert {r["source"] for r in rows} == {"own"}
-        a_row = next(r for r in rows if r["number"] == _made["A"].number)
-        assert a_row["first_response_hours"] == "24.0"  # filed Monday 9:00, answered Tuesday 9:00
+        # Headers and values for people: labels, not keys
+        assert list(rows[0]) == ["Nomor", "Sumber", "Kanal", "Status", "Diterima",
+                                 "Jam sampai tanggapan pertama"]  # fmt: skip
+        assert sorted(r["Kanal"] for r in rows) == [
+            "SMS", "Situs web", "Situs web", "Tatap muka", "WhatsApp",
+        ]  # fmt: skip
+        assert {r["Sumber"] for r in rows} == {"Kanal sendiri"}
+        assert {r["Status"] for r in rows} == {
+            "Selesai", "Belum lengkap: menunggu kelengkapan dari pengadu",
+        }  # fmt: skip
+        a_row = next(r for r in rows if r["Nomor"] == _made["A"].number)
+        # filed Monday 9:00, answered Tuesday 9:00
+        assert a_row["Jam sampai tanggapan pertama"] == "24.0"
         # Nothing is public before the job published it
         public = TenantClient().get("/api/v1/statistics/public/", tenant=tenant)
         assert public.json()["months_published"] == [] and public.json()["figures"] is None
@@ -102,11 +136,19 @@ def test_the_recap_api_the_pdf_and_the_public_pages_show_the_hand_counted_month(
         assert public.json()["figures"]["wbs_reports"] == 1
         assert "F rahasia" not in public.content.decode()
         open_data = TenantClient().get("/statistik/data.csv?month=2026-03", tenant=tenant)
-        values = dict(csv.reader(io.StringIO(open_data.content.decode())))
+        table = list(csv.reader(io.StringIO(open_data.content.decode())))
+        assert table[0] == ["Kode", "Uraian", "Nilai"]
+        values = {key: value for key, _label, value in table[1:]}
+        labels = {key: label for key, label, _value in table[1:]}
         assert values["received"] == "5" and values["by_channel.whatsapp"] == "1"
         assert values["trend.2026-03.resolved"] == "5"
+        assert labels["by_channel.desk"] == "Menurut kanal: Tatap muka"
+        assert labels["by_state_at_month_end.incomplete"] == (
+            "Status di akhir bulan: Belum lengkap: menunggu kelengkapan dari pengadu"
+        )
         page = TenantClient().get("/statistik/?month=2026-03", tenant=tenant)
         assert page.status_code == 200 and "Maret 2026" in page.content.decode()
+        assert "<td>Selesai</td><td>4</td>" in page.content.decode()
         missing = TenantClient().get("/api/v1/statistics/public/?month=2026-02", tenant=tenant)
         assert (missing.status_code, missing.json()["code"]) == (404, "statistics.not_published")
         # The landing page links to the public statistics
@@ -122,6 +164,8 @@ def _published(tenant: Tenant, month: Month, resolved: int, within: int) -> None
         defaults={"received": resolved, "resolved": resolved,
                   "resolved_within_limit": within, "figures": {},
                   "overdue": [{"number": f"{tenant.slug}/1", "state": "received",
+                               "state_label": {"id": "Diterima petugas",
+                                               "en": "Received by staff"},
                                "due_at": "2026-03-04T16:59:59+00:00"}],
                   "overdue_open": 1, "refreshed_at": wib(2026, 4, 1)},
     )  # fmt: skip
@@ -164,7 +208,7 @@ def test_the_roll_up_ranks_fairly_in_constant_queries_and_hides_other_regencies(
             _published(extra, march, resolved=3, within=2)
         with CaptureQueriesContext(connection) as many:
             regency_rollup(regency, march, sort="-received")
-        assert len(many) == len(few) == 2
+        assert len(many) == len(few) == 3
         # Through the API: the regency admin sees it; asking for another regency is not found
         admin = make_member(regency, Role.REGENCY_ADMIN)
         sign_in(tenant_client, admin)
@@ -173,11 +217,62 @@ def test_the_roll_up_ranks_fairly_in_constant_queries_and_hides_other_regencies(
         other = tenant_client.get(f"/api/v1/regencies/{elsewhere.slug}/statistics/?month=2026-03")
         assert other.status_code == 404
         future = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-06")
-        assert (future.status_code, future.json()["code"]) == (400, "statistics.future_month")
+        assert (future.status_code, future.json()["code"]) == (400, "period.future_month")
+        garbled = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?month=03-2026")
+        assert garbled.json()["extra"]["fields"] == {
+            "month": ["Periode harus berbentuk TTTT-BB, misalnya 2026-03."]
+        }
+        bad_page = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?page=0")
+        assert (bad_page.status_code, bad_page.json()["code"]) == (400, "period.invalid_page")
+        assert list(bad_page.json()["extra"]["fields"]) == ["page"]
+        # Paged, the sort still over every row: 7 rows, 2 a page, the agency first
+        paged = tenant_client.get(
+            f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-03&page_size=2&page=1"
+        ).json()
+        assert (paged["count"], paged["pages"], len(paged["rows"])) == (7, 4, 2)
+        assert paged["rows"][0]["slug"] == agency.slug
+        whole = tenant_client.get(
+            f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-03&page_size=500"
+        ).json()
+        pages = [
+            tenant_client.get(
+                f"/api/v1/regencies/{regency.slug}/statistics/?month=2026-03&page_size=2&page={n}"
+            ).json()["rows"]
+            for n in (1, 2, 3, 4)
+        ]
+        assert [row["slug"] for page in pages for row in page] == [
+            row["slug"] for row in whole["rows"]
+        ]
         bad_sort = tenant_client.get(f"/api/v1/regencies/{regency.slug}/statistics/?sort=x")
         assert (bad_sort.status_code, bad_sort.json()["code"]) == (400, "statistics.invalid_sort")
         page = tenant_client.get(f"/console/regencies/{regency.slug}/statistik/?month=2026-03")
         assert page.status_code == 200 and "0,888 \N{EN DASH} 0,978" in page.content.decode()
+        # The overdue list names each step as its tenant's SOP does, never by its key
+        assert "<td>Diterima petugas</td>" in page.content.decode()
+        assert "<td>received</td>" not in page.content.decode()
+        # The regency HEAD (not only its admin): a link from the first page, the roll-up on
+        # the regency government's own host, page and API
+        head = signed_in(regency, Role.HEAD)
+        first = head.get("/console/", tenant=regency).content.decode()
+        assert 'id="regency-rollup-shortcut"' in first
+        mine = head.get("/console/statistik/kabupaten/?month=2026-03", tenant=regency)
+        assert mine.status_code == 200
+        assert "0,888 \N{EN DASH} 0,978" in mine.content.decode()
+        assert agency.name in mine.content.decode() and elsewhere.name not in mine.content.decode()
+        api = head.get("/api/v1/statistics/regency/?month=2026-03", tenant=regency)
+        assert api.status_code == 200 and api.json()["rows"][0]["slug"] == agency.slug
+        assert api.json()["overdue"][0]["state_label"]["en"] == "Received by staff"
+        refused = head.get("/api/v1/statistics/regency/?month=2027-01", tenant=regency)
+        assert (refused.status_code, refused.json()["code"]) == (400, "period.future_month")
+        # An agency's head has no roll-up (404) and no link; the regency's officer neither
+        agency_head = signed_in(agency, Role.HEAD)
+        assert agency_head.get("/console/statistik/kabupaten/", tenant=agency).status_code == 404
+        assert agency_head.get("/api/v1/statistics/regency/", tenant=agency).status_code == 404
+        assert 'id="regency-rollup-shortcut"' not in agency_head.get(
+            "/console/", tenant=agency
+        ).content.decode()
+        officer = signed_in(regency, Role.OFFICER)
+        assert officer.get("/console/statistik/kabupaten/", tenant=regency).status_code == 404
         # The public regency page: figures, no overdue list
         public = TenantClient().get(f"/api/v1/statistics/regencies/{regency.slug}/?month=2026-03")
         assert public.status_code == 200 and public.json()["overdue"] == []
