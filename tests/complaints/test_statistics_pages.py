@@ -21,14 +21,23 @@ from aduan import operations
 from aduan.db import tenant_db
 from aduan.periods import Month
 from complaints import tasks
-from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
+from complaints.actions.statistics import (
+    do_publish_statistics,
+    do_run_statistics_refresh,
+    do_send_monthly_reports,
+)
 from complaints.models import Complaint
-from complaints.public.models import MonthlyStatistic, Notification
+from complaints.public.models import (
+    MonthlyReport,
+    MonthlyStatistic,
+    Notification,
+    StatisticsRefresh,
+)
 from complaints.statistics import regency_rollup
 from tenants.models import Role, Tenant, TenantKind
 from tests.client import TenantClient
 from tests.complaints.test_statistics import at, seed_march, wib
-from tests.factories import TenantFactory, file_complaint, make_member, sign_in
+from tests.factories import TenantFactory, file_complaint, make_member, run_jobs, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -268,9 +277,10 @@ def test_the_roll_up_ranks_fairly_in_constant_queries_and_hides_other_regencies(
         agency_head = signed_in(agency, Role.HEAD)
         assert agency_head.get("/console/statistik/kabupaten/", tenant=agency).status_code == 404
         assert agency_head.get("/api/v1/statistics/regency/", tenant=agency).status_code == 404
-        assert 'id="regency-rollup-shortcut"' not in agency_head.get(
-            "/console/", tenant=agency
-        ).content.decode()
+        assert (
+            'id="regency-rollup-shortcut"'
+            not in agency_head.get("/console/", tenant=agency).content.decode()
+        )
         officer = signed_in(regency, Role.OFFICER)
         assert officer.get("/console/statistik/kabupaten/", tenant=regency).status_code == 404
         # The public regency page: figures, no overdue list
@@ -302,7 +312,9 @@ def test_a_batch_of_changes_publishes_once(
         assert broker.queues["statistics.DQ"].qsize() == before + 2
 
 
-def test_the_heads_are_told_on_the_first_working_day_once(tenant_factory: TenantFactory) -> None:
+def test_the_heads_are_sent_the_report_on_the_first_working_day_once(
+    tenant_factory: TenantFactory,
+) -> None:
     with at(wib(2026, 11, 2)):
         tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
     head = make_member(tenant, Role.HEAD)
@@ -315,10 +327,30 @@ def test_the_heads_are_told_on_the_first_working_day_once(tenant_factory: Tenant
         again = do_send_monthly_reports()
     assert sent == [(tenant.schema_name, head.pk)] and again == []
     tenant_db.set_schema_to_public()
+    report = MonthlyReport.objects.get(tenant=tenant)
+    assert (report.period, report.recipients[0]["user_id"]) == ("2026-12", head.pk)
     notice = Notification.objects.get(kind="monthly_report")
     assert notice.recipient_id == head.pk
     assert notice.title == "Laporan bulanan pengaduan Desember 2026"
-    assert notice.url == "/console/statistik/laporan.pdf?month=2026-12"
+    assert notice.url == f"/console/statistik/laporan-terkirim/{report.pk}.pdf"
+    assert notice.attachment == report.file
+    # The head sees what was sent and downloads that very PDF; another tenant's head cannot
+    client = signed_in(tenant, Role.HEAD)
+    listed = client.get("/console/statistik/laporan-terkirim/", tenant=tenant).content.decode()
+    assert 'id="sent-2026-12"' in listed and "Desember 2026" in listed
+    pdf = client.get(notice.url, tenant=tenant)
+    body = b"".join(pdf.streaming_content)  # type: ignore[attr-defined]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    assert "Periode: Desember 2026" in " ".join(text.split())
+    api = client.get("/api/v1/statistics/reports/", tenant=tenant).json()
+    assert [r["month"] for r in api] == ["2026-12"] and api[0]["download_url"].endswith(notice.url)
+    tenant_db.set_schema_to_public()
+    other = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="62.05")
+    stranger = signed_in(other, Role.HEAD)
+    assert stranger.get(notice.url, tenant=other).status_code == 404
+    assert stranger.get("/api/v1/statistics/reports/", tenant=other).json() == []
+    bad = client.get("/api/v1/statistics/reports/?page=x", tenant=tenant)
+    assert (bad.status_code, bad.json()["code"]) == (400, "period.invalid_page")
 
 
 def test_a_liaison_reads_the_lapor_recap_but_not_the_dashboard(
@@ -383,7 +415,7 @@ def test_the_berita_acara_is_rendered_from_the_review_step(tenant_factory: Tenan
         assert Complaint.objects.get(pk=complaint.pk).state == "review_meeting"
 
 
-def test_a_regency_re_run_shows_progress(tenant_factory: TenantFactory) -> None:
+def test_a_regency_re_run_shows_progress_in_the_cli(tenant_factory: TenantFactory) -> None:
     with at(wib(2026, 1, 5)):
         regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
         village = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014")
@@ -393,12 +425,103 @@ def test_a_regency_re_run_shows_progress(tenant_factory: TenantFactory) -> None:
         assert operations.publish_statistics(regency_slug=regency.slug, months=12,
                                              out=lines.append) == 0  # fmt: skip
         assert operations.publish_statistics(regency_slug="tidak-ada", out=lines.append) == 1
-    # January to March for each of the two tenants (nothing before they joined)
+    # January to March for each of the two tenants (nothing before they joined), in name order
+    first, second = sorted([regency, village], key=lambda t: (t.name, t.pk))
     assert [line.split(" (")[0] for line in lines[:-2]] == [
-        f"[1/6] {village.slug}: 1/3 months", f"[2/6] {village.slug}: 2/3 months",
-        f"[3/6] {village.slug}: 3/3 months", f"[4/6] {regency.slug}: 1/3 months",
-        f"[5/6] {regency.slug}: 2/3 months", f"[6/6] {regency.slug}: 3/3 months",
+        f"[1/6] {first.slug}", f"[2/6] {first.slug}", f"[3/6] {first.slug}",
+        f"[4/6] {second.slug}", f"[5/6] {second.slug}", f"[6/6] {second.slug}",
     ]  # fmt: skip
     assert lines[-2:] == ["published 6 months of 2 tenants", "no tenant 'tidak-ada'"]
     tenant_db.set_schema_to_public()
     assert MonthlyStatistic.objects.get(tenant=village, year=2026, month=3).received == 1
+    # The run is recorded like a page's, done
+    refresh = StatisticsRefresh.objects.get(tenant=regency)
+    assert (refresh.regency, refresh.status, refresh.done, refresh.total) == (True, "done", 6, 6)
+
+
+def test_a_re_publication_is_a_job_whose_progress_the_page_shows(
+    tenant_factory: TenantFactory, django_capture_on_commit_callbacks: Any
+) -> None:
+    with at(wib(2026, 1, 5)):
+        tenant = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="61.03")
+    head = signed_in(tenant, Role.HEAD)
+    with at(wib(2026, 3, 20)):
+        file_complaint(tenant, subject="Blanko KTP habis")
+        # When the head asks for the twelve months again (a holiday was added, say)
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = head.post("/console/statistik/", tenant=tenant)
+        assert asked.status_code == 302
+        progress_url = asked["Location"]
+        tenant_db.set_schema_to_public()
+        refresh = StatisticsRefresh.objects.get(tenant=tenant)
+        # Then it is queued (January to March: the tenant's life), the page polls it
+        assert (refresh.status, refresh.total, refresh.months[-1]) == ("queued", 3, "2026-03")
+        assert progress_url.endswith(f"/console/statistik/penerbitan/{refresh.pk}/")
+        progress_url = f"/console/statistik/penerbitan/{refresh.pk}/"
+        waiting = head.get(progress_url, tenant=tenant).content.decode()
+        assert 'http-equiv="refresh"' in waiting and f'id="refresh-{refresh.pk}"' in waiting
+        assert "0 dari 3 bulan-instansi" in waiting
+        # The job writes its progress month by month, where the page reads it
+        seen: list[tuple[int, int]] = []
+
+        def watch(done: int, total: int, slug: str) -> None:
+            seen.append((done, StatisticsRefresh.objects.get(pk=refresh.pk).done))
+
+        do_run_statistics_refresh(refresh_id=refresh.pk, progress=watch)
+        assert seen == [(1, 1), (2, 2), (3, 3)]
+        # and the queued job finds it done and leaves it (idempotent)
+        assert run_jobs(tasks.run_statistics_refresh) == 1
+        finished = head.get(progress_url, tenant=tenant).content.decode()
+        assert 'http-equiv="refresh"' not in finished and "3 dari 3 bulan-instansi" in finished
+        tenant_db.set_schema_to_public()
+        assert MonthlyStatistic.objects.get(tenant=tenant, year=2026, month=3).received == 1
+        # Through the API: asked, then followed; a future month is a clear 400, no row
+        made = head.post("/api/v1/statistics/refreshes/",
+                         json.dumps({"months": ["2026-02", "2026-03"]}),
+                         content_type="application/json", tenant=tenant)  # fmt: skip
+        assert made.status_code == 202 and made.json()["total"] == 2
+        followed = head.get(f"/api/v1/statistics/refreshes/{made.json()['id']}/", tenant=tenant)
+        assert followed.json()["status"] == "queued"
+        future = head.post("/api/v1/statistics/refreshes/", json.dumps({"months": ["2026-09"]}),
+                           content_type="application/json", tenant=tenant)  # fmt: skip
+        assert (future.status_code, future.json()["code"]) == (400, "period.future_month")
+        garbled = head.post("/api/v1/statistics/refreshes/", json.dumps({"months": ["09/2026"]}),
+                            content_type="application/json", tenant=tenant)  # fmt: skip
+        assert garbled.json()["extra"]["fields"] == {
+            "months": ["Periode harus berbentuk TTTT-BB, misalnya 2026-03."]
+        }
+        # A regency-wide run is refused to an agency (not a regency): not found
+        wide = head.post("/api/v1/statistics/refreshes/", json.dumps({"regency": True}),
+                         content_type="application/json", tenant=tenant)  # fmt: skip
+        assert wide.status_code == 404
+        tenant_db.set_schema_to_public()
+        assert StatisticsRefresh.objects.filter(tenant=tenant).count() == 2
+        # Another tenant's refresh is not found
+        tenant_db.set_schema_to_public()
+        other = tenant_factory(kind=TenantKind.DISDUKCAPIL, region_code="62.05")
+        stranger = signed_in(other, Role.HEAD)
+        assert stranger.get(f"/console/statistik/penerbitan/{refresh.pk}/",
+                            tenant=other).status_code == 404  # fmt: skip
+
+
+def test_the_regency_head_re_publishes_every_tenant_with_progress(
+    tenant_factory: TenantFactory, django_capture_on_commit_callbacks: Any
+) -> None:
+    with at(wib(2026, 1, 5)):
+        regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+        village = tenant_factory(kind=TenantKind.PEMDES, region_code="33.01.09.2014")
+    head = signed_in(regency, Role.HEAD)
+    with at(wib(2026, 2, 10)):
+        file_complaint(village, subject="Jalan rusak")
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = head.post("/console/statistik/kabupaten/", tenant=regency)
+        assert asked.status_code == 302
+        page = head.get("/console/statistik/kabupaten/", tenant=regency).content.decode()
+        assert 'http-equiv="refresh"' in page and "0 dari 4 bulan-instansi" in page
+        assert run_jobs(tasks.run_statistics_refresh) == 1
+        page = head.get("/console/statistik/kabupaten/?month=2026-02", tenant=regency)
+        html = page.content.decode()
+        assert 'http-equiv="refresh"' not in html and "4 dari 4 bulan-instansi" in html
+        assert f'data-slug="{village.slug}"' in html
+    tenant_db.set_schema_to_public()
+    assert MonthlyStatistic.objects.get(tenant=village, year=2026, month=2).received == 1
