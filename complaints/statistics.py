@@ -505,6 +505,8 @@ class Rollup:
 ROLLUP_SORTS = ("name", "received", "resolved", "within", "rank", "overdue")
 OVERDUE_LISTED = 100
 ROLLUP_PAGE_SIZE = 50
+# A whole regency on one page is allowed (a print); beyond that, pages.
+ROLLUP_MAX_PAGE = 1000
 LEADERS_CHARTED = 20
 
 

@@ -242,9 +242,9 @@ SORT_PARAMETER = OpenApiParameter(
 )
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="page from 1 (sorted over all rows)"),
-    OpenApiParameter("page_size", int, description="rows a page, 1-500 (default 50)"),
+    OpenApiParameter("page_size", int, description="rows a page, 1-1000 (default 50)"),
 ]
-ROLLUP_MAX_PAGE = 500
+ROLLUP_MAX_PAGE = statistics.ROLLUP_MAX_PAGE
 
 
 def rollup_response(request: Request, regency: Tenant, *, public: bool) -> Response:

@@ -367,7 +367,9 @@ def _rollup_context(
     and the overdue list with each state's name as its tenant's SOP gives it."""
     month = rollup_month(request.GET.get("month"), regency)
     sort = request.GET.get("sort") or "rank"
-    paging = parse_paging(request.GET, default_size=statistics.ROLLUP_PAGE_SIZE)
+    paging = parse_paging(
+        request.GET, default_size=statistics.ROLLUP_PAGE_SIZE, max_size=statistics.ROLLUP_MAX_PAGE
+    )
     rollup = statistics.regency_rollup(
         regency, month, sort=sort, paging=paging, with_overdue=not public
     )
