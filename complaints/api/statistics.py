@@ -415,7 +415,8 @@ class RefreshesApi(TenantApiView):
     """Ask for a re-publication (a job: a regency's twelve months, a re-run after a holiday
     was added); follow it at its own URL."""
 
-    permission_classes = [TenantRole(*PUBLISH_ROLES, *REGENCY_ROLLUP_ROLES)]
+    # The regency admin re-publishes from the roll-up on the platform host; here the head.
+    permission_classes = [TenantRole(*PUBLISH_ROLES)]
 
     @extend_schema(
         request=RefreshInput,
@@ -440,7 +441,7 @@ class RefreshesApi(TenantApiView):
 class RefreshApi(TenantApiView):
     """One re-publication and its progress (`done` of `total` tenant-months)."""
 
-    permission_classes = [TenantRole(*PUBLISH_ROLES, *REGENCY_ROLLUP_ROLES, read=REPORT_ROLES)]
+    permission_classes = [TenantRole(*PUBLISH_ROLES, read=REPORT_ROLES)]
 
     @extend_schema(
         responses={200: RefreshOutput, 404: ERROR_RESPONSE},
