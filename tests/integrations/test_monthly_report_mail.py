@@ -46,7 +46,7 @@ def test_the_monthly_report_is_mailed_to_each_head_with_its_pdf(
     [pdf_part] = [part for part in mail.walk() if part.get_content_type() == "application/pdf"]
     attached = pdf_part.get_payload(decode=True)
     assert isinstance(attached, bytes)
-    assert pdf_part.get_filename().startswith(f"laporan-{tenant.slug}-2026-03")
+    assert (pdf_part.get_filename() or "").startswith(f"laporan-{tenant.slug}-2026-03")
     text = " ".join(
         " ".join(page.extract_text() for page in PdfReader(io.BytesIO(attached)).pages).split()
     )
