@@ -18,7 +18,7 @@ from complaints.errors import (
     PrivacyErrorCode,
 )
 from complaints.models import CannedAnswer, Complaint, Team
-from complaints.public.models import Export
+from complaints.public.models import Export, MonthlyReport, StatisticsRefresh
 from complaints.selectors import (
     READ_ROLES,
     WORK_ROLES,
@@ -137,3 +137,30 @@ def access_export(user: AnyUser, tenant: Tenant, export_id: int | str) -> Export
             ComplaintErrorCode.NOT_FOUND, str(_("Ekspor tidak ditemukan."))
         )
     return export
+
+
+def access_sent_report(tenant: Tenant, report_id: int | str) -> MonthlyReport:
+    """A monthly report sent to this tenant's heads; "not found" for another tenant's and a
+    missing one alike (the caller's role is the page's or the API's declaration)."""
+    found = str(report_id)
+    report = (
+        MonthlyReport.objects.filter(pk=int(found), tenant=tenant).first()
+        if found.isdigit()
+        else None
+    )
+    if report is None:
+        raise NotFoundError("statistics.not_found", str(_("Laporan tidak ditemukan.")))
+    return report
+
+
+def access_statistics_refresh(tenant: Tenant, refresh_id: int | str) -> StatisticsRefresh:
+    """A re-publication asked for at this tenant (its progress); "not found" otherwise."""
+    found = str(refresh_id)
+    refresh = (
+        StatisticsRefresh.objects.filter(pk=int(found), tenant=tenant).first()
+        if found.isdigit()
+        else None
+    )
+    if refresh is None:
+        raise NotFoundError("statistics.not_found", str(_("Tidak ditemukan.")))
+    return refresh

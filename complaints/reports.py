@@ -5,20 +5,33 @@ from complaints.statistics; nothing here computes one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aduan.charts import Chart, Kind, Series, bar_chart
 from aduan.pdf import Document
+from aduan.periods import Month
+from complaints import selectors
 from complaints.models import Channel, Complaint, Urgency
-from complaints.statistics import Month, month_label
+from complaints.sop import Label
+from complaints.statistics import month_label
+from routing.models import Category
 from tenants.models import Tenant
 
+# The village's three kinds of recommendation (seed 004), as the review step records them.
+OUTCOME_LABELS = {
+    "administrative": gettext_lazy("Penyelesaian administratif"),
+    "corrective": gettext_lazy("Tindakan korektif"),
+    "policy": gettext_lazy("Rekomendasi kebijakan"),
+}
 
-def _label(choices: Any, key: str) -> str:
+
+def _choice(choices: Any, key: str) -> str:
     if not key:
         return _("(belum diisi)")
     try:
@@ -27,15 +40,70 @@ def _label(choices: Any, key: str) -> str:
         return key
 
 
-def channel_rows(figures: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(_label(Channel, k), v) for k, v in figures["by_channel"].items()]
+def humanize(key: str) -> str:
+    """A key nothing names any more (a state of a retired SOP): readable, never raw."""
+    return key.replace("_", " ").capitalize() if key else _("(belum diisi)")
 
 
-def urgency_rows(figures: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(_label(Urgency, k), v) for k, v in figures["by_urgency"].items()]
+@dataclass(frozen=True)
+class Labels:
+    """The names people read for the keys a recap counts by (states, channels, categories,
+    urgency, outcome kinds), in the active language: no table, page, PDF or CSV meant for
+    people shows a raw key."""
+
+    states: dict[str, Label]
+    categories: dict[str, str]
+
+    def state(self, key: str) -> str:
+        found = self.states.get(key)
+        return found.text() if found else humanize(key)
+
+    def channel(self, key: str) -> str:
+        return _choice(Channel, key)
+
+    def urgency(self, key: str) -> str:
+        return _choice(Urgency, key)
+
+    def category(self, key: str) -> str:
+        return self.categories.get(key) or humanize(key)
+
+    def outcome(self, key: str) -> str:
+        return str(OUTCOME_LABELS.get(key) or humanize(key))
 
 
-def charts(figures: dict[str, Any]) -> list[Chart]:
+def labels_for(tenant: Tenant) -> Labels:
+    """The labels of this tenant's SOP states (the current schema is the tenant's) and of the
+    category catalogue (public schema)."""
+    return Labels(
+        states=selectors.sop_state_labels(tenant),
+        categories=dict(Category.objects.values_list("key", "name")),
+    )
+
+
+def channel_rows(figures: dict[str, Any], labels: Labels) -> list[tuple[str, int]]:
+    return [(labels.channel(k), v) for k, v in figures["by_channel"].items()]
+
+
+def urgency_rows(figures: dict[str, Any], labels: Labels) -> list[tuple[str, int]]:
+    return [(labels.urgency(k), v) for k, v in figures["by_urgency"].items()]
+
+
+def breakdowns(figures: dict[str, Any], labels: Labels) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The recap's counts by channel, category, urgency, state at the month's end and outcome
+    kind, each key by its label, in the order the report prints them."""
+    return [
+        (_("Menurut kanal"), channel_rows(figures, labels)),
+        (_("Menurut kategori"),
+         [(labels.category(k), v) for k, v in figures["by_category"].items()]),
+        (_("Menurut urgensi"), urgency_rows(figures, labels)),
+        (_("Status di akhir bulan"),
+         [(labels.state(k), v) for k, v in figures["by_state_at_month_end"].items()]),
+        (_("Jenis hasil rekomendasi"),
+         [(labels.outcome(k), v) for k, v in figures["outcome_kinds"].items()]),
+    ]  # fmt: skip
+
+
+def charts(figures: dict[str, Any], labels: Labels) -> list[Chart]:
     """The recap's charts: the 12-month trend, then this month by channel and by state."""
     trend = figures["trend"]
     return [
@@ -48,8 +116,11 @@ def charts(figures: dict[str, Any]) -> list[Chart]:
             ),
             kind=Kind.BAR,
         ),
-        bar_chart(_("Menurut kanal"), channel_rows(figures)),
-        bar_chart(_("Status di akhir bulan"), list(figures["by_state_at_month_end"].items())),
+        bar_chart(_("Menurut kanal"), channel_rows(figures, labels)),
+        bar_chart(
+            _("Status di akhir bulan"),
+            [(labels.state(k), v) for k, v in figures["by_state_at_month_end"].items()],
+        ),
     ]
 
 
@@ -84,21 +155,15 @@ def headline_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-OUTCOME_LABELS = {
-    "administrative": "Penyelesaian administratif",
-    "corrective": "Tindakan korektif",
-    "policy": "Rekomendasi kebijakan",
-}
-
-
 def monthly_report_pdf(tenant: Tenant, month: Month, figures: dict[str, Any]) -> bytes:
     """The head's monthly report: the tenant's name, the period, the figures and the charts,
-    in Bahasa Indonesia whatever the reader's language (it is an official report)."""
+    in Bahasa Indonesia whatever the reader's language (it is an official report). Read in
+    the tenant's schema (its SOP names the states)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _monthly_report(tenant, month, figures)
+        return _monthly_report(tenant, month, figures, labels_for(tenant))
 
 
-def _monthly_report(tenant: Tenant, month: Month, figures: dict[str, Any]) -> bytes:
+def _monthly_report(tenant: Tenant, month: Month, figures: dict[str, Any], labels: Labels) -> bytes:
     doc = Document(title=f"{_('Laporan bulanan pengaduan')} {tenant.name} {month}")
     doc.text(tenant.name, size=12, bold=True)
     doc.heading(_("LAPORAN BULANAN PENGELOLAAN PENGADUAN"))
@@ -107,21 +172,13 @@ def _monthly_report(tenant: Tenant, month: Month, figures: dict[str, Any]) -> by
     for label, value in headline_rows(figures):
         doc.row(label, value, label_width=70)
     doc.space(3)
-    for title, rows in (
-        (_("Menurut kanal"), channel_rows(figures)),
-        (_("Menurut kategori"), [(k or _("(belum diisi)"), v)
-                                 for k, v in figures["by_category"].items()]),
-        (_("Menurut urgensi"), urgency_rows(figures)),
-        (_("Status di akhir bulan"), list(figures["by_state_at_month_end"].items())),
-        (_("Jenis hasil rekomendasi"), [(OUTCOME_LABELS.get(k, k), v)
-                                        for k, v in figures["outcome_kinds"].items()]),
-    ):  # fmt: skip
+    for title, rows in breakdowns(figures, labels):
         if rows:
             doc.text(title, size=10, bold=True)
             doc.table([_("Uraian"), _("Jumlah")], [[str(k), str(v)] for k, v in rows],
                       widths=[doc.width * 0.75, doc.width * 0.25])  # fmt: skip
             doc.space(2)
-    for chart in charts(figures):
+    for chart in charts(figures, labels):
         doc.chart(chart)
     return doc.output()
 
@@ -151,7 +208,7 @@ def berita_acara_pdf(
         for key, label in BERITA_ACARA_ROWS:
             doc.row(label, str(inputs.get(key) or "-"), label_width=70)
         kind = str(inputs.get("outcome_kind") or "")
-        doc.row("Jenis rekomendasi", OUTCOME_LABELS.get(kind, kind or "-"), label_width=70)
+        doc.row("Jenis rekomendasi", str(OUTCOME_LABELS.get(kind, kind or "-")), label_width=70)
         doc.row("Rekomendasi", str(inputs.get("recommendation") or "-"), label_width=70)
         doc.space(4)
         doc.text(f"Dicatat di Aduan: {recorded_at}", size=8)

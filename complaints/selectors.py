@@ -55,7 +55,7 @@ from complaints.models import (
 )
 from complaints.public.models import LocalHoliday, Notification, SimilarityKey
 from complaints.sealing import identity_lookup
-from complaints.sop import Sop, parse_sop
+from complaints.sop import Label, Sop, parse_sop
 from complaints.sop_templates import template_for
 from routing import selectors as routing_selectors
 from routing.models import Category, Hop, HopStatus, LaporReferral, TrackingCode, TriageEntry
@@ -291,18 +291,25 @@ class RegisterPaginator(Paginator):  # type: ignore[type-arg]
         return min(len(ids), SEARCH_COUNT_CAP)
 
 
-def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the register's filters: every state of the tenant's SOP versions (a
-    complaint keeps the version it started under), the category catalogue and the staff who
-    may hold a complaint."""
+def sop_state_labels(tenant: Tenant) -> dict[str, Label]:
+    """The name of every state of the tenant's SOP versions (the newest version's name wins;
+    a complaint keeps the version it started under), or of its kind's template."""
     versions = list(SopVersion.objects.order_by("-number"))
     sops = [sop_of(v, tenant.schema_name) for v in versions] or [
         parse_sop(template_for(tenant.kind))
     ]
-    states: dict[str, str] = {}
+    states: dict[str, Label] = {}
     for sop in sops:
         for state in sop.states:
-            states.setdefault(state.key, state.label.text())
+            states.setdefault(state.key, state.label)
+    return states
+
+
+def register_filter_choices(tenant: Tenant) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the register's filters: every state of the tenant's SOP versions (a
+    complaint keeps the version it started under), the category catalogue and the staff who
+    may hold a complaint."""
+    states = {key: label.text() for key, label in sop_state_labels(tenant).items()}
     members = Membership.objects.filter(tenant=tenant, role__in=WORK_ROLES).values("user_id")
     staff = User.objects.filter(pk__in=members, is_active=True).order_by("username")
     return {

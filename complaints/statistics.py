@@ -25,6 +25,7 @@ Definitions (seeds 002-004; the month is the tenant's own calendar month, in its
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -32,13 +33,16 @@ from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
+from psycopg import sql
 
 from aduan.errors import AduanError, NotFoundError
+from aduan.periods import Month, Paging, check_month, parse_month
 from complaints.calendar import WorkingCalendar, calendar_for
 from complaints.models import Complaint, ComplaintEvent, EventKind, ForwardStub
 from complaints.public.models import MonthlyStatistic
@@ -55,9 +59,6 @@ WILSON_Z = 1.959963984540054
 
 
 class StatisticsErrorCode:
-    INVALID_MONTH = "statistics.invalid_month"
-    FUTURE_MONTH = "statistics.future_month"
-    BEFORE_TENANT = "statistics.before_tenant"
     NOT_FOUND = "statistics.not_found"
     INVALID_SORT = "statistics.invalid_sort"
     NOT_PUBLISHED = "statistics.not_published"
@@ -65,46 +66,6 @@ class StatisticsErrorCode:
 
 class StatisticsError(AduanError):
     pass
-
-
-@dataclass(frozen=True, order=True)
-class Month:
-    """A calendar month of a report (periode laporan)."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, raw: str) -> Month:
-        """`YYYY-MM`; a clear error for anything else."""
-        try:
-            year_text, month_text = (raw or "").strip().split("-")
-            found = cls(int(year_text), int(month_text))
-            dt.date(found.year, found.month, 1)
-        except ValueError:
-            raise StatisticsError(
-                StatisticsErrorCode.INVALID_MONTH,
-                _("Periode harus berbentuk TTTT-BB, misalnya 2026-03."),
-                {"field": "month"},
-            ) from None
-        return found
-
-    @classmethod
-    def of(cls, day: dt.date) -> Month:
-        return cls(day.year, day.month)
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    def next(self) -> Month:
-        return Month(self.year + self.month // 12, self.month % 12 + 1)
-
-    def previous(self) -> Month:
-        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
 
 
 MONTH_NAMES = (
@@ -139,18 +100,27 @@ def recent_months(tenant: Tenant, count: int = TREND_MONTHS) -> list[Month]:
 
 def check_period(tenant: Tenant, month: Month, now: dt.datetime | None = None) -> None:
     """A month that can be reported: not in the future, not before the tenant existed."""
-    if month > current_month(tenant, now):
-        raise StatisticsError(
-            StatisticsErrorCode.FUTURE_MONTH,
-            _("Periode %(month)s belum berjalan.") % {"month": month},
-            {"field": "month"},
-        )
-    if month < first_month(tenant):
-        raise StatisticsError(
-            StatisticsErrorCode.BEFORE_TENANT,
-            _("Periode %(month)s sebelum instansi ini terdaftar di Aduan.") % {"month": month},
-            {"field": "month"},
-        )
+    check_month(
+        month,
+        latest=current_month(tenant, now),
+        earliest=first_month(tenant),
+        before_start=_("Periode %(month)s sebelum instansi ini terdaftar di Aduan.")
+        % {"month": month},
+    )
+
+
+def requested_month(tenant: Tenant, raw: str | None) -> Month:
+    """The month a request asks for (`month=YYYY-MM`, default the current one), within the
+    tenant's life: a clear 400 otherwise (aduan.periods, the one parser)."""
+    month = parse_month(raw) if raw else current_month(tenant)
+    check_period(tenant, month)
+    return month
+
+
+def rollup_month(regency: Tenant, raw: str | None) -> Month:
+    """A roll-up's month: not in the future (a regency's tenants may be older than it)."""
+    month = parse_month(raw) if raw else current_month(regency)
+    return check_month(month, latest=current_month(regency))
 
 
 def not_found() -> NotFoundError:
@@ -519,9 +489,14 @@ class Rollup:
     regency: str
     month: str
     min_volume: int
-    rows: list[RollupRow]
+    rows: list[RollupRow]  # the page asked for, in the order asked for (sorted over all)
     overdue: list[dict[str, Any]]
     totals: dict[str, int]
+    count: int = 0  # rows over all pages
+    page: int = 1
+    pages: int = 1
+    page_size: int = 0
+    leaders: list[RollupRow] = field(default_factory=list)  # the chart: the top ranked
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -529,6 +504,10 @@ class Rollup:
 
 ROLLUP_SORTS = ("name", "received", "resolved", "within", "rank", "overdue")
 OVERDUE_LISTED = 100
+ROLLUP_PAGE_SIZE = 50
+# A whole regency on one page is allowed (a print); beyond that, pages.
+ROLLUP_MAX_PAGE = 1000
+LEADERS_CHARTED = 20
 
 
 def regency_prefix(regency: Tenant) -> str:
@@ -544,9 +523,28 @@ def regency_tenants(regency: Tenant) -> QuerySet[Tenant]:
     return tenants.filter(region__code__startswith=prefix)
 
 
-def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Rollup:
-    """A row per tenant of the regency for `month`, from the published statistics: two
-    queries (the tenants, their rows), whatever the number of tenants."""
+_SORTERS: dict[str, Callable[[RollupRow], Any]] = {
+    "name": lambda r: r.name,
+    "received": lambda r: (-r.received, r.name),
+    "resolved": lambda r: (-r.resolved, r.name),
+    "within": lambda r: (-(r.within_limit_percent or -1.0), r.name),
+    "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
+    "overdue": lambda r: (-r.overdue_open, r.name),
+}
+
+
+def regency_rollup(
+    regency: Tenant,
+    month: Month,
+    *,
+    sort: str = "rank",
+    paging: Paging | None = None,
+    with_overdue: bool = True,
+) -> Rollup:
+    """A row per tenant of the regency for `month`, from the published statistics, ranked
+    and sorted over all rows, then cut to the page asked for: three queries (the tenants,
+    their headline numbers, the oldest overdue complaints), whatever the number of tenants.
+    Per row only the Wilson interval is computed here (arithmetic on two numbers)."""
     key = sort.removeprefix("-")
     if key not in ROLLUP_SORTS:
         raise StatisticsError(
@@ -556,29 +554,28 @@ def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Roll
         )
     tenants = list(regency_tenants(regency).order_by("name").values_list("pk", "slug", "name",
                                                                           "kind"))  # fmt: skip
+    ids = [pk for pk, *_rest in tenants]
     published = {
-        row.tenant_id: row
+        row[0]: row[1:]
         for row in MonthlyStatistic.objects.filter(
-            year=month.year, month=month.month, tenant_id__in=[pk for pk, *_rest in tenants]
-        ).defer("figures")
-    }
+            year=month.year, month=month.month, tenant_id__in=ids
+        ).values_list(
+            "tenant_id", "received", "resolved", "resolved_within_limit", "overdue_open",
+            "wbs_reports",
+        )
+    }  # fmt: skip
     rows: list[RollupRow] = []
-    overdue: list[dict[str, Any]] = []
     for pk, slug, name, kind in tenants:
         stat = published.get(pk)
         row = RollupRow(slug=slug, name=name, kind=kind, published=stat is not None)
         if stat is not None:
-            row.received, row.resolved = stat.received, stat.resolved
-            row.resolved_within_limit = stat.resolved_within_limit
-            row.overdue_open, row.wbs_reports = stat.overdue_open, stat.wbs_reports
-            if stat.resolved:
-                row.within_limit_percent = round(
-                    100 * stat.resolved_within_limit / stat.resolved, 1
-                )
-                interval = wilson_interval(stat.resolved_within_limit, stat.resolved)
-                assert interval is not None
+            received, resolved, within, overdue_open, wbs = stat
+            row.received, row.resolved, row.resolved_within_limit = received, resolved, within
+            row.overdue_open, row.wbs_reports = overdue_open, wbs
+            interval = wilson_interval(within, resolved)
+            if interval is not None:
+                row.within_limit_percent = round(100 * within / resolved, 1)
                 row.wilson_low, row.wilson_high = round(interval.low, 3), round(interval.high, 3)
-            overdue.extend({"tenant": name, "slug": slug, **item} for item in stat.overdue)
         rows.append(row)
     ranked = sorted(
         (r for r in rows if r.resolved >= MIN_VOLUME and r.wilson_low is not None),
@@ -586,16 +583,7 @@ def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Roll
     )
     for position, row in enumerate(ranked, start=1):
         row.rank = position
-    sorters: dict[str, Callable[[RollupRow], Any]] = {
-        "name": lambda r: r.name,
-        "received": lambda r: (-r.received, r.name),
-        "resolved": lambda r: (-r.resolved, r.name),
-        "within": lambda r: (-(r.within_limit_percent or -1.0), r.name),
-        "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
-        "overdue": lambda r: (-r.overdue_open, r.name),
-    }
-    rows.sort(key=sorters[key], reverse=sort.startswith("-"))
-    overdue.sort(key=lambda item: item.get("due_at") or "")
+    rows.sort(key=_SORTERS[key], reverse=sort.startswith("-"))
     totals = {
         "tenants": len(rows),
         "published": sum(r.published for r in rows),
@@ -605,10 +593,38 @@ def regency_rollup(regency: Tenant, month: Month, *, sort: str = "rank") -> Roll
         "overdue_open": sum(r.overdue_open for r in rows),
         "wbs_reports": sum(r.wbs_reports for r in rows),
     }
+    paging = paging or Paging(page=1, size=max(len(rows), 1))
     return Rollup(
-        regency=regency.slug, month=str(month), min_volume=MIN_VOLUME, rows=rows,
-        overdue=overdue[:OVERDUE_LISTED], totals=totals,
+        regency=regency.slug, month=str(month), min_volume=MIN_VOLUME,
+        rows=paging.window(rows),
+        overdue=oldest_overdue(ids, month) if with_overdue and ids else [],
+        totals=totals, count=len(rows), page=paging.page, pages=paging.pages(len(rows)),
+        page_size=paging.size, leaders=ranked[:LEADERS_CHARTED],
     )  # fmt: skip
+
+
+def oldest_overdue(tenant_ids: list[int], month: Month) -> list[dict[str, Any]]:
+    """The oldest overdue complaints of these tenants as published with `month`, one query:
+    the database unnests each row's list and keeps the first `OVERDUE_LISTED` (a regency of
+    500 tenants publishes up to 25,000 items; Python never sees them)."""
+    query = sql.SQL(
+        "SELECT t.name, t.slug, item->>'number', item->>'state', (item->'state_label')::text,"
+        " item->>'due_at' FROM {stats} s JOIN {tenants} t ON t.id = s.tenant_id,"
+        " jsonb_array_elements(s.overdue) item"
+        " WHERE s.year = %s AND s.month = %s AND s.tenant_id = ANY(%s)"
+        " ORDER BY COALESCE(item->>'due_at', ''), t.name, item->>'number' LIMIT %s"
+    ).format(
+        stats=sql.Identifier(get_public_schema_name(), MonthlyStatistic._meta.db_table),
+        tenants=sql.Identifier(get_public_schema_name(), Tenant._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [month.year, month.month, tenant_ids, OVERDUE_LISTED])
+        found = cursor.fetchall()
+    return [
+        {"tenant": name, "slug": slug, "number": number, "state": state,
+         "state_label": json.loads(label) if label else {}, "due_at": due}
+        for name, slug, number, state, label, due in found
+    ]  # fmt: skip
 
 
 def published_statistics(tenant: Tenant, month: Month) -> MonthlyStatistic | None:

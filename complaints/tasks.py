@@ -14,6 +14,7 @@ from complaints.actions.privacy import do_apply_retention
 from complaints.actions.route import do_route_filed_complaint
 from complaints.actions.statistics import (
     do_publish_statistics,
+    do_run_statistics_refresh,
     do_send_monthly_reports,
     publication_key,
     tenants_to_publish,
@@ -101,6 +102,14 @@ def send_monthly_reports() -> None:
     """The head's monthly report, on each tenant's first working day of the month (its own
     calendar decides which of the first ten days that is). Idempotent per tenant and month."""
     do_send_monthly_reports()
+
+
+@dramatiq.actor(max_retries=3, queue_name="statistics", time_limit=60 * 60 * 1000)
+def run_statistics_refresh(refresh_id: int) -> None:
+    """A re-publication asked for from a page (a regency's twelve months, a re-run after a
+    holiday was added), its progress on its row. Idempotent: a finished refresh is left
+    alone, and publishing replaces rows whole."""
+    do_run_statistics_refresh(refresh_id=refresh_id)
 
 
 @dramatiq.actor(max_retries=3, time_limit=30 * 60 * 1000)

@@ -423,6 +423,24 @@ tenant_urlpatterns: list[URLPattern | URLResolver] = [
          name="api-statistics-publish"),
     path("api/v1/statistics/public/", statistics_api.PublicStatisticsApi.as_view(),
          name="api-statistics-public"),
+    # The reports sent to the heads; re-publication with its progress; the regency's roll-up
+    # on its own host (its head).
+    path("console/statistik/laporan-terkirim/", statistics.sent_reports_page,
+         name="statistics-sent-reports"),
+    path("console/statistik/laporan-terkirim/<int:report_id>.pdf", statistics.sent_report_pdf,
+         name="statistics-sent-report"),
+    path("console/statistik/penerbitan/<int:refresh_id>/", statistics.refresh_progress,
+         name="statistics-refresh"),
+    path("console/statistik/kabupaten/", statistics.regency_rollup_here,
+         name="statistics-regency"),
+    path("api/v1/statistics/reports/", statistics_api.SentReportsApi.as_view(),
+         name="api-statistics-sent-reports"),
+    path("api/v1/statistics/refreshes/", statistics_api.RefreshesApi.as_view(),
+         name="api-statistics-refreshes"),
+    path("api/v1/statistics/refreshes/<int:refresh_id>/", statistics_api.RefreshApi.as_view(),
+         name="api-statistics-refresh"),
+    path("api/v1/statistics/regency/", statistics_api.RegencyRollupHereApi.as_view(),
+         name="api-statistics-regency"),
 ]  # fmt: skip
 
 # The platform's own host: the front door and tracking wherever a complaint is now.

@@ -1,5 +1,6 @@
 """Staff notifications (complaints.public.models.Notification: SLA reminders and escalations,
-shown in the console) are also sent by e-mail: the channels' sweeper consumes the rows whose
+the head's monthly report with its PDF attached, shown in the console) are also sent by
+e-mail: the channels' sweeper consumes the rows whose
 `delivered_at` is empty and sets it. A row is locked while it is sent, so two sweepers never
 send it twice; an SMTP failure leaves it undelivered for the next sweep."""
 
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -49,10 +52,17 @@ def mail(notification: Notification, address: str) -> EmailMessage:
     site: str = getattr(settings, "SITE_URL", "")
     if notification.url:
         body = f"{body}\n\n{site.rstrip('/')}{notification.url}"
-    return EmailMessage(
+    message = EmailMessage(
         subject=notification.title,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
         headers={"Message-ID": message_id(f"staff-notification:{notification.pk}")},
     )
+    if notification.attachment:
+        # The head's monthly report: the PDF as it was kept when it was sent.
+        with default_storage.open(notification.attachment, "rb") as kept:
+            message.attach(
+                PurePosixPath(notification.attachment).name, kept.read(), "application/pdf"
+            )
+    return message

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
+from aduan.periods import parse_month
 from aduan.tenancy import acting_user
 from billing import access, periods, selectors
 from billing.actions import accounts, invoices, payments, plans
@@ -192,7 +193,7 @@ class CoverageApi(APIView):
 
 
 class IssueInput(serializers.Serializer[object]):
-    period = serializers.DateField()
+    period = serializers.CharField(help_text="the month invoiced: YYYY-MM (or YYYY-MM-01)")
 
 
 class IssueInvoiceApi(APIView):
@@ -205,8 +206,9 @@ class IssueInvoiceApi(APIView):
         account = access.access_account(account_id)
         data = IssueInput(data=request.data)
         data.is_valid(raise_exception=True)
+        period = parse_month(data.validated_data["period"], field="period", allow_day=True)
         invoice = invoices.do_issue_invoice(
-            account=account, period=data.validated_data["period"], actor=acting_user(request)
+            account=account, period=period.first_day, actor=acting_user(request)
         )
         return Response(InvoiceOutput(invoice).data, status=201)
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.base_views import TenantApiView
 from aduan.openapi import ERROR_RESPONSE
+from aduan.periods import Month, parse_month, parse_paging
 from complaints import statistics
-from complaints.actions.statistics import do_publish_statistics
-from complaints.statistics import Month
+from complaints.access import access_statistics_refresh
+from complaints.actions.statistics import do_publish_statistics, do_request_statistics_refresh
+from complaints.public.models import MonthlyReport, StatisticsRefresh
 from tenants.access import Public, RegencyAdmin, TenantRole
-from tenants.models import Role, Tenant
+from tenants.models import Role, Tenant, TenantKind, User
 from tenants.selectors import access_regency
 
 # Who reads a tenant's reports: the head (it receives them), the auditor, the officer who
@@ -28,6 +31,17 @@ REPORT_ROLES = (Role.HEAD, Role.AUDITOR, Role.OFFICER, Role.TENANT_ADMIN)
 PUBLISH_ROLES = (Role.HEAD, Role.OFFICER, Role.TENANT_ADMIN)
 # The SP4N-LAPOR! recap is the liaison's (pejabat penghubung) as well.
 LAPOR_RECAP_ROLES = (*REPORT_ROLES, Role.LIAISON)
+# Who reads the roll-up on the regency government's own host: its head and its regency
+# admin (who also has it on the platform's host).
+REGENCY_ROLLUP_ROLES = (Role.HEAD, Role.REGENCY_ADMIN)
+
+
+def regency_here(tenant: Tenant) -> Tenant:
+    """This tenant as a regency for its roll-up; "not found" for an agency or a village."""
+    if tenant.kind != TenantKind.PEMKAB:
+        raise statistics.not_found()
+    return tenant
+
 
 MONTH_PARAMETER = OpenApiParameter(
     "month", str, description="Period YYYY-MM (default: the current month)"
@@ -36,9 +50,7 @@ MONTH_PARAMETER = OpenApiParameter(
 
 def month_from(raw: str | None, tenant: Tenant) -> Month:
     """The requested month, checked against the tenant's life (400 when outside it)."""
-    month = Month.parse(raw) if raw else statistics.current_month(tenant)
-    statistics.check_period(tenant, month)
-    return month
+    return statistics.requested_month(tenant, raw)
 
 
 class TrendOutput(serializers.Serializer[dict[str, Any]]):
@@ -169,7 +181,7 @@ class PublishApi(TenantApiView):
     def post(self, request: Request) -> Response:
         given = PublishInput(data=request.data)
         given.is_valid(raise_exception=True)
-        months = sorted({Month.parse(raw) for raw in given.validated_data["months"]})
+        months = sorted({parse_month(raw) for raw in given.validated_data["months"]})
         rows = do_publish_statistics(tenant=self.tenant, months=months)
         return Response(
             [
@@ -205,6 +217,8 @@ class OverdueOutput(serializers.Serializer[dict[str, Any]]):
     slug = serializers.CharField()
     number = serializers.CharField()
     state = serializers.CharField()
+    # The state's name in its tenant's SOP: {"id": ..., "en": ...}.
+    state_label = serializers.DictField(child=serializers.CharField(), required=False)
     due_at = serializers.CharField(allow_null=True)
 
 
@@ -212,6 +226,10 @@ class RollupOutput(serializers.Serializer[dict[str, Any]]):
     regency = serializers.CharField()
     month = serializers.CharField()
     min_volume = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="rows over all pages")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    page_size = serializers.IntegerField()
     rows = RollupRowOutput(many=True)
     overdue = OverdueOutput(many=True)
     totals = serializers.DictField(child=serializers.IntegerField())
@@ -222,14 +240,27 @@ SORT_PARAMETER = OpenApiParameter(
     str,
     description="rank (default), name, received, resolved, within, overdue; '-' reverses",
 )
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="page from 1 (sorted over all rows)"),
+    OpenApiParameter("page_size", int, description="rows a page, 1-1000 (default 50)"),
+]
+ROLLUP_MAX_PAGE = statistics.ROLLUP_MAX_PAGE
+
+
+def rollup_response(request: Request, regency: Tenant, *, public: bool) -> Response:
+    month = rollup_month(request.query_params.get("month"), regency)
+    paging = parse_paging(
+        request.query_params, default_size=statistics.ROLLUP_PAGE_SIZE, max_size=ROLLUP_MAX_PAGE
+    )
+    rollup = statistics.regency_rollup(
+        regency, month, sort=request.query_params.get("sort") or "rank", paging=paging,
+        with_overdue=not public,
+    )  # fmt: skip
+    return Response(RollupOutput(rollup.as_dict()).data)
 
 
 def rollup_month(raw: str | None, regency: Tenant) -> Month:
-    """A roll-up's month: not in the future (a regency's tenants may be older than it)."""
-    month = Month.parse(raw) if raw else statistics.current_month(regency)
-    if month > statistics.current_month(regency):
-        statistics.check_period(regency, month)
-    return month
+    return statistics.rollup_month(regency, raw)
 
 
 class RegencyRollupApi(APIView):
@@ -239,17 +270,27 @@ class RegencyRollupApi(APIView):
     permission_classes = [RegencyAdmin]
 
     @extend_schema(
-        parameters=[MONTH_PARAMETER, SORT_PARAMETER],
+        parameters=[MONTH_PARAMETER, SORT_PARAMETER, *PAGE_PARAMETERS],
         responses=RollupOutput,
         operation_id="statistics_regency_rollup",
     )
     def get(self, request: Request, slug: str) -> Response:
-        regency = access_regency(request.user, slug)
-        month = rollup_month(request.query_params.get("month"), regency)
-        rollup = statistics.regency_rollup(
-            regency, month, sort=request.query_params.get("sort") or "rank"
-        )
-        return Response(rollup.as_dict())
+        return rollup_response(request, access_regency(request.user, slug), public=False)
+
+
+class RegencyRollupHereApi(TenantApiView):
+    """The roll-up of this regency government (on its own host), for its head and its
+    regency admin: the same rows, league table and overdue list."""
+
+    permission_classes = [TenantRole(*REGENCY_ROLLUP_ROLES)]
+
+    @extend_schema(
+        parameters=[MONTH_PARAMETER, SORT_PARAMETER, *PAGE_PARAMETERS],
+        responses={200: RollupOutput, 404: ERROR_RESPONSE},
+        operation_id="statistics_regency_here",
+    )
+    def get(self, request: Request) -> Response:
+        return rollup_response(request, regency_here(self.tenant), public=False)
 
 
 class PublicStatisticsOutput(serializers.Serializer[dict[str, Any]]):
@@ -282,12 +323,12 @@ def public_statistics(tenant: Tenant, raw_month: str | None) -> dict[str, Any]:
     months = statistics.published_months(tenant)
     month: Month | None
     if raw_month:
-        month = Month.parse(raw_month)
+        month = parse_month(raw_month)
         statistics.check_period(tenant, month)
         if str(month) not in months:
             raise statistics.not_published(month)
     else:
-        month = Month.parse(months[0]) if months else None
+        month = parse_month(months[0]) if months else None
     row = statistics.published_statistics(tenant, month) if month else None
     return {
         "tenant": tenant.slug,
@@ -305,15 +346,106 @@ class PublicRegencyStatisticsApi(APIView):
     permission_classes = [Public]
 
     @extend_schema(
-        parameters=[MONTH_PARAMETER, SORT_PARAMETER],
+        parameters=[MONTH_PARAMETER, SORT_PARAMETER, *PAGE_PARAMETERS],
         responses=RollupOutput,
         operation_id="statistics_public_regency",
     )
     def get(self, request: Request, slug: str) -> Response:
-        regency = statistics.public_regency(slug)
-        month = rollup_month(request.query_params.get("month"), regency)
-        rollup = statistics.regency_rollup(
-            regency, month, sort=request.query_params.get("sort") or "rank"
+        return rollup_response(request, statistics.public_regency(slug), public=True)
+
+
+class SentReportOutput(serializers.Serializer[MonthlyReport]):
+    id = serializers.IntegerField()
+    month = serializers.CharField(source="period")
+    sent_at = serializers.DateTimeField()
+    recipients = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_recipients(self, report: MonthlyReport) -> list[str]:
+        return [str(r.get("name") or "") for r in report.recipients]
+
+    def get_download_url(self, report: MonthlyReport) -> str:
+        return reverse("statistics-sent-report", kwargs={"report_id": report.pk})
+
+
+class SentReportsApi(TenantApiView):
+    """The monthly reports sent to this tenant's heads, newest first (paged: `page`,
+    `page_size`), each with its PDF as it was sent."""
+
+    permission_classes = [TenantRole(*REPORT_ROLES)]
+
+    @extend_schema(
+        parameters=[
+            PAGE_PARAMETERS[0],
+            OpenApiParameter("page_size", int, description="rows a page, 1-100 (default 24)"),
+        ],
+        responses={200: SentReportOutput(many=True), 400: ERROR_RESPONSE},
+        operation_id="statistics_sent_reports",
+    )
+    def get(self, request: Request) -> Response:
+        paging = parse_paging(request.query_params, default_size=24, max_size=100)
+        reports = MonthlyReport.objects.filter(tenant=self.tenant)
+        page = list(reports[paging.offset : paging.offset + paging.size])
+        return Response(SentReportOutput(page, many=True).data)  # type: ignore[arg-type]
+
+
+class RefreshInput(serializers.Serializer[dict[str, Any]]):
+    months = serializers.ListField(
+        child=serializers.CharField(), min_length=1, max_length=24, required=False,
+        help_text="YYYY-MM each (default: the last 12 months)",
+    )  # fmt: skip
+    regency = serializers.BooleanField(
+        default=False, help_text="every tenant under this regency (a regency government only)"
+    )
+
+
+class RefreshOutput(serializers.Serializer[StatisticsRefresh]):
+    id = serializers.IntegerField()
+    status = serializers.CharField(help_text="queued, running, done or failed")
+    regency = serializers.BooleanField()
+    months = serializers.ListField(child=serializers.CharField())
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class RefreshesApi(TenantApiView):
+    """Ask for a re-publication (a job: a regency's twelve months, a re-run after a holiday
+    was added); follow it at its own URL."""
+
+    # The regency admin re-publishes from the roll-up on the platform host; here the head.
+    permission_classes = [TenantRole(*PUBLISH_ROLES)]
+
+    @extend_schema(
+        request=RefreshInput,
+        responses={202: RefreshOutput, 400: ERROR_RESPONSE},
+        operation_id="statistics_refresh_request",
+    )
+    def post(self, request: Request) -> Response:
+        given = RefreshInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        months = [parse_month(raw, field="months") for raw in given.validated_data.get("months")
+                  or []]  # fmt: skip
+        regency = bool(given.validated_data["regency"])
+        if regency:
+            regency_here(self.tenant)
+        user = request.user if isinstance(request.user, User) else None
+        refresh = do_request_statistics_refresh(
+            tenant=self.tenant, actor=user, months=months, regency=regency
         )
-        rollup.overdue = []
-        return Response(rollup.as_dict())
+        return Response(RefreshOutput(refresh).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RefreshApi(TenantApiView):
+    """One re-publication and its progress (`done` of `total` tenant-months)."""
+
+    permission_classes = [TenantRole(*PUBLISH_ROLES, read=REPORT_ROLES)]
+
+    @extend_schema(
+        responses={200: RefreshOutput, 404: ERROR_RESPONSE},
+        operation_id="statistics_refresh",
+    )
+    def get(self, request: Request, refresh_id: int) -> Response:
+        return Response(RefreshOutput(access_statistics_refresh(self.tenant, refresh_id)).data)

@@ -104,6 +104,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # A file sent with the e-mail (the head's monthly report PDF), under MEDIA_ROOT.
+    attachment = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         db_table = "aduan_notification"
@@ -154,6 +156,8 @@ class MonthlyStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.year}-{self.month:02d}"
+
+
 class ExportKind(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
@@ -208,6 +212,80 @@ class Export(models.Model):
         return int(self.done * 100 / self.total) if self.total else 0
 
 
+class MonthlyReport(models.Model):
+    """The head's monthly report as it was sent (laporan bulanan terkirim): the PDF of one
+    month, kept as sent under MEDIA_ROOT/<schema>/reports/, and to whom it went. Written once
+    per tenant and month by complaints.actions.statistics.do_send_monthly_reports on the
+    tenant's first working day; the heads list and download it (the sent reports page).
+
+    In the public schema, keyed by tenant: twelve rows a year per tenant do not justify one
+    more table, index and sequence in each of thousands of schemas."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    file = models.CharField(max_length=200)
+    # [{"user_id", "name", "email"}] of each head it was sent to, as they were then.
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        constraints = [
+            # Once per tenant and month; also the index of a tenant's list.
+            models.UniqueConstraint(
+                fields=["tenant", "year", "month"], name="unique_monthly_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.year:04d}-{self.month:02d}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+class StatisticsRefresh(models.Model):
+    """A long re-publication of statistics asked for from a page or the command line (a
+    regency's twelve months, a re-run after a holiday was added): the job
+    `complaints.tasks.run_statistics_refresh` writes its progress here as it goes, one step per
+    tenant and month, as the register exports do on `Export`; the page polls it.
+
+    `tenant` is the one whose page asked (with `regency`, every tenant under it)."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        "tenants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    regency = models.BooleanField(default=False)
+    months = models.JSONField(default=list)  # ["YYYY-MM", ...]
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="statistics_refresh_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
 class SimilarityKey(models.Model):
     """What the duplicate finder knows of one complaint, across the tenants of a regency: its
     category, village (or coordinates), the week it arrived and a MinHash signature of its text
@@ -235,6 +313,8 @@ class SimilarityKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.regency_code} {self.week}"
+
+
 class WbsReceipt(models.Model):
     """The receipt key (kunci tanda terima) of one whistleblowing (WBS) report: only its slow
     hash is stored (complaints.wbs.receipt_hash, argon2id), never the key.

@@ -11,7 +11,8 @@ aduan restore DIR [--tenant]  into a fresh deployment (see deploy/README)
 aduan keys rotate [--tenant SLUG]   re-wrap tenant keys under the new master key, or rotate one
                               tenant's key (re-wraps its complaints' data keys)
 aduan retention SLUG [--dry-run]   anonymise what the tenant's retention period removes
-aduan statistics publish      re-publish statistics (--tenant SLUG | --regency SLUG) [--months N]
+aduan statistics refresh      re-publish statistics, with a progress bar
+                              (--tenant SLUG | --regency SLUG) [--months N]; "publish" too
 aduan citus prepare|status    Citus: reference tables, sequences, local schemas | placements
 aduan citus move SLUG HOST:PORT   move a tenant's schema to another worker, with progress
 aduan billing invoice-run [--period YYYY-MM] [--dry-run]   issue and e-mail a closed month's
@@ -34,6 +35,7 @@ from types import ModuleType
 import django
 from django.core.management import CommandError, execute_from_command_line
 from django.db import DatabaseError
+from tqdm import tqdm
 
 from aduan import backups, paths, supervisor
 from aduan.errors import AduanError
@@ -166,7 +168,7 @@ def cmd_statistics_publish(args: argparse.Namespace) -> int:
     return int(
         _operations().publish_statistics(
             tenant_slug=args.tenant or "", regency_slug=args.regency or "",
-            months=args.months, out=print,
+            months=args.months, out=tqdm.write, bar=True,
         )
     )  # fmt: skip
 
@@ -306,12 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("statistics", help="reports and statistics")
     stats_sub = stats.add_subparsers(dest="action", required=True)
-    publish = stats_sub.add_parser("publish", help="re-publish monthly statistics, with progress")
-    which = publish.add_mutually_exclusive_group(required=True)
-    which.add_argument("--tenant", help="one tenant's slug")
-    which.add_argument("--regency", help="every tenant of this regency (its slug)")
-    publish.add_argument("--months", type=_positive, default=12, help="how many months back")
-    publish.set_defaults(func=cmd_statistics_publish)
+    for action in ("refresh", "publish"):
+        publish = stats_sub.add_parser(
+            action, help="re-publish monthly statistics, with a progress bar"
+        )
+        which = publish.add_mutually_exclusive_group(required=True)
+        which.add_argument("--tenant", help="one tenant's slug")
+        which.add_argument("--regency", help="every tenant of this regency (its slug)")
+        publish.add_argument("--months", type=_positive, default=12, help="how many months back")
+        publish.set_defaults(func=cmd_statistics_publish)
     citus = sub.add_parser("citus", help="Aduan on a Citus cluster (ADUAN_CITUS=1)")
     citus_sub = citus.add_subparsers(dest="action", required=True)
     citus_sub.add_parser(

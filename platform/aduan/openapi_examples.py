@@ -40,6 +40,8 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
     "routing_own_door_set": {"own_door": "suggest"},
     # complaints: re-publish months of the statistics (after a local holiday was added)
     "statistics_publish": {"months": ["2026-02", "2026-03"]},
+    # complaints: re-publish as a job with progress (a regency government: every tenant)
+    "statistics_refresh_request": {"months": ["2026-02", "2026-03"], "regency": False},
     # complaints: an officer's decision on the router's proposal
     "complaint_route_decide": {"decision": "keep"},
     "auth_password_reset_confirm": {

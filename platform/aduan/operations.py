@@ -23,12 +23,17 @@ from aduan import envelope
 from aduan.broker import broker_kind, init_queue_schema
 from aduan.db import citus
 from aduan.errors import AduanError
+from aduan.periods import Month
 from billing.actions.invoices import do_run_invoices, previous_period
 from complaints import statistics
 from complaints.actions.exports import do_request_export, do_run_export
 from complaints.actions.keys import do_rotate_tenant_key
 from complaints.actions.privacy import do_apply_retention
-from complaints.actions.statistics import do_publish_statistics
+from complaints.actions.statistics import (
+    do_request_statistics_refresh,
+    do_run_statistics_refresh,
+    refresh_plan,
+)
 from complaints.exports import file_name
 from complaints.public.models import ExportStatus
 from routing import boundaries, directory
@@ -274,31 +279,33 @@ def apply_retention(*, slug: str, dry_run: bool, out: Callable[[str], None]) -> 
 
 
 def publish_statistics(*, tenant_slug: str = "", regency_slug: str = "", months: int = 2,
-                       out: Out) -> int:  # fmt: skip
-    """Publish the last `months` of one tenant's statistics, or of every tenant of a regency
-    (a re-run after a holiday was added, say), printing progress as it goes. Returns 0, or 1
-    when the tenant or regency is unknown."""
-    if tenant_slug:
-        tenants = list(Tenant.objects.filter(slug=tenant_slug))
-    else:
-        regency = Tenant.objects.filter(slug=regency_slug, kind=TenantKind.PEMKAB).first()
-        tenants = list(statistics.regency_tenants(regency).order_by("name")) if regency else []
-    if not tenants:
+                       out: Out, bar: bool = False) -> int:  # fmt: skip
+    """`aduan statistics refresh`: publish the last `months` of one tenant's statistics, or
+    of every tenant of a regency (a re-run after a holiday was added, say), here, through the
+    same refresh the page asks the job for (its progress on its row, so the page shows this
+    run too), printing each step and, with `bar`, a progress bar. Returns 0, or 1 when the
+    tenant or regency is unknown."""
+    found = (
+        Tenant.objects.filter(slug=tenant_slug).first()
+        if tenant_slug
+        else Tenant.objects.filter(slug=regency_slug, kind=TenantKind.PEMKAB).first()
+    )
+    if found is None:
         out(f"no tenant {tenant_slug or regency_slug!r}")
         return 1
-    total = sum(len(statistics.recent_months(t, months)) for t in tenants)
-    done = 0
+    refresh = do_request_statistics_refresh(
+        tenant=found, actor=None, regency=not tenant_slug, months=_last_months(found, months)
+    )
     started = time.monotonic()
-    for tenant in tenants:
-        chosen = statistics.recent_months(tenant, months)
+    with tqdm(total=refresh.total, desc="statistics", unit="month", disable=not bar) as shown:
 
-        def progress(step: int, count: int, tenant: Tenant = tenant, done: int = done) -> None:
-            out(f"[{done + step}/{total}] {tenant.slug}: {step}/{count} months"
-                f" ({time.monotonic() - started:.1f} s)")  # fmt: skip
+        def progress(done: int, total: int, slug: str) -> None:
+            shown.total = total
+            shown.update(done - shown.n)
+            out(f"[{done}/{total}] {slug} ({time.monotonic() - started:.1f} s)")
 
-        do_publish_statistics(tenant=tenant, months=chosen, progress=progress)
-        done += len(chosen)
-    out(f"published {done} months of {len(tenants)} tenants")
+        refresh = do_run_statistics_refresh(refresh_id=refresh.pk, progress=progress)
+    out(f"published {refresh.done} months of {len(refresh_plan(refresh))} tenants")
     return 0
 
 
@@ -319,3 +326,12 @@ def run_invoices(*, period: date | None, dry_run: bool, out: Out, err: Out) -> i
     for line in run.failed:
         err(f"failed: {line}")
     return 1 if run.failed else 0
+
+
+def _last_months(tenant: Tenant, count: int) -> list[Month]:
+    """The last `count` months up to the current one (the regency's tenants may be older
+    than the regency: no lower bound here, each tenant's life clips them)."""
+    months = [statistics.current_month(tenant)]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return months

@@ -21,6 +21,7 @@ import os
 import random
 import statistics
 from collections.abc import Sequence
+from typing import Any
 
 from tests.bench.bench_provision import _ms, _positive, run_in_scratch_database
 
@@ -36,6 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tenants", type=_positive, default=500, help="tenants of the regency")
     parser.add_argument("--per-year", type=_positive, default=40, help="complaints per tenant")
     parser.add_argument("--views", type=_positive, default=30, help="roll-up views timed")
+    parser.add_argument(
+        "--real",
+        type=_positive,
+        default=None,
+        help="build only this many tenants with schemas and complaints; the others get their "
+        "row and a copy of a real tenant's published statistics (the roll-up reads only "
+        "those public rows), so a loaded machine can time a 500-tenant page in minutes",
+    )
     parser.add_argument("--seed", type=int, default=20, help="random seed")
     return parser
 
@@ -105,6 +114,33 @@ def load_year(tenant: object, count: int, now: dt.datetime, rng: random.Random) 
         )
 
 
+def copy_published(regency: Any, built: list[Any], count: int) -> None:
+    """`count` more tenants of the regency as rows only, each with a copy of a built tenant's
+    published months (headline numbers, figures, the overdue list)."""
+    from complaints.public.models import MonthlyStatistic
+    from tenants.models import Tenant
+
+    made = Tenant.objects.bulk_create(
+        Tenant(schema_name=f"t_copy_{n}", slug=f"salinan-{n}", name=f"Salinan {n:04d}",
+               kind="OPD", region_id=regency.region_id)
+        for n in range(count)
+    )  # fmt: skip
+    sources = list(MonthlyStatistic.objects.filter(tenant__in=built))
+    by_tenant: dict[int, list[MonthlyStatistic]] = {}
+    for row in sources:
+        by_tenant.setdefault(row.tenant_id, []).append(row)
+    patterns = list(by_tenant.values())
+    copies = []
+    for n, tenant in enumerate(made):
+        for row in patterns[n % len(patterns)]:
+            row.pk = None
+            row.tenant = tenant
+            copies.append(MonthlyStatistic(**{
+                f.attname: getattr(row, f.attname) for f in MonthlyStatistic._meta.concrete_fields
+            }))  # fmt: skip
+    MonthlyStatistic.objects.bulk_create(copies, batch_size=500)
+
+
 def run(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.core.management import call_command
@@ -113,7 +149,9 @@ def run(args: argparse.Namespace) -> None:
     from django.utils import timezone
     from tqdm import tqdm
 
+    from complaints import statistics as statistics_module
     from complaints.actions.statistics import do_publish_statistics
+    from complaints.statistics import ROLLUP_PAGE_SIZE
     from tenants import provisioning, regions
     from tenants.actions.onboarding import do_create_tenant, do_ensure_public_tenant
     from tests.factories import make_member, sign_in
@@ -127,7 +165,8 @@ def run(args: argparse.Namespace) -> None:
         slug="kab-cilacap", name="Pemkab Cilacap", kind="PEMKAB", region_code="33.01"
     )
     tenants = [regency]
-    for number in tqdm(range(args.tenants - 1), desc="fleet", unit="tenant", leave=False):
+    real = min(args.real or args.tenants, args.tenants)
+    for number in tqdm(range(real - 1), desc="fleet", unit="tenant", leave=False):
         tenants.append(do_create_tenant(slug=f"instansi-{number}", name=f"Instansi {number:04d}",
                                         kind="OPD", region_code="33.01"))  # fmt: skip
     now = timezone.now()
@@ -137,6 +176,9 @@ def run(args: argparse.Namespace) -> None:
         _ms(lambda t=tenant: do_publish_statistics(tenant=t))  # type: ignore[misc]
         for tenant in tqdm(tenants, desc="publishing", unit="tenant", leave=False)
     ]
+    if real < args.tenants:
+        copy_published(regency, tenants, args.tenants - real)
+        tenants = list(statistics_module.regency_tenants(regency))
     admin = make_member(regency, "regency_admin")
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     sign_in(client, admin)
@@ -147,9 +189,12 @@ def run(args: argparse.Namespace) -> None:
         response = client.get(url)
         assert response.status_code == 200, response.content[:300]
 
+    whole = f"{page}?sort=-received&page_size={len(tenants)}"
     view(api)  # warm the caches once, as a running server has them
     api_times = [_ms(lambda: view(api)) for _ in range(args.views)]
     page_times = [_ms(lambda: view(page)) for _ in range(args.views)]
+    whole_times = [_ms(lambda: view(whole)) for _ in range(args.views)]
+    load = os.getloadavg()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()
@@ -161,13 +206,15 @@ def run(args: argparse.Namespace) -> None:
     print()
     print(f"PostgreSQL {version[0] if version else '?'}, {os.cpu_count()} CPU cores,"
           f" {len(tenants)} tenants in the regency, {args.per_year} complaints each"
-          f" over the last year.")  # fmt: skip
+          f" over the last year; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+          f" (1/5/15 min) when the views were timed.")  # fmt: skip
     print()
     print("| measure | n | p50 ms | p95 ms | target |")
     print("|---|---:|---:|---:|---:|")
     for name, values, target in (
         ("roll-up API", api_times, f"≤ {TARGET_PAGE_MS:.0f}"),
-        ("roll-up page", page_times, f"≤ {TARGET_PAGE_MS:.0f}"),
+        (f"roll-up page ({ROLLUP_PAGE_SIZE} rows a page)", page_times, f"≤ {TARGET_PAGE_MS:.0f}"),
+        (f"roll-up page, all {len(tenants)} rows on one page", whole_times, "-"),
         ("publish one tenant (2 months)", refresh, "-"),
     ):
         print(f"| {name} | {len(values)} | {statistics.median(values):.1f} |"

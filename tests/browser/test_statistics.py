@@ -1,7 +1,9 @@
 """Reports and statistics in a real browser, on a phone-sized screen: the officer opens the
 dashboard from the staff menu and reads last month's recap; a citizen reaches the public
 statistics from the landing page; the regency admin signs in (second factor) and opens the
-roll-up from the menu. Screenshots go to test-artifacts/."""
+roll-up from the menu; the heads walk from sign-in to the reports sent to them and to the
+regency's roll-up, which they re-publish with its progress shown. Screenshots go to
+test-artifacts/."""
 
 from __future__ import annotations
 
@@ -16,13 +18,21 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from complaints.actions.statistics import do_publish_statistics
+from aduan.periods import Month
+from complaints.actions.statistics import do_publish_statistics, do_send_monthly_reports
 from complaints.actions.workflow import do_transition_complaint
 from complaints.calendar import WIB
-from complaints.statistics import Month, month_label
+from complaints.statistics import month_label
+from complaints.tasks import run_statistics_refresh
 from tenants.models import Role, TenantKind
 from tests.browser.test_forwarding import sign_in
-from tests.factories import DEFAULT_PASSWORD, TenantFactory, file_complaint, make_member
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    TenantFactory,
+    file_complaint,
+    make_member,
+    run_jobs,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +133,88 @@ def test_dashboard_public_page_and_roll_up(
     page.screenshot(path=str(ARTIFACTS / "statistics-rollup.png"), full_page=True)
     # And the menu reaches it too
     assert page.locator("#staff-nav").get_by_role("link", name="Rekap kabupaten").count() == 1
+
+
+def sign_in_with_code(page: Any, base: str, user: Any, next_path: str) -> None:
+    """Sign in with the password, then the second factor (heads and admins need it)."""
+    device = TOTPDevice.objects.create(user=user, name="Aduan", confirmed=True)
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.fill("#two-factor-form input[name=code]", f"{TOTP(device.bin_key).token():06d}")
+    page.locator("#two-factor-form button[type=submit]").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def test_the_heads_walk_from_sign_in_to_their_reports_and_the_roll_up(
+    page: Any,
+    live_server: Any,
+    tenant_factory: TenantFactory,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    # Given a regency and its Disdukcapil, on Aduan since last month, with a complaint then
+    this_month = Month.of(timezone.now().astimezone(WIB).date())
+    last = this_month.previous()
+    start = dt.datetime(last.year, last.month, 2, 9, tzinfo=WIB)
+    with time_machine.travel(start, tick=False):
+        regency = tenant_factory(
+            kind=TenantKind.PEMKAB,
+            region_code="33.01",
+            slug="kab-cilacap",
+            name="Pemerintah Kabupaten Cilacap",
+        )
+        office = tenant_factory(
+            kind=TenantKind.DISDUKCAPIL,
+            region_code="33.01",
+            slug="disdukcapil-cilacap",
+            name="Disdukcapil Cilacap",
+        )
+        file_complaint(office, subject="Blanko KTP-el habis", channel="whatsapp")
+    head = make_member(office, Role.HEAD, username="kepala-dukcapil")
+    bupati = make_member(regency, Role.HEAD, username="kepala-kabupaten")
+    # And this month's first working day came: the report of last month was sent to the head
+    first_day = dt.datetime(this_month.year, this_month.month, 1, 14, tzinfo=WIB)
+    with time_machine.travel(first_day, tick=False):
+        day = first_day
+        while not do_send_monthly_reports(now=day) and day.day < 10:
+            day += dt.timedelta(days=1)
+    base = live_server.url
+
+    # When the office's head signs in: the first page leads to the statistics and the reports
+    sign_in_with_code(page, base, head, f"/t/{office.slug}/console/")
+    page.locator("#statistics-shortcut").click()
+    page.wait_for_url(f"**/t/{office.slug}/console/statistik/")
+    page.locator("#period-form select[name=month]").select_option(str(last))
+    with page.expect_navigation():
+        page.locator("#period-form button[type=submit]").click()
+    # Then last month's counts are shown by their labels, never by their keys
+    recap = page.locator("#recap").inner_text()
+    assert "WhatsApp\t1" in recap and "whatsapp" not in recap
+    page.locator("#sent-reports-link").click()
+    page.wait_for_url(f"**/t/{office.slug}/console/statistik/laporan-terkirim/")
+    row = page.locator(f"#sent-{last}")
+    assert month_label(last) in row.inner_text()
+    pdf = page.request.get(base + (row.locator("a.download").get_attribute("href") or ""))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(ARTIFACTS / "statistics-sent-reports.png"), full_page=True)
+
+    # When the regency's head signs in: the first page leads to the roll-up of every agency
+    sign_in_with_code(page, base, bupati, f"/t/{regency.slug}/console/")
+    page.locator("#regency-rollup-shortcut").click()
+    page.wait_for_url(f"**/t/{regency.slug}/console/statistik/kabupaten/")
+    assert page.locator(f"#rollup tr[data-slug='{office.slug}']").count() == 1
+    # and re-publishes every agency's twelve months: the page shows the job's progress
+    with django_capture_on_commit_callbacks(execute=True), page.expect_navigation():
+        page.locator("#publish-form button[type=submit]").click()
+    status = page.locator("#refreshes tbody tr").first
+    assert status.get_attribute("data-status") == "queued"
+    assert run_jobs(run_statistics_refresh) == 1
+    page.goto(f"{base}/t/{regency.slug}/console/statistik/kabupaten/?month={last}")
+    assert page.locator("#refreshes tbody tr").first.get_attribute("data-status") == "done"
+    office_row = page.locator(f"#rollup tr[data-slug='{office.slug}']").inner_text()
+    assert "\t1\t" in office_row  # received last month, as re-published
+    page.screenshot(path=str(ARTIFACTS / "statistics-regency-head.png"), full_page=True)

@@ -17,6 +17,8 @@ import pytest
 import time_machine
 from django_tenants.utils import schema_context
 
+from aduan.errors import AduanError
+from aduan.periods import Month, parse_month
 from complaints.actions.approval import do_approve_answer
 from complaints.actions.closing import do_rate_complaint, do_reopen_complaint
 from complaints.actions.forward import do_forward_complaint
@@ -24,8 +26,6 @@ from complaints.calendar import WIB
 from complaints.models import Complaint
 from complaints.sla import run_sla_sweep
 from complaints.statistics import (
-    Month,
-    StatisticsError,
     check_period,
     monthly_figures,
     p90,
@@ -199,15 +199,22 @@ def test_a_future_month_and_one_before_the_tenant_are_refused(
     with at(wib(2026, 3, 15)):
         check_period(tenant, Month(2026, 3))
         check_period(tenant, Month(2026, 2))
-        with pytest.raises(StatisticsError) as future:
+        with pytest.raises(AduanError) as future:
             check_period(tenant, Month(2026, 4))
-        with pytest.raises(StatisticsError) as before:
+        with pytest.raises(AduanError) as before:
             check_period(tenant, Month(2026, 1))
-    assert future.value.code == "statistics.future_month"
-    assert before.value.code == "statistics.before_tenant"
-    with pytest.raises(StatisticsError) as garbled:
-        Month.parse("2026-13")
-    assert garbled.value.code == "statistics.invalid_month"
+    assert future.value.code == "period.future_month"
+    assert before.value.code == "period.before_start"
+    assert before.value.message == "Periode 2026-01 sebelum instansi ini terdaftar di Aduan."
+    for garbled_text in ("2026-13", "2026", "26-03", "2026-03-15", "maret", ""):
+        with pytest.raises(AduanError) as garbled:
+            parse_month(garbled_text)
+        assert (garbled.value.code, garbled.value.extra) == (
+            "period.invalid_month",
+            {"field": "month"},
+        ), garbled_text
+    assert parse_month(" 2026-3 ") == Month(2026, 3)
+    assert parse_month("2026-03-01", allow_day=True) == Month(2026, 3)
 
 
 def test_wilson_puts_one_lucky_complaint_below_95_of_100() -> None:
