@@ -85,10 +85,11 @@ def test_a_ktp_matter_filed_at_a_village_desk_ends_at_the_regencys_disdukcapil(
         for m in list(q.queue)
     ]  # fmt: skip
     messages = [dramatiq.Message.decode(m) for m in queued]
-    # (and the duplicate finder's key, issue 17)
+    # (and the duplicate finder's key and the search vocabulary's new words, issue 17)
     assert [(m.actor_name, m.args) for m in messages] == [
         ("route_filed_complaint", (village.schema_name, filed.pk)),
         ("record_similarity_key", (village.schema_name, filed.pk)),
+        ("learn_search_words", (village.schema_name, filed.pk)),
     ]
     route_filed_complaint(*messages[0].args)
     # the complaint is in Disdukcapil's register, the village keeps a stub with its number

@@ -64,6 +64,9 @@ def test_the_tables_belong_to_the_shared_complaints_public_app() -> None:
         "complaints_public.WbsRecord",
         # The storage ledger billing meters files from (complaints.storage, issue 21).
         "complaints_public.StoredFileEvent",
+        # Issue 20: the heads' monthly reports as sent, and re-publication progress.
+        "complaints_public.MonthlyReport",
+        "complaints_public.StatisticsRefresh",
     }
     # The table names they had under the platform package ("aduan"): nothing was renamed.
     assert {m._meta.db_table for m in (Deadline, LocalHoliday, Notification)} == PUBLIC_TABLES
