@@ -185,7 +185,7 @@ def seal_export(export: Export, content: bytes) -> bytes:
 def open_export(export: Export) -> bytes:
     """The plain bytes of a finished export's stored file (one written before sealing, too)."""
     with default_storage.open(export.file, "rb") as handle:
-        stored = handle.read()
+        stored = bytes(handle.read())
     if not stored.startswith(FILE_MAGIC):
         return stored
     rest = stored[len(FILE_MAGIC) :]
