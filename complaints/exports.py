@@ -2,6 +2,10 @@
 (XlsxWriter, streamed in constant memory) or the printable complaint book (buku pengaduan) of
 a period as a PDF through the platform's one PDF engine (`aduan.pdf.Document`).
 
+A file at rest holds identities (UU 27/2022): it is stored sealed (`seal_export`) under a data
+key of its own, wrapped by the tenant's key and kept in the file's header (aduan.envelope), and
+opened only for a download the caller was allowed (`open_export`).
+
 No rules about who may export live here: the action (complaints.actions.exports) decides; this
 module only turns the rows it is given into a file, calling `progress(done)` as it goes."""
 
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,6 +23,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from aduan import envelope
 from aduan.pdf import Document
 from complaints.models import Complaint, SopVersion
 from complaints.presenters import channel_label, format_local, state_label
@@ -31,6 +37,8 @@ CONTENT_TYPES = {
     ExportKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportKind.BOOK: "application/pdf",
 }
+# A stored export file: FILE_MAGIC, the wrapped data key's length and the key, then AES-GCM.
+FILE_MAGIC = b"ADUAN-SEALED-EXPORT-1\n"
 # Progress is written every this many rows (one UPDATE of the export's row each time).
 PROGRESS_EVERY = 500
 
@@ -160,13 +168,39 @@ def file_name(export: Export) -> str:
     return f"{stem}-{export.tenant.slug}-{export.pk}.{EXTENSIONS[ExportKind(export.kind)]}"
 
 
+def _context(export: Export) -> bytes:
+    # Bound to its tenant and export: a file swapped for another's does not open.
+    return f"export:{export.tenant.schema_name}:{export.pk}".encode()
+
+
+def seal_export(export: Export, content: bytes) -> bytes:
+    """The export's file as it is stored: sealed under a fresh data key, wrapped by the
+    tenant's key (so a tenant key rotation keeps it readable, and a dump reads nothing)."""
+    key = envelope.new_data_key()
+    wrapped = envelope.wrap_data_key(key, export.tenant.schema_name)
+    sealed = envelope.seal(key, content, _context(export))
+    return FILE_MAGIC + struct.pack(">H", len(wrapped)) + wrapped + sealed
+
+
+def open_export(export: Export) -> bytes:
+    """The plain bytes of a finished export's stored file (one written before sealing, too)."""
+    with default_storage.open(export.file, "rb") as handle:
+        stored = bytes(handle.read())
+    if not stored.startswith(FILE_MAGIC):
+        return stored
+    rest = stored[len(FILE_MAGIC) :]
+    (length,) = struct.unpack(">H", rest[:2])
+    key = envelope.unwrap_data_key(rest[2 : 2 + length], export.tenant.schema_name)
+    return envelope.unseal(key, rest[2 + length :], _context(export))
+
+
 def file_response(export: Export) -> FileResponse:
-    """The finished export's file as a download; "not found" until it is written. The caller
-    got `export` through complaints.access.access_export."""
+    """The finished export's file as a download, opened; "not found" until it is written.
+    The caller got `export` through complaints.access.access_export."""
     if export.status != ExportStatus.DONE or not export.file:
         raise not_found()
     return FileResponse(
-        default_storage.open(export.file, "rb"),
+        io.BytesIO(open_export(export)),
         as_attachment=True,
         filename=file_name(export),
         content_type=CONTENT_TYPES[ExportKind(export.kind)],

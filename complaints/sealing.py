@@ -26,6 +26,8 @@ from django.db.models.query_utils import DeferredAttribute
 from psycopg import sql
 
 from aduan import envelope
+from aduan.phones import InvalidPhoneError
+from complaints.validation import intake_phone
 
 if TYPE_CHECKING:
     from complaints.models import Complaint
@@ -237,9 +239,7 @@ def seal_plaintext_rows(connection: BaseDatabaseWrapper, schema_name: str) -> in
             else:
                 key = envelope.new_data_key()
                 wrapped = envelope.wrap_data_key(key, schema_name)
-            changed = {
-                f: envelope.seal_value(key, v, f) for f, v in identity.items() if _plain(v)
-            }
+            changed = {f: envelope.seal_value(key, v, f) for f, v in identity.items() if _plain(v)}
             if is_wbs and _plain(description):
                 changed["description"] = envelope.seal_value(key, description, "description")
             if raw_plain:
@@ -270,9 +270,7 @@ def seal_plaintext_rows(connection: BaseDatabaseWrapper, schema_name: str) -> in
 def _seal_events(cursor: Any, events: sql.Identifier, pk: int, key: bytes, is_wbs: bool) -> int:
     """A WBS report's messages; any correction's identity values (complaints.audit)."""
     cursor.execute(
-        sql.SQL("SELECT id, message, before, after FROM {} WHERE complaint_id = %s").format(
-            events
-        ),
+        sql.SQL("SELECT id, message, before, after FROM {} WHERE complaint_id = %s").format(events),
         [pk],
     )
     done = 0
@@ -327,3 +325,58 @@ def _seal_files(cursor: Any, files: sql.Identifier, pk: int, key: bytes) -> int:
             handle.write(sealed)
         done += 1
     return done
+
+
+def _e164(phone: str) -> str:
+    """A number as the resend looks it up (E.164), whatever form an old row kept it in."""
+    try:
+        return intake_phone(phone) if phone.strip() else ""
+    except InvalidPhoneError:
+        return phone
+
+
+def backfill_resend_contacts(connection: BaseDatabaseWrapper, schema_name: str) -> int:
+    """Fill the platform's tracking-code resend index (tenants_trackingcode.contacts, public)
+    for this schema's complaints filed before it existed, so a lost code can be resent to
+    them too. Plain SQL over the columns as they stood at this migration; only entries still
+    empty and held by this tenant are written (idempotent; an erased complaint stays out).
+    Returns the number of tracking codes filled."""
+    table = sql.Identifier(schema_name, "complaints_complaint")
+    codes = sql.Identifier("public", "tenants_trackingcode")
+    tenants = sql.Identifier("public", "tenants_tenant")
+    filled = 0
+    with connection.cursor() as cursor:
+        # A schema migrated before the platform's tables exist (a template) has nothing to fill.
+        cursor.execute("SELECT to_regclass('public.tenants_trackingcode') IS NOT NULL")
+        row = cursor.fetchone()
+        if row is None or not row[0]:
+            return 0
+        cursor.execute(
+            sql.SQL(
+                "SELECT c.tracking_code, c.phone, c.email, c.data_key FROM {} c"
+                " JOIN {} t ON t.code = c.tracking_code"
+                " JOIN {} n ON n.id = t.tenant_id AND n.schema_name = %s"
+                " WHERE c.erased_at IS NULL AND t.contacts = '{{}}'"
+                " AND (c.phone <> '' OR c.email <> '') ORDER BY c.id"
+            ).format(table, codes, tenants),
+            [schema_name],
+        )
+        for code, phone, email, data_key in cursor.fetchall():
+            wrapped = bytes(data_key or b"")
+            key = envelope.unwrap_data_key(wrapped, schema_name) if wrapped else b""
+            plain = {
+                f: envelope.unseal_value(key, v or "", f) if key else (v or "")
+                for f, v in (("phone", phone), ("email", email))
+            }
+            contacts = envelope.contact_index(phone=_e164(plain["phone"]), email=plain["email"])
+            if not contacts:
+                continue
+            cursor.execute(
+                sql.SQL(
+                    "UPDATE {} SET contacts = %s::varchar(24)[]"
+                    " WHERE code = %s AND contacts = '{{}}'"
+                ).format(codes),
+                [contacts, code],
+            )
+            filled += cursor.rowcount
+    return filled

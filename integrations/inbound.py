@@ -16,14 +16,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan import envelope
 from aduan.errors import AduanError
 from integrations.backoff import next_attempt
 from integrations.errors import IntegrationError, IntegrationErrorCode, IntegrationNotFoundError
-from integrations.models import InboundMessage, InboundStatus
+from integrations.models import ChannelName, InboundMessage, InboundStatus
 from integrations.queue import send_after_commit, send_quietly
 from tenants.models import Tenant
 
 logger = logging.getLogger("aduan.integrations")
+
+EXTERNAL_ID_KIND = "integrations_inboundmessage.external_id"  # the blind index's kind
 
 Handler = Callable[[InboundMessage], dict[str, Any]]
 _handlers: dict[str, Handler] = {}
@@ -47,7 +50,7 @@ def do_receive_message(
     with transaction.atomic():
         message, created = InboundMessage.objects.get_or_create(
             channel=channel,
-            external_id=external_id[:255],
+            external_id=stored_external_id(channel, external_id),
             # Until the job runs, the first attempt is "leased"; if its job is lost (the
             # broker was down), the sweeper sends it again once the lease is over.
             defaults={"payload": payload, "tenant": tenant, "next_attempt_at": leased()},
@@ -55,6 +58,15 @@ def do_receive_message(
         if created:
             send_after_commit("process_inbound", message.pk)
     return message, created
+
+
+def stored_external_id(channel: str, external_id: str) -> str:
+    """The id as the inbound store keeps it: an e-mail's Message-ID can hold the sender's
+    address (UU 27/2022), so it is kept as its platform blind index, which a replay hashes the
+    same way (the idempotency look-up is by equality only); other channels' ids are opaque."""
+    if channel == ChannelName.EMAIL:
+        return envelope.blind_platform(EXTERNAL_ID_KIND, external_id)
+    return external_id[:255]
 
 
 def process_message(message_id: int) -> InboundMessage | None:

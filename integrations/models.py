@@ -34,7 +34,8 @@ class InboundMessage(models.Model):
     """A message as a channel delivered it (raw payload kept for audit and replay).
 
     `external_id` is the channel's own id (SMS gateway id, WhatsApp message id, Message-ID):
-    unique per channel, so a replayed webhook is stored once and files nothing twice."""
+    unique per channel, so a replayed webhook is stored once and files nothing twice. An
+    e-mail's Message-ID is kept as its blind index (integrations.inbound.stored_external_id)."""
 
     channel = models.CharField(max_length=20, choices=ChannelName.choices)
     external_id = models.CharField(max_length=255)
@@ -48,7 +49,8 @@ class InboundMessage(models.Model):
         max_length=10, choices=InboundStatus.choices, default=InboundStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # An error can quote what it failed on (an address, a name): sealed.
+    last_error = PlatformSealedTextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # What processing produced, e.g. {"tracking_code": "..."}.
     result = models.JSONField(default=dict, blank=True)
@@ -114,7 +116,8 @@ class OutboxMessage(models.Model):
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    # A provider's error can quote the recipient: sealed.
+    last_error = PlatformSealedTextField(blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     provider_message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

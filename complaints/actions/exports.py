@@ -145,7 +145,7 @@ def do_run_export(*, export_id: int, progress: Callable[[int, int], None] | None
         content = exports.write_book(tenant, book_period(export.filters), headers, rows, advance)
     name = default_storage.save(
         f"{tenant.schema_name}/exports/{secrets.token_urlsafe(16)}.{exports.EXTENSIONS[ExportKind(export.kind)]}",
-        ContentFile(content),
+        ContentFile(exports.seal_export(export, content)),
     )
     Export.objects.filter(pk=export.pk).update(
         status=ExportStatus.DONE, file=name, done=total, finished_at=timezone.now()

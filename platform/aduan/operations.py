@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
@@ -34,7 +33,7 @@ from complaints.actions.statistics import (
     do_run_statistics_refresh,
     refresh_plan,
 )
-from complaints.exports import file_name
+from complaints.exports import file_name, open_export
 from complaints.public.models import ExportStatus
 from routing import boundaries, directory
 from tenants import provisioning, regions
@@ -166,8 +165,7 @@ def export_register(
     if export.status != ExportStatus.DONE:
         raise AduanError("exports.failed", f"export {export.pk} failed")
     target = output or Path(file_name(export))
-    with default_storage.open(export.file, "rb") as source:
-        target.write_bytes(source.read())
+    target.write_bytes(open_export(export))
     out(f"{export.total} rows written to {target}")
     return target
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
-from aduan import operations
+from aduan import envelope, operations
 from complaints import exports as export_files
 from complaints.actions import exports
 from complaints.public.models import Export, ExportStatus
@@ -291,3 +291,37 @@ def test_the_staff_menu_links_to_exports_for_the_roles_that_may_export(
     # and the regency admin's menu has no such link, and the page is closed to them
     assert exports_url not in _menu(clients[Role.REGENCY_ADMIN], tenant)
     assert clients[Role.REGENCY_ADMIN].get(exports_url).status_code in (403, 404)
+
+
+def test_an_export_file_at_rest_is_sealed_and_opens_only_on_download(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Given a complaint with an identity, exported as CSV by an officer who may see it
+    tenant = tenant_factory()
+    file_complaint(tenant, subject="Jembatan putus", name="Budi Santoso", phone="081234567890")
+    sign_in(tenant_client, make_member(tenant, Role.OFFICER))
+    body = ask(tenant_client, tenant, "csv").json()
+    export = Export.objects.select_related("tenant").get(pk=body["id"])
+    # Then the stored file holds neither the name nor the phone, nor any readable CSV
+    stored = (tmp_path / "media" / export.file).read_bytes()
+    assert stored.startswith(export_files.FILE_MAGIC)
+    for secret in (b"Budi", b"81234567890", b"Jembatan", b"Nama"):
+        assert secret not in stored
+    # and the requester's download is the plain CSV, with the identity
+    rows = csv_rows(download(tenant_client, tenant, export.pk))
+    assert rows[1][rows[0].index("Nama")] == "Budi Santoso"
+    # and the CLI's copy too
+    target = tmp_path / "out.csv"
+    operations.export_register(
+        tenant=tenant.slug, user=export.requested_by.username, kind="csv", filters={},
+        output=target, out=lambda _line: None,
+    )  # fmt: skip
+    assert "Budi Santoso" in target.read_text(encoding="utf-8-sig")
+    # and the sealed file does not open as another export's (it is bound to its own)
+    other = Export.objects.create(
+        tenant=tenant, requested_by=export.requested_by, kind="csv", filters={}, total=1,
+        created_at=timezone.now(), status=ExportStatus.DONE, file=export.file,
+    )  # fmt: skip
+    with pytest.raises(envelope.SealError):
+        export_files.open_export(other)
