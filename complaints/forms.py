@@ -488,6 +488,15 @@ class FrontDoorForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
     def __init__(self, *args: Any, categories: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         self.add_questions()
+        # The routed body may confirm phones (known only after routing): its code, shown once
+        # asked for (front_door_page sets confirm_phone then).
+        self.confirm_phone = False
+        self.fields["phone_code"] = forms.CharField(
+            label=_("Kode konfirmasi (bila diminta)"),
+            required=False,
+            max_length=10,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        )
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
         category.choices = [("", _("Biarkan Aduan memilih")), *categories]
@@ -516,4 +525,5 @@ class FrontDoorForm(ForgivingFormMixin, CategoryQuestionsMixin, forms.Form):
             "latitude": data.get("latitude"),
             "longitude": data.get("longitude"),
             "answers": self.answers(),
+            "phone_code": str(data.get("phone_code") or ""),
         }

@@ -458,6 +458,11 @@ public_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("lacak/", tracking.platform_track_page, name="track"),
     path("api/v1/intake/", front_door_api.FrontDoorApi.as_view(), name="api-front-door"),
+    path(
+        "api/v1/intake/phone-code/",
+        front_door_api.FrontDoorPhoneCodeApi.as_view(),
+        name="api-front-door-phone-code",
+    ),
     path("api/v1/track/<str:code>/", tracking_api.PlatformTrackApi.as_view(), name="api-track"),
     path("lacak-kirim-ulang/", privacy.resend_page, name="track-resend"),
     path(

@@ -22,6 +22,7 @@ from django_tenants.utils import get_public_schema_name
 from psycopg import sql
 
 from integrations import outbox
+from integrations.instagram import outbound as instagram_outbound
 from integrations.lapor import push as lapor_push
 from integrations.models import (
     ChannelName,
@@ -50,8 +51,18 @@ if TYPE_CHECKING:
     from complaints.models import Complaint, ComplaintEvent
 
 
-def route(complaint: Complaint) -> tuple[str, str] | None:
-    """(channel, recipient) for this complaint's notifications, or None."""
+SOCIAL = "social"  # complaints.models.Channel.SOCIAL: an Instagram chat is one
+
+
+def route(complaint: Complaint, *, chat: bool = True) -> tuple[str, str] | None:
+    """(channel, recipient) for this complaint's notifications, or None. `chat`: an
+    Instagram chat may be the route (not for the receipt, which the chat itself gave)."""
+    if complaint.channel == SOCIAL and chat:
+        # Back into the Instagram chat while Meta lets us (24 h, then 7 days tagged
+        # HUMAN_AGENT); after that e-mail, else the tracking page, as before.
+        found = instagram_outbound.chat_of(complaint)
+        if found is not None:
+            return ChannelName.INSTAGRAM, found[0]
     if complaint.channel == ChannelName.LAPOR:
         # SP4N-LAPOR! tells its own reporters; Aduan pushes follow-ups there instead
         # (notify_entry), never a second message of its own.
@@ -179,7 +190,7 @@ def notify_complaint(
     entry of a status change); the receipt has one per complaint. `state` is the step's name,
     `link` the tracking page (for closing, its rating form). Everything given is sent: the
     caller (complaints.notifications) decides what a confidential complaint may carry."""
-    target = route(complaint)
+    target = route(complaint, chat=kind != NotificationKind.RECEIPT)
     if target is None:
         return None
     channel, recipient = target
@@ -193,6 +204,10 @@ def notify_complaint(
         channel, recipient = ChannelName.EMAIL, complaint.email
     subject, body, summary = _compose(tenant, complaint, kind, channel, note, state, link)
     suffix = f":{event_key}" if event_key else ""
+    extra: dict[str, str] = {"note": summary} if summary else {}
+    if channel == ChannelName.INSTAGRAM:
+        # The account the citizen wrote to sends the notice (integrations.instagram.outbound).
+        extra["account_id"] = str((complaint.raw_payload or {}).get("account_id", ""))
     return outbox.enqueue(
         key=f"{tenant.schema_name}:{complaint.tracking_code}:{kind}{suffix}",
         tenant=tenant,
@@ -202,7 +217,7 @@ def notify_complaint(
         subject=subject,
         body=body,
         tracking_code=complaint.tracking_code,
-        extra={"note": summary} if summary else None,
+        extra=extra or None,
     )
 
 

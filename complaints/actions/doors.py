@@ -5,7 +5,13 @@ Identity confirmation (optional per tenant): when the tenant asks for it, a comp
 a self-service door (the form, the embed, the API) with a phone number for updates needs the
 one-time code sent to that phone (aduan.onetime; tries and sends bounded by aduan.ratelimit,
 per phone). The channels that vouch for the number themselves (WhatsApp, SMS) and the staff
-desk do not ask."""
+desk do not ask.
+
+The platform's front door (/pengaduan/) knows the body only after routing, so its codes are
+the platform's own (sent in Aduan's name, kept under the public schema's subject) and are asked
+for when the body the complaint is routed to confirms phones: the first try without a code is
+refused with the body's name and nothing is filed; the citizen asks for the code and sends
+again. A body that does not confirm phones takes the complaint without one."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from aduan import onetime, ratelimit
 from complaints.doors import COLOUR, ORIGINS_MAX, citizen_doors, normal_origin
@@ -75,8 +82,8 @@ def do_set_citizen_doors(
     return tenant
 
 
-def _subject(tenant: Tenant, phone: str) -> str:
-    return f"{tenant.schema_name}:{phone}"
+def _subject(tenant: Tenant, phone: str, code_schema: str = "") -> str:
+    return f"{code_schema or tenant.schema_name}:{phone}"
 
 
 def _count(key: str) -> None:
@@ -123,11 +130,22 @@ def do_send_phone_code(*, tenant: Tenant, phone: str, channel: str = "sms") -> N
         )
 
 
-def confirm_phone(*, tenant: Tenant, phone: str, code: str | None) -> bool:
+def do_send_front_door_phone_code(*, phone: str, channel: str = "sms") -> None:
+    """The front door's code: the platform's own (the body is not known yet), sent in its
+    name; checked at filing when the routed body confirms phones (confirm_phone's
+    `code_schema`)."""
+    platform = Tenant.objects.get(schema_name=get_public_schema_name())
+    do_send_phone_code(tenant=platform, phone=phone, channel=channel)
+
+
+def confirm_phone(
+    *, tenant: Tenant, phone: str, code: str | None, code_schema: str = ""
+) -> bool:
     """At filing (complaints.actions.intake): True when the phone was confirmed by its code,
     False when this tenant or filing needs none (no confirmation asked, or no phone given);
     a missing, wrong or expired code, or too many tries, is refused (nothing is filed).
-    `code` None: the door vouches for the number itself or is the staff desk."""
+    `code` None: the door vouches for the number itself or is the staff desk. `code_schema`:
+    whose code it is when not the tenant's (the front door's: the public schema)."""
     if code is None or not phone.strip() or not citizen_doors(tenant).confirm_phone:
         return False
     number = intake_phone(phone.strip())
@@ -137,8 +155,9 @@ def confirm_phone(*, tenant: Tenant, phone: str, code: str | None) -> bool:
             _("Minta kode konfirmasi ke nomor ini, lalu tuliskan kodenya."),
             {"field": "phone_code"},
         )
-    _count("try:" + _subject(tenant, number))
-    if not onetime.do_use_code(purpose=CODE_PURPOSE, subject=_subject(tenant, number), code=code):
+    subject = _subject(tenant, number, code_schema)
+    _count("try:" + subject)
+    if not onetime.do_use_code(purpose=CODE_PURPOSE, subject=subject, code=code):
         raise ComplaintError(
             ComplaintErrorCode.BAD_PHONE_CODE,
             _("Kode konfirmasi salah atau sudah kedaluwarsa. Minta kode baru bila perlu."),

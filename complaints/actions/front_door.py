@@ -14,9 +14,11 @@ from typing import Any
 
 from django.core.files import File
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from complaints.actions.dispose import Carried, NewComplaint, do_carry_out_disposition
 from complaints.actions.intake import check_answers, do_file_complaint, raise_problems
+from complaints.doors import citizen_doors
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Channel, Complaint
 from complaints.validation import check_attachments
@@ -59,11 +61,15 @@ def do_file_at_front_door(
     raw_payload: dict[str, Any] | None = None,
     attachments: Sequence[File] = (),  # type: ignore[type-arg]
     answers: dict[str, str] | None = None,
+    phone_code: str = "",
 ) -> FrontDoorResult:
     """A citizen who does not know who is responsible: route first, then file there. An unsure
     complaint is filed with the regency government and enters its triage queue; with no body
     on Aduan it is kept here, whole (its files too), for SP4N-LAPOR!. The tracking code works
-    at once. Attachments are checked by content as at a tenant's intake, before routing."""
+    at once. Attachments are checked by content as at a tenant's intake, before routing.
+    `phone_code`: the front door's one-time code for `phone` (complaints.actions.doors), checked
+    inside the intake action when the body routed to confirms phones; without it that body's
+    filing is refused, naming the body, and nothing is kept."""
     regency_code, village_code = regency_code.strip(), village_code.strip()
     category = category.strip()
     checked, file_problem = check_attachments(attachments)
@@ -121,6 +127,17 @@ def do_file_at_front_door(
     }
 
     def file_at(tenant: Tenant) -> Complaint:
+        if phone.strip() and not phone_code.strip() and citizen_doors(tenant).confirm_phone:
+            # Known only now: the body chosen confirms phones (nothing is written yet).
+            raise ComplaintError(
+                ComplaintErrorCode.PHONE_CODE_REQUIRED,
+                _(
+                    "%(holder)s meminta konfirmasi nomor telepon: minta kode ke nomor Anda, "
+                    "lalu tuliskan kodenya dan kirim lagi."
+                )
+                % {"holder": tenant.name},
+                {"field": "phone_code", "holder": tenant.name},
+            )
         # The intake action stores the files in the receiver's own folder, with the complaint.
         return do_file_complaint(
             tenant=tenant,
@@ -130,6 +147,8 @@ def do_file_at_front_door(
             route=False,  # routed already
             # The router read the village already (one statement less per filing).
             village_known=proposal.village is not None and proposal.village.code == village_code,
+            phone_code=phone_code,
+            phone_code_schema=get_public_schema_name(),
             **fields,
         )
 

@@ -146,6 +146,7 @@ def do_file_complaint(
     answers: dict[str, str] | None = None,
     village_known: bool = False,
     phone_code: str | None = None,
+    phone_code_schema: str = "",
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
@@ -159,7 +160,8 @@ def do_file_complaint(
     `village_code`'s village already (the front door's router), so it is not read again.
     `phone_code`: the one-time code of the phone, from a self-service door (form, embed, API)
     of a tenant that confirms phones (complaints.actions.doors.confirm_phone); None from a door
-    that vouches for the number."""
+    that vouches for the number. `phone_code_schema`: whose code it is (the front door's are
+    the platform's)."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -195,7 +197,9 @@ def do_file_complaint(
             file_problem,
         ]
     )
-    phone_confirmed = confirm_phone(tenant=tenant, phone=phone, code=phone_code)
+    phone_confirmed = confirm_phone(
+        tenant=tenant, phone=phone, code=phone_code, code_schema=phone_code_schema
+    )
     now = timezone.now()
     # The register year is the tenant's own: 00:30 WIT on 1 January is a new year there.
     year = timezone.localtime(now, tenant_zone(tenant)).year

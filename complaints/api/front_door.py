@@ -21,7 +21,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.ratelimit import IntakeThrottle
+from complaints.actions.doors import do_send_front_door_phone_code
 from complaints.actions.front_door import FrontDoorResult, do_file_at_front_door
+from complaints.api.doors import PhoneCodeInput, PhoneCodeOutput
 from tenants.access import Public
 
 
@@ -50,6 +52,15 @@ class FrontDoorInput(serializers.Serializer[dict[str, Any]]):
         required=False,
         allow_null=True,
         default=None,
+    )
+    # Asked when the body the complaint is routed to confirms phones (then a first try without
+    # it is refused with `phone_code` and that body's name): POST /api/v1/intake/phone-code/.
+    phone_code = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Kode konfirmasi nomor telepon (6 angka), bila instansi tujuan memintanya",
     )
 
 
@@ -82,6 +93,7 @@ def file_at_front_door(values: dict[str, Any], attachments: list[Any]) -> FrontD
         longitude=values.get("longitude"),
         attachments=attachments,
         answers=values.get("answers"),
+        phone_code=str(values.get("phone_code") or ""),
     )
 
 
@@ -102,3 +114,22 @@ class FrontDoorApi(APIView):
         given.is_valid(raise_exception=True)
         result = file_at_front_door(given.validated_data, given.validated_data["attachments"])
         return Response(FrontDoorOutput(result).data, status=201)
+
+
+class FrontDoorPhoneCodeApi(APIView):
+    """POST: send the front door's one-time code to the phone (SMS or WhatsApp), to file with
+    as `phone_code` when the body the complaint is routed to confirms phones."""
+
+    permission_classes = [Public]
+    throttle_classes = [IntakeThrottle]
+
+    @extend_schema(
+        request=PhoneCodeInput,
+        responses={202: PhoneCodeOutput},
+        operation_id="front_door_phone_code_send",
+    )
+    def post(self, request: Request) -> Response:
+        given = PhoneCodeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        do_send_front_door_phone_code(**given.validated_data)
+        return Response({"sent": True}, status=202)

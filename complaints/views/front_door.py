@@ -27,11 +27,13 @@ from aduan.ratelimit import (
     limited_page,
     too_many_page,
 )
+from complaints.actions.doors import do_send_front_door_phone_code
 from complaints.api.front_door import file_at_front_door
 from complaints.forms import FrontDoorForm, show_action_error
 from complaints.forwarding import holder_of, in_schema
 from complaints.models import Complaint
 from complaints.selectors import normalize_tracking_code
+from complaints.views.doors import SEND_CODE
 from complaints.views.intake import receipt_context, receipt_pdf_response, remember_filer
 from routing import selectors
 from routing.models import Boundary
@@ -56,7 +58,20 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
         request.POST if posted else None, request.FILES if posted else None, categories=categories
     )
     searching = posted and "cari" in request.POST
-    if posted and not searching and form.is_valid():
+    sending_code = posted and SEND_CODE in request.POST
+    if sending_code:
+        # The phone's code, asked for after the routed body wanted one: the form comes back.
+        form.is_valid()
+        try:
+            do_send_front_door_phone_code(
+                phone=str(request.POST.get("phone", "")),
+                channel=str(request.POST.get(SEND_CODE) or "sms"),
+            )
+        except AduanError as problem:
+            show_action_error(form, problem)
+        else:
+            form.code_sent = True  # type: ignore[attr-defined]
+    elif posted and not searching and form.is_valid():
         try:
             result = file_at_front_door(form.intake_values(), form.attachments_with_held())
         except AduanError as problem:
@@ -71,6 +86,9 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
             return remember_filer(filed, result.tracking_code) if result.holder else filed
     if posted:
         form.hold_files()
+        form.confirm_phone = sending_code or "phone_code" in form.errors or bool(
+            form.data.get("phone_code")
+        )
     query = str(form.data.get("place_query", "")) if posted else ""
     chosen = str(form.data.get("place", "")) if posted else ""
     context = {
@@ -80,6 +98,7 @@ def front_door_page(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "chosen_label": place_label(chosen) if chosen else "",
         "can_locate": Boundary.objects.exists(),
+        "send_code": SEND_CODE,
     }
     return render(
         request, "tenants/routing/front_door.html", context, status=400 if form.errors else 200

@@ -1,6 +1,11 @@
 """The Instagram door of the guided conversation (integrations.guided): Instagram gives no
 phone number, so the conversation asks for one; photos and files come as CDN links; replies
-(and the tracking code once filed) leave through the outbox to the citizen's chat."""
+(and the tracking code once filed) leave through the outbox to the citizen's chat.
+
+After filing, the chat stays the complaint's: what the citizen writes next is their reply,
+recorded on its timeline by the one reply action (as an e-mail reply is), wherever the
+complaint is now held (it follows forwards), until they type `BARU` for a new complaint.
+The complaint's notices come back here (integrations.notify.route)."""
 
 from __future__ import annotations
 
@@ -10,11 +15,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
-from complaints.models import Channel
+from complaints.actions.replies import do_reply_to_complaint
+from complaints.errors import ComplaintError
+from complaints.forwarding import holder_of
+from complaints.models import Channel, Complaint
 from integrations import outbox
 from integrations.errors import IntegrationError, IntegrationErrorCode
-from integrations.guided import GuidedConversation
+from integrations.guided import CANCEL_WORD, GuidedConversation
 from integrations.instagram import graph
 from integrations.models import (
     ChannelName,
@@ -23,6 +32,8 @@ from integrations.models import (
     InstagramConversation,
     NotificationKind,
 )
+
+NEW_WORD = "BARU"  # after filing: start a new complaint instead of replying
 
 
 def handle(message: InboundMessage) -> dict[str, Any]:
@@ -60,15 +71,27 @@ class InstagramChat(GuidedConversation):
         conv = InstagramConversation.objects.select_for_update().get(pk=conv.pk)
         conv.last_inbound_at = timezone.now()
         conv.tenant = home
-        result = self.step(conv, home)
-        conv.save()
-        self.inbound.tenant = home
+        filed = str(conv.data.get("filed", "")) if conv.step == "start" else ""
+        words = (NEW_WORD, CANCEL_WORD)
+        result = self.reply_to(filed) if filed and self.text().upper() not in words else None
+        if result is None:
+            conv.data.pop("filed", None)
+            result = self.step(conv, home)
         if "tracking_code" in result:
+            conv.data = {"filed": result["tracking_code"]}
             self.reply(
                 _("Pengaduan Anda telah diterima oleh %(tenant)s.") % {"tenant": home.name}
                 + "\n"
                 + _("Kode lacak: %(code)s") % {"code": result["tracking_code"]}
+                + "\n"
+                + _(
+                    "Kabar pengaduan ini kami kirim ke percakapan ini. Balas di sini untuk "
+                    "menambah keterangan; ketik %(new)s untuk pengaduan baru."
+                )
+                % {"new": NEW_WORD}
             )
+        conv.save()
+        self.inbound.tenant = home
         for index, text in enumerate(self.replies):
             outbox.enqueue(
                 key=f"ig-reply:{self.inbound.pk}:{index}",
@@ -81,6 +104,34 @@ class InstagramChat(GuidedConversation):
                 extra={"account_id": self.account_id},
             )
         return {**result, "step": conv.step}
+
+    def reply_to(self, tracking_code: str) -> dict[str, Any] | None:
+        """This message as the citizen's reply to the complaint the chat filed, or None when
+        that complaint is no longer found (the chat then starts a new one)."""
+        holder = holder_of(tracking_code) or self.home
+        assert holder is not None
+        with schema_context(holder.schema_name):
+            complaint = Complaint.objects.filter(tracking_code=tracking_code).first()
+            if complaint is None:
+                return None
+            media = self.media()
+            files = [self.download(media, 1)] if media is not None else []
+            try:
+                do_reply_to_complaint(
+                    complaint=complaint,
+                    message=self.text(),
+                    attachments=files,
+                    source={"inbound_id": self.inbound.pk},
+                )
+            except ComplaintError as error:
+                self.reply(error.message)
+                return {"reply_to": tracking_code, "refused": str(error.code)}
+        self.reply(
+            _("Balasan Anda dicatat pada pengaduan nomor %(number)s. Ketik %(new)s untuk "
+              "pengaduan baru.")
+            % {"number": complaint.number, "new": NEW_WORD}
+        )
+        return {"reply_to": tracking_code}
 
     def text(self) -> str:
         return " ".join(str(self.message.get("text", "")).split())

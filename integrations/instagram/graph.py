@@ -11,8 +11,9 @@
   are skipped.
 - Sending (the Send API): `POST {base}/{version}/{account id}/messages` with the bearer access
   token and `{"recipient": {"id": <IGSID>}, "message": {"text"}}`; the answer
-  `{"recipient_id", "message_id"}` carries the message id. Inside the 24-hour window from
-  the citizen's last message.
+  `{"recipient_id", "message_id"}` carries the message id. Inside the 24-hour standard
+  messaging window from the citizen's last message; after it, up to 7 days, only a human
+  agent's message with `"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"`.
 - Attachments: `payload.url` is a CDN address, fetched with a plain GET.
 """
 
@@ -67,10 +68,16 @@ def accounts_named(body: dict[str, Any]) -> set[str]:
     }
 
 
-def send_text(account_id: str, access_token: str, to: str, text: str) -> str:
+HUMAN_AGENT = "HUMAN_AGENT"
+
+
+def send_text(account_id: str, access_token: str, to: str, text: str, *, tag: str = "") -> str:
+    payload: dict[str, Any] = {"recipient": {"id": to}, "message": {"text": text[:TEXT_MAX]}}
+    if tag:
+        payload.update({"messaging_type": "MESSAGE_TAG", "tag": tag})
     response = httpx.post(
         api_url(f"{account_id}/messages"),
-        json={"recipient": {"id": to}, "message": {"text": text[:TEXT_MAX]}},
+        json=payload,
         headers={"Authorization": f"Bearer {access_token}"},
         timeout=TIMEOUT,
     )

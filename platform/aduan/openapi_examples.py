@@ -169,6 +169,7 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "confirm_phone": False,
     },
     "phone_code_send": {"phone": "0812-3456-7890", "channel": "sms"},
+    "front_door_phone_code_send": {"phone": "0812-3456-7890", "channel": "sms"},
     "whatsapp_settings_set": {
         "phone_number_id": "109876543210987",
         "display_number": "+62 812-3456-7890",

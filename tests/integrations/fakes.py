@@ -118,6 +118,11 @@ class InstagramGraphFake:
                 data = json.loads(body)
                 if not data.get("recipient", {}).get("id") or "text" not in data.get("message", {}):
                     return 400, {"error": {"message": "(#100) Invalid parameter", "code": 100}}
+                if "tag" in data and (
+                    data.get("messaging_type") != "MESSAGE_TAG" or data["tag"] != "HUMAN_AGENT"
+                ):
+                    # Instagram accepts only the HUMAN_AGENT tag, sent as a MESSAGE_TAG.
+                    return 400, {"error": {"message": "(#100) Invalid tag", "code": 100}}
                 data["account_id"] = account
                 self.sent.append(data)
                 return 200, {

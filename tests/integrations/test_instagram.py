@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from complaints.models import Attachment, Channel, Complaint
+from complaints.actions.working import do_respond_to_complaint
+from complaints.models import Attachment, Channel, Complaint, ComplaintEvent, EventKind
 from integrations import inbound, meta, outbox
 from integrations.instagram.actions import do_set_instagram_account
 from integrations.models import (
+    ChannelName,
     InboundMessage,
     InboundStatus,
     InstagramAccount,
+    InstagramConversation,
     OutboxMessage,
     OutboxStatus,
 )
@@ -216,7 +221,7 @@ def test_the_guided_conversation_asks_the_phone_and_the_category_questions_and_f
     assert complaint.raw_payload["channel"] == "instagram"
     assert [(a.content_type, a.size) for a in attachments] == [("image/png", len(png_bytes()))]
     # and the tracking code went back into the chat, from the village's account
-    assert receipt.endswith(f"Kode lacak: {complaint.tracking_code}")
+    assert f"Kode lacak: {complaint.tracking_code}\n" in receipt
     last = instagram_graph.sent[-1]
     assert (last["account_id"], last["recipient"]["id"]) == (IG_ACCOUNT, CITIZEN)
     assert instagram_graph.texts_to(CITIZEN)[0] == welcome
@@ -274,3 +279,124 @@ def test_the_admin_connects_the_account_and_its_secrets_are_never_shown(
     assert "s3cret-app" not in stored.app_secret_encrypted
     page = tenant_client.get("/integrations/instagram/", tenant=tenant).content.decode()
     assert "17841400000000123" in page and "s3cret-app" not in page and "t0ken" not in page
+
+
+def file_by_chat(client: TenantClient, tenant: Tenant) -> Complaint:
+    """The citizen files a complaint in the chat (no category, no photo)."""
+    say(client, tenant, text("Halo"))
+    say(client, tenant, text("Siti Aminah"))
+    say(client, tenant, text("RT 02 RW 01, Kuripan Kidul"))
+    say(client, tenant, text("0812-3456-7890"))
+    say(client, tenant, text("Jalan depan balai desa berlubang sejak Senin"))
+    [receipt] = say(client, tenant, text("KIRIM"))
+    with schema_context(tenant.schema_name):
+        complaint = Complaint.objects.get()
+    assert f"Kode lacak: {complaint.tracking_code}" in receipt
+    assert "ketik BARU untuk pengaduan baru" in receipt
+    return complaint
+
+
+def respond(tenant: Tenant, complaint: Complaint, text: str = "Petugas sudah meninjau.") -> None:
+    """A public response of the village's officer: the citizen is told of it."""
+    with schema_context(tenant.schema_name):
+        do_respond_to_complaint(
+            complaint=complaint, actor=make_member(tenant, Role.OFFICER), message=text
+        )
+
+
+def deliver_pending() -> list[OutboxMessage]:
+    delivered = []
+    for pk in OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list(
+        "pk", flat=True
+    ):
+        row = outbox.deliver(pk)
+        assert row is not None
+        delivered.append(row)
+    return delivered
+
+
+def last_wrote(days: float) -> None:
+    InstagramConversation.objects.filter(account_id=IG_ACCOUNT, igsid=CITIZEN).update(
+        last_inbound_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def test_the_chat_hears_the_steps_and_the_citizens_reply_reaches_the_timeline(
+    village: Tenant, tenant_client: TenantClient, instagram_graph: InstagramGraphFake
+) -> None:
+    # Given a complaint filed in the Instagram chat
+    complaint = file_by_chat(tenant_client, village)
+    sent_before = len(instagram_graph.sent)
+    # When an officer answers (a notice the citizen gets, like a step's)
+    respond(village, complaint)
+    [notice] = deliver_pending()
+    # Then the notice went into the chat, from the village's account, as free text (the
+    # citizen wrote minutes ago: inside the 24-hour standard window)
+    assert (notice.channel, notice.status) == (ChannelName.INSTAGRAM, OutboxStatus.SENT)
+    [sent] = instagram_graph.sent[sent_before:]
+    assert (sent["account_id"], sent["recipient"]["id"]) == (IG_ACCOUNT, CITIZEN)
+    assert "tag" not in sent
+    assert f"Kode lacak: {complaint.tracking_code}" in sent["message"]["text"]
+    # When the citizen answers in the chat, with a photo
+    instagram_graph.files["lubang.png"] = (png_bytes(), "image/png")
+    [thanks] = say(tenant_client, village, text("Lubangnya makin besar setelah hujan"))
+    [thanks_photo] = say(tenant_client, village, photo(f"{instagram_graph.base}/cdn/lubang.png"))
+    # Then both replies are on the complaint's timeline, by the one reply action
+    with schema_context(village.schema_name):
+        replies = list(
+            ComplaintEvent.objects.filter(complaint=complaint, kind=EventKind.REPLY).order_by("pk")
+        )
+        files = Attachment.objects.filter(complaint=complaint).count()
+        assert Complaint.objects.count() == 1
+    assert [(r.actor_label, r.message) for r in replies] == [
+        ("Pengadu", "Lubangnya makin besar setelah hujan"),
+        ("Pengadu", ""),
+    ]
+    # each entry keeps the inbound message it came from; the photo is the complaint's file
+    after = [r.after or {} for r in replies]
+    assert [a.get("attachments") for a in after] == [None, 1] and files == 1
+    assert all(a.get("inbound_id") for a in after)
+    assert thanks.startswith(f"Balasan Anda dicatat pada pengaduan nomor {complaint.number}.")
+    assert thanks_photo == thanks
+    # and BARU starts a new complaint instead of replying
+    [welcome] = say(tenant_client, village, text("BARU"))
+    assert welcome.startswith("Selamat datang di layanan pengaduan")
+    with schema_context(village.schema_name):
+        assert ComplaintEvent.objects.filter(kind=EventKind.REPLY).count() == 2
+
+
+def test_after_24_hours_the_notice_is_tagged_human_agent_and_after_7_days_not_sent_there(
+    village: Tenant, tenant_client: TenantClient, instagram_graph: InstagramGraphFake
+) -> None:
+    complaint = file_by_chat(tenant_client, village)
+    sent_before = len(instagram_graph.sent)
+    # Given the citizen last wrote three days ago
+    last_wrote(3)
+    # When the officer answers
+    respond(village, complaint)
+    [notice] = deliver_pending()
+    # Then the notice is sent with Meta's HUMAN_AGENT tag
+    assert (notice.channel, notice.status) == (ChannelName.INSTAGRAM, OutboxStatus.SENT)
+    [sent] = instagram_graph.sent[sent_before:]
+    assert (sent["messaging_type"], sent["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
+    # Given eight days of silence, the chat is closed to the village
+    last_wrote(8)
+    respond(village, complaint, "Sudah diukur.")
+    # Then nothing more is written for the chat (no e-mail given: the tracking page tells)
+    assert not OutboxMessage.objects.filter(
+        status=OutboxStatus.PENDING, channel=ChannelName.INSTAGRAM
+    ).exists()
+    assert len(instagram_graph.sent) == sent_before + 1
+
+
+def test_a_chat_complaint_with_an_e_mail_gets_it_by_e_mail_once_the_chat_is_closed(
+    village: Tenant, tenant_client: TenantClient, instagram_graph: InstagramGraphFake
+) -> None:
+    complaint = file_by_chat(tenant_client, village)
+    with schema_context(village.schema_name):
+        Complaint.objects.filter(pk=complaint.pk).update(email="siti@example.test")
+        complaint.refresh_from_db()
+    last_wrote(10)
+    respond(village, complaint)
+    notice = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).get()
+    assert (notice.channel, notice.recipient) == (ChannelName.EMAIL, "siti@example.test")
