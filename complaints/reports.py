@@ -67,7 +67,7 @@ class Labels:
     def category(self, key: str) -> str:
         return self.categories.get(key) or humanize(key)
 
-    def outcome(self, key: str) -> str:
+    def outcome_kind(self, key: str) -> str:
         return str(OUTCOME_LABELS.get(key) or humanize(key))
 
 
@@ -99,7 +99,7 @@ def breakdowns(figures: dict[str, Any], labels: Labels) -> list[tuple[str, list[
         (_("Status di akhir bulan"),
          [(labels.state(k), v) for k, v in figures["by_state_at_month_end"].items()]),
         (_("Jenis hasil rekomendasi"),
-         [(labels.outcome(k), v) for k, v in figures["outcome_kinds"].items()]),
+         [(labels.outcome_kind(k), v) for k, v in figures["outcome_kinds"].items()]),
     ]  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from aduan.tenancy import connection_tenant
 from complaints import sla
 from complaints.actions.sop import do_ensure_sop_version
-from complaints.actions.state import Entry, enter_state
+from complaints.actions.state import Entry, enter_state, place_first_state
 from complaints.actions.workflow import complaint_sop
 from complaints.models import Complaint, ComplaintEvent, EventKind
 from complaints.selectors import sop_by_id
@@ -40,8 +40,7 @@ def place_filed(complaint: Complaint, *, tenant: Tenant, active_sop_id: int | No
     complaint.sop_version_id = active_sop_id
     # Parsed SOPs are cached per process by version id: usually no read at all.
     sop = sop_by_id(active_sop_id, tenant.schema_name)
-    waiting = not complaint.is_complete and sop.incomplete
-    complaint.state = sop.incomplete if waiting else sop.initial
+    place_first_state(complaint, sop=sop)
     return sop
 
 

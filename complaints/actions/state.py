@@ -54,6 +54,14 @@ class Entry:
     after: dict[str, Any] = field(default_factory=dict)
 
 
+def place_first_state(complaint: Complaint, *, sop: Sop) -> None:
+    """Before intake writes a new complaint's row (complaints.sop_hooks.place_filed): its first
+    state, the SOP's initial or, while required elements are missing, its incomplete state, so
+    the row is written once, already in it; `enter_state(filed=True)` then starts its clocks."""
+    waiting = not complaint.is_complete and sop.incomplete
+    complaint.state = sop.incomplete if waiting else sop.initial
+
+
 def enter_state(
     *,
     tenant: Tenant,

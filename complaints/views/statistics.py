@@ -269,7 +269,7 @@ def _figures_csv_rows(figures: dict[str, Any], labels: Labels) -> list[list[Any]
     by_key: dict[str, Callable[[str], str]] = {
         "by_channel": labels.channel, "by_category": labels.category,
         "by_urgency": labels.urgency, "by_state_at_month_end": labels.state,
-        "outcome_kinds": labels.outcome,
+        "outcome_kinds": labels.outcome_kind,
     }  # fmt: skip
     titles = figure_titles()
     for name, value in figures.items():

@@ -179,9 +179,9 @@ def cmd_citus(args: argparse.Namespace) -> int:
     # deferred import: needs Django set up first (_setup above).
     from aduan import citus
 
-    if args.action == "prepare":
+    if args.citus_step == "prepare":
         citus.prepare(out=print)
-    elif args.action == "status":
+    elif args.citus_step == "status":
         citus.print_status(out=print)
     else:
         citus.move(slug=args.tenant, to=args.node, mode=args.mode, out=print)
@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         publish.add_argument("--months", type=_positive, default=12, help="how many months back")
         publish.set_defaults(func=cmd_statistics_publish)
     citus = sub.add_parser("citus", help="Aduan on a Citus cluster (ADUAN_CITUS=1)")
-    citus_sub = citus.add_subparsers(dest="action", required=True)
+    citus_sub = citus.add_subparsers(dest="citus_step", required=True)
     citus_sub.add_parser(
         "prepare",
         help="public tables as reference tables, sequences past their maximum, queue and"

@@ -30,7 +30,7 @@ def test_prepare_and_status_refuse_a_plain_postgresql_database(
 
 def test_move_names_its_target_worker_as_host_and_port() -> None:
     args = cli.build_parser().parse_args(["citus", "move", "desa-babakan", "10.0.0.7:5432"])
-    assert (args.action, args.tenant, args.node, args.mode) == (
+    assert (args.citus_step, args.tenant, args.node, args.mode) == (
         "move", "desa-babakan", "10.0.0.7:5432", "block_writes"
     )  # fmt: skip
     with pytest.raises(AduanError) as refused:

@@ -43,6 +43,17 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         if self.search_path_set_schemas and self.search_path_set_schemas[0] != PUBLIC:
             self.schemas_touched.add(self.search_path_set_schemas[0])
 
+    # A SET inside a transaction is undone by its rollback (and by a savepoint's): the server's
+    # path is then unknown, so the next query sets it again rather than trust what we recorded
+    # (else it could run in the schema of the tenant before).
+    def _rollback(self) -> None:
+        self.search_path_set_schemas = None
+        super()._rollback()
+
+    def _savepoint_rollback(self, sid: str) -> None:
+        self.search_path_set_schemas = None
+        super()._savepoint_rollback(sid)
+
     def close(self) -> None:
         super().close()
         self.schemas_touched = set()
