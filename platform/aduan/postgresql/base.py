@@ -1,7 +1,8 @@
-"""django-tenants' PostgreSQL wrapper, plus two things intake needs at fleet scale:
+"""django-tenants' PostgreSQL wrapper, plus what intake needs at fleet scale:
 
-- Selecting the schema the connection is already on issues no second `SET search_path`
-  (django-tenants forgets the path on every `set_tenant`, even to the same schema).
+- (Removed: skipping a second `SET search_path` to the schema the connection was recorded on.
+  The recorded path can differ from the server's, e.g. after a rollback, and a query then ran
+  in the wrong schema: an isolation bug. Every `set_tenant` sets the path again, as upstream.)
 - It remembers the distinct schemas the connection has set its `search_path` to: a backend
   caches the catalog of every schema it touched (about 0.16 MB each), so `aduan.db.
   recycle_spread_connection()` closes a connection that has touched
@@ -24,12 +25,6 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.schemas_touched: set[str] = set()
         super().__init__(*args, **kwargs)
-
-    def set_tenant(self, tenant: Any, include_public: bool = True) -> None:
-        kept = self.search_path_set_schemas
-        super().set_tenant(tenant, include_public)
-        if kept is not None and kept == self._get_cursor_search_paths():
-            self.search_path_set_schemas = kept  # the server's path is already this one
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         # A new server connection starts with the server's default path, whatever we recorded.
