@@ -11,6 +11,7 @@ media, the sender's phone) and how replies leave (the outbox)."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from typing import Any, Protocol
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -71,7 +72,7 @@ def asking_categories() -> list[tuple[str, str, list[Question]]]:
     return [(c.key, c.name, questions_of(c.questions)) for c in rows]
 
 
-class GuidedConversation:
+class GuidedConversation(ABC):
     """One inbound message's turn in the conversation. A subclass gives the door's parts."""
 
     channel: str = Channel.WHATSAPP  # the complaint's channel
@@ -85,25 +86,30 @@ class GuidedConversation:
 
     # -- what the door gives ------------------------------------------------------------------
 
+    @abstractmethod
     def text(self) -> str:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def media(self) -> dict[str, str] | None:
         """The attachment this message carries, as kept until filing, or None."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def message_id(self) -> str:
-        raise NotImplementedError
+        ...
 
     def known_phone(self) -> str:
         """The citizen's number as the door vouches for it ("" when it gives none)."""
         return ""
 
+    @abstractmethod
     def raw_payload(self, data: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def download(self, item: dict[str, str], n: int) -> SimpleUploadedFile:
-        raise NotImplementedError
+        ...
 
     # -- the conversation ---------------------------------------------------------------------
 
