@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import dramatiq
 import pytest
+from dramatiq.brokers.stub import StubBroker
 
+from aduan import envelope
 from complaints.selectors import forget_parsed_sops
 from tests.client import TenantClient
 from tests.factories import (
@@ -55,3 +58,21 @@ def _fresh_sop_cache() -> None:
     """Parsed SOPs are cached per process by (schema, version id); tests drop schemas and make
     them again under the same names, so each test starts with none."""
     forget_parsed_sops()
+
+
+@pytest.fixture(autouse=True)
+def _empty_stub_queues() -> None:
+    """The test settings' stub broker lives for the whole process: a job an earlier test sent
+    names a tenant schema that test has dropped since, and `run_jobs` would run it in the
+    schema's absence (its queries then fall through to the public schema). Each test starts
+    with empty queues."""
+    broker = dramatiq.get_broker()
+    if isinstance(broker, StubBroker):
+        broker.flush_all()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_cache() -> None:
+    """Opened keys are cached per process; a transactional test's flush empties the key
+    tables, so a later test would seal with keys no other process (a worker) can find."""
+    envelope.forget_cached_keys()
