@@ -52,7 +52,7 @@ def test_tenant_intake_stays_within_the_statement_budget(
     assert len(statements) <= BUDGET, "\n".join(statements)
 
 
-FRONT_DOOR_NOW = 18  # 17 with aduan.postgresql skipping a repeated SET (unsafe after a rollback)
+FRONT_DOOR_NOW = 17
 
 
 def _front_door_statements(tenant_factory: TenantFactory, client: TenantClient) -> list[str]:
@@ -77,10 +77,10 @@ def test_front_door_intake_does_not_grow(
 ) -> None:
     statements = _front_door_statements(tenant_factory, tenant_client)
     # Then routing and filing ran in no more statements than today's
-    assert len(statements) <= FRONT_DOOR_NOW, f"{len(statements)}: " + "\n".join(statements)
+    assert len(statements) <= FRONT_DOOR_NOW, "\n".join(statements)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 23: the front door runs 18 statements, not 12")
+@pytest.mark.xfail(strict=True, reason="issue 23: the front door runs 17 statements, not 12")
 def test_front_door_intake_stays_within_the_statement_budget(
     committed: None, tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:

@@ -1,8 +1,10 @@
-"""django-tenants' PostgreSQL wrapper, plus what intake needs at fleet scale:
+"""django-tenants' PostgreSQL wrapper, plus two things intake needs at fleet scale:
 
-- (Removed: skipping a second `SET search_path` to the schema the connection was recorded on.
-  The recorded path can differ from the server's, e.g. after a rollback, and a query then ran
-  in the wrong schema: an isolation bug. Every `set_tenant` sets the path again, as upstream.)
+- Selecting the schema the connection is already on issues no second `SET search_path`
+  (django-tenants forgets the path on every `set_tenant`, even to the same schema). What it
+  recorded is trusted only while the server still has it: django-tenants forgets it on a
+  rollback or a savepoint's rollback (which undo a SET), and a new connection starts afresh.
+  Safe only with session pooling (deploy/pgbouncer: `pool_mode = session`).
 - It remembers the distinct schemas the connection has set its `search_path` to: a backend
   caches the catalog of every schema it touched (about 0.16 MB each), so `aduan.db.
   recycle_spread_connection()` closes a connection that has touched
@@ -26,6 +28,12 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.schemas_touched: set[str] = set()
         super().__init__(*args, **kwargs)
 
+    def set_tenant(self, tenant: Any, include_public: bool = True) -> None:
+        kept = self.search_path_set_schemas
+        super().set_tenant(tenant, include_public)
+        if kept is not None and kept == self._get_cursor_search_paths():
+            self.search_path_set_schemas = kept  # the server's path is already this one
+
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         # A new server connection starts with the server's default path, whatever we recorded.
         self.search_path_set_schemas = None
@@ -37,17 +45,6 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         # The public schema is on every path: only tenant schemas grow the catalog cache.
         if self.search_path_set_schemas and self.search_path_set_schemas[0] != PUBLIC:
             self.schemas_touched.add(self.search_path_set_schemas[0])
-
-    # A SET inside a transaction is undone by its rollback (and by a savepoint's): the server's
-    # path is then unknown, so the next query sets it again rather than trust what we recorded
-    # (else it could run in the schema of the tenant before).
-    def _rollback(self) -> None:
-        self.search_path_set_schemas = None
-        super()._rollback()
-
-    def _savepoint_rollback(self, sid: str) -> None:
-        self.search_path_set_schemas = None
-        super()._savepoint_rollback(sid)
 
     def close(self) -> None:
         super().close()
