@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from aduan.db import tenant_db
 from tenants.models import Tenant
 from tests.factories import TenantFactory
 
@@ -29,11 +30,11 @@ def test_selecting_the_same_tenant_again_sends_no_second_set(
 ) -> None:
     # Given a connection on a village's schema
     tenant = tenant_factory()
-    connection.set_tenant(tenant)
+    tenant_db.set_tenant(tenant)
     assert _server_schema() == tenant.schema_name
     # When the same tenant is selected again and queried
     with CaptureQueriesContext(connection) as context:
-        connection.set_tenant(Tenant.objects.get(pk=tenant.pk))
+        tenant_db.set_tenant(Tenant.objects.get(pk=tenant.pk))
         assert _server_schema() == tenant.schema_name
     # Then no SET was sent
     assert _sets(context) == 0
@@ -42,17 +43,17 @@ def test_selecting_the_same_tenant_again_sends_no_second_set(
 def test_after_a_savepoint_rollback_the_path_is_set_again(tenant_factory: TenantFactory) -> None:
     # Given a connection on village A, then a savepoint in which it moved to village B
     first, second = tenant_factory(), tenant_factory()
-    connection.set_tenant(first)
+    tenant_db.set_tenant(first)
     assert _server_schema() == first.schema_name
     try:
         with transaction.atomic():
-            connection.set_tenant(second)
+            tenant_db.set_tenant(second)
             assert _server_schema() == second.schema_name
             raise RuntimeError("undo")
     except RuntimeError:
         pass
     # When village B is selected again (had the record kept B, the server would be on A)
-    connection.set_tenant(second)
+    tenant_db.set_tenant(second)
     # Then the query runs in B
     assert _server_schema() == second.schema_name
 
@@ -63,18 +64,18 @@ def test_after_a_rollback_the_path_is_set_again(
     # Given a connection on the public schema, then a transaction in which it moved to a
     # village, rolled back
     tenant = tenant_factory()
-    connection.set_schema_to_public()
+    tenant_db.set_schema_to_public()
     assert _server_schema() == "public"
     try:
         with transaction.atomic():
-            connection.set_tenant(tenant)
+            tenant_db.set_tenant(tenant)
             assert _server_schema() == tenant.schema_name
             raise RuntimeError("undo")
     except RuntimeError:
         pass
     # When the village is selected again
     with CaptureQueriesContext(connection) as context:
-        connection.set_tenant(tenant)
+        tenant_db.set_tenant(tenant)
         # Then the path is set again: its queries run in its schema, not the public one
         assert _server_schema() == tenant.schema_name
     assert _sets(context) == 1
