@@ -151,16 +151,30 @@ def governed_tenants(user: AnyUser) -> QuerySet[Tenant]:
 
 def roles_in(user: AnyUser, tenant: Tenant) -> frozenset[str]:
     """The user's roles in this tenant, with REGENCY_ADMIN and PLATFORM_OPERATOR added when
-    they reach it from above."""
+    they reach it from above (the operator governs every tenant, a regency admin their regency
+    and its agencies and villages: `governed_tenants`). One query: it runs on every request."""
     if not user.is_authenticated:
         return frozenset()
-    roles = set(
-        Membership.objects.filter(user_id=user.pk, tenant=tenant).values_list("role", flat=True)
-    )
-    if tenant.schema_name != get_public_schema_name():
-        if is_platform_operator(user):
-            roles.add(Role.PLATFORM_OPERATOR)
-        if governed_tenants(user).filter(pk=tenant.pk).exists():
+    public = get_public_schema_name()
+    reach = Q(tenant_id=tenant.pk)
+    if tenant.schema_name != public:
+        reach |= Q(role=Role.PLATFORM_OPERATOR, tenant__schema_name=public)
+        reach |= Q(
+            role=Role.REGENCY_ADMIN,
+            tenant__kind=TenantKind.PEMKAB,
+            tenant_id__in=[pk for pk in (tenant.pk, tenant.parent_id) if pk is not None],
+        )
+    roles: set[str] = set()
+    for role, tenant_id in Membership.objects.filter(reach, user_id=user.pk).values_list(
+        "role", "tenant_id"
+    ):
+        if tenant_id == tenant.pk:
+            roles.add(role)
+        if tenant.schema_name == public:
+            continue
+        if role == Role.PLATFORM_OPERATOR and tenant_id != tenant.pk:
+            roles.update({Role.PLATFORM_OPERATOR, Role.REGENCY_ADMIN})
+        elif role == Role.REGENCY_ADMIN:
             roles.add(Role.REGENCY_ADMIN)
     return frozenset(roles)
 

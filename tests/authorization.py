@@ -39,9 +39,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -55,7 +57,6 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
-from psycopg import sql
 from pypdf import PdfWriter
 
 from aduan import onetime
@@ -129,6 +130,9 @@ class World:
     other: Tenant
     public: Tenant
     made: dict[str, Any] = field(default_factory=dict)
+    # A session per (user, second factor passed), made with the world: each endpoint's
+    # savepoint rolls back what a request did to it, so a caller signs in by cookie.
+    sessions: dict[tuple[int, bool], str] = field(default_factory=dict)
 
 
 Sample = Callable[[World], str]
@@ -750,45 +754,39 @@ def _url(endpoint: Endpoint, world: World) -> str:
     return reverse(endpoint.name, urlconf=endpoint.urlconf, kwargs=values)
 
 
-class _Fingerprint:
-    """A digest of every watched table's rows (any insert, update or delete changes it), in
-    one query."""
+class Fingerprint:
+    """The row writes (inserted, updated, deleted) this transaction made to each watched table
+    so far, in one query on PostgreSQL's per-transaction statistics: any write a request makes
+    changes it, even one that leaves the row as it was or is rolled back to a savepoint (the
+    requests run in the test's transaction, on this connection)."""
 
     def __init__(self, schemas: list[str]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = ANY(%s)"
-                " ORDER BY schemaname, tablename",
-                [schemas],
-            )
-            tables = [(s, t) for s, t in cursor.fetchall() if t not in UNWATCHED_TABLES]
-        parts = [
-            sql.SQL(
-                "SELECT {label}, (SELECT md5(string_agg(t::text, ',' ORDER BY t::text))"
-                " FROM {schema}.{table} t)"
-            ).format(
-                label=sql.Literal(f"{schema}.{table}"),
-                schema=sql.Identifier(schema),
-                table=sql.Identifier(table),
-            )
-            for schema, table in tables
-        ]
-        self.query = sql.SQL(" UNION ALL ").join(parts)
+        self.schemas = schemas
 
-    def __call__(self) -> dict[str, str | None]:
+    def __call__(self) -> dict[str, tuple[int, int, int]]:
         tenant_db.set_schema_to_public()
         with connection.cursor() as cursor:
-            cursor.execute(self.query.as_string(connection.connection))
-            return dict(cursor.fetchall())
+            cursor.execute(
+                "SELECT schemaname || '.' || relname, n_tup_ins, n_tup_upd, n_tup_del"
+                " FROM pg_stat_xact_user_tables"
+                " WHERE schemaname = ANY(%s) AND NOT relname = ANY(%s)",
+                [self.schemas, sorted(UNWATCHED_TABLES)],
+            )
+            return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
 
 
 def _sign_in(
     client: TenantClient, world: World, user: User | None, *, two_factor: bool = True
 ) -> None:
-    client.logout()
     world.made["caller"] = user
-    if user is not None:
-        sign_in(client, user, two_factor=two_factor)
+    client.cookies = SimpleCookie()  # as logout() leaves it, without deleting the session
+    if user is None:
+        return
+    key = world.sessions.get((user.pk, two_factor))
+    if key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        return
+    sign_in(client, user, two_factor=two_factor)
 
 
 def _request(
@@ -1131,8 +1129,18 @@ def make_world(tenant_factory: TenantFactory, tenant_client: TenantClient) -> Wo
     made.made["nobody"] = make_user()
     # Every caller signs in once here, so their second-factor devices exist before any
     # snapshot is taken.
-    for user in [made.made["other"], *(_holder(made, role) for role in Role)]:
-        sign_in(tenant_client, user)
+    # ("nobody" has no second-factor device: enrolling one is what some endpoints test.)
+    callers = [(made.made["nobody"], False)] + [
+        (user, two_factor)
+        for user in [made.made["other"], *(_holder(made, role) for role in Role)]
+        for two_factor in (True, False)
+    ]
+    for user, two_factor in callers:
+        tenant_client.cookies = SimpleCookie()
+        sign_in(tenant_client, user, two_factor=two_factor)
+        cookie = tenant_client.cookies[settings.SESSION_COOKIE_NAME]
+        made.sessions[(user.pk, two_factor)] = cookie.value
+    tenant_client.cookies = SimpleCookie()
     return made
 
 
@@ -1160,7 +1168,7 @@ def check_app(
     request.getfixturevalue("settings").MEDIA_ROOT = request.getfixturevalue("tmp_path") / "media"
     world = make_world(tenant_factory, tenant_client)
     schemas = [get_public_schema_name(), world.tenant.schema_name, world.other.schema_name]
-    fingerprint = _Fingerprint(schemas)
+    fingerprint = Fingerprint(schemas)
     failures = []
     for endpoint in selected:
         made = dict(world.made)  # what the samples make inside the savepoint goes with it
@@ -1181,7 +1189,7 @@ def check_app(
 
 
 def _check_endpoint(
-    endpoint: Endpoint, world: World, tenant_client: TenantClient, fingerprint: _Fingerprint
+    endpoint: Endpoint, world: World, tenant_client: TenantClient, fingerprint: Fingerprint
 ) -> None:
     # Given the endpoint's declared access
     access = declared_access(endpoint.callback)
@@ -1198,7 +1206,7 @@ def _check_method(
     access: Access,
     world: World,
     tenant_client: TenantClient,
-    fingerprint: _Fingerprint,
+    fingerprint: Fingerprint,
 ) -> None:
     # When an anonymous caller asks
     _sign_in(tenant_client, world, None)

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django_tenants.utils import schema_context
 from rest_framework.views import APIView
 
+from complaints.models import Complaint
 from tenants.access import declared_access
-from tests.authorization import APPS, ENDPOINTS, app_of, check_app
+from tests.authorization import APPS, ENDPOINTS, Fingerprint, app_of, check_app
 from tests.client import TenantClient
-from tests.factories import TenantFactory
+from tests.factories import TenantFactory, file_complaint
 
 # The matrix walks every endpoint as every role: minutes, more on a loaded machine.
 pytestmark = pytest.mark.timeout(1200)
@@ -91,3 +94,31 @@ def test_a_view_without_a_declaration_is_reported() -> None:
     # When their declarations are read, then there are none: the matrix test fails on them
     assert declared_access(plain) is None
     assert declared_access(Plain.as_view()) is None
+
+
+@pytest.mark.django_db
+def test_the_matrix_sees_any_write_even_one_undone_or_changing_nothing(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a tenant with a complaint and the matrix's record of writes
+    tenant = tenant_factory()
+    filed = file_complaint(tenant)
+    fingerprint = Fingerprint(["public", tenant.schema_name])
+    before = fingerprint()
+    # When its rows are only read, then nothing was written
+    with schema_context(tenant.schema_name):
+        assert Complaint.objects.filter(pk=filed.pk).exists()
+    assert fingerprint() == before
+    # When a row is saved as it was, then that is a write
+    with schema_context(tenant.schema_name):
+        Complaint.objects.filter(pk=filed.pk).update(subject=filed.subject)
+    after_update = fingerprint()
+    assert after_update != before
+    # When a write is rolled back to a savepoint, then it was seen all the same
+    try:
+        with transaction.atomic(), schema_context(tenant.schema_name):
+            Complaint.objects.filter(pk=filed.pk).update(subject="Diubah")
+            raise RuntimeError("undo")
+    except RuntimeError:
+        pass
+    assert fingerprint() != after_update

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from complaints.models import Complaint
 from tenants import permissions
 from tenants.access import Access, Scope, TenantCapability
+from tenants.actions.members import do_grant_role
 from tenants.actions.onboarding import do_ensure_public_tenant
 from tenants.models import Role, TenantKind
 from tenants.permissions import READ_ONLY_CAPABILITIES, ROLE_CAPABILITIES, Capability
@@ -63,6 +65,36 @@ def test_capabilities_follow_roles_in_the_tenant_and_from_above(
     assert permissions.has_capability(regency_admin, village, Capability.MANAGE_MEMBERS)
     assert not permissions.has_capability(regency_admin, village, Capability.VIEW_ALL_COMPLAINTS)
     assert not permissions.has_capability(regency_admin, elsewhere, Capability.MANAGE_MEMBERS)
+
+
+def test_roles_in_reads_every_reach_in_one_query(tenant_factory: TenantFactory) -> None:
+    # Given a regency, its village, a village elsewhere, the operator and several roles
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    village = tenant_factory(parent=regency)
+    elsewhere = tenant_factory(region_code="33.01.02.2014")
+    public = do_ensure_public_tenant()
+    regency_admin = make_member(regency, Role.REGENCY_ADMIN)
+    do_grant_role(user=regency_admin, tenant=village, role=Role.OFFICER)
+    operator = make_member(public, Role.PLATFORM_OPERATOR)
+    head = make_member(village, Role.HEAD)
+    # Then each holds what they hold there, and from above
+    above = {Role.PLATFORM_OPERATOR, Role.REGENCY_ADMIN}
+    expected = [
+        (regency_admin, regency, {Role.REGENCY_ADMIN}),
+        (regency_admin, village, {Role.REGENCY_ADMIN, Role.OFFICER}),
+        (regency_admin, elsewhere, set()),
+        (operator, village, above),
+        (operator, elsewhere, above),
+        (operator, public, {Role.PLATFORM_OPERATOR}),
+        (head, village, {Role.HEAD}),
+        (head, regency, set()),
+        (head, public, set()),
+    ]
+    for user, tenant, roles in expected:
+        with CaptureQueriesContext(connection) as queries:
+            held = permissions.roles_in(user, tenant)
+        assert held == roles, (user.username, tenant.slug)
+        assert len(queries) == 1
 
 
 def test_object_grant_in_one_tenant_does_not_reach_the_same_id_in_another(
