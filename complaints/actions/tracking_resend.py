@@ -59,8 +59,9 @@ def do_resend_tracking_codes(*, contact: str, client: str) -> int:
             if complaint is None or complaint.erased_at is not None:
                 continue
             # The index said so; the sealed value confirms it (a digest is never the proof).
-            on_file = complaint.email.casefold() if channel == EMAIL else complaint.phone
-            if on_file != value:
+            # (Both normalised alike: a number stored before the one rule still matches.)
+            on_file = _contact(complaint.email if channel == EMAIL else complaint.phone)
+            if on_file != (channel, value):
                 continue
             notify_tracking_code(
                 tenant=tenant, complaint=complaint, channel=channel, recipient=value

@@ -202,10 +202,10 @@ def test_a_complaint_filed_before_the_resend_index_gets_its_lost_code_resent(
     complaint_id, _ = _plain_insert(tenant)
     with schema_context(tenant.schema_name), connection.cursor() as cursor:
         code = Complaint.objects.get(pk=complaint_id).tracking_code
-        # as intake kept a number then: E.164
+        # a number as the citizen typed it (not every door normalised it then)
         cursor.execute(
             "UPDATE complaints_complaint SET phone=%s WHERE id=%s",
-            ["+" + "62" + SMS_DIGITS, complaint_id],
+            ["0" + SMS_DIGITS[:3] + "-" + SMS_DIGITS[3:7] + "-" + SMS_DIGITS[7:], complaint_id],
         )
     TrackingCode.objects.filter(code=code).update(contacts=[])
     sent = OutboxMessage.objects.filter(kind="tracking_resend")
