@@ -4,6 +4,7 @@ appointments, disclosure requests and approvals, and the hand-over to the inspec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from complaints.models import Complaint
 from complaints.presenters import state_label
 from complaints.public.models import WbsReceipt
 from tenants.access import ADMIN_ROLES, Public, TenantRole
-from tenants.models import Role, User
+from tenants.models import Role, Tenant, User
 
 
 class WbsThrottle(ScopeThrottle):
@@ -210,6 +211,24 @@ class AppointInput(serializers.Serializer[dict[str, Any]]):
     user = serializers.IntegerField()
 
 
+def _change_officer(
+    request: Request,
+    tenant: Tenant,
+    change: Callable[..., object],
+    unknown: WbsErrorCode,
+    unknown_message: str,
+) -> Response:
+    """An appointment or a dismissal by the API: the user by id (an unknown one is a field
+    error), then the action."""
+    given = AppointInput(data=request.data)
+    given.is_valid(raise_exception=True)
+    user = User.objects.filter(pk=given.validated_data["user"]).first()
+    if user is None:
+        raise ComplaintError(unknown, unknown_message, {"field": "user"})
+    change(tenant=tenant, user=user, actor=request.user)
+    return Response(OfficerOutput(user).data, status=status.HTTP_201_CREATED)
+
+
 class WbsOfficersApi(TenantApiView):
     """The tenant's WBS officers; the head (with the second factor) appoints one."""
 
@@ -223,17 +242,13 @@ class WbsOfficersApi(TenantApiView):
         request=AppointInput, responses={201: OfficerOutput}, operation_id="wbs_officer_appoint"
     )
     def post(self, request: Request) -> Response:
-        given = AppointInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        user = User.objects.filter(pk=given.validated_data["user"]).first()
-        if user is None:
-            raise ComplaintError(
-                WbsErrorCode.NOT_A_MEMBER,
-                _("Hanya anggota instansi ini yang dapat diangkat."),
-                {"field": "user"},
-            )
-        wbs_actions.do_appoint_wbs_officer(tenant=self.tenant, user=user, actor=request.user)
-        return Response(OfficerOutput(user).data, status=status.HTTP_201_CREATED)
+        return _change_officer(
+            request,
+            self.tenant,
+            wbs_actions.do_appoint_wbs_officer,
+            WbsErrorCode.NOT_A_MEMBER,
+            _("Hanya anggota instansi ini yang dapat diangkat."),
+        )
 
 
 class WbsDismissalApi(TenantApiView):
@@ -246,17 +261,13 @@ class WbsDismissalApi(TenantApiView):
         request=AppointInput, responses={201: OfficerOutput}, operation_id="wbs_officer_dismiss"
     )
     def post(self, request: Request) -> Response:
-        given = AppointInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        user = User.objects.filter(pk=given.validated_data["user"]).first()
-        if user is None:
-            raise ComplaintError(
-                WbsErrorCode.NOT_AN_OFFICER,
-                _("Pengguna ini bukan petugas WBS."),
-                {"field": "user"},
-            )
-        wbs_actions.do_dismiss_wbs_officer(tenant=self.tenant, user=user, actor=request.user)
-        return Response(OfficerOutput(user).data, status=status.HTTP_201_CREATED)
+        return _change_officer(
+            request,
+            self.tenant,
+            wbs_actions.do_dismiss_wbs_officer,
+            WbsErrorCode.NOT_AN_OFFICER,
+            _("Pengguna ini bukan petugas WBS."),
+        )
 
 
 class DisclosureOutput(serializers.Serializer[wbs.Disclosure]):

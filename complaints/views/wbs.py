@@ -15,6 +15,7 @@ from typing import Any
 
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -182,6 +183,23 @@ def wbs_reply(request: HttpRequest) -> HttpResponse:
 # --- staff ------------------------------------------------------------------------------------
 
 
+def _change_officer(request: HttpRequest, form: forms.Form, change: Callable[..., object]) -> bool:
+    """An appointment or a dismissal from the WBS console's form; False shows the form again
+    with its errors (the action's own refusal on its field)."""
+    if not form.is_valid():
+        return False
+    try:
+        change(
+            tenant=request_tenant(request),
+            user=User.objects.get(pk=form.cleaned_data["user"]),
+            actor=request.user,
+        )
+    except AduanError as error:
+        show_action_error(form, error)
+        return False
+    return True
+
+
 @tenant_role_required(*ADMIN_ROLES, Role.HEAD, Role.WBS_OFFICER)
 def wbs_console(request: HttpRequest) -> HttpResponse:
     """The WBS settings (admins change them), its WBS officers (the head appoints them), the
@@ -210,33 +228,15 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
         status = 400
     elif request.method == "POST" and request.POST.get("form") == "appoint" and is_head:
         appoint_form = _appoint_form(tenant, request.POST)
-        if appoint_form.is_valid():
-            try:
-                wbs_actions.do_appoint_wbs_officer(
-                    tenant=tenant,
-                    user=User.objects.get(pk=appoint_form.cleaned_data["user"]),
-                    actor=request.user,
-                )
-            except AduanError as error:
-                show_action_error(appoint_form, error)
-            else:
-                messages.success(request, _("Petugas WBS diangkat."))
-                return redirect("wbs-console")
+        if _change_officer(request, appoint_form, wbs_actions.do_appoint_wbs_officer):
+            messages.success(request, _("Petugas WBS diangkat."))
+            return redirect("wbs-console")
         status = 400
     elif request.method == "POST" and request.POST.get("form") == "dismiss" and is_head:
         dismiss_form = _dismiss_form(tenant, request.POST)
-        if dismiss_form.is_valid():
-            try:
-                wbs_actions.do_dismiss_wbs_officer(
-                    tenant=tenant,
-                    user=User.objects.get(pk=dismiss_form.cleaned_data["user"]),
-                    actor=request.user,
-                )
-            except AduanError as error:
-                show_action_error(dismiss_form, error)
-            else:
-                messages.success(request, _("Petugas WBS diberhentikan."))
-                return redirect("wbs-console")
+        if _change_officer(request, dismiss_form, wbs_actions.do_dismiss_wbs_officer):
+            messages.success(request, _("Petugas WBS diberhentikan."))
+            return redirect("wbs-console")
         status = 400
     elif request.method == "POST":
         # Not a form this user may send: nothing to do.

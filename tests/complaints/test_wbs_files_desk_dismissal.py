@@ -247,3 +247,23 @@ def test_the_head_dismisses_on_the_wbs_page(tenant_factory: TenantFactory) -> No
     assert done.status_code == 302
     assert not Membership.objects.filter(user=officer, role=Role.WBS_OFFICER).exists()
     assert WbsRecord.objects.filter(tenant=tenant, kind=WbsRecordKind.DISMISSAL).exists()
+
+
+def test_the_head_appoints_on_the_wbs_page_and_a_wrong_choice_is_shown_on_its_field(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a head and an officer of the body on its WBS page
+    tenant = tenant_factory()
+    head = make_member(tenant, Role.HEAD)
+    member = make_member(tenant, Role.OFFICER)
+    client = client_of(head)
+    # When the head picks someone who is not a member, then the form says so on its field
+    wrong = client.post("/console/wbs/", {"form": "appoint", "user": 999999}, tenant=tenant)
+    assert wrong.status_code == 400
+    assert b'id="wbs-appoint-form"' in wrong.content
+    assert not Membership.objects.filter(role=Role.WBS_OFFICER).exists()
+    # When the head appoints the member, then they are a WBS officer, recorded
+    done = client.post("/console/wbs/", {"form": "appoint", "user": member.pk}, tenant=tenant)
+    assert done.status_code == 302
+    assert Membership.objects.filter(user=member, role=Role.WBS_OFFICER, tenant=tenant).exists()
+    assert WbsRecord.objects.filter(tenant=tenant, kind=WbsRecordKind.APPOINTMENT).exists()
