@@ -30,6 +30,7 @@ MIDDLEWARE = [
     "dramatiq.middleware.Callbacks",
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "aduan.jobs.RecycleSpreadConnections",
     "aduan.jobs.WorkerHeartbeat",
 ]
 

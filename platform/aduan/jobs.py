@@ -10,9 +10,10 @@ from typing import Any
 import dramatiq
 from django.core.cache import cache
 from django.db import close_old_connections, connection, transaction
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
-from aduan.db import tenant_db
+from aduan.db import recycle_spread_connection, tenant_db
 
 logger = logging.getLogger("aduan.jobs")
 
@@ -188,3 +189,20 @@ class WorkerHeartbeat(Middleware):
             # A heartbeat connection left open would pin a backend for the worker's life.
             close_old_connections()
             connection.close()
+
+
+class RecycleSpreadConnections(Middleware):
+    """After each job, a worker thread closes its connection once it has set its search_path
+    to `SCHEMAS_PER_CONNECTION` tenant schemas (aduan.db.recycle_spread_connection), as a web
+    process does at the end of a request: jobs spread over a fleet would otherwise grow one
+    backend's catalog cache for every tenant they touch, for the connection's whole age."""
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        recycle_spread_connection()

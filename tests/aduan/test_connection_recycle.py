@@ -8,13 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import dramatiq
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
+from django_tenants.utils import schema_context
+from dramatiq.brokers.stub import StubBroker
 
 from tenants.models import Tenant
 from tests.client import TenantClient
 from tests.factories import TenantFactory
+from tests.services import with_middleware
 
 
 @pytest.fixture
@@ -85,3 +89,46 @@ def test_a_connection_under_the_limit_stays_open(
     backends = [_backend_after_request(tenant_client, v) for v in villages * 2]
     # Then one backend served all four requests
     assert backends[0] is not None and len(set(backends)) == 1
+
+
+BACKENDS: list[tuple[str, int]] = []
+
+
+@dramatiq.actor(actor_name="test_backend_in_schema")
+def backend_in_schema(schema_name: str) -> None:
+    """A job that works in one tenant's schema and notes the backend that served it."""
+    with schema_context(schema_name), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        row = cursor.fetchone()
+    assert row is not None
+    BACKENDS.append((schema_name, int(row[0])))
+
+
+def test_a_worker_closes_its_connection_after_jobs_in_n_schemas(
+    committed: None, tenant_factory: TenantFactory, settings: Any
+) -> None:
+    # Given a limit of two schemas per connection, four villages, and a real worker with one
+    # thread and the platform's job middleware
+    settings.SCHEMAS_PER_CONNECTION = 2
+    villages = [tenant_factory(slug=f"recycle-job-{n}") for n in range(4)]
+    broker = with_middleware(StubBroker())
+    previous = backend_in_schema.broker
+    backend_in_schema.broker = broker
+    broker.declare_actor(backend_in_schema)
+    BACKENDS.clear()
+    worker = dramatiq.Worker(broker, worker_threads=1, worker_timeout=100)
+    worker.start()
+    try:
+        # When a job runs in each village, one after the other
+        for village in villages:
+            backend_in_schema.send(village.schema_name)
+            broker.join(backend_in_schema.queue_name, timeout=30_000)
+    finally:
+        worker.stop()
+        broker.close()
+        backend_in_schema.broker = previous
+    # Then the first two ran on one backend, which was closed after the second schema; the
+    # next two on a new one
+    pids = [pid for _, pid in BACKENDS]
+    assert [schema for schema, _ in BACKENDS] == [v.schema_name for v in villages]
+    assert pids[0] == pids[1] != pids[2] == pids[3]
