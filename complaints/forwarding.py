@@ -50,7 +50,7 @@ from complaints.public.moves import deadlines_follow_sql, receipts_follow_sql
 from complaints.sealing import data_key_of
 from complaints.selectors import sop_by_id, sop_of
 from complaints.sop import Sop
-from complaints.storage import record_freed, record_stored
+from complaints.storage import record_moved
 from complaints.wbs import WBS_PURPOSE
 from integrations.notify import unsent_follow_sql
 from routing.models import Hop, HopKind, HopStatus, TrackingCode, TriageEntry, TriageStatus
@@ -180,9 +180,7 @@ def move_complaint(
                         copies=copies,
                         close_triage=close_triage,
                     )
-                    # The files' bytes leave the origin's storage and enter the target's.
-                    record_freed(attachments, origin)
-                    record_stored(attachments, target)
+                    record_moved(attachments, origin, target)
             except _AttachmentsChangedError:
                 _delete_files(copies)
                 if attempt == ATTEMPTS:

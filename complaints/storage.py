@@ -28,3 +28,13 @@ def record_freed(attachments: Iterable[Attachment], tenant: Tenant | None = None
         StoredFileEvent(tenant_id=tenant_id, attachment_id=a.pk, size=-a.size)
         for a in attachments
     )
+
+
+def record_moved(attachments: Iterable[Attachment], origin: Tenant, target: Tenant) -> None:
+    """A forward: the files' bytes leave the origin's storage and enter the target's (one
+    statement, both rows)."""
+    files = list(attachments)
+    StoredFileEvent.objects.bulk_create(
+        [StoredFileEvent(tenant_id=origin.pk, attachment_id=a.pk, size=-a.size) for a in files]
+        + [StoredFileEvent(tenant_id=target.pk, attachment_id=a.pk, size=a.size) for a in files]
+    )
