@@ -16,6 +16,8 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -480,23 +482,29 @@ def get_version(number: int) -> SopVersion | None:
 def sop_of(version: SopVersion, schema_name: str) -> Sop:
     """The parsed SOP of a stored version (stored versions were validated when written)."""
     key = (schema_name, version.pk)
-    sop = _PARSED.get(key)
+    sop = _BY_DIGEST.get(_DIGESTS.get(key, b""))
     if sop is None:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        sop = _PARSED[key] = parse_sop(version.definition)
+        digest = _digest(version.definition)
+        sop = _BY_DIGEST.get(digest)
+        if sop is None:
+            _bounded(_BY_DIGEST, _BY_DIGEST_MAX)
+            sop = _BY_DIGEST[digest] = parse_sop(version.definition)
+        _bounded(_DIGESTS, _DIGESTS_MAX)
+        _DIGESTS[key] = digest
     return sop
 
 
 def forget_parsed_sops() -> None:
     """Empty the cache of parsed SOPs (a schema dropped and made again under its name, as
     the tests do, numbers its versions from 1 again)."""
-    _PARSED.clear()
+    _DIGESTS.clear()
+    _BY_DIGEST.clear()
 
 
 def sop_by_id(version_id: int, schema_name: str) -> Sop:
-    """`sop_of` by the version's id: the stored definition is read only when not parsed yet."""
-    sop = _PARSED.get((schema_name, version_id))
+    """`sop_of` by the version's id: the stored definition is read only when this process
+    has not parsed that version, nor the same definition for another tenant."""
+    sop = _BY_DIGEST.get(_DIGESTS.get((schema_name, version_id), b""))
     if sop is not None:
         return sop
     return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
@@ -511,12 +519,25 @@ def current_definition(tenant: Tenant) -> tuple[SopVersion | None, dict[str, Any
     return version, version.definition
 
 
-# Parsed SOPs by (schema, version id): a stored version never changes, so this never goes
-# stale; bounded because one process may serve thousands of tenants.
-_PARSED: dict[tuple[str, int], Sop] = {}
+# Parsed SOPs, in two maps: (schema, version id) to the digest of the version's definition
+# (a stored version never changes, so this never goes stale), and digest to the parsed SOP
+# (immutable, so shared). Most tenants run their kind's template unchanged: a process serving
+# thousands of tenants parses a handful of definitions and reads none again. Both bounded:
+# the first by entries (~150 bytes each), the second by parsed SOPs (~15 KB each).
+_DIGESTS: dict[tuple[str, int], bytes] = {}
+_BY_DIGEST: dict[bytes, Sop] = {}
+_DIGESTS_MAX = 50_000
+_BY_DIGEST_MAX = 512
 
 
-_PARSED_MAX = 2048
+def _digest(definition: Any) -> bytes:
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).digest()
+
+
+def _bounded(cache: dict[Any, Any], most: int) -> None:
+    if len(cache) >= most:
+        cache.clear()
 
 
 @dataclass(frozen=True)

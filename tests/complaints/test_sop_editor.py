@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from complaints import selectors
+from complaints.actions.sop import do_edit_sop, do_ensure_sop_version
 from complaints.models import Complaint, SopVersion
 from complaints.sop_form import rows_of
 from complaints.sop_templates import template_for
@@ -345,3 +351,39 @@ def test_the_form_editor_puts_each_problem_on_its_field_and_stores_nothing(
     assert bad_key.status_code == 400
     assert f'id="error-state-{new}-key"' in bad_key.content.decode()
     assert versions(tenant) == []
+
+
+def _reads(context: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in context.captured_queries if not q["sql"].startswith("SET ")]
+
+
+def test_tenants_running_the_same_sop_share_one_parse_and_an_edit_gets_its_own(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given two villages on their kind's template, each with its version 1
+    first, second = tenant_factory(), tenant_factory()
+    versions = {}
+    for tenant in (first, second):
+        with schema_context(tenant.schema_name):
+            versions[tenant.pk] = do_ensure_sop_version(tenant=tenant).pk
+    selectors.forget_parsed_sops()
+    # When a process reads the first village's SOP, then the second's
+    with schema_context(first.schema_name):
+        parsed_first = selectors.sop_by_id(versions[first.pk], first.schema_name)
+    with schema_context(second.schema_name), CaptureQueriesContext(connection) as read:
+        parsed_second = selectors.sop_by_id(versions[second.pk], second.schema_name)
+    # Then the same definition was parsed once and shared (the second's row read once)
+    assert parsed_second is parsed_first
+    assert len(_reads(read)) == 1
+    # And asked again, nothing is read
+    with schema_context(second.schema_name), CaptureQueriesContext(connection) as again:
+        assert selectors.sop_by_id(versions[second.pk], second.schema_name) is parsed_first
+    assert _reads(again) == []
+    # When the second village edits its SOP, then its new version is its own
+    with schema_context(second.schema_name):
+        edited = copy.deepcopy(SopVersion.objects.get(pk=versions[second.pk]).definition)
+        edited["states"][0]["label"] = {"id": "Diterima desa", "en": "Received by the village"}
+        version = do_edit_sop(tenant=second, definition=edited, actor=AnonymousUser())
+        parsed_edit = selectors.sop_by_id(version.pk, second.schema_name)
+    assert parsed_edit is not parsed_first
+    assert parsed_edit.states[0].label.id == "Diterima desa"
