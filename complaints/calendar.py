@@ -17,10 +17,12 @@ province of the tenant's region (Undang-Undang/Keppres 41/1987 on the three zone
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -200,6 +202,25 @@ class WorkingCalendar:
 
 
 def calendar_for(tenant: Tenant) -> WorkingCalendar:
-    """The tenant's calendar: its zone and its local holidays (one small public-schema query)."""
-    local = dict(LocalHoliday.objects.filter(tenant=tenant).values_list("date", "name"))
+    """The tenant's calendar: its zone and its local holidays. Kept per process under the
+    tenant row's `calendar_version` (renewed with every change of its holidays), so only the
+    first use in a process, or the first after a change, reads the holidays."""
+    key = (tenant.pk, tenant.calendar_version)
+    local = _LOCAL_HOLIDAYS.get(key)
+    if local is None:
+        rows = LocalHoliday.objects.filter(tenant=tenant).values_list("date", "name")
+        local = MappingProxyType(dict(rows))  # shared by every calendar of the tenant: read-only
+        if len(_LOCAL_HOLIDAYS) >= _LOCAL_HOLIDAYS_MAX:
+            _LOCAL_HOLIDAYS.clear()
+        _LOCAL_HOLIDAYS[key] = local
     return WorkingCalendar(zone=tenant_zone(tenant), local_holidays=local)
+
+
+def forget_calendars() -> None:
+    """Empty the process's calendars (tests: each starts with none)."""
+    _LOCAL_HOLIDAYS.clear()
+
+
+# (tenant id, calendar version) -> its local holidays; bounded (a few hundred bytes a tenant).
+_LOCAL_HOLIDAYS: dict[tuple[int, uuid.UUID], Mapping[dt.date, str]] = {}
+_LOCAL_HOLIDAYS_MAX = 50_000

@@ -94,6 +94,11 @@ class Tenant(TenantMixin):
     # (billing.actions.entitlements); every feature reads it here, never a billing table.
     # None: billing is not configured for this tenant, so everything is allowed.
     entitlements = models.JSONField(null=True, blank=True, default=None)
+    # Renewed whenever the tenant's local holidays change (complaints.actions.holidays), in the
+    # same transaction: a process keeps each tenant's working calendar under this value
+    # (complaints.calendar.calendar_for), so an intake reads no holidays. A fresh value, not a
+    # counter: a rolled-back change can never be mistaken for a later committed one.
+    calendar_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     # Schemas are made by tenants.provisioning (DDL replay), never by a migration run.
     auto_create_schema = False

@@ -10,6 +10,7 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import envelope
+from complaints.calendar import forget_calendars
 from complaints.selectors import forget_parsed_sops
 from tests.client import TenantClient
 from tests.factories import (
@@ -56,8 +57,9 @@ def committed(transactional_db: None) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_sop_cache() -> None:
     """Parsed SOPs are cached per process by (schema, version id); tests drop schemas and make
-    them again under the same names, so each test starts with none."""
+    them again under the same names, so each test starts with none (and with no calendars)."""
     forget_parsed_sops()
+    forget_calendars()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ Adding or removing one recomputes the running due dates it touches, in the same 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -60,6 +61,7 @@ def do_add_local_holiday(
     try:
         with transaction.atomic():
             holiday = LocalHoliday.objects.create(tenant=tenant, date=date, name=name)
+            _renew_calendar_version(tenant)
             recompute_due_dates(tenant, date)
             return holiday
     except IntegrityError:
@@ -75,6 +77,14 @@ def do_remove_local_holiday(*, tenant: Tenant, date: dt.date, actor: AnyUser) ->
     with transaction.atomic():
         deleted, _rows = LocalHoliday.objects.filter(tenant=tenant, date=date).delete()
         if deleted:
+            _renew_calendar_version(tenant)
             recompute_due_dates(tenant, date)
     if not deleted:
         raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."), {"date": str(date)})
+
+
+def _renew_calendar_version(tenant: Tenant) -> None:
+    """The tenant's holidays changed: a new `calendar_version` (in the caller's transaction),
+    so no process keeps using the calendar it had (complaints.calendar.calendar_for)."""
+    tenant.calendar_version = uuid.uuid4()
+    Tenant.objects.filter(pk=tenant.pk).update(calendar_version=tenant.calendar_version)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from complaints.calendar import calendar_for
 from complaints.public.models import LocalHoliday
-from tenants.models import Role
+from tenants.models import Role, Tenant
 from tests.client import TenantClient
 from tests.factories import TenantFactory, make_member, sign_in
 
@@ -41,6 +43,32 @@ def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
         "name": "Cuti Bersama Hari Raya Idul Fitri",
     } in listed["days_off"]
     assert calendar_for(tenant).day_off(dt.date(2026, 11, 23)) is not None
+
+
+def test_a_process_reads_a_tenants_holidays_once_until_they_change(
+    tenant_factory: TenantFactory, tenant_client: TenantClient
+) -> None:
+    # Given a tenant whose calendar this process has read once
+    tenant = tenant_factory()
+    calendar_for(Tenant.objects.get(pk=tenant.pk))
+    # When it is needed again (a new request reads the tenant row), nothing else is read
+    fresh = Tenant.objects.get(pk=tenant.pk)
+    with CaptureQueriesContext(connection) as reads:
+        calendar = calendar_for(fresh)
+    assert reads.captured_queries == []
+    assert calendar.day_off(dt.date(2026, 11, 23)) is None
+    # When the admin adds a holiday (another process: the API)
+    sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
+    added = tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
+    assert added.status_code == 201
+    # Then the tenant row read next carries a new calendar version, and its calendar has it
+    after = Tenant.objects.get(pk=tenant.pk)
+    assert after.calendar_version != fresh.calendar_version
+    assert calendar_for(after).day_off(dt.date(2026, 11, 23)) is not None
+    # And removing it renews the version again
+    removed = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)
+    assert removed.status_code == 204
+    assert calendar_for(Tenant.objects.get(pk=tenant.pk)).day_off(dt.date(2026, 11, 23)) is None
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ extra savepoints), in the steady state of a large fleet: the tenant has had comp
 version and key exist), the request before it was another tenant's (the connection must switch
 its search_path). Jobs that run after commit are not counted (they are not on the path).
 
-The front door is not there yet (17 statements: routing reads the category catalogue, the
+The front door is not there yet (16 statements: routing reads the category catalogue, the
 village and the authorities before filing, and writes the routing entry after): its test holds
 today's count so it cannot grow, and a strict xfail states the target."""
 
@@ -52,7 +52,7 @@ def test_tenant_intake_stays_within_the_statement_budget(
     assert len(statements) <= BUDGET, "\n".join(statements)
 
 
-FRONT_DOOR_NOW = 17
+FRONT_DOOR_NOW = 16
 
 
 def _front_door_statements(tenant_factory: TenantFactory, client: TenantClient) -> list[str]:
@@ -80,7 +80,7 @@ def test_front_door_intake_does_not_grow(
     assert len(statements) <= FRONT_DOOR_NOW, "\n".join(statements)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 23: the front door runs 17 statements, not 12")
+@pytest.mark.xfail(strict=True, reason="issue 23: the front door runs 16 statements, not 12")
 def test_front_door_intake_stays_within_the_statement_budget(
     committed: None, tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
