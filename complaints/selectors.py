@@ -482,7 +482,7 @@ def get_version(number: int) -> SopVersion | None:
 def sop_of(version: SopVersion, schema_name: str) -> Sop:
     """The parsed SOP of a stored version (stored versions were validated when written)."""
     key = (schema_name, version.pk)
-    sop = _BY_DIGEST.get(_DIGESTS.get(key, b""))
+    sop = _known(key)
     if sop is None:
         digest = _digest(version.definition)
         sop = _BY_DIGEST.get(digest)
@@ -504,7 +504,7 @@ def forget_parsed_sops() -> None:
 def sop_by_id(version_id: int, schema_name: str) -> Sop:
     """`sop_of` by the version's id: the stored definition is read only when this process
     has not parsed that version, nor the same definition for another tenant."""
-    sop = _BY_DIGEST.get(_DIGESTS.get((schema_name, version_id), b""))
+    sop = _known((schema_name, version_id))
     if sop is not None:
         return sop
     return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
@@ -528,6 +528,11 @@ _DIGESTS: dict[tuple[str, int], bytes] = {}
 _BY_DIGEST: dict[bytes, Sop] = {}
 _DIGESTS_MAX = 50_000
 _BY_DIGEST_MAX = 512
+
+
+def _known(key: tuple[str, int]) -> Sop | None:
+    digest = _DIGESTS.get(key)
+    return None if digest is None else _BY_DIGEST.get(digest)
 
 
 def _digest(definition: Any) -> bytes:

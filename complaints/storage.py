@@ -16,25 +16,22 @@ from tenants.models import Tenant
 
 
 def record_stored(attachments: Iterable[Attachment], tenant: Tenant | None = None) -> None:
-    tenant_id = (tenant or connection_tenant()).pk
-    StoredFileEvent.objects.bulk_create(
-        StoredFileEvent(tenant_id=tenant_id, attachment_id=a.pk, size=a.size) for a in attachments
-    )
+    StoredFileEvent.objects.bulk_create(_events(attachments, tenant or connection_tenant(), +1))
 
 
 def record_freed(attachments: Iterable[Attachment], tenant: Tenant | None = None) -> None:
-    tenant_id = (tenant or connection_tenant()).pk
-    StoredFileEvent.objects.bulk_create(
-        StoredFileEvent(tenant_id=tenant_id, attachment_id=a.pk, size=-a.size)
-        for a in attachments
-    )
+    StoredFileEvent.objects.bulk_create(_events(attachments, tenant or connection_tenant(), -1))
 
 
 def record_moved(attachments: Iterable[Attachment], origin: Tenant, target: Tenant) -> None:
     """A forward: the files' bytes leave the origin's storage and enter the target's (one
     statement, both rows)."""
     files = list(attachments)
-    StoredFileEvent.objects.bulk_create(
-        [StoredFileEvent(tenant_id=origin.pk, attachment_id=a.pk, size=-a.size) for a in files]
-        + [StoredFileEvent(tenant_id=target.pk, attachment_id=a.pk, size=a.size) for a in files]
-    )
+    StoredFileEvent.objects.bulk_create(_events(files, origin, -1) + _events(files, target, +1))
+
+
+def _events(attachments: Iterable[Attachment], tenant: Tenant, sign: int) -> list[StoredFileEvent]:
+    return [
+        StoredFileEvent(tenant_id=tenant.pk, attachment_id=a.pk, size=sign * a.size)
+        for a in attachments
+    ]

@@ -183,14 +183,16 @@ def wbs_reply(request: HttpRequest) -> HttpResponse:
 # --- staff ------------------------------------------------------------------------------------
 
 
-def _change_officer(request: HttpRequest, form: forms.Form, change: Callable[..., object]) -> bool:
+def _change_officer(
+    request: HttpRequest, tenant: Tenant, form: forms.Form, change: Callable[..., object]
+) -> bool:
     """An appointment or a dismissal from the WBS console's form; False shows the form again
     with its errors (the action's own refusal on its field)."""
     if not form.is_valid():
         return False
     try:
         change(
-            tenant=request_tenant(request),
+            tenant=tenant,
             user=User.objects.get(pk=form.cleaned_data["user"]),
             actor=request.user,
         )
@@ -228,13 +230,13 @@ def wbs_console(request: HttpRequest) -> HttpResponse:
         status = 400
     elif request.method == "POST" and request.POST.get("form") == "appoint" and is_head:
         appoint_form = _appoint_form(tenant, request.POST)
-        if _change_officer(request, appoint_form, wbs_actions.do_appoint_wbs_officer):
+        if _change_officer(request, tenant, appoint_form, wbs_actions.do_appoint_wbs_officer):
             messages.success(request, _("Petugas WBS diangkat."))
             return redirect("wbs-console")
         status = 400
     elif request.method == "POST" and request.POST.get("form") == "dismiss" and is_head:
         dismiss_form = _dismiss_form(tenant, request.POST)
-        if _change_officer(request, dismiss_form, wbs_actions.do_dismiss_wbs_officer):
+        if _change_officer(request, tenant, dismiss_form, wbs_actions.do_dismiss_wbs_officer):
             messages.success(request, _("Petugas WBS diberhentikan."))
             return redirect("wbs-console")
         status = 400
