@@ -330,7 +330,7 @@ class AppendOnlyQuerySet(models.QuerySet["ComplaintEvent"]):
 
 class ComplaintEvent(models.Model):
     """One entry of a complaint's timeline and audit trail: who, when, what, before and after.
-    Append-only: written only by complaints.audit.record_event, never changed or deleted."""
+    Append-only: written only by complaints.audit.record_events, never changed or deleted."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -230,14 +230,54 @@ def on_state_entered(
     case_limit: CaseLimitDefinition | None = None,
     initial: str = "",
     tenant: Tenant | None = None,
-    new_row: bool = False,
 ) -> None:
     """Set, pause, resume or clear the clock for the state the complaint just entered, and
     the whole case's clock when the SOP has a `case_limit` (`initial`: the SOP's initial
     state, where a case limit without `starts_at` starts); call inside the transition's
-    transaction. Saves the SLA fields and the deadline index. `new_row`: a complaint just
-    filed, which has no deadline yet (nothing to clear)."""
-    state = state_definition
+    transaction. Saves the SLA fields and the deadline index."""
+    _set_clocks(complaint, state_definition, at, case_limit, initial)
+    _save(complaint, tenant=tenant)
+
+
+@dataclass(frozen=True)
+class Dues:
+    """The due dates a new complaint's row is written with (`start_clocks`), for its
+    deadline rows (`write_new_deadlines`)."""
+
+    step: DueDate | None
+    case: DueDate | None
+
+
+def start_clocks(
+    complaint: Complaint,
+    state_definition: StateDefinition,
+    at: dt.datetime,
+    *,
+    case_limit: CaseLimitDefinition | None,
+    initial: str,
+    tenant: Tenant,
+) -> Dues:
+    """A new complaint's clocks, set on its row before intake inserts it (so no UPDATE
+    follows); the deadline rows need its id: `write_new_deadlines` after the insert."""
+    _set_clocks(complaint, state_definition, at, case_limit, initial)
+    return _set_due_dates(complaint, calendar_for(tenant))
+
+
+def write_new_deadlines(tenant: Tenant, complaint: Complaint, dues: Dues) -> None:
+    """The deadline rows of a complaint just inserted with `dues` (it has none to clear)."""
+    if dues.step is not None:
+        _sync_deadline(tenant, complaint, dues.step)
+    if dues.case is not None:
+        _sync_deadline(tenant, complaint, dues.case, kind=CASE)
+
+
+def _set_clocks(
+    complaint: Complaint,
+    state: StateDefinition,
+    at: dt.datetime,
+    case_limit: CaseLimitDefinition | None,
+    initial: str,
+) -> None:
     _on_case_state(complaint, state, case_limit, initial, at)
     complaint.state_entered_at = at
     if state.terminal:
@@ -255,7 +295,6 @@ def on_state_entered(
             complaint.sla_state = state.key
             complaint.sla_started_at = at
             complaint.sla_limit = limit
-    _save(complaint, tenant=tenant, new_row=new_row)
 
 
 def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
@@ -271,28 +310,29 @@ def on_complainant_replied(complaint: Complaint, at: dt.datetime) -> None:
     _save(complaint)
 
 
-def _save(
-    complaint: Complaint,
-    *,
-    tenant: Tenant | None = None,
-    calendar: WorkingCalendar | None = None,
-    new_row: bool = False,
-) -> None:
-    tenant = tenant or connection_tenant()
-    calendar = calendar or calendar_for(tenant)
+def _set_due_dates(complaint: Complaint, calendar: WorkingCalendar) -> Dues:
     due = explain_due(complaint, calendar=calendar)
     complaint.due_at = due.due_at if due else None
     case_due = (
         explain_case_due(complaint, calendar=calendar) if complaint.case_ended_at is None else None
     )
     complaint.case_due_at = case_due.due_at if case_due else None
+    return Dues(due, case_due)
+
+
+def _save(
+    complaint: Complaint,
+    *,
+    tenant: Tenant | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    tenant = tenant or connection_tenant()
+    dues = _set_due_dates(complaint, calendar or calendar_for(tenant))
     # Inside the caller's transaction when there is one: no savepoint of its own.
     with transaction.atomic(savepoint=False):
         complaint.save(update_fields=[*SLA_FIELDS, "updated_at"])
-        if not (new_row and due is None):
-            _sync_deadline(tenant, complaint, due)
-        if not (new_row and case_due is None):
-            _sync_deadline(tenant, complaint, case_due, kind=CASE)
+        _sync_deadline(tenant, complaint, dues.step)
+        _sync_deadline(tenant, complaint, dues.case, kind=CASE)
 
 
 def _remind_at(due: DueDate) -> dt.datetime:

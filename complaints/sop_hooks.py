@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -30,28 +32,39 @@ def sop_purpose(complaint: Complaint) -> str:
     return WBS_PURPOSE if complaint.is_wbs else ""
 
 
-def place_filed(complaint: Complaint, *, tenant: Tenant, active_sop_id: int | None) -> Sop:
+@dataclass(frozen=True)
+class Placed:
+    """Where `place_filed` put a new complaint: its SOP and the due dates its row carries."""
+
+    sop: Sop
+    dues: sla.Dues
+
+
+def place_filed(
+    complaint: Complaint, *, tenant: Tenant, active_sop_id: int | None, at: dt.datetime
+) -> Placed:
     """Before intake writes the row: the SOP version it runs under (`active_sop_id`, read with
     the register number; None before the tenant's first complaint, when the kind's template
-    becomes version 1) and its first state, the SOP's initial or, while required elements
-    are missing, its incomplete state. The row is then written once, already in that state."""
+    becomes version 1), its first state (the SOP's initial or, while required elements are
+    missing, its incomplete state) and that state's clocks from `at`. The row is then written
+    once, already in that state with its due dates."""
     if active_sop_id is None:
         active_sop_id = do_ensure_sop_version(tenant=tenant, purpose=sop_purpose(complaint)).pk
     complaint.sop_version_id = active_sop_id
     # Parsed SOPs are cached per process by version id: usually no read at all.
     sop = sop_by_id(active_sop_id, tenant.schema_name)
-    place_first_state(complaint, sop=sop)
-    return sop
+    return Placed(sop, place_first_state(complaint, sop=sop, tenant=tenant, at=at))
 
 
-def on_filed(complaint: Complaint, *, tenant: Tenant, sop: Sop) -> None:
+def on_filed(complaint: Complaint, *, tenant: Tenant, placed: Placed) -> None:
     """After the row is written in its first state (`place_filed`), inside the filing
-    transaction: that state's clocks, through the one state writer."""
+    transaction: the rest of entering it (its deadline rows), through the one state writer."""
+    sop = placed.sop
     state = sop.state(complaint.state)
     assert state is not None  # a validated SOP has its initial and incomplete states
     enter_state(
         tenant=tenant, complaint=complaint, sop=sop, state=state, entry=None, arrived=True,
-        filed=True,
+        filed=placed.dues,
     )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django_tenants.utils import get_public_schema_name
 
 from routing.models import Authority, Category, CategoryLevel
+from routing.selectors import forget_catalogue
 from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
@@ -60,6 +61,7 @@ def load_catalogue(source: Path = CATALOGUE) -> int:
             Category.objects.update_or_create(
                 key=row["key"], defaults={f: row[f] for f in CATALOGUE_FIELDS}
             )
+    forget_catalogue()
     return len(changed)
 
 

@@ -31,7 +31,9 @@ from django.utils.translation import gettext as _
 
 from routing import boundaries
 from routing.models import Authority, Category, CategoryLevel
+from routing.selectors import catalogue
 from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
+from tenants.regions import region_at
 
 
 class Outcome(enum.StrEnum):
@@ -87,7 +89,7 @@ def _compiled(
 
 def classify(text: str, categories: list[Category] | None = None) -> Classification:
     """The category whose keywords the text holds most, with the words that decided it."""
-    categories = categories if categories is not None else list(Category.objects.all())
+    categories = categories if categories is not None else list(catalogue())
     by_key = {c.key: c for c in categories}
     signature = tuple((c.key, tuple(c.keywords)) for c in categories)
     taken: list[tuple[int, int]] = []
@@ -135,7 +137,7 @@ def resolve_village(
     """The village of the complaint and how it was found (or why it was not). `named`: the
     regency's name as the address gave it, which is not a village's (Kelurahan Cilacap)."""
     if village_code:
-        village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
+        village = region_at(village_code, RegionLevel.VILLAGE)
         if village is not None:
             return village, _("desa %(code)s (%(name)s)") % {
                 "code": village.code,
@@ -316,7 +318,7 @@ def propose(
     choice, or the receiving tenant's regency): address text is matched inside it.
     `excluding` is a body that said "not ours": never proposed as the handler."""
     reasons: list[str] = []
-    categories = list(Category.objects.all())
+    categories = list(catalogue())
     category: Category | None = None
     sure_of_category = False
     if category_key:

@@ -3,9 +3,11 @@ regency whose declarations its admin keeps, the category catalogue."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache, cached
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
@@ -39,6 +41,32 @@ def categories() -> QuerySet[Category]:
     return Category.objects.order_by("topic", "name")
 
 
+# The catalogue changes only when it is loaded (routing.directory.load_catalogue: the release
+# step, an operator's command), which forgets it in its own process; another process sees a
+# change within this many seconds.
+CATALOGUE_SECONDS = 300
+_catalogue: TTLCache[str, tuple[Category, ...]] = TTLCache(1, CATALOGUE_SECONDS)
+_catalogue_lock = threading.Lock()
+
+
+@cached(_catalogue, key=lambda: "all", lock=_catalogue_lock)
+def catalogue() -> tuple[Category, ...]:
+    """Every category (a few dozen), kept per process: the router and the category checks of
+    every door read it on each filing. Read-only: shared."""
+    return tuple(Category.objects.all())
+
+
+def category_at(key: str) -> Category | None:
+    """The catalogue's category of this key, None when there is none."""
+    return next((c for c in catalogue() if c.key == key), None)
+
+
+def forget_catalogue() -> None:
+    """Empty the process's catalogue (a load here; tests)."""
+    with _catalogue_lock:
+        _catalogue.clear()
+
+
 @dataclass(frozen=True)
 class Question:
     """One of a category's own questions, labelled in the reader's language."""
@@ -54,10 +82,8 @@ class Question:
 
 def category_questions(key: str) -> list[Question]:
     """The questions a category asks at every door (none for an unknown or blank key)."""
-    if not key:
-        return []
-    stored = Category.objects.filter(key=key).values_list("questions", flat=True).first()
-    return questions_of(stored or [])
+    category = category_at(key) if key else None
+    return questions_of(category.questions) if category is not None else []
 
 
 def questions_of(stored: list[dict[str, Any]]) -> list[Question]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from cachetools import TTLCache, cached
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tenants.errors import TenantError, TenantErrorCode
-from tenants.models import RegionLevel
+from tenants.models import Region, RegionLevel
 
 PACKAGED_DATA = Path(__file__).resolve().parent / "data" / "regions"
 FILES = [
@@ -109,6 +111,30 @@ def upsert_rows(rows: Iterable[Row], *, progress: Callable[[int], None] | None =
         )
         # ON COMMIT DROP is not enough inside an outer transaction (a savepoint never commits).
         cursor.execute("DROP TABLE region_stage")
+    forget_regions()
     if progress is not None:
         progress(loaded % 5000)
     return loaded
+
+
+# The official codes change only when they are loaded again (`upsert_rows`, which forgets them
+# in its own process); another process sees a reload within this many seconds. A province's
+# villages (Jawa Tengah has 8,562) fit in the bound, a few MB.
+REGION_SECONDS = 300
+REGIONS_KEPT = 10_000
+_regions: TTLCache[tuple[str, str], Region | None] = TTLCache(REGIONS_KEPT, REGION_SECONDS)
+_regions_lock = threading.Lock()
+
+
+@cached(_regions, lock=_regions_lock)
+def region_at(code: str, level: str) -> Region | None:
+    """The region of this code at this level, None when there is none. Kept per process: every
+    front-door filing and every intake naming a village looks one up. Read-only: shared."""
+    found: Region | None = Region.objects.filter(code=code, level=level).first()
+    return found
+
+
+def forget_regions() -> None:
+    """Empty the process's regions (a reload here; tests)."""
+    with _regions_lock:
+        _regions.clear()

@@ -27,6 +27,7 @@ from tenants.models import (
     TenantStatus,
 )
 from tenants.permissions import AnyUser
+from tenants.regions import region_at
 
 DIRECTORY_LIMIT = 50
 
@@ -174,7 +175,7 @@ def place_label(code: str) -> str:
     if len(code) > 5:
         found = villages_matching([code])
         return found[0].label if found else ""
-    region = Region.objects.filter(code=code, level=RegionLevel.REGENCY).first()
+    region = region_at(code, RegionLevel.REGENCY)
     return _short_regency(region.name) if region else ""
 
 

@@ -12,7 +12,9 @@ from dramatiq.brokers.stub import StubBroker
 from aduan import envelope
 from complaints.calendar import forget_calendars
 from complaints.selectors import forget_parsed_sops
+from routing.selectors import forget_catalogue
 from tests.client import TenantClient
+from tenants.regions import forget_regions
 from tests.factories import (
     PlatformData,
     TenantFactory,
@@ -57,9 +59,13 @@ def committed(transactional_db: None) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_sop_cache() -> None:
     """Parsed SOPs are cached per process by (schema, version id); tests drop schemas and make
-    them again under the same names, so each test starts with none (and with no calendars)."""
+    them again under the same names, so each test starts with none (and with no calendars).
+    A transactional test's flush empties the catalogue and the regions until they are loaded
+    again: no test starts with them kept either."""
     forget_parsed_sops()
     forget_calendars()
+    forget_catalogue()
+    forget_regions()
 
 
 @pytest.fixture(autouse=True)

@@ -42,12 +42,13 @@ from tenants.models import Tenant
 class NewComplaint:
     """A complaint at a front door, not filed anywhere yet.
 
-    `file_at(tenant)` files it with that tenant the way its door does (channel, labels, raw
-    payload), with the router's job off: it is routed already. `fields` are the intake
-    fields, kept as SP4N-LAPOR!'s payload when no body on Aduan can hold it; `files` the
-    attachments, checked by content already."""
+    `file_at(tenant, reason)` files it with that tenant the way its door does (channel,
+    labels, raw payload), with the router's job off (it is routed already) and its routing
+    entry, saying `reason`, written with the filing's (complaints.actions.intake). `fields`
+    are the intake fields, kept as SP4N-LAPOR!'s payload when no body on Aduan can hold it;
+    `files` the attachments, checked by content already."""
 
-    file_at: Callable[[Tenant], Complaint]
+    file_at: Callable[[Tenant, str], Complaint]
     fields: dict[str, Any]
     files: Sequence[CheckedFile] = ()
 
@@ -129,10 +130,7 @@ def _carry_out_new(disposition: Disposition, new: NewComplaint) -> Carried:
         return _keep_for_lapor(disposition, new)
     assert to is not None and action in (Action.FORWARD, Action.TRIAGE)
     with transaction.atomic(), schema_context(to.schema_name):
-        complaint = new.file_at(to)
-        record_event(
-            complaint, kind=EventKind.ROUTED, actor_label="Aduan", message=disposition.reason
-        )
+        complaint = new.file_at(to, disposition.reason)
         if action is Action.TRIAGE:
             do_open_triage_entry(
                 tracking_code=complaint.tracking_code,

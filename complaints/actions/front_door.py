@@ -24,9 +24,10 @@ from complaints.models import Channel, Complaint
 from complaints.validation import check_attachments
 from routing.boundaries import locate
 from routing.disposition import dispose
-from routing.models import Category
 from routing.router import Proposal, propose
-from tenants.models import Region, RegionLevel, Tenant
+from routing.selectors import category_at
+from tenants.models import RegionLevel, Tenant
+from tenants.regions import region_at
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,13 @@ def do_file_at_front_door(
             village_code = region.code
         elif region is not None:
             regency_code = region.code
-    if not village_code and not (
-        regency_code
-        and Region.objects.filter(code=regency_code, level=RegionLevel.REGENCY).exists()
-    ):
+    if not village_code and not (regency_code and region_at(regency_code, RegionLevel.REGENCY)):
         raise ComplaintError(
             ComplaintErrorCode.LOCATION_REQUIRED,
             _("Pilih kabupaten/kota atau isi kode desa/kelurahan."),
             {"field": "regency_code", "value": regency_code},
         )
-    if category and not Category.objects.filter(key=category).exists():
+    if category and category_at(category) is None:
         raise ComplaintError(
             ComplaintErrorCode.UNKNOWN_CATEGORY,
             _("Kategori tidak dikenal."),
@@ -126,7 +124,7 @@ def do_file_at_front_door(
         "answers": answers if category else None,
     }
 
-    def file_at(tenant: Tenant) -> Complaint:
+    def file_at(tenant: Tenant, routed: str) -> Complaint:
         if phone.strip() and not phone_code.strip() and citizen_doors(tenant).confirm_phone:
             # Known only now: the body chosen confirms phones (nothing is written yet).
             raise ComplaintError(
@@ -145,6 +143,7 @@ def do_file_at_front_door(
             actor_label=_("Pintu depan Aduan"),
             attachments=[c.file for c in checked],
             route=False,  # routed already
+            routed=routed,
             # The router read the village already (one statement less per filing).
             village_known=proposal.village is not None and proposal.village.code == village_code,
             phone_code=phone_code,

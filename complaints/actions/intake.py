@@ -33,7 +33,7 @@ from complaints import forwarding, notifications, register, search, sop_hooks
 from complaints.actions.doors import confirm_phone
 from complaints.attachments import discard_files as discard_files  # re-exported
 from complaints.attachments import store_attachments as store_attachments  # re-exported
-from complaints.audit import record_event
+from complaints.audit import NewEvent, record_events
 from complaints.calendar import tenant_zone
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import (
@@ -55,7 +55,8 @@ from complaints.validation import (
 )
 from complaints.wbs import WBS_PURPOSE
 from routing.selectors import category_questions
-from tenants.models import Region, RegionLevel, Tenant
+from tenants.models import RegionLevel, Tenant
+from tenants.regions import region_at
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -147,6 +148,7 @@ def do_file_complaint(
     village_known: bool = False,
     phone_code: str | None = None,
     phone_code_schema: str = "",
+    routed: str = "",
 ) -> Complaint:
     """File a complaint in `tenant`'s register (the current schema must be the tenant's).
 
@@ -161,7 +163,8 @@ def do_file_complaint(
     `phone_code`: the one-time code of the phone, from a self-service door (form, embed, API)
     of a tenant that confirms phones (complaints.actions.doors.confirm_phone); None from a door
     that vouches for the number. `phone_code_schema`: whose code it is (the front door's are
-    the platform's)."""
+    the platform's). `routed`: why a front door chose this body (its disposition's reason):
+    the routing entry is written with the filing's own."""
     if channel not in Channel.values:
         raise ComplaintError(
             ComplaintErrorCode.INVALID_CHANNEL,
@@ -237,7 +240,9 @@ def do_file_complaint(
             )
             complaint.missing_elements = missing_elements(complaint)
             complaint.is_complete = not complaint.missing_elements
-            sop = sop_hooks.place_filed(complaint, tenant=tenant, active_sop_id=active_sop_id)
+            placed = sop_hooks.place_filed(
+                complaint, tenant=tenant, active_sop_id=active_sop_id, at=now
+            )
             if not is_wbs:
                 forwarding.claim_tracking_code(tenant, complaint)
                 # The search document goes in with the row (a WBS description is sealed: the
@@ -254,30 +259,30 @@ def do_file_complaint(
                 del complaint.__dict__["search_text"]  # the stored text, if ever read
             store_attachments(complaint, checked, stored)
             label = actor_label or (str(Channel(channel).label) if actor is None else "")
-            record_event(
-                complaint,
-                kind=EventKind.FILED,
-                actor=actor,
-                actor_label=label,
-                is_public=True,
-                document_written=not is_wbs,
-                after={
-                    "number": complaint.number,
-                    "channel": complaint.channel,
-                    "attachments": len(stored),
-                    **({"phone_confirmed": True} if phone_confirmed else {}),
-                },
-            )
-            if not complaint.is_complete:
-                record_event(
-                    complaint,
-                    kind=EventKind.INFO_REQUESTED,
-                    actor=actor,
-                    actor_label=label,
+            entries = [
+                NewEvent(
+                    EventKind.FILED,
+                    actor,
+                    label,
                     is_public=True,
-                    after={"missing": complaint.missing_elements},
+                    after={
+                        "number": complaint.number,
+                        "channel": complaint.channel,
+                        "attachments": len(stored),
+                        **({"phone_confirmed": True} if phone_confirmed else {}),
+                    },
                 )
-            sop_hooks.on_filed(complaint, tenant=tenant, sop=sop)
+            ]
+            if not complaint.is_complete:
+                missing = {"missing": complaint.missing_elements}
+                entries.append(
+                    NewEvent(EventKind.INFO_REQUESTED, actor, label, is_public=True, after=missing)
+                )
+            if routed:
+                entries.append(NewEvent(EventKind.ROUTED, actor_label="Aduan", message=routed))
+            # One statement for the filing's entries (a front door's routing entry with them).
+            record_events(complaint, entries, document_written=not is_wbs)
+            sop_hooks.on_filed(complaint, tenant=tenant, placed=placed)
             # integrations: the receipt (tanda terima) through the transactional outbox,
             # written in this transaction (the one outbox call of intake).
             notifications.on_filed(tenant=tenant, complaint=complaint)
@@ -294,7 +299,7 @@ def do_file_complaint(
 
 
 def village_problem(code: str) -> FieldProblem | None:
-    if Region.objects.filter(code=code, level=RegionLevel.VILLAGE).exists():
+    if region_at(code, RegionLevel.VILLAGE) is not None:
         return None
     return FieldProblem(
         "village_code",

@@ -54,12 +54,25 @@ class Entry:
     after: dict[str, Any] = field(default_factory=dict)
 
 
-def place_first_state(complaint: Complaint, *, sop: Sop) -> None:
+def place_first_state(
+    complaint: Complaint, *, sop: Sop, tenant: Tenant, at: dt.datetime
+) -> sla.Dues:
     """Before intake writes a new complaint's row (complaints.sop_hooks.place_filed): its first
-    state, the SOP's initial or, while required elements are missing, its incomplete state, so
-    the row is written once, already in it; `enter_state(filed=True)` then starts its clocks."""
+    state, the SOP's initial or, while required elements are missing, its incomplete state,
+    and that state's clocks from `at`, so the row is inserted once, already in it and with its
+    due dates; `enter_state(filed=dues)` then writes the rest (the deadline rows)."""
     waiting = not complaint.is_complete and sop.incomplete
     complaint.state = sop.incomplete if waiting else sop.initial
+    state = sop.state(complaint.state)
+    assert state is not None  # a validated SOP has its initial and incomplete states
+    return sla.start_clocks(
+        complaint,
+        state.for_urgency(complaint.urgency),
+        at,
+        case_limit=sop.case_limit,
+        initial=sop.initial,
+        tenant=tenant,
+    )
 
 
 def enter_state(
@@ -78,7 +91,7 @@ def enter_state(
     handing_over: bool = False,
     note: str = "",
     safe_note: bool = False,
-    filed: bool = False,
+    filed: sla.Dues | None = None,
 ) -> ComplaintEvent | None:
     """Put `complaint` (locked by the caller, inside its transaction) in `state` of its `sop`.
 
@@ -90,7 +103,8 @@ def enter_state(
     written as an entry) and whether it hands the complaint to another body; they decide the
     step's notification. `note`, `safe_note`: what a told public entry carries (see
     complaints.notifications.on_public_event). `filed`: intake's first state, the row just
-    written (it has no deadlines to clear yet). Returns the change's entry."""
+    inserted with its clocks and these due dates (`place_first_state`). Returns the change's
+    entry."""
     at = at or timezone.now()
     was = complaint.state
     if not arrived:
@@ -123,16 +137,19 @@ def enter_state(
         )
     if restart_case_clock:
         sla.restart_case_clock(complaint)
-    # The step's limit may depend on the complaint's urgency (the SOP's limits_by_urgency).
-    sla.on_state_entered(
-        complaint,
-        state.for_urgency(complaint.urgency),
-        at,
-        case_limit=sop.case_limit,
-        initial=sop.initial,
-        tenant=tenant,
-        new_row=filed,
-    )
+    if filed is not None:
+        # Its row went in with its clocks (place_first_state): only its deadline rows now.
+        sla.write_new_deadlines(tenant, complaint, filed)
+    else:
+        # The step's limit may depend on the complaint's urgency (the SOP's limits_by_urgency).
+        sla.on_state_entered(
+            complaint,
+            state.for_urgency(complaint.urgency),
+            at,
+            case_limit=sop.case_limit,
+            initial=sop.initial,
+            tenant=tenant,
+        )
     # The published statistics follow after the batch (complaints.actions.statistics).
     request_statistics_refresh(tenant)
     if step is not None or (state.terminal and not arrived):

@@ -263,18 +263,20 @@ def do_submit_service_request(
         "answers": {q.key: form.attribute(q.field) for q in category_questions(service.code)},
     }
 
-    def file_at(target: Tenant, *, route: bool = False) -> Complaint:
+    def file_at(target: Tenant, routed: str | None = None) -> Complaint:
         return do_file_complaint(
             tenant=target,
             channel=Channel.OPEN311,
             actor_label=client.name,
-            route=route,
+            # Routed already at the front door; else the router looks at it after commit.
+            route=routed is None,
+            routed=routed or "",
             **fields,
         )
 
     if tenant is not None:
         with transaction.atomic(), schema_context(tenant.schema_name):
-            complaint = file_at(tenant, route=True)  # the router looks at it after commit
+            complaint = file_at(tenant)
         return Submitted(tenant, complaint, complaint.tracking_code, None)
     proposal = propose(
         subject=fields["subject"],

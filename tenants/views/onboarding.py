@@ -34,7 +34,8 @@ from tenants.forms import (
     RejectForm,
     add_domain_error,
 )
-from tenants.models import DeskRequest, DeskRequestStatus, Region, RegionLevel, Tenant
+from tenants.models import DeskRequest, DeskRequestStatus, RegionLevel, Tenant
+from tenants.regions import region_at
 
 IMPORT_SESSION_KEY = "tenants.agency_import"
 
@@ -60,7 +61,7 @@ def desk_search(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def desk_request_new(request: HttpRequest, code: str) -> HttpResponse:
-    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
+    village = region_at(code, RegionLevel.VILLAGE)
     if village is None:
         raise Http404
     match = selectors.villages_matching([village.code])[0]

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from tests.bench.bench_provision import ROOT, _counts, _positive, run_in_scratch_database
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -50,6 +52,8 @@ _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 # Central and East Java: over 16,000 villages, so every tenant has a village of its own.
 PROVINCES = ("33", "35")
 PROFILE_LINES = 25
+# deploy/ runs dramatiq on Redis; its last database, emptied of the bench's jobs afterwards.
+DEFAULT_BROKER = "redis://127.0.0.1:6379/15"
 
 FILED = {
     "name": "Budi Santoso",
@@ -132,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--probe", type=_counts, default=[1, 100, 200, 400], help="schemas the memory probe touches"
+    )
+    parser.add_argument(
+        "--broker",
+        default=DEFAULT_BROKER,
+        help=f"the job queue, as deploy/ runs it ({DEFAULT_BROKER}; 'postgresql' for the"
+        " PostgreSQL-backed queue of a set-up without one)",
     )
     return parser
 
@@ -336,6 +346,8 @@ class Server:
             "ADUAN_LOG_LEVEL": "WARNING",
             # The key that wrapped the fleet's tenant keys (the in-process build's).
             "ADUAN_MASTER_KEYS": settings.ADUAN_MASTER_KEYS,
+            # Jobs sent after each commit go where deploy/ sends them (no worker takes them).
+            "BROKER_URL": "" if args.broker == "postgresql" else args.broker,
         }
         self.url = f"http://127.0.0.1:{port}"
         self.base_domain = settings.BASE_DOMAIN
@@ -443,6 +455,7 @@ def run(args: argparse.Namespace) -> None:
 
     if shutil.which("wrk") is None:
         raise SystemExit("bench: error: wrk is missing (apt-get install wrk)")
+    check_broker(args.broker)
     started = time.perf_counter()
     fleet = build(args)
     built = time.perf_counter() - started
@@ -485,10 +498,30 @@ def run(args: argparse.Namespace) -> None:
                 server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        drop_queued_jobs(args.broker)
     report(args, fleet, built, statements, probe, runs, memory, settings)
     for door, text in profiles.items():
         print(f"Profile of 40 intakes at the {door} door (in process, by own time):")
         print(text)
+
+
+def check_broker(broker: str) -> None:
+    if broker == "postgresql":
+        return
+    try:
+        redis.Redis.from_url(broker).ping()
+    except redis.RedisError as error:
+        raise SystemExit(f"bench: error: the broker {broker} does not answer ({error})") from None
+
+
+def drop_queued_jobs(broker: str) -> None:
+    """The jobs the runs sent (no worker took them): the bench's keys only."""
+    if broker == "postgresql":
+        return
+    client = redis.Redis.from_url(broker)
+    keys = list(client.scan_iter("dramatiq:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def report(
@@ -513,8 +546,8 @@ def report(
         f" load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (the machine is shared: CPU"
         f" per complaint is the honest figure, rates and latency move with the load);"
         f" {len(fleet):,} tenants built by do_create_tenant in {built:.0f} s; gunicorn"
-        f" (`aduan web`, its 2 workers); wrk, {args.duration} s per run, a"
-        f" random tenant per request."
+        f" (`aduan web`, its 2 workers); jobs queued on {args.broker}; wrk, {args.duration} s"
+        f" per run, a random tenant per request."
     )
     print()
     print("| tenants | door | concurrency | complaints/s | p50 / p95 / p99 ms"

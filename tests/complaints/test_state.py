@@ -16,11 +16,13 @@ CLOCK = "complaints/sla.py"
 # The complaint's state and the starts of its clocks.
 STATE_FIELDS = {"state"}
 CLOCK_FIELDS = {"sla_started_at", "case_started_at", "state_entered_at"}
-# Rows created in a state, with the reason. Intake creates the row without one (its first
-# state is entered through enter_state by complaints.sop_hooks.on_filed); a move's arrival
+# Rows created in a state, with the reason. Intake creates the row in the first state the
+# state writer placed it in (place_first_state, with its clocks); a move's arrival
 # creates the receiver's row in the state it continues in, and enters a fresh state through
 # enter_state when it starts over.
 CREATED_IN_A_STATE = {"complaints/forwarding.py"}
+# The clock's entries: a state entered, a new row's first state (complaints.sla).
+CLOCK_ENTRIES = {"on_state_entered", "start_clocks"}
 OWN_PACKAGES = ("aduan", "tenants", "complaints", "integrations", "billing", "routing")
 
 
@@ -61,7 +63,7 @@ def _writes(path: Path) -> list[tuple[str, int, str]]:
                     for keyword in node.keywords:
                         if keyword.arg in STATE_FIELDS | CLOCK_FIELDS:
                             found.append((keyword.arg, node.lineno, name))
-            if name == "on_state_entered":
+            if name in CLOCK_ENTRIES:
                 found.append(("clock", node.lineno, "on_state_entered"))
     return found
 
