@@ -481,9 +481,7 @@ def _leave(
     The origin's object permissions on it go too (guardian keeps them by id, as text): its
     staff keep the stub only, and no later row with a reused id could inherit a grant."""
     schema = origin.schema_name
-    user_grants, group_grants = grants_dropped_sql(
-        schema=schema, model=Complaint, object_pk=complaint.pk
-    )
+    grants = grants_dropped_sql(schema=schema, model=Complaint, object_pk=complaint.pk)
     stub = (
         complaint.number,
         complaint.register_year,
@@ -507,8 +505,7 @@ def _leave(
         timeline=sql.SQL("DELETE FROM {} WHERE complaint_id = {}").format(
             _table(schema, ComplaintEvent), sql.Literal(complaint.pk)
         ),
-        user_grants=user_grants,
-        group_grants=group_grants,
+        grants=grants,
         complaint=sql.SQL("DELETE FROM {} WHERE id = {}").format(
             _table(schema, Complaint), sql.Literal(complaint.pk)
         ),

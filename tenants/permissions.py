@@ -280,14 +280,13 @@ def revoke_object_permission_on_many(
     remove_perm(perm, user, objects)
 
 
-def grants_dropped_sql(
-    *, schema: str, model: type[Model], object_pk: object
-) -> tuple[sql.Composed, sql.Composed]:
-    """The statements that delete every grant on one object of `model` in the tenant schema
-    `schema`, its user grants and its group grants, for a caller that composes them into a
-    statement of its own (a complaint's move: complaints.forwarding). Guardian keeps grants by
-    the object's id as text, so a later row that reuses the id must not inherit them. Values
-    are literals (no placeholders); tables are schema-qualified."""
+def grants_dropped_sql(*, schema: str, model: type[Model], object_pk: object) -> sql.Composed:
+    """The statement that deletes every grant on one object of `model` in the tenant schema
+    `schema`, for a caller that composes it into a statement of its own (a complaint's move:
+    complaints.forwarding). Guardian keeps grants by the object's id as text, so a later row
+    that reuses the id must not inherit them. Aduan grants to users only: a tenant schema has
+    no group grant table (tenants/migrations/guardian/0003). Values are literals (no
+    placeholders); the table is schema-qualified."""
     content_types = apps.get_model("contenttypes", "ContentType")._meta.db_table
     content_type = sql.SQL("(SELECT id FROM {} WHERE app_label = {} AND model = {})").format(
         sql.Identifier(get_public_schema_name(), content_types),
@@ -295,14 +294,11 @@ def grants_dropped_sql(
         sql.Literal(model._meta.model_name),
     )
 
-    def delete_from(grants: str) -> sql.Composed:
-        return sql.SQL("DELETE FROM {} WHERE content_type_id = {} AND object_pk = {}").format(
-            sql.Identifier(schema, apps.get_model("guardian", grants)._meta.db_table),
-            content_type,
-            sql.Literal(str(object_pk)),
-        )
-
-    return delete_from("UserObjectPermission"), delete_from("GroupObjectPermission")
+    return sql.SQL("DELETE FROM {} WHERE content_type_id = {} AND object_pk = {}").format(
+        sql.Identifier(schema, apps.get_model("guardian", "UserObjectPermission")._meta.db_table),
+        content_type,
+        sql.Literal(str(object_pk)),
+    )
 
 
 def has_object_permission(user: AnyUser, perm: str, obj: Model) -> bool:

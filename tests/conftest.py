@@ -13,8 +13,8 @@ from aduan import envelope
 from complaints.calendar import forget_calendars
 from complaints.selectors import forget_parsed_sops
 from routing.selectors import forget_catalogue
-from tests.client import TenantClient
 from tenants.regions import forget_regions
+from tests.client import TenantClient
 from tests.factories import (
     PlatformData,
     TenantFactory,

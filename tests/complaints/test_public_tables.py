@@ -32,8 +32,10 @@ PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
 # search vector (complaint_search), plus the vocabulary for typos (complaints_searchword, its
 # primary key and trigram index), less the LIKE indexes of the complaint's number and tracking
 # code (unique constraints instead of unique=True). 58 since issue 23 dropped the team name's
-# LIKE index the same way (no query matches a team's name by pattern).
-TENANT_SCHEMA_RELATIONS = 58
+# LIKE index the same way (no query matches a team's name by pattern). 53 since issue 23 dropped
+# guardian's group grant table from tenant schemas (with its key and sequence: Aduan grants to
+# users only) and two user grant indexes that guardian's own indexes lead with.
+TENANT_SCHEMA_RELATIONS = 53
 
 
 def _relations(schema: str) -> set[str]:
