@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import dramatiq
@@ -10,8 +11,9 @@ from dramatiq.common import current_millis, dq_name
 from dramatiq_postgres import PostgresBroker as LibraryPostgresBroker
 from dramatiq_postgres.broker import QUERIES
 from dramatiq_postgres.schema import generate_init_sql, schema_exists
-from dramatiq_postgres.utils import tidy4json
+from dramatiq_postgres.utils import make_pool, tidy4json
 from psycopg.types.json import Json
+from psycopg_pool import ConnectionPool
 
 from aduan import ddl
 
@@ -40,11 +42,30 @@ class PostgresBroker(LibraryPostgresBroker):
     try with a short wait for a connection. The library retries ten times with exponential
     waits on a pool that waits 30 s each: right for a worker, a hang for a request whose
     transaction has already committed (aduan.jobs.enqueue_on_commit keeps the job and sends it
-    again once the queue answers)."""
+    again once the queue answers).
 
-    def __init__(self, *, fail_fast: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    Its pool belongs to the process that made it: gunicorn's `--preload` imports the app (and
+    makes this broker) in its master, then forks the workers, where the master's pool has no
+    threads to open a connection with. A forked process makes its own on first use."""
+
+    _pool: ConnectionPool
+    _pool_pid: int
+
+    def __init__(self, *, fail_fast: bool = False, url: str = "", **kwargs: Any) -> None:
+        self._url = url
+        super().__init__(url=url, **kwargs)
         self.fail_fast = fail_fast
+
+    @property
+    def pool(self) -> ConnectionPool:
+        if self._pool_pid != os.getpid():
+            made: ConnectionPool = make_pool(self._url)
+            self._pool, self._pool_pid = made, os.getpid()
+        return self._pool
+
+    @pool.setter
+    def pool(self, pool: ConnectionPool) -> None:
+        self._pool, self._pool_pid = pool, os.getpid()
 
     def enqueue(self, message: dramatiq.Message[Any], *, delay: int | None = None) -> Any:
         if not self.fail_fast:

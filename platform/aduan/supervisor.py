@@ -46,8 +46,9 @@ def process_command(
             "--workers", str(web_workers),
             "--access-logfile", "-",
             "--graceful-timeout", str(STOP_GRACE_SECONDS),
-            # Recycling workers bounds the per-connection catalog cache at fleet scale.
-            "--max-requests", "2000", "--max-requests-jitter", "200",
+            # Recycling workers bounds their memory; with the app imported once in the master
+            # (aduan.wsgi warms it there) a new worker is a fork, not a 2 s start.
+            "--max-requests", "2000", "--max-requests-jitter", "200", "--preload",
         ]  # fmt: skip
     if name == "worker":
         return [python, "-m", "django", "rundramatiq", "--processes", "1", "--threads", "4"]

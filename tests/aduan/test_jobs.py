@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from dramatiq.brokers.stub import StubBroker
 
 from aduan import tasks
 from aduan.broker import WORKER_POOL, init_queue_schema
+from aduan.broker import PostgresBroker as AduanPostgresBroker
 from aduan.jobs import Resender, actor_of, enqueue_on_commit
 from aduan.models import Heartbeat
 from tests.factories import TenantFactory, file_complaint
@@ -68,6 +70,37 @@ def test_job_through_the_postgres_broker(tenant_factory: TenantFactory, committe
         "schema": tenant.schema_name,
         "complaints": 0,
     }
+
+
+def test_a_forked_web_worker_hands_jobs_to_the_postgres_queue(committed: None) -> None:
+    # Given the web process's broker made before a fork (gunicorn --preload imports the app in
+    # its master), with its pool opened there
+    with transaction.atomic(), connection.cursor() as cursor:
+        init_queue_schema(cursor.cursor, citus=False)
+    broker = AduanPostgresBroker(url=current_database_params(), results=False, fail_fast=True)
+    message = dramatiq.Message(
+        queue_name="default", actor_name="probe", args=("forked", "public"), kwargs={},
+        options={},
+    )  # fmt: skip
+    master_pool = broker.pool
+    pid = os.fork()
+    if pid == 0:  # the worker: the master's pool has no threads to open a connection here
+        code = 1
+        try:
+            broker.enqueue(message)
+            code = 0 if broker.pool is not master_pool else 2
+        finally:
+            os._exit(code)
+    # When the worker hands a job over
+    _, status = os.waitpid(pid, 0)
+    # Then it did, through a pool of its own, and the master kept its pool
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert broker.pool is master_pool
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM dramatiq.queue WHERE message_id = %s",
+                       [message.message_id])  # fmt: skip
+        assert cursor.fetchone() == (1,)
+    broker.close()
 
 
 def test_enqueue_on_commit_sends_nothing_for_a_rollback(committed: None) -> None:

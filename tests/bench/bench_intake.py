@@ -138,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--probe", type=_counts, default=[1, 100, 200, 400], help="schemas the memory probe touches"
     )
     parser.add_argument(
+        "--profile-web",
+        action="store_true",
+        help="sample the web workers with py-spy (pip install py-spy) during the big fleet's"
+        " c=8 runs and print where their CPU goes",
+    )
+    parser.add_argument(
         "--broker",
         default=DEFAULT_BROKER,
         help=f"the job queue, as deploy/ runs it ({DEFAULT_BROKER}; 'postgresql' for the"
@@ -435,6 +441,67 @@ def drive(
     return requests, errors, duration / 1e6, p50 / 1000, p95 / 1000, p99 / 1000
 
 
+def _bin_path() -> str:
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+class WebSampler:
+    """py-spy sampling gunicorn's workers (not idle time: CPU only) for one run."""
+
+    LINES = 30
+
+    def __init__(self, server: Server, target: Path, duration: int) -> None:
+        self.server, self.target, self.duration = server, target, duration
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        spy = shutil.which("py-spy", path=_bin_path()) or "py-spy"
+        self.process = subprocess.Popen(
+            [spy, "record", "--pid", str(self.server.process.pid), "--subprocesses",
+             "--rate", "250", "--duration", str(self.duration), "--format", "raw",
+             "--output", str(self.target), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+
+    def summary(self, requests: int) -> str:
+        assert self.process is not None
+        self.process.wait(timeout=self.duration + 60)
+        own: dict[str, int] = {}
+        inclusive: dict[str, int] = {}
+        total = 0
+        for line in self.target.read_text().splitlines():
+            stack, _, count_text = line.rpartition(" ")
+            count = int(count_text)
+            frames = [_frame_name(f) for f in stack.split(";") if f]
+            frames = [f for f in frames if f]
+            if not frames:
+                continue
+            total += count
+            own[frames[-1]] = own.get(frames[-1], 0) + count
+            for frame in set(frames):
+                inclusive[frame] = inclusive.get(frame, 0) + count
+        per = 1000 / 250 / max(requests, 1)  # ms of CPU per complaint for one sample
+        rows = [f"{total} samples at 250 Hz over {requests} complaints: {total * per:.1f} ms"
+                " of web CPU per complaint sampled", "", "| ms/complaint incl. | own | function |",
+                "|---:|---:|---|"]  # fmt: skip
+        for name, count in sorted(inclusive.items(), key=lambda item: -item[1])[: self.LINES]:
+            rows.append(f"| {count * per:.2f} | {own.get(name, 0) * per:.2f} | {name} |")
+        rows += ["", "| ms/complaint own | function |", "|---:|---|"]
+        for name, count in sorted(own.items(), key=lambda item: -item[1])[: self.LINES]:
+            rows.append(f"| {count * per:.2f} | {name} |")
+        return "\n".join(rows)
+
+
+def _frame_name(frame: str) -> str:
+    # py-spy's raw frames: "function (path/to/file.py:line)"; shortened to package/module.
+    name, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    if not path or name.startswith("process ") or name.startswith("<module>"):
+        return ""
+    short = path.split("site-packages/")[-1].split("/work/main/")[-1].removesuffix(".py")
+    return f"{short.replace('/', '.')}.{name}"
+
+
 def write_script(folder: Path, door: str, targets: list[str]) -> Path:
     script = folder / f"{door.replace(' ', '_')}_{len(targets)}.lua"
     script.write_text(
@@ -466,6 +533,9 @@ def run(args: argparse.Namespace) -> None:
     postmaster = postmaster_pid()
     runs: list[Run] = []
     memory: list[tuple[int, list[float], list[float]]] = []
+    web_profiles: dict[str, str] = {}
+    if args.profile_web and shutil.which("py-spy", path=_bin_path()) is None:
+        raise SystemExit("bench: error: py-spy is missing (pip install py-spy)")
     folder = Path(tempfile.mkdtemp(prefix="aduan-bench-intake-"))
     try:
         for size in (len(fleet), min(args.few, len(fleet))):
@@ -482,11 +552,17 @@ def run(args: argparse.Namespace) -> None:
                     drive(server, script, 2, 3)
                 for door, script in scripts.items():
                     for concurrency in args.concurrency:
+                        sampled = args.profile_web and size == len(fleet) and concurrency == 8
+                        spy = WebSampler(server, folder / f"{door}.spy", args.duration)
+                        if sampled:
+                            spy.start()
                         web0, db0 = tree_cpu_ms(server.process.pid), tree_cpu_ms(postmaster)
                         requests, errors, seconds, p50, p95, p99 = drive(
                             server, script, concurrency, args.duration
                         )
                         web1, db1 = tree_cpu_ms(server.process.pid), tree_cpu_ms(postmaster)
+                        if sampled:
+                            web_profiles[door] = spy.summary(requests)
                         runs.append(
                             Run(size, door, concurrency, requests, errors, seconds, p50, p95,
                                 p99, web1 - web0, db1 - db0)
@@ -502,6 +578,9 @@ def run(args: argparse.Namespace) -> None:
     report(args, fleet, built, statements, probe, runs, memory, settings)
     for door, text in profiles.items():
         print(f"Profile of 40 intakes at the {door} door (in process, by own time):")
+        print(text)
+    for door, text in web_profiles.items():
+        print(f"Where the web workers' CPU went at the {door} door, c=8 (py-spy samples):")
         print(text)
 
 
