@@ -205,6 +205,8 @@ def calendar_for(tenant: Tenant) -> WorkingCalendar:
     """The tenant's calendar: its zone and its local holidays. Kept per process under the
     tenant row's `calendar_version` (renewed with every change of its holidays), so only the
     first use in a process, or the first after a change, reads the holidays."""
+    if tenant.calendar_version is None:  # no local holiday: nothing to read
+        return WorkingCalendar(zone=tenant_zone(tenant), local_holidays=_NONE)
     key = (tenant.pk, tenant.calendar_version)
     local = _LOCAL_HOLIDAYS.get(key)
     if local is None:
@@ -224,3 +226,4 @@ def forget_calendars() -> None:
 # (tenant id, calendar version) -> its local holidays; bounded (a few hundred bytes a tenant).
 _LOCAL_HOLIDAYS: dict[tuple[int, uuid.UUID], Mapping[dt.date, str]] = {}
 _LOCAL_HOLIDAYS_MAX = 50_000
+_NONE: Mapping[dt.date, str] = MappingProxyType({})

@@ -325,12 +325,11 @@ def _arrive(
         # Coming back to a former holder: it takes its old register entry back.
         year, seq, number = stub.register_year, stub.register_seq, stub.number
         stub.delete()
-        version_id = None
+        version_id, digest = None, None
     else:
         year = timezone.localtime(now).year
-        seq, version_id = register.take_number_and_active_sop(
-            year, WBS_PURPOSE if complaint.is_wbs else ""
-        )
+        taken = register.take_number_and_active_sop(year, WBS_PURPOSE if complaint.is_wbs else "")
+        seq, version_id, digest = taken.seq, taken.sop_id, taken.sop_digest
         number = register.format_number(seq, register.tenant_code(target), year)
     # The SOP version is a row of the origin's schema: the complaint continues under the
     # receiver's active SOP, in the same state when the receiver's SOP has it as a working
@@ -343,7 +342,7 @@ def _arrive(
         version_id = version.pk
         sop = sop_of(version, target.schema_name)
     else:
-        sop = sop_by_id(version_id, target.schema_name)
+        sop = sop_by_id(version_id, target.schema_name, digest)
     known = sop.state(complaint.state)
     restart = known is None or known.terminal
     if not restart:

@@ -7,6 +7,8 @@ that row lock, and a rollback gives the number back, so the register has no gap.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 
 from complaints.models import RegisterCounter, SopVersion
@@ -37,9 +39,22 @@ def take_number(year: int) -> int:
     return int(row[0])
 
 
-def take_number_and_active_sop(year: int, purpose: str = "") -> tuple[int, int | None]:
-    """`take_number`, and the id of the tenant's active SOP version (None before its first
-    use) in the same round trip: a forward needs both, and pays per round trip."""
+@dataclass(frozen=True)
+class Taken:
+    """A register number and the tenant's active SOP version: its id and the digest of its
+    definition (None before the SOP's first use)."""
+
+    seq: int
+    sop_id: int | None
+    sop_digest: str | None
+
+
+def take_number_and_active_sop(year: int, purpose: str = "") -> Taken:
+    """`take_number`, and the tenant's active SOP version (None before its first use) in the
+    same round trip: intake and a forward need both, and pay per round trip. With the version
+    comes the digest of its definition (PostgreSQL's md5 of the stored JSON), so a process
+    that has parsed the same definition for another tenant need not read this one's
+    (complaints.selectors.sop_by_id)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a register number must be taken inside the intake transaction")
     table = connection.ops.quote_name(RegisterCounter._meta.db_table)
@@ -48,10 +63,13 @@ def take_number_and_active_sop(year: int, purpose: str = "") -> tuple[int, int |
         cursor.execute(
             f"WITH taken AS (INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
             f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last) "
-            f"SELECT taken.last, (SELECT id FROM {versions} WHERE purpose = %s "
-            "ORDER BY number DESC LIMIT 1) FROM taken",
+            f"SELECT taken.last, (SELECT ARRAY[id::text, md5(definition::text)] FROM {versions}"
+            " WHERE purpose = %s ORDER BY number DESC LIMIT 1) FROM taken",
             [year, purpose],
         )
         row = cursor.fetchone()
     assert row is not None
-    return int(row[0]), row[1]
+    active = row[1]
+    if active is None:
+        return Taken(int(row[0]), None, None)
+    return Taken(int(row[0]), int(active[0]), str(active[1]))

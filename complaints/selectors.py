@@ -501,11 +501,22 @@ def forget_parsed_sops() -> None:
     _BY_DIGEST.clear()
 
 
-def sop_by_id(version_id: int, schema_name: str) -> Sop:
+def sop_by_id(version_id: int, schema_name: str, digest: str | None = None) -> Sop:
     """`sop_of` by the version's id: the stored definition is read only when this process
-    has not parsed that version, nor the same definition for another tenant."""
-    sop = _known((schema_name, version_id))
+    has not parsed that version, nor (given the `digest` of its definition, read with the
+    register number: complaints.register.Taken) the same definition for another tenant."""
+    key = (schema_name, version_id)
+    sop = _known(key)
     if sop is not None:
+        return sop
+    if digest is not None:
+        sop = _BY_DIGEST.get(digest)
+        if sop is None:
+            version = SopVersion.objects.get(pk=version_id)
+            _bounded(_BY_DIGEST, _BY_DIGEST_MAX)
+            sop = _BY_DIGEST[digest] = parse_sop(version.definition)
+        _bounded(_DIGESTS, _DIGESTS_MAX)
+        _DIGESTS[key] = digest
         return sop
     return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
 
@@ -523,9 +534,12 @@ def current_definition(tenant: Tenant) -> tuple[SopVersion | None, dict[str, Any
 # (a stored version never changes, so this never goes stale), and digest to the parsed SOP
 # (immutable, so shared). Most tenants run their kind's template unchanged: a process serving
 # thousands of tenants parses a handful of definitions and reads none again. Both bounded:
-# the first by entries (~150 bytes each), the second by parsed SOPs (~15 KB each).
-_DIGESTS: dict[tuple[str, int], bytes] = {}
-_BY_DIGEST: dict[bytes, Sop] = {}
+# the first by entries (~150 bytes each), the second by parsed SOPs (~15 KB each). A digest
+# is PostgreSQL's md5 of the stored definition (hex, from intake's register statement) or,
+# for a version read whole, the sha256 of its canonical JSON (bytes): two kinds of key that
+# never meet, so at worst one definition is parsed twice.
+_DIGESTS: dict[tuple[str, int], bytes | str] = {}
+_BY_DIGEST: dict[bytes | str, Sop] = {}
 _DIGESTS_MAX = 50_000
 _BY_DIGEST_MAX = 512
 

@@ -41,18 +41,23 @@ class Placed:
 
 
 def place_filed(
-    complaint: Complaint, *, tenant: Tenant, active_sop_id: int | None, at: dt.datetime
+    complaint: Complaint,
+    *,
+    tenant: Tenant,
+    active_sop_id: int | None,
+    at: dt.datetime,
+    sop_digest: str | None = None,
 ) -> Placed:
     """Before intake writes the row: the SOP version it runs under (`active_sop_id`, read with
-    the register number; None before the tenant's first complaint, when the kind's template
-    becomes version 1), its first state (the SOP's initial or, while required elements are
-    missing, its incomplete state) and that state's clocks from `at`. The row is then written
-    once, already in that state with its due dates."""
+    the register number with `sop_digest`; None before the tenant's first complaint, when the
+    kind's template becomes version 1), its first state (the SOP's initial or, while required
+    elements are missing, its incomplete state) and that state's clocks from `at`. The row is
+    then written once, already in that state with its due dates."""
     if active_sop_id is None:
         active_sop_id = do_ensure_sop_version(tenant=tenant, purpose=sop_purpose(complaint)).pk
     complaint.sop_version_id = active_sop_id
-    # Parsed SOPs are cached per process by version id: usually no read at all.
-    sop = sop_by_id(active_sop_id, tenant.schema_name)
+    # Parsed SOPs are kept per process by definition digest: usually no read at all.
+    sop = sop_by_id(active_sop_id, tenant.schema_name, sop_digest)
     return Placed(sop, place_first_state(complaint, sop=sop, tenant=tenant, at=at))
 
 

@@ -97,8 +97,10 @@ class Tenant(TenantMixin):
     # Renewed whenever the tenant's local holidays change (complaints.actions.holidays), in the
     # same transaction: a process keeps each tenant's working calendar under this value
     # (complaints.calendar.calendar_for), so an intake reads no holidays. A fresh value, not a
-    # counter: a rolled-back change can never be mistaken for a later committed one.
-    calendar_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    # counter: a rolled-back change can never be mistaken for a later committed one. None
+    # while the tenant has no local holiday (most have none): its calendar needs no read even
+    # in a process that has not seen the tenant yet.
+    calendar_version = models.UUIDField(null=True, default=None, editable=False)
 
     # Schemas are made by tenants.provisioning (DDL replay), never by a migration run.
     auto_create_schema = False

@@ -77,14 +77,15 @@ def do_remove_local_holiday(*, tenant: Tenant, date: dt.date, actor: AnyUser) ->
     with transaction.atomic():
         deleted, _rows = LocalHoliday.objects.filter(tenant=tenant, date=date).delete()
         if deleted:
-            _renew_calendar_version(tenant)
+            _renew_calendar_version(tenant, none_left=not tenant.local_holidays.exists())
             recompute_due_dates(tenant, date)
     if not deleted:
         raise NotFoundError(HolidayErrorCode.NOT_FOUND, _("Tidak ditemukan."), {"date": str(date)})
 
 
-def _renew_calendar_version(tenant: Tenant) -> None:
+def _renew_calendar_version(tenant: Tenant, *, none_left: bool = False) -> None:
     """The tenant's holidays changed: a new `calendar_version` (in the caller's transaction),
-    so no process keeps using the calendar it had (complaints.calendar.calendar_for)."""
-    tenant.calendar_version = uuid.uuid4()
+    so no process keeps using the calendar it had (complaints.calendar.calendar_for); None
+    when it has none left."""
+    tenant.calendar_version = None if none_left else uuid.uuid4()
     Tenant.objects.filter(pk=tenant.pk).update(calendar_version=tenant.calendar_version)

@@ -211,9 +211,8 @@ def do_file_complaint(
         # No savepoint inside a caller's transaction (a front door's): an error here fails
         # the whole filing anyway, and a savepoint pair costs two round trips.
         with transaction.atomic(savepoint=False):
-            seq, active_sop_id = register.take_number_and_active_sop(
-                year, WBS_PURPOSE if is_wbs else ""
-            )
+            taken = register.take_number_and_active_sop(year, WBS_PURPOSE if is_wbs else "")
+            seq = taken.seq
             complaint = Complaint(
                 number=register.format_number(seq, register.tenant_code(tenant), year),
                 register_year=year,
@@ -241,8 +240,9 @@ def do_file_complaint(
             complaint.missing_elements = missing_elements(complaint)
             complaint.is_complete = not complaint.missing_elements
             placed = sop_hooks.place_filed(
-                complaint, tenant=tenant, active_sop_id=active_sop_id, at=now
-            )
+                complaint, tenant=tenant, active_sop_id=taken.sop_id, at=now,
+                sop_digest=taken.sop_digest,
+            )  # fmt: skip
             if not is_wbs:
                 forwarding.claim_tracking_code(tenant, complaint)
                 # The search document goes in with the row (a WBS description is sealed: the

@@ -51,7 +51,7 @@ class PostgresBroker(LibraryPostgresBroker):
     _pool: ConnectionPool
     _pool_pid: int
 
-    def __init__(self, *, fail_fast: bool = False, url: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, fail_fast: bool = False, url: Any = "", **kwargs: Any) -> None:
         self._url = url
         super().__init__(url=url, **kwargs)
         self.fail_fast = fail_fast

@@ -6,6 +6,7 @@ import ast
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import dramatiq
 import pytest
@@ -78,7 +79,7 @@ def test_a_forked_web_worker_hands_jobs_to_the_postgres_queue(committed: None) -
     with transaction.atomic(), connection.cursor() as cursor:
         init_queue_schema(cursor.cursor, citus=False)
     broker = AduanPostgresBroker(url=current_database_params(), results=False, fail_fast=True)
-    message = dramatiq.Message(
+    message: dramatiq.Message[Any] = dramatiq.Message(
         queue_name="default", actor_name="probe", args=("forked", "public"), kwargs={},
         options={},
     )  # fmt: skip

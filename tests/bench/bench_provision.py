@@ -161,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=60.0,
         help="seconds per size and slow path after which sampling stops (at least 3 samples)",
     )
+    parser.add_argument(
+        "--baseline-counts",
+        type=_counts,
+        default=None,
+        help="fleet sizes at which django-tenants' two paths are timed (default: every size;"
+        " at least 3 samples each, over a minute apiece at a few thousand schemas)",
+    )
+    parser.add_argument(
+        "--skip-deploys",
+        action="store_true",
+        help="leave out the no-op deploy and the AddField across the fleet",
+    )
     parser.add_argument("--workers", type=_positive, default=2, help="fleet migration workers")
     parser.add_argument(
         "--grow-workers", type=_positive, default=2, help="threads building the untimed tenants"
@@ -331,12 +343,13 @@ class Bench:
         def by_clone(schema_name: str) -> None:
             CloneSchema().clone_schema(provisioning.TEMPLATE_SCHEMA, schema_name)
 
+        baseline = self.args.baseline_counts is None or count in self.args.baseline_counts
         return Row(
             count,
             aduan,
             aduan_cpu,
-            self.slow_sample(by_migrations),
-            self.slow_sample(by_clone),
+            self.slow_sample(by_migrations) if baseline else Sample([]),
+            self.slow_sample(by_clone) if baseline else Sample([]),
             disk_mb,
         )
 
@@ -402,8 +415,7 @@ class Bench:
         for count in counts:
             rows.append(self.row(count))
             self.out(f"  measured at {count:,} schemas")
-        noop = self.noop_deploy()
-        deploy, fleet, migrated = self.add_field_deploy()
+        deploys = None if self.args.skip_deploys else (self.noop_deploy(), self.add_field_deploy())
         self._print(template.relation_count, str(version[0] if version else "?"), rows)
         self.out(f"- relations per tenant schema: {template.relation_count}")
         self.out(
@@ -412,6 +424,9 @@ class Bench:
             + ", ".join(f"{r.disk_mb:.2f}" for r in rows if r.disk_mb is not None)
             + " MB per timed creation at each size (catalog rows included)"
         )
+        if deploys is None:
+            return
+        noop, (deploy, fleet, migrated) = deploys
         self.out(f"- no-op deploy (`aduan migrate` with every tenant current): {noop:.2f} s")
         self.out(
             f"- one AddField across {migrated:,} tenants: {fleet:.1f} s for the fleet with"

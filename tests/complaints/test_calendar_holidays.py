@@ -42,33 +42,48 @@ def test_admin_adds_a_local_holiday_and_the_calendar_skips_it(
         "kind": "cuti_bersama",
         "name": "Cuti Bersama Hari Raya Idul Fitri",
     } in listed["days_off"]
-    assert calendar_for(tenant).day_off(dt.date(2026, 11, 23)) is not None
+    # (each request reads the tenant row: its calendar version names the holidays)
+    assert calendar_for(Tenant.objects.get(pk=tenant.pk)).day_off(dt.date(2026, 11, 23))
 
 
 def test_a_process_reads_a_tenants_holidays_once_until_they_change(
     tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
-    # Given a tenant whose calendar this process has read once
+    # Given a tenant without local holidays, never seen by this process
     tenant = tenant_factory()
-    calendar_for(Tenant.objects.get(pk=tenant.pk))
-    # When it is needed again (a new request reads the tenant row), nothing else is read
     fresh = Tenant.objects.get(pk=tenant.pk)
+    assert fresh.calendar_version is None
+    # When its calendar is needed, nothing is read
     with CaptureQueriesContext(connection) as reads:
         calendar = calendar_for(fresh)
     assert reads.captured_queries == []
     assert calendar.day_off(dt.date(2026, 11, 23)) is None
-    # When the admin adds a holiday (another process: the API)
+    # When the admin adds two holidays (another process: the API)
     sign_in(tenant_client, make_member(tenant, Role.TENANT_ADMIN))
-    added = tenant_client.post(API, {"date": "2026-11-23", "name": "Hari Jadi"}, tenant=tenant)
-    assert added.status_code == 201
-    # Then the tenant row read next carries a new calendar version, and its calendar has it
+    for day in ("2026-11-23", "2026-11-24"):
+        added = tenant_client.post(API, {"date": day, "name": "Hari Jadi"}, tenant=tenant)
+        assert added.status_code == 201
+    # Then the tenant row read next carries a calendar version, and its calendar has them
     after = Tenant.objects.get(pk=tenant.pk)
-    assert after.calendar_version != fresh.calendar_version
+    assert after.calendar_version is not None
     assert calendar_for(after).day_off(dt.date(2026, 11, 23)) is not None
-    # And removing it renews the version again
+    # read once: the next request's row gets the kept calendar without a query
+    with CaptureQueriesContext(connection) as reads:
+        kept = calendar_for(Tenant.objects.get(pk=tenant.pk))
+    assert len(reads.captured_queries) == 1  # the tenant row only
+    assert kept.day_off(dt.date(2026, 11, 24)) is not None
+    # And removing one renews the version; removing the last leaves none to read
     removed = tenant_client.delete(f"{API}2026-11-23/", tenant=tenant)
     assert removed.status_code == 204
-    assert calendar_for(Tenant.objects.get(pk=tenant.pk)).day_off(dt.date(2026, 11, 23)) is None
+    one_left = Tenant.objects.get(pk=tenant.pk)
+    assert one_left.calendar_version not in (None, after.calendar_version)
+    assert calendar_for(one_left).day_off(dt.date(2026, 11, 23)) is None
+    assert calendar_for(one_left).day_off(dt.date(2026, 11, 24)) is not None
+    removed = tenant_client.delete(f"{API}2026-11-24/", tenant=tenant)
+    assert removed.status_code == 204
+    none_left = Tenant.objects.get(pk=tenant.pk)
+    assert none_left.calendar_version is None
+    assert calendar_for(none_left).day_off(dt.date(2026, 11, 24)) is None
 
 
 @pytest.mark.parametrize(

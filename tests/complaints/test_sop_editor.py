@@ -387,3 +387,43 @@ def test_tenants_running_the_same_sop_share_one_parse_and_an_edit_gets_its_own(
         parsed_edit = selectors.sop_by_id(version.pk, second.schema_name)
     assert parsed_edit is not parsed_first
     assert parsed_edit.states[0].label.id == "Diterima desa"
+
+
+def _version_reads(context: CaptureQueriesContext) -> list[str]:
+    return [
+        sql
+        for sql in _reads(context)
+        if sql.startswith("SELECT") and 'FROM "complaints_sopversion"' in sql
+    ]
+
+
+def test_a_process_files_at_a_tenant_it_has_not_seen_without_reading_a_shared_sop(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given two villages on their kind's template, each with a complaint filed already
+    first, second = tenant_factory(), tenant_factory()
+    file_complaint(first)
+    file_complaint(second)
+    # and a process that has parsed only the first village's SOP (filing there)
+    selectors.forget_parsed_sops()
+    file_complaint(first)
+    # When it files at the second village
+    with CaptureQueriesContext(connection) as filing:
+        file_complaint(second)
+    # Then the second village's SOP version was not read: its digest, read with the register
+    # number, named the definition already parsed
+    assert not _version_reads(filing)
+    # And an edited SOP is read and parsed on its own
+    with schema_context(second.schema_name):
+        edited = copy.deepcopy(SopVersion.objects.order_by("-number").first().definition)
+        edited["states"][0]["label"] = {"id": "Diterima desa", "en": "Received by the village"}
+        do_edit_sop(tenant=second, definition=edited, actor=AnonymousUser())
+    selectors.forget_parsed_sops()
+    file_complaint(first)
+    with CaptureQueriesContext(connection) as filing:
+        filed = file_complaint(second)
+    assert len(_version_reads(filing)) == 1
+    with schema_context(second.schema_name):
+        assert selectors.sop_by_id(filed.sop_version_id, second.schema_name).states[0].label.id == (
+            "Diterima desa"
+        )

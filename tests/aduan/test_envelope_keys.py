@@ -1,0 +1,76 @@
+"""A process reads every schema's wrapped keys in one query (issue 23: a web worker at 10,000
+tenants would otherwise read one key row at its first intake of nearly every tenant)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from aduan import envelope
+from complaints.actions.keys import do_rotate_tenant_key
+from tests.factories import TenantFactory
+
+
+def _key_reads(captured: CaptureQueriesContext) -> list[dict[str, Any]]:
+    return [q for q in captured.captured_queries if "aduan_tenantkey" in q["sql"]]
+
+
+def test_a_process_reads_all_wrapped_keys_once_and_a_later_or_rotated_one_alone(
+    committed: None, tenant_factory: TenantFactory
+) -> None:
+    # Given three keyed tenants and a process that has opened none of their keys
+    first, second, third = (tenant_factory() for _ in range(3))
+    for tenant in (first, second, third):
+        envelope.tenant_keys(tenant.schema_name)
+    opened = {t.schema_name: envelope.tenant_keys(t.schema_name) for t in (first, second)}
+    envelope.forget_cached_keys()
+    # When it needs the first one's keys: one query reads every schema's
+    with CaptureQueriesContext(connection) as reads:
+        assert envelope.tenant_keys(first.schema_name) == opened[first.schema_name]
+    assert len(_key_reads(reads)) == 1
+    # Then the second one's open with no query at all
+    with CaptureQueriesContext(connection) as reads:
+        assert envelope.tenant_keys(second.schema_name) == opened[second.schema_name]
+    assert _key_reads(reads) == []
+    # A schema keyed after that read is read alone
+    fourth = tenant_factory()
+    with transaction.atomic():
+        made = envelope.tenant_keys(fourth.schema_name)
+    envelope.forget_cached_keys()
+    envelope.tenant_keys(first.schema_name)  # the process reads them all again
+    with CaptureQueriesContext(connection) as reads:
+        assert envelope.tenant_keys(fourth.schema_name) == made
+    assert _key_reads(reads) == []
+    # A key rotated by another process since is read alone when data sealed with it comes
+    rotated_before = envelope.tenant_keys(third.schema_name)
+    assert envelope._wrapped is not None
+    stale = envelope._wrapped[third.schema_name]
+    do_rotate_tenant_key(tenant=third, actor=None)
+    # (this process as another one sees it: its read of all keys predates the rotation)
+    envelope._wrapped[third.schema_name] = stale
+    envelope._cache.pop(third.schema_name, None)
+    with CaptureQueriesContext(connection) as reads:
+        newer = envelope.tenant_keys(third.schema_name, version=rotated_before.version + 1)
+    assert len(_key_reads(reads)) == 1
+    assert newer.version == rotated_before.version + 1 and newer.kek != rotated_before.kek
+
+
+def test_keys_read_inside_a_transaction_that_rolls_back_are_not_kept(
+    committed: None, tenant_factory: TenantFactory
+) -> None:
+    # Given a process that reads all wrapped keys first inside a transaction that rolls back
+    tenant = tenant_factory()
+    envelope.tenant_keys(tenant.schema_name)
+    envelope.forget_cached_keys()
+    try:
+        with transaction.atomic():
+            envelope.tenant_keys(tenant.schema_name)
+            raise RuntimeError("the request failed")
+    except RuntimeError:
+        pass
+    # Then nothing read there was kept: the next use reads again
+    with CaptureQueriesContext(connection) as reads:
+        envelope.tenant_keys(tenant.schema_name)
+    assert len(_key_reads(reads)) == 1
