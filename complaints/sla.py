@@ -2,7 +2,8 @@
 escalation (counting rules: complaints.sla_clock; calendar: complaints.calendar).
 
 The clock runs per step. Entering a state of the SOP (`on_state_entered`, called only by
-complaints.actions.state.enter_state inside the change's transaction):
+complaints.actions.state.enter_state inside the change's transaction; a new complaint's first
+state by `start_clocks` before its row is inserted, from state.place_first_state):
 
 - a state with a time limit starts a new step: the clock starts at the moment of entry and
   the due date follows from the limit;
