@@ -11,10 +11,12 @@ template captured inside a transaction is visible to it) and with no client bina
 the server's version.
 
 `compact_script` reads the template; `fingerprint` describes any schema so that the capture
-can prove the compact script rebuilds exactly what the migrations built. Object kinds Django
-migrations do not make (views, functions, free-standing sequences, triggers calling a
-function of the schema itself) are refused rather than silently left out; a trigger calling
-a function of the public schema (the access log's append-only guard) is described.
+can prove the compact script rebuilds exactly what the migrations built. A sequence of the
+schema's own (its tables' shared id sequence: complaints migration 0020) is described with
+its position. Object kinds Django migrations do not make (views, functions, sequences owned
+by a serial column, triggers calling a function of the schema itself) are refused rather
+than silently left out; a trigger calling a function of the public schema (the access log's
+append-only guard) is described.
 """
 
 from __future__ import annotations
@@ -67,9 +69,9 @@ SELECT 'relation ' || c.relname || ' (' || c.relkind::text || ')' FROM pg_class 
 WHERE c.relnamespace = %s::regnamespace AND c.relkind NOT IN ('r', 'i', 'S')
 UNION ALL
 SELECT 'sequence ' || s.relname FROM pg_class s
-WHERE s.relnamespace = %s::regnamespace AND s.relkind = 'S' AND NOT EXISTS (
+WHERE s.relnamespace = %s::regnamespace AND s.relkind = 'S' AND EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
-    AND d.deptype = 'i')
+    AND d.deptype = 'a')
 UNION ALL
 SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_proc p ON p.oid = t.tgfoid
@@ -99,6 +101,44 @@ LEFT JOIN pg_sequence q ON q.seqrelid = s.oid
 WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum
 """
+
+
+# The schema's own sequences: neither an identity's nor owned by a column.
+_FREE_SEQUENCES = """
+SELECT s.relname, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin,
+       q.seqmax, q.seqcache, q.seqcycle
+FROM pg_class s JOIN pg_sequence q ON q.seqrelid = s.oid
+WHERE s.relnamespace = %s::regnamespace AND s.relkind = 'S' AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
+    AND d.deptype IN ('i', 'a'))
+ORDER BY s.relname
+"""
+
+
+def _free_sequences(cursor: Any, schema_name: str) -> list[tuple[Any, ...]]:
+    return _rows(cursor, _FREE_SEQUENCES, [schema_name])
+
+
+def _sequence_sql(row: tuple[Any, ...]) -> str:
+    name, kind, start, increment, minimum, maximum, cache, cycle = row
+    return (
+        f"CREATE SEQUENCE {sql.Identifier(name).as_string()} AS {kind} START WITH {start}"
+        f" INCREMENT BY {increment} MINVALUE {minimum} MAXVALUE {maximum} CACHE {cache}"
+        f"{' CYCLE' if cycle else ' NO CYCLE'}"
+    )
+
+
+def _position_sql(cursor: Any, name: str) -> list[str]:
+    last_value, is_called = _sequence_position(cursor, name)
+    if not is_called:
+        return []
+    return [
+        _compose(
+            "SELECT setval(quote_ident({seq}), {value}, true)",
+            seq=sql.Literal(name),
+            value=sql.Literal(last_value),
+        )
+    ]
 
 
 class _Column(NamedTuple):
@@ -189,8 +229,9 @@ def _column_sql(column: _Column) -> str:
 
 
 def compact_script(schema_name: str) -> list[str]:
-    """Statements that rebuild `schema_name`'s tables, indexes, constraints, comments, rows
-    and identity sequence positions in whatever schema is first on the search_path."""
+    """Statements that rebuild `schema_name`'s sequences, tables, indexes, constraints,
+    comments, rows and sequence positions in whatever schema is first on the search_path."""
+    sequences: list[str] = []
     tables_sql: list[str] = []
     indexes: list[str] = []
     data: list[str] = []
@@ -199,6 +240,9 @@ def compact_script(schema_name: str) -> list[str]:
     triggers: list[str] = []
     with _reading(schema_name) as cursor:
         _refuse_strangers(cursor, schema_name)
+        for row in _free_sequences(cursor, schema_name):
+            sequences.append(_sequence_sql(row))
+            data.extend(_position_sql(cursor, row[0]))
         for oid, table in _rows(cursor, _TABLES, [schema_name]):
             ident = sql.Identifier(table).as_string()
             columns = _columns(cursor, oid)
@@ -214,7 +258,7 @@ def compact_script(schema_name: str) -> list[str]:
             comments.extend(_comments(cursor, oid, table, columns))
             data.extend(_data(cursor, table, columns))
             triggers.extend(definition for _name, definition in _rows(cursor, _TRIGGERS, [oid]))
-    return [*tables_sql, *indexes, *data, *foreign_keys, *comments, *triggers]
+    return [*sequences, *tables_sql, *indexes, *data, *foreign_keys, *comments, *triggers]
 
 
 def _comments(cursor: Any, oid: int, name: str, columns: list[_Column]) -> list[str]:
@@ -258,17 +302,8 @@ def _data(cursor: Any, name: str, columns: list[_Column]) -> list[str]:
             )
         )
     for column in columns:
-        if column.seq_name is None:
-            continue
-        last_value, is_called = _sequence_position(cursor, column.seq_name)
-        if is_called:
-            out.append(
-                _compose(
-                    "SELECT setval(quote_ident({seq}), {value}, true)",
-                    seq=sql.Literal(column.seq_name),
-                    value=sql.Literal(last_value),
-                )
-            )
+        if column.seq_name is not None:
+            out.extend(_position_sql(cursor, column.seq_name))
     return out
 
 
@@ -285,6 +320,10 @@ def fingerprint(schema_name: str) -> list[tuple[Any, ...]]:
     names relative to the schema so that two schemas can be compared."""
     out: list[tuple[Any, ...]] = []
     with _reading(schema_name) as cursor:
+        out.extend(
+            ("sequence", *row, *_sequence_position(cursor, row[0]))
+            for row in _free_sequences(cursor, schema_name)
+        )
         for oid, table in _rows(cursor, _TABLES, [schema_name]):
             columns = _columns(cursor, oid)
             out.append(("table", table, tuple(columns)))

@@ -34,8 +34,10 @@ PUBLIC_TABLES = {"aduan_deadline", "aduan_localholiday", "aduan_notification"}
 # code (unique constraints instead of unique=True). 58 since issue 23 dropped the team name's
 # LIKE index the same way (no query matches a team's name by pattern). 53 since issue 23 dropped
 # guardian's group grant table from tenant schemas (with its key and sequence: Aduan grants to
-# users only) and two user grant indexes that guardian's own indexes lead with.
-TENANT_SCHEMA_RELATIONS = 53
+# users only) and two user grant indexes that guardian's own indexes lead with. 44 since the
+# complaint tables and django_migrations share one id sequence instead of ten (complaints
+# migration 0020).
+TENANT_SCHEMA_RELATIONS = 44
 
 
 def _relations(schema: str) -> set[str]:
