@@ -415,7 +415,9 @@ def test_a_process_files_at_a_tenant_it_has_not_seen_without_reading_a_shared_so
     assert not _version_reads(filing)
     # And an edited SOP is read and parsed on its own
     with schema_context(second.schema_name):
-        edited = copy.deepcopy(SopVersion.objects.order_by("-number").first().definition)
+        latest = SopVersion.objects.order_by("-number").first()
+        assert latest is not None
+        edited = copy.deepcopy(latest.definition)
         edited["states"][0]["label"] = {"id": "Diterima desa", "en": "Received by the village"}
         do_edit_sop(tenant=second, definition=edited, actor=AnonymousUser())
     selectors.forget_parsed_sops()
@@ -423,7 +425,7 @@ def test_a_process_files_at_a_tenant_it_has_not_seen_without_reading_a_shared_so
     with CaptureQueriesContext(connection) as filing:
         filed = file_complaint(second)
     assert len(_version_reads(filing)) == 1
+    assert filed.sop_version_id is not None
     with schema_context(second.schema_name):
-        assert selectors.sop_by_id(filed.sop_version_id, second.schema_name).states[0].label.id == (
-            "Diterima desa"
-        )
+        parsed = selectors.sop_by_id(filed.sop_version_id, second.schema_name)
+    assert parsed.states[0].label.id == "Diterima desa"
