@@ -64,8 +64,8 @@ def copy_complaints(total: int) -> None:
     problems = "ARRAY[" + ", ".join(f"'{p}'" for p in PROBLEMS) + "]"
     places = "ARRAY[" + ", ".join(f"'{p}'" for p in PLACES) + "]"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(register_seq), min(id), count(*) FROM {table}")
-        last, first_id, filed = cursor.fetchone() or (0, 0, 0)
+        cursor.execute(f"SELECT max(register_seq), count(*) FROM {table}")
+        last, filed = cursor.fetchone() or (0, 0)
         if total <= filed:
             return
         cursor.execute(
@@ -79,9 +79,10 @@ def copy_complaints(total: int) -> None:
             f" || ' ditindaklanjuti karena ' || ({problems})[1 + (g * 11) %% 20] || ' juga.',"
             f" ({places})[1 + (g * 3) %% 10],"
             " now() - (g %% 365) * interval '1 day'"
-            f" FROM generate_series(1, %s) AS g JOIN {table} AS src"
-            " ON src.id = %s + (g %% %s)",
-            [last, last, total - filed, first_id, filed],
+            # The filed rows by their order (ids share a sequence with other tables: gaps).
+            f" FROM generate_series(1, %s) AS g JOIN (SELECT *, row_number() OVER (ORDER BY id)"
+            f" - 1 AS k FROM {table}) AS src ON src.k = g %% %s",
+            [last, last, total - filed, filed],
         )
         for statement in search.refresh_all_sql():
             cursor.execute(statement)
