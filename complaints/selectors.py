@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -484,13 +484,7 @@ def sop_of(version: SopVersion, schema_name: str) -> Sop:
     key = (schema_name, version.pk)
     sop = _known(key)
     if sop is None:
-        digest = _digest(version.definition)
-        sop = _BY_DIGEST.get(digest)
-        if sop is None:
-            _bounded(_BY_DIGEST, _BY_DIGEST_MAX)
-            sop = _BY_DIGEST[digest] = parse_sop(version.definition)
-        _bounded(_DIGESTS, _DIGESTS_MAX)
-        _DIGESTS[key] = digest
+        sop = _remember(key, _digest(version.definition), lambda: version.definition)
     return sop
 
 
@@ -510,14 +504,7 @@ def sop_by_id(version_id: int, schema_name: str, digest: str | None = None) -> S
     if sop is not None:
         return sop
     if digest is not None:
-        sop = _BY_DIGEST.get(digest)
-        if sop is None:
-            version = SopVersion.objects.get(pk=version_id)
-            _bounded(_BY_DIGEST, _BY_DIGEST_MAX)
-            sop = _BY_DIGEST[digest] = parse_sop(version.definition)
-        _bounded(_DIGESTS, _DIGESTS_MAX)
-        _DIGESTS[key] = digest
-        return sop
+        return _remember(key, digest, lambda: SopVersion.objects.get(pk=version_id).definition)
     return sop_of(SopVersion.objects.get(pk=version_id), schema_name)
 
 
@@ -552,6 +539,18 @@ def _known(key: tuple[str, int]) -> Sop | None:
 def _digest(definition: Any) -> bytes:
     canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).digest()
+
+
+def _remember(key: tuple[str, int], digest: bytes | str, definition: Callable[[], Any]) -> Sop:
+    """The SOP parsed from the definition of this digest (parsed now if no other version had
+    it, `definition` then read), remembered as the version `key`'s."""
+    sop = _BY_DIGEST.get(digest)
+    if sop is None:
+        _bounded(_BY_DIGEST, _BY_DIGEST_MAX)
+        sop = _BY_DIGEST[digest] = parse_sop(definition())
+    _bounded(_DIGESTS, _DIGESTS_MAX)
+    _DIGESTS[key] = digest
+    return sop
 
 
 def _bounded(cache: dict[Any, Any], most: int) -> None:

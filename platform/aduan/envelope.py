@@ -173,20 +173,17 @@ def _wrapped_row(schema_name: str, version: int | None) -> TenantKey | None:
         else:
             _keep_wrapped(rows)
     found = rows.get(schema_name)
-    row = None
-    if found is not None:
+    if found is not None and (version is None or found[0] == version):
         kept_version, master_id, kek, blind = found
-        row = TenantKey(
+        return TenantKey(
             schema_name=schema_name,
             version=kept_version,
             master_id=master_id,
             wrapped_kek=kek,
             wrapped_blind=blind,
         )
-    if row is None or (version is not None and row.version != version):
-        # Keyed (or rotated) since the process read them all.
-        row = TenantKey.objects.filter(schema_name=schema_name).first()
-    return row
+    # Keyed (or rotated) since the process read them all.
+    return TenantKey.objects.filter(schema_name=schema_name).first()
 
 
 def _open(row: TenantKey) -> TenantKeys:
