@@ -21,7 +21,7 @@ from aduan.tenancy import connection_tenant
 from complaints.audit import record_event
 from complaints.models import Attachment, Complaint, EventKind, Urgency
 from complaints.redaction import REDACTABLE_FIELDS, public_text
-from routing.models import Category
+from routing.selectors import category_at
 from tenants.permissions import AnyUser, Capability, has_capability
 
 REASON_MAX = 2000
@@ -90,7 +90,7 @@ def do_correct_complaint(
                     _("Paling banyak %(n)d karakter.") % {"n": longest},
                     field,
                 )
-            if field == "category" and value and not Category.objects.filter(key=value).exists():
+            if field == "category" and value and category_at(value) is None:
                 raise _error(
                     CorrectionErrorCode.UNKNOWN_CATEGORY, _("Kategori tidak dikenal."), field
                 )

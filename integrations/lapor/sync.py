@@ -38,7 +38,7 @@ from integrations.models import (
     OutboxMessage,
 )
 from integrations.queue import send_after_commit
-from routing.models import Category
+from routing.selectors import category_at
 from tenants.models import Tenant
 
 SYNC = "sync"
@@ -191,7 +191,7 @@ def complaint_fields(detail: dict[str, Any]) -> dict[str, Any]:
         "email": email if email and email_problem(email) is None else "",
         "subject": _text(detail.get("title"), 200),
         "description": _text(detail.get("content"), 20000),
-        "category": topic if topic and Category.objects.filter(key=topic).exists() else "",
+        "category": topic if topic and category_at(topic) is not None else "",
         "village_code": village if village and village_problem(village) is None else "",
         "address_text": _text(location.get("address"), 300),
         "latitude": location.get("latitude"),
