@@ -448,8 +448,8 @@ class ForwardStub(models.Model):
     entry (the number keeps its place in this register), the link and the reason. The status
     is read from where the complaint is now (routing.models.TrackingCode), never copied."""
 
-    # Unique by constraints, not `unique=True`: that adds a second (LIKE) index per column,
-    # two relations in every tenant schema that no query uses (issue 19, the 60 cap).
+    # Unique by a constraint, not `unique=True`: that adds a second (LIKE) index, a relation
+    # in every tenant schema that no query uses (issue 19, the 60 cap).
     number = models.CharField(max_length=60)
     register_year = models.PositiveSmallIntegerField()
     register_seq = models.PositiveIntegerField()
@@ -462,8 +462,9 @@ class ForwardStub(models.Model):
     moved_at = models.DateTimeField()
 
     class Meta:
+        # The number is no key of its own: the register hands it out once, and the stub is
+        # found by its tracking code (complaints migration 0021).
         constraints = [
-            models.UniqueConstraint(fields=["number"], name="forward_stub_number"),
             models.UniqueConstraint(fields=["tracking_code"], name="forward_stub_tracking_code"),
         ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
@@ -158,7 +158,8 @@ def test_object_permissions_refuse_the_public_schema(tenant_factory: TenantFacto
 
 def test_tenant_schema_keeps_guardian_lean(tenant_factory: TenantFactory) -> None:
     # No group grant table (Aduan grants to users only; public keeps the empty one), and the
-    # user grant table without the single-column indexes its own indexes lead with
+    # user grant table with three indexes: its key, one unique key for a user's grants (in
+    # place of guardian's key and its two indexes) and the grants on one object
     tenant = tenant_factory()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -166,7 +167,7 @@ def test_tenant_schema_keeps_guardian_lean(tenant_factory: TenantFactory) -> Non
             " AND tablename LIKE 'guardian%%' GROUP BY tablename ORDER BY tablename",
             [tenant.schema_name],
         )
-        assert cursor.fetchall() == [("guardian_userobjectpermission", 5)]
+        assert cursor.fetchall() == [("guardian_userobjectpermission", 3)]
         # and no foreign key leaves the tenant schema
         cursor.execute(
             "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
@@ -175,3 +176,41 @@ def test_tenant_schema_keeps_guardian_lean(tenant_factory: TenantFactory) -> Non
             [tenant.schema_name],
         )
         assert cursor.fetchone() == (0,)
+
+
+def test_a_users_grant_is_found_and_kept_unique_by_one_key(tenant_factory: TenantFactory) -> None:
+    # Given a tenant schema holding many users' grants, one of them the liaison's
+    tenant = tenant_factory()
+    complaint = file_complaint(tenant)
+    liaison = make_user()
+    with schema_context(tenant.schema_name):
+        permissions.grant_object_permission(liaison, VIEW, complaint)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO guardian_userobjectpermission"
+                " (user_id, permission_id, content_type_id, object_pk)"
+                " SELECT 100000 + n % 50, p.permission_id, p.content_type_id, n::text"
+                " FROM generate_series(1, 5000) AS n,"
+                " (SELECT permission_id, content_type_id FROM guardian_userobjectpermission) AS p"
+            )
+            cursor.execute("ANALYZE guardian_userobjectpermission")
+        # When guardian checks the liaison's grant on the complaint
+        with CaptureQueriesContext(connection) as queries:
+            assert permissions.has_object_permission(liaison, VIEW, complaint)
+        lookup = next(q["sql"] for q in queries if "guardian_userobjectpermission" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {lookup}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # Then the one key finds it (no scan of every grant)
+            assert "guardian_user_grant_once" in plan, plan
+            # and a second grant alike in user, permission and object is refused by it
+            cursor.execute("SAVEPOINT twice")
+            with pytest.raises(IntegrityError, match="guardian_user_grant_once"):
+                cursor.execute(
+                    "INSERT INTO guardian_userobjectpermission"
+                    " (user_id, permission_id, content_type_id, object_pk)"
+                    " SELECT user_id, permission_id, content_type_id, object_pk"
+                    " FROM guardian_userobjectpermission WHERE user_id = %s",
+                    [liaison.pk],
+                )
+            cursor.execute("ROLLBACK TO SAVEPOINT twice")

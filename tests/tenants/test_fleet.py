@@ -326,6 +326,31 @@ def test_a_tenant_schema_stays_within_sixty_relations(reference_data: PlatformDa
     assert reference_data.relation_count <= 60
 
 
+def test_only_tables_with_unbounded_text_carry_a_toast_table(tenant_factory: TenantFactory) -> None:
+    # A TOAST table and its index are two relations (an 8 KB file and catalog rows) in every
+    # schema: a table whose text is bounded (the vocabulary's words, the team's name) has none
+    tenant = tenant_factory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace"
+            " AND relkind = 'r' AND reltoastrelid <> 0 ORDER BY relname",
+            [tenant.schema_name],
+        )
+        toasted = [name for (name,) in cursor.fetchall()]
+    assert "complaints_searchword" not in toasted
+    assert "complaints_team" not in toasted
+    assert toasted == [
+        "complaints_accesslogentry",
+        "complaints_attachment",
+        "complaints_cannedanswer",
+        "complaints_complaint",
+        "complaints_complaintevent",
+        "complaints_forwardstub",
+        "complaints_sopversion",
+        "django_migrations",
+    ]
+
+
 @pytest.mark.django_db
 def test_aduan_migrate_lists_the_failed_tenants_and_ends_with_an_error(
     tenant_factory: TenantFactory, add_probe_field: Callable[..., str]
