@@ -17,6 +17,7 @@ from complaints.actions.statistics import (
     do_run_statistics_refresh,
     do_send_monthly_reports,
     publication_key,
+    request_statistics_refresh,
     tenants_to_publish,
 )
 from complaints.forgiving import sweep_held_files as sweep_held
@@ -48,6 +49,20 @@ def sweep_held_files() -> None:
     (ADUAN_FORM_TOKEN_HOURS) is over. One sweep for all tenants: they share the held folder.
     Idempotent."""
     sweep_held()
+
+
+@dramatiq.actor(max_retries=3)
+def after_filing(schema_name: str, complaint_id: int, *, route: bool, index: bool) -> None:
+    """What follows a filing, sent from the worker (enqueued by intake after commit, the one
+    job of its request): the router's look (`route`), the duplicate finder's key and the
+    search words (`index`: not for a WBS report), and the statistics' batch. Each is a job
+    of its own with its own retries; sending them again is harmless (each is idempotent)."""
+    if route:
+        route_filed_complaint.send(schema_name, complaint_id)
+    if index:
+        record_similarity_key.send(schema_name, complaint_id)
+        learn_search_words.send(schema_name, complaint_id)
+    request_statistics_refresh(schema_name)
 
 
 @dramatiq.actor(max_retries=3)

@@ -250,24 +250,26 @@ def _active(tenants: Any) -> Any:
     return tenants.filter(status=TenantStatus.ACTIVE)
 
 
+# Read on every front-door filing: written once as SQL (the ORM compiled this join of the
+# declarations, their categories and the tenants anew on every call, ~1 ms of a filing's CPU).
+_DECLARED = (
+    f"SELECT t.*, a.coverage_code AS declared_coverage FROM {Authority._meta.db_table} AS a"  # noqa: S608 (our names)
+    f" JOIN {Authority.categories.through._meta.db_table} AS ac ON ac.authority_id = a.id"
+    f" JOIN {Tenant._meta.db_table} AS t ON t.id = a.tenant_id"
+    " WHERE ac.category_id = %s AND a.coverage_code = ANY(%s) AND t.status = %s"
+    " ORDER BY a.coverage_code DESC, a.tenant_id"
+)
+
+
 def declared_authority(category: Category, village_code: str) -> list[Tenant]:
     """Active tenants declaring `category` for this village, narrowest coverage first."""
     parts = village_code.split(".")
     prefixes = [".".join(parts[: i + 1]) for i in range(len(parts))]
-    found = (
-        Authority.objects.filter(
-            categories=category,
-            coverage_code__in=prefixes,
-            tenant__status=TenantStatus.ACTIVE,
-        )
-        .select_related("tenant")
-        .order_by("-coverage_code", "tenant_id")
-    )
-    authorities = list(found)
-    if not authorities:
+    found = list(Tenant.objects.raw(_DECLARED, [category.pk, prefixes, TenantStatus.ACTIVE]))
+    if not found:
         return []
-    narrowest = len(authorities[0].coverage_code)
-    return [a.tenant for a in authorities if len(a.coverage_code) == narrowest]
+    narrowest = len(found[0].declared_coverage)
+    return [t for t in found if len(t.declared_coverage) == narrowest]
 
 
 def regency_government(regency_code: str) -> Tenant | None:

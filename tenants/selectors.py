@@ -17,6 +17,7 @@ from tenants import permissions
 from tenants.actions.onboarding import is_kelurahan
 from tenants.models import (
     DeskRequest,
+    Domain,
     Membership,
     Region,
     RegionLevel,
@@ -27,7 +28,7 @@ from tenants.models import (
     TenantStatus,
 )
 from tenants.permissions import AnyUser
-from tenants.regions import region_at
+from tenants.regions import region_at, region_of
 
 DIRECTORY_LIMIT = 50
 
@@ -177,6 +178,38 @@ def place_label(code: str) -> str:
         return found[0].label if found else ""
     region = region_at(code, RegionLevel.REGENCY)
     return _short_regency(region.name) if region else ""
+
+
+# The tenant of a request is read on every request: raw SQL (no query compiled each time) and
+# its region from the codes the process keeps (tenants.regions), not a join.
+_TENANT_BY_SLUG = (
+    f"SELECT * FROM {Tenant._meta.db_table}"  # noqa: S608 (our names)
+    " WHERE slug = %s AND schema_name <> %s"
+)
+_TENANT_BY_DOMAIN = (
+    f"SELECT t.* FROM {Tenant._meta.db_table} AS t JOIN {Domain._meta.db_table} AS d"  # noqa: S608 (our names)
+    " ON d.tenant_id = t.id WHERE d.domain = %s"
+)
+
+
+def _with_region(found: list[Tenant]) -> Tenant | None:
+    if not found:
+        return None
+    tenant = found[0]
+    if tenant.region_id is not None:
+        tenant.region = region_of(tenant.region_id)
+    return tenant
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    """The tenant reached by the path prefix `/t/<slug>/` (never the platform's own row)."""
+    found = Tenant.objects.raw(_TENANT_BY_SLUG, [slug, get_public_schema_name()])
+    return _with_region(list(found))
+
+
+def tenant_by_domain(hostname: str) -> Tenant | None:
+    """The tenant (or the platform's own row) a host name reaches."""
+    return _with_region(list(Tenant.objects.raw(_TENANT_BY_DOMAIN, [hostname])))
 
 
 def intake_tenant(tenant: Tenant) -> Tenant:

@@ -154,8 +154,9 @@ def do_file_complaint(
 
     `actor` is the staff member entering it (desk, box, phone), None when the complainant or a
     channel files it; `actor_label` names the latter on the timeline. `route`: after commit
-    the router looks at it (complaints.tasks.route_filed_complaint); False when its door
-    routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS reports never are.
+    the router looks at it (complaints.tasks.after_filing sends route_filed_complaint); False
+    when its door routed it already (a front door) or SP4N-LAPOR! disposed it here. WBS
+    reports never are.
     `answers`: to the category's own questions, from a door that asks them (a form, the API,
     Open311, the desk): its required ones must be answered; None from a door that cannot ask
     (SMS, e-mail, an import), which files without them. `village_known`: the door has read
@@ -286,12 +287,16 @@ def do_file_complaint(
             # integrations: the receipt (tanda terima) through the transactional outbox,
             # written in this transaction (the one outbox call of intake).
             notifications.on_filed(tenant=tenant, complaint=complaint)
-            if route and not complaint.is_wbs:
-                enqueue_on_commit("route_filed_complaint", tenant.schema_name, complaint.pk)
-            if not complaint.is_wbs:
-                # The duplicate finder's key, across the regency's tenants (public schema).
-                enqueue_on_commit("record_similarity_key", tenant.schema_name, complaint.pk)
-                enqueue_on_commit("learn_search_words", tenant.schema_name, complaint.pk)
+            # What follows a filing (the router's look, the duplicate finder's key, the search
+            # words, the statistics) is sent by one job after commit, from the worker: one
+            # message on the request path instead of four (complaints.tasks.after_filing).
+            enqueue_on_commit(
+                "after_filing",
+                tenant.schema_name,
+                complaint.pk,
+                route=route and not complaint.is_wbs,
+                index=not complaint.is_wbs,
+            )
     except BaseException:
         discard_files(stored)
         raise

@@ -150,8 +150,10 @@ def enter_state(
             initial=sop.initial,
             tenant=tenant,
         )
-    # The published statistics follow after the batch (complaints.actions.statistics).
-    request_statistics_refresh(tenant)
+    # The published statistics follow after the batch (complaints.actions.statistics); a
+    # filing's refresh is asked for by its after-filing job, off the request path.
+    if filed is None:
+        request_statistics_refresh(tenant.schema_name)
     if step is not None or (state.terminal and not arrived):
         do_close_triage_entry(tracking_code=complaint.tracking_code)
     if event is not None:

@@ -123,13 +123,14 @@ def publication_key(schema_name: str) -> str:
     return f"statistics:{schema_name}"
 
 
-def request_statistics_refresh(tenant: Tenant) -> None:
-    """A complaint of `tenant` changed: publish its statistics once the batch is over (called
-    by complaints.actions.state.enter_state, inside the change's transaction)."""
+def request_statistics_refresh(schema_name: str) -> None:
+    """A complaint of the tenant of `schema_name` changed: publish its statistics once the
+    batch is over (called by complaints.actions.state.enter_state, inside the change's
+    transaction, and for a filing by its after-filing job)."""
     enqueue_once_after_commit(
         "publish_statistics",
-        publication_key(tenant.schema_name),
-        tenant.schema_name,
+        publication_key(schema_name),
+        schema_name,
         delay_seconds=BATCH_SECONDS,
     )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 
 from aduan.base_views import TenantApiView
 from aduan.ratelimit import IntakeThrottle
+from aduan.tenancy import tenant_reverse
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.wbs import do_file_wbs_at_desk
 from complaints.api.fields import PARSERS, optional_text
@@ -99,10 +99,10 @@ class ReceiptOutput(serializers.Serializer[Complaint]):
     receipt_pdf_url = serializers.SerializerMethodField()
 
     def get_track_url(self, complaint: Complaint) -> str:
-        return reverse("complaints:track", kwargs={"code": complaint.tracking_code})
+        return tenant_reverse("complaints:track", kwargs={"code": complaint.tracking_code})
 
     def get_receipt_pdf_url(self, complaint: Complaint) -> str:
-        return reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
+        return tenant_reverse("complaints:receipt-pdf", kwargs={"code": complaint.tracking_code})
 
 
 class IntakeApi(TenantApiView):

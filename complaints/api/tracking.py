@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
@@ -22,7 +21,7 @@ from rest_framework.views import APIView
 
 from aduan.errors import NotFoundError
 from aduan.ratelimit import IntakeThrottle, LookupThrottle
-from aduan.tenancy import connection_tenant
+from aduan.tenancy import connection_tenant, tenant_reverse
 from complaints import selectors
 from complaints.actions import closing
 from complaints.actions.replies import do_reply_to_complaint
@@ -74,7 +73,7 @@ class ResponseFileOutput(serializers.Serializer[Attachment]):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment: Attachment) -> str:
-        return reverse(
+        return tenant_reverse(
             "complaints:track-file",
             kwargs={"code": attachment.complaint.tracking_code, "file_id": attachment.pk},
         )

@@ -14,7 +14,8 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from aduan.db import recycle_spread_connection, tenant_db
-from tenants.models import Domain, Tenant
+from tenants.models import Tenant
+from tenants.selectors import tenant_by_domain, tenant_by_slug
 
 _PREFIX = re.compile(
     rf"^/{re.escape(settings.TENANT_PATH_PREFIX)}/(?P<slug>[a-z0-9-]+)(?P<rest>/.*)?$"
@@ -35,12 +36,7 @@ class TenantMiddleware(TenantMainMiddleware):
         request.tenant_prefix = ""  # type: ignore[attr-defined]
         match = _PREFIX.match(request.path_info)
         if match:
-            tenant = (
-                Tenant.objects.select_related("region")
-                .exclude(schema_name=get_public_schema_name())
-                .filter(slug=match["slug"])
-                .first()
-            )
+            tenant = tenant_by_slug(match["slug"])
             if tenant is None:
                 tenant_db.set_schema_to_public()  # the 404 page is the platform's
                 raise Http404("No such tenant")
@@ -53,13 +49,9 @@ class TenantMiddleware(TenantMainMiddleware):
             self._activate(request, tenant)
             return None
         hostname = self.hostname_from_request(request)
-        domain = (
-            Domain.objects.select_related("tenant", "tenant__region")
-            .filter(domain=hostname)
-            .first()
-        )
-        if domain is not None:
-            self._activate(request, domain.tenant)
+        reached = tenant_by_domain(hostname)
+        if reached is not None:
+            self._activate(request, reached)
             return None
         if hostname.endswith("." + settings.BASE_DOMAIN):
             tenant_db.set_schema_to_public()

@@ -5,10 +5,11 @@ and nothing else. Whether a link is shown is read from the page's own access dec
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from aduan.tenancy import tenant_reverse
 from tenants.access import Scope, declared_access
 
 # (URL name, label), in menu order; a name the host's URLconf lacks is skipped.
@@ -58,7 +59,7 @@ def staff_links(request: HttpRequest) -> list[tuple[str, str]]:
     prefix = get_script_prefix()  # a tenant reached by path: /t/<slug>/
     for name, label in STAFF_PAGES:
         try:
-            url = reverse(name)
+            url = tenant_reverse(name)
             match = resolve("/" + url.removeprefix(prefix))
         except (NoReverseMatch, Resolver404):
             continue

@@ -26,7 +26,8 @@ from tests.services import CuttableProxy, current_database_params, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
-ROUTE = "route_filed_complaint"
+# The one job a filing sends after its commit (complaints.tasks.after_filing).
+ROUTE = "after_filing"
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_a_request_whose_database_goes_away_after_commit_answers_and_its_job_fol
     assert web_broker.fail_fast
     # Given the queue's database has just gone away (the request's own connection has not)
     proxy.cut()
-    # When a citizen files a complaint, whose routing job is sent after the commit
+    # When a citizen files a complaint, whose follow-up job is sent after the commit
     started = time.monotonic()
     response = tenant_client.post(
         "/api/v1/complaints/", FILED, content_type="application/json", tenant=tenant
@@ -95,7 +96,7 @@ def test_a_request_whose_database_goes_away_after_commit_answers_and_its_job_fol
         complaint = Complaint.objects.get(tracking_code=response.json()["tracking_code"])
     # within one short try, far inside gunicorn's 30 s (the library's retries took minutes)
     assert waited < WEB_ENQUEUE_TIMEOUT + 8, waited
-    # and the routing job is kept by the process, not lost, not yet queued
+    # and the job is kept by the process, not lost, not yet queued
     assert len(RESENDER) == 1
     assert _queued(complaint.pk) == []
 

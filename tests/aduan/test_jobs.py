@@ -143,7 +143,7 @@ def _named_jobs() -> set[str]:
 
 def test_every_job_named_by_an_action_is_a_registered_actor() -> None:
     names = _named_jobs()
-    assert {"route_filed_complaint", "deliver_outbox", "process_inbound"} <= names
+    assert {"after_filing", "deliver_outbox", "process_inbound"} <= names
     broker = dramatiq.get_broker()
     for name in sorted(names):
         assert actor_of(name).actor_name == name

@@ -419,9 +419,9 @@ class Bench:
         self._print(template.relation_count, str(version[0] if version else "?"), rows)
         self.out(f"- relations per tenant schema: {template.relation_count}")
         self.out(
-            f"- disk per empty tenant: {empty_schema_bytes(template_schema()) / 2**20:.2f} MB"
+            f"- disk per empty tenant: {empty_schema_bytes(template_schema()) / 2**20:.3f} MB"
             " in its relations' files; the database grew by "
-            + ", ".join(f"{r.disk_mb:.2f}" for r in rows if r.disk_mb is not None)
+            + ", ".join(f"{r.disk_mb:.3f}" for r in rows if r.disk_mb is not None)
             + " MB per timed creation at each size (catalog rows included)"
         )
         if deploys is None:

@@ -12,7 +12,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from complaints.models import Complaint
-from complaints.tasks import learn_search_words, record_similarity_key
+from complaints.tasks import after_filing, learn_search_words, record_similarity_key
 from tenants.models import Role
 from tests.browser.test_forwarding import sign_in
 from tests.factories import TenantFactory, file_complaint, make_member, run_jobs
@@ -38,6 +38,7 @@ def test_search_export_and_a_duplicate_merged(
         description="Jembatan penyeberangan bambu yang berada di dusun Krajan RT 01 ambruk.",
     )  # fmt: skip
     file_complaint(tenant, subject="Pasar becek", description="Saluran air pasar mampet.")
+    run_jobs(after_filing)
     run_jobs(record_similarity_key, learn_search_words)
     base = live_server.url
     # When the officer signs in, opens the register from the menu and searches, with a typo

@@ -17,7 +17,7 @@ from complaints import duplicates, selectors
 from complaints.actions.corrections import do_correct_complaint
 from complaints.models import Complaint
 from complaints.public.models import SimilarityKey
-from complaints.tasks import record_similarity_key
+from complaints.tasks import after_filing, record_similarity_key
 from routing.actions.triage import do_open_triage_entry
 from routing.models import Category
 from routing.router import Outcome, Proposal
@@ -77,9 +77,11 @@ def test_a_signature_is_a_pure_function_of_the_words() -> None:
 
 
 def keyed(tenant: Tenant, capture: Any, **values: Any) -> Complaint:
-    """A complaint filed and its key written by the job, as after a real commit."""
+    """A complaint filed and its key written by the job, as after a real commit (the filing's
+    follow-ups first: they send the key's job)."""
     with capture(execute=True):
         complaint = file_complaint(tenant, **values)
+    run_jobs(after_filing)
     run_jobs(record_similarity_key)
     return complaint
 

@@ -29,7 +29,7 @@ from complaints.actions.workflow import do_transition_complaint
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Attachment, Complaint, ComplaintEvent, EventKind, ForwardStub
 from complaints.public.models import Deadline
-from complaints.tasks import route_filed_complaint
+from complaints.tasks import after_filing, route_filed_complaint
 from routing.actions.directory import do_set_own_door
 from routing.models import Hop, HopKind, HopStatus, LaporReferral, OwnDoor, TrackingCode
 from routing.selectors import journey
@@ -78,19 +78,32 @@ def test_a_ktp_matter_filed_at_a_village_desk_ends_at_the_regencys_disdukcapil(
             subject="KTP-el belum jadi",
             description="Perekaman e-KTP sudah tiga bulan lalu, KTP belum dicetak.",
         )
-    # Then the router's job was queued, and when a worker runs it
-    # (the statistics' batch job, on its own delayed queue, is not the router's concern)
-    queued = [
-        m for name, q in broker.queues.items() if not name.startswith("statistics")
-        for m in list(q.queue)
-    ]  # fmt: skip
-    messages = [dramatiq.Message.decode(m) for m in queued]
-    # (and the duplicate finder's key and the search vocabulary's new words, issue 17)
+
+    # Then the request queued one job, the filing's follow-ups
+    def queued() -> list[dramatiq.Message[Any]]:
+        # (the statistics' batch job, on its own delayed queue, is not the router's concern)
+        return [
+            dramatiq.Message.decode(m) for name, q in broker.queues.items()
+            if not name.startswith("statistics") for m in list(q.queue)
+        ]  # fmt: skip
+
+    [follow_ups] = queued()
+    assert (follow_ups.actor_name, follow_ups.args, follow_ups.kwargs) == (
+        "after_filing",
+        (village.schema_name, filed.pk),
+        {"route": True, "index": True},
+    )
+    broker.flush_all()
+    # which, run by a worker, queues the router's job (and the duplicate finder's key and the
+    # search vocabulary's new words, issue 17)
+    after_filing(*follow_ups.args, **follow_ups.kwargs)
+    messages = queued()
     assert [(m.actor_name, m.args) for m in messages] == [
         ("route_filed_complaint", (village.schema_name, filed.pk)),
         ("record_similarity_key", (village.schema_name, filed.pk)),
         ("learn_search_words", (village.schema_name, filed.pk)),
     ]
+    # and when a worker runs the router's
     route_filed_complaint(*messages[0].args)
     # the complaint is in Disdukcapil's register, the village keeps a stub with its number
     assert rows(dukcapil)[0] == [f"0001/ADU/DUKCAPIL-CILACAP/{YEAR}"]

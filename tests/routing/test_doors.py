@@ -17,7 +17,7 @@ from complaints.actions import dispose as executor
 from complaints.actions import front_door, route
 from complaints.actions.dispose import Carried
 from complaints.models import Channel, Complaint
-from complaints.tasks import route_filed_complaint
+from complaints.tasks import after_filing, route_filed_complaint
 from integrations.open311 import actions as open311
 from integrations.sms.keywords import do_set_sms_keyword
 from routing.actions.directory import do_set_own_door
@@ -84,9 +84,16 @@ def cilacap(tenant_factory: TenantFactory) -> dict[str, Tenant]:
 
 
 def run_routing_jobs(broker: dramatiq.Broker) -> list[tuple[str, int]]:
-    """What a worker would do with the router's jobs queued so far."""
-    queued = [dramatiq.Message.decode(m) for q in broker.queues.values() for m in list(q.queue)]
-    jobs = [m.args for m in queued if m.actor_name == "route_filed_complaint"]
+    """What a worker would do with the filings' follow-ups (complaints.tasks.after_filing)
+    and the router's jobs they queue."""
+
+    def queued() -> list[dramatiq.Message[Any]]:
+        return [dramatiq.Message.decode(m) for q in broker.queues.values() for m in list(q.queue)]
+
+    for message in queued():
+        if message.actor_name == "after_filing":
+            after_filing(*message.args, **message.kwargs)
+    jobs = [m.args for m in queued() if m.actor_name == "route_filed_complaint"]
     for args in jobs:
         route_filed_complaint(*args)
     broker.flush_all()
