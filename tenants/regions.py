@@ -126,15 +126,10 @@ _regions: TTLCache[tuple[str, str], Region | None] = TTLCache(REGIONS_KEPT, REGI
 _regions_lock = threading.Lock()
 # A worker's first look at a code (most front-door filings, at thousands of villages): SQL
 # written once rather than a query compiled per call.
-_REGION = f"SELECT * FROM {Region._meta.db_table} WHERE code = %s"  # noqa: S608 (our names)
-_REGION_AT = f"{_REGION} AND level = %s"
-
-
-@cached(_regions, key=lambda code: (code, ""), lock=_regions_lock)
-def region_of(code: str) -> Region | None:
-    """The region of this code whatever its level (a tenant's own region, read with the tenant
-    of every request), kept as `region_at` keeps them. Read-only: shared."""
-    return next(iter(Region.objects.raw(_REGION, [code])), None)
+_REGION_AT = (
+    f"SELECT * FROM {Region._meta.db_table}"  # noqa: S608 (our names)
+    " WHERE code = %s AND level = %s"
+)
 
 
 @cached(_regions, lock=_regions_lock)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
@@ -28,7 +29,7 @@ from tenants.models import (
     TenantStatus,
 )
 from tenants.permissions import AnyUser
-from tenants.regions import region_at, region_of
+from tenants.regions import region_at
 
 DIRECTORY_LIMIT = 50
 
@@ -180,15 +181,18 @@ def place_label(code: str) -> str:
     return _short_regency(region.name) if region else ""
 
 
-# The tenant of a request is read on every request: raw SQL (no query compiled each time) and
-# its region from the codes the process keeps (tenants.regions), not a join.
+# The tenant of a request is read on every request: SQL written once (the ORM compiled this
+# query with its join anew each time), its region in the same row.
+_REGION_COLUMNS = "r.name AS region_name, r.level AS region_level, r.parent_id AS region_parent"
 _TENANT_BY_SLUG = (
-    f"SELECT * FROM {Tenant._meta.db_table}"  # noqa: S608 (our names)
-    " WHERE slug = %s AND schema_name <> %s"
+    f"SELECT t.*, {_REGION_COLUMNS} FROM {Tenant._meta.db_table} AS t"  # noqa: S608 (our names)
+    f" LEFT JOIN {Region._meta.db_table} AS r ON r.code = t.region_id"
+    " WHERE t.slug = %s AND t.schema_name <> %s"
 )
 _TENANT_BY_DOMAIN = (
-    f"SELECT t.* FROM {Tenant._meta.db_table} AS t JOIN {Domain._meta.db_table} AS d"  # noqa: S608 (our names)
-    " ON d.tenant_id = t.id WHERE d.domain = %s"
+    f"SELECT t.*, {_REGION_COLUMNS} FROM {Tenant._meta.db_table} AS t"  # noqa: S608 (our names)
+    f" JOIN {Domain._meta.db_table} AS d ON d.tenant_id = t.id"
+    f" LEFT JOIN {Region._meta.db_table} AS r ON r.code = t.region_id WHERE d.domain = %s"
 )
 
 
@@ -197,18 +201,22 @@ def _with_region(found: list[Tenant]) -> Tenant | None:
         return None
     tenant = found[0]
     if tenant.region_id is not None:
-        tenant.region = region_of(tenant.region_id)
+        values = [getattr(tenant, f"region_{part}") for part in ("name", "level", "parent")]
+        tenant.region = Region.from_db(
+            DEFAULT_DB_ALIAS, ["code", "name", "level", "parent_id"], [tenant.region_id, *values]
+        )
     return tenant
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
-    """The tenant reached by the path prefix `/t/<slug>/` (never the platform's own row)."""
+    """The tenant reached by the path prefix `/t/<slug>/` (never the platform's own row), with
+    its region."""
     found = Tenant.objects.raw(_TENANT_BY_SLUG, [slug, get_public_schema_name()])
     return _with_region(list(found))
 
 
 def tenant_by_domain(hostname: str) -> Tenant | None:
-    """The tenant (or the platform's own row) a host name reaches."""
+    """The tenant (or the platform's own row) a host name reaches, with its region."""
     return _with_region(list(Tenant.objects.raw(_TENANT_BY_DOMAIN, [hostname])))
 
 

@@ -13,22 +13,25 @@ from tenants.selectors import tenant_by_domain, tenant_by_slug
 from tests.factories import TenantFactory
 
 
-def test_a_tenant_is_found_by_its_slug_with_its_region_kept_per_process(
+def test_a_tenant_is_found_by_its_slug_with_its_region_in_one_query(
     tenant_factory: TenantFactory, django_assert_num_queries: Any
 ) -> None:
     babakan = tenant_factory(slug="desa-babakan", region_code="33.01.09.2014")
-    # The first request reads the tenant and its region
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found = tenant_by_slug("desa-babakan")
         assert found is not None and found.region is not None
-        assert (found.pk, found.region.code) == (babakan.pk, "33.01.09.2014")
+        assert (found.pk, found.slug, found.schema_name, found.region.code) == (
+            babakan.pk, "desa-babakan", babakan.schema_name, "33.01.09.2014",
+        )  # fmt: skip
+        assert (found.region.level, found.region.parent_id) == ("village", "33.01.09")
     assert babakan.region is not None and found.region.name == babakan.region.name
-    # a later one (any tenant of that village) only the tenant: the region is kept
-    with django_assert_num_queries(1):
-        again = tenant_by_slug("desa-babakan")
-        assert again is not None and again.region is not None
-        assert again.region.code == "33.01.09.2014"
     assert tenant_by_slug("desa-tidak-ada") is None
+
+
+def test_a_tenant_without_a_region_is_found_too(tenant_factory: TenantFactory) -> None:
+    tenant_factory(slug="platform-mitra", region_code=None)
+    found = tenant_by_slug("platform-mitra")
+    assert found is not None and found.region is None
 
 
 def test_the_platforms_own_row_is_no_tenant_by_slug(tenant_factory: TenantFactory) -> None:
