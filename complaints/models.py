@@ -26,6 +26,7 @@ from complaints.sealing import (
     data_key_of,
     index_of,
 )
+from complaints.validation import ORIGINAL_NAME_LENGTH
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from an SMS is hard to get wrong.
 TRACKING_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
@@ -392,7 +393,9 @@ class Attachment(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200, blank=True)
+    # The name's last ORIGINAL_NAME_LENGTH characters (its extension kept): a row bounded so, it
+    # needs no TOAST table (a table and an index less in every tenant schema, issue 23).
+    original_name = models.CharField(max_length=ORIGINAL_NAME_LENGTH, blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -95,6 +95,10 @@ def coordinates_problem(
     return None, lat, lon
 
 
+# An attachment's name is kept to its last this many characters (its extension with it).
+ORIGINAL_NAME_LENGTH = 150
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     file: File  # type: ignore[type-arg]
@@ -124,7 +128,7 @@ def check_attachments(
         )
     checked: list[CheckedFile] = []
     for upload in files:
-        name = str(upload.name or "")[-200:]
+        name = str(upload.name or "")[-ORIGINAL_NAME_LENGTH:]
         size = int(upload.size or 0)
         if size > limit_bytes:
             return [], FieldProblem(

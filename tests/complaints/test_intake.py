@@ -139,6 +139,17 @@ def test_bad_attachments_are_refused_and_nothing_is_stored(
     assert not media.exists()
 
 
+def test_a_long_file_name_is_kept_to_its_last_150_characters(tenant_factory: TenantFactory) -> None:
+    # (a bounded row: the attachment table needs no TOAST table, issue 23)
+    tenant = tenant_factory()
+    name = "foto-jalan-rusak-" + "sangat-panjang-" * 12 + "akhir.png"
+    assert len(name) > 150
+    complaint = file_complaint(tenant, attachments=[photo(name)])
+    with schema_context(tenant.schema_name):
+        stored = Attachment.objects.get(complaint=complaint).original_name
+    assert stored == name[-150:] and stored.endswith("-akhir.png")
+
+
 def test_more_than_five_attachments_are_refused(tenant_factory: TenantFactory) -> None:
     tenant = tenant_factory()
     with pytest.raises(ComplaintError) as caught:
