@@ -3,13 +3,17 @@ and the next request after it is back reconnects without a restart."""
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 
+from aduan.tenant_backup import database_url
 from aduan.unavailable import RETRY_AFTER_SECONDS
 from tests.aduan.test_cli import _free_port as free_port
 from tests.factories import PlatformData
@@ -80,3 +84,60 @@ def test_the_next_request_reconnects_once_the_database_is_back(
     # Then it is served on a fresh connection, no restart needed
     assert down.status_code == 503 and down.json()["code"] == "unavailable"
     assert up.json()["database"] == {"ok": True}
+
+
+def _next_request() -> Any:
+    # What a request's start does in production (request_started: close_old_connections,
+    # which asks for a health check); Django's test client leaves that signal out.
+    close_old_connections()
+    return Client().get("/healthz")
+
+
+def _backend_pid() -> int:
+    assert connection.connection is not None
+    return int(connection.connection.info.backend_pid)
+
+
+def test_a_healthy_connection_is_not_asked_before_each_request(
+    django_db_blocker: Any,
+    reference_data: PlatformData,
+    committed: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Django's health check would send SELECT 1 before every request's first query.
+    asked: list[int] = []
+    real_is_usable = type(connections["default"]).is_usable
+
+    def counted(wrapper: Any) -> bool:
+        asked.append(1)
+        return bool(real_is_usable(wrapper))
+
+    monkeypatch.setattr(type(connections["default"]), "is_usable", counted)
+    with django_db_blocker.unblock():
+        Client().get("/healthz")
+        first = _backend_pid()
+        answers = [_next_request().json()["database"] for _ in range(3)]
+        assert _backend_pid() == first  # the same session served them all
+    assert answers == [{"ok": True}] * 3
+    assert asked == []
+
+
+def test_a_session_the_server_ended_is_replaced_before_the_next_request(
+    django_db_blocker: Any, reference_data: PlatformData, committed: None
+) -> None:
+    # Given a connection whose backend the server terminated between two requests (what a
+    # restart or an administrator's pg_terminate_backend does)
+    with django_db_blocker.unblock():
+        Client().get("/healthz")
+        ended = _backend_pid()
+        with psycopg.connect(database_url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [ended])
+        assert connection.connection is not None
+        deadline = time.monotonic() + 5
+        while not select.select([connection.connection.fileno()], [], [], 0.1)[0]:
+            assert time.monotonic() < deadline, "the server did not end the session"
+        # When the next request comes
+        answer = _next_request()
+        # Then it is served on a fresh session, not answered 503 or 500
+        assert answer.json()["database"] == {"ok": True}
+        assert _backend_pid() != ended

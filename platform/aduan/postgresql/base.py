@@ -1,4 +1,4 @@
-"""django-tenants' PostgreSQL wrapper, plus two things intake needs at fleet scale:
+"""django-tenants' PostgreSQL wrapper, plus three things intake needs at fleet scale:
 
 - Selecting the schema the connection is already on issues no second `SET search_path`
   (django-tenants forgets the path on every `set_tenant`, even to the same schema). What it
@@ -9,20 +9,28 @@
   caches the catalog of every schema it touched (about 0.16 MB each), so `aduan.db.
   recycle_spread_connection()` closes a connection that has touched
   `SCHEMAS_PER_CONNECTION` tenant schemas: a backend's memory is bounded by design, not by age.
+- Django's health check (`CONN_HEALTH_CHECKS`) sends `SELECT 1` before every request's first
+  query: a round trip more on every request. A server that ended the session (a restart, a
+  terminated backend) writes its last message and closes the socket, so the socket of a
+  connection waiting between requests turns readable: the server is asked only then.
 """
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_public_schema_name
+from psycopg.pq import TransactionStatus
 
 PUBLIC = get_public_schema_name()
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     search_path_set_schemas: list[str] | None
+    health_check_enabled: bool
+    health_check_done: bool
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.schemas_touched: set[str] = set()
@@ -49,3 +57,27 @@ class DatabaseWrapper(TenantDatabaseWrapper):
     def close(self) -> None:
         super().close()
         self.schemas_touched = set()
+
+    def close_if_health_check_failed(self) -> None:
+        if (
+            self.connection is not None
+            and self.health_check_enabled
+            and not self.health_check_done
+            and _quiet(self.connection)
+        ):
+            self.health_check_done = True  # nothing came from the server: still its session
+            return
+        super().close_if_health_check_failed()
+
+
+def _quiet(connection: Any) -> bool:
+    """Nothing has arrived on an idle connection's socket since its last answer (a server
+    ending the session sends an error, then EOF; a NOTICE would also count, and then Django's
+    `SELECT 1` decides)."""
+    if connection.closed or connection.broken:
+        return False
+    if connection.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    poller = select.poll()  # not select.select: a descriptor above 1023 is refused there
+    poller.register(connection.fileno(), select.POLLIN)
+    return not poller.poll(0)
