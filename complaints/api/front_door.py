@@ -21,13 +21,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aduan.ratelimit import IntakeThrottle
+from aduan.serializers import SharedFieldsSerializer
 from complaints.actions.doors import do_send_front_door_phone_code
 from complaints.actions.front_door import FrontDoorResult, do_file_at_front_door
 from complaints.api.doors import PhoneCodeInput, PhoneCodeOutput
 from tenants.access import Public
 
 
-class FrontDoorInput(serializers.Serializer[dict[str, Any]]):
+class FrontDoorInput(SharedFieldsSerializer[dict[str, Any]]):
     regency_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
     village_code = serializers.CharField(max_length=13, required=False, allow_blank=True)
     address_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -64,7 +65,7 @@ class FrontDoorInput(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class FrontDoorOutput(serializers.Serializer[FrontDoorResult]):
+class FrontDoorOutput(SharedFieldsSerializer[FrontDoorResult]):
     tracking_code = serializers.CharField()
     outcome = serializers.CharField(source="proposal.outcome.value")
     holder = serializers.CharField(source="holder.name", allow_null=True, default=None)

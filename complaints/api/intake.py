@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from aduan.base_views import TenantApiView
 from aduan.ratelimit import IntakeThrottle
+from aduan.serializers import SharedFieldsSerializer
 from aduan.tenancy import tenant_reverse
 from complaints.actions.intake import do_file_complaint
 from complaints.actions.wbs import do_file_wbs_at_desk
@@ -33,7 +34,7 @@ from complaints.wbs import format_receipt_key
 from tenants.access import Public, TenantRole
 
 
-class IntakeInput(serializers.Serializer[dict[str, Any]]):
+class IntakeInput(SharedFieldsSerializer[dict[str, Any]]):
     """Types only: what is required, valid and allowed is decided by the intake action."""
 
     name = optional_text()
@@ -87,7 +88,7 @@ def intake_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-class ReceiptOutput(serializers.Serializer[Complaint]):
+class ReceiptOutput(SharedFieldsSerializer[Complaint]):
     number = serializers.CharField()
     tracking_code = serializers.CharField()
     created_at = serializers.DateTimeField()
