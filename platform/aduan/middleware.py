@@ -15,7 +15,7 @@ from django_tenants.utils import get_public_schema_name
 
 from aduan.db import recycle_spread_connection, tenant_db
 from tenants.models import Tenant
-from tenants.selectors import tenant_by_domain, tenant_by_slug
+from tenants.selectors import platform_tenant, tenant_by_domain, tenant_by_slug
 
 _PREFIX = re.compile(
     rf"^/{re.escape(settings.TENANT_PATH_PREFIX)}/(?P<slug>[a-z0-9-]+)(?P<rest>/.*)?$"
@@ -57,7 +57,7 @@ class TenantMiddleware(TenantMainMiddleware):
             tenant_db.set_schema_to_public()
             raise Http404("No such tenant")
         # Any other allowed host (127.0.0.1, the bare base domain) is the platform itself.
-        public = Tenant.objects.filter(schema_name=get_public_schema_name()).first()
+        public = platform_tenant()
         if public is None:
             raise Http404("The platform is not set up yet: run `aduan migrate`")
         self._activate(request, public)

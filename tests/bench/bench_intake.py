@@ -429,6 +429,10 @@ def drive(
             f"-d{duration}s",
             "--timeout",
             "30s",
+            # The platform's own host name, as a citizen's browser sends it behind the load
+            # balancer (a bare address would reach the platform by the fallback, not its domain).
+            "-H",
+            f"Host: {server.base_domain}",
             "-s",
             str(script),
             server.url,

@@ -9,7 +9,7 @@ from django_tenants.utils import get_public_schema_name
 
 from tenants.actions.onboarding import do_ensure_public_tenant, tenant_host
 from tenants.models import Tenant
-from tenants.selectors import tenant_by_domain, tenant_by_slug
+from tenants.selectors import platform_tenant, tenant_by_domain, tenant_by_slug
 from tests.factories import TenantFactory
 
 
@@ -45,3 +45,31 @@ def test_a_host_reaches_its_tenant_and_an_unknown_host_none(tenant_factory: Tena
     found = tenant_by_domain(tenant_host("desa-babakan"))
     assert found is not None and found.pk == babakan.pk and found.region is not None
     assert tenant_by_domain("desa-lain.example.test") is None
+
+
+def test_a_tenants_settings_come_decoded_as_the_orm_reads_them(
+    tenant_factory: TenantFactory,
+) -> None:
+    babakan = tenant_factory(slug="desa-babakan")
+    Tenant.objects.filter(pk=babakan.pk).update(
+        privacy={"retention_years": 7}, doors={"sms": False}, entitlements={"wbs": True}
+    )
+    found = tenant_by_slug("desa-babakan")
+    kept = Tenant.objects.get(pk=babakan.pk)
+    assert found is not None
+    assert (found.privacy, found.doors, found.entitlements) == (
+        {"retention_years": 7}, {"sms": False}, {"wbs": True},
+    )  # fmt: skip
+    assert {f.attname: getattr(found, f.attname) for f in Tenant._meta.concrete_fields} == {
+        f.attname: getattr(kept, f.attname) for f in Tenant._meta.concrete_fields
+    }
+    assert not found._state.adding and found._state.db == "default"  # saved as an update
+
+
+def test_a_host_that_names_no_tenant_reaches_the_platform_in_one_query(
+    tenant_factory: TenantFactory, django_assert_num_queries: Any
+) -> None:
+    do_ensure_public_tenant()
+    with django_assert_num_queries(1):
+        found = platform_tenant()
+    assert found is not None and found.schema_name == get_public_schema_name()
