@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from aduan.db import RowReader
 from routing import boundaries
 from routing.models import Authority, Category, CategoryLevel
 from routing.selectors import catalogue
@@ -252,8 +253,9 @@ def _active(tenants: Any) -> Any:
 
 # Read on every front-door filing: written once as SQL (the ORM compiled this join of the
 # declarations, their categories and the tenants anew on every call, ~1 ms of a filing's CPU).
+_TENANTS = RowReader(Tenant)
 _DECLARED = (
-    f"SELECT t.*, a.coverage_code AS declared_coverage FROM {Authority._meta.db_table} AS a"  # noqa: S608 (our names)
+    f"SELECT {_TENANTS.columns('t')}, a.coverage_code FROM {Authority._meta.db_table} AS a"  # noqa: S608 (our names)
     f" JOIN {Authority.categories.through._meta.db_table} AS ac ON ac.authority_id = a.id"
     f" JOIN {Tenant._meta.db_table} AS t ON t.id = a.tenant_id"
     " WHERE ac.category_id = %s AND a.coverage_code = ANY(%s) AND t.status = %s"
@@ -265,11 +267,11 @@ def declared_authority(category: Category, village_code: str) -> list[Tenant]:
     """Active tenants declaring `category` for this village, narrowest coverage first."""
     parts = village_code.split(".")
     prefixes = [".".join(parts[: i + 1]) for i in range(len(parts))]
-    found = list(Tenant.objects.raw(_DECLARED, [category.pk, prefixes, TenantStatus.ACTIVE]))
+    found = _TENANTS.read(_DECLARED, [category.pk, prefixes, TenantStatus.ACTIVE])
     if not found:
         return []
-    narrowest = len(found[0].declared_coverage)
-    return [t for t in found if len(t.declared_coverage) == narrowest]
+    narrowest = len(found[0][1][0])
+    return [tenant for tenant, (coverage,) in found if len(coverage) == narrowest]
 
 
 def regency_government(regency_code: str) -> Tenant | None:

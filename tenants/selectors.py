@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
+from aduan.db import RowReader
 from aduan.errors import NotFoundError
 from tenants import permissions
 from tenants.actions.onboarding import is_kelurahan
@@ -182,20 +183,12 @@ def place_label(code: str) -> str:
 
 
 # The tenant of a request is read on every request: SQL written once (the ORM compiled this
-# query with its join anew each time), its region in the same row, and the row made into a
-# Tenant directly (a RawQuerySet worked out its columns' order and converters anew: ~0.2 ms).
-_TENANT_FIELDS = Tenant._meta.concrete_fields
-_TENANT_NAMES = [field.attname for field in _TENANT_FIELDS]
-_TENANT_CONVERTED = [
-    (at, converters)
-    for at, field in enumerate(_TENANT_FIELDS)
-    if (converters := field.get_db_converters(connection))  # the JSON fields
-]
+# query with its join anew each time), its region in the same row.
+_TENANTS = RowReader(Tenant)
 _REGION_NAMES = ["code", "name", "level", "parent_id"]
 _TENANT_SELECT = (
-    "SELECT "  # noqa: S608 (our own table and column names)
-    + ", ".join(f't."{field.column}"' for field in _TENANT_FIELDS)
-    + f", r.name, r.level, r.parent_id FROM {Tenant._meta.db_table} AS t"
+    f"SELECT {_TENANTS.columns('t')}, r.name, r.level, r.parent_id"  # noqa: S608 (our names)
+    f" FROM {Tenant._meta.db_table} AS t"
 )
 _REGION_JOIN = f" LEFT JOIN {Region._meta.db_table} AS r ON r.code = t.region_id"
 _TENANT_BY_SLUG = f"{_TENANT_SELECT}{_REGION_JOIN} WHERE t.slug = %s AND t.schema_name <> %s"
@@ -207,20 +200,12 @@ _TENANT_BY_DOMAIN = (
 
 
 def _read_tenant(sql: str, params: list[str]) -> Tenant | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row[: len(_TENANT_FIELDS)])
-    for at, converters in _TENANT_CONVERTED:
-        for convert in converters:
-            values[at] = convert(values[at], None, connection)
-    tenant: Tenant = Tenant.from_db(DEFAULT_DB_ALIAS, _TENANT_NAMES, values)
-    if tenant.region_id is not None:
-        region = [tenant.region_id, *row[len(_TENANT_FIELDS) :]]
-        tenant.region = Region.from_db(DEFAULT_DB_ALIAS, _REGION_NAMES, region)
-    return tenant
+    for tenant, region in _TENANTS.read(sql, params):
+        if tenant.region_id is not None:
+            values = [tenant.region_id, *region]
+            tenant.region = Region.from_db(DEFAULT_DB_ALIAS, _REGION_NAMES, values)
+        return tenant
+    return None
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:

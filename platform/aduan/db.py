@@ -14,17 +14,23 @@ report never reads another tenant's schema. Only reads go there: writes inside `
 still go to the primary, and nothing is ever migrated on the replica (it streams the primary).
 A replica lags the primary by a moment, so only read there what may be a moment old (reports,
 statistics), never what a citizen or officer has just written.
+
+`RowReader`: rows of SQL written once made into model instances, for the reads every request
+makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 # django-tenants' backend adds set_schema/set_tenant/set_schema_to_public to the default
 # connection; django-stubs only knows Django's base class, hence Any.
@@ -122,3 +128,39 @@ def recycle_spread_connection() -> bool:
     # The next request looks its tenant up from the public schema, not the last one served.
     tenant_db.set_schema_to_public()
     return True
+
+
+class RowReader(Generic[M]):
+    """Rows of SQL written once, made into `model` instances directly: a RawQuerySet works out
+    its columns' order and converters anew for every query (~0.2 ms for a tenant row), which
+    the request path's reads (the request's tenant, the front door's directory and regions)
+    pay on every request. The statement selects `columns(alias)` first, then anything else,
+    which `read` hands back beside each instance."""
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self._fields = model._meta.concrete_fields
+        self._names = [field.attname for field in self._fields]
+        self._converted = [
+            (at, converters)
+            for at, field in enumerate(self._fields)
+            if (converters := field.get_db_converters(connection))  # e.g. JSON fields
+        ]
+
+    def columns(self, alias: str) -> str:
+        return ", ".join(f'{alias}."{field.column}"' for field in self._fields)
+
+    def read(self, sql: str, params: Sequence[Any]) -> list[tuple[M, tuple[Any, ...]]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        width = len(self._fields)
+        found = []
+        for row in rows:
+            values = list(row[:width])
+            for at, converters in self._converted:
+                for convert in converters:
+                    values[at] = convert(values[at], None, connection)
+            instance: M = self.model.from_db(DEFAULT_DB_ALIAS, self._names, values)
+            found.append((instance, tuple(row[width:])))
+        return found
