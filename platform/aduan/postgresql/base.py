@@ -13,6 +13,8 @@
   query: a round trip more on every request. A server that ended the session (a restart, a
   terminated backend) writes its last message and closes the socket, so the socket of a
   connection waiting between requests turns readable: the server is asked only then.
+
+And psycopg keeps the parsed form of more statements (below).
 """
 
 from __future__ import annotations
@@ -22,9 +24,19 @@ from typing import Any
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_public_schema_name
+from psycopg import _queries as psycopg_queries
 from psycopg.pq import TransactionStatus
 
 PUBLIC = get_public_schema_name()
+
+# psycopg keeps the parsed form of a statement of at most 50 parameters; a complaint's INSERT
+# has 59, so every filing parsed it again (~0.2 ms: a named tuple a parameter). Every statement
+# of the request path fits under this; the cache stays bounded (psycopg's 128 statements of at
+# most 4 KB; tests/aduan/test_statement_cache.py).
+STATEMENT_PARAMS_CACHED = 100
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(
+    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, STATEMENT_PARAMS_CACHED
+)
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
