@@ -79,11 +79,18 @@ def _pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", re.IGNORECASE)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
+
+
 @lru_cache(maxsize=1)
 def _compiled(
     signature: tuple[tuple[str, tuple[str, ...]], ...],
-) -> list[tuple[str, str, re.Pattern[str]]]:
-    found = [(key, kw, _pattern(kw)) for key, keywords in signature for kw in keywords]
+) -> list[tuple[str, str, re.Pattern[str], frozenset[str]]]:
+    found = [(key, kw, _pattern(kw), _words(kw)) for key, keywords in signature for kw in keywords]
     # Longest first: "jalan desa" claims its words before "jalan" can.
     return sorted(found, key=lambda item: -len(item[1]))
 
@@ -95,7 +102,12 @@ def classify(text: str, categories: list[Category] | None = None) -> Classificat
     signature = tuple((c.key, tuple(c.keywords)) for c in categories)
     taken: list[tuple[int, int]] = []
     found: dict[str, list[tuple[int, str]]] = {}
-    for key, _keyword, pattern in _compiled(signature):
+    # A keyword matches only where each of its words is a word of the text: the others'
+    # patterns (most of the catalogue's) are not run over the text at all.
+    words = _words(text)
+    for key, _keyword, pattern, needed in _compiled(signature):
+        if not needed <= words:
+            continue
         for match in pattern.finditer(text):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):

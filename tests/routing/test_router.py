@@ -3,10 +3,14 @@ the directory, and the reason it gives."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from routing import router
 from routing.models import Authority
 from routing.router import Outcome, classify, propose
+from routing.selectors import catalogue
 from tenants.models import Tenant, TenantKind
 from tests.factories import TenantFactory
 
@@ -124,3 +128,33 @@ def test_a_body_not_on_aduan_hands_up_then_to_lapor(tenant_factory: TenantFactor
     assert "belum ada instansi KTP elektronik (KTP-el) untuk desa ini di Aduan" in cilacap.reason
     assert (sanggau.outcome, sanggau.target) == (Outcome.LAPOR, None)
     assert "koordinat tidak dipetakan ke desa" in coordinates.reason
+
+
+def test_the_word_filter_finds_what_every_pattern_finds(
+    reference_data: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Texts made of the catalogue's own keywords, their pieces and other words, in any case,
+    # glued by spaces, punctuation or nothing
+    keywords = [kw for c in catalogue() for kw in c.keywords]
+    pieces = [*keywords, *(w for kw in keywords for w in kw.split()), "desa", "mohon", "x"]
+    glue = [" ", ", ", "-", "", "/", ". "]
+    rng = random.Random(2026)
+    texts = []
+    for _ in range(1500):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 8))]
+        cased = [
+            w.upper() if rng.random() < 0.2 else w.title() if rng.random() < 0.3 else w
+            for w in words
+        ]
+        texts.append("".join(w + rng.choice(glue) for w in cased))
+    filtered = [classify(text) for text in texts]
+    # When every keyword's pattern runs over every text (no keyword is filtered out)
+    monkeypatch.setattr(router, "_words", lambda text: frozenset())
+    router._compiled.cache_clear()
+    try:
+        everything = [classify(text) for text in texts]
+    finally:
+        router._compiled.cache_clear()
+    # Then the filter changed no answer, and the texts were not trivial
+    assert filtered == everything
+    assert sum(1 for found in everything if found.sure) > 300
