@@ -52,9 +52,9 @@ class Taken:
 def take_number_and_active_sop(year: int, purpose: str = "") -> Taken:
     """`take_number`, and the tenant's active SOP version (None before its first use) in the
     same round trip: intake and a forward need both, and pay per round trip. With the version
-    comes the digest of its definition (PostgreSQL's md5 of the stored JSON), so a process
-    that has parsed the same definition for another tenant need not read this one's
-    (complaints.selectors.sop_by_id)."""
+    comes the digest of its definition (PostgreSQL's md5 of the stored JSON, stored with the
+    row: `SopVersion.digest`), so a process that has parsed the same definition for another
+    tenant need not read this one's (complaints.selectors.sop_by_id)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a register number must be taken inside the intake transaction")
     table = connection.ops.quote_name(RegisterCounter._meta.db_table)
@@ -63,7 +63,7 @@ def take_number_and_active_sop(year: int, purpose: str = "") -> Taken:
         cursor.execute(
             f"WITH taken AS (INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
             f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last) "
-            f"SELECT taken.last, (SELECT ARRAY[id::text, md5(definition::text)] FROM {versions}"
+            f"SELECT taken.last, (SELECT ARRAY[id::text, digest] FROM {versions}"
             " WHERE purpose = %s ORDER BY number DESC LIMIT 1) FROM taken",
             [year, purpose],
         )

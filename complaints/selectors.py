@@ -16,8 +16,6 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -484,7 +482,7 @@ def sop_of(version: SopVersion, schema_name: str) -> Sop:
     key = (schema_name, version.pk)
     sop = _known(key)
     if sop is None:
-        sop = _remember(key, _digest(version.definition), lambda: version.definition)
+        sop = _remember(key, version.digest, lambda: version.definition)
     return sop
 
 
@@ -522,11 +520,10 @@ def current_definition(tenant: Tenant) -> tuple[SopVersion | None, dict[str, Any
 # (immutable, so shared). Most tenants run their kind's template unchanged: a process serving
 # thousands of tenants parses a handful of definitions and reads none again. Both bounded:
 # the first by entries (~150 bytes each), the second by parsed SOPs (~15 KB each). A digest
-# is PostgreSQL's md5 of the stored definition (hex, from intake's register statement) or,
-# for a version read whole, the sha256 of its canonical JSON (bytes): two kinds of key that
-# never meet, so at worst one definition is parsed twice.
-_DIGESTS: dict[tuple[str, int], bytes | str] = {}
-_BY_DIGEST: dict[bytes | str, Sop] = {}
+# is the version's `SopVersion.digest` (PostgreSQL's md5 of the stored definition), read with
+# intake's register number or with the version.
+_DIGESTS: dict[tuple[str, int], str] = {}
+_BY_DIGEST: dict[str, Sop] = {}
 _DIGESTS_MAX = 50_000
 _BY_DIGEST_MAX = 512
 
@@ -536,12 +533,7 @@ def _known(key: tuple[str, int]) -> Sop | None:
     return None if digest is None else _BY_DIGEST.get(digest)
 
 
-def _digest(definition: Any) -> bytes:
-    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).digest()
-
-
-def _remember(key: tuple[str, int], digest: bytes | str, definition: Callable[[], Any]) -> Sop:
+def _remember(key: tuple[str, int], digest: str, definition: Callable[[], Any]) -> Sop:
     """The SOP parsed from the definition of this digest (parsed now if no other version had
     it, `definition` then read), remembered as the version `key`'s."""
     sop = _BY_DIGEST.get(digest)

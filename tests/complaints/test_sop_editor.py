@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from complaints import selectors
+from complaints import register, selectors
 from complaints.actions.sop import do_edit_sop, do_ensure_sop_version
 from complaints.models import Complaint, SopVersion
 from complaints.sop_form import rows_of
@@ -429,3 +429,29 @@ def test_a_process_files_at_a_tenant_it_has_not_seen_without_reading_a_shared_so
     with schema_context(second.schema_name):
         parsed = selectors.sop_by_id(filed.sop_version_id, second.schema_name)
     assert parsed.states[0].label.id == "Diterima desa"
+
+
+def test_a_versions_digest_is_stored_with_it_and_read_with_the_register_number(
+    tenant_factory: TenantFactory,
+) -> None:
+    # Given a village's version 1 and an edited version 2
+    village = tenant_factory()
+    with schema_context(village.schema_name):
+        first = do_ensure_sop_version(tenant=village)
+        edited = copy.deepcopy(first.definition)
+        edited["states"][0]["label"] = {"id": "Diterima desa", "en": "Received by the village"}
+        second = do_edit_sop(tenant=village, definition=edited, actor=AnonymousUser())
+        # Then each carries PostgreSQL's md5 of its stored definition, given back on create
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, md5(definition::text) FROM complaints_sopversion ORDER BY id"
+            )
+            expected = dict(cursor.fetchall())
+        assert {first.pk: first.digest, second.pk: second.digest} == expected
+        assert first.digest != second.digest
+        # And intake's register statement hands the active one over without reading the
+        # definition (which would detoast and print it on every filing)
+        with transaction.atomic(), CaptureQueriesContext(connection) as taking:
+            taken = register.take_number_and_active_sop(2026)
+        assert (taken.sop_id, taken.sop_digest) == (second.pk, second.digest)
+        assert len(taking) == 1 and "definition" not in taking[0]["sql"]
