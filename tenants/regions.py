@@ -127,9 +127,9 @@ _regions: TTLCache[tuple[str, str], Region | None] = TTLCache(REGIONS_KEPT, REGI
 _regions_lock = threading.Lock()
 # A worker's first look at a code (most front-door filings, at thousands of villages): SQL
 # written once rather than a query compiled per call.
-_REGIONS = RowReader(Region)
+REGION_ROWS = RowReader(Region)
 _REGION_AT = (
-    f"SELECT {_REGIONS.columns('r')} FROM {Region._meta.db_table} AS r"  # noqa: S608 (our names)
+    f"SELECT {REGION_ROWS.columns('r')} FROM {Region._meta.db_table} AS r"  # noqa: S608 (our names)
     " WHERE code = %s AND level = %s"
 )
 
@@ -138,7 +138,7 @@ _REGION_AT = (
 def region_at(code: str, level: str) -> Region | None:
     """The region of this code at this level, None when there is none. Kept per process: every
     front-door filing and every intake naming a village looks one up. Read-only: shared."""
-    return next((region for region, _rest in _REGIONS.read(_REGION_AT, [code, level])), None)
+    return next((region for region, _rest in REGION_ROWS.read(_REGION_AT, [code, level])), None)
 
 
 def forget_regions() -> None:

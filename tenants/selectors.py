@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
@@ -30,7 +29,7 @@ from tenants.models import (
     TenantStatus,
 )
 from tenants.permissions import AnyUser
-from tenants.regions import region_at
+from tenants.regions import REGION_ROWS, region_at
 
 DIRECTORY_LIMIT = 50
 
@@ -185,9 +184,8 @@ def place_label(code: str) -> str:
 # The tenant of a request is read on every request: SQL written once (the ORM compiled this
 # query with its join anew each time), its region in the same row.
 _TENANTS = RowReader(Tenant)
-_REGION_NAMES = ["code", "name", "level", "parent_id"]
 _TENANT_SELECT = (
-    f"SELECT {_TENANTS.columns('t')}, r.name, r.level, r.parent_id"  # noqa: S608 (our names)
+    f"SELECT {_TENANTS.columns('t')}, {REGION_ROWS.columns('r')}"  # noqa: S608 (our names)
     f" FROM {Tenant._meta.db_table} AS t"
 )
 _REGION_JOIN = f" LEFT JOIN {Region._meta.db_table} AS r ON r.code = t.region_id"
@@ -202,8 +200,7 @@ _TENANT_BY_DOMAIN = (
 def _read_tenant(sql: str, params: list[str]) -> Tenant | None:
     for tenant, region in _TENANTS.read(sql, params):
         if tenant.region_id is not None:
-            values = [tenant.region_id, *region]
-            tenant.region = Region.from_db(DEFAULT_DB_ALIAS, _REGION_NAMES, values)
+            tenant.region = REGION_ROWS.make(region)
         return tenant
     return None
 

@@ -155,12 +155,14 @@ class RowReader(Generic[M]):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         width = len(self._fields)
-        found = []
-        for row in rows:
-            values = list(row[:width])
-            for at, converters in self._converted:
-                for convert in converters:
-                    values[at] = convert(values[at], None, connection)
-            instance: M = self.model.from_db(DEFAULT_DB_ALIAS, self._names, values)
-            found.append((instance, tuple(row[width:])))
-        return found
+        return [(self.make(row[:width]), tuple(row[width:])) for row in rows]
+
+    def make(self, row: Sequence[Any]) -> M:
+        """The instance of the values `columns()` selected, in its order (also where they
+        follow another model's in a row)."""
+        values = list(row)
+        for at, converters in self._converted:
+            for convert in converters:
+                values[at] = convert(values[at], None, connection)
+        instance: M = self.model.from_db(DEFAULT_DB_ALIAS, self._names, values)
+        return instance
