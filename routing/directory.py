@@ -70,6 +70,15 @@ def ensure_catalogue() -> None:
         load_catalogue()
 
 
+def catalogue() -> list[Category]:
+    """Every category, the catalogue loaded first if it is empty (one query when it is not)."""
+    categories = list(Category.objects.all())
+    if not categories:
+        load_catalogue()
+        categories = list(Category.objects.all())
+    return categories
+
+
 def default_category_keys(tenant: Tenant, categories: Iterable[Category]) -> list[str]:
     """Which catalogue categories a tenant of this kind (and name) handles by default."""
     name = tenant.name.lower()
@@ -147,14 +156,24 @@ def declare_defaults(tenant: Tenant, categories: list[Category] | None = None) -
     existing = Authority.objects.filter(tenant=tenant).first()
     if existing is not None:
         return existing
+    return declare_new(tenant, categories)
+
+
+def declare_new(tenant: Tenant, categories: list[Category] | None = None) -> Authority:
+    """The declaration of a tenant that has none (onboarding's, in the transaction that made
+    the tenant): its kind's defaults, written in two INSERTs."""
     if categories is None:
-        ensure_catalogue()
-        categories = list(Category.objects.all())
+        categories = catalogue()
     authority = Authority.objects.create(
         tenant=tenant, coverage_code=default_coverage(tenant), higher=default_higher(tenant)
     )
     wanted = set(default_category_keys(tenant, categories))
-    authority.categories.set([c for c in categories if c.key in wanted])
+    # The authority is new, so there is nothing to compare with (what `set` would read first).
+    Authority.categories.through.objects.bulk_create(
+        Authority.categories.through(authority=authority, category=category)
+        for category in categories
+        if category.key in wanted
+    )
     return authority
 
 

@@ -40,7 +40,7 @@ from django_tenants.utils import (
 from psycopg import sql
 
 from aduan import ddl
-from aduan.db import schemas_kept_local, tenant_db
+from aduan.db import pipeline, schemas_kept_local, tenant_db
 from tenants import schema_ddl
 from tenants.models import SchemaMigrationFailure, SchemaMigrationPlan, SchemaTemplate, Tenant
 
@@ -250,29 +250,37 @@ def schema_name_for(slug: str) -> str:
 
 
 def build_schema(schema_name: str, template: SchemaTemplate, *, local: bool = False) -> None:
-    """CREATE SCHEMA plus the template's SQL inside the caller's transaction: a failure leaves
-    no half-built schema behind. One statement per execute, the only way a Citus distributed
-    schema takes DDL (its cost on plain PostgreSQL is measured by bench_citus: README).
+    """CREATE SCHEMA plus the template's SQL inside the caller's transaction (no savepoint of
+    its own: a failure fails the caller's transaction, so no half-built schema is left behind,
+    nor the tenant row it was built for). One statement per execute, the only way a Citus
+    distributed schema takes DDL (its cost on plain PostgreSQL is measured by bench_citus:
+    README), sent in one pipeline: the client neither waits for each statement's answer nor
+    makes the server wait for the next statement. A failing statement's error is raised when
+    the pipeline ends, as Django's DatabaseError.
     `local`: a scratch schema that stays on a Citus coordinator, undistributed."""
     create = sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)).as_string()
-    with transaction.atomic(), schema_context(schema_name), connection.cursor() as cursor:
+    with (
+        transaction.atomic(savepoint=False),
+        schema_context(schema_name),
+        connection.cursor() as cursor,
+    ):
         if local:
             with schemas_kept_local(cursor):
                 cursor.execute(create)
         else:
             cursor.execute(create)
-        for statement in template.statements:
-            if statement != COMPACT_MARK:
-                cursor.execute(statement)
+        with connection.wrap_database_errors, pipeline():
+            for statement in template.statements:
+                if statement != COMPACT_MARK:
+                    cursor.execute(statement)
 
 
-def provision(tenant: Tenant, template: SchemaTemplate | None = None) -> None:
-    """Build the schema of a tenant whose row exists, and record its migration state."""
-    template = template or ensure_template()
-    with transaction.atomic():
-        build_schema(tenant.schema_name, template)
-        Tenant.objects.filter(pk=tenant.pk).update(schema_state=template.state)
-        tenant.schema_state = template.state
+def provision(tenant: Tenant, template: SchemaTemplate) -> None:
+    """Build the schema of a tenant whose row was just inserted with `schema_state` set to
+    the template's state, in the same transaction (onboarding's one writer does both)."""
+    if tenant.schema_state != template.state:
+        raise ValueError(f"{tenant.schema_name} is not marked with the template's state")
+    build_schema(tenant.schema_name, template)
 
 
 # Fleet migrations -------------------------------------------------------------------------

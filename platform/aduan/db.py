@@ -16,7 +16,7 @@ A replica lags the primary by a moment, so only read there what may be a moment 
 statistics), never what a citizen or officer has just written.
 
 `RowReader`: rows of SQL written once made into model instances, for the reads every request
-makes.
+makes. `pipeline()`: statements sent without waiting for each answer (a schema's DDL).
 """
 
 from __future__ import annotations
@@ -65,6 +65,17 @@ def schemas_kept_local(cursor: Any) -> Iterator[None]:
         cursor.execute(
             "SELECT set_config('citus.enable_schema_based_sharding', %s, true)", [before]
         )
+
+
+@contextmanager
+def pipeline() -> Iterator[None]:
+    """Statements executed on the default connection inside are sent without waiting for each
+    answer (psycopg's pipeline mode; each is still its own statement to the server), for a
+    run of statements whose results nobody reads, like a schema's DDL. Errors come at the
+    end, as psycopg's: wrap in `connection.wrap_database_errors` for Django's."""
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
 
 
 def has_replica() -> bool:

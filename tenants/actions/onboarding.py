@@ -105,10 +105,15 @@ def do_create_tenant(
             kind=kind,
             region=region,
             parent=parent,
+            schema_state=template.state,
         )
-        Domain.objects.create(domain=tenant_host(slug), tenant=tenant, is_primary=True)
+        # A new tenant has no other domain to demote from primary: bulk_create skips
+        # DomainMixin.save's savepoint and its UPDATE of the tenant's other domains.
+        Domain.objects.bulk_create(
+            [Domain(domain=tenant_host(slug), tenant=tenant, is_primary=True)]
+        )
         provisioning.provision(tenant, template)
-        directory.declare_defaults(tenant)
+        directory.declare_new(tenant)
     return tenant
 
 

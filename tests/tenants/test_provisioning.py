@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
+from psycopg import pq
 
 from tenants import provisioning, regions, schema_ddl
 from tenants.actions.onboarding import do_create_tenant
 from tenants.errors import TenantError
-from tenants.models import Region, SchemaTemplate, Tenant
+from tenants.models import Domain, Region, SchemaTemplate, Tenant
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,12 +107,21 @@ def test_a_compact_script_that_rebuilds_less_fails_its_verification(
         provisioning._verify(missing_index)
 
 
-def test_a_failing_replay_leaves_no_schema_and_no_tenant(reference_data: object) -> None:
+def test_a_failing_replay_leaves_no_schema_and_no_tenant(
+    reference_data: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The DDL goes in one pipeline: the failing statement's error still reaches the caller
+    # (as Django's DatabaseError), and the onboarding transaction takes everything back.
     broken = SchemaTemplate(
-        state="broken", statements=["CREATE TABLE x (id int)", "SELECT nonsense("], relation_count=0
+        state="broken",
+        statements=["CREATE TABLE x (id int)", "SELECT nonsense(", "CREATE TABLE y (id int)"],
+        relation_count=0,
     )
-    with pytest.raises(Exception, match="syntax error"):
-        provisioning.build_schema("t_broken_desk", broken)
+    monkeypatch.setattr(provisioning, "ensure_template", lambda: broken)
+    with pytest.raises(DatabaseError, match="syntax error"):
+        do_create_tenant(slug="broken-desk", name="Broken", kind="PEMDES", region_code=None)
+    assert not Tenant.objects.filter(slug="broken-desk").exists()
+    assert not Domain.objects.filter(domain__startswith="broken-desk.").exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regnamespace('t_broken_desk')")
         assert cursor.fetchone() == (None,)
@@ -148,3 +160,42 @@ def test_region_load_is_idempotent(reference_data: object) -> None:
 def test_full_region_data_counts(reference_data: object) -> None:
     # The shipped copy holds every official code: 38 + 514 + 7,277 + 83,763.
     assert regions.count_rows() == 38 + 514 + 7277 + 83763
+
+
+def test_onboarding_waits_on_the_server_a_few_times_and_pipes_the_ddl(
+    reference_data: object,
+) -> None:
+    # Provisioning's wall time at 10,000 schemas (issue 23, bench_provision): the schema's
+    # DDL goes in one pipeline, and the rest of onboarding is a few statements, each of which
+    # the client waits for.
+    template = provisioning.ensure_template()
+    sent: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        piped = connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+        sent.append((" ".join(sql.split()[:2]).split(' "s')[0], piped))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        do_create_tenant(slug="desa-hitung", name="Desa Hitung", kind="PEMDES", region_code=None)
+    piped = [statement for statement, in_pipeline in sent if in_pipeline]
+    waited = [statement for statement, in_pipeline in sent if not in_pipeline]
+    assert len(piped) == len([s for s in template.statements if s != provisioning.COMPACT_MARK])
+    assert waited == [
+        "SAVEPOINT",  # the test's transaction: onboarding's own is a savepoint in it
+        "SELECT %s",  # the slug is free
+        "SELECT %s",  # django-tenants: the schema name is free
+        "INSERT INTO",  # the tenant, marked with the template's state
+        "INSERT INTO",  # its domain (no savepoint, no UPDATE of other domains)
+        "SET search_path",
+        "CREATE SCHEMA",
+        "SET search_path",
+        'SELECT "tenants_category"."key",',  # the catalogue
+        "INSERT INTO",  # the declaration
+        "INSERT INTO",  # its categories
+        "RELEASE SAVEPOINT",
+    ]
+    tenant = Tenant.objects.get(slug="desa-hitung")
+    assert tenant.schema_state == template.state
+    assert tenant.domains.get().is_primary
+    assert tenant.authority.categories.exists()
