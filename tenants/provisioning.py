@@ -267,9 +267,9 @@ def build_schema(schema_name: str, template: SchemaTemplate, *, local: bool = Fa
         if local:
             with schemas_kept_local(cursor):
                 cursor.execute(create)
-        else:
-            cursor.execute(create)
         with connection.wrap_database_errors, pipeline():
+            if not local:
+                cursor.execute(create)
             for statement in template.statements:
                 if statement != COMPACT_MARK:
                     cursor.execute(statement)
