@@ -47,12 +47,16 @@ def intake_phone(value: str) -> str:
     return normalize_phone(value, foreign_ok=INTAKE_FOREIGN_OK)
 
 
-def phone_problem(value: str) -> FieldProblem | None:
+def checked_phone(value: str) -> tuple[str, FieldProblem | None]:
+    """The number in E.164 and no problem, or "" and its problem: parsed once."""
     try:
-        intake_phone(value)
+        return intake_phone(value), None
     except InvalidPhoneError as error:
-        return FieldProblem("phone", ComplaintErrorCode.INVALID_PHONE, error.message)
-    return None
+        return "", FieldProblem("phone", ComplaintErrorCode.INVALID_PHONE, error.message)
+
+
+def phone_problem(value: str) -> FieldProblem | None:
+    return checked_phone(value)[1]
 
 
 def email_problem(value: str) -> FieldProblem | None:

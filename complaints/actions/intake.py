@@ -47,11 +47,10 @@ from complaints.models import (
 from complaints.validation import (
     FieldProblem,
     check_attachments,
+    checked_phone,
     coordinates_problem,
     email_problem,
-    intake_phone,
     length_problem,
-    phone_problem,
 )
 from complaints.wbs import WBS_PURPOSE
 from routing.selectors import category_questions
@@ -190,11 +189,12 @@ def do_file_complaint(
     coord_problem, lat, lon = coordinates_problem(latitude, longitude)
     checked, file_problem = check_attachments(attachments, strip_metadata=is_wbs)
     kept_answers, answer_problems = check_answers(category.strip(), answers)
+    stored_phone, phone_error = checked_phone(phone) if phone else ("", None)
     raise_problems(
         [
             *answer_problems,
             *(length_problem(f, values[f], limit) for f, limit in LIMITS.items()),
-            phone_problem(phone) if phone else None,
+            phone_error,
             email_problem(email) if email else None,
             village_problem(village_code) if village_code and not village_known else None,
             coord_problem,
@@ -221,7 +221,7 @@ def do_file_complaint(
                 # A WBS report's code opens nothing (its receipt key does): unique here only.
                 tracking_code=unused_tracking_code() if is_wbs else "",
                 channel=channel,
-                phone=intake_phone(phone) if phone else "",
+                phone=stored_phone,
                 email=email,
                 incident_at=incident_at,
                 category=category.strip()[:40],
