@@ -28,7 +28,7 @@ from django.db.models import Q
 from django_tenants.utils import get_public_schema_name
 
 from routing.models import Authority, Category, CategoryLevel
-from routing.selectors import forget_catalogue
+from routing.selectors import catalogue, forget_catalogue
 from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
 
 CATALOGUE = Path(__file__).resolve().parent / "data" / "categories.json"
@@ -66,17 +66,10 @@ def load_catalogue(source: Path = CATALOGUE) -> int:
 
 
 def ensure_catalogue() -> None:
-    if not Category.objects.exists():
+    """The catalogue loaded if it is empty; read through the process's copy
+    (routing.selectors.catalogue, which load_catalogue forgets)."""
+    if not catalogue():
         load_catalogue()
-
-
-def catalogue() -> list[Category]:
-    """Every category, the catalogue loaded first if it is empty (one query when it is not)."""
-    categories = list(Category.objects.all())
-    if not categories:
-        load_catalogue()
-        categories = list(Category.objects.all())
-    return categories
 
 
 def default_category_keys(tenant: Tenant, categories: Iterable[Category]) -> list[str]:
@@ -163,7 +156,8 @@ def declare_new(tenant: Tenant, categories: list[Category] | None = None) -> Aut
     """The declaration of a tenant that has none (onboarding's, in the transaction that made
     the tenant): its kind's defaults, written in two INSERTs."""
     if categories is None:
-        categories = catalogue()
+        ensure_catalogue()
+        categories = list(catalogue())
     authority = Authority.objects.create(
         tenant=tenant, coverage_code=default_coverage(tenant), higher=default_higher(tenant)
     )
@@ -220,7 +214,7 @@ def declarations(tenants: Sequence[Tenant]) -> list[Declaration]:
         for tenant_id, key in chosen.order_by("category__key"):
             keys[tenant_id].append(key)
     missing = [t for t in tenants if t.pk not in stored]
-    catalogue: list[Category] = list(Category.objects.all()) if missing else []
+    every_category: list[Category] = list(Category.objects.all()) if missing else []
     wanted = {c for t in missing if t.parent_id is None for c in _higher_candidates(t)}
     higher_by_key: dict[tuple[str, str], list[Tenant]] = {}
     if wanted:
@@ -253,7 +247,7 @@ def declarations(tenants: Sequence[Tenant]) -> list[Declaration]:
         result.append(
             Declaration(
                 tenant=tenant,
-                category_keys=sorted(default_category_keys(tenant, catalogue)),
+                category_keys=sorted(default_category_keys(tenant, every_category)),
                 coverage_code=default_coverage(tenant),
                 higher=higher,
                 is_customized=False,

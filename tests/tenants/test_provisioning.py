@@ -191,7 +191,7 @@ def test_onboarding_waits_on_the_server_a_few_times_and_pipes_the_ddl(
         "INSERT INTO",  # its domain (no savepoint, no UPDATE of other domains)
         "SET search_path",  # to the new schema: the template's names are unqualified
         "SET search_path",
-        'SELECT "tenants_category"."key",',  # the catalogue
+        # (the catalogue: the process's copy, routing.selectors.catalogue)
         "INSERT INTO",  # the declaration
         "INSERT INTO",  # its categories
         "RELEASE SAVEPOINT",
