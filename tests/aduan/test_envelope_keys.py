@@ -74,3 +74,44 @@ def test_keys_read_inside_a_transaction_that_rolls_back_are_not_kept(
     with CaptureQueriesContext(connection) as reads:
         envelope.tenant_keys(tenant.schema_name)
     assert len(_key_reads(reads)) == 1
+
+
+def test_a_transaction_reads_all_wrapped_keys_once_however_often_it_asks(
+    committed: None, tenant_factory: TenantFactory
+) -> None:
+    # Given two keyed tenants and a process that has opened none of their keys (a new worker)
+    first, second = tenant_factory(), tenant_factory()
+    opened = {t.schema_name: envelope.tenant_keys(t.schema_name) for t in (first, second)}
+    envelope.forget_cached_keys()
+    # When its first transaction asks for keys again and again (as a worker's first intake
+    # does: the tenant's, the platform's blind index, each sealed field)
+    with CaptureQueriesContext(connection) as reads, transaction.atomic():
+        for _ in range(3):
+            for tenant in (first, second):
+                assert envelope.tenant_keys(tenant.schema_name) == opened[tenant.schema_name]
+        with transaction.atomic():  # a savepoint that is released keeps what was read in it
+            assert envelope.tenant_keys(first.schema_name) == opened[first.schema_name]
+    # Then every schema's rows were read once, and kept once it committed
+    assert len(_key_reads(reads)) == 1
+    with CaptureQueriesContext(connection) as reads, transaction.atomic():
+        assert envelope.tenant_keys(second.schema_name) == opened[second.schema_name]
+    assert _key_reads(reads) == []
+
+
+def test_keys_read_inside_a_rolled_back_savepoint_are_read_again(
+    committed: None, tenant_factory: TenantFactory
+) -> None:
+    # Given a new process whose first read of the keys is inside a savepoint that rolls back
+    tenant = tenant_factory()
+    envelope.tenant_keys(tenant.schema_name)
+    envelope.forget_cached_keys()
+    with CaptureQueriesContext(connection) as reads, transaction.atomic():
+        try:
+            with transaction.atomic():
+                envelope.tenant_keys(tenant.schema_name)
+                raise RuntimeError("the step failed")
+        except RuntimeError:
+            pass
+        # Then the same transaction reads them again after the rollback, not what it undid
+        envelope.tenant_keys(tenant.schema_name)
+    assert len(_key_reads(reads)) == 2
