@@ -315,6 +315,86 @@ def statements_per_intake(fleet: list[tuple[str, str]], profiles: dict[str, str]
     return counts
 
 
+# A statement's kind: its verb and the table it names first (the register statement by name).
+_KIND = re.compile(
+    r'^\s*(?:(WITH) taken AS \(INSERT INTO "?(\w+)|(INSERT) INTO (?:\w+\.)?"?(\w+)'
+    r'|(SELECT) .*? FROM (?:\w+\.)?"?(\w+)|(UPDATE) (?:\w+\.)?"?(\w+)|(SET) (\w+))',
+    re.S,
+)
+
+
+def _statement_kind(sql: str) -> str:
+    found = _KIND.match(sql)
+    if found is None:
+        return sql.split(None, 1)[0] if sql.strip() else "?"
+    verb, table = [g for g in found.groups() if g][:2]
+    return "INSERT … RETURNING (register number, SOP)" if verb == "WITH" else f"{verb} {table}"
+
+
+REST = "BEGIN, COMMIT and its foreign-key checks"
+
+
+def server_cpu_by_statement(
+    fleet: list[tuple[str, str]], sizes: Sequence[int], intakes: int = 150
+) -> dict[str, dict[tuple[int, str], float]]:
+    """The PostgreSQL backend's CPU per intake, statement by statement, in process: intakes at
+    random tenants of the first `size` of the fleet, each statement timed by the backend's own
+    run time (/proc/<pid>/schedstat, ns; the server must be on this machine). What no statement
+    holds is BEGIN, COMMIT and the foreign keys' checks it runs (psycopg sends BEGIN with the
+    first statement; Django's commit is not a statement it wraps): the rest of the backend's
+    time over the request. {door: {(size, kind): µs per intake}}."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    def runtime_ns() -> int:
+        pid = connection.connection.info.backend_pid if connection.connection else 0
+        try:
+            return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    spent: dict[str, float] = {}
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        before = runtime_ns()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            kind = _statement_kind(sql)
+            spent[kind] = spent.get(kind, 0.0) + (runtime_ns() - before) / 1000
+
+    client = Client(HTTP_HOST=settings.BASE_DOMAIN)
+    rates = dict.fromkeys(settings.ADUAN_RATE_LIMITS, "100000000/hour")
+    table: dict[str, dict[tuple[int, str], float]] = {}
+    # One backend for the whole measurement (no recycling after N schemas): its time is read
+    # before and after each request; a new backend's start-up is not an intake's.
+    with override_settings(ADUAN_RATE_LIMITS=rates, SCHEMAS_PER_CONNECTION=10**9):
+        for door in ("tenant", "front door"):
+            for size in sizes:
+                # Other tenants at each door: the first door's did not warm the second's.
+                picks = random.Random(f"{door} {size}").choices(fleet[:size], k=intakes)
+                spent.clear()
+                whole = 0.0
+                for slug, code in picks:
+                    path, body = _request(settings.TENANT_PATH_PREFIX, door, slug, code)
+                    connection.ensure_connection()
+                    before = runtime_ns()
+                    with connection.execute_wrapper(timed):
+                        response = client.post(
+                            path, json.dumps(body), content_type="application/json"
+                        )
+                    whole += (runtime_ns() - before) / 1000
+                    assert response.status_code == 201, (path, response.content[:300])
+                rows = table.setdefault(door, {})
+                for kind, micros in spent.items():
+                    rows[(size, kind)] = micros / intakes
+                rows[(size, REST)] = max(0.0, (whole - sum(spent.values())) / intakes)
+    connection.close()
+    return table
+
+
 def _request(prefix: str, door: str, slug: str, code: str) -> tuple[str, dict[str, str]]:
     if door == "tenant":
         return f"/{prefix}/{slug}/api/v1/complaints/", FILED
@@ -540,6 +620,7 @@ def run(args: argparse.Namespace) -> None:
     built = time.perf_counter() - started
     profiles: dict[str, str] = {}
     statements = statements_per_intake(fleet, profiles)
+    server_cpu = server_cpu_by_statement(fleet, sorted({len(fleet), min(args.few, len(fleet))}))
     probe = memory_probe(fleet, [c for c in args.probe if c <= len(fleet)])
     database = str(connection.settings_dict["NAME"])
     postmaster = postmaster_pid()
@@ -589,6 +670,7 @@ def run(args: argparse.Namespace) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         drop_queued_jobs(args.broker)
     report(args, fleet, built, statements, probe, runs, memory, settings)
+    report_server_cpu(server_cpu)
     for door, text in profiles.items():
         print(f"Profile of 40 intakes at the {door} door (in process, by own time):")
         print(text)
@@ -669,6 +751,26 @@ def report(
     for count, mb in probe:
         print(f"| {count:,} | {mb:.1f} |")
     print()
+
+
+def report_server_cpu(table: dict[str, dict[tuple[int, str], float]]) -> None:
+    """The backend's CPU per intake by statement, at each fleet size side by side."""
+    for door, rows in table.items():
+        sizes = sorted({size for size, _kind in rows}, reverse=True)
+        kinds = sorted({kind for _size, kind in rows}, key=lambda k: -rows.get((sizes[0], k), 0))
+        where = door if door.endswith("door") else f"{door} door"
+        print(f"PostgreSQL's CPU per intake at the {where}, by statement (µs, in process):")
+        print()
+        print("| statement | " + " | ".join(f"{size:,} tenants" for size in sizes) + " |")
+        print("|---|" + "---:|" * len(sizes))
+        for kind in kinds:
+            cells = " | ".join(f"{rows.get((size, kind), 0):,.0f}" for size in sizes)
+            print(f"| {kind} | {cells} |")
+        totals = " | ".join(
+            f"**{sum(v for (s, _k), v in rows.items() if s == size):,.0f}**" for size in sizes
+        )
+        print(f"| all | {totals} |")
+        print()
 
 
 def _free_port() -> int:
