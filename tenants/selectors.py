@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from cachetools import TTLCache
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
@@ -197,12 +201,23 @@ _TENANT_BY_DOMAIN = (
 )
 
 
+def _tenant_of(row: Sequence[Any]) -> Tenant:
+    tenant = _TENANTS.make(row[:_TENANT_WIDTH])
+    if tenant.region_id is not None:
+        tenant.region = REGION_ROWS.make(row[_TENANT_WIDTH:])
+    return tenant
+
+
+def _tenant_row(sql: str, params: list[str]) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
 def _read_tenant(sql: str, params: list[str]) -> Tenant | None:
-    for tenant, region in _TENANTS.read(sql, params):
-        if tenant.region_id is not None:
-            tenant.region = REGION_ROWS.make(region)
-        return tenant
-    return None
+    row = _tenant_row(sql, params)
+    return None if row is None else _tenant_of(row)
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
@@ -216,9 +231,36 @@ def tenant_by_domain(hostname: str) -> Tenant | None:
     return _read_tenant(_TENANT_BY_DOMAIN, [hostname])
 
 
+# The platform's own row is read by every request to its host (each front-door filing, the
+# citizens' pages); `aduan migrate` (do_ensure_public_tenant) is its one writer and nothing
+# edits it while the platform runs. Its values are kept per process, as the catalogue and the
+# region codes are: a change is seen within PLATFORM_SECONDS. Each call makes a new instance
+# from them (a caller may change its own). Never kept from inside a transaction: the row may
+# be one that transaction made and will roll back.
+PLATFORM_SECONDS = 300
+_TENANT_WIDTH = len(Tenant._meta.concrete_fields)
+_platform: TTLCache[str, tuple[Any, ...]] = TTLCache(1, PLATFORM_SECONDS)
+_platform_lock = threading.Lock()
+
+
 def platform_tenant() -> Tenant | None:
     """The platform's own row (the public schema's), as the hosts that name no tenant reach it."""
-    return _read_tenant(_TENANT_BY_SCHEMA, [get_public_schema_name()])
+    with _platform_lock:
+        row = _platform.get("row")
+    if row is None:
+        row = _tenant_row(_TENANT_BY_SCHEMA, [get_public_schema_name()])
+        if row is None:
+            return None
+        if not connection.in_atomic_block:
+            with _platform_lock:
+                _platform["row"] = row
+    return _tenant_of(row)
+
+
+def forget_platform() -> None:
+    """Read the platform's row again on its next use (tests; after `aduan migrate` wrote it)."""
+    with _platform_lock:
+        _platform.clear()
 
 
 def intake_tenant(tenant: Tenant) -> Tenant:

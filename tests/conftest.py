@@ -14,6 +14,7 @@ from complaints.calendar import forget_calendars
 from complaints.selectors import forget_parsed_sops
 from routing.selectors import forget_catalogue
 from tenants.regions import forget_regions
+from tenants.selectors import forget_platform
 from tests.client import TenantClient
 from tests.factories import (
     PlatformData,
@@ -61,11 +62,12 @@ def _fresh_sop_cache() -> None:
     """Parsed SOPs are cached per process by (schema, version id); tests drop schemas and make
     them again under the same names, so each test starts with none (and with no calendars).
     A transactional test's flush empties the catalogue and the regions until they are loaded
-    again: no test starts with them kept either."""
+    again, and the platform's row: no test starts with them kept either."""
     forget_parsed_sops()
     forget_calendars()
     forget_catalogue()
     forget_regions()
+    forget_platform()
 
 
 @pytest.fixture(autouse=True)

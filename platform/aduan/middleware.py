@@ -49,7 +49,9 @@ class TenantMiddleware(TenantMainMiddleware):
             self._activate(request, tenant)
             return None
         hostname = self.hostname_from_request(request)
-        reached = tenant_by_domain(hostname)
+        # The base domain is the platform's own (its row kept per process, tenants.selectors);
+        # any other host may be a tenant's.
+        reached = tenant_by_domain(hostname) if hostname != settings.BASE_DOMAIN else None
         if reached is not None:
             self._activate(request, reached)
             return None

@@ -4,11 +4,11 @@ extra savepoints), in the steady state of a large fleet: the tenant has had comp
 version and key exist), the request before it was another tenant's (the connection must switch
 its search_path). Jobs that run after commit are not counted (they are not on the path).
 
-Today the tenant door runs 10 and the front door 12: the router reads only the authorities
-(the category catalogue and the region codes are kept per process), the complaint row is
-inserted with its clocks, and the filing's entries (the routing entry with them) are one
-INSERT. A test below proves each kept read is real: a change in the catalogue or the regions
-is seen once they are loaded again."""
+Today the tenant door runs 10 and the front door 11: the router reads only the authorities
+(the category catalogue, the region codes and the platform's own row are kept per process),
+the complaint row is inserted with its clocks, and the filing's entries (the routing entry
+with them) are one INSERT. A test below proves each kept read is real: a change in the
+catalogue or the regions is seen once they are loaded again."""
 
 from __future__ import annotations
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import get_public_schema_name
 
 from tenants.actions.onboarding import do_ensure_public_tenant, tenant_host
 from tenants.models import Tenant
-from tenants.selectors import platform_tenant, tenant_by_domain, tenant_by_slug
+from tenants.selectors import forget_platform, platform_tenant, tenant_by_domain, tenant_by_slug
 from tests.factories import TenantFactory
 
 
@@ -73,3 +77,57 @@ def test_a_host_that_names_no_tenant_reaches_the_platform_in_one_query(
     with django_assert_num_queries(1):
         found = platform_tenant()
     assert found is not None and found.schema_name == get_public_schema_name()
+
+
+def test_the_platforms_row_is_kept_per_process_and_each_caller_gets_its_own(
+    committed: None, tenant_factory: TenantFactory, django_assert_num_queries: Any
+) -> None:
+    # Given the platform's row, read once outside a transaction (as a web worker reads it)
+    do_ensure_public_tenant()
+    first = platform_tenant()
+    assert first is not None
+    # When it is asked for again
+    with django_assert_num_queries(0):
+        again = platform_tenant()
+    # Then it comes from the process, a new instance equal to the row (a caller that changes
+    # its own changes nobody else's)
+    assert again is not None and again is not first
+    assert again.pk == first.pk and again.schema_name == get_public_schema_name()
+    again.name = "changed by one request"
+    kept = platform_tenant()
+    assert kept is not None and kept.name == first.name
+    # And once forgotten (as `aduan migrate` leaves it) the row is read again
+    Tenant.objects.filter(pk=first.pk).update(name="Aduan Nasional")
+    forget_platform()
+    read = platform_tenant()
+    assert read is not None and read.name == "Aduan Nasional"
+
+
+def test_a_platform_row_read_inside_a_transaction_is_not_kept(
+    tenant_factory: TenantFactory, django_assert_num_queries: Any
+) -> None:
+    # Given a test's transaction (the row may be one it made and will roll back)
+    do_ensure_public_tenant()
+    platform_tenant()
+    # Then the next use reads it again
+    with django_assert_num_queries(1):
+        platform_tenant()
+
+
+def test_the_bare_base_domain_reaches_the_platform_without_a_domain_read(
+    committed: None, client: Client
+) -> None:
+    # Given the platform, its row already kept by this process
+    do_ensure_public_tenant()
+    assert platform_tenant() is not None
+    # When a request comes to the platform's own host
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/", HTTP_HOST=settings.BASE_DOMAIN)
+    # Then no query looked the host up among the domains, nor the platform's row again
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant.schema_name == get_public_schema_name()  # type: ignore[attr-defined]
+    assert not [
+        q["sql"]
+        for q in captured.captured_queries
+        if "tenants_domain" in q["sql"] or "WHERE t.schema_name =" in q["sql"]
+    ]
