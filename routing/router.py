@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from aduan.db import RowReader
@@ -34,7 +35,7 @@ from routing import boundaries
 from routing.models import Authority, Category, CategoryLevel
 from routing.selectors import catalogue
 from tenants.models import Region, RegionLevel, Tenant, TenantKind, TenantStatus
-from tenants.regions import region_at
+from tenants.regions import REGION_ROWS, keep_region, region_at
 
 
 class Outcome(enum.StrEnum):
@@ -275,15 +276,60 @@ _DECLARED = (
 )
 
 
-def declared_authority(category: Category, village_code: str) -> list[Tenant]:
-    """Active tenants declaring `category` for this village, narrowest coverage first."""
+# A village named by its code, with its declarations of the category: at thousands of villages
+# a worker has rarely kept the village (tenants.regions), so the front door asked for it in a
+# statement of its own before the declarations. One row per declaring tenant, or one row of
+# the village alone (its tenant columns NULL); none when there is no such village.
+_VILLAGE_DECLARED = (
+    f"SELECT {REGION_ROWS.columns('r')}, {_TENANTS.columns('t')}, a.coverage_code"  # noqa: S608 (our names)
+    f" FROM {Region._meta.db_table} AS r LEFT JOIN ({Authority._meta.db_table} AS a"
+    f" JOIN {Authority.categories.through._meta.db_table} AS ac"
+    " ON ac.authority_id = a.id AND ac.category_id = %s"
+    f" JOIN {Tenant._meta.db_table} AS t ON t.id = a.tenant_id AND t.status = %s)"
+    " ON a.coverage_code = ANY(%s)"
+    " WHERE r.code = %s AND r.level = %s"
+    " ORDER BY a.coverage_code DESC, a.tenant_id"
+)
+_REGION_WIDTH = len(Region._meta.concrete_fields)
+
+
+def _prefixes(village_code: str) -> list[str]:
     parts = village_code.split(".")
-    prefixes = [".".join(parts[: i + 1]) for i in range(len(parts))]
-    found = _TENANTS.read(_DECLARED, [category.pk, prefixes, TenantStatus.ACTIVE])
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _narrowest(found: list[tuple[Tenant, str]]) -> list[Tenant]:
     if not found:
         return []
-    narrowest = len(found[0][1][0])
-    return [tenant for tenant, (coverage,) in found if len(coverage) == narrowest]
+    narrowest = len(found[0][1])
+    return [tenant for tenant, coverage in found if len(coverage) == narrowest]
+
+
+def declared_authority(category: Category, village_code: str) -> list[Tenant]:
+    """Active tenants declaring `category` for this village, narrowest coverage first."""
+    found = _TENANTS.read(_DECLARED, [category.pk, _prefixes(village_code), TenantStatus.ACTIVE])
+    return _narrowest([(tenant, coverage) for tenant, (coverage,) in found])
+
+
+def village_and_declared(
+    category: Category, village_code: str
+) -> tuple[Region | None, list[Tenant]]:
+    """The village of this code (None when there is none) and, as `declared_authority`, the
+    active tenants declaring `category` for it: one statement. The village is kept as
+    `region_at` keeps what it reads."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VILLAGE_DECLARED,
+            [category.pk, TenantStatus.ACTIVE, _prefixes(village_code), village_code,
+             RegionLevel.VILLAGE],
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    village = REGION_ROWS.make(rows[0][:_REGION_WIDTH]) if rows else None
+    keep_region(village_code, RegionLevel.VILLAGE, village)
+    found = [
+        (_TENANTS.make(row[_REGION_WIDTH:-1]), str(row[-1])) for row in rows if row[-1] is not None
+    ]
+    return village, _narrowest(found)
 
 
 def regency_government(regency_code: str) -> Tenant | None:
@@ -347,6 +393,11 @@ def propose(
         category, sure_of_category = found.category, found.sure
         reasons.append(found.reason)
 
+    # A village named by code comes with its declarations (one statement, and the village kept
+    # for resolve_place below).
+    declared: list[Tenant] | None = None
+    if category is not None and sure_of_category and village_code:
+        _village, declared = village_and_declared(category, village_code)
     place = resolve_place(
         village_code=village_code,
         address_text=address_text,
@@ -358,11 +409,9 @@ def propose(
     village, regency_code = place.village, place.regency_code
 
     if category is not None and sure_of_category and village is not None:
-        holders = [
-            t
-            for t in declared_authority(category, village.code)
-            if excluding is None or t.pk != excluding.pk
-        ]
+        if declared is None or village.code != village_code:
+            declared = declared_authority(category, village.code)
+        holders = [t for t in declared if excluding is None or t.pk != excluding.pk]
         if len(holders) == 1:
             reasons.append(f"→ {holders[0].name}")
             return Proposal(Outcome.ROUTE, holders[0], category, village, regency_code, reasons)

@@ -141,6 +141,13 @@ def region_at(code: str, level: str) -> Region | None:
     return next((region for region, _rest in REGION_ROWS.read(_REGION_AT, [code, level])), None)
 
 
+def keep_region(code: str, level: str, region: Region | None) -> None:
+    """Keep a region read by another statement (the front door's village comes with its
+    authorities): `region_at` then answers it without a query."""
+    with _regions_lock:
+        _regions[(code, level)] = region  # the key `cached` makes of (code, level)
+
+
 def forget_regions() -> None:
     """Empty the process's regions (a reload here; tests)."""
     with _regions_lock:

@@ -4,6 +4,7 @@ the directory, and the reason it gives."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,8 @@ from routing import router
 from routing.models import Authority
 from routing.router import Outcome, classify, propose
 from routing.selectors import catalogue
-from tenants.models import Tenant, TenantKind
+from tenants.models import RegionLevel, Tenant, TenantKind
+from tenants.regions import forget_regions, region_at
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,28 @@ def test_the_word_filter_finds_what_every_pattern_finds(
     # Then the filter changed no answer, and the texts were not trivial
     assert filtered == everything
     assert sum(1 for found in everything if found.sure) > 300
+
+
+def test_a_village_by_code_comes_with_its_declared_authorities_in_one_statement(
+    tenant_factory: TenantFactory, django_assert_num_queries: Any
+) -> None:
+    # Given Cilacap's government and Desa Babakan (Karangpucung) on Aduan, no village kept
+    regency = tenant_factory(kind=TenantKind.PEMKAB, region_code="33.01")
+    karangpucung = tenant_factory(region_code=BABAKAN_KARANGPUCUNG, parent=regency)
+    funds = next(c for c in catalogue() if c.key == "dana-desa")
+    ktp = next(c for c in catalogue() if c.key == "ktp-el")
+    forget_regions()
+    # When the village is read with those declaring a category for it, in one statement each
+    with django_assert_num_queries(3):
+        village, declared = router.village_and_declared(funds, BABAKAN_KARANGPUCUNG)
+        _same, nobody = router.village_and_declared(ktp, BABAKAN_KAWUNGANTEN)
+        unknown, none = router.village_and_declared(funds, "33.01.99.9999")
+    # Then each answers as the two reads it replaces (the narrowest declaration wins)
+    assert village is not None and village.name == "Babakan"
+    assert declared == router.declared_authority(funds, BABAKAN_KARANGPUCUNG) == [karangpucung]
+    assert nobody == router.declared_authority(ktp, BABAKAN_KAWUNGANTEN) == []
+    assert (unknown, none) == (None, [])
+    # And the village (and the unknown code) are kept: region_at reads neither again
+    with django_assert_num_queries(0):
+        assert region_at(BABAKAN_KARANGPUCUNG, RegionLevel.VILLAGE) == village
+        assert region_at("33.01.99.9999", RegionLevel.VILLAGE) is None
