@@ -323,12 +323,19 @@ _KIND = re.compile(
 )
 
 
+_READS = re.compile(r'(?:FROM|JOIN) \(?(?:\w+\.)?"?(\w+)')
+
+
 def _statement_kind(sql: str) -> str:
     found = _KIND.match(sql)
     if found is None:
         return sql.split(None, 1)[0] if sql.strip() else "?"
     verb, table = [g for g in found.groups() if g][:2]
-    return "INSERT … RETURNING (register number, SOP)" if verb == "WITH" else f"{verb} {table}"
+    if verb == "WITH":
+        return "INSERT … RETURNING (register number, SOP)"
+    if verb == "SELECT":  # a join: every table it reads
+        return "SELECT " + ", ".join(dict.fromkeys(_READS.findall(sql)))
+    return f"{verb} {table}"
 
 
 REST = "BEGIN, COMMIT and its foreign-key checks"
@@ -672,10 +679,10 @@ def run(args: argparse.Namespace) -> None:
     report(args, fleet, built, statements, probe, runs, memory, settings)
     report_server_cpu(server_cpu)
     for door, text in profiles.items():
-        print(f"Profile of 40 intakes at the {door} door (in process, by own time):")
+        print(f"Profile of 40 intakes at the {_door(door)} (in process, by own time):")
         print(text)
     for door, text in web_profiles.items():
-        print(f"Where the web workers' CPU went at the {door} door, c=8 (py-spy samples):")
+        print(f"Where the web workers' CPU went at the {_door(door)}, c=8 (py-spy samples):")
         print(text)
 
 
@@ -753,13 +760,16 @@ def report(
     print()
 
 
+def _door(door: str) -> str:
+    return door if door.endswith("door") else f"{door} door"
+
+
 def report_server_cpu(table: dict[str, dict[tuple[int, str], float]]) -> None:
     """The backend's CPU per intake by statement, at each fleet size side by side."""
     for door, rows in table.items():
         sizes = sorted({size for size, _kind in rows}, reverse=True)
         kinds = sorted({kind for _size, kind in rows}, key=lambda k: -rows.get((sizes[0], k), 0))
-        where = door if door.endswith("door") else f"{door} door"
-        print(f"PostgreSQL's CPU per intake at the {where}, by statement (µs, in process):")
+        print(f"PostgreSQL's CPU per intake at the {_door(door)}, by statement (µs, in process):")
         print()
         print("| statement | " + " | ".join(f"{size:,} tenants" for size in sizes) + " |")
         print("|---|" + "---:|" * len(sizes))
