@@ -188,6 +188,7 @@ def place_label(code: str) -> str:
 # The tenant of a request is read on every request: SQL written once (the ORM compiled this
 # query with its join anew each time), its region in the same row.
 _TENANTS = RowReader(Tenant)
+_TENANT_WIDTH = len(Tenant._meta.concrete_fields)  # then the region's columns
 _TENANT_SELECT = (
     f"SELECT {_TENANTS.columns('t')}, {REGION_ROWS.columns('r')}"  # noqa: S608 (our names)
     f" FROM {Tenant._meta.db_table} AS t"
@@ -238,7 +239,6 @@ def tenant_by_domain(hostname: str) -> Tenant | None:
 # from them (a caller may change its own). Never kept from inside a transaction: the row may
 # be one that transaction made and will roll back.
 PLATFORM_SECONDS = 300
-_TENANT_WIDTH = len(Tenant._meta.concrete_fields)
 _platform: TTLCache[str, tuple[Any, ...]] = TTLCache(1, PLATFORM_SECONDS)
 _platform_lock = threading.Lock()
 
