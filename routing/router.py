@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
-from aduan.db import RowReader
+from aduan.db import RowReader, fetch
 from routing import boundaries
 from routing.models import Authority, Category, CategoryLevel
 from routing.selectors import catalogue
@@ -317,13 +316,11 @@ def village_and_declared(
     """The village of this code (None when there is none) and, as `declared_authority`, the
     active tenants declaring `category` for it: one statement. The village is kept as
     `region_at` keeps what it reads."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _VILLAGE_DECLARED,
-            [category.pk, TenantStatus.ACTIVE, _prefixes(village_code), village_code,
-             RegionLevel.VILLAGE],
-        )  # fmt: skip
-        rows = cursor.fetchall()
+    rows = fetch(
+        _VILLAGE_DECLARED,
+        [category.pk, TenantStatus.ACTIVE, _prefixes(village_code), village_code,
+         RegionLevel.VILLAGE],
+    )  # fmt: skip
     village = REGION_ROWS.make(rows[0][:_REGION_WIDTH]) if rows else None
     keep_region(village_code, RegionLevel.VILLAGE, village)
     found = [

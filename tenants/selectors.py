@@ -16,7 +16,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from aduan.db import RowReader
+from aduan.db import RowReader, fetch
 from aduan.errors import NotFoundError
 from tenants import permissions
 from tenants.actions.onboarding import is_kelurahan
@@ -209,16 +209,9 @@ def _tenant_of(row: Sequence[Any]) -> Tenant:
     return tenant
 
 
-def _tenant_row(sql: str, params: list[str]) -> tuple[Any, ...] | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row: tuple[Any, ...] | None = cursor.fetchone()
-    return row
-
-
 def _read_tenant(sql: str, params: list[str]) -> Tenant | None:
-    row = _tenant_row(sql, params)
-    return None if row is None else _tenant_of(row)
+    rows = fetch(sql, params)
+    return _tenant_of(rows[0]) if rows else None
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
@@ -248,9 +241,10 @@ def platform_tenant() -> Tenant | None:
     with _platform_lock:
         row = _platform.get("row")
     if row is None:
-        row = _tenant_row(_TENANT_BY_SCHEMA, [get_public_schema_name()])
-        if row is None:
+        rows = fetch(_TENANT_BY_SCHEMA, [get_public_schema_name()])
+        if not rows:
             return None
+        row = rows[0]
         if not connection.in_atomic_block:
             with _platform_lock:
                 _platform["row"] = row
