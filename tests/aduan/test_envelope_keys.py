@@ -115,3 +115,29 @@ def test_keys_read_inside_a_rolled_back_savepoint_are_read_again(
         # Then the same transaction reads them again after the rollback, not what it undid
         envelope.tenant_keys(tenant.schema_name)
     assert len(_key_reads(reads)) == 2
+
+
+def test_a_key_made_in_a_savepoint_that_rolls_back_is_never_kept(
+    committed: None, tenant_factory: TenantFactory
+) -> None:
+    # Given a transaction that has already read the keys (a worker's first intake)
+    tenant = tenant_factory()
+    envelope.tenant_keys(tenant.schema_name)
+    envelope.forget_cached_keys()
+    with transaction.atomic():
+        envelope.tenant_keys(tenant.schema_name)
+        # When a step makes a schema's first key in a savepoint, then fails and is undone
+        try:
+            with transaction.atomic():
+                undone = envelope.tenant_keys("t_keyless_step")
+                raise RuntimeError("the step failed")
+        except RuntimeError:
+            pass
+        # Then the transaction makes the key again rather than reuse the one undone
+        made = envelope.tenant_keys("t_keyless_step")
+    assert made != undone
+    # and the process keeps the key that was stored (read back from the database), not the
+    # one rolled back
+    assert envelope.tenant_keys("t_keyless_step") == made
+    envelope.forget_cached_keys()
+    assert envelope.tenant_keys("t_keyless_step") == made
