@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import ResolverMatch, clear_url_caches, resolve
 from django_tenants.utils import schema_context
 
+from aduan import navigation
 from aduan.errors import AduanError
 from complaints.actions.assign import do_assign_complaint
 from complaints.actions.forward import do_forward_complaint
@@ -577,6 +579,42 @@ def test_the_menu_shows_only_what_the_role_may_open(tenant_factory: TenantFactor
     for role, links in ((Role.AUDITOR, auditor), (Role.TENANT_ADMIN, admin)):
         for link in links:
             assert staff.clients[role].get(link).status_code == 200, (role, link)
+
+
+def test_the_menu_is_worked_out_once_a_process_and_linked_under_each_tenant(
+    tenant_factory: TenantFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two villages' admins, and a process that has worked out no menu yet
+    first, second = tenant_factory(), tenant_factory()
+    staff = [Staff(first, Role.TENANT_ADMIN), Staff(second, Role.TENANT_ADMIN)]
+    clear_url_caches()
+    resolved: list[str] = []
+
+    def counted(path: str) -> ResolverMatch:
+        resolved.append(path)
+        return resolve(path)
+
+    monkeypatch.setattr(navigation, "resolve", counted)
+
+    def menu(team: Staff) -> list[str]:
+        page = team.clients[Role.TENANT_ADMIN].get("/console/", tenant=team.tenant)
+        html = page.content.decode()
+        nav = html[
+            html.index('id="staff-nav"') : html.index("</nav>", html.index('id="staff-nav"'))
+        ]
+        return [part.split('"')[0] for part in nav.split('href="')[1:]]
+
+    # When each opens the console
+    at_first = menu(staff[0])
+    worked_out = len(resolved)
+    at_second = menu(staff[1])
+    # Then the menu's pages were looked up for the first only
+    assert worked_out > 0
+    assert len(resolved) == worked_out
+    # and each menu links under its own tenant, to the same pages
+    assert all(link.startswith(f"/t/{first.slug}/") for link in at_first)
+    assert all(link.startswith(f"/t/{second.slug}/") for link in at_second)
+    assert [link.replace(second.slug, first.slug, 1) for link in at_second] == at_first
 
 
 def test_the_tenant_landing_page_links_to_filing_and_tracking(
