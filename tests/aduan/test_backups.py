@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -71,10 +72,19 @@ def _read_back(state: Path) -> dict[str, object]:
     return found
 
 
+def _prepare_fresh(state: Path) -> None:
+    _ok(state, "migrate")
+    _ok(state, "regions", "load")
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_the_platform_and_one_tenant_restore_into_fresh_deployments(tmp_path: Path) -> None:
     # Given a deployment with the demo tenants and a complaint with a photo in Desa Babakan
+    # (and, made meanwhile on the other core, a fresh deployment: migrated, regions loaded)
+    fresh = tmp_path / "fresh"
+    preparing = ThreadPoolExecutor(max_workers=1)
+    fresh_ready = preparing.submit(_prepare_fresh, fresh)
     source = tmp_path / "source"
     _ok(source, "migrate")
     _ok(source, "demo")
@@ -95,9 +105,8 @@ def test_the_platform_and_one_tenant_restore_into_fresh_deployments(tmp_path: Pa
     assert not (whole / "pgdata" / "postmaster.pid").exists()  # stopped with its last user
 
     # and the tenant restored into a fresh deployment (migrated, regions loaded) does too
-    fresh = tmp_path / "fresh"
-    _ok(fresh, "migrate")
-    _ok(fresh, "regions", "load")
+    fresh_ready.result()
+    preparing.shutdown()
     _ok(fresh, "restore", "--tenant", str(tmp_path / "babakan"))
     alone = _read_back(fresh)
     assert alone["tenants"] == ["desa-babakan", "platform"]
