@@ -60,7 +60,7 @@ def menu(page: Any) -> dict[str, str]:
     found: list[list[str]] = page.locator("#staff-nav a").evaluate_all(
         "links => links.map(a => [a.innerText, a.getAttribute('href')])"
     )
-    return {label: href for label, href in found}
+    return {pair[0]: pair[1] for pair in found}
 
 
 def test_each_demo_role_reaches_its_work_by_links_from_the_first_page(
