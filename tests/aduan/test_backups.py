@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -72,6 +73,13 @@ def _read_back(state: Path) -> dict[str, object]:
     return found
 
 
+@pytest.fixture
+def preparing() -> Iterator[ThreadPoolExecutor]:
+    """A second thread for a deployment made beside the test's; waited for at its end."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool
+
+
 def _prepare_fresh(state: Path) -> None:
     _ok(state, "migrate")
     _ok(state, "regions", "load")
@@ -79,11 +87,12 @@ def _prepare_fresh(state: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_the_platform_and_one_tenant_restore_into_fresh_deployments(tmp_path: Path) -> None:
+def test_the_platform_and_one_tenant_restore_into_fresh_deployments(
+    tmp_path: Path, preparing: ThreadPoolExecutor
+) -> None:
     # Given a deployment with the demo tenants and a complaint with a photo in Desa Babakan
     # (and, made meanwhile on the other core, a fresh deployment: migrated, regions loaded)
     fresh = tmp_path / "fresh"
-    preparing = ThreadPoolExecutor(max_workers=1)
     fresh_ready = preparing.submit(_prepare_fresh, fresh)
     source = tmp_path / "source"
     _ok(source, "migrate")
@@ -106,7 +115,6 @@ def test_the_platform_and_one_tenant_restore_into_fresh_deployments(tmp_path: Pa
 
     # and the tenant restored into a fresh deployment (migrated, regions loaded) does too
     fresh_ready.result()
-    preparing.shutdown()
     _ok(fresh, "restore", "--tenant", str(tmp_path / "babakan"))
     alone = _read_back(fresh)
     assert alone["tenants"] == ["desa-babakan", "platform"]
