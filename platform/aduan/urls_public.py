@@ -1,7 +1,6 @@
 """URLconf of the public schema: the platform's own pages and API."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
@@ -23,7 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/tenants/", api.TenantDirectoryApi.as_view(), name="api-tenant-directory"),
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(urlconf="aduan.urls_public", permission_classes=[Public]),
+        api.SchemaApi.as_view(urlconf="aduan.urls_public", permission_classes=[Public]),
         name="api-schema",
     ),
     *tenants_urls.public_urlpatterns,

@@ -1,7 +1,6 @@
 """URLconf of a tenant schema, reached by subdomain or by the /t/<slug>/ prefix."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from aduan import api, views
 from aduan.urls_common import urlpatterns as common
@@ -21,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/tenant/", api.TenantProfileApi.as_view(), name="api-tenant-profile"),
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(urlconf="aduan.urls_tenants", permission_classes=[Public]),
+        api.SchemaApi.as_view(urlconf="aduan.urls_tenants", permission_classes=[Public]),
         name="api-schema",
     ),
     *complaints_urls,

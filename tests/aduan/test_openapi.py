@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -9,8 +11,9 @@ from openapi_spec_validator import validate
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from aduan.api import TenantProfileApi
+from aduan.api import TenantProfileApi, forget_schemas
 from aduan.openapi_examples import REQUEST_EXAMPLES
+from tenants.models import Tenant
 from tests.client import (
     OpenApiContract,
     SchemaMismatchError,
@@ -55,6 +58,44 @@ def test_the_client_validates_against_the_schema_the_platform_serves(
     assert served == contract("aduan.urls_tenants").document
     served = tenant_client.get("/api/schema/", HTTP_ACCEPT=accept).json()
     assert served == contract("aduan.urls_public").document
+
+
+def test_the_served_schema_is_generated_once_a_process_for_each_language(
+    tenant_factory: TenantFactory, tenant_client: TenantClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two tenants, a process that has generated no schema, and generation counted
+    first, second = tenant_factory(), tenant_factory()
+    forget_schemas()
+    generated: list[str] = []
+    real = SchemaGenerator.get_schema
+
+    def counted(self: SchemaGenerator, *args: Any, **kwargs: Any) -> Any:
+        generated.append(str(self.urlconf))
+        return real(self, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+
+    def fetch(tenant: Tenant, query: str = "") -> Any:
+        response = tenant_client.get(
+            f"/api/schema/{query}", tenant=tenant, HTTP_ACCEPT="application/vnd.oai.openapi+json"
+        )
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith('.json"')
+        return response.json()
+
+    # When the first tenant's schema is fetched, then the second's, then the first's again
+    served = [fetch(first), fetch(second), fetch(first)]
+    # Then it was generated once, and each is the document the client validates against
+    assert generated == ["aduan.urls_tenants"]
+    assert all(document == contract("aduan.urls_tenants").document for document in served)
+    # and English is generated once for itself, in English
+    english = [fetch(first, "?lang=en"), fetch(second, "?lang=en")]
+    assert generated == ["aduan.urls_tenants"] * 2
+    assert english[0] == english[1] != served[0]
+    # and a version the API does not define is generated each time, never kept
+    fetch(first, "?version=x")
+    fetch(first, "?version=x")
+    assert len(generated) == 4
 
 
 def test_the_client_fails_a_body_that_does_not_match_its_schema(
