@@ -1,4 +1,5 @@
-"""REST API of the platform base: the public tenant directory and each tenant's profile."""
+"""REST API of the platform base: the public tenant directory, each tenant's profile, and the
+OpenAPI document of each host (kept per process)."""
 
 from __future__ import annotations
 
