@@ -306,7 +306,9 @@ def _narrowest(found: list[tuple[Tenant, str]]) -> list[Tenant]:
 
 def declared_authority(category: Category, village_code: str) -> list[Tenant]:
     """Active tenants declaring `category` for this village, narrowest coverage first."""
-    found = _TENANTS.read(_DECLARED, [category.pk, _prefixes(village_code), TenantStatus.ACTIVE])
+    found = _TENANTS.read(
+        _DECLARED, [category.pk, _prefixes(village_code), TenantStatus.ACTIVE], public=True
+    )
     return _narrowest([(tenant, coverage) for tenant, (coverage,) in found])
 
 
@@ -320,6 +322,7 @@ def village_and_declared(
         _VILLAGE_DECLARED,
         [category.pk, TenantStatus.ACTIVE, _prefixes(village_code), village_code,
          RegionLevel.VILLAGE],
+        public=True,
     )  # fmt: skip
     village = REGION_ROWS.make(rows[0][:_REGION_WIDTH]) if rows else None
     keep_region(village_code, RegionLevel.VILLAGE, village)

@@ -210,7 +210,7 @@ def _tenant_of(row: Sequence[Any]) -> Tenant:
 
 
 def _read_tenant(sql: str, params: list[str]) -> Tenant | None:
-    rows = fetch(sql, params)
+    rows = fetch(sql, params, public=True)
     return _tenant_of(rows[0]) if rows else None
 
 
@@ -241,7 +241,7 @@ def platform_tenant() -> Tenant | None:
     with _platform_lock:
         row = _platform.get("row")
     if row is None:
-        rows = fetch(_TENANT_BY_SCHEMA, [get_public_schema_name()])
+        rows = fetch(_TENANT_BY_SCHEMA, [get_public_schema_name()], public=True)
         if not rows:
             return None
         row = rows[0]

@@ -10,6 +10,7 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 
 from aduan import envelope
+from aduan.db import close_public_connections
 from complaints.calendar import forget_calendars
 from complaints.selectors import forget_parsed_sops
 from routing.selectors import forget_catalogue
@@ -22,6 +23,14 @@ from tests.factories import (
     capture_platform_data,
     ensure_reference_data,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's, and then the public schema's connections that transactional tests
+    opened (aduan.db.public_connection) are closed before the test database is dropped."""
+    yield
+    close_public_connections()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection, transaction
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
-from aduan.db import recycle_spread_connection, tenant_db
+from aduan.db import close_obsolete_public_connection, recycle_spread_connection, tenant_db
 
 logger = logging.getLogger("aduan.jobs")
 
@@ -206,3 +206,4 @@ class RecycleSpreadConnections(Middleware):
         exception: BaseException | None = None,
     ) -> None:
         recycle_spread_connection()
+        close_obsolete_public_connection()

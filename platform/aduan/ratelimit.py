@@ -28,7 +28,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -38,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from aduan.db import public_connection
 from aduan.errors import AduanError
 
 _R = TypeVar("_R", bound=HttpResponseBase)
@@ -168,7 +168,7 @@ def _count(scope: str, key: str, rate: Rate, step: int) -> Decision:
         "step": step,
         "expired": now - timedelta(seconds=rate.period),
     }
-    with connection.cursor() as cursor:
+    with public_connection().cursor() as cursor:
         if step:
             cursor.execute(_public_table_sql(_BUMP), params)
         else:
@@ -201,7 +201,7 @@ def peek(scope: str, key: str, rate: Rate | None = None) -> Decision:
 
 def reset(scope: str, key: str) -> None:
     """Forget the count (a successful second factor clears its failures)."""
-    with connection.cursor() as cursor:
+    with public_connection().cursor() as cursor:
         cursor.execute(
             _public_table_sql("DELETE FROM aduan_ratecounter WHERE scope = %s AND key = %s"),
             [scope, key[:200]],

@@ -277,10 +277,12 @@ def statements_per_intake(fleet: list[tuple[str, str]], profiles: dict[str, str]
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from aduan.db import public_connection
     from complaints.selectors import forget_parsed_sops
 
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     prefix = settings.TENANT_PATH_PREFIX
+    public = public_connection()  # the public schema's statements: counted too
     picks = random.Random(7).sample(fleet, 4)
     # One client address sends everything: no limit, but the limiter still counts (its
     # statement is on the request path).
@@ -290,11 +292,14 @@ def statements_per_intake(fleet: list[tuple[str, str]], profiles: dict[str, str]
         for door, (warm, cold) in (("tenant", picks[:2]), ("front door", picks[2:])):
             for (slug, code), counted in ((warm, False), (cold, True)):
                 path, body = _request(prefix, door, slug, code)
-                with CaptureQueriesContext(connection) as captured:
+                with (
+                    CaptureQueriesContext(connection) as captured,
+                    CaptureQueriesContext(public) as shared,
+                ):
                     response = client.post(path, json.dumps(body), content_type="application/json")
                 assert response.status_code == 201, (path, response.content[:300])
                 if counted:
-                    counts[door] = len(captured)
+                    counts[door] = len(captured) + len(shared)
                 else:
                     # The next one is as at a large fleet: its SOP not among the process's
                     # parsed ones (a bounded cache); opened keys stay (one per tenant, kept).
@@ -312,6 +317,7 @@ def statements_per_intake(fleet: list[tuple[str, str]], profiles: dict[str, str]
             stats.strip_dirs().sort_stats("tottime").print_stats(PROFILE_LINES)
             profiles[door] = text.getvalue()
     connection.close()
+    public.close()
     return counts
 
 
@@ -344,19 +350,22 @@ REST = "BEGIN, COMMIT and its foreign-key checks"
 def server_cpu_by_statement(
     fleet: list[tuple[str, str]], sizes: Sequence[int], intakes: int = 150
 ) -> dict[str, dict[tuple[int, str], float]]:
-    """The PostgreSQL backend's CPU per intake, statement by statement, in process: intakes at
-    random tenants of the first `size` of the fleet, each statement timed by the backend's own
-    run time (/proc/<pid>/schedstat, ns; the server must be on this machine). What no statement
+    """The PostgreSQL backends' CPU per intake, statement by statement, in process: intakes at
+    random tenants of the first `size` of the fleet, each statement timed by its backend's own
+    run time (/proc/<pid>/schedstat, ns; the server must be on this machine): the default
+    connection's and the public schema's (aduan.db.public_connection). What no statement
     holds is BEGIN, COMMIT and the foreign keys' checks it runs (psycopg sends BEGIN with the
-    first statement; Django's commit is not a statement it wraps): the rest of the backend's
+    first statement; Django's commit is not a statement it wraps): the rest of the backends'
     time over the request. {door: {(size, kind): µs per intake}}."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
-    def runtime_ns() -> int:
-        pid = connection.connection.info.backend_pid if connection.connection else 0
+    from aduan.db import public_connection
+
+    def runtime_ns(wrapper: Any) -> int:
+        pid = wrapper.connection.info.backend_pid if wrapper.connection else 0
         try:
             return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
         except (OSError, ValueError, IndexError):
@@ -364,19 +373,23 @@ def server_cpu_by_statement(
 
     spent: dict[str, float] = {}
 
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        before = runtime_ns()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            kind = _statement_kind(sql)
-            spent[kind] = spent.get(kind, 0.0) + (runtime_ns() - before) / 1000
+    def timer(wrapper: Any) -> Any:
+        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            before = runtime_ns(wrapper)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                kind = _statement_kind(sql)
+                spent[kind] = spent.get(kind, 0.0) + (runtime_ns(wrapper) - before) / 1000
+
+        return timed
 
     client = Client(HTTP_HOST=settings.BASE_DOMAIN)
     rates = dict.fromkeys(settings.ADUAN_RATE_LIMITS, "100000000/hour")
     table: dict[str, dict[tuple[int, str], float]] = {}
-    # One backend for the whole measurement (no recycling after N schemas): its time is read
-    # before and after each request; a new backend's start-up is not an intake's.
+    public = public_connection()
+    # One backend a connection for the whole measurement (no recycling after N schemas): their
+    # time is read before and after each request; a new backend's start-up is not an intake's.
     with override_settings(ADUAN_RATE_LIMITS=rates, SCHEMAS_PER_CONNECTION=10**9):
         for door in ("tenant", "front door"):
             for size in sizes:
@@ -387,18 +400,23 @@ def server_cpu_by_statement(
                 for slug, code in picks:
                     path, body = _request(settings.TENANT_PATH_PREFIX, door, slug, code)
                     connection.ensure_connection()
-                    before = runtime_ns()
-                    with connection.execute_wrapper(timed):
+                    public.ensure_connection()
+                    before = runtime_ns(connection) + runtime_ns(public)
+                    with (
+                        connection.execute_wrapper(timer(connection)),
+                        public.execute_wrapper(timer(public)),
+                    ):
                         response = client.post(
                             path, json.dumps(body), content_type="application/json"
                         )
-                    whole += (runtime_ns() - before) / 1000
+                    whole += (runtime_ns(connection) + runtime_ns(public) - before) / 1000
                     assert response.status_code == 201, (path, response.content[:300])
                 rows = table.setdefault(door, {})
                 for kind, micros in spent.items():
                     rows[(size, kind)] = micros / intakes
                 rows[(size, REST)] = max(0.0, (whole - sum(spent.values())) / intakes)
     connection.close()
+    public.close()
     return table
 
 

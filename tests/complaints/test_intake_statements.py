@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aduan.db import public_connection
 from tenants.models import TenantKind
 from tenants.regions import forget_regions
 from tests.client import TenantClient
@@ -35,10 +36,17 @@ FILED = {
 
 
 def _statements(client: TenantClient, path: str, body: dict[str, Any], **kw: Any) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
+    """Every statement of the request, on both of its connections: the default one and the
+    public schema's (aduan.db.public_connection: the tenant read, the rate counter, the front
+    door's village), the public one's marked as such."""
+    public = public_connection()
+    assert public is not connection  # no transaction open: as in production
+    with CaptureQueriesContext(connection) as captured, CaptureQueriesContext(public) as shared:
         response = client.post(path, json.dumps(body), content_type="application/json", **kw)
     assert response.status_code == 201, response.content
-    return [query["sql"] for query in captured.captured_queries]
+    return [f"(public) {query['sql']}" for query in shared.captured_queries] + [
+        query["sql"] for query in captured.captured_queries
+    ]
 
 
 def test_tenant_intake_stays_within_the_statement_budget(

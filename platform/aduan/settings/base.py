@@ -342,6 +342,10 @@ FLEET_WORKERS = int(os.environ.get("ADUAN_FLEET_WORKERS", "2"))
 # throughput and fleet (tests/bench/bench_intake.py's probe measured the growth).
 SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_SCHEMAS_PER_CONNECTION", "200"))
 FLEET_SCHEMAS_PER_CONNECTION = int(os.environ.get("ADUAN_FLEET_SCHEMAS_PER_CONNECTION", "200"))
+# Statements of the public schema's tables outside a transaction (the request's tenant, the
+# front door's village, the rate counters) run on a second connection a thread that stays in
+# the public schema, where their plans are kept (aduan.db.public_connection).
+ADUAN_PUBLIC_CONNECTION = env_bool("ADUAN_PUBLIC_CONNECTION", True)
 
 # Citus (issue 24, deploy/SCALING.md): the database is a Citus coordinator with schema-based
 # sharding, each tenant schema placed whole on a worker. The one code path of both engines
