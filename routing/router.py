@@ -56,6 +56,11 @@ class Proposal:
     def reason(self) -> str:
         return "; ".join(self.reasons)
 
+    def unknown_village(self, village_code: str) -> bool:
+        """A village code was given and it names no village (the router found none by it):
+        a door refuses it rather than file or refer a complaint under a code that is not."""
+        return bool(village_code) and (self.village is None or self.village.code != village_code)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome.value,

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from complaints.actions.dispose import Carried, NewComplaint, do_carry_out_disposition
-from complaints.actions.intake import check_answers, do_file_complaint, raise_problems
+from complaints.actions.intake import (
+    check_answers,
+    do_file_complaint,
+    raise_problems,
+    unknown_village,
+)
 from complaints.doors import citizen_doors
 from complaints.errors import ComplaintError, ComplaintErrorCode
 from complaints.models import Channel, Complaint
@@ -106,6 +111,10 @@ def do_file_at_front_door(
         longitude=longitude,
         regency_code=regency_code or village_code[:5],
     )
+    if proposal.unknown_village(village_code):
+        # Present but unknown: refused before anything is kept. Filed at a body, the intake
+        # action refuses it too; an unsure matter would have gone to SP4N-LAPOR! with it.
+        raise_problems([unknown_village(village_code)])
     fields: dict[str, Any] = {
         "name": name,
         "address": address,

@@ -306,6 +306,10 @@ def do_file_complaint(
 def village_problem(code: str) -> FieldProblem | None:
     if region_at(code, RegionLevel.VILLAGE) is not None:
         return None
+    return unknown_village(code)
+
+
+def unknown_village(code: str) -> FieldProblem:
     return FieldProblem(
         "village_code",
         ComplaintErrorCode.UNKNOWN_VILLAGE,

@@ -287,6 +287,13 @@ def do_submit_service_request(
         latitude=form.lat,
         longitude=form.long,
     )
+    if proposal.unknown_village(village_code):
+        # Refused before anything is kept (with a body named, the intake action refuses it).
+        raise Open311Error(
+            Open311ErrorCode.INVALID,
+            _("Kode desa/kelurahan %(code)s tidak dikenal.") % {"code": village_code},
+            {"field": "attribute[kode_desa]"},
+        )
     with transaction.atomic():
         carried = do_carry_out_disposition(
             disposition=dispose(proposal), new=NewComplaint(file_at, fields)

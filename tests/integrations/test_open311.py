@@ -490,6 +490,27 @@ def test_front_door_routes_by_village_and_answers_a_token(
     assert tenant_client.get(f"{BASE}/tokens/tidak-ada.json").status_code == 404
 
 
+def test_front_door_refuses_a_village_code_that_names_no_village(
+    tenant_client: TenantClient, village: Tenant
+) -> None:
+    # When a platform-wide request names a village code that is no village's
+    form = {
+        "api_key": new_key(),
+        "service_code": "infrastruktur-desa",
+        "address_string": "Jalan desa dekat balai",
+        "description": "Jalan desa berlubang.",
+        "attribute[kode_desa]": "99.99.99.9999",
+    }
+    response = post(tenant_client, "json", form)
+    # Then it is refused in the standard's error shape, naming the code, and nothing is kept
+    assert response.status_code == 400
+    assert body(response) == [
+        {"code": 400, "description": "Kode desa/kelurahan 99.99.99.9999 tidak dikenal."}
+    ]
+    assert not LaporReferral.objects.exists()
+    assert count_complaints(village) == 0
+
+
 def test_only_a_hash_of_the_key_is_kept() -> None:
     client, key = do_create_open311_client(name="Aplikasi", actor=None)
     stored = Open311Client.objects.get(pk=client.pk)

@@ -141,6 +141,28 @@ def test_the_front_door_needs_a_place(reference_data: object, tenant_client: Ten
     assert not TrackingCode.objects.exists()
 
 
+def test_the_front_door_refuses_a_village_code_that_names_no_village(
+    reference_data: object, tenant_client: TenantClient
+) -> None:
+    # When a complaint whose category the router cannot tell names a village code that is no
+    # village's, with no regency (it would have gone to SP4N-LAPOR! under that code)
+    unsure = {**CITIZEN, "subject": "Tolong", "description": "Mohon dibantu."}
+    response = post(tenant_client, "/api/v1/intake/", {**unsure, "village_code": "99.99.99.9999"})
+    # Then it is refused with the field's error, in the user's language, and nothing is kept
+    assert response.status_code == 400
+    assert response.json()["code"] == "complaints.unknown_village"
+    assert response.json()["extra"]["fields"] == {
+        "village_code": ["Kode desa/kelurahan 99.99.99.9999 tidak dikenal."]
+    }
+    tenant_client.cookies["django_language"] = "en"
+    english = post(tenant_client, "/api/v1/intake/", {**unsure, "village_code": "99.99.99.9999"})
+    assert english.json()["extra"]["fields"] == {
+        "village_code": ["Unknown village code 99.99.99.9999."]
+    }
+    assert not TrackingCode.objects.exists()
+    assert not LaporReferral.objects.exists()
+
+
 def test_the_front_door_page_files_and_shows_the_code(
     tenant_factory: TenantFactory, tenant_client: TenantClient
 ) -> None:
