@@ -14,7 +14,8 @@
   terminated backend) writes its last message and closes the socket, so the socket of a
   connection waiting between requests turns readable: the server is asked only then.
 
-And psycopg keeps the parsed form of more statements (below).
+And psycopg keeps the parsed form of more statements (below), and a few rows are inserted as
+a VALUES list (aduan/postgresql/compiler.py).
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(
 )
 
 
+class DatabaseOperations(TenantDatabaseWrapper.ops_class):
+    # A few rows are inserted as VALUES, not Django's UNNEST (aduan/postgresql/compiler.py).
+    compiler_module = "aduan.postgresql.compiler"
+
+
 class DatabaseWrapper(TenantDatabaseWrapper):
+    ops_class = DatabaseOperations
     search_path_set_schemas: list[str] | None
     health_check_enabled: bool
     health_check_done: bool
