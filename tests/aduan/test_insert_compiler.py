@@ -18,7 +18,8 @@ def _insert(prefix: str, count: int) -> str:
     ]
     with CaptureQueriesContext(connection) as captured:
         Region.objects.bulk_create(rows)
-    (statement,) = [query["sql"] for query in captured.captured_queries]
+    # (a SET search_path may come first: the connection may be in a tenant's schema still)
+    (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
     return statement
 
 
