@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from complaints.actions.dispose import NewComplaint, do_carry_out_disposition
-from complaints.actions.intake import do_file_complaint
+from complaints.actions.intake import do_file_complaint, unknown_village
 from complaints.models import Channel, Complaint
 from integrations.models import Open311Client, Open311Token
 from integrations.open311 import spec
@@ -291,7 +291,7 @@ def do_submit_service_request(
         # Refused before anything is kept (with a body named, the intake action refuses it).
         raise Open311Error(
             Open311ErrorCode.INVALID,
-            _("Kode desa/kelurahan %(code)s tidak dikenal.") % {"code": village_code},
+            unknown_village(village_code).message,
             {"field": "attribute[kode_desa]"},
         )
     with transaction.atomic():
