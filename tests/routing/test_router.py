@@ -234,7 +234,9 @@ def test_the_directory_reads_keep_a_generic_plan_that_uses_the_indexes(
             ["dana-desa", *router._prefixes("35.01.01.0500"), "active"],
         )
         plans["declared"] = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("DEALLOCATE ALL")
+        # (by name: the connection's own prepared statements, if any, stay)
+        cursor.execute("DEALLOCATE directory_village")
+        cursor.execute("DEALLOCATE directory_declared")
     # Then neither scans the declarations or the tenants: the coverage index finds the four
     # codes (an array parameter planned generically scanned both, 566 against 266 µs a read)
     for plan in plans.values():
